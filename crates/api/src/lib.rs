@@ -1,1 +1,130 @@
-//! placeholder
+//! # xvpc-api: the services, as thin glue
+//!
+//! For each request: find the service and region in the SigV4 credential
+//! scope, the caller in the access key ([`identity`]), decode the protocol
+//! ([`xvpc_wire`]), run a model command, persist its events, apply them, and
+//! encode the answer. One module per service, and inside EC2 one file per
+//! resource family.
+//!
+//! All state sits behind one mutex: commands are short, and a single
+//! writer keeps the log order equal to the apply order.
+
+pub mod call;
+pub mod ec2;
+pub mod errors;
+pub mod identity;
+pub mod ops;
+pub mod sts;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use xvpc_model::State;
+use xvpc_store::Store;
+use xvpc_wire::{HttpRequest, HttpResponse};
+
+pub use call::Call;
+pub use identity::Identity;
+
+/// Server settings that shape request handling.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub identity: Identity,
+    /// Refuse requests whose SigV4 signature does not verify.
+    pub verify_signatures: bool,
+}
+
+/// The clock: real time plus an offset tests can move (`POST /_xvpc/clock`).
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    /// Milliseconds since the Unix epoch, as the emulated world sees them.
+    pub fn now(&self) -> i64 {
+        let real = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        real + self.offset_ms.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.offset_ms.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn set_offset(&self, ms: i64) {
+        self.offset_ms.store(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The mutable heart of the server: the model and its durable log.
+pub struct World {
+    pub state: State,
+    pub store: Box<dyn Store>,
+}
+
+/// The application: everything a request handler needs.
+pub struct App {
+    world: Mutex<World>,
+    pub clock: Clock,
+    pub config: Config,
+    /// Called after every committed change with the new state (data plane,
+    /// console live updates). Kept outside the model: it is I/O.
+    observers: Mutex<Vec<Arc<dyn Fn(&State) + Send + Sync>>>,
+}
+
+impl App {
+    /// Loads the state from `store` and restores the clock offset.
+    pub fn new(mut store: Box<dyn Store>, config: Config) -> Result<App, xvpc_store::StoreError> {
+        let state = store.load()?;
+        let clock = Clock::default();
+        if let Some(off) = store.get_meta("clock_offset_ms")? {
+            clock.set_offset(off.parse().unwrap_or(0));
+        }
+        // Compact a long log at start so restarts stay fast.
+        if store.log_len()? > 10_000 {
+            store.snapshot(&state)?;
+        }
+        Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()) })
+    }
+
+    /// Locks the world. A poisoned lock (a panicking handler) still holds a
+    /// consistent state, because state only changes by applying events after
+    /// they were persisted.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A copy of the current state (for read-only analyses).
+    pub fn snapshot(&self) -> State {
+        self.world().state.clone()
+    }
+
+    /// Registers a callback run after each committed change.
+    pub fn observe(&self, f: Arc<dyn Fn(&State) + Send + Sync>) {
+        self.observers.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+    }
+
+    pub(crate) fn notify(&self, state: &State) {
+        let obs = self.observers.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for f in obs {
+            f(state);
+        }
+    }
+
+    /// Handles one HTTP request end to end.
+    pub fn handle(&self, req: HttpRequest) -> HttpResponse {
+        let request_id = new_request_id();
+        if let Some(resp) = ops::handle(self, &req, &request_id) {
+            return resp;
+        }
+        call::dispatch(self, req, &request_id)
+    }
+}
+
+/// A request id of AWS's form (a UUID).
+pub fn new_request_id() -> String {
+    let h = xvpc_model::ids::random_hex(32);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}

@@ -1,1 +1,38 @@
-//! placeholder
+//! # xvpc-model: AWS networking's rules, without I/O
+//!
+//! This crate is where AWS's behaviour lives: CIDR rules, ownership and
+//! visibility across accounts and regions, acceptance lifecycles, and the
+//! shape of every resource. It knows nothing of HTTP, XML or SQL.
+//!
+//! ## How a change happens
+//!
+//! Every mutation is a *command*: a function that reads the current
+//! [`State`](state::State) immutably, validates the request against AWS's
+//! rules and returns the [`Event`](state::Event)s it implies. Nothing changes
+//! until the caller applies those events (after persisting them), so a
+//! request that fails changes nothing, by construction.
+//!
+//! Time comes from the caller's [`Ctx`](state::Ctx) (an injectable clock),
+//! so lifecycles such as a peering request expiring after 7 days can be
+//! tested by moving the clock. Derived facts (a route is `blackhole` because
+//! its target is gone) are computed when read, never stored.
+
+pub mod cidr;
+pub mod error;
+pub mod filter;
+pub mod ids;
+pub mod region;
+pub mod state;
+pub mod tags;
+
+pub mod instance;
+pub mod internet_gateway;
+pub mod network_acl;
+pub mod network_interface;
+pub mod route_table;
+pub mod security_group;
+pub mod subnet;
+pub mod vpc;
+
+pub use error::{IdKind, ModelError};
+pub use state::{Changes, Ctx, Event, Resource, State};

@@ -1,0 +1,245 @@
+//! One request in flight: who calls, where, the locked world, and commit.
+
+use std::sync::MutexGuard;
+
+use xvpc_model::{Changes, Ctx, State};
+use xvpc_store::Origin;
+use xvpc_wire::envelope;
+use xvpc_wire::sigv4;
+use xvpc_wire::{ApiError, HttpRequest, HttpResponse, QueryParams};
+
+use crate::errors::{Error, Result};
+use crate::identity::Caller;
+use crate::{App, World};
+
+/// An ec2Query or awsQuery handler: returns the XML inside the result element.
+pub type QueryHandler = fn(&mut Call, &QueryParams) -> Result<String>;
+/// A restJson1 handler.
+pub type JsonHandler = fn(&mut Call, &serde_json::Value) -> Result<serde_json::Value>;
+
+/// The services xvpc speaks, named as in SigV4 credential scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Ec2,
+    Elbv2,
+    Sts,
+    Ram,
+    Iam,
+}
+
+impl Service {
+    pub fn from_scope(name: &str) -> Option<Service> {
+        Some(match name {
+            "ec2" => Service::Ec2,
+            "elasticloadbalancing" => Service::Elbv2,
+            "sts" => Service::Sts,
+            "ram" => Service::Ram,
+            "iam" => Service::Iam,
+            _ => return None,
+        })
+    }
+
+    /// The XML namespace of an awsQuery service.
+    fn namespace(self) -> &'static str {
+        match self {
+            Service::Elbv2 => "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
+            Service::Sts => "https://sts.amazonaws.com/doc/2011-06-15/",
+            Service::Iam => "https://iam.amazonaws.com/doc/2010-05-08/",
+            Service::Ec2 => envelope::EC2_NS,
+            Service::Ram => "",
+        }
+    }
+}
+
+/// A request being handled.
+pub struct Call<'a> {
+    pub app: &'a App,
+    world: MutexGuard<'a, World>,
+    pub ctx: Ctx,
+    pub caller: Caller,
+    pub action: String,
+    pub request_id: String,
+    /// `DryRun=true`: validate everything, change nothing.
+    pub dry_run: bool,
+    committed: bool,
+}
+
+impl<'a> Call<'a> {
+    /// The current state (including changes this call committed).
+    pub fn state(&self) -> &State {
+        &self.world.state
+    }
+
+    /// Persists a command's events, then applies them. With `DryRun` the
+    /// command has been validated; answer `DryRunOperation` instead.
+    pub fn commit(&mut self, changes: Changes) -> Result<()> {
+        if self.dry_run {
+            return Err(dry_run_ok());
+        }
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let origin = Origin {
+            account: self.ctx.account.clone(),
+            region: self.ctx.region.clone(),
+            action: self.action.clone(),
+            at: self.ctx.now,
+        };
+        self.world.store.append(&origin, &changes.events)?;
+        for e in changes.events {
+            self.world.state.apply(e);
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+/// AWS's answer to a dry run that would have succeeded (HTTP 412).
+pub fn dry_run_ok() -> Error {
+    Error::Api(ApiError::client("DryRunOperation", "Request would have succeeded, but DryRun flag is set.").with_status(412))
+}
+
+/// Where a request goes, read from its signature (or guessed for unsigned
+/// requests when signatures are not verified).
+struct Route {
+    service: Service,
+    region: String,
+    caller: Caller,
+}
+
+fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Result<Route, ApiError> {
+    let auth_header = req.header("authorization").map(str::to_string);
+    let auth = match auth_header {
+        Some(h) => Some(sigv4::parse_authorization(&h).map_err(|e| ApiError::client("IncompleteSignature", e.to_string()))?),
+        None => None,
+    };
+    match auth {
+        Some(auth) => {
+            let service = Service::from_scope(&auth.service).ok_or_else(|| {
+                ApiError::client("InvalidAction", format!("The service '{}' is not offered by this endpoint", auth.service))
+            })?;
+            let caller = app.config.identity.caller(&auth.access_key);
+            if app.config.verify_signatures {
+                match sigv4::verify(req, &auth, &caller.secret) {
+                    Ok(()) => {}
+                    Err(sigv4::VerifyError::MissingHeader(h)) => {
+                        return Err(ApiError::client("IncompleteSignature", format!("Authorization header requires existence of the header '{h}'")).with_status(403));
+                    }
+                    Err(sigv4::VerifyError::Mismatch) => {
+                        let code = if service == Service::Ec2 { "AuthFailure" } else { "SignatureDoesNotMatch" };
+                        return Err(ApiError::client(code, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.").with_status(if service == Service::Ec2 { 401 } else { 403 }));
+                    }
+                }
+            }
+            Ok(Route { service, region: auth.region, caller })
+        }
+        None => {
+            if app.config.verify_signatures {
+                return Err(ApiError::client("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.").with_status(403));
+            }
+            let service = match params.get("Version") {
+                Some("2015-12-01") => Service::Elbv2,
+                Some("2011-06-15") => Service::Sts,
+                Some("2010-05-08") => Service::Iam,
+                Some(_) => Service::Ec2,
+                None if req.path.len() > 1 => Service::Ram,
+                None => Service::Ec2,
+            };
+            let caller = app.config.identity.caller(&app.config.identity.default_account);
+            Ok(Route { service, region: "us-east-1".into(), caller })
+        }
+    }
+}
+
+/// Decodes, routes, runs and encodes one API request.
+pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
+    let is_json = req.path.len() > 1 && req.header("content-type").is_some_and(|c| c.contains("json"));
+    let params = if is_json { QueryParams::default() } else { QueryParams::parse(&req.query, &req.body) };
+    let route = match route(app, &req, &params) {
+        Ok(r) => r,
+        Err(e) => {
+            return match params.get("Version") {
+                Some("2015-12-01") | Some("2011-06-15") => envelope::query_error(&e, "", request_id),
+                _ if is_json => envelope::json_error(&e, request_id),
+                _ => envelope::ec2_error(&e, request_id),
+            }
+        }
+    };
+    if xvpc_model::region::region(&route.region).is_none() {
+        let e = ApiError::client("InvalidClientTokenId", format!("The security token included in the request is invalid: unknown region '{}'", route.region)).with_status(403);
+        return match route.service {
+            Service::Ec2 => envelope::ec2_error(&e, request_id),
+            Service::Ram => envelope::json_error(&e, request_id),
+            s => envelope::query_error(&e, s.namespace(), request_id),
+        };
+    }
+    match route.service {
+        Service::Ram => run_json(app, route, &req, request_id),
+        service => run_query(app, service, route, &params, request_id),
+    }
+}
+
+fn new_call<'a>(app: &'a App, route: Route, action: &str, request_id: &str) -> Call<'a> {
+    let now = app.clock.now();
+    Call {
+        app,
+        world: app.world(),
+        ctx: Ctx { account: route.caller.account.clone(), region: route.region, now },
+        caller: route.caller,
+        action: action.to_string(),
+        request_id: request_id.to_string(),
+        dry_run: false,
+        committed: false,
+    }
+}
+
+fn finish(call: Call<'_>) {
+    if call.committed {
+        call.app.notify(&call.world.state);
+    }
+}
+
+fn query_handler(service: Service, action: &str) -> Option<QueryHandler> {
+    match service {
+        Service::Ec2 => crate::ec2::handler(action),
+        Service::Sts => crate::sts::handler(action),
+        Service::Elbv2 | Service::Iam | Service::Ram => None,
+    }
+}
+
+fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, request_id: &str) -> HttpResponse {
+    let action = params.get("Action").unwrap_or("").to_string();
+    let render_err = |e: &ApiError| match service {
+        Service::Ec2 => envelope::ec2_error(e, request_id),
+        s => envelope::query_error(e, s.namespace(), request_id),
+    };
+    let Some(handler) = query_handler(service, &action) else {
+        let e = if action.is_empty() {
+            ApiError::client("MissingAction", "The request must contain the parameter Action")
+        } else {
+            ApiError::client("InvalidAction", format!("The action {action} is not valid for this web service."))
+        };
+        return render_err(&e);
+    };
+    let mut call = new_call(app, route, &action, request_id);
+    let dry_run = match params.bool("DryRun") {
+        Ok(d) => d.unwrap_or(false),
+        Err(e) => return render_err(&Error::from(e).to_api()),
+    };
+    call.dry_run = dry_run;
+    let result = handler(&mut call, params).and_then(|body| if dry_run { Err(dry_run_ok()) } else { Ok(body) });
+    finish(call);
+    match result {
+        Ok(body) => match service {
+            Service::Ec2 => envelope::ec2_response(&action, request_id, &body),
+            s => envelope::query_response(&action, s.namespace(), request_id, &body),
+        },
+        Err(e) => render_err(&e.to_api()),
+    }
+}
+
+fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> HttpResponse {
+    let _ = (app, route, req);
+    let e = ApiError::client("UnknownOperationException", "RAM is not available yet").with_status(404);
+    envelope::json_error(&e, request_id)
+}

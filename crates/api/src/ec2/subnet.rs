@@ -1,0 +1,85 @@
+//! Subnet actions.
+
+use xvpc_model::filter;
+use xvpc_model::subnet::{self, CreateSubnet, Subnet};
+use xvpc_model::{IdKind, State};
+use xvpc_wire::{QueryParams, XmlWriter};
+
+use super::{filters, paginate, require_all, tag_specs, write_tags};
+use crate::call::{Call, QueryHandler};
+use crate::errors::Result;
+
+pub const ACTIONS: &[(&str, QueryHandler)] = &[
+    ("CreateSubnet", create_subnet),
+    ("DeleteSubnet", delete_subnet),
+    ("DescribeSubnets", describe_subnets),
+];
+
+/// The `<subnet>` structure's content.
+pub fn write_subnet(w: &mut XmlWriter, s: &Subnet, state: &State) {
+    w.leaf("subnetId", &s.id)
+        .leaf("subnetArn", s.arn())
+        .leaf("state", "available")
+        .leaf("ownerId", &s.owner)
+        .leaf("vpcId", &s.vpc_id)
+        .leaf("cidrBlock", s.cidr.to_string())
+        .items("ipv6CidrBlockAssociationSet", Vec::<()>::new(), |_, _| {})
+        .leaf("availableIpAddressCount", s.available_ip_count(state).to_string())
+        .leaf("availabilityZone", &s.availability_zone)
+        .leaf("availabilityZoneId", &s.availability_zone_id)
+        .bool_leaf("defaultForAz", false)
+        .bool_leaf("mapPublicIpOnLaunch", s.map_public_ip_on_launch)
+        .bool_leaf("assignIpv6AddressOnCreation", false)
+        .bool_leaf("mapCustomerOwnedIpOnLaunch", false)
+        .bool_leaf("enableDns64", false)
+        .bool_leaf("ipv6Native", false);
+    w.open("privateDnsNameOptionsOnLaunch")
+        .leaf("hostnameType", "ip-name")
+        .bool_leaf("enableResourceNameDnsARecord", false)
+        .bool_leaf("enableResourceNameDnsAAAARecord", false)
+        .close("privateDnsNameOptionsOnLaunch");
+    write_tags(w, &s.tags);
+}
+
+fn create_subnet(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let input = CreateSubnet {
+        vpc_id: p.required("VpcId")?.to_string(),
+        cidr: p.required("CidrBlock")?.to_string(),
+        availability_zone: p.get("AvailabilityZone").map(str::to_string),
+        availability_zone_id: p.get("AvailabilityZoneId").map(str::to_string),
+        tags: tag_specs(p, "subnet")?,
+    };
+    let (ch, id) = subnet::create_subnet(call.state(), &call.ctx, input)?;
+    call.commit(ch)?;
+    let s = call.state();
+    let mut w = XmlWriter::new();
+    w.open("subnet");
+    write_subnet(&mut w, &s.subnets[&id], s);
+    w.close("subnet");
+    Ok(w.finish())
+}
+
+fn delete_subnet(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let ch = subnet::delete_subnet(call.state(), &call.ctx, p.required("SubnetId")?)?;
+    call.commit(ch)?;
+    Ok("<return>true</return>".into())
+}
+
+fn describe_subnets(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let ids = p.list("SubnetId");
+    let fs = filters(p);
+    let s = call.state();
+    let mine = |x: &&Subnet| x.owner == call.ctx.account && x.region == call.ctx.region;
+    require_all(&ids, |id| s.subnets.get(id).is_some_and(|x| mine(&x)), IdKind::Subnet)?;
+    let mut out = Vec::new();
+    for x in s.subnets.values().filter(mine) {
+        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(s, n))? {
+            out.push(x);
+        }
+    }
+    let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
+    let mut w = XmlWriter::new();
+    w.items("subnetSet", page, |w, x| write_subnet(w, x, s));
+    w.opt_leaf("nextToken", next);
+    Ok(w.finish())
+}

@@ -1,0 +1,142 @@
+//! Who is calling: access keys to accounts, and STS's temporary keys.
+//!
+//! A 12-digit access key id *is* the account (the convention LocalStack
+//! users know). A credentials file maps other keys to an account and a
+//! secret; unknown keys fall back to the default account. Temporary keys
+//! issued by STS carry their account inside the key id (`ASIA` + 12 digits
+//! + 4 hex), so they stay valid across restarts without being stored.
+
+use std::collections::HashMap;
+
+use hmac_free::derive_secret;
+
+/// The key → account table and the defaults.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub default_account: String,
+    /// access key id → (account, secret).
+    pub keys: HashMap<String, (String, String)>,
+    /// Secret assumed for 12-digit keys and unknown keys (`test` by the
+    /// convention of emulators).
+    pub default_secret: String,
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Identity { default_account: "000000000000".into(), keys: HashMap::new(), default_secret: "test".into() }
+    }
+}
+
+/// The caller behind an access key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub account: String,
+    /// The secret the request should be signed with.
+    pub secret: String,
+    /// The ARN GetCallerIdentity reports.
+    pub arn: String,
+    pub user_id: String,
+}
+
+fn is_account(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Identity {
+    /// Parses the `--credentials` file: one key per line,
+    /// `ACCESS_KEY_ID SECRET ACCOUNT_ID`; `#` starts a comment.
+    pub fn parse_credentials(&mut self, text: &str) -> Result<(), String> {
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() != 3 || !is_account(f[2]) {
+                return Err(format!("line {}: expected ACCESS_KEY_ID SECRET ACCOUNT_ID (12 digits)", n + 1));
+            }
+            self.keys.insert(f[0].to_string(), (f[2].to_string(), f[1].to_string()));
+        }
+        Ok(())
+    }
+
+    /// Resolves an access key id to its caller.
+    pub fn caller(&self, access_key: &str) -> Caller {
+        if let Some((account, secret)) = self.keys.get(access_key) {
+            return root(account, secret);
+        }
+        if is_account(access_key) {
+            return root(access_key, &self.default_secret);
+        }
+        if let Some(account) = temporary_key_account(access_key) {
+            return Caller {
+                account: account.to_string(),
+                secret: derive_secret(access_key),
+                arn: format!("arn:aws:sts::{account}:assumed-role/xvpc/session"),
+                user_id: format!("AROA{account}XVPC:session"),
+            };
+        }
+        root(&self.default_account, &self.default_secret)
+    }
+}
+
+fn root(account: &str, secret: &str) -> Caller {
+    Caller {
+        account: account.to_string(),
+        secret: secret.to_string(),
+        arn: format!("arn:aws:iam::{account}:root"),
+        user_id: account.to_string(),
+    }
+}
+
+/// A temporary key id for `account`: `ASIA` + account + 4 hex digits.
+pub fn temporary_key(account: &str) -> String {
+    format!("ASIA{account}{}", xvpc_model::ids::random_hex(4).to_uppercase())
+}
+
+/// The account encoded in a temporary key id, if it is one.
+pub fn temporary_key_account(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix("ASIA")?;
+    (rest.len() == 16 && is_account(&rest[..12])).then(|| &rest[..12])
+}
+
+/// Secrets of temporary keys are derived from the key id, so any server
+/// instance (and a restarted one) knows them without storing them.
+mod hmac_free {
+    pub fn derive_secret(key: &str) -> String {
+        // Not a security boundary: xvpc is a local emulator. The derivation
+        // only has to be stable and look like an AWS secret.
+        let mut h: u64 = 0x9E3779B97F4A7C15;
+        let mut out = String::with_capacity(40);
+        for i in 0..40u64 {
+            for b in key.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x100000001b3).rotate_left(7) ^ i;
+            }
+            let c = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(h % 64) as usize];
+            out.push(c as char);
+        }
+        out
+    }
+}
+
+pub use hmac_free::derive_secret as temporary_secret;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_map_to_accounts() {
+        let mut id = Identity::default();
+        id.parse_credentials("# team\nAKIAEXAMPLE s3cr3t 333333333333\n").unwrap();
+        assert_eq!(id.caller("111111111111").account, "111111111111");
+        assert_eq!(id.caller("AKIAEXAMPLE").account, "333333333333");
+        assert_eq!(id.caller("AKIAEXAMPLE").secret, "s3cr3t");
+        assert_eq!(id.caller("AKIAUNKNOWN").account, "000000000000");
+        let t = temporary_key("444444444444");
+        assert_eq!(t.len(), 20);
+        assert_eq!(id.caller(&t).account, "444444444444");
+        assert_eq!(id.caller(&t).secret, temporary_secret(&t));
+        assert!(id.parse_credentials("bad line").is_err());
+    }
+}

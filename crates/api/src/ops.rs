@@ -1,0 +1,66 @@
+//! Operational endpoints under `/_xvpc/` (and moto's reset), outside AWS's
+//! protocols: health, reset, and moving the emulated clock.
+
+use serde_json::json;
+use xvpc_wire::{HttpRequest, HttpResponse};
+
+use crate::App;
+
+/// The services listed by the health endpoint.
+pub const SERVICES: &[&str] = &["ec2", "sts"];
+
+fn json(status: u16, v: serde_json::Value) -> HttpResponse {
+    HttpResponse::new(status, "application/json", v.to_string())
+}
+
+/// Answers an operational request, or `None` for an AWS API request.
+pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpResponse> {
+    let path = req.path.as_str();
+    if !(path.starts_with("/_xvpc/") || path.starts_with("/moto-api/")) {
+        return None;
+    }
+    Some(match (req.method.as_str(), path) {
+        ("GET", "/_xvpc/health") => json(200, json!({
+            "status": "running",
+            "version": env!("CARGO_PKG_VERSION"),
+            "services": SERVICES,
+        })),
+        ("POST", "/_xvpc/reset") | ("POST", "/moto-api/reset") => {
+            let mut w = app.world();
+            match w.store.reset() {
+                Ok(()) => {
+                    w.state = Default::default();
+                    app.clock.set_offset(0);
+                    app.notify(&w.state);
+                    json(200, json!({ "status": "reset" }))
+                }
+                Err(e) => json(500, json!({ "error": e.to_string() })),
+            }
+        }
+        // Moves the emulated clock forward: body {"advance_seconds": N}.
+        ("POST", "/_xvpc/clock") => {
+            let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or(json!({}));
+            let Some(secs) = body.get("advance_seconds").and_then(|v| v.as_i64()) else {
+                return Some(json(400, json!({ "error": "expected {\"advance_seconds\": N}" })));
+            };
+            let mut w = app.world();
+            let off = app.clock.offset() + secs * 1000;
+            if let Err(e) = w.store.set_meta("clock_offset_ms", &off.to_string()) {
+                return Some(json(500, json!({ "error": e.to_string() })));
+            }
+            app.clock.set_offset(off);
+            app.notify(&w.state);
+            json(200, json!({ "offset_seconds": off / 1000, "now_ms": app.clock.now() }))
+        }
+        ("GET", "/_xvpc/clock") => json(200, json!({ "offset_seconds": app.clock.offset() / 1000, "now_ms": app.clock.now() })),
+        // The whole state, for operator tools (trace, console, exec).
+        ("GET", "/_xvpc/state") => {
+            let w = app.world();
+            match serde_json::to_value(&w.state) {
+                Ok(v) => json(200, json!({ "now_ms": app.clock.now(), "state": v })),
+                Err(e) => json(500, json!({ "error": e.to_string() })),
+            }
+        }
+        _ => json(404, json!({ "error": format!("no operational endpoint {} {}", req.method, path) })),
+    })
+}

@@ -1,0 +1,104 @@
+//! Regions, availability zones and the per-account zone-name mapping.
+//!
+//! In AWS the zone *name* `us-east-1a` of one account need not be the same
+//! physical zone as `us-east-1a` of another; the zone *id* (`use1-az1`) is
+//! stable across accounts. PrivateLink and TGW placement compare zone ids.
+//! xvpc derives a fixed per-account rotation from the account id, so two
+//! accounts generally disagree on names, as they do in AWS.
+
+/// A region xvpc emulates.
+#[derive(Debug, Clone, Copy)]
+pub struct Region {
+    pub name: &'static str,
+    /// Prefix of zone ids (`use1` → `use1-az1`).
+    pub zone_prefix: &'static str,
+    pub zone_count: u8,
+}
+
+/// The regions xvpc knows. Requests naming another region get AWS's error.
+pub const REGIONS: &[Region] = &[
+    Region { name: "us-east-1", zone_prefix: "use1", zone_count: 6 },
+    Region { name: "us-east-2", zone_prefix: "use2", zone_count: 3 },
+    Region { name: "us-west-1", zone_prefix: "usw1", zone_count: 2 },
+    Region { name: "us-west-2", zone_prefix: "usw2", zone_count: 4 },
+    Region { name: "ca-central-1", zone_prefix: "cac1", zone_count: 3 },
+    Region { name: "eu-west-1", zone_prefix: "euw1", zone_count: 3 },
+    Region { name: "eu-west-2", zone_prefix: "euw2", zone_count: 3 },
+    Region { name: "eu-central-1", zone_prefix: "euc1", zone_count: 3 },
+    Region { name: "eu-north-1", zone_prefix: "eun1", zone_count: 3 },
+    Region { name: "ap-southeast-1", zone_prefix: "apse1", zone_count: 3 },
+    Region { name: "ap-southeast-2", zone_prefix: "apse2", zone_count: 3 },
+    Region { name: "ap-northeast-1", zone_prefix: "apne1", zone_count: 3 },
+    Region { name: "ap-south-1", zone_prefix: "aps1", zone_count: 3 },
+    Region { name: "sa-east-1", zone_prefix: "sae1", zone_count: 3 },
+];
+
+/// Looks up a region by name.
+pub fn region(name: &str) -> Option<&'static Region> {
+    REGIONS.iter().find(|r| r.name == name)
+}
+
+/// One availability zone as one account sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    pub name: String,
+    pub zone_id: String,
+    pub region: &'static str,
+}
+
+fn account_offset(account: &str, n: u8) -> usize {
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in account.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    ((h >> 29) % u64::from(n.max(1))) as usize
+}
+
+/// The zones of `region` as `account` names them, in name order.
+pub fn zones(account: &str, region: &Region) -> Vec<Zone> {
+    let n = region.zone_count;
+    let off = account_offset(account, n);
+    (0..n as usize)
+        .map(|i| Zone {
+            name: format!("{}{}", region.name, (b'a' + i as u8) as char),
+            zone_id: format!("{}-az{}", region.zone_prefix, (i + off) % n as usize + 1),
+            region: region.name,
+        })
+        .collect()
+}
+
+/// Resolves a zone name (as `account` sees it) in `region`.
+pub fn zone_by_name(account: &str, region_name: &str, name: &str) -> Option<Zone> {
+    zones(account, region(region_name)?).into_iter().find(|z| z.name == name)
+}
+
+/// Resolves a zone id in `region` to the name `account` uses for it.
+pub fn zone_by_id(account: &str, region_name: &str, zone_id: &str) -> Option<Zone> {
+    zones(account, region(region_name)?).into_iter().find(|z| z.zone_id == zone_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_map_to_ids_per_account() {
+        let r = region("us-east-1").unwrap();
+        let a = zones("111111111111", r);
+        let b = zones("222222222222", r);
+        assert_eq!(a.len(), 6);
+        // Every zone id appears exactly once per account.
+        let mut ids: Vec<_> = a.iter().map(|z| z.zone_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 6);
+        // Lookups agree with each other.
+        let z = zone_by_name("111111111111", "us-east-1", "us-east-1b").unwrap();
+        assert_eq!(zone_by_id("111111111111", "us-east-1", &z.zone_id).unwrap().name, "us-east-1b");
+        // The two scenario accounts see different ids behind the same name.
+        assert_ne!(a[0].zone_id, b[0].zone_id);
+        assert!(zone_by_name("111111111111", "us-east-1", "us-east-1z").is_none());
+    }
+}

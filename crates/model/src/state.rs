@@ -1,0 +1,141 @@
+//! The whole emulated world, and the only way it changes: events.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{IdKind, ModelError};
+
+/// Who is calling, where, and when. Commands read the time only from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ctx {
+    /// The calling account (12 digits).
+    pub account: String,
+    /// The region of the request's credential scope.
+    pub region: String,
+    /// Milliseconds since the Unix epoch, from the injectable clock.
+    pub now: i64,
+}
+
+impl Ctx {
+    pub fn new(account: &str, region: &str, now: i64) -> Self {
+        Ctx { account: account.to_string(), region: region.to_string(), now }
+    }
+}
+
+/// Declares every stored resource type once: the `Resource` enum that
+/// events carry, the `State` maps that hold them, and `apply`.
+/// To add a resource type, add one line here; the type needs `id: String`.
+macro_rules! resources {
+    ($($variant:ident($ty:ty) => $field:ident),* $(,)?) => {
+        /// One stored resource, as carried by a `Put` event.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub enum Resource { $($variant($ty)),* }
+
+        /// The type of a stored resource, as carried by a `Delete` event.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum ResourceKind { $($variant),* }
+
+        /// All resources of all accounts and regions, keyed by id.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        pub struct State {
+            $(#[serde(default)] pub $field: BTreeMap<String, $ty>,)*
+        }
+
+        impl State {
+            /// Applies one event. Events are facts already validated by a
+            /// command, so applying cannot fail.
+            pub fn apply(&mut self, event: Event) {
+                match event {
+                    Event::Put(r) => match r {
+                        $(Resource::$variant(x) => { self.$field.insert(x.id.clone(), x); })*
+                    },
+                    Event::Delete(kind, id) => match kind {
+                        $(ResourceKind::$variant => { self.$field.remove(&id); })*
+                    },
+                }
+            }
+        }
+
+        $(impl From<$ty> for Resource {
+            fn from(x: $ty) -> Resource { Resource::$variant(x) }
+        })*
+    };
+}
+
+resources! {
+    Vpc(crate::vpc::Vpc) => vpcs,
+    Subnet(crate::subnet::Subnet) => subnets,
+    RouteTable(crate::route_table::RouteTable) => route_tables,
+    InternetGateway(crate::internet_gateway::InternetGateway) => internet_gateways,
+    SecurityGroup(crate::security_group::SecurityGroup) => security_groups,
+    NetworkAcl(crate::network_acl::NetworkAcl) => network_acls,
+    NetworkInterface(crate::network_interface::NetworkInterface) => network_interfaces,
+    Instance(crate::instance::Instance) => instances,
+}
+
+/// A change to the state: a resource written whole, or removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    Put(Resource),
+    Delete(ResourceKind, String),
+}
+
+/// The events a command produces, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    pub events: Vec<Event>,
+}
+
+impl Changes {
+    pub fn new() -> Self {
+        Changes::default()
+    }
+
+    /// Writes a resource (create or replace).
+    pub fn put(&mut self, r: impl Into<Resource>) -> &mut Self {
+        self.events.push(Event::Put(r.into()));
+        self
+    }
+
+    /// Removes a resource.
+    pub fn delete(&mut self, kind: ResourceKind, id: &str) -> &mut Self {
+        self.events.push(Event::Delete(kind, id.to_string()));
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Changes) -> &mut Self {
+        self.events.extend(other.events);
+        self
+    }
+}
+
+/// Who owns a resource and where it lives: every stored resource has both.
+pub trait Owned {
+    fn owner(&self) -> &str;
+    fn region(&self) -> &str;
+}
+
+/// Looks up a resource the caller owns in the caller's region. Anything else
+/// is `NotFound`, exactly as AWS answers for another account's id.
+pub fn owned<'a, T: Owned>(map: &'a BTreeMap<String, T>, ctx: &Ctx, kind: IdKind, id: &str) -> Result<&'a T, ModelError> {
+    crate::ids::check(kind, id)?;
+    map.get(id)
+        .filter(|r| r.owner() == ctx.account && r.region() == ctx.region)
+        .ok_or_else(|| ModelError::NotFound(kind, id.to_string()))
+}
+
+/// Implements [`Owned`] for types with `owner` and `region` fields.
+#[macro_export]
+macro_rules! impl_owned {
+    ($($ty:ty),*) => {$(
+        impl $crate::state::Owned for $ty {
+            fn owner(&self) -> &str { &self.owner }
+            fn region(&self) -> &str { &self.region }
+        }
+    )*};
+}

@@ -1,0 +1,224 @@
+//! Subnets: a block inside one of the VPC's CIDRs, in one availability zone.
+
+use std::net::Ipv4Addr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cidr::{self, Ipv4Net};
+use crate::error::{IdKind, ModelError, Result};
+use crate::ids::new_id;
+use crate::region;
+use crate::state::{owned, Changes, Ctx, ResourceKind, State};
+use crate::tags::Tags;
+
+/// A subnet. The zone is stored by name (as the owner sees it) and by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Subnet {
+    pub id: String,
+    pub owner: String,
+    pub region: String,
+    pub vpc_id: String,
+    pub cidr: Ipv4Net,
+    pub availability_zone: String,
+    pub availability_zone_id: String,
+    pub map_public_ip_on_launch: bool,
+    pub tags: Tags,
+    pub created_at: i64,
+}
+crate::impl_owned!(Subnet);
+
+impl Subnet {
+    /// Addresses still free: usable minus those held by ENIs.
+    pub fn available_ip_count(&self, state: &State) -> u64 {
+        let used = state.network_interfaces.values().filter(|e| e.subnet_id == self.id).map(|e| e.all_ips().count() as u64).sum::<u64>();
+        cidr::usable_count(&self.cidr).saturating_sub(used)
+    }
+
+    /// Values for DescribeSubnets filters.
+    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
+        Some(match name {
+            "availability-zone" | "availabilityZone" => vec![self.availability_zone.clone()],
+            "availability-zone-id" | "availabilityZoneId" => vec![self.availability_zone_id.clone()],
+            "available-ip-address-count" => vec![self.available_ip_count(state).to_string()],
+            "cidr" | "cidr-block" | "cidrBlock" => vec![self.cidr.to_string()],
+            "default-for-az" | "defaultForAz" => vec!["false".into()],
+            "map-public-ip-on-launch" => vec![self.map_public_ip_on_launch.to_string()],
+            "owner-id" => vec![self.owner.clone()],
+            "state" => vec!["available".into()],
+            "subnet-id" => vec![self.id.clone()],
+            "subnet-arn" => vec![self.arn()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            _ => return None,
+        })
+    }
+
+    pub fn arn(&self) -> String {
+        format!("arn:aws:ec2:{}:{}:subnet/{}", self.region, self.owner, self.id)
+    }
+}
+
+/// Input of CreateSubnet. One of zone name or zone id; neither picks one.
+#[derive(Debug, Clone, Default)]
+pub struct CreateSubnet {
+    pub vpc_id: String,
+    pub cidr: String,
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+    pub tags: Tags,
+}
+
+/// CreateSubnet: inside one VPC block, /16–/28, no overlap with siblings.
+pub fn create_subnet(state: &State, ctx: &Ctx, input: CreateSubnet) -> Result<(Changes, String)> {
+    let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, &input.vpc_id)?;
+    let net = cidr::parse_network(&input.cidr).ok_or_else(|| {
+        ModelError::InvalidParameterValue(format!(
+            "Value ({}) for parameter cidrBlock is invalid. This is not a valid CIDR block.",
+            input.cidr
+        ))
+    })?;
+    if !(16..=28).contains(&net.prefix_len()) || !vpc.contains(&net) {
+        return Err(ModelError::InvalidSubnetRange(input.cidr.clone()));
+    }
+    if state.subnets.values().any(|s| s.vpc_id == vpc.id && cidr::overlaps(&s.cidr, &net)) {
+        return Err(ModelError::InvalidSubnetConflict(input.cidr.clone()));
+    }
+    let zone = match (&input.availability_zone, &input.availability_zone_id) {
+        (Some(_), Some(_)) => {
+            return Err(ModelError::InvalidParameterCombination(
+                "Only one of availabilityZone or availabilityZoneId may be specified".into(),
+            ))
+        }
+        (Some(name), None) => region::zone_by_name(&ctx.account, &ctx.region, name).ok_or_else(|| {
+            ModelError::InvalidParameterValue(format!("Value ({name}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {}.", zone_names(ctx)))
+        })?,
+        (None, Some(id)) => region::zone_by_id(&ctx.account, &ctx.region, id).ok_or_else(|| {
+            ModelError::InvalidParameterValue(format!("Value ({id}) for parameter availabilityZoneId is invalid."))
+        })?,
+        (None, None) => {
+            // AWS picks a zone; spread subnets round-robin like it tends to.
+            let zones = region::zones(&ctx.account, region::region(&ctx.region).ok_or_else(|| ModelError::InvalidParameterValue("unknown region".into()))?);
+            let n = state.subnets.values().filter(|s| s.vpc_id == vpc.id).count();
+            zones[n % zones.len()].clone()
+        }
+    };
+    let subnet = Subnet {
+        id: new_id("subnet"),
+        owner: ctx.account.clone(),
+        region: ctx.region.clone(),
+        vpc_id: vpc.id.clone(),
+        cidr: net,
+        availability_zone: zone.name,
+        availability_zone_id: zone.zone_id,
+        map_public_ip_on_launch: false,
+        tags: input.tags,
+        created_at: ctx.now,
+    };
+    let id = subnet.id.clone();
+    let mut ch = Changes::new();
+    ch.put(subnet);
+    // The subnet joins the VPC's default network ACL, as in AWS.
+    if let Some(acl) = state.network_acls.values().find(|a| a.vpc_id == vpc.id && a.is_default) {
+        let mut acl = acl.clone();
+        acl.associations.push(crate::network_acl::NaclAssociation { id: new_id("aclassoc"), subnet_id: id.clone() });
+        ch.put(acl);
+    }
+    Ok((ch, id))
+}
+
+fn zone_names(ctx: &Ctx) -> String {
+    region::region(&ctx.region)
+        .map(|r| region::zones(&ctx.account, r).into_iter().map(|z| z.name).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default()
+}
+
+/// DeleteSubnet: refused while ENIs (instances, endpoints, NLBs) live in it.
+pub fn delete_subnet(state: &State, ctx: &Ctx, subnet_id: &str) -> Result<Changes> {
+    let subnet = owned(&state.subnets, ctx, IdKind::Subnet, subnet_id)?;
+    if state.network_interfaces.values().any(|e| e.subnet_id == subnet.id) {
+        return Err(ModelError::DependencyViolation(format!(
+            "The subnet '{}' has dependencies and cannot be deleted.",
+            subnet.id
+        )));
+    }
+    let mut ch = Changes::new();
+    // Route table and NACL associations of the subnet disappear with it.
+    for rt in state.route_tables.values().filter(|r| r.associations.iter().any(|a| a.subnet_id.as_deref() == Some(subnet_id))) {
+        let mut rt = rt.clone();
+        rt.associations.retain(|a| a.subnet_id.as_deref() != Some(subnet_id));
+        ch.put(rt);
+    }
+    for acl in state.network_acls.values().filter(|a| a.associations.iter().any(|x| x.subnet_id == subnet_id)) {
+        let mut acl = acl.clone();
+        acl.associations.retain(|x| x.subnet_id != subnet_id);
+        ch.put(acl);
+    }
+    ch.delete(ResourceKind::Subnet, subnet_id);
+    Ok(ch)
+}
+
+/// The first free address of a subnet, skipping AWS's five reserved ones.
+pub fn allocate_ip(state: &State, subnet: &Subnet, also_taken: &[Ipv4Addr]) -> Result<Ipv4Addr> {
+    let used: std::collections::HashSet<Ipv4Addr> = state
+        .network_interfaces
+        .values()
+        .filter(|e| e.subnet_id == subnet.id)
+        .flat_map(|e| e.all_ips().collect::<Vec<_>>())
+        .chain(also_taken.iter().copied())
+        .collect();
+    subnet
+        .cidr
+        .hosts()
+        .find(|ip| !cidr::is_reserved(&subnet.cidr, *ip) && !used.contains(ip))
+        .ok_or_else(|| ModelError::InsufficientFreeAddresses(subnet.id.clone()))
+}
+
+/// Checks a requested private address: inside the subnet, not reserved,
+/// not in use.
+pub fn check_ip(state: &State, subnet: &Subnet, ip: Ipv4Addr) -> Result<()> {
+    if !subnet.cidr.contains(&ip) || cidr::is_reserved(&subnet.cidr, ip) {
+        return Err(ModelError::InvalidParameterValue(format!(
+            "Address {ip} does not fall within the subnet's address range"
+        )));
+    }
+    if state.network_interfaces.values().any(|e| e.subnet_id == subnet.id && e.all_ips().any(|x| x == ip)) {
+        return Err(ModelError::AddressInUse(ip.to_string()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vpc::{create_vpc, CreateVpc};
+
+    fn setup() -> (State, Ctx, String) {
+        let ctx = Ctx::new("111111111111", "us-east-1", 0);
+        let mut s = State::default();
+        let (ch, vpc) = create_vpc(&s, &ctx, CreateVpc { cidr: "10.1.0.0/16".into(), ..Default::default() }).unwrap();
+        ch.events.into_iter().for_each(|e| s.apply(e));
+        (s, ctx, vpc)
+    }
+
+    fn input(vpc: &str, cidr: &str) -> CreateSubnet {
+        CreateSubnet { vpc_id: vpc.into(), cidr: cidr.into(), availability_zone: Some("us-east-1a".into()), ..Default::default() }
+    }
+
+    #[test]
+    fn subnet_rules() {
+        let (mut s, ctx, vpc) = setup();
+        let (ch, id) = create_subnet(&s, &ctx, input(&vpc, "10.1.1.0/24")).unwrap();
+        ch.events.into_iter().for_each(|e| s.apply(e));
+        assert_eq!(s.subnets[&id].available_ip_count(&s), 251);
+        assert_eq!(create_subnet(&s, &ctx, input(&vpc, "10.1.1.128/25")), Err(ModelError::InvalidSubnetConflict("10.1.1.128/25".into())));
+        assert_eq!(create_subnet(&s, &ctx, input(&vpc, "10.2.0.0/24")), Err(ModelError::InvalidSubnetRange("10.2.0.0/24".into())));
+        assert_eq!(create_subnet(&s, &ctx, input(&vpc, "10.1.0.0/29")), Err(ModelError::InvalidSubnetRange("10.1.0.0/29".into())));
+        assert!(matches!(create_subnet(&s, &ctx, input(&vpc, "10.1.2.1/24")), Err(ModelError::InvalidParameterValue(_))));
+        let mut bad_zone = input(&vpc, "10.1.3.0/24");
+        bad_zone.availability_zone = Some("eu-west-1a".into());
+        assert!(matches!(create_subnet(&s, &ctx, bad_zone), Err(ModelError::InvalidParameterValue(_))));
+        // The new subnet joined the default NACL.
+        assert!(s.network_acls.values().any(|a| a.is_default && a.associations.iter().any(|x| x.subnet_id == id)));
+        // First allocatable address is base + 4.
+        assert_eq!(allocate_ip(&s, &s.subnets[&id], &[]).unwrap(), Ipv4Addr::new(10, 1, 1, 4));
+    }
+}

@@ -1,0 +1,92 @@
+//! Tags: key/value pairs on any resource, with AWS's limits.
+
+use std::collections::BTreeMap;
+
+use crate::error::ModelError;
+
+/// A resource's tags. Keys are unique; order is not meaningful in AWS.
+pub type Tags = BTreeMap<String, String>;
+
+/// Validates tags about to be added: AWS allows 50 per resource, keys up to
+/// 128 characters, values up to 256, and reserves the `aws:` prefix.
+pub fn validate(existing: &Tags, new: &[(String, String)]) -> Result<(), ModelError> {
+    for (k, v) in new {
+        if k.is_empty() || k.chars().count() > 128 {
+            return Err(ModelError::InvalidParameterValue(format!("Tag key exceeds the maximum length of 128 characters or is empty: {k}")));
+        }
+        if v.chars().count() > 256 {
+            return Err(ModelError::InvalidParameterValue(format!("Tag value exceeds the maximum length of 256 characters: {v}")));
+        }
+        if k.to_ascii_lowercase().starts_with("aws:") {
+            return Err(ModelError::InvalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use".into()));
+        }
+    }
+    let mut keys: std::collections::BTreeSet<&String> = existing.keys().collect();
+    keys.extend(new.iter().map(|(k, _)| k));
+    if keys.len() > 50 {
+        return Err(ModelError::Aws("TagLimitExceeded", "The maximum number of tags for a resource is 50".into()));
+    }
+    Ok(())
+}
+
+use crate::error::{IdKind, Result as ModelResult};
+use crate::state::{Changes, Ctx, Owned, State};
+
+/// Applies a tag edit to one stored resource of the caller, found by id.
+/// Returns `None` when no resource of that prefix holds the id.
+macro_rules! edit_tags {
+    ($state:expr, $ctx:expr, $id:expr, $f:expr, $( $prefix:literal => $field:ident : $kind:expr ),* $(,)?) => {{
+        let id: &str = $id;
+        $( if id.starts_with(concat!($prefix, "-")) {
+            let r = crate::state::owned(&$state.$field, $ctx, $kind, id)?;
+            let mut r = r.clone();
+            $f(&mut r.tags)?;
+            let mut ch = Changes::new();
+            ch.put(r);
+            return Ok(ch);
+        } )*
+    }};
+}
+
+/// Edits the tags of one resource of the caller. `f` changes the tag map
+/// and may refuse the edit.
+pub fn edit(state: &State, ctx: &Ctx, id: &str, f: impl Fn(&mut Tags) -> ModelResult<()>) -> ModelResult<Changes> {
+    edit_tags!(state, ctx, id, f,
+        "vpc" => vpcs: IdKind::Vpc,
+        "subnet" => subnets: IdKind::Subnet,
+        "rtb" => route_tables: IdKind::RouteTable,
+        "igw" => internet_gateways: IdKind::InternetGateway,
+        "sg" => security_groups: IdKind::SecurityGroup,
+        "acl" => network_acls: IdKind::NetworkAcl,
+        "eni" => network_interfaces: IdKind::NetworkInterface,
+        "i" => instances: IdKind::Instance,
+    );
+    Err(crate::error::ModelError::InvalidParameterValue(format!("Invalid id: \"{id}\"")))
+}
+
+/// One tagged resource as DescribeTags lists it.
+#[derive(Debug, Clone)]
+pub struct TaggedResource<'a> {
+    pub id: &'a str,
+    /// AWS's resource type name (`vpc`, `subnet`, `security-group`, ...).
+    pub resource_type: &'static str,
+    pub tags: &'a Tags,
+}
+
+/// Every resource of the caller that has tags, for DescribeTags.
+pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
+    let mut out = Vec::new();
+    macro_rules! collect {
+        ($($field:ident => $rt:literal),*) => {$(
+            for r in state.$field.values() {
+                if r.owner() == ctx.account && r.region() == ctx.region && !r.tags.is_empty() {
+                    out.push(TaggedResource { id: &r.id, resource_type: $rt, tags: &r.tags });
+                }
+            }
+        )*};
+    }
+    collect!(vpcs => "vpc", subnets => "subnet", route_tables => "route-table", internet_gateways => "internet-gateway",
+        security_groups => "security-group", network_acls => "network-acl", network_interfaces => "network-interface",
+        instances => "instance");
+    out
+}

@@ -1,0 +1,333 @@
+//! VPCs: CIDR blocks, attributes, and the defaults a new VPC comes with.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cidr::{self, Ipv4Net};
+use crate::error::{IdKind, ModelError, Result};
+use crate::ids::new_id;
+use crate::network_acl::NetworkAcl;
+use crate::route_table::RouteTable;
+use crate::security_group::SecurityGroup;
+use crate::state::{owned, Changes, Ctx, ResourceKind, State};
+use crate::tags::Tags;
+
+/// AWS's default quota of VPCs per region per account.
+pub const VPCS_PER_REGION: usize = 5;
+/// AWS's default quota of IPv4 CIDR blocks per VPC (primary included).
+pub const CIDRS_PER_VPC: usize = 5;
+
+/// A VPC. `cidr_blocks[0]` is the primary block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vpc {
+    pub id: String,
+    pub owner: String,
+    pub region: String,
+    pub cidr_blocks: Vec<CidrBlock>,
+    pub instance_tenancy: String,
+    pub dhcp_options_id: String,
+    pub is_default: bool,
+    pub enable_dns_support: bool,
+    pub enable_dns_hostnames: bool,
+    pub tags: Tags,
+    pub created_at: i64,
+}
+crate::impl_owned!(Vpc);
+
+/// One IPv4 CIDR block of a VPC and its association id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CidrBlock {
+    pub association_id: String,
+    pub cidr: Ipv4Net,
+}
+
+impl Vpc {
+    pub fn primary_cidr(&self) -> Ipv4Net {
+        self.cidr_blocks[0].cidr
+    }
+
+    pub fn cidrs(&self) -> impl Iterator<Item = Ipv4Net> + '_ {
+        self.cidr_blocks.iter().map(|b| b.cidr)
+    }
+
+    /// Whether an address or block lies in one of the VPC's CIDRs.
+    pub fn contains(&self, net: &Ipv4Net) -> bool {
+        self.cidrs().any(|c| cidr::contains(&c, net))
+    }
+
+    /// Values for DescribeVpcs filters.
+    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
+        Some(match name {
+            "cidr" | "cidr-block" => vec![self.primary_cidr().to_string()],
+            "cidr-block-association.cidr-block" => self.cidrs().map(|c| c.to_string()).collect(),
+            "cidr-block-association.association-id" => self.cidr_blocks.iter().map(|b| b.association_id.clone()).collect(),
+            "cidr-block-association.state" => vec!["associated".into()],
+            "dhcp-options-id" => vec![self.dhcp_options_id.clone()],
+            "is-default" => vec![self.is_default.to_string()],
+            "owner-id" => vec![self.owner.clone()],
+            "state" => vec!["available".into()],
+            "vpc-id" => vec![self.id.clone()],
+            "instance-tenancy" => vec![self.instance_tenancy.clone()],
+            _ => return None,
+        })
+    }
+}
+
+/// Checks a VPC IPv4 block: a network address with a /16 to /28 mask.
+pub fn check_vpc_cidr(s: &str) -> Result<Ipv4Net> {
+    let net = cidr::parse_network(s).ok_or_else(|| {
+        ModelError::InvalidParameterValue(format!("Value ({s}) for parameter cidrBlock is invalid. This is not a valid CIDR block."))
+    })?;
+    if !(16..=28).contains(&net.prefix_len()) {
+        return Err(ModelError::InvalidVpcRange(s.to_string()));
+    }
+    Ok(net)
+}
+
+/// Input of CreateVpc.
+#[derive(Debug, Clone, Default)]
+pub struct CreateVpc {
+    pub cidr: String,
+    pub instance_tenancy: Option<String>,
+    pub tags: Tags,
+}
+
+/// CreateVpc: the VPC plus its main route table (with the `local` route),
+/// default security group and default network ACL, as AWS creates them.
+pub fn create_vpc(state: &State, ctx: &Ctx, input: CreateVpc) -> Result<(Changes, String)> {
+    let cidr = check_vpc_cidr(&input.cidr)?;
+    let tenancy = input.instance_tenancy.unwrap_or_else(|| "default".into());
+    if !["default", "dedicated"].contains(&tenancy.as_str()) {
+        return Err(ModelError::InvalidParameterValue(format!("Value ({tenancy}) for parameter instanceTenancy is invalid.")));
+    }
+    let count = state.vpcs.values().filter(|v| v.owner == ctx.account && v.region == ctx.region).count();
+    if count >= VPCS_PER_REGION {
+        return Err(ModelError::LimitExceeded("VpcLimitExceeded", "The maximum number of VPCs has been reached.".into()));
+    }
+    let vpc = Vpc {
+        id: new_id("vpc"),
+        owner: ctx.account.clone(),
+        region: ctx.region.clone(),
+        cidr_blocks: vec![CidrBlock { association_id: new_id("vpc-cidr-assoc"), cidr }],
+        instance_tenancy: tenancy,
+        dhcp_options_id: "default".into(),
+        is_default: false,
+        enable_dns_support: true,
+        enable_dns_hostnames: false,
+        tags: input.tags,
+        created_at: ctx.now,
+    };
+    let mut ch = Changes::new();
+    ch.put(RouteTable::main_for(&vpc));
+    ch.put(SecurityGroup::default_for(&vpc));
+    ch.put(NetworkAcl::default_for(&vpc));
+    let id = vpc.id.clone();
+    ch.events.insert(0, crate::Event::Put(vpc.into()));
+    Ok((ch, id))
+}
+
+/// DeleteVpc: refused while anything the user created still uses it. The
+/// defaults created with the VPC go with it.
+pub fn delete_vpc(state: &State, ctx: &Ctx, vpc_id: &str) -> Result<Changes> {
+    let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, vpc_id)?;
+    let dependency = |what: &str| {
+        ModelError::DependencyViolation(format!("The vpc '{}' has dependencies and cannot be deleted.{what}", vpc.id))
+    };
+    if state.subnets.values().any(|s| s.vpc_id == vpc.id) {
+        return Err(dependency(""));
+    }
+    if state.internet_gateways.values().any(|g| g.attached_vpc.as_deref() == Some(vpc.id.as_str())) {
+        return Err(dependency(""));
+    }
+    if state.route_tables.values().any(|r| r.vpc_id == vpc.id && !r.main) {
+        return Err(dependency(""));
+    }
+    if state.security_groups.values().any(|g| g.vpc_id == vpc.id && !g.is_default()) {
+        return Err(dependency(""));
+    }
+    if state.network_acls.values().any(|a| a.vpc_id == vpc.id && !a.is_default) {
+        return Err(dependency(""));
+    }
+    if state.network_interfaces.values().any(|e| e.vpc_id == vpc.id) {
+        return Err(dependency(""));
+    }
+    let mut ch = Changes::new();
+    for r in state.route_tables.values().filter(|r| r.vpc_id == vpc.id) {
+        ch.delete(ResourceKind::RouteTable, &r.id);
+    }
+    for g in state.security_groups.values().filter(|g| g.vpc_id == vpc.id) {
+        ch.delete(ResourceKind::SecurityGroup, &g.id);
+    }
+    for a in state.network_acls.values().filter(|a| a.vpc_id == vpc.id) {
+        ch.delete(ResourceKind::NetworkAcl, &a.id);
+    }
+    ch.delete(ResourceKind::Vpc, &vpc.id);
+    Ok(ch)
+}
+
+/// AssociateVpcCidrBlock: a secondary IPv4 block that overlaps none of the
+/// VPC's blocks, within the per-VPC quota.
+pub fn associate_cidr(state: &State, ctx: &Ctx, vpc_id: &str, cidr_s: &str) -> Result<(Changes, CidrBlock)> {
+    let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, vpc_id)?;
+    let cidr = check_vpc_cidr(cidr_s)?;
+    if vpc.cidrs().any(|c| cidr::overlaps(&c, &cidr)) {
+        return Err(ModelError::InvalidVpcRange(cidr_s.to_string()));
+    }
+    if vpc.cidr_blocks.len() >= CIDRS_PER_VPC {
+        return Err(ModelError::CidrLimitExceeded(format!(
+            "This network '{}' has met its maximum number of allowed CIDRs: {CIDRS_PER_VPC}",
+            vpc.id
+        )));
+    }
+    let block = CidrBlock { association_id: new_id("vpc-cidr-assoc"), cidr };
+    let mut v = vpc.clone();
+    v.cidr_blocks.push(block.clone());
+    let mut ch = Changes::new();
+    ch.put(v);
+    Ok((ch, block))
+}
+
+/// DisassociateVpcCidrBlock: the primary block cannot go, nor a block that
+/// still holds a subnet.
+pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Result<(Changes, String, CidrBlock)> {
+    let (vpc, block) = state
+        .vpcs
+        .values()
+        .filter(|v| v.owner == ctx.account && v.region == ctx.region)
+        .find_map(|v| v.cidr_blocks.iter().find(|b| b.association_id == association_id).map(|b| (v, b)))
+        .ok_or_else(|| ModelError::Aws("InvalidVpcCidrBlockAssociationID.NotFound", format!("The vpc CIDR block association ID '{association_id}' does not exist")))?;
+    if vpc.cidr_blocks[0].association_id == association_id {
+        return Err(ModelError::OperationNotPermitted(format!(
+            "The vpc CIDR block with association ID {association_id} may not be disassociated. It is the primary IPv4 CIDR block of the VPC"
+        )));
+    }
+    if state.subnets.values().any(|s| s.vpc_id == vpc.id && cidr::contains(&block.cidr, &s.cidr)) {
+        return Err(ModelError::DependencyViolation(format!(
+            "The vpc CIDR block with association ID {association_id} may not be disassociated. It has subnets"
+        )));
+    }
+    let mut v = vpc.clone();
+    v.cidr_blocks.retain(|b| b.association_id != association_id);
+    let mut ch = Changes::new();
+    ch.put(v);
+    Ok((ch, vpc.id.clone(), block.clone()))
+}
+
+/// The VPC attributes ModifyVpcAttribute changes, one per call as in AWS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VpcAttribute {
+    EnableDnsSupport(bool),
+    EnableDnsHostnames(bool),
+}
+
+/// ModifyVpcAttribute. DNS hostnames need DNS support, as AWS enforces.
+pub fn modify_attribute(state: &State, ctx: &Ctx, vpc_id: &str, attr: VpcAttribute) -> Result<Changes> {
+    let mut v = owned(&state.vpcs, ctx, IdKind::Vpc, vpc_id)?.clone();
+    match attr {
+        VpcAttribute::EnableDnsSupport(b) => {
+            if !b && v.enable_dns_hostnames {
+                return Err(ModelError::InvalidParameterCombination(
+                    "Cannot disable DNS support while DNS hostnames are enabled".into(),
+                ));
+            }
+            v.enable_dns_support = b;
+        }
+        VpcAttribute::EnableDnsHostnames(b) => {
+            if b && !v.enable_dns_support {
+                return Err(ModelError::InvalidParameterCombination(
+                    "Cannot enable DNS hostnames while DNS support is disabled".into(),
+                ));
+            }
+            v.enable_dns_hostnames = b;
+        }
+    }
+    let mut ch = Changes::new();
+    ch.put(v);
+    Ok(ch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Ctx {
+        Ctx::new("111111111111", "us-east-1", 0)
+    }
+
+    fn apply(state: &mut State, ch: Changes) {
+        for e in ch.events {
+            state.apply(e);
+        }
+    }
+
+    #[test]
+    fn cidr_size_limits() {
+        assert!(check_vpc_cidr("10.0.0.0/16").is_ok());
+        assert!(check_vpc_cidr("10.0.0.0/28").is_ok());
+        assert_eq!(check_vpc_cidr("10.0.0.0/15"), Err(ModelError::InvalidVpcRange("10.0.0.0/15".into())));
+        assert_eq!(check_vpc_cidr("10.0.0.0/29"), Err(ModelError::InvalidVpcRange("10.0.0.0/29".into())));
+        assert!(matches!(check_vpc_cidr("10.0.0.1/16"), Err(ModelError::InvalidParameterValue(_))));
+        assert!(matches!(check_vpc_cidr("banana"), Err(ModelError::InvalidParameterValue(_))));
+    }
+
+    #[test]
+    fn new_vpc_comes_with_defaults() {
+        let mut s = State::default();
+        let (ch, id) = create_vpc(&s, &ctx(), CreateVpc { cidr: "10.1.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(s.vpcs[&id].primary_cidr().to_string(), "10.1.0.0/16");
+        let main: Vec<_> = s.route_tables.values().filter(|r| r.vpc_id == id && r.main).collect();
+        assert_eq!(main.len(), 1);
+        assert_eq!(main[0].routes.len(), 1);
+        assert!(s.security_groups.values().any(|g| g.vpc_id == id && g.name == "default"));
+        assert!(s.network_acls.values().any(|a| a.vpc_id == id && a.is_default));
+        // And deleting it takes the defaults along.
+        let ch = delete_vpc(&s, &ctx(), &id).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(s, State::default());
+    }
+
+    #[test]
+    fn other_accounts_and_regions_get_not_found() {
+        let mut s = State::default();
+        let (ch, id) = create_vpc(&s, &ctx(), CreateVpc { cidr: "10.1.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let other = Ctx::new("222222222222", "us-east-1", 0);
+        assert_eq!(delete_vpc(&s, &other, &id), Err(ModelError::NotFound(IdKind::Vpc, id.clone())));
+        let elsewhere = Ctx::new("111111111111", "eu-west-1", 0);
+        assert_eq!(delete_vpc(&s, &elsewhere, &id), Err(ModelError::NotFound(IdKind::Vpc, id.clone())));
+        assert_eq!(delete_vpc(&s, &ctx(), "vpc-zz"), Err(ModelError::Malformed(IdKind::Vpc, "vpc-zz".into())));
+    }
+
+    #[test]
+    fn quota_and_secondary_blocks() {
+        let mut s = State::default();
+        let mut last = String::new();
+        for i in 0..VPCS_PER_REGION {
+            let (ch, id) = create_vpc(&s, &ctx(), CreateVpc { cidr: format!("10.{i}.0.0/16"), ..Default::default() }).unwrap();
+            apply(&mut s, ch);
+            last = id;
+        }
+        assert!(matches!(
+            create_vpc(&s, &ctx(), CreateVpc { cidr: "10.99.0.0/16".into(), ..Default::default() }),
+            Err(ModelError::LimitExceeded("VpcLimitExceeded", _))
+        ));
+        assert!(associate_cidr(&s, &ctx(), &last, "10.4.128.0/17").is_err(), "overlaps the primary");
+        let (ch, block) = associate_cidr(&s, &ctx(), &last, "10.200.0.0/16").unwrap();
+        apply(&mut s, ch);
+        let primary = s.vpcs[&last].cidr_blocks[0].association_id.clone();
+        assert!(matches!(disassociate_cidr(&s, &ctx(), &primary), Err(ModelError::OperationNotPermitted(_))));
+        let (ch, _, _) = disassociate_cidr(&s, &ctx(), &block.association_id).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(s.vpcs[&last].cidr_blocks.len(), 1);
+    }
+
+    #[test]
+    fn dns_hostnames_need_dns_support() {
+        let mut s = State::default();
+        let (ch, id) = create_vpc(&s, &ctx(), CreateVpc { cidr: "10.1.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let ch = modify_attribute(&s, &ctx(), &id, VpcAttribute::EnableDnsHostnames(true)).unwrap();
+        apply(&mut s, ch);
+        assert!(modify_attribute(&s, &ctx(), &id, VpcAttribute::EnableDnsSupport(false)).is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! `xvpc serve`: wires the store, the application and the HTTP listener.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
+use xvpc_api::{App, Config};
+use xvpc_store::SqliteStore;
+
+/// Options of `xvpc serve`.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:4566")]
+    pub listen: SocketAddr,
+    /// Directory of the state file (default: the platform's data directory,
+    /// ~/.local/share/xvpc on Linux).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// File mapping access keys to accounts: `ACCESS_KEY_ID SECRET ACCOUNT_ID` per line.
+    #[arg(long)]
+    pub credentials: Option<PathBuf>,
+    /// Account of unknown access keys and unsigned requests.
+    #[arg(long, default_value = "000000000000")]
+    pub default_account: String,
+    /// Refuse requests whose SigV4 signature does not verify.
+    #[arg(long)]
+    pub verify_signatures: bool,
+}
+
+fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("xvpc");
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    if cfg!(target_os = "macos") {
+        home.join("Library/Application Support/xvpc")
+    } else {
+        home.join(".local/share/xvpc")
+    }
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("XVPC_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let db = data_dir.join("xvpc.db");
+    let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let mut config = Config { verify_signatures: args.verify_signatures, ..Default::default() };
+    config.identity.default_account = args.default_account.clone();
+    if let Some(path) = &args.credentials {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        config.identity.parse_credentials(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    let app = Arc::new(App::new(Box::new(store), config).context("loading state")?);
+
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        print_banner(addr, &db);
+        let router = axum::Router::new().fallback(handle).with_state(app);
+        axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+        Ok::<_, anyhow::Error>(())
+    })
+}
+
+fn print_banner(addr: SocketAddr, db: &std::path::Path) {
+    let url = format!("http://{addr}");
+    println!("xvpc {} listening on {url}", env!("CARGO_PKG_VERSION"));
+    println!("state: {} (SQLite, WAL)", db.display());
+    println!("services: ec2 elasticloadbalancing ram sts   health: {url}/_xvpc/health");
+    println!();
+    println!("Two accounts, one endpoint: the access key id is the account id.");
+    for acct in ["111111111111", "222222222222"] {
+        println!("  AWS_ACCESS_KEY_ID={acct} AWS_SECRET_ACCESS_KEY=test aws --endpoint-url {url} --region us-east-1 ec2 describe-vpcs");
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Every request goes to the application; it decides by path and signature.
+async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = match to_bytes(body, 64 * 1024 * 1024).await {
+        Ok(b) => b.to_vec(),
+        Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+    };
+    let wire_req = xvpc_wire::HttpRequest {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body,
+    };
+    let resp = app.handle(wire_req);
+    let mut out = Response::new(Body::from(resp.body));
+    *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (k, v) in resp.headers {
+        if let (Ok(k), Ok(v)) = (HeaderName::try_from(k), HeaderValue::try_from(v)) {
+            out.headers_mut().insert(k, v);
+        }
+    }
+    out
+}
+
+fn plain(status: StatusCode, msg: &str) -> Response {
+    let mut r = Response::new(Body::from(msg.to_string()));
+    *r.status_mut() = status;
+    r
+}
