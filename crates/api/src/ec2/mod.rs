@@ -154,7 +154,7 @@ mod tests {
     #[test]
     fn timestamps_have_ec2_form() {
         assert_eq!(timestamp(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(timestamp(1_795_765_219_123), "2026-11-26T07:40:19.123Z");
+        assert_eq!(timestamp(1_795_765_219_123), "2026-11-27T07:40:19.123Z");
     }
 
     #[test]
