@@ -1,7 +1,10 @@
-//! Internet gateways: attached to at most one VPC.
+//! Internet gateways: attached to at most one VPC, and a VPC has at most one.
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{IdKind, ModelError, Result};
+use crate::ids::new_id;
+use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
 
 /// An internet gateway.
@@ -14,3 +17,103 @@ pub struct InternetGateway {
     pub tags: Tags,
 }
 crate::impl_owned!(InternetGateway);
+
+impl InternetGateway {
+    /// Values for DescribeInternetGateways filters.
+    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
+        Some(match name {
+            "attachment.state" => self.attached_vpc.iter().map(|_| "available".to_string()).collect(),
+            "attachment.vpc-id" => self.attached_vpc.iter().cloned().collect(),
+            "internet-gateway-id" => vec![self.id.clone()],
+            "owner-id" => vec![self.owner.clone()],
+            _ => return None,
+        })
+    }
+}
+
+/// CreateInternetGateway: detached.
+pub fn create(ctx: &Ctx, tags: Tags) -> (Changes, String) {
+    let g = InternetGateway { id: new_id("igw"), owner: ctx.account.clone(), region: ctx.region.clone(), attached_vpc: None, tags };
+    let id = g.id.clone();
+    let mut ch = Changes::new();
+    ch.put(g);
+    (ch, id)
+}
+
+/// DeleteInternetGateway: refused while attached.
+pub fn delete(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
+    let g = owned(&state.internet_gateways, ctx, IdKind::InternetGateway, id)?;
+    if g.attached_vpc.is_some() {
+        return Err(ModelError::DependencyViolation(format!("The internetGateway '{id}' has dependencies and cannot be deleted.")));
+    }
+    let mut ch = Changes::new();
+    ch.delete(ResourceKind::InternetGateway, id);
+    Ok(ch)
+}
+
+/// AttachInternetGateway: the gateway is free and the VPC has no gateway.
+pub fn attach(state: &State, ctx: &Ctx, id: &str, vpc_id: &str) -> Result<Changes> {
+    let g = owned(&state.internet_gateways, ctx, IdKind::InternetGateway, id)?;
+    let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, vpc_id)?;
+    if let Some(v) = &g.attached_vpc {
+        return Err(ModelError::AlreadyAssociated(format!("resource {id} is already attached to network {v}")));
+    }
+    if let Some(other) = state.internet_gateways.values().find(|x| x.attached_vpc.as_deref() == Some(vpc.id.as_str())) {
+        return Err(ModelError::AlreadyAssociated(format!("network {vpc_id} already has an internet gateway attached ({})", other.id)));
+    }
+    let mut g = g.clone();
+    g.attached_vpc = Some(vpc.id.clone());
+    let mut ch = Changes::new();
+    ch.put(g);
+    Ok(ch)
+}
+
+/// DetachInternetGateway: it must be attached to that VPC.
+pub fn detach(state: &State, ctx: &Ctx, id: &str, vpc_id: &str) -> Result<Changes> {
+    let g = owned(&state.internet_gateways, ctx, IdKind::InternetGateway, id)?;
+    owned(&state.vpcs, ctx, IdKind::Vpc, vpc_id)?;
+    if g.attached_vpc.as_deref() != Some(vpc_id) {
+        return Err(ModelError::GatewayNotAttached(format!("resource {id} is not attached to network {vpc_id}")));
+    }
+    let mut g = g.clone();
+    g.attached_vpc = None;
+    let mut ch = Changes::new();
+    ch.put(g);
+    Ok(ch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vpc::{create_vpc, CreateVpc};
+
+    fn apply(s: &mut State, ch: Changes) {
+        ch.events.into_iter().for_each(|e| s.apply(e));
+    }
+
+    #[test]
+    fn attach_once_detach_then_delete() {
+        let ctx = Ctx::new("111111111111", "us-east-1", 0);
+        let mut s = State::default();
+        let (ch, vpc) = create_vpc(&s, &ctx, CreateVpc { cidr: "10.0.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let (ch, g) = create(&ctx, Tags::new());
+        apply(&mut s, ch);
+        let (ch, g2) = create(&ctx, Tags::new());
+        apply(&mut s, ch);
+        assert!(matches!(detach(&s, &ctx, &g, &vpc), Err(ModelError::GatewayNotAttached(_))));
+        let ch = attach(&s, &ctx, &g, &vpc).unwrap();
+        apply(&mut s, ch);
+        assert!(matches!(attach(&s, &ctx, &g, &vpc), Err(ModelError::AlreadyAssociated(_))));
+        assert!(matches!(attach(&s, &ctx, &g2, &vpc), Err(ModelError::AlreadyAssociated(_))));
+        assert!(matches!(delete(&s, &ctx, &g), Err(ModelError::DependencyViolation(_))));
+        assert!(matches!(crate::vpc::delete_vpc(&s, &ctx, &vpc), Err(ModelError::DependencyViolation(_))));
+        let ch = detach(&s, &ctx, &g, &vpc).unwrap();
+        apply(&mut s, ch);
+        let ch = delete(&s, &ctx, &g).unwrap();
+        apply(&mut s, ch);
+        assert!(!s.internet_gateways.contains_key(&g));
+        let other = Ctx::new("222222222222", "us-east-1", 0);
+        assert_eq!(delete(&s, &other, &g2), Err(ModelError::NotFound(IdKind::InternetGateway, g2.clone())));
+    }
+}

@@ -29,8 +29,10 @@ pub mod instance;
 pub mod internet_gateway;
 pub mod network_acl;
 pub mod network_interface;
+pub mod prefix_list;
 pub mod route_table;
 pub mod security_group;
+pub mod security_group_rule;
 pub mod subnet;
 pub mod vpc;
 

@@ -6,9 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cidr::Ipv4Net;
+use crate::cidr::{self, Ipv4Net};
+use crate::error::{IdKind, ModelError, Result};
 use crate::ids::new_id;
-use crate::state::State;
+use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
 use crate::vpc::Vpc;
 
@@ -181,6 +182,330 @@ pub fn longest_match<'a>(routes: &'a [Route], dst: std::net::Ipv4Addr) -> Option
         })
 }
 
+
+impl RouteTable {
+    /// Values for DescribeRouteTables filters.
+    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
+        let vpc = state.vpcs.get(&self.vpc_id);
+        let routes = self.effective_routes(vpc);
+        let route_vals = |f: &dyn Fn(&Route) -> Option<String>| routes.iter().filter_map(f).collect::<Vec<_>>();
+        let target = |pred: fn(&RouteTarget) -> bool| {
+            routes.iter().filter(|r| pred(&r.target)).map(|r| r.target.id().to_string()).collect::<Vec<_>>()
+        };
+        Some(match name {
+            "association.route-table-association-id" => self.associations.iter().map(|a| a.id.clone()).collect(),
+            "association.route-table-id" => self.associations.iter().map(|_| self.id.clone()).collect(),
+            "association.subnet-id" => self.associations.iter().filter_map(|a| a.subnet_id.clone()).collect(),
+            "association.gateway-id" => self.associations.iter().filter_map(|a| a.gateway_id.clone()).collect(),
+            "association.main" => {
+                // A table with only subnet associations (or none) is "not main".
+                if self.main { vec!["true".into()] } else { vec!["false".into()] }
+            }
+            "association.association-state" => self.associations.iter().map(|_| "associated".to_string()).collect(),
+            "owner-id" => vec![self.owner.clone()],
+            "route-table-id" => vec![self.id.clone()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            "route.destination-cidr-block" => route_vals(&|r| match &r.destination {
+                Destination::Cidr(c) => Some(c.to_string()),
+                Destination::PrefixList(_) => None,
+            }),
+            "route.destination-prefix-list-id" => route_vals(&|r| match &r.destination {
+                Destination::PrefixList(p) => Some(p.clone()),
+                Destination::Cidr(_) => None,
+            }),
+            "route.destination-ipv6-cidr-block" | "route.egress-only-internet-gateway-id" | "route.carrier-gateway-id"
+            | "route.local-gateway-id" | "route.core-network-arn" => vec![],
+            "route.gateway-id" => target(|t| matches!(t, RouteTarget::Gateway(_) | RouteTarget::Local)),
+            "route.instance-id" => target(|t| matches!(t, RouteTarget::Instance(_))),
+            "route.nat-gateway-id" => target(|t| matches!(t, RouteTarget::NatGateway(_))),
+            "route.transit-gateway-id" => target(|t| matches!(t, RouteTarget::TransitGateway(_))),
+            "route.vpc-peering-connection-id" => target(|t| matches!(t, RouteTarget::VpcPeeringConnection(_))),
+            "route.network-interface-id" => target(|t| matches!(t, RouteTarget::NetworkInterface(_))),
+            "route.origin" => route_vals(&|r| Some(r.origin.as_str().to_string())),
+            "route.state" => route_vals(&|r| Some(route_state(state, self, r).as_str().to_string())),
+            _ => return None,
+        })
+    }
+}
+
+impl RouteOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteOrigin::CreateRouteTable => "CreateRouteTable",
+            RouteOrigin::CreateRoute => "CreateRoute",
+        }
+    }
+}
+
+/// CreateRouteTable: a non-main table with the VPC's `local` routes.
+pub fn create_route_table(state: &State, ctx: &Ctx, vpc_id: &str, tags: Tags) -> Result<(Changes, String)> {
+    let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, vpc_id)?;
+    let mut t = RouteTable::main_for(vpc);
+    t.main = false;
+    t.associations.clear();
+    t.tags = tags;
+    let id = t.id.clone();
+    let mut ch = Changes::new();
+    ch.put(t);
+    Ok((ch, id))
+}
+
+/// DeleteRouteTable: refused while any subnet (or the main marker) is
+/// associated with it.
+pub fn delete_route_table(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
+    let t = owned(&state.route_tables, ctx, IdKind::RouteTable, id)?;
+    if t.main || !t.associations.is_empty() {
+        return Err(ModelError::DependencyViolation(format!("The routeTable '{id}' has dependencies and cannot be deleted.")));
+    }
+    let mut ch = Changes::new();
+    ch.delete(ResourceKind::RouteTable, id);
+    Ok(ch)
+}
+
+/// Parses a route destination given as a CIDR (strict: a network address).
+pub fn parse_destination(cidr: Option<&str>, prefix_list: Option<&str>) -> Result<Destination> {
+    match (cidr, prefix_list) {
+        (Some(c), None) => cidr::parse_network(c).map(Destination::Cidr).ok_or_else(|| {
+            ModelError::InvalidParameterValue(format!("Value ({c}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block."))
+        }),
+        (None, Some(p)) => {
+            crate::ids::check(IdKind::PrefixList, p)?;
+            Ok(Destination::PrefixList(p.to_string()))
+        }
+        (None, None) => Err(ModelError::MissingParameter("destinationCidrBlock".into())),
+        (Some(_), Some(_)) => Err(ModelError::InvalidParameterCombination(
+            "Only one of destinationCidrBlock or destinationPrefixListId may be specified".into(),
+        )),
+    }
+}
+
+impl Destination {
+    pub fn describe(&self) -> String {
+        match self {
+            Destination::Cidr(c) => c.to_string(),
+            Destination::PrefixList(p) => p.clone(),
+        }
+    }
+}
+
+/// Checks that a target can be used by a route of `table`, as AWS does when
+/// the route is created or replaced. Peering and TGW targets are only
+/// checked for form here: see [`check_peering_target`] and
+/// [`check_transit_gateway_target`].
+pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &RouteTarget) -> Result<()> {
+    let different = |what: &str| {
+        ModelError::InvalidParameterValue(format!("route table {} and network gateway {what} belong to different networks", table.id))
+    };
+    match target {
+        RouteTarget::Local => Err(ModelError::InvalidParameterValue("cannot create a route to 'local'".into())),
+        RouteTarget::Gateway(id) if id.starts_with("igw-") => {
+            let g = state
+                .internet_gateways
+                .get(id)
+                .filter(|g| g.owner == ctx.account && g.region == ctx.region)
+                .ok_or_else(|| ModelError::Aws("InvalidGatewayID.NotFound", format!("The gateway ID '{id}' does not exist")))?;
+            if g.attached_vpc.as_deref() != Some(table.vpc_id.as_str()) {
+                return Err(different(id));
+            }
+            Ok(())
+        }
+        // No virtual private gateways or gateway endpoints exist in xvpc
+        // (yet): such an id cannot be found.
+        RouteTarget::Gateway(id) => Err(ModelError::Aws("InvalidGatewayID.NotFound", format!("The gateway ID '{id}' does not exist"))),
+        RouteTarget::NetworkInterface(id) => {
+            let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
+            if e.vpc_id != table.vpc_id {
+                return Err(ModelError::InvalidParameterValue(format!(
+                    "route table {} and interface {id} belong to different networks",
+                    table.id
+                )));
+            }
+            Ok(())
+        }
+        RouteTarget::Instance(id) => {
+            let i = owned(&state.instances, ctx, IdKind::Instance, id)?;
+            if i.state == crate::instance::InstanceState::Terminated {
+                return Err(ModelError::NotFound(IdKind::Instance, id.clone()));
+            }
+            if i.vpc_id != table.vpc_id {
+                return Err(ModelError::InvalidParameterValue(format!(
+                    "route table {} and instance {id} belong to different networks",
+                    table.id
+                )));
+            }
+            Ok(())
+        }
+        RouteTarget::NatGateway(id) => Err(ModelError::Aws("NatGatewayNotFound", format!("The natGateway ID '{id}' does not exist"))),
+        RouteTarget::VpcPeeringConnection(id) => check_peering_target(state, ctx, table, id),
+        RouteTarget::TransitGateway(id) => check_transit_gateway_target(state, ctx, table, id),
+    }
+}
+
+/// HOOK for the peering module: whether a route of `table` may target the
+/// peering connection `id` (it must exist, be visible to the caller and
+/// involve the table's VPC). Until peering exists only the id form is checked.
+pub fn check_peering_target(_state: &State, _ctx: &Ctx, _table: &RouteTable, id: &str) -> Result<()> {
+    crate::ids::check(IdKind::VpcPeeringConnection, id)
+}
+
+/// HOOK for the transit gateway module: whether a route of `table` may
+/// target the transit gateway `id` (it must be visible to the caller).
+/// Until TGWs exist only the id form is checked.
+pub fn check_transit_gateway_target(_state: &State, _ctx: &Ctx, _table: &RouteTable, id: &str) -> Result<()> {
+    crate::ids::check(IdKind::TransitGateway, id)
+}
+
+/// A route more specific than (or equal to) a VPC block may only point at
+/// an interface-like target (middlebox routing); others are refused.
+fn check_not_inside_vpc(state: &State, table: &RouteTable, dest: &Destination, target: &RouteTarget) -> Result<()> {
+    let Destination::Cidr(d) = dest else { return Ok(()) };
+    let Some(vpc) = state.vpcs.get(&table.vpc_id) else { return Ok(()) };
+    let interface_like = matches!(target, RouteTarget::NetworkInterface(_) | RouteTarget::Instance(_) | RouteTarget::NatGateway(_));
+    if vpc.cidrs().any(|c| cidr::contains(&c, d) && c.prefix_len() < d.prefix_len()) && !interface_like {
+        return Err(ModelError::InvalidParameterValue(format!(
+            "The destination CIDR block {d} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance."
+        )));
+    }
+    Ok(())
+}
+
+/// CreateRoute.
+pub fn create_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination, target: RouteTarget) -> Result<Changes> {
+    let t = owned(&state.route_tables, ctx, IdKind::RouteTable, table_id)?;
+    let routes = t.effective_routes(state.vpcs.get(&t.vpc_id));
+    if routes.iter().any(|r| r.destination == dest) {
+        return Err(ModelError::RouteAlreadyExists(dest.describe()));
+    }
+    check_not_inside_vpc(state, t, &dest, &target)?;
+    check_target(state, ctx, t, &target)?;
+    let mut t = t.clone();
+    t.routes.push(Route { destination: dest, target, origin: RouteOrigin::CreateRoute });
+    let mut ch = Changes::new();
+    ch.put(t);
+    Ok(ch)
+}
+
+/// ReplaceRoute: an existing route gets a new target. The `local` route
+/// cannot be replaced here.
+pub fn replace_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination, target: RouteTarget) -> Result<Changes> {
+    let t = owned(&state.route_tables, ctx, IdKind::RouteTable, table_id)?;
+    let routes = t.effective_routes(state.vpcs.get(&t.vpc_id));
+    let existing = routes
+        .iter()
+        .find(|r| r.destination == dest)
+        .ok_or_else(|| ModelError::RouteNotFound(dest.describe(), t.id.clone()))?;
+    if existing.target == RouteTarget::Local {
+        return Err(ModelError::InvalidRouteState(format!("cannot replace local route {} in route table {}", dest.describe(), t.id)));
+    }
+    check_not_inside_vpc(state, t, &dest, &target)?;
+    check_target(state, ctx, t, &target)?;
+    let mut t = t.clone();
+    for r in t.routes.iter_mut().filter(|r| r.destination == dest) {
+        r.target = target.clone();
+    }
+    let mut ch = Changes::new();
+    ch.put(t);
+    Ok(ch)
+}
+
+/// DeleteRoute. The `local` route cannot be deleted.
+pub fn delete_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination) -> Result<Changes> {
+    let t = owned(&state.route_tables, ctx, IdKind::RouteTable, table_id)?;
+    let routes = t.effective_routes(state.vpcs.get(&t.vpc_id));
+    let existing = routes
+        .iter()
+        .find(|r| r.destination == dest)
+        .ok_or_else(|| ModelError::RouteNotFound(dest.describe(), t.id.clone()))?;
+    if existing.target == RouteTarget::Local {
+        return Err(ModelError::InvalidRouteState(format!("cannot remove local route {} in route table {}", dest.describe(), t.id)));
+    }
+    let mut t = t.clone();
+    t.routes.retain(|r| r.destination != dest);
+    let mut ch = Changes::new();
+    ch.put(t);
+    Ok(ch)
+}
+
+/// AssociateRouteTable (subnet): same VPC, and the subnet has no explicit
+/// association yet.
+pub fn associate(state: &State, ctx: &Ctx, table_id: &str, subnet_id: &str) -> Result<(Changes, String)> {
+    let t = owned(&state.route_tables, ctx, IdKind::RouteTable, table_id)?;
+    let s = owned(&state.subnets, ctx, IdKind::Subnet, subnet_id)?;
+    if s.vpc_id != t.vpc_id {
+        return Err(ModelError::InvalidParameterValue(format!("routeTable {table_id} and subnet {subnet_id} belong to different networks")));
+    }
+    if let Some(other) = state.route_tables.values().find(|x| x.associations.iter().any(|a| a.subnet_id.as_deref() == Some(subnet_id))) {
+        return Err(ModelError::AlreadyAssociated(format!(
+            "the specified association for route table {} conflicts with an existing association",
+            other.id
+        )));
+    }
+    let assoc = RouteTableAssociation { id: new_id("rtbassoc"), subnet_id: Some(subnet_id.to_string()), gateway_id: None, main: false };
+    let id = assoc.id.clone();
+    let mut t = t.clone();
+    t.associations.push(assoc);
+    let mut ch = Changes::new();
+    ch.put(t);
+    Ok((ch, id))
+}
+
+/// The caller's route table holding association `assoc_id`.
+fn table_of_association<'a>(state: &'a State, ctx: &Ctx, assoc_id: &str) -> Result<&'a RouteTable> {
+    state
+        .route_tables
+        .values()
+        .filter(|t| t.owner == ctx.account && t.region == ctx.region)
+        .find(|t| t.associations.iter().any(|a| a.id == assoc_id))
+        .ok_or_else(|| ModelError::NotFound(IdKind::Association, assoc_id.to_string()))
+}
+
+/// DisassociateRouteTable: the subnet falls back to the main table. The
+/// main association cannot be removed.
+pub fn disassociate(state: &State, ctx: &Ctx, assoc_id: &str) -> Result<Changes> {
+    let t = table_of_association(state, ctx, assoc_id)?;
+    if t.associations.iter().any(|a| a.id == assoc_id && a.main) {
+        return Err(ModelError::InvalidParameterValue(format!("cannot disassociate the main route table association {assoc_id}")));
+    }
+    let mut t = t.clone();
+    t.associations.retain(|a| a.id != assoc_id);
+    let mut ch = Changes::new();
+    ch.put(t);
+    Ok(ch)
+}
+
+/// ReplaceRouteTableAssociation: moves a subnet association (or the main
+/// marker) to another table of the same VPC; returns the new association id.
+pub fn replace_association(state: &State, ctx: &Ctx, assoc_id: &str, table_id: &str) -> Result<(Changes, String)> {
+    let old = table_of_association(state, ctx, assoc_id)?;
+    let new = owned(&state.route_tables, ctx, IdKind::RouteTable, table_id)?;
+    if new.vpc_id != old.vpc_id {
+        return Err(ModelError::InvalidParameterValue(format!("routeTable {table_id} and association {assoc_id} belong to different networks")));
+    }
+    let a = old.associations.iter().find(|a| a.id == assoc_id).cloned().expect("found above");
+    let moved = RouteTableAssociation { id: new_id("rtbassoc"), ..a.clone() };
+    let new_id_ = moved.id.clone();
+    let mut ch = Changes::new();
+    if old.id == new.id {
+        let mut t = old.clone();
+        for x in t.associations.iter_mut().filter(|x| x.id == assoc_id) {
+            *x = moved.clone();
+        }
+        ch.put(t);
+        return Ok((ch, new_id_));
+    }
+    let mut o = old.clone();
+    o.associations.retain(|x| x.id != assoc_id);
+    let mut n = new.clone();
+    n.associations.push(moved);
+    if a.main {
+        o.main = false;
+        n.main = true;
+    }
+    ch.put(o);
+    ch.put(n);
+    Ok((ch, new_id_))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +514,53 @@ mod tests {
 
     fn route(c: &str, t: &str) -> Route {
         Route { destination: Destination::Cidr(c.parse().unwrap()), target: RouteTarget::Gateway(t.into()), origin: RouteOrigin::CreateRoute }
+    }
+
+    #[test]
+    fn route_and_association_rules() {
+        use crate::vpc::{create_vpc, CreateVpc};
+        let ctx = Ctx::new("111111111111", "us-east-1", 0);
+        let mut s = State::default();
+        let apply = |s: &mut State, ch: Changes| ch.events.into_iter().for_each(|e| s.apply(e));
+        let (ch, vpc) = create_vpc(&s, &ctx, CreateVpc { cidr: "10.0.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let (ch, rt) = create_route_table(&s, &ctx, &vpc, Tags::new()).unwrap();
+        apply(&mut s, ch);
+        let cidr = |c: &str| Destination::Cidr(c.parse().unwrap());
+        let pcx = RouteTarget::VpcPeeringConnection("pcx-0123456789abcdef0".into());
+        // Local can be neither duplicated, replaced nor deleted.
+        assert!(matches!(create_route(&s, &ctx, &rt, cidr("10.0.0.0/16"), pcx.clone()), Err(ModelError::RouteAlreadyExists(_))));
+        assert!(matches!(delete_route(&s, &ctx, &rt, cidr("10.0.0.0/16")), Err(ModelError::InvalidRouteState(_))));
+        assert!(matches!(replace_route(&s, &ctx, &rt, cidr("10.0.0.0/16"), pcx.clone()), Err(ModelError::InvalidRouteState(_))));
+        // More specific than the VPC block: refused for a gateway-like target.
+        assert!(matches!(create_route(&s, &ctx, &rt, cidr("10.0.1.0/24"), pcx.clone()), Err(ModelError::InvalidParameterValue(_))));
+        let ch = create_route(&s, &ctx, &rt, cidr("10.1.0.0/16"), pcx.clone()).unwrap();
+        apply(&mut s, ch);
+        assert!(matches!(create_route(&s, &ctx, &rt, cidr("10.1.0.0/16"), pcx.clone()), Err(ModelError::RouteAlreadyExists(_))));
+        let t = &s.route_tables[&rt];
+        assert_eq!(route_state(&s, t, &t.routes[1]), RouteState::Blackhole, "no peering module yet");
+        // The main table cannot be deleted; a table with an association neither.
+        let main = s.route_tables.values().find(|t| t.main).unwrap().id.clone();
+        assert!(matches!(delete_route_table(&s, &ctx, &main), Err(ModelError::DependencyViolation(_))));
+        let (ch, _) = crate::subnet::create_subnet(&s, &ctx, crate::subnet::CreateSubnet {
+            vpc_id: vpc.clone(), cidr: "10.0.1.0/24".into(), availability_zone: Some("us-east-1a".into()), ..Default::default()
+        }).unwrap();
+        let sub = match &ch.events[0] { crate::Event::Put(crate::Resource::Subnet(x)) => x.id.clone(), _ => unreachable!() };
+        apply(&mut s, ch);
+        assert_eq!(table_for_subnet(&s, &sub, &vpc).unwrap().id, main);
+        let (ch, assoc) = associate(&s, &ctx, &rt, &sub).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(table_for_subnet(&s, &sub, &vpc).unwrap().id, rt);
+        assert!(matches!(associate(&s, &ctx, &main, &sub), Err(ModelError::AlreadyAssociated(_))));
+        assert!(matches!(delete_route_table(&s, &ctx, &rt), Err(ModelError::DependencyViolation(_))));
+        let ch = disassociate(&s, &ctx, &assoc).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(table_for_subnet(&s, &sub, &vpc).unwrap().id, main);
+        // Moving the main marker.
+        let main_assoc = s.route_tables[&main].associations[0].id.clone();
+        let (ch, _) = replace_association(&s, &ctx, &main_assoc, &rt).unwrap();
+        apply(&mut s, ch);
+        assert!(s.route_tables[&rt].main && !s.route_tables[&main].main);
     }
 
     #[test]

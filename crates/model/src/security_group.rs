@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cidr::Ipv4Net;
+use crate::error::{IdKind, ModelError, Result};
 use crate::ids::new_id;
+use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
 use crate::vpc::Vpc;
 
@@ -150,6 +152,141 @@ pub fn allow_all_egress() -> SgRule {
         peer: RulePeer::Cidr("0.0.0.0/0".parse().expect("literal CIDR")),
         description: None,
     }
+}
+
+
+impl SecurityGroup {
+    /// Values for DescribeSecurityGroups filters. `ip-permission.*` look at
+    /// ingress rules, `egress.ip-permission.*` at egress rules.
+    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
+        let (rules, field) = match name.strip_prefix("egress.ip-permission.") {
+            Some(f) => (&self.egress, Some(f)),
+            None => (&self.ingress, name.strip_prefix("ip-permission.")),
+        };
+        if let Some(f) = field {
+            return rule_field(rules, f);
+        }
+        Some(match name {
+            "description" => vec![self.description.clone()],
+            "group-id" => vec![self.id.clone()],
+            "group-name" => vec![self.name.clone()],
+            "owner-id" => vec![self.owner.clone()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            _ => return None,
+        })
+    }
+}
+
+fn rule_field(rules: &[SgRule], f: &str) -> Option<Vec<String>> {
+    let port = |p: Option<i32>| p.unwrap_or(-1).to_string();
+    Some(match f {
+        "cidr" => rules.iter().filter_map(|r| match &r.peer { RulePeer::Cidr(c) => Some(c.to_string()), _ => None }).collect(),
+        "ipv6-cidr" => rules.iter().filter_map(|r| match &r.peer { RulePeer::Cidr6(c) => Some(c.clone()), _ => None }).collect(),
+        "prefix-list-id" => rules.iter().filter_map(|r| match &r.peer { RulePeer::PrefixList(p) => Some(p.clone()), _ => None }).collect(),
+        "group-id" => rules.iter().filter_map(|r| match &r.peer { RulePeer::Group { group_id, .. } => Some(group_id.clone()), _ => None }).collect(),
+        "user-id" => rules.iter().filter_map(|r| match &r.peer { RulePeer::Group { user_id, .. } => Some(user_id.clone()), _ => None }).collect(),
+        "group-name" => vec![],
+        "from-port" => rules.iter().map(|r| port(r.from_port)).collect(),
+        "to-port" => rules.iter().map(|r| port(r.to_port)).collect(),
+        "protocol" => rules.iter().map(|r| r.protocol.clone()).collect(),
+        _ => return None,
+    })
+}
+
+/// The VPC's `default` group.
+pub fn default_group<'a>(state: &'a State, vpc_id: &str) -> Option<&'a SecurityGroup> {
+    state.security_groups.values().find(|g| g.vpc_id == vpc_id && g.is_default())
+}
+
+/// Input of CreateSecurityGroup.
+#[derive(Debug, Clone, Default)]
+pub struct CreateGroup {
+    pub name: String,
+    pub description: String,
+    pub vpc_id: Option<String>,
+    pub tags: Tags,
+}
+
+/// CreateSecurityGroup: a name unique within the VPC (`default` is taken
+/// by the VPC's own group), starting with the allow-all egress rule.
+pub fn create_group(state: &State, ctx: &Ctx, input: CreateGroup) -> Result<(Changes, String)> {
+    let vpc_id = match &input.vpc_id {
+        Some(v) => v.clone(),
+        None => crate::vpc::default_vpc(state, ctx)
+            .ok_or_else(|| ModelError::Aws("VPCIdNotSpecified", "No default VPC for this user".into()))?
+            .id
+            .clone(),
+    };
+    let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, &vpc_id)?;
+    if input.name.is_empty() {
+        return Err(ModelError::MissingParameter("groupName".into()));
+    }
+    if input.description.is_empty() {
+        return Err(ModelError::MissingParameter("groupDescription".into()));
+    }
+    if input.name.chars().count() > 255 || input.description.chars().count() > 255 {
+        return Err(ModelError::InvalidParameterValue("Group name and description are limited to 255 characters".into()));
+    }
+    if input.name.to_ascii_lowercase().starts_with("sg-") {
+        return Err(ModelError::InvalidParameterValue(format!("Group names may not be in the format sg-*: {}", input.name)));
+    }
+    if input.name == "default" {
+        return Err(ModelError::Aws("InvalidGroup.Reserved", "The security group 'default' is reserved".into()));
+    }
+    if state.security_groups.values().any(|g| g.vpc_id == vpc.id && g.name == input.name) {
+        return Err(ModelError::DuplicateGroup(input.name, vpc.id.clone()));
+    }
+    let g = SecurityGroup {
+        id: new_id("sg"),
+        owner: ctx.account.clone(),
+        region: ctx.region.clone(),
+        vpc_id: vpc.id.clone(),
+        name: input.name,
+        description: input.description,
+        ingress: Vec::new(),
+        egress: vec![allow_all_egress()],
+        tags: input.tags,
+    };
+    let id = g.id.clone();
+    let mut ch = Changes::new();
+    ch.put(g);
+    Ok((ch, id))
+}
+
+/// Finds the caller's group by id, or by name in the default VPC (the only
+/// place AWS resolves names for these calls).
+pub fn find_group<'a>(state: &'a State, ctx: &Ctx, id: Option<&str>, name: Option<&str>) -> Result<&'a SecurityGroup> {
+    match (id, name) {
+        (Some(id), _) => owned(&state.security_groups, ctx, IdKind::SecurityGroup, id),
+        (None, Some(name)) => {
+            let vpc = crate::vpc::default_vpc(state, ctx);
+            state
+                .security_groups
+                .values()
+                .find(|g| g.owner == ctx.account && g.region == ctx.region && Some(g.vpc_id.as_str()) == vpc.map(|v| v.id.as_str()) && g.name == name)
+                .ok_or_else(|| ModelError::NotFound(IdKind::SecurityGroup, name.to_string()))
+        }
+        (None, None) => Err(ModelError::MissingParameter("groupId".into())),
+    }
+}
+
+/// DeleteSecurityGroup: not the default group, not while an ENI uses it or
+/// another group's rule refers to it.
+pub fn delete_group(state: &State, ctx: &Ctx, id: Option<&str>, name: Option<&str>) -> Result<Changes> {
+    let g = find_group(state, ctx, id, name)?;
+    if g.is_default() {
+        return Err(ModelError::CannotDelete(format!("the specified group: \"{}\" name: \"default\" cannot be deleted by a user", g.id)));
+    }
+    let in_use = state.network_interfaces.values().any(|e| e.groups.contains(&g.id));
+    let referenced = state.security_groups.values().filter(|o| o.id != g.id).any(|o| {
+        o.ingress.iter().chain(o.egress.iter()).any(|r| matches!(&r.peer, RulePeer::Group { group_id, .. } if *group_id == g.id))
+    });
+    if in_use || referenced {
+        return Err(ModelError::DependencyViolation(format!("resource {} has a dependent object", g.id)));
+    }
+    let mut ch = Changes::new();
+    ch.delete(ResourceKind::SecurityGroup, &g.id);
+    Ok(ch)
 }
 
 #[cfg(test)]

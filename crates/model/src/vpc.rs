@@ -72,6 +72,11 @@ impl Vpc {
     }
 }
 
+/// The caller's default VPC in its region, if it has one.
+pub fn default_vpc<'a>(state: &'a State, ctx: &Ctx) -> Option<&'a Vpc> {
+    state.vpcs.values().find(|v| v.owner == ctx.account && v.region == ctx.region && v.is_default)
+}
+
 /// Checks a VPC IPv4 block: a network address with a /16 to /28 mask.
 pub fn check_vpc_cidr(s: &str) -> Result<Ipv4Net> {
     let net = cidr::parse_network(s).ok_or_else(|| {

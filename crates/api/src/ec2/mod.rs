@@ -4,7 +4,10 @@
 //! Element names follow botocore's EC2 service model (`locationName`), the
 //! naming oracle for what clients expect.
 
+mod internet_gateway;
 mod region;
+mod route_table;
+mod security_group;
 mod subnet;
 mod tags;
 mod vpc;
@@ -21,7 +24,15 @@ use crate::errors::{client, Result};
 
 /// Each family's `(Action, handler)` table. Adding a family = one line here.
 fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
-    vec![region::ACTIONS, vpc::ACTIONS, subnet::ACTIONS, tags::ACTIONS]
+    vec![
+        region::ACTIONS,
+        vpc::ACTIONS,
+        subnet::ACTIONS,
+        tags::ACTIONS,
+        route_table::ACTIONS,
+        internet_gateway::ACTIONS,
+        security_group::ACTIONS,
+    ]
 }
 
 /// The handler of an EC2 action.
