@@ -1,0 +1,299 @@
+//! The path walk: resolves the query's ends, then evaluates every check of
+//! the forward and return paths (security groups, ACLs, routes), keeping
+//! going after a failure so that all blockers are reported at once.
+
+use std::net::Ipv4Addr;
+
+use xvpc_model::instance::Instance;
+use xvpc_model::network_interface::NetworkInterface;
+use xvpc_model::subnet::Subnet;
+use xvpc_model::vpc::Vpc;
+use xvpc_model::State;
+
+use crate::component::{Component, Detail, Direction, Hop, Kind, Verdict};
+use crate::explanation as code;
+use crate::fix::{self, SgPeer};
+use crate::network_acl::{self, AclVerdict};
+use crate::security_group::{self, Peer, SgVerdict};
+use crate::topology::Topology;
+use crate::{routing, Analysis, Blocker, Endpoint, Query, QueryError, EPHEMERAL_PORTS};
+
+/// Answers a path question. See the crate documentation for the rules.
+pub fn analyze(state: &State, now: i64, q: &Query) -> Result<Analysis, QueryError> {
+    let topo = Topology::new(state, now);
+    analyze_in(&topo, q)
+}
+
+/// [`analyze`] over a prebuilt [`Topology`] (for many queries on one snapshot).
+pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
+    let mut seg = Segment::default();
+    let (src, src_instance) = match &q.source {
+        Endpoint::Instance(id) => {
+            let i = topo.state.instances.get(id).ok_or_else(|| QueryError::UnknownSource(id.clone()))?;
+            (topo.eni(&i.primary_eni).ok_or_else(|| QueryError::UnknownSource(id.clone()))?, Some(i))
+        }
+        Endpoint::NetworkInterface(id) => (topo.eni(id).ok_or_else(|| QueryError::UnknownSource(id.clone()))?, None),
+        Endpoint::Ip(ip) => {
+            let mut hits = topo.state.network_interfaces.values().filter(|e| e.all_ips().any(|x| x == *ip));
+            match (hits.next(), hits.next()) {
+                (Some(e), None) => (e, None),
+                (None, _) => return Err(QueryError::UnknownSource(ip.to_string())),
+                _ => return Err(QueryError::Unsupported(format!("{ip} is held by ENIs in several VPCs; name the ENI instead"))),
+            }
+        }
+        other => return Err(QueryError::Unsupported(format!("{} cannot be a source", other.id()))),
+    };
+    let src_ip = q.source_ip.unwrap_or(src.private_ip);
+    if let Some(i) = src_instance {
+        instance_state(&mut seg, i, Direction::Forward);
+    }
+    let (dst, dst_ip) = match &q.destination {
+        Endpoint::Instance(id) => {
+            let i = topo.state.instances.get(id).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
+            let e = topo.eni(&i.primary_eni).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
+            instance_state(&mut seg, i, Direction::Forward);
+            (Some(e), q.destination_ip.unwrap_or(e.private_ip))
+        }
+        Endpoint::NetworkInterface(id) => {
+            let e = topo.eni(id).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
+            (Some(e), q.destination_ip.unwrap_or(e.private_ip))
+        }
+        Endpoint::Ip(ip) => (None, *ip),
+        other => return Err(QueryError::Unsupported(format!("{} as a destination is not supported yet", other.id()))),
+    };
+    let mut path = eni_path(topo, src, src_ip, Target { eni: dst, ip: dst_ip }, q.protocol, q.port);
+    seg.blockers.append(&mut path.blockers);
+    seg.forward.append(&mut path.forward);
+    seg.ret.append(&mut path.ret);
+    Ok(Analysis {
+        reachable: seg.blockers.is_empty(),
+        query: q.clone(),
+        source_ip: Some(src_ip),
+        destination_ip: Some(dst_ip),
+        forward: seg.forward,
+        return_path: seg.ret,
+        blockers: seg.blockers,
+    })
+}
+
+/// Can `from_eni` open a connection to `to_eni` on `protocol`/`port` (both
+/// ways)? The primitive ELB target health is decided by.
+pub fn health_check(state: &State, now: i64, from_eni: &str, to_eni: &str, protocol: u8, port: u16) -> Result<(), Vec<Blocker>> {
+    let topo = Topology::new(state, now);
+    let unknown = |id: &str| Blocker {
+        code: code::UNKNOWN_DESTINATION.into(),
+        direction: Direction::Forward,
+        component: Component::new(Kind::NetworkInterface, id, "", ""),
+        explanation: format!("Network interface {id} does not exist."),
+        fix: None,
+    };
+    let from = topo.eni(from_eni).ok_or_else(|| vec![unknown(from_eni)])?;
+    let to = topo.eni(to_eni).ok_or_else(|| vec![unknown(to_eni)])?;
+    let seg = eni_path(&topo, from, from.private_ip, Target { eni: Some(to), ip: to.private_ip }, protocol, port);
+    if seg.blockers.is_empty() {
+        Ok(())
+    } else {
+        Err(seg.blockers)
+    }
+}
+
+/// Hops and blockers of a stretch of path.
+#[derive(Default)]
+pub struct Segment {
+    pub forward: Vec<Hop>,
+    pub ret: Vec<Hop>,
+    pub blockers: Vec<Blocker>,
+}
+
+/// Where a stretch of path ends: an ENI, or a bare address.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub eni: Option<&'a NetworkInterface>,
+    pub ip: Ipv4Addr,
+}
+
+fn instance_state(seg: &mut Segment, i: &Instance, dir: Direction) {
+    if !i.state.is_running() {
+        seg.blockers.push(Blocker {
+            code: code::BAD_STATE.into(),
+            direction: dir,
+            component: Component::new(Kind::Instance, &i.id, &i.owner, &i.region).named(&i.tags),
+            explanation: format!("Instance {} is {}, not running.", i.id, i.state.name()),
+            fix: Some(crate::Fix {
+                account: i.owner.clone(),
+                region: i.region.clone(),
+                command: format!("aws ec2 start-instances --instance-ids {} --region {}", i.id, i.region),
+            }),
+        });
+    }
+}
+
+fn eni_hop(topo: &Topology, e: &NetworkInterface, dir: Direction) -> Hop {
+    Hop {
+        component: topo.eni_component(e),
+        direction: dir,
+        verdict: Verdict::Pass,
+        detail: Detail::None,
+        vpc: Some(e.vpc_id.clone()),
+        subnet: Some(e.subnet_id.clone()),
+    }
+}
+
+/// ENI to ENI (or address) inside the VPC fabric: security groups, ACLs
+/// and routes, forward and return.
+pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, dst: Target, proto: u8, port: u16) -> Segment {
+    let mut seg = Segment::default();
+    let src_subnet = topo.subnet(&src.subnet_id);
+    let dst_vpc_hint: Option<&Vpc> = dst.eni.and_then(|e| topo.vpc(&e.vpc_id));
+    seg.forward.push(eni_hop(topo, src, Direction::Forward));
+
+    // 1. Source security groups, outbound.
+    security_groups(topo, &mut seg, src, false, Peer { ip: dst.ip, eni: dst.eni }, proto, port);
+
+    // 2. Routing out of the source subnet (decides the destination's VPC
+    //    when only an address was given).
+    let walk = src_subnet.map(|s| routing::route(topo, Direction::Forward, s, dst.ip, dst_vpc_hint));
+    let landed = walk.as_ref().and_then(|w| w.landed.as_ref().map(|(v, _)| *v));
+    let dst_eni = dst.eni.or_else(|| landed.and_then(|v| topo.eni_by_ip(&v.id, dst.ip)));
+    let dst_subnet: Option<&Subnet> = match dst_eni {
+        Some(e) => topo.subnet(&e.subnet_id),
+        None => landed.and_then(|v| topo.state.subnets.values().find(|s| s.vpc_id == v.id && s.cidr.contains(&dst.ip))),
+    };
+    let same_subnet = dst_subnet.is_some_and(|d| d.id == src.subnet_id);
+
+    // 3. Source subnet ACL, outbound (not within one subnet).
+    if let (Some(s), false) = (src_subnet, same_subnet) {
+        acl(topo, &mut seg, Direction::Forward, s, true, proto, dst.ip, (port, port));
+    }
+    if let Some(mut w) = walk {
+        seg.forward.append(&mut w.hops);
+        seg.blockers.append(&mut w.blockers);
+    }
+    if dst_subnet.is_none() && dst_eni.is_none() {
+        if landed.is_some() {
+            seg.blockers.push(Blocker {
+                code: code::UNKNOWN_DESTINATION.into(),
+                direction: Direction::Forward,
+                component: Component::new(Kind::Address, &dst.ip.to_string(), "", ""),
+                explanation: format!("No subnet of the destination VPC contains {}.", dst.ip),
+                fix: None,
+            });
+        }
+        return seg;
+    }
+    // 4. Destination subnet ACL, inbound.
+    if let (Some(d), false) = (dst_subnet, same_subnet) {
+        acl(topo, &mut seg, Direction::Forward, d, false, proto, src_ip, (port, port));
+    }
+    // 5. Destination security groups, inbound.
+    if let Some(d) = dst_eni {
+        security_groups(topo, &mut seg, d, true, Peer { ip: src_ip, eni: Some(src) }, proto, port);
+        seg.forward.push(eni_hop(topo, d, Direction::Forward));
+        seg.ret.push(eni_hop(topo, d, Direction::Return));
+    }
+
+    // Return path: replies go to the client's ephemeral ports; security
+    // groups are stateful, ACLs and routes are not.
+    let Some(d) = dst_subnet else { return seg };
+    if !same_subnet {
+        acl(topo, &mut seg, Direction::Return, d, true, proto, src_ip, EPHEMERAL_PORTS);
+    }
+    let src_vpc = topo.vpc(&src.vpc_id);
+    let mut back = routing::route(topo, Direction::Return, d, src_ip, src_vpc);
+    seg.ret.append(&mut back.hops);
+    seg.blockers.append(&mut back.blockers);
+    if let (Some(s), false) = (src_subnet, same_subnet) {
+        acl(topo, &mut seg, Direction::Return, s, false, proto, dst.ip, EPHEMERAL_PORTS);
+    }
+    seg.ret.push(eni_hop(topo, src, Direction::Return));
+    seg
+}
+
+/// Evaluates one ENI's groups and records the hop (and the blocker).
+fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkInterface, ingress: bool, peer: Peer, proto: u8, port: u16) {
+    let verdict = security_group::evaluate(topo, eni, ingress, &peer, proto, port);
+    let first = eni.groups.first().cloned().unwrap_or_default();
+    match verdict {
+        SgVerdict::Allow(g, r) => seg.forward.push(Hop {
+            component: topo.group_component(g),
+            direction: Direction::Forward,
+            verdict: Verdict::Pass,
+            detail: security_group::detail(g, ingress, r),
+            vpc: Some(eni.vpc_id.clone()),
+            subnet: None,
+        }),
+        SgVerdict::Deny { empty } => {
+            let comp = topo.group_component(&first);
+            seg.forward.push(Hop {
+                component: comp.clone(),
+                direction: Direction::Forward,
+                verdict: Verdict::Block,
+                detail: Detail::Text { text: format!("no {} rule admits {}/{port}", if ingress { "inbound" } else { "outbound" }, crate::protocol::name(proto)) },
+                vpc: Some(eni.vpc_id.clone()),
+                subnet: None,
+            });
+            // Name the other end by group when membership is visible, else by address.
+            let by_group = peer.eni.filter(|p| p.vpc_id == eni.vpc_id).and_then(|p| p.groups.first());
+            let who = match by_group {
+                Some(g) => SgPeer::Group(g),
+                None => SgPeer::Cidr(fix::host(peer.ip)),
+            };
+            let fix = if ingress {
+                fix::sg_ingress(&comp.owner, &comp.region, &first, proto, port, who)
+            } else {
+                fix::sg_egress(&comp.owner, &comp.region, &first, proto, port, who)
+            };
+            let groups = eni.groups.join(", ");
+            seg.blockers.push(Blocker {
+                code: if empty { code::SG_HAS_NO_RULES } else { code::ENI_SG_RULES_MISMATCH }.into(),
+                direction: Direction::Forward,
+                component: comp,
+                explanation: format!(
+                    "No {} rule of the security groups of {} ({groups}) allows {}/{port} {} {}.",
+                    if ingress { "inbound" } else { "outbound" },
+                    eni.id,
+                    crate::protocol::name(proto),
+                    if ingress { "from" } else { "to" },
+                    peer.ip
+                ),
+                fix: Some(fix),
+            });
+        }
+    }
+}
+
+/// Evaluates a subnet's ACL in one direction and records the hop (and the
+/// blocker). `peer` is the remote address; `ports` the destination ports.
+#[allow(clippy::too_many_arguments)]
+fn acl(topo: &Topology, seg: &mut Segment, dir: Direction, subnet: &Subnet, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) {
+    let Some(a) = topo.network_acl(subnet) else { return };
+    let comp = topo.acl_component(a);
+    let list = if dir == Direction::Forward { &mut seg.forward } else { &mut seg.ret };
+    let hop = |verdict, detail| Hop { component: comp.clone(), direction: dir, verdict, detail, vpc: Some(a.vpc_id.clone()), subnet: Some(subnet.id.clone()) };
+    match network_acl::evaluate(a, egress, proto, peer, ports) {
+        Some(AclVerdict::Allow(e)) => list.push(hop(Verdict::Pass, network_acl::detail(e))),
+        other => {
+            let (detail, before) = match other {
+                Some(AclVerdict::Deny(e)) => (network_acl::detail(e), e.rule_number),
+                _ => (Detail::None, xvpc_model::network_acl::DEFAULT_RULE_NUMBER),
+            };
+            list.push(hop(Verdict::Block, detail));
+            let port_text = if ports.0 == ports.1 { ports.0.to_string() } else { format!("{}-{}", ports.0, ports.1) };
+            seg.blockers.push(Blocker {
+                code: code::SUBNET_ACL_RESTRICTION.into(),
+                direction: dir,
+                component: comp.clone(),
+                explanation: format!(
+                    "Network ACL {} of {} does not allow {} {}/{port_text} {} {peer}{}.",
+                    a.id,
+                    subnet.id,
+                    if egress { "outbound" } else { "inbound" },
+                    crate::protocol::name(proto),
+                    if egress { "to" } else { "from" },
+                    if dir == Direction::Return { " (return traffic to the client's ephemeral ports)" } else { "" }
+                ),
+                fix: Some(fix::acl_allow(a, egress, proto, ports, &fix::host(peer), before)),
+            });
+        }
+    }
+}

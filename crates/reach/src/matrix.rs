@@ -1,0 +1,1 @@
+//! All-pairs reachability (placeholder until the class computation lands).

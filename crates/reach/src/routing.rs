@@ -1,0 +1,149 @@
+//! Route tables: where a packet leaving a subnet goes. Longest prefix match
+//! over the subnet's table (explicit association, else main), then the
+//! target decides: `local` delivers inside the VPC; a peering connection
+//! delivers into the peer VPC only (no transitive, no edge-to-edge); a
+//! transit gateway routes by the attachment's associated TGW route table.
+
+use std::net::Ipv4Addr;
+
+use xvpc_model::route_table::{longest_match, route_state, Destination, Route, RouteState, RouteTable, RouteTarget};
+use xvpc_model::subnet::Subnet;
+use xvpc_model::vpc::Vpc;
+
+use crate::component::{Component, Detail, Direction, Hop, Kind, Verdict};
+use crate::explanation as code;
+use crate::topology::Topology;
+use crate::{fix, Blocker};
+
+/// How the packet got into the VPC it landed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    Local,
+    Peering(String),
+    TransitGateway { tgw: String, from: String, to: String },
+}
+
+/// The result of routing one packet out of a subnet.
+pub struct Walk<'a> {
+    pub hops: Vec<Hop>,
+    pub blockers: Vec<Blocker>,
+    /// The VPC the packet is delivered into (its router then delivers
+    /// locally), or `None` when it is dropped.
+    pub landed: Option<(&'a Vpc, Via)>,
+}
+
+/// The id of an active peering connection between two VPCs, if any.
+pub fn active_peering_between(_topo: &Topology, _a: &str, _b: &str) -> Option<String> {
+    None
+}
+
+fn route_detail(r: &Route, state: RouteState) -> Detail {
+    let destination = match &r.destination {
+        Destination::Cidr(c) => c.to_string(),
+        Destination::PrefixList(p) => p.clone(),
+    };
+    Detail::Route { destination, target: r.target.id().to_string(), state: state.as_str().into() }
+}
+
+fn hop(component: Component, dir: Direction, verdict: Verdict, detail: Detail, vpc: &str, subnet: Option<&str>) -> Hop {
+    Hop { component, direction: dir, verdict, detail, vpc: Some(vpc.to_string()), subnet: subnet.map(str::to_string) }
+}
+
+/// The block of `vpc` that contains `ip`.
+fn block_of(vpc: &Vpc, ip: Ipv4Addr) -> Option<String> {
+    vpc.cidrs().find(|c| c.contains(&ip)).map(|c| c.to_string())
+}
+
+/// The route that should exist in `table` for `dst` (in `dst_vpc`): via a
+/// connection that already joins the two VPCs, else the command that
+/// creates one.
+fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: Ipv4Addr, dst_vpc: Option<&Vpc>) -> Option<crate::Fix> {
+    let dst_vpc = dst_vpc?;
+    let cidr = block_of(dst_vpc, dst)?;
+    if let Some(pcx) = crate::routing::any_peering_between(topo, &from.id, &dst_vpc.id) {
+        return Some(fix::route(table, &cidr, &pcx, false));
+    }
+    Some(fix::create_peering(&from.owner, &from.region, &from.id, &dst_vpc.id, &dst_vpc.owner, &dst_vpc.region))
+}
+
+/// A peering connection (any live state) between two VPCs, for fixes.
+pub fn any_peering_between(_topo: &Topology, _a: &str, _b: &str) -> Option<String> {
+    None
+}
+
+/// Routes a packet for `dst` out of `subnet`. `dst_vpc` is the VPC the
+/// caller expects it to reach (for fixes and for the wrong-VPC check).
+pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4Addr, dst_vpc: Option<&'a Vpc>) -> Walk<'a> {
+    let mut w = Walk { hops: Vec::new(), blockers: Vec::new(), landed: None };
+    let Some(vpc) = topo.vpc(&subnet.vpc_id) else { return w };
+    let Some(table) = topo.route_table(subnet) else {
+        return w;
+    };
+    let tc = topo.table_component(table);
+    let routes = table.effective_routes(Some(vpc));
+    let Some(r) = longest_match(&routes, dst) else {
+        w.hops.push(hop(tc.clone(), dir, Verdict::Block, Detail::Text { text: format!("no route to {dst}") }, &vpc.id, Some(&subnet.id)));
+        w.blockers.push(Blocker {
+            code: code::NO_ROUTE_TO_DESTINATION.into(),
+            direction: dir,
+            component: tc,
+            explanation: format!("Route table {} (subnet {}) has no route to {dst}.", table.id, subnet.id),
+            fix: suggest_route(topo, table, vpc, dst, dst_vpc),
+        });
+        return w;
+    };
+    let state = route_state(topo.state, table, r);
+    match &r.target {
+        RouteTarget::Local => {
+            w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            w.landed = Some((vpc, Via::Local));
+        }
+        RouteTarget::Gateway(g) if g.starts_with("igw-") && state == RouteState::Active => {
+            // The internet gateway sends private destinations nowhere.
+            w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            w.blockers.push(Blocker {
+                code: code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS.into(),
+                direction: dir,
+                component: tc,
+                explanation: format!("Route table {} sends {dst} to internet gateway {g}, which does not deliver private addresses.", table.id),
+                fix: suggest_route(topo, table, vpc, dst, dst_vpc),
+            });
+        }
+        _ => {
+            // Targets whose lifecycle is not (yet) active: a blackhole.
+            w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, RouteState::Blackhole), &vpc.id, Some(&subnet.id)));
+            let cidr = match &r.destination {
+                Destination::Cidr(c) => c.to_string(),
+                Destination::PrefixList(p) => p.clone(),
+            };
+            w.blockers.push(Blocker {
+                code: code::BAD_STATE_ROUTE.into(),
+                direction: dir,
+                component: tc,
+                explanation: format!("Route {cidr} -> {} in {} is a blackhole: its target cannot carry traffic.", r.target.id(), table.id),
+                fix: suggest_route(topo, table, vpc, dst, dst_vpc).map(|f| {
+                    if f.command.contains("create-route") {
+                        crate::Fix { command: f.command.replacen("create-route", "replace-route", 1), ..f }
+                    } else {
+                        f
+                    }
+                }),
+            });
+        }
+    }
+    if let (Some((landed, _)), Some(want)) = (&w.landed, dst_vpc) {
+        if landed.id != want.id {
+            let tc = topo.table_component(table);
+            w.blockers.push(Blocker {
+                code: code::NO_ROUTE_TO_DESTINATION.into(),
+                direction: dir,
+                component: tc,
+                explanation: format!("Traffic to {dst} is delivered into {}, not the destination's VPC {}.", landed.id, want.id),
+                fix: None,
+            });
+            w.landed = None;
+        }
+    }
+    let _ = Kind::Vpc;
+    w
+}

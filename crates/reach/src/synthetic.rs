@@ -1,0 +1,252 @@
+//! Building [`State`]s directly, without the API: for unit tests, property
+//! tests and the benchmark's synthetic organisations. Every builder method
+//! creates what AWS would (a VPC comes with its main route table, default
+//! security group and default ACL).
+
+use std::net::Ipv4Addr;
+
+use xvpc_model::cidr::Ipv4Net;
+use xvpc_model::instance::{Instance, InstanceState};
+use xvpc_model::network_acl::{NaclAssociation, NaclEntry, NetworkAcl};
+use xvpc_model::network_interface::NetworkInterface;
+use xvpc_model::route_table::{Destination, Route, RouteOrigin, RouteTable, RouteTableAssociation, RouteTarget};
+use xvpc_model::security_group::{RulePeer, SecurityGroup, SgRule};
+use xvpc_model::subnet::Subnet;
+use xvpc_model::vpc::{CidrBlock, Vpc};
+use xvpc_model::State;
+
+/// A state under construction. Ids are sequential so tests read well.
+#[derive(Default)]
+pub struct Builder {
+    pub state: State,
+    seq: u64,
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// A fresh id of AWS's form, `prefix-` + 17 hex digits.
+    pub fn id(&mut self, prefix: &str) -> String {
+        self.seq += 1;
+        format!("{prefix}-{:017x}", self.seq)
+    }
+
+    /// A VPC with its main table, default group and default ACL.
+    pub fn vpc(&mut self, owner: &str, region: &str, cidr: &str) -> String {
+        let id = self.id("vpc");
+        let vpc = Vpc {
+            id: id.clone(),
+            owner: owner.into(),
+            region: region.into(),
+            cidr_blocks: vec![CidrBlock { association_id: self.id("vpc-cidr-assoc"), cidr: cidr.parse().expect("cidr") }],
+            instance_tenancy: "default".into(),
+            dhcp_options_id: "default".into(),
+            is_default: false,
+            enable_dns_support: true,
+            enable_dns_hostnames: false,
+            tags: Default::default(),
+            created_at: 0,
+        };
+        let mut rt = RouteTable::main_for(&vpc);
+        rt.id = self.id("rtb");
+        let mut sg = SecurityGroup::default_for(&vpc);
+        let sg_id = self.id("sg");
+        for r in &mut sg.ingress {
+            if let RulePeer::Group { group_id, .. } = &mut r.peer {
+                *group_id = sg_id.clone();
+            }
+        }
+        sg.id = sg_id;
+        let mut acl = NetworkAcl::default_for(&vpc);
+        acl.id = self.id("acl");
+        self.state.route_tables.insert(rt.id.clone(), rt);
+        self.state.security_groups.insert(sg.id.clone(), sg);
+        self.state.network_acls.insert(acl.id.clone(), acl);
+        self.state.vpcs.insert(id.clone(), vpc);
+        id
+    }
+
+    /// A subnet in `az` (zone id derived from the name).
+    pub fn subnet(&mut self, vpc: &str, cidr: &str, az: &str) -> String {
+        let v = self.state.vpcs[vpc].clone();
+        let id = self.id("subnet");
+        let s = Subnet {
+            id: id.clone(),
+            owner: v.owner.clone(),
+            region: v.region.clone(),
+            vpc_id: vpc.into(),
+            cidr: cidr.parse().expect("cidr"),
+            availability_zone: az.into(),
+            availability_zone_id: format!("use1-az{}", az.bytes().last().map(|b| b.saturating_sub(b'a') + 1).unwrap_or(1)),
+            map_public_ip_on_launch: false,
+            tags: Default::default(),
+            created_at: 0,
+        };
+        self.state.subnets.insert(id.clone(), s);
+        id
+    }
+
+    /// A security group with no rules at all.
+    pub fn group(&mut self, vpc: &str) -> String {
+        let v = self.state.vpcs[vpc].clone();
+        let id = self.id("sg");
+        let g = SecurityGroup {
+            id: id.clone(),
+            owner: v.owner.clone(),
+            region: v.region.clone(),
+            vpc_id: vpc.into(),
+            name: id.clone(),
+            description: "test".into(),
+            ingress: vec![],
+            egress: vec![],
+            tags: Default::default(),
+        };
+        self.state.security_groups.insert(id.clone(), g);
+        id
+    }
+
+    /// Adds a rule admitting `proto` (`tcp`, `-1`, ...) on `ports` from/to `peer`
+    /// (a CIDR or a group id).
+    pub fn allow(&mut self, group: &str, ingress: bool, proto: &str, ports: Option<(i32, i32)>, peer: &str) {
+        let owner = self.state.security_groups[group].owner.clone();
+        let peer = if peer.starts_with("sg-") {
+            RulePeer::Group { group_id: peer.into(), user_id: owner, vpc_id: None, peering_id: None }
+        } else {
+            RulePeer::Cidr(peer.parse().expect("cidr"))
+        };
+        let rule = SgRule { id: self.id("sgr"), protocol: proto.into(), from_port: ports.map(|p| p.0), to_port: ports.map(|p| p.1), peer, description: None };
+        let g = self.state.security_groups.get_mut(group).expect("group");
+        if ingress {
+            g.ingress.push(rule)
+        } else {
+            g.egress.push(rule)
+        }
+    }
+
+    /// An ENI with `ip` in `subnet`, in `groups`.
+    pub fn eni(&mut self, subnet: &str, ip: &str, groups: &[&str]) -> String {
+        let s = self.state.subnets[subnet].clone();
+        let id = self.id("eni");
+        let e = NetworkInterface {
+            id: id.clone(),
+            owner: s.owner.clone(),
+            region: s.region.clone(),
+            vpc_id: s.vpc_id.clone(),
+            subnet_id: subnet.into(),
+            availability_zone: s.availability_zone.clone(),
+            private_ip: ip.parse::<Ipv4Addr>().expect("ip"),
+            secondary_ips: vec![],
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            description: String::new(),
+            interface_type: "interface".into(),
+            requester_managed: false,
+            requester_id: None,
+            attachment: None,
+            source_dest_check: true,
+            mac_address: String::new(),
+            tags: Default::default(),
+        };
+        self.state.network_interfaces.insert(id.clone(), e);
+        id
+    }
+
+    /// A running instance whose primary ENI is a new ENI (see [`Builder::eni`]).
+    pub fn instance(&mut self, subnet: &str, ip: &str, groups: &[&str]) -> String {
+        let eni = self.eni(subnet, ip, groups);
+        let e = self.state.network_interfaces[&eni].clone();
+        let id = self.id("i");
+        let i = Instance {
+            id: id.clone(),
+            owner: e.owner.clone(),
+            region: e.region.clone(),
+            reservation_id: self.id("r"),
+            image_id: "ami-12345678".into(),
+            instance_type: "t3.micro".into(),
+            vpc_id: e.vpc_id.clone(),
+            subnet_id: e.subnet_id.clone(),
+            availability_zone: e.availability_zone.clone(),
+            private_ip: e.private_ip,
+            primary_eni: eni.clone(),
+            state: InstanceState::Running,
+            launch_time: 0,
+            terminated_at: None,
+            user_data: None,
+            key_name: None,
+            client_token: None,
+            tags: Default::default(),
+        };
+        if let Some(x) = self.state.network_interfaces.get_mut(&eni) {
+            x.attachment = Some(xvpc_model::network_interface::EniAttachment {
+                id: format!("eni-attach-{:017x}", self.seq),
+                instance_id: id.clone(),
+                device_index: 0,
+                delete_on_termination: true,
+                attach_time: 0,
+            });
+        }
+        self.state.instances.insert(id.clone(), i);
+        id
+    }
+
+    /// The VPC's main route table id.
+    pub fn main_table(&self, vpc: &str) -> String {
+        self.state.route_tables.values().find(|t| t.vpc_id == vpc && t.main).map(|t| t.id.clone()).expect("main table")
+    }
+
+    /// A new (non-main) route table associated with `subnet`.
+    pub fn table_for(&mut self, subnet: &str) -> String {
+        let s = self.state.subnets[subnet].clone();
+        let vpc = self.state.vpcs[&s.vpc_id].clone();
+        let mut t = RouteTable::main_for(&vpc);
+        t.id = self.id("rtb");
+        t.main = false;
+        t.associations = vec![RouteTableAssociation { id: self.id("rtbassoc"), subnet_id: Some(subnet.into()), gateway_id: None, main: false }];
+        let id = t.id.clone();
+        self.state.route_tables.insert(id.clone(), t);
+        id
+    }
+
+    /// Adds a route `cidr -> target` (`pcx-`, `tgw-`, `igw-`, ...).
+    pub fn route(&mut self, table: &str, cidr: &str, target: &str) {
+        let target = if target.starts_with("pcx-") {
+            RouteTarget::VpcPeeringConnection(target.into())
+        } else if target.starts_with("tgw-") {
+            RouteTarget::TransitGateway(target.into())
+        } else if target.starts_with("eni-") {
+            RouteTarget::NetworkInterface(target.into())
+        } else {
+            RouteTarget::Gateway(target.into())
+        };
+        let r = Route { destination: Destination::Cidr(cidr.parse::<Ipv4Net>().expect("cidr")), target, origin: RouteOrigin::CreateRoute };
+        self.state.route_tables.get_mut(table).expect("table").routes.push(r);
+    }
+
+    /// A custom ACL (final denies only) associated with `subnet`, replacing
+    /// its previous association.
+    pub fn acl_for(&mut self, subnet: &str) -> String {
+        let vpc = self.state.vpcs[&self.state.subnets[subnet].vpc_id].clone();
+        for a in self.state.network_acls.values_mut() {
+            a.associations.retain(|x| x.subnet_id != subnet);
+        }
+        let mut acl = NetworkAcl::custom_for(&vpc);
+        acl.id = self.id("acl");
+        acl.associations.push(NaclAssociation { id: self.id("aclassoc"), subnet_id: subnet.into() });
+        let id = acl.id.clone();
+        self.state.network_acls.insert(id.clone(), acl);
+        id
+    }
+
+    /// Adds an ACL entry (`proto` as a number string, `-1` for all).
+    #[allow(clippy::too_many_arguments)]
+    pub fn acl_entry(&mut self, acl: &str, n: i64, egress: bool, proto: &str, allow: bool, cidr: &str, ports: Option<(i32, i32)>) {
+        let e = NaclEntry { rule_number: n, egress, protocol: proto.into(), allow, cidr: cidr.parse().expect("cidr"), port_range: ports, icmp: None };
+        self.state.network_acls.get_mut(acl).expect("acl").entries.push(e);
+    }
+
+    /// The default security group of a VPC.
+    pub fn default_group(&self, vpc: &str) -> String {
+        self.state.security_groups.values().find(|g| g.vpc_id == vpc && g.is_default()).map(|g| g.id.clone()).expect("default group")
+    }
+}

@@ -1,0 +1,187 @@
+//! Unit tests of each rule, on states built directly.
+
+use crate::synthetic::Builder;
+use crate::{analyze, Analysis, Direction, Endpoint, Query};
+
+const A: &str = "111111111111";
+const B: &str = "222222222222";
+const R: &str = "us-east-1";
+
+fn tcp(b: &Builder, from: &str, to: &str, port: u16) -> Analysis {
+    analyze(&b.state, 0, &Query::tcp(Endpoint::parse(from).unwrap(), Endpoint::parse(to).unwrap(), port)).unwrap()
+}
+
+fn codes(a: &Analysis) -> Vec<(String, Direction)> {
+    a.blockers.iter().map(|b| (b.code.clone(), b.direction)).collect()
+}
+
+/// One VPC, two subnets, web (default group + 80 from the VPC) and client.
+fn one_vpc() -> (Builder, String, String, String, String) {
+    let mut b = Builder::new();
+    let v = b.vpc(A, R, "10.0.0.0/16");
+    let s1 = b.subnet(&v, "10.0.1.0/24", "us-east-1a");
+    let s2 = b.subnet(&v, "10.0.2.0/24", "us-east-1b");
+    let web = b.group(&v);
+    b.allow(&web, false, "-1", None, "0.0.0.0/0");
+    let client = b.group(&v);
+    b.allow(&client, false, "-1", None, "0.0.0.0/0");
+    let i_web = b.instance(&s1, "10.0.1.10", &[&web]);
+    let i_client = b.instance(&s2, "10.0.2.10", &[&client]);
+    (b, i_client, i_web, web, s1)
+}
+
+#[test]
+fn security_group_ingress_must_admit() {
+    let (mut b, client, web, web_sg, _) = one_vpc();
+    let a = tcp(&b, &client, &web, 80);
+    assert!(!a.reachable);
+    assert_eq!(codes(&a), vec![("SG_HAS_NO_RULES".into(), Direction::Forward)]);
+    let fix = a.blockers[0].fix.clone().unwrap();
+    assert_eq!(fix.account, A);
+    assert!(fix.command.starts_with(&format!("aws ec2 authorize-security-group-ingress --group-id {web_sg} --protocol tcp --port 80 --source-group sg-")), "{}", fix.command);
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    let a = tcp(&b, &client, &web, 80);
+    assert!(a.reachable, "{:?}", a.blockers);
+    assert!(!tcp(&b, &client, &web, 81).reachable);
+}
+
+#[test]
+fn group_reference_admits_members() {
+    let (mut b, client, web, web_sg, _) = one_vpc();
+    let client_sg = b.state.instances[&client].clone();
+    let client_sg = b.state.network_interfaces[&client_sg.primary_eni].groups[0].clone();
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), &client_sg);
+    assert!(tcp(&b, &client, &web, 80).reachable);
+}
+
+#[test]
+fn security_group_egress_is_checked_too() {
+    let (mut b, client, web, web_sg, _) = one_vpc();
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    let eni = b.state.instances[&client].primary_eni.clone();
+    let g = b.state.network_interfaces[&eni].groups[0].clone();
+    b.state.security_groups.get_mut(&g).unwrap().egress.clear();
+    b.allow(&g, false, "tcp", Some((443, 443)), "0.0.0.0/0");
+    let a = tcp(&b, &client, &web, 80);
+    assert_eq!(codes(&a), vec![("ENI_SG_RULES_MISMATCH".into(), Direction::Forward)]);
+    assert!(a.blockers[0].fix.as_ref().unwrap().command.contains("authorize-security-group-egress"));
+}
+
+#[test]
+fn acl_return_path_needs_ephemeral_ports() {
+    let (mut b, client, web, web_sg, s1) = one_vpc();
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    let acl = b.acl_for(&s1);
+    b.acl_entry(&acl, 100, false, "6", true, "10.0.0.0/16", Some((80, 80)));
+    let a = tcp(&b, &client, &web, 80);
+    assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Return)]);
+    let fix = a.blockers[0].fix.clone().unwrap();
+    assert!(fix.command.contains("--egress --rule-number 32760 --protocol 6 --port-range From=1024,To=65535 --cidr-block 10.0.2.10/32 --rule-action allow"), "{}", fix.command);
+    b.acl_entry(&acl, 110, true, "6", true, "10.0.0.0/16", Some((1024, 65535)));
+    assert!(tcp(&b, &client, &web, 80).reachable);
+}
+
+#[test]
+fn acl_inbound_deny_is_reported_with_a_rule_ahead_of_it() {
+    let (mut b, client, web, web_sg, s1) = one_vpc();
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    let acl = b.acl_for(&s1);
+    b.acl_entry(&acl, 50, false, "6", false, "10.0.2.0/24", Some((80, 80)));
+    b.acl_entry(&acl, 100, false, "-1", true, "0.0.0.0/0", None);
+    b.acl_entry(&acl, 100, true, "-1", true, "0.0.0.0/0", None);
+    let a = tcp(&b, &client, &web, 80);
+    assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Forward)]);
+    assert!(a.blockers[0].fix.as_ref().unwrap().command.contains("--ingress --rule-number 40 "));
+}
+
+#[test]
+fn no_acl_evaluation_within_one_subnet() {
+    let (mut b, _, web, web_sg, s1) = one_vpc();
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    let client2 = b.instance(&s1, "10.0.1.20", &[&web_sg]);
+    b.acl_for(&s1); // denies everything
+    assert!(tcp(&b, &client2, &web, 80).reachable);
+}
+
+#[test]
+fn every_blocker_is_reported() {
+    let (mut b, client, web, _, s1) = one_vpc();
+    b.acl_for(&s1);
+    let a = tcp(&b, &client, &web, 80);
+    let c = codes(&a);
+    assert!(c.contains(&("SUBNET_ACL_RESTRICTION".into(), Direction::Forward)));
+    assert!(c.contains(&("SG_HAS_NO_RULES".into(), Direction::Forward)));
+    assert!(c.contains(&("SUBNET_ACL_RESTRICTION".into(), Direction::Return)));
+    assert_eq!(c.len(), 3, "{c:?}");
+}
+
+#[test]
+fn no_connection_between_vpcs_means_no_route() {
+    let mut b = Builder::new();
+    let va = b.vpc(A, R, "10.1.0.0/16");
+    let vb = b.vpc(B, R, "10.2.0.0/16");
+    let sa = b.subnet(&va, "10.1.1.0/24", "us-east-1a");
+    let sb = b.subnet(&vb, "10.2.1.0/24", "us-east-1a");
+    let ga = b.default_group(&va);
+    let gb = b.default_group(&vb);
+    b.allow(&ga, true, "tcp", Some((80, 80)), "10.2.0.0/16");
+    let ia = b.instance(&sa, "10.1.1.10", &[&ga]);
+    let ib = b.instance(&sb, "10.2.1.10", &[&gb]);
+    let a = tcp(&b, &ib, &ia, 80);
+    assert_eq!(codes(&a), vec![("NO_ROUTE_TO_DESTINATION".into(), Direction::Forward), ("NO_ROUTE_TO_DESTINATION".into(), Direction::Return)]);
+    let f = a.blockers[0].fix.clone().unwrap();
+    assert_eq!(f.account, B);
+    assert!(f.command.contains(&format!("create-vpc-peering-connection --vpc-id {vb} --peer-vpc-id {va} --peer-owner-id {A}")), "{}", f.command);
+}
+
+#[test]
+fn igw_route_does_not_reach_private_addresses() {
+    let mut b = Builder::new();
+    let va = b.vpc(A, R, "10.1.0.0/16");
+    let vb = b.vpc(A, R, "10.2.0.0/16");
+    let sa = b.subnet(&va, "10.1.1.0/24", "us-east-1a");
+    let sb = b.subnet(&vb, "10.2.1.0/24", "us-east-1a");
+    let ia = b.instance(&sa, "10.1.1.10", &[&b.default_group(&va)]);
+    let ib = b.instance(&sb, "10.2.1.10", &[&b.default_group(&vb)]);
+    let igw = b.id("igw");
+    b.state.internet_gateways.insert(
+        igw.clone(),
+        xvpc_model::internet_gateway::InternetGateway { id: igw.clone(), owner: A.into(), region: R.into(), attached_vpc: Some(va.clone()), tags: Default::default() },
+    );
+    let t = b.main_table(&va);
+    b.route(&t, "0.0.0.0/0", &igw);
+    let a = tcp(&b, &ia, &ib, 80);
+    assert_eq!(a.blockers[0].code, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS");
+}
+
+#[test]
+fn stopped_instances_do_not_answer() {
+    let (mut b, client, web, web_sg, _) = one_vpc();
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    b.state.instances.get_mut(&web).unwrap().state = xvpc_model::instance::InstanceState::Stopped;
+    let a = tcp(&b, &client, &web, 80);
+    assert_eq!(codes(&a), vec![("BAD_STATE".into(), Direction::Forward)]);
+    assert!(a.blockers[0].fix.as_ref().unwrap().command.starts_with("aws ec2 start-instances"));
+}
+
+#[test]
+fn destination_by_address_resolves_in_the_routed_vpc() {
+    let (mut b, client, _, web_sg, _) = one_vpc();
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    assert!(tcp(&b, &client, "10.0.1.10", 80).reachable);
+    let a = tcp(&b, &client, "10.0.1.11", 80);
+    assert!(a.reachable, "an address with no ENI in a subnet: only ACLs and routes apply");
+    let a = tcp(&b, &client, "10.0.9.9", 80);
+    assert_eq!(a.blockers[0].code, "UNKNOWN_DESTINATION");
+}
+
+#[test]
+fn health_check_primitive() {
+    let (mut b, client, web, web_sg, _) = one_vpc();
+    let ce = b.state.instances[&client].primary_eni.clone();
+    let we = b.state.instances[&web].primary_eni.clone();
+    let r = crate::health_check(&b.state, 0, &ce, &we, 6, 80);
+    assert_eq!(r.unwrap_err()[0].code, "SG_HAS_NO_RULES");
+    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.2.10/32");
+    assert!(crate::health_check(&b.state, 0, &ce, &we, 6, 80).is_ok());
+}
