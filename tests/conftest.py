@@ -187,3 +187,39 @@ def aws(server, tmp_path):
 def error_code(excinfo):
     """The AWS error code of a botocore ClientError."""
     return excinfo.value.response["Error"]["Code"]
+
+
+def raw_request(server, method="POST", params=None, *, service="ec2", account=A, secret="test",
+                region=REGION, sign=True, body=None, headers=None, path="/"):
+    """One hand-made HTTP request, SigV4-signed by botocore unless sign=False.
+
+    `params` (dict) go in the form body for POST and in the query string for
+    GET; `body` (bytes) overrides the form body. Returns (status, body bytes).
+    """
+    import urllib.error
+    import urllib.parse
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    url = server.url + path
+    hdrs = {"content-type": "application/x-www-form-urlencoded; charset=utf-8", **(headers or {})}
+    data = body
+    if params is not None:
+        encoded = urllib.parse.urlencode(params)
+        if method == "GET":
+            url += "?" + encoded
+        elif data is None:
+            data = encoded.encode()
+    if method == "GET":
+        hdrs.pop("content-type")
+    if sign:
+        req = AWSRequest(method=method, url=url, data=data or b"", headers=hdrs)
+        SigV4Auth(Credentials(account, secret), service, region).add_auth(req)
+        hdrs = dict(req.headers.items())
+    r = urllib.request.Request(url, data=data if method != "GET" else None, method=method, headers=hdrs)
+    try:
+        with urllib.request.urlopen(r, timeout=10) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()

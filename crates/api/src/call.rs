@@ -94,6 +94,14 @@ impl<'a> Call<'a> {
     }
 }
 
+impl Call<'_> {
+    /// Writes a server setting (STS sessions) to the store's meta area.
+    pub fn put_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.world.store.set_meta(key, value)?;
+        Ok(())
+    }
+}
+
 /// AWS's answer to a dry run that would have succeeded (HTTP 412).
 pub fn dry_run_ok() -> Error {
     Error::Api(ApiError::client("DryRunOperation", "Request would have succeeded, but DryRun flag is set.").with_status(412))
@@ -118,7 +126,12 @@ fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Res
             let service = Service::from_scope(&auth.service).ok_or_else(|| {
                 ApiError::client("InvalidAction", format!("The service '{}' is not offered by this endpoint", auth.service))
             })?;
-            let caller = app.config.identity.caller(&auth.access_key);
+            let mut caller = app.config.identity.caller(&auth.access_key);
+            if crate::identity::temporary_key_account(&auth.access_key).is_some() {
+                if let Some(session) = app.session(&auth.access_key) {
+                    caller = caller.with_session(session);
+                }
+            }
             if app.config.verify_signatures {
                 match sigv4::verify(req, &auth, &caller.secret) {
                     Ok(()) => {}

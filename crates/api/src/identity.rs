@@ -89,6 +89,31 @@ fn root(account: &str, secret: &str) -> Caller {
     }
 }
 
+/// Who a temporary key was issued to (AssumeRole's role session, or the
+/// caller of GetSessionToken), kept in the store's meta area so that
+/// GetCallerIdentity names the role after a restart too.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Session {
+    pub arn: String,
+    pub user_id: String,
+}
+
+impl Session {
+    /// The meta key under which a temporary key's session is stored.
+    pub fn meta_key(access_key: &str) -> String {
+        format!("sts_session:{access_key}")
+    }
+}
+
+impl Caller {
+    /// The caller behind a temporary key, as recorded when it was issued.
+    pub fn with_session(mut self, s: Session) -> Caller {
+        self.arn = s.arn;
+        self.user_id = s.user_id;
+        self
+    }
+}
+
 /// A temporary key id for `account`: `ASIA` + account + 4 hex digits.
 pub fn temporary_key(account: &str) -> String {
     format!("ASIA{account}{}", xvpc_model::ids::random_hex(4).to_uppercase())

@@ -101,6 +101,12 @@ impl App {
         self.world().state.clone()
     }
 
+    /// The recorded session of an STS temporary key, if any.
+    pub fn session(&self, access_key: &str) -> Option<identity::Session> {
+        let value = self.world().store.get_meta(&identity::Session::meta_key(access_key)).ok()??;
+        serde_json::from_str(&value).ok()
+    }
+
     /// Registers a callback run after each committed change.
     pub fn observe(&self, f: Arc<dyn Fn(&State) + Send + Sync>) {
         self.observers.lock().unwrap_or_else(|p| p.into_inner()).push(f);

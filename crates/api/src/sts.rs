@@ -4,7 +4,7 @@ use xvpc_wire::{QueryParams, XmlWriter};
 
 use crate::call::{Call, QueryHandler};
 use crate::errors::{client, Result};
-use crate::identity::{temporary_key, temporary_secret};
+use crate::identity::{temporary_key, temporary_secret, Session};
 
 pub fn handler(action: &str) -> Option<QueryHandler> {
     Some(match action {
@@ -21,14 +21,18 @@ fn get_caller_identity(call: &mut Call, _p: &QueryParams) -> Result<String> {
     Ok(w.finish())
 }
 
-fn credentials(w: &mut XmlWriter, account: &str, expires_ms: i64) {
+/// Issues a temporary key for `account` acting as `session`, remembers the
+/// session, and writes the `Credentials` element.
+fn credentials(call: &mut Call, w: &mut XmlWriter, account: &str, session: &Session, expires_ms: i64) -> Result<()> {
     let key = temporary_key(account);
+    call.put_meta(&Session::meta_key(&key), &serde_json::to_string(session).unwrap_or_default())?;
     w.open("Credentials")
         .leaf("AccessKeyId", &key)
         .leaf("SecretAccessKey", temporary_secret(&key))
         .leaf("SessionToken", format!("FwoGZXIvYXdzEXVPC{}", xvpc_model::ids::random_hex(64)))
         .leaf("Expiration", crate::ec2::timestamp(expires_ms))
         .close("Credentials");
+    Ok(())
 }
 
 fn duration(p: &QueryParams, default: i64, max: i64) -> Result<i64> {
@@ -58,12 +62,13 @@ fn assume_role(call: &mut Call, p: &QueryParams) -> Result<String> {
     let account = parts[4];
     let role = &parts[5][5..];
     let secs = duration(p, 3600, 43200)?;
+    let assumed = Session {
+        arn: format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"),
+        user_id: format!("AROA{}:{session}", xvpc_model::ids::random_hex(16).to_uppercase()),
+    };
     let mut w = XmlWriter::new();
-    credentials(&mut w, account, call.ctx.now + secs * 1000);
-    w.open("AssumedRoleUser")
-        .leaf("AssumedRoleId", format!("AROA{}:{session}", xvpc_model::ids::random_hex(16).to_uppercase()))
-        .leaf("Arn", format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"))
-        .close("AssumedRoleUser");
+    credentials(call, &mut w, account, &assumed, call.ctx.now + secs * 1000)?;
+    w.open("AssumedRoleUser").leaf("AssumedRoleId", &assumed.user_id).leaf("Arn", &assumed.arn).close("AssumedRoleUser");
     Ok(w.finish())
 }
 
@@ -71,6 +76,7 @@ fn get_session_token(call: &mut Call, p: &QueryParams) -> Result<String> {
     let secs = duration(p, 43200, 129600)?;
     let mut w = XmlWriter::new();
     let account = call.caller.account.clone();
-    credentials(&mut w, &account, call.ctx.now + secs * 1000);
+    let same = Session { arn: call.caller.arn.clone(), user_id: call.caller.user_id.clone() };
+    credentials(call, &mut w, &account, &same, call.ctx.now + secs * 1000)?;
     Ok(w.finish())
 }
