@@ -14,6 +14,7 @@ pub mod ec2;
 pub mod errors;
 pub mod identity;
 pub mod ops;
+pub mod reachability;
 pub mod sts;
 
 use std::sync::{Arc, Mutex, MutexGuard};

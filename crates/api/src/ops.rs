@@ -61,6 +61,11 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
                 Err(e) => json(500, json!({ "error": e.to_string() })),
             }
         }
+        // The reachability engine, run on a snapshot (xvpc trace).
+        ("POST", "/_xvpc/trace") => {
+            let (status, v) = crate::reachability::trace(app, &req.body);
+            json(status, v)
+        }
         _ => json(404, json!({ "error": format!("no operational endpoint {} {}", req.method, path) })),
     })
 }

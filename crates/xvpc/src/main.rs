@@ -1,6 +1,9 @@
 //! The `xvpc` binary: the server and the operator's command-line tools.
 
+mod client;
+mod paint;
 mod serve;
+mod trace;
 
 use clap::{Parser, Subcommand};
 
@@ -16,11 +19,25 @@ struct Cli {
 enum Command {
     /// Run the emulator (EC2, ELBv2, RAM and STS on one endpoint).
     Serve(serve::ServeArgs),
+    /// Can this reach that? Every hop, every blocker and its fix (exit 0 reachable, 1 blocked).
+    Trace(trace::TraceArgs),
+}
+
+/// Ends the process with a command's status (errors are status 2).
+fn exit(r: anyhow::Result<i32>) -> anyhow::Result<()> {
+    match r {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("xvpc: {e:#}");
+            std::process::exit(2)
+        }
+    }
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Trace(args) => exit(trace::run(args)),
     }
 }
