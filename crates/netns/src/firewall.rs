@@ -1,0 +1,188 @@
+//! Security groups and network ACLs as one nftables table per VPC router.
+//!
+//! The table lives in the router namespace, keyed by ENI port, so a guest
+//! (even root inside its own namespace) cannot loosen its own groups:
+//! `nft flush ruleset` in the guest touches only the guest's empty ruleset.
+//!
+//! Forward path, in AWS's order:
+//! 1. NACLs, stateless, on every packet: the source subnet's outbound ACL
+//!    (`iifname vmap @nacl_out`), then the destination subnet's inbound ACL
+//!    (`oifname vmap @nacl_in`). Traffic within one subnet skips both, as in
+//!    AWS. An allow is `return` (so the next ACL still runs), a deny `drop`.
+//! 2. Security groups, stateful: `ct state established,related accept`,
+//!    then the sender's egress rules and the receiver's ingress rules (the
+//!    union of the ENI's groups; a match is `return`, the end is `drop`).
+//!    A group referenced as a peer becomes the set of its members' addresses.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::net::Ipv4Addr;
+
+use xvpc_model::network_acl::NetworkAcl;
+use xvpc_model::security_group::{protocol_number, RulePeer, SgRule};
+use xvpc_model::vpc::Vpc;
+use xvpc_model::State;
+
+use crate::names;
+use crate::topology::{subnet_mark, Alloc, Eni};
+
+/// The name of the one nftables table xvpc owns in a router.
+pub const TABLE: &str = "xvpc";
+
+/// The nft protocol/port match of a security group rule, as the model's
+/// `SgRule::admits` reads it (ports only for tcp and udp).
+fn sg_match(rule: &SgRule) -> String {
+    match protocol_number(&rule.protocol) {
+        None => String::new(),
+        Some(p @ (6 | 17)) => {
+            let name = if p == 6 { "tcp" } else { "udp" };
+            let (from, to) = (rule.from_port.unwrap_or(0).max(0), rule.to_port.unwrap_or(65535).clamp(0, 65535));
+            if from == 0 && to == 65535 {
+                format!("meta l4proto {name} ")
+            } else if from == to {
+                format!("{name} dport {from} ")
+            } else {
+                format!("{name} dport {from}-{to} ")
+            }
+        }
+        Some(p) => format!("meta l4proto {p} "),
+    }
+}
+
+/// The address match of a rule's peer; `None` when it matches nothing
+/// (an empty group, a prefix list the data plane cannot resolve, IPv6).
+fn sg_peer(peer: &RulePeer, field: &str, members: &BTreeMap<String, BTreeSet<Ipv4Addr>>) -> Option<String> {
+    match peer {
+        RulePeer::Cidr(c) if c.prefix_len() == 0 => Some(String::new()),
+        RulePeer::Cidr(c) => Some(format!("ip {field} {c} ")),
+        RulePeer::Group { group_id, .. } => {
+            let ips = members.get(group_id).filter(|s| !s.is_empty())?;
+            let list: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
+            Some(format!("ip {field} {{ {} }} ", list.join(", ")))
+        }
+        RulePeer::Cidr6(_) | RulePeer::PrefixList(_) => None,
+    }
+}
+
+fn sg_chain(out: &mut String, name: &str, rules: &[&SgRule], field: &str, members: &BTreeMap<String, BTreeSet<Ipv4Addr>>) {
+    let _ = writeln!(out, "  chain {name} {{");
+    for r in rules {
+        if let Some(peer) = sg_peer(&r.peer, field, members) {
+            let _ = writeln!(out, "    {peer}{}return", sg_match(r));
+        }
+    }
+    let _ = writeln!(out, "    drop\n  }}");
+}
+
+/// One NACL direction as a chain: same-subnet traffic skips it, then the
+/// entries by rule number, first match wins, and a final drop.
+fn nacl_chain(out: &mut String, name: &str, skip: &str, acl: &NetworkAcl, egress: bool) {
+    let _ = writeln!(out, "  chain {name} {{\n    {skip}");
+    let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.egress == egress).collect();
+    entries.sort_by_key(|e| e.rule_number);
+    let field = if egress { "daddr" } else { "saddr" };
+    for e in entries {
+        let mut m = String::new();
+        if e.cidr.prefix_len() > 0 {
+            let _ = write!(m, "ip {field} {} ", e.cidr);
+        }
+        if e.protocol != "-1" {
+            if let Ok(p) = e.protocol.parse::<u8>() {
+                match (p, e.port_range) {
+                    (6 | 17, Some((from, to))) => {
+                        let _ = write!(m, "meta l4proto {p} th dport {from}-{to} ");
+                    }
+                    _ => {
+                        let _ = write!(m, "meta l4proto {p} ");
+                    }
+                }
+            }
+        }
+        let _ = writeln!(out, "    {m}{}", if e.allow { "return" } else { "drop" });
+    }
+    let _ = writeln!(out, "    drop\n  }}");
+}
+
+fn elements<I: IntoIterator<Item = String>>(items: I) -> String {
+    let v: Vec<String> = items.into_iter().collect();
+    if v.is_empty() {
+        String::new()
+    } else {
+        format!(" elements = {{ {} }};", v.join(", "))
+    }
+}
+
+/// The router's whole `table inet xvpc`, deterministic for a given state.
+pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mut Alloc) -> String {
+    // Members of every group: the addresses of the ENIs that carry it.
+    let mut members: BTreeMap<String, BTreeSet<Ipv4Addr>> = BTreeMap::new();
+    for e in state.network_interfaces.values() {
+        for g in &e.groups {
+            members.entry(g.clone()).or_default().extend(e.all_ips());
+        }
+    }
+    let mine: Vec<(&Eni, &xvpc_model::network_interface::NetworkInterface)> = enis
+        .values()
+        .filter_map(|e| state.network_interfaces.get(&e.eni_id).filter(|m| m.vpc_id == vpc.id).map(|m| (e, m)))
+        .collect();
+
+    let mut out = String::new();
+    let _ = writeln!(out, "table inet {TABLE} {{");
+
+    // Subnet membership of ports, and the route table each port's subnet uses.
+    let subnets: Vec<_> = state.subnets.values().filter(|s| s.vpc_id == vpc.id).collect();
+    let mut port_rt = Vec::new();
+    for (e, m) in &mine {
+        if let Some(mark) = subnet_mark(state, &m.subnet_id, &vpc.id, alloc) {
+            port_rt.push(format!("\"{}\" : {mark}", e.port));
+        }
+    }
+    let _ = writeln!(out, "  map port_rt {{ type ifname : mark;{} }}", elements(port_rt));
+
+    let mut nacl_out = Vec::new();
+    let mut nacl_in = Vec::new();
+    for s in &subnets {
+        let sid = names::chain_id(&s.id);
+        let ports: Vec<String> = mine.iter().filter(|(_, m)| m.subnet_id == s.id).map(|(e, _)| format!("\"{}\"", e.port)).collect();
+        let _ = writeln!(out, "  set ports_{sid} {{ type ifname;{} }}", elements(ports.clone()));
+        let Some(acl) = state.network_acls.values().find(|a| a.associations.iter().any(|x| x.subnet_id == s.id)) else { continue };
+        nacl_chain(&mut out, &format!("nacl_out_{sid}"), &format!("oifname @ports_{sid} return"), acl, true);
+        nacl_chain(&mut out, &format!("nacl_in_{sid}"), &format!("iifname @ports_{sid} return"), acl, false);
+        for p in ports {
+            nacl_out.push(format!("{p} : jump nacl_out_{sid}"));
+            nacl_in.push(format!("{p} : jump nacl_in_{sid}"));
+        }
+    }
+
+    // Security groups: one chain pair per distinct set of groups.
+    let mut sets: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let mut sg_in = Vec::new();
+    let mut sg_out = Vec::new();
+    for (e, m) in &mine {
+        let mut groups = m.groups.clone();
+        groups.sort();
+        groups.dedup();
+        let n = sets.len();
+        let idx = *sets.entry(groups).or_insert(n);
+        sg_in.push(format!("\"{}\" : jump sg_in_{idx}", e.port));
+        sg_out.push(format!("\"{}\" : jump sg_out_{idx}", e.port));
+    }
+    for (groups, idx) in &sets {
+        let gs: Vec<_> = groups.iter().filter_map(|g| state.security_groups.get(g)).collect();
+        let ingress: Vec<&SgRule> = gs.iter().flat_map(|g| g.ingress.iter()).collect();
+        let egress: Vec<&SgRule> = gs.iter().flat_map(|g| g.egress.iter()).collect();
+        sg_chain(&mut out, &format!("sg_in_{idx}"), &ingress, "saddr", &members);
+        sg_chain(&mut out, &format!("sg_out_{idx}"), &egress, "daddr", &members);
+    }
+
+    for (name, items) in [("nacl_out", nacl_out), ("nacl_in", nacl_in), ("sg_out", sg_out), ("sg_in", sg_in)] {
+        let _ = writeln!(out, "  map {name} {{ type ifname : verdict;{} }}", elements(items));
+    }
+    let _ = writeln!(out, "  chain pre {{ type filter hook prerouting priority mangle; policy accept;\n    meta mark set iifname map @port_rt\n  }}");
+    let _ = writeln!(
+        out,
+        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname vmap @nacl_out\n    oifname vmap @nacl_in\n    ct state established,related accept\n    ct state invalid drop\n    iifname vmap @sg_out\n    oifname vmap @sg_in\n  }}"
+    );
+    let _ = writeln!(out, "}}");
+    out
+}

@@ -1,0 +1,166 @@
+//! # xvpc-netns: real packets on Linux
+//!
+//! Realizes a model [`State`] as network namespaces, veths, policy routing
+//! and nftables, and keeps it in line as the model changes. Nothing is
+//! created in the host's own namespace and no traffic leaves the machine:
+//! every namespace is named `xv<4 hex>-<model id>` and holds only veths to
+//! other xvpc namespaces.
+//!
+//! - [`topology`] computes the desired shape from a snapshot (pure).
+//! - [`firewall`] renders security groups and NACLs as nftables.
+//! - [`Dataplane`] (Linux) applies the difference: `ip -batch`, one atomic
+//!   `nft -f` transaction per router change.
+//! - [`Worker`] runs reconciliations on a background thread, coalescing
+//!   bursts of changes into one pass over the latest snapshot.
+//!
+//! Requires root, or CAP_NET_ADMIN + CAP_SYS_ADMIN, plus `ip` and `nft`.
+//! Elsewhere (macOS, unprivileged containers) [`Dataplane::start`] fails with
+//! an explanation and the server stays model-only.
+
+pub mod firewall;
+pub mod names;
+pub mod peering;
+pub mod topology;
+
+#[cfg(target_os = "linux")]
+mod guest;
+#[cfg(target_os = "linux")]
+mod reconcile;
+#[cfg(target_os = "linux")]
+pub mod system;
+
+use std::sync::{Arc, Condvar, Mutex};
+
+#[cfg(target_os = "linux")]
+pub use reconcile::{Dataplane, Report};
+use xvpc_model::State;
+
+/// A data plane failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The data plane cannot run here; the text says what to do.
+    #[error("the netns data plane is unavailable:\n{0}")]
+    Unavailable(String),
+    #[error("{what}: {detail}")]
+    Command { what: String, detail: String },
+}
+
+/// Stand-in on systems without network namespaces.
+#[cfg(not(target_os = "linux"))]
+pub struct Dataplane;
+
+#[cfg(not(target_os = "linux"))]
+impl Dataplane {
+    pub fn start() -> Result<Dataplane, Error> {
+        Err(Error::Unavailable("network namespaces exist only on Linux; use the default model-only data plane".into()))
+    }
+    pub fn prefix(&self) -> &str {
+        ""
+    }
+    pub fn namespace_of(&self, id: &str) -> String {
+        id.to_string()
+    }
+    pub fn reconcile(&mut self, _state: &State) {}
+    pub fn teardown(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct Pending {
+    latest: Option<State>,
+    stop: bool,
+    busy: bool,
+    generation: u64,
+    done: u64,
+}
+
+/// A background thread that realizes the latest submitted snapshot. Bursts
+/// of submissions while it works collapse into one pass.
+pub struct Worker {
+    shared: Arc<(Mutex<Pending>, Condvar)>,
+    thread: Mutex<Option<std::thread::JoinHandle<Dataplane>>>,
+    prefix: String,
+}
+
+impl Worker {
+    /// Takes ownership of the data plane and starts the thread.
+    pub fn spawn(mut dp: Dataplane) -> Worker {
+        let shared: Arc<(Mutex<Pending>, Condvar)> = Arc::default();
+        let prefix = dp.prefix().to_string();
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("xvpc-netns".into())
+            .spawn(move || {
+                let (lock, cv) = &*s;
+                loop {
+                    let (state, generation) = {
+                        let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        while p.latest.is_none() && !p.stop {
+                            p = cv.wait(p).unwrap_or_else(|e| e.into_inner());
+                        }
+                        match p.latest.take() {
+                            Some(st) => {
+                                p.busy = true;
+                                (st, p.generation)
+                            }
+                            None => return dp,
+                        }
+                    };
+                    #[allow(clippy::let_unit_value)]
+                    let _report = dp.reconcile(&state);
+                    let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    p.busy = false;
+                    p.done = generation;
+                    cv.notify_all();
+                }
+            })
+            .expect("spawning the data plane thread");
+        Worker { shared, thread: Mutex::new(Some(thread)), prefix }
+    }
+
+    /// The run prefix of the data plane's namespaces.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Schedules realization of `state` (replacing any not yet started).
+    pub fn submit(&self, state: State) {
+        let (lock, cv) = &*self.shared;
+        let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+        p.latest = Some(state);
+        p.generation += 1;
+        cv.notify_all();
+    }
+
+    /// Waits until everything submitted so far is realized (or `timeout`).
+    pub fn settle(&self, timeout: std::time::Duration) -> bool {
+        let (lock, cv) = &*self.shared;
+        let deadline = std::time::Instant::now() + timeout;
+        let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while p.done < p.generation {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            p = cv.wait_timeout(p, left).unwrap_or_else(|e| e.into_inner()).0;
+        }
+        true
+    }
+
+    /// Stops the thread (after its current pass) and removes everything built.
+    pub fn shutdown(&self) -> Result<(), Error> {
+        {
+            let (lock, cv) = &*self.shared;
+            let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+            p.stop = true;
+            p.latest = None;
+            cv.notify_all();
+        }
+        let thread = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match thread.map(|t| t.join()) {
+            Some(Ok(mut dp)) => dp.teardown(),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The desired data plane, computed from a model snapshot. Pure: no I/O.
+//!
+//! Shape (the "Nitro-like" L3 design measured in the data plane notes):
+//! - one namespace per VPC: the *router*. It holds every policy: route
+//!   tables as Linux tables selected by fwmark per subnet, NACLs and
+//!   security groups as nftables (see [`crate::firewall`]). A guest cannot
+//!   change them: nothing of its own policy lives in its namespace.
+//! - one namespace per ENI, with `eth0` (a veth whose peer is a port of the
+//!   router), the ENI's addresses, and every route via the subnet gateway
+//!   (`.1`, answered by the router). The router knows each ENI by a /32
+//!   route and a permanent neighbour entry, so no ARP or proxy ARP is
+//!   needed and no per-port sysctl either.
+//! - links (peering) are veths between two routers; traffic arriving over
+//!   one reaches only the receiving VPC's own ENIs (non-transitive).
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use xvpc_model::cidr::Ipv4Net;
+use xvpc_model::instance::InstanceState;
+use xvpc_model::route_table::{self, Destination, RouteState, RouteTarget};
+use xvpc_model::State;
+
+use crate::names;
+
+/// The next hop every router uses on a link; a permanent neighbour entry on
+/// each link maps it to the other end's MAC, so the same address serves
+/// every link.
+pub const LINK_NEXT_HOP: &str = "169.254.0.2";
+
+/// The ENI's MTU, as on AWS (jumbo frames inside a VPC).
+pub const MTU: u32 = 9001;
+
+/// One line of router configuration in `ip -batch` syntax, and how to undo it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub add: String,
+    pub del: Option<String>,
+}
+
+/// A VPC router namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Router {
+    pub vpc_id: String,
+    pub ns: String,
+    /// Keyed lines: a key whose line changes is replaced; a key that
+    /// disappears is undone.
+    pub ip: BTreeMap<String, Line>,
+    /// The whole `table inet xvpc`, applied as one nft transaction.
+    pub nft: String,
+}
+
+/// An ENI namespace plugged into its VPC router.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eni {
+    pub eni_id: String,
+    pub ns: String,
+    pub router_ns: String,
+    /// The router side of the veth.
+    pub port: String,
+    pub mac: String,
+    pub port_mac: String,
+    pub ips: Vec<Ipv4Addr>,
+    pub subnet: Ipv4Net,
+    pub gateway: Ipv4Addr,
+}
+
+impl Eni {
+    /// The guest's configuration in `ip -batch` syntax.
+    pub fn guest_batch(&self) -> String {
+        let mut b = String::from("link set lo up\nlink set eth0 up\naddr flush dev eth0\n");
+        for ip in &self.ips {
+            b += &format!("addr add {ip}/{} dev eth0 noprefixroute\n", self.subnet.prefix_len());
+        }
+        b += &format!("neigh replace {} lladdr {} dev eth0 nud permanent\n", self.gateway, self.port_mac);
+        b += &format!("route replace {} via {} dev eth0 onlink\n", self.subnet, self.gateway);
+        b += &format!("route replace default via {} dev eth0 onlink\n", self.gateway);
+        b
+    }
+}
+
+/// A veth between two routers (a peering connection).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub id: String,
+    pub ifname: String,
+    pub a_ns: String,
+    pub a_mac: String,
+    pub b_ns: String,
+    pub b_mac: String,
+}
+
+/// A running instance: where it lives and what it runs at boot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guest {
+    pub instance_id: String,
+    pub ns: String,
+    pub ip: Ipv4Addr,
+    /// Decoded user data, if any.
+    pub user_data: Option<Vec<u8>>,
+}
+
+/// Everything the data plane should contain for one snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Desired {
+    pub routers: BTreeMap<String, Router>,
+    pub enis: BTreeMap<String, Eni>,
+    pub links: BTreeMap<String, Link>,
+    /// Instances that are running, by id.
+    pub guests: BTreeMap<String, Guest>,
+}
+
+/// Stable small numbers for Linux tables and rule priorities, kept across
+/// reconciliations so an unchanged table keeps its number.
+#[derive(Debug, Clone, Default)]
+pub struct Alloc {
+    tables: BTreeMap<String, u32>,
+    links: BTreeMap<String, u32>,
+}
+
+impl Alloc {
+    /// The index of a route table (table/fwmark `1000 + k`, rule prefs `100 + 3k`).
+    pub fn table(&mut self, rtb: &str) -> u32 {
+        let n = self.tables.len() as u32;
+        *self.tables.entry(rtb.to_string()).or_insert(n)
+    }
+
+    /// The index of a link (rule prefs `20000 + 2j`).
+    pub fn link(&mut self, id: &str) -> u32 {
+        let n = self.links.len() as u32;
+        *self.links.entry(id.to_string()).or_insert(n)
+    }
+}
+
+fn line(add: String, del: impl Into<Option<String>>) -> Line {
+    Line { add, del: del.into() }
+}
+
+/// A realized link end inside one router: interface name per target id.
+type LinkEnds = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Computes the desired data plane of `state` for the run `prefix`.
+pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
+    let mut d = Desired::default();
+    let router_ns = |vpc: &str| names::ns(prefix, vpc);
+
+    for e in state.network_interfaces.values() {
+        let (Some(subnet), true) = (state.subnets.get(&e.subnet_id), state.vpcs.contains_key(&e.vpc_id)) else { continue };
+        let gateway = Ipv4Addr::from(u32::from(subnet.cidr.network()) + 1);
+        d.enis.insert(
+            e.id.clone(),
+            Eni {
+                eni_id: e.id.clone(),
+                ns: names::ns(prefix, &e.id),
+                router_ns: router_ns(&e.vpc_id),
+                port: names::ifname('e', &e.id),
+                mac: e.mac_address.clone(),
+                port_mac: names::mac(0x0a, &e.id),
+                ips: e.all_ips().collect(),
+                subnet: subnet.cidr,
+                gateway,
+            },
+        );
+    }
+
+    for i in state.instances.values().filter(|i| i.state == InstanceState::Running) {
+        let Some(eni) = d.enis.get(&i.primary_eni) else { continue };
+        use base64::Engine;
+        let user_data = i.user_data.as_deref().and_then(|u| base64::engine::general_purpose::STANDARD.decode(u.trim()).ok());
+        d.guests.insert(i.id.clone(), Guest { instance_id: i.id.clone(), ns: eni.ns.clone(), ip: i.private_ip, user_data });
+    }
+
+    // Links and, per router, the interface that reaches each link target.
+    let mut ends: LinkEnds = BTreeMap::new();
+    for (id, a, b) in crate::peering::active_peerings(state) {
+        if !(state.vpcs.contains_key(&a) && state.vpcs.contains_key(&b)) || a == b {
+            continue;
+        }
+        let ifname = names::ifname('p', &id);
+        d.links.insert(
+            id.clone(),
+            Link { id: id.clone(), ifname: ifname.clone(), a_ns: router_ns(&a), a_mac: names::mac(0x0a, &format!("{id}/a")), b_ns: router_ns(&b), b_mac: names::mac(0x0a, &format!("{id}/b")) },
+        );
+        ends.entry(a).or_default().insert(id.clone(), ifname.clone());
+        ends.entry(b).or_default().insert(id, ifname);
+    }
+
+    for vpc in state.vpcs.values() {
+        let mut ip = BTreeMap::new();
+        let ns = router_ns(&vpc.id);
+        let no_ends = BTreeMap::new();
+        let my_ends = ends.get(&vpc.id).unwrap_or(&no_ends);
+        // Gateway (.1) of each subnet and the resolver (base + 2) live on lo:
+        // the router answers ARP for them on every port.
+        for s in state.subnets.values().filter(|s| s.vpc_id == vpc.id) {
+            let gw = Ipv4Addr::from(u32::from(s.cidr.network()) + 1);
+            ip.insert(format!("addr {gw}"), line(format!("addr replace {gw}/32 dev lo"), format!("addr del {gw}/32 dev lo")));
+        }
+        let dns = Ipv4Addr::from(u32::from(vpc.primary_cidr().network()) + 2);
+        ip.insert(format!("addr {dns}"), line(format!("addr replace {dns}/32 dev lo"), format!("addr del {dns}/32 dev lo")));
+
+        // Route tables: table N holds the table's routes; the VPC's own
+        // blocks `throw` to the main table, which holds the ENI /32s (so
+        // longest-prefix match across local and other routes is Linux's).
+        for rt in state.route_tables.values().filter(|t| t.vpc_id == vpc.id) {
+            let k = alloc.table(&rt.id);
+            let n = 1000 + k;
+            let pref = 100 + 3 * k;
+            for (p, action) in [(pref, format!("lookup {n}")), (pref + 1, "lookup main".to_string()), (pref + 2, "blackhole".to_string())] {
+                ip.insert(format!("rule {p}"), line(format!("rule add pref {p} fwmark {n} {action}"), format!("rule del pref {p}")));
+            }
+            for r in rt.effective_routes(Some(vpc)) {
+                let Destination::Cidr(dst) = r.destination else { continue };
+                let key = format!("route {n} {dst}");
+                if ip.contains_key(&key) {
+                    continue; // the local route wins over an equal route
+                }
+                let how = if r.target == RouteTarget::Local {
+                    "throw".to_string()
+                } else if route_table::route_state(state, rt, &r) == RouteState::Blackhole {
+                    "blackhole".to_string()
+                } else {
+                    match my_ends.get(r.target.id()) {
+                        Some(dev) => format!("via {LINK_NEXT_HOP} dev {dev} onlink"),
+                        // A target the data plane does not build (yet): drop.
+                        None => "blackhole".to_string(),
+                    }
+                };
+                let add = match how.as_str() {
+                    "throw" | "blackhole" => format!("route replace {how} {dst} table {n}"),
+                    _ => format!("route replace {dst} {how} table {n}"),
+                };
+                ip.insert(key, line(add, format!("route del {dst} table {n}")));
+            }
+        }
+
+        // Links: reachable next hop, and non-transitivity: what arrives over
+        // a peering link may only reach this VPC's ENIs (the main table).
+        for (id, dev) in my_ends {
+            let link = &d.links[id];
+            let peer_mac = if link.a_ns == ns { &link.b_mac } else { &link.a_mac };
+            ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
+            ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {peer_mac} dev {dev} nud permanent"), None));
+            let j = alloc.link(id);
+            let p = 20000 + 2 * j;
+            ip.insert(format!("rule {p}"), line(format!("rule add pref {p} iif {dev} lookup main"), format!("rule del pref {p}")));
+            ip.insert(format!("rule {}", p + 1), line(format!("rule add pref {} iif {dev} blackhole", p + 1), format!("rule del pref {}", p + 1)));
+        }
+
+        // ENI ports: up while the ENI can carry traffic (not the port of a
+        // stopped instance), a /32 route and a permanent neighbour entry.
+        for e in d.enis.values().filter(|e| e.router_ns == ns) {
+            let instance = state.network_interfaces.get(&e.eni_id).and_then(|x| x.attachment.as_ref()).and_then(|a| state.instances.get(&a.instance_id));
+            let up = instance.is_none_or(|i| i.state == InstanceState::Running);
+            ip.insert(format!("link {}", e.port), line(format!("link set {} {}", e.port, if up { "up" } else { "down" }), None));
+            for a in &e.ips {
+                ip.insert(format!("route main {a}"), line(format!("route replace {a}/32 dev {}", e.port), format!("route del {a}/32")));
+                ip.insert(format!("neigh {} {a}", e.port), line(format!("neigh replace {a} lladdr {} dev {} nud permanent", e.mac, e.port), format!("neigh del {a} dev {}", e.port)));
+            }
+        }
+
+        let nft = crate::firewall::render(state, vpc, &d.enis, alloc);
+        d.routers.insert(vpc.id.clone(), Router { vpc_id: vpc.id.clone(), ns, ip, nft });
+    }
+    d
+}
+
+/// The table number of a subnet's route table (its fwmark), if any.
+pub fn subnet_mark(state: &State, subnet_id: &str, vpc_id: &str, alloc: &mut Alloc) -> Option<u32> {
+    route_table::table_for_subnet(state, subnet_id, vpc_id).map(|t| 1000 + alloc.table(&t.id))
+}

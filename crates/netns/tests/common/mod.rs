@@ -1,0 +1,209 @@
+//! Test support: small model worlds built by hand, and TCP probes run
+//! inside namespaces.
+#![allow(dead_code)]
+
+use std::net::Ipv4Addr;
+
+use xvpc_model::instance::{Instance, InstanceState};
+use xvpc_model::network_acl::NaclEntry;
+use xvpc_model::network_interface::{mac_for, EniAttachment, NetworkInterface};
+use xvpc_model::route_table::{Destination, Route, RouteOrigin, RouteTarget};
+use xvpc_model::security_group::{RulePeer, SecurityGroup, SgRule};
+use xvpc_model::subnet::{create_subnet, CreateSubnet};
+use xvpc_model::vpc::{create_vpc, CreateVpc};
+use xvpc_model::{Ctx, State};
+
+pub const ACCOUNT: &str = "111111111111";
+
+/// True when the tests can build namespaces; prints why not otherwise.
+pub fn can_run() -> bool {
+    let missing = xvpc_netns::system::missing_capabilities();
+    if !missing.is_empty() {
+        eprintln!("SKIPPED: netns data plane tests need root (CI is root): {}", missing.join("; "));
+        return false;
+    }
+    true
+}
+
+/// A model state built by hand through the model's own commands where they
+/// exist, and by writing resources where they do not (yet).
+pub struct World {
+    pub state: State,
+    pub ctx: Ctx,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World { state: State::default(), ctx: Ctx::new(ACCOUNT, "us-east-1", 0) }
+    }
+}
+
+impl World {
+    pub fn vpc(&mut self, cidr: &str) -> String {
+        let (ch, id) = create_vpc(&self.state, &self.ctx, CreateVpc { cidr: cidr.into(), ..Default::default() }).expect("vpc");
+        ch.events.into_iter().for_each(|e| self.state.apply(e));
+        id
+    }
+
+    pub fn subnet(&mut self, vpc: &str, cidr: &str) -> String {
+        let input = CreateSubnet { vpc_id: vpc.into(), cidr: cidr.into(), availability_zone: Some("us-east-1a".into()), ..Default::default() };
+        let (ch, id) = create_subnet(&self.state, &self.ctx, input).expect("subnet");
+        ch.events.into_iter().for_each(|e| self.state.apply(e));
+        id
+    }
+
+    pub fn default_sg(&self, vpc: &str) -> String {
+        self.state.security_groups.values().find(|g| g.vpc_id == vpc && g.is_default()).unwrap().id.clone()
+    }
+
+    /// A group with no ingress and all egress.
+    pub fn sg(&mut self, vpc: &str, name: &str) -> String {
+        let v = self.state.vpcs[vpc].clone();
+        let mut g = SecurityGroup::default_for(&v);
+        g.name = name.into();
+        g.ingress.clear();
+        let id = g.id.clone();
+        self.state.security_groups.insert(id.clone(), g);
+        id
+    }
+
+    pub fn allow_in(&mut self, sg: &str, proto: &str, ports: Option<(i32, i32)>, peer: RulePeer) {
+        let r = SgRule { id: xvpc_model::ids::new_id("sgr"), protocol: proto.into(), from_port: ports.map(|p| p.0), to_port: ports.map(|p| p.1), peer, description: None };
+        self.state.security_groups.get_mut(sg).unwrap().ingress.push(r);
+    }
+
+    pub fn eni(&mut self, subnet: &str, ip: &str, groups: &[&str]) -> String {
+        let s = self.state.subnets[subnet].clone();
+        let id = xvpc_model::ids::new_id("eni");
+        let e = NetworkInterface {
+            id: id.clone(),
+            owner: s.owner.clone(),
+            region: s.region.clone(),
+            vpc_id: s.vpc_id.clone(),
+            subnet_id: s.id.clone(),
+            availability_zone: s.availability_zone.clone(),
+            private_ip: ip.parse().unwrap(),
+            secondary_ips: vec![],
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            description: String::new(),
+            interface_type: "interface".into(),
+            requester_managed: false,
+            requester_id: None,
+            attachment: None,
+            source_dest_check: true,
+            mac_address: mac_for(&id),
+            tags: Default::default(),
+        };
+        self.state.network_interfaces.insert(id.clone(), e);
+        id
+    }
+
+    /// An instance on `eni`, running, with user data (a shell script).
+    pub fn instance(&mut self, eni: &str, user_data: Option<&str>) -> String {
+        use base64::Engine;
+        let e = self.state.network_interfaces[eni].clone();
+        let id = xvpc_model::ids::new_id("i");
+        self.state.network_interfaces.get_mut(eni).unwrap().attachment =
+            Some(EniAttachment { id: xvpc_model::ids::new_id("eni-attach"), instance_id: id.clone(), device_index: 0, delete_on_termination: true, attach_time: 0 });
+        let i = Instance {
+            id: id.clone(),
+            owner: e.owner.clone(),
+            region: e.region.clone(),
+            reservation_id: xvpc_model::ids::new_id("r"),
+            image_id: "ami-1e749f67".into(),
+            instance_type: "t3.micro".into(),
+            vpc_id: e.vpc_id.clone(),
+            subnet_id: e.subnet_id.clone(),
+            availability_zone: e.availability_zone.clone(),
+            private_ip: e.private_ip,
+            primary_eni: eni.into(),
+            state: InstanceState::Running,
+            launch_time: 0,
+            terminated_at: None,
+            user_data: user_data.map(|u| base64::engine::general_purpose::STANDARD.encode(u)),
+            key_name: None,
+            client_token: None,
+            tags: Default::default(),
+        };
+        self.state.instances.insert(id.clone(), i);
+        id
+    }
+
+    pub fn main_rt(&self, vpc: &str) -> String {
+        self.state.route_tables.values().find(|t| t.vpc_id == vpc && t.main).unwrap().id.clone()
+    }
+
+    /// A new table associated with `subnet`, with only the local route.
+    pub fn rt_for(&mut self, subnet: &str) -> String {
+        let s = self.state.subnets[subnet].clone();
+        let v = self.state.vpcs[&s.vpc_id].clone();
+        let mut t = xvpc_model::route_table::RouteTable::main_for(&v);
+        t.main = false;
+        t.associations = vec![xvpc_model::route_table::RouteTableAssociation { id: xvpc_model::ids::new_id("rtbassoc"), subnet_id: Some(subnet.into()), gateway_id: None, main: false }];
+        let id = t.id.clone();
+        self.state.route_tables.insert(id.clone(), t);
+        id
+    }
+
+    pub fn route(&mut self, rt: &str, cidr: &str, target: RouteTarget) {
+        let r = Route { destination: Destination::Cidr(cidr.parse().unwrap()), target, origin: RouteOrigin::CreateRoute };
+        self.state.route_tables.get_mut(rt).unwrap().routes.push(r);
+    }
+
+    /// A custom ACL for `subnet` (replacing its association) with entries
+    /// `(rule, egress, proto, allow, cidr, ports)`.
+    pub fn nacl(&mut self, subnet: &str, entries: &[(i64, bool, &str, bool, &str, Option<(i32, i32)>)]) -> String {
+        let s = self.state.subnets[subnet].clone();
+        let v = self.state.vpcs[&s.vpc_id].clone();
+        for a in self.state.network_acls.values_mut() {
+            a.associations.retain(|x| x.subnet_id != subnet);
+        }
+        let mut acl = xvpc_model::network_acl::NetworkAcl::custom_for(&v);
+        for (n, egress, proto, allow, cidr, ports) in entries {
+            acl.entries.push(NaclEntry { rule_number: *n, egress: *egress, protocol: proto.to_string(), allow: *allow, cidr: cidr.parse().unwrap(), port_range: *ports, icmp: None });
+        }
+        acl.associations.push(xvpc_model::network_acl::NaclAssociation { id: xvpc_model::ids::new_id("aclassoc"), subnet_id: subnet.into() });
+        let id = acl.id.clone();
+        self.state.network_acls.insert(id.clone(), acl);
+        id
+    }
+}
+
+/// What a TCP connect saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// Connected, or refused by the target's kernel: the path works.
+    Reached,
+    /// No answer: dropped on the way.
+    Timeout,
+}
+
+const PROBE_PY: &str = r#"
+import socket, sys, concurrent.futures as cf
+t = float(sys.argv[1])
+def one(a):
+    ip, port = a.split(':')
+    s = socket.socket(); s.settimeout(t)
+    try:
+        s.connect((ip, int(port))); return a + ' reached'
+    except ConnectionRefusedError: return a + ' reached'
+    except Exception: return a + ' timeout'
+    finally: s.close()
+with cf.ThreadPoolExecutor(64) as ex:
+    for r in ex.map(one, sys.argv[2:]): print(r)
+"#;
+
+/// TCP-connects from namespace `ns` to each `(ip, port)` concurrently.
+pub fn probe(ns: &str, targets: &[(Ipv4Addr, u16)], timeout_s: f64) -> Vec<Probe> {
+    let mut args: Vec<String> = vec!["netns".into(), "exec".into(), ns.into(), "python3".into(), "-c".into(), PROBE_PY.into(), timeout_s.to_string()];
+    args.extend(targets.iter().map(|(i, p)| format!("{i}:{p}")));
+    let out = std::process::Command::new("ip").args(&args).output().expect("probe");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), targets.len(), "probe output: {text} {}", String::from_utf8_lossy(&out.stderr));
+    lines.iter().map(|l| if l.ends_with("reached") { Probe::Reached } else { Probe::Timeout }).collect()
+}
+
+pub fn probe1(ns: &str, ip: &str, port: u16) -> Probe {
+    probe(ns, &[(ip.parse().unwrap(), port)], 1.0)[0]
+}

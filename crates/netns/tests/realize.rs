@@ -1,0 +1,81 @@
+//! Builds small worlds for real and checks packets go (or not) as AWS's
+//! rules say. Runs only as root (CI is root); skips otherwise.
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::{can_run, probe1, Probe, World};
+use xvpc_model::route_table::RouteTarget;
+use xvpc_model::security_group::RulePeer;
+use xvpc_netns::Dataplane;
+
+fn ours(dp: &Dataplane) -> usize {
+    xvpc_netns::system::list_namespaces().iter().filter(|n| n.starts_with(dp.prefix())).count()
+}
+
+#[test]
+fn routes_security_groups_and_nacls_decide_packets() {
+    if !can_run() {
+        return;
+    }
+    let mut w = World::default();
+    let vpc = w.vpc("10.1.0.0/16");
+    let s1 = w.subnet(&vpc, "10.1.1.0/24");
+    let s2 = w.subnet(&vpc, "10.1.2.0/24");
+    let web = w.sg(&vpc, "web");
+    w.allow_in(&web, "tcp", Some((80, 80)), RulePeer::Cidr("10.1.0.0/16".parse().unwrap()));
+    let dflt = w.default_sg(&vpc);
+    let a = w.eni(&s1, "10.1.1.10", &[&web]);
+    let b = w.eni(&s1, "10.1.1.11", &[&dflt]);
+    let c = w.eni(&s2, "10.1.2.10", &[&dflt]);
+    let mut dp = Dataplane::start().expect("data plane");
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(ours(&dp), 4);
+    let prefix = dp.prefix().to_string();
+    let ns = |id: &str| xvpc_netns::names::ns(&prefix, id);
+
+    // SG: web admits 80 from the VPC; the default group admits only members.
+    assert_eq!(probe1(&ns(&b), "10.1.1.10", 80), Probe::Reached, "same subnet, SG allows");
+    assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Reached, "other subnet, SG allows");
+    assert_eq!(probe1(&ns(&c), "10.1.1.10", 81), Probe::Timeout, "port not allowed");
+    assert_eq!(probe1(&ns(&a), "10.1.1.11", 80), Probe::Timeout, "default SG: a is no member");
+    assert_eq!(probe1(&ns(&c), "10.1.1.11", 22), Probe::Reached, "default SG: c is a member");
+    assert_eq!(probe1(&ns(&a), "10.1.1.99", 80), Probe::Timeout, "no such address");
+
+    // The guest cannot loosen its own group from inside.
+    let _ = std::process::Command::new("ip").args(["netns", "exec", &ns(&b), "nft", "flush", "ruleset"]).status();
+    assert_eq!(probe1(&ns(&a), "10.1.1.11", 80), Probe::Timeout, "guest flush has no effect");
+
+    // NACL on s1 denying everything inbound: other subnets are cut off,
+    // the same subnet is not (NACLs apply at the subnet boundary).
+    w.nacl(&s1, &[(100, true, "-1", true, "0.0.0.0/0", None)]);
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Timeout, "NACL denies inbound from s2");
+    assert_eq!(probe1(&ns(&b), "10.1.1.10", 80), Probe::Reached, "same subnet skips the NACL");
+    // Stateless: allowing inbound 80 without the return path is not enough.
+    w.nacl(&s1, &[(100, false, "6", true, "10.1.2.0/24", Some((80, 80)))]);
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Timeout, "no outbound rule for the reply");
+    w.nacl(&s1, &[(100, false, "6", true, "10.1.2.0/24", Some((80, 80))), (100, true, "6", true, "10.1.2.0/24", Some((1024, 65535)))]);
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Reached, "ephemeral ports allowed outbound");
+
+    // Route tables: a blackhole for a's /32 in s2's table only.
+    let rt2 = w.rt_for(&s2);
+    w.route(&rt2, "10.1.1.10/32", RouteTarget::Gateway("igw-00000000".into()));
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Timeout, "blackhole in s2's table");
+    assert_eq!(probe1(&ns(&b), "10.1.1.10", 80), Probe::Reached, "s1 unaffected");
+    w.state.route_tables.remove(&rt2);
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Reached, "back to the main table");
+
+    // Removing an ENI removes its namespace.
+    w.state.network_interfaces.remove(&b);
+    dp.reconcile(&w.state);
+    assert_eq!(ours(&dp), 3);
+    dp.teardown().unwrap();
+    assert_eq!(ours(&dp), 0, "teardown removes every namespace");
+}
