@@ -73,7 +73,13 @@ pub struct App {
     /// Called after every committed change with the new state (data plane,
     /// console live updates). Kept outside the model: it is I/O.
     observers: Mutex<Vec<Arc<dyn Fn(&State) + Send + Sync>>>,
+    /// Extra operator endpoints registered by the binary (the data plane's
+    /// `/_xvpc/netns/...`), tried before the built-in ones.
+    ops_extensions: Mutex<Vec<OpsExtension>>,
 }
+
+/// An operator endpoint handler: answers a request, or `None` to pass.
+pub type OpsExtension = Arc<dyn Fn(&App, &HttpRequest) -> Option<HttpResponse> + Send + Sync>;
 
 impl App {
     /// Loads the state from `store` and restores the clock offset.
@@ -87,7 +93,7 @@ impl App {
         if store.log_len()? > 10_000 {
             store.snapshot(&state)?;
         }
-        Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()) })
+        Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()), ops_extensions: Mutex::new(Vec::new()) })
     }
 
     /// Locks the world. A poisoned lock (a panicking handler) still holds a
@@ -111,6 +117,15 @@ impl App {
     /// Registers a callback run after each committed change.
     pub fn observe(&self, f: Arc<dyn Fn(&State) + Send + Sync>) {
         self.observers.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+    }
+
+    /// Registers an operator endpoint handler (see [`OpsExtension`]).
+    pub fn add_ops(&self, f: OpsExtension) {
+        self.ops_extensions.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+    }
+
+    pub(crate) fn ops_extensions(&self) -> Vec<OpsExtension> {
+        self.ops_extensions.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub(crate) fn notify(&self, state: &State) {

@@ -19,6 +19,11 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
     if !(path.starts_with("/_xvpc/") || path.starts_with("/moto-api/")) {
         return None;
     }
+    for ext in app.ops_extensions() {
+        if let Some(resp) = ext(app, req) {
+            return Some(resp);
+        }
+    }
     Some(match (req.method.as_str(), path) {
         ("GET", "/_xvpc/health") => json(200, json!({
             "status": "running",

@@ -32,7 +32,7 @@ pub mod system;
 use std::sync::{Arc, Condvar, Mutex};
 
 #[cfg(target_os = "linux")]
-pub use reconcile::{Dataplane, Report};
+pub use reconcile::Dataplane;
 use xvpc_model::State;
 
 /// A data plane failure.
@@ -43,6 +43,20 @@ pub enum Error {
     Unavailable(String),
     #[error("{what}: {detail}")]
     Command { what: String, detail: String },
+}
+
+/// What one reconciliation did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub created_namespaces: usize,
+    pub deleted_namespaces: usize,
+    pub configured_enis: usize,
+    pub routers_changed: usize,
+    pub firewalls_changed: usize,
+    pub started_guests: usize,
+    pub stopped_guests: usize,
+    pub errors: Vec<String>,
+    pub millis: u128,
 }
 
 /// Stand-in on systems without network namespaces.
@@ -60,7 +74,9 @@ impl Dataplane {
     pub fn namespace_of(&self, id: &str) -> String {
         id.to_string()
     }
-    pub fn reconcile(&mut self, _state: &State) {}
+    pub fn reconcile(&mut self, _state: &State) -> Report {
+        Report::default()
+    }
     pub fn teardown(&mut self) -> Result<(), Error> {
         Ok(())
     }
@@ -73,6 +89,7 @@ struct Pending {
     busy: bool,
     generation: u64,
     done: u64,
+    last: Option<Report>,
 }
 
 /// A background thread that realizes the latest submitted snapshot. Bursts
@@ -107,9 +124,10 @@ impl Worker {
                             None => return dp,
                         }
                     };
-                    #[allow(clippy::let_unit_value)]
-                    let _report = dp.reconcile(&state);
+                    let report = dp.reconcile(&state);
+                    tracing::info!("data plane reconciled in {} ms: {report:?}", report.millis);
                     let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    p.last = Some(report);
                     p.busy = false;
                     p.done = generation;
                     cv.notify_all();
@@ -131,6 +149,11 @@ impl Worker {
         p.latest = Some(state);
         p.generation += 1;
         cv.notify_all();
+    }
+
+    /// What the last reconciliation did.
+    pub fn last_report(&self) -> Option<Report> {
+        self.shared.0.lock().unwrap_or_else(|e| e.into_inner()).last.clone()
     }
 
     /// Waits until everything submitted so far is realized (or `timeout`).

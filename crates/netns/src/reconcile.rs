@@ -16,21 +16,7 @@ use xvpc_model::State;
 use crate::guest::Guests;
 use crate::system::{self, ip_batch};
 use crate::topology::{self, Alloc, Desired, Eni, Line, Link, MTU};
-use crate::Error;
-
-/// What one reconciliation did.
-#[derive(Debug, Clone, Default)]
-pub struct Report {
-    pub created_namespaces: usize,
-    pub deleted_namespaces: usize,
-    pub configured_enis: usize,
-    pub routers_changed: usize,
-    pub firewalls_changed: usize,
-    pub started_guests: usize,
-    pub stopped_guests: usize,
-    pub errors: Vec<String>,
-    pub millis: u128,
-}
+use crate::{Error, Report};
 
 /// The Linux data plane of one run: everything it built, under its prefix.
 pub struct Dataplane {

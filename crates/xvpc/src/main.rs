@@ -2,6 +2,9 @@
 
 mod client;
 mod paint;
+mod dataplane;
+#[cfg(unix)]
+mod exec;
 mod serve;
 mod trace;
 
@@ -21,6 +24,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Can this reach that? Every hop, every blocker and its fix (exit 0 reachable, 1 blocked).
     Trace(trace::TraceArgs),
+    /// Run a command inside an instance's network namespace (needs a server
+    /// started with `--dataplane netns`), e.g. `xvpc exec i-0abc -- curl -s http://10.1.1.4/`.
+    #[cfg(unix)]
+    Exec(exec::ExecArgs),
 }
 
 /// Ends the process with a command's status (errors are status 2).
@@ -39,5 +46,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Trace(args) => exit(trace::run(args)),
+        #[cfg(unix)]
+        Command::Exec(args) => exec::run(args),
     }
 }

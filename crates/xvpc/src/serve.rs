@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// Refuse requests whose SigV4 signature does not verify.
     #[arg(long)]
     pub verify_signatures: bool,
+    /// Data plane: `model` (computed reachability, portable) or `netns`
+    /// (real packets between Linux network namespaces; needs root).
+    #[arg(long, value_enum, default_value_t = crate::dataplane::Kind::Model)]
+    pub dataplane: crate::dataplane::Kind,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -61,16 +65,25 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         config.identity.parse_credentials(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
     let app = Arc::new(App::new(Box::new(store), config).context("loading state")?);
+    let worker = match args.dataplane {
+        crate::dataplane::Kind::Model => None,
+        crate::dataplane::Kind::Netns => Some(crate::dataplane::start(&app)?),
+    };
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    rt.block_on(async move {
+    let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
         let addr = listener.local_addr()?;
         print_banner(addr, &db);
         let router = axum::Router::new().fallback(handle).with_state(app);
         axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
         Ok::<_, anyhow::Error>(())
-    })
+    });
+    // Whatever the data plane built goes with the server.
+    if let Some(w) = worker {
+        w.shutdown().map_err(|e| anyhow::anyhow!("removing the data plane: {e}"))?;
+    }
+    served
 }
 
 fn print_banner(addr: SocketAddr, db: &std::path::Path) {
