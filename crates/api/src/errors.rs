@@ -101,6 +101,10 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::LimitExceeded(code, _) => c(code),
         M::InvalidFilter(_) => c("InvalidParameterValue"),
         M::Unauthorized => c("UnauthorizedOperation"),
+        M::LoadBalancerNotFound(_) => c("LoadBalancerNotFound"),
+        M::TargetGroupNotFound(_) => c("TargetGroupNotFound"),
+        M::ListenerNotFound(_) => c("ListenerNotFound"),
+        M::ValidationError(_) => c("ValidationError"),
         M::Aws(code, _) => c(code),
     }
 }

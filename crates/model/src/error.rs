@@ -154,6 +154,18 @@ pub enum ModelError {
     /// `UnauthorizedOperation`: the caller may see but not change this.
     #[error("You are not authorized to perform this operation.")]
     Unauthorized,
+    /// ELBv2 `LoadBalancerNotFound`.
+    #[error("{0}")]
+    LoadBalancerNotFound(String),
+    /// ELBv2 `TargetGroupNotFound`.
+    #[error("{0}")]
+    TargetGroupNotFound(String),
+    /// ELBv2 `ListenerNotFound`.
+    #[error("{0}")]
+    ListenerNotFound(String),
+    /// ELBv2 `ValidationError`: a parameter outside what AWS accepts.
+    #[error("{0}")]
+    ValidationError(String),
     /// Any other AWS code, named explicitly by the command that raises it.
     /// Used sparingly, for codes that occur in exactly one place.
     #[error("{1}")]

@@ -36,5 +36,12 @@ pub mod security_group_rule;
 pub mod subnet;
 pub mod vpc;
 
+pub mod endpoint_service;
+pub mod listener;
+pub mod load_balancer;
+pub mod target_group;
+pub mod target_health;
+pub mod vpc_endpoint;
+
 pub use error::{IdKind, ModelError};
 pub use state::{Changes, Ctx, Event, Resource, State};

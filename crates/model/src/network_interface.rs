@@ -65,3 +65,36 @@ pub fn mac_for(id: &str) -> String {
     let h = id.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
     format!("0e:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", (h >> 32) as u8, (h >> 24) as u8, (h >> 16) as u8, (h >> 8) as u8, h as u8)
 }
+
+/// An ENI a service creates in a customer's subnet on the subnet owner's
+/// behalf (NLB nodes, interface endpoints): requester-managed, attached to
+/// nothing the customer can detach, holding one private address.
+pub fn requester_managed(
+    subnet: &crate::subnet::Subnet,
+    private_ip: Ipv4Addr,
+    groups: Vec<String>,
+    description: String,
+    interface_type: &str,
+    requester_id: &str,
+) -> NetworkInterface {
+    let id = crate::ids::new_id("eni");
+    NetworkInterface {
+        mac_address: mac_for(&id),
+        id,
+        owner: subnet.owner.clone(),
+        region: subnet.region.clone(),
+        vpc_id: subnet.vpc_id.clone(),
+        subnet_id: subnet.id.clone(),
+        availability_zone: subnet.availability_zone.clone(),
+        private_ip,
+        secondary_ips: Vec::new(),
+        groups,
+        description,
+        interface_type: interface_type.to_string(),
+        requester_managed: true,
+        requester_id: Some(requester_id.to_string()),
+        attachment: None,
+        source_dest_check: true,
+        tags: Tags::new(),
+    }
+}

@@ -72,6 +72,11 @@ resources! {
     NetworkAcl(crate::network_acl::NetworkAcl) => network_acls,
     NetworkInterface(crate::network_interface::NetworkInterface) => network_interfaces,
     Instance(crate::instance::Instance) => instances,
+    LoadBalancer(crate::load_balancer::LoadBalancer) => load_balancers,
+    TargetGroup(crate::target_group::TargetGroup) => target_groups,
+    Listener(crate::listener::Listener) => listeners,
+    EndpointService(crate::endpoint_service::EndpointService) => endpoint_services,
+    VpcEndpoint(crate::vpc_endpoint::VpcEndpoint) => vpc_endpoints,
 }
 
 /// A change to the state: a resource written whole, or removed.

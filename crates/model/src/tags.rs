@@ -60,6 +60,8 @@ pub fn edit(state: &State, ctx: &Ctx, id: &str, f: impl Fn(&mut Tags) -> ModelRe
         "acl" => network_acls: IdKind::NetworkAcl,
         "eni" => network_interfaces: IdKind::NetworkInterface,
         "i" => instances: IdKind::Instance,
+        "vpce-svc" => endpoint_services: IdKind::VpcEndpointService,
+        "vpce" => vpc_endpoints: IdKind::VpcEndpoint,
     );
     Err(crate::error::ModelError::InvalidParameterValue(format!("Invalid id: \"{id}\"")))
 }
@@ -87,6 +89,6 @@ pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
     }
     collect!(vpcs => "vpc", subnets => "subnet", route_tables => "route-table", internet_gateways => "internet-gateway",
         security_groups => "security-group", network_acls => "network-acl", network_interfaces => "network-interface",
-        instances => "instance");
+        instances => "instance", endpoint_services => "vpc-endpoint-service", vpc_endpoints => "vpc-endpoint");
     out
 }
