@@ -216,7 +216,8 @@ fn query_handler(service: Service, action: &str) -> Option<QueryHandler> {
     match service {
         Service::Ec2 => crate::ec2::handler(action),
         Service::Sts => crate::sts::handler(action),
-        Service::Elbv2 | Service::Iam | Service::Ram => None,
+        Service::Elbv2 => crate::elbv2::handler(action),
+        Service::Iam | Service::Ram => None,
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod call;
 pub mod ec2;
+pub mod elbv2;
 pub mod errors;
 pub mod identity;
 pub mod ops;

@@ -1,0 +1,178 @@
+//! Elastic Load Balancing v2 (awsQuery, version 2015-12-01): Network Load
+//! Balancers, target groups, listeners, tags.
+//!
+//! awsQuery names elements after the botocore model's member names and
+//! writes lists as `<member>` items; errors use the awsQuery envelope.
+
+mod listener;
+mod load_balancer;
+mod target_group;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use xvpc_model::tags::Tags;
+use xvpc_model::Changes;
+use xvpc_wire::{QueryParams, XmlWriter};
+
+use crate::call::{Call, QueryHandler};
+use crate::errors::{client, Result};
+
+/// Each family's `(Action, handler)` table.
+fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
+    vec![load_balancer::ACTIONS, target_group::ACTIONS, listener::ACTIONS, TAG_ACTIONS]
+}
+
+/// The handler of an ELBv2 action.
+pub fn handler(action: &str) -> Option<QueryHandler> {
+    static TABLE: OnceLock<HashMap<&'static str, QueryHandler>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| tables().into_iter().flat_map(|t| t.iter().copied()).collect())
+        .get(action)
+        .copied()
+}
+
+/// All ELBv2 actions xvpc implements.
+pub fn actions() -> Vec<&'static str> {
+    let mut v: Vec<_> = tables().into_iter().flat_map(|t| t.iter().map(|(a, _)| *a)).collect();
+    v.sort_unstable();
+    v
+}
+
+/// A required parameter; ELBv2 answers `ValidationError` when one is missing.
+pub(crate) fn required<'a>(p: &'a QueryParams, name: &str) -> Result<&'a str> {
+    match p.get(name) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(client("ValidationError", format!("1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null", lower_first(name)))),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+/// `Tags.member.N.Key/Value`.
+pub(crate) fn tag_pairs(p: &QueryParams) -> Vec<(String, String)> {
+    p.member_structs("Tags")
+        .into_iter()
+        .map(|t| (t.get("Key").unwrap_or("").to_string(), t.get("Value").unwrap_or("").to_string()))
+        .collect()
+}
+
+/// `Attributes.member.N.Key/Value`.
+pub(crate) fn attribute_pairs(p: &QueryParams) -> Result<Vec<(String, String)>> {
+    let attrs: Vec<(String, String)> = p
+        .member_structs("Attributes")
+        .into_iter()
+        .map(|t| (t.get("Key").unwrap_or("").to_string(), t.get("Value").unwrap_or("").to_string()))
+        .collect();
+    if attrs.is_empty() {
+        return Err(client("ValidationError", "At least one attribute must be specified"));
+    }
+    Ok(attrs)
+}
+
+/// `<Attributes><member><Key/><Value/></member>...</Attributes>`.
+pub(crate) fn write_attributes(w: &mut XmlWriter, attrs: &[(String, String)]) {
+    w.list("Attributes", "member", attrs, |w, (k, v)| {
+        w.leaf("Key", k).leaf("Value", v);
+    });
+}
+
+/// `<Tags><member><Key/><Value/></member>...</Tags>`.
+pub(crate) fn write_tags(w: &mut XmlWriter, tags: &Tags) {
+    w.list("Tags", "member", tags, |w, (k, v)| {
+        w.leaf("Key", k).leaf("Value", v);
+    });
+}
+
+/// `Marker`/`PageSize` over items sorted by key; the marker is the key of
+/// the last item returned.
+pub(crate) fn paginate<T>(mut items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> String) -> Result<(Vec<T>, Option<String>)> {
+    use base64::Engine;
+    let size = p.int("PageSize")?;
+    if let Some(n) = size {
+        if !(1..=400).contains(&n) {
+            return Err(client("ValidationError", format!("1 validation error detected: Value '{n}' at 'pageSize' failed to satisfy constraint: Member must have value between 1 and 400")));
+        }
+    }
+    items.sort_by_key(|x| key(x));
+    if let Some(m) = p.get("Marker") {
+        let after = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(m)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(|| client("ValidationError", "Invalid marker"))?;
+        items.retain(|x| key(x) > after);
+    }
+    let n = size.unwrap_or(400) as usize;
+    if items.len() > n {
+        items.truncate(n);
+        let next = items.last().map(|x| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key(x)));
+        return Ok((items, next));
+    }
+    Ok((items, None))
+}
+
+const TAG_ACTIONS: &[(&str, QueryHandler)] = &[("AddTags", add_tags), ("RemoveTags", remove_tags), ("DescribeTags", describe_tags)];
+
+fn resource_arns(p: &QueryParams) -> Result<Vec<String>> {
+    let arns = p.members("ResourceArns");
+    if arns.is_empty() {
+        return Err(client("ValidationError", "At least one resource ARN must be specified"));
+    }
+    Ok(arns)
+}
+
+fn add_tags(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let arns = resource_arns(p)?;
+    let pairs = tag_pairs(p);
+    if pairs.is_empty() {
+        return Err(client("ValidationError", "At least one tag must be specified"));
+    }
+    let mut keys: Vec<&String> = pairs.iter().map(|(k, _)| k).collect();
+    keys.sort();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return Err(client("DuplicateTagKeys", "A tag key was specified more than once"));
+    }
+    let mut all = Changes::new();
+    for arn in &arns {
+        all.extend(xvpc_model::load_balancer::edit_tags(call.state(), &call.ctx, arn, |t| {
+            xvpc_model::tags::validate(t, &pairs)?;
+            t.extend(pairs.iter().cloned());
+            Ok(())
+        })?);
+    }
+    call.commit(all)?;
+    Ok(String::new())
+}
+
+fn remove_tags(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let arns = resource_arns(p)?;
+    let keys = p.members("TagKeys");
+    let mut all = Changes::new();
+    for arn in &arns {
+        all.extend(xvpc_model::load_balancer::edit_tags(call.state(), &call.ctx, arn, |t| {
+            t.retain(|k, _| !keys.contains(k));
+            Ok(())
+        })?);
+    }
+    call.commit(all)?;
+    Ok(String::new())
+}
+
+fn describe_tags(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let arns = resource_arns(p)?;
+    let s = call.state();
+    let mut rows = Vec::new();
+    for arn in &arns {
+        rows.push((arn, xvpc_model::load_balancer::tags_of(s, &call.ctx, arn)?));
+    }
+    let mut w = XmlWriter::new();
+    w.list("TagDescriptions", "member", rows, |w, (arn, tags)| {
+        w.leaf("ResourceArn", arn.as_str());
+        write_tags(w, tags);
+    });
+    Ok(w.finish())
+}
