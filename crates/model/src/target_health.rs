@@ -58,17 +58,22 @@ pub fn cross_zone(tg: &TargetGroup, lb: &LoadBalancer) -> bool {
     }
 }
 
-/// The ENI a target answers on and the zone id it sits in, if any.
-fn locate<'a>(state: &'a State, tg: &TargetGroup, target: &Target) -> Option<(&'a NetworkInterface, String)> {
-    let eni = match tg.target_type.as_str() {
-        "instance" => state.instances.get(&target.id).and_then(|i| state.network_interfaces.get(&i.primary_eni)),
-        _ => {
-            let ip: std::net::Ipv4Addr = target.id.parse().ok()?;
-            state.network_interfaces.values().find(|e| e.vpc_id == tg.vpc_id && e.all_ips().any(|x| x == ip))
+/// The ENI a target answers on (if any) and the zone id it sits in: an
+/// instance's primary ENI, or for an IP target the subnet holding the address.
+fn locate<'a>(state: &'a State, tg: &TargetGroup, target: &Target) -> (Option<&'a NetworkInterface>, Option<String>) {
+    match tg.target_type.as_str() {
+        "instance" => {
+            let eni = state.instances.get(&target.id).and_then(|i| state.network_interfaces.get(&i.primary_eni));
+            let zone = eni.and_then(|e| state.subnets.get(&e.subnet_id)).map(|s| s.availability_zone_id.clone());
+            (eni, zone)
         }
-    }?;
-    let zone_id = state.subnets.get(&eni.subnet_id)?.availability_zone_id.clone();
-    Some((eni, zone_id))
+        _ => {
+            let Ok(ip) = target.id.parse::<std::net::Ipv4Addr>() else { return (None, None) };
+            let eni = state.network_interfaces.values().find(|e| e.vpc_id == tg.vpc_id && e.all_ips().any(|x| x == ip));
+            let zone = state.subnets.values().find(|s| s.vpc_id == tg.vpc_id && s.cidr.contains(&ip)).map(|s| s.availability_zone_id.clone());
+            (eni, zone)
+        }
+    }
 }
 
 /// The health of one registered target at time `now`.
@@ -88,8 +93,8 @@ pub fn health(state: &State, tg: &TargetGroup, target: &Target, now: i64, probe:
     let Some(lb) = lbs.first().and_then(|a| state.load_balancers.get(a)) else {
         return TargetHealth::new("unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer");
     };
-    let located = locate(state, tg, target);
-    if let Some((_, zone_id)) = &located {
+    let (eni, zone_id) = locate(state, tg, target);
+    if let Some(zone_id) = &zone_id {
         if !lb.zones.iter().any(|z| &z.zone_id == zone_id) {
             return TargetHealth::new("unused", "Target.NotInUse", "Target is in an Availability Zone that is not enabled for the load balancer");
         }
@@ -101,7 +106,7 @@ pub fn health(state: &State, tg: &TargetGroup, target: &Target, now: i64, probe:
         return TargetHealth::new("initial", "Elb.InitialHealthChecking", "Initial health checks in progress");
     }
     let failed = TargetHealth::new("unhealthy", "Target.FailedHealthChecks", "Health checks failed");
-    let Some((eni, zone_id)) = located else { return failed };
+    let (Some(eni), Some(zone_id)) = (eni, zone_id) else { return failed };
     let all_zones = cross_zone(tg, lb);
     let port = tg.health_check_port(target);
     let nodes = lb.zones.iter().filter(|z| all_zones || z.zone_id == zone_id);

@@ -4,6 +4,7 @@
 //! Element names follow botocore's EC2 service model (`locationName`), the
 //! naming oracle for what clients expect.
 
+mod endpoint_service;
 mod internet_gateway;
 mod region;
 mod route_table;
@@ -11,6 +12,7 @@ mod security_group;
 mod subnet;
 mod tags;
 mod vpc;
+mod vpc_endpoint;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -32,6 +34,8 @@ fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
         route_table::ACTIONS,
         internet_gateway::ACTIONS,
         security_group::ACTIONS,
+        endpoint_service::ACTIONS,
+        vpc_endpoint::ACTIONS,
     ]
 }
 

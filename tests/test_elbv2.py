@@ -1,0 +1,169 @@
+"""ELBv2 (Network Load Balancers) through boto3 and the AWS CLI."""
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import A, B, CliError, error_code
+
+
+def network(ec2, account=A, cidr="10.1.0.0/16", zones=("a", "b", "c")):
+    """A VPC with one /24 subnet per zone name suffix."""
+    c = ec2(account)
+    vpc = c.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    base = cidr.split(".")[:2]
+    subnets = [c.create_subnet(VpcId=vpc, CidrBlock=f"{base[0]}.{base[1]}.{i + 1}.0/24",
+                               AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
+               for i, z in enumerate(zones)]
+    return vpc, subnets
+
+
+def nlb(elbv2, subnets, name="web", account=A, **kw):
+    return elbv2(account).create_load_balancer(Name=name, Type="network", Scheme="internal", Subnets=subnets, **kw)["LoadBalancers"][0]
+
+
+def test_create_describe_delete_nlb(ec2, elbv2, server):
+    vpc, subnets = network(ec2)
+    lb = nlb(elbv2, subnets[:2], Tags=[{"Key": "team", "Value": "net"}])
+    arn = lb["LoadBalancerArn"]
+    assert arn.startswith(f"arn:aws:elasticloadbalancing:us-east-1:{A}:loadbalancer/net/web/")
+    assert len(arn.rsplit("/", 1)[1]) == 16
+    assert (lb["Type"], lb["Scheme"], lb["VpcId"]) == ("network", "internal", vpc)
+    assert lb["State"]["Code"] == "provisioning"
+    assert lb["DNSName"].endswith(".elb.us-east-1.amazonaws.com")
+    assert sorted(z["SubnetId"] for z in lb["AvailabilityZones"]) == sorted(subnets[:2])
+    # One requester-managed ENI per zone, described as AWS does.
+    enis = [e for e in server.state()["network_interfaces"].values() if e["interface_type"] == "network_load_balancer"]
+    assert len(enis) == 2
+    assert all(e["description"] == "ELB net/web/" + arn.rsplit("/", 1)[1] and e["requester_managed"] for e in enis)
+    ips = {z["LoadBalancerAddresses"][0]["PrivateIPv4Address"] for z in lb["AvailabilityZones"]}
+    assert ips == {e["private_ip"] for e in enis}
+    server.advance_clock(5)
+    c = elbv2(A)
+    assert c.describe_load_balancers(Names=["web"])["LoadBalancers"][0]["State"]["Code"] == "active"
+    assert c.describe_tags(ResourceArns=[arn])["TagDescriptions"][0]["Tags"] == [{"Key": "team", "Value": "net"}]
+    with pytest.raises(ClientError) as e:
+        elbv2(B).describe_load_balancers(LoadBalancerArns=[arn])
+    assert error_code(e) == "LoadBalancerNotFound"
+    with pytest.raises(ClientError) as e:
+        nlb(elbv2, subnets[:1])
+    assert error_code(e) == "DuplicateLoadBalancerName"
+    c.delete_load_balancer(LoadBalancerArn=arn)
+    assert c.describe_load_balancers()["LoadBalancers"] == []
+    assert not [e for e in server.state()["network_interfaces"].values() if e["interface_type"] == "network_load_balancer"]
+    c.delete_load_balancer(LoadBalancerArn=arn)  # deleting again succeeds, as in AWS
+
+
+def test_create_nlb_errors(ec2, elbv2):
+    _, subnets = network(ec2)
+    c = elbv2(A)
+    cases = [
+        (dict(Name="-bad", Type="network", Scheme="internal", Subnets=subnets), "ValidationError"),
+        (dict(Name="x", Type="network", Scheme="internal", Subnets=["subnet-12345678"]), "SubnetNotFound"),
+        (dict(Name="x", Type="network", Subnets=subnets), "InvalidSubnet"),  # internet-facing without IGW
+    ]
+    for kw, code in cases:
+        with pytest.raises(ClientError) as e:
+            c.create_load_balancer(**kw)
+        assert error_code(e) == code, kw
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert c.describe_load_balancers()["LoadBalancers"] == []
+
+
+def test_attributes_and_deletion_protection(ec2, elbv2):
+    _, subnets = network(ec2)
+    arn = nlb(elbv2, subnets)["LoadBalancerArn"]
+    c = elbv2(A)
+    attrs = {a["Key"]: a["Value"] for a in c.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    assert attrs["load_balancing.cross_zone.enabled"] == "false"
+    assert attrs["deletion_protection.enabled"] == "false"
+    c.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "deletion_protection.enabled", "Value": "true"}])
+    with pytest.raises(ClientError) as e:
+        c.delete_load_balancer(LoadBalancerArn=arn)
+    assert error_code(e) == "OperationNotPermitted"
+    with pytest.raises(ClientError) as e:
+        c.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "no.such.key", "Value": "1"}])
+    assert error_code(e) == "ValidationError"
+    cr = c.describe_capacity_reservation(LoadBalancerArn=arn)
+    assert cr["CapacityReservationState"] == []
+
+
+def test_pagination_with_marker(ec2, elbv2):
+    _, subnets = network(ec2)
+    for i in range(3):
+        nlb(elbv2, subnets[:1], name=f"lb{i}")
+    c = elbv2(A)
+    page = c.describe_load_balancers(PageSize=2)
+    assert len(page["LoadBalancers"]) == 2 and page["NextMarker"]
+    rest = c.describe_load_balancers(PageSize=2, Marker=page["NextMarker"])
+    assert len(rest["LoadBalancers"]) == 1 and "NextMarker" not in rest
+
+
+def test_target_groups_listeners_and_in_use(ec2, elbv2, aws):
+    vpc, subnets = network(ec2)
+    lb = nlb(elbv2, subnets[:2])["LoadBalancerArn"]
+    c = elbv2(A)
+    tg = c.create_target_group(Name="tg", Protocol="TCP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0]
+    assert tg["TargetGroupArn"].startswith(f"arn:aws:elasticloadbalancing:us-east-1:{A}:targetgroup/tg/")
+    # AWS's NLB health-check defaults.
+    assert (tg["HealthCheckProtocol"], tg["HealthCheckPort"], tg["HealthCheckIntervalSeconds"], tg["HealthCheckTimeoutSeconds"],
+            tg["HealthyThresholdCount"], tg["UnhealthyThresholdCount"]) == ("TCP", "traffic-port", 30, 10, 5, 2)
+    arn = tg["TargetGroupArn"]
+    with pytest.raises(ClientError) as e:
+        c.register_targets(TargetGroupArn=arn, Targets=[{"Id": "10.9.0.10"}])
+    assert error_code(e) == "InvalidTarget"
+    c.register_targets(TargetGroupArn=arn, Targets=[{"Id": "10.1.1.10"}, {"Id": "10.1.3.10", "Port": 8080}])
+    # Not used by any listener yet: unused / Target.NotInUse.
+    health = c.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
+    assert {(h["Target"]["Id"], h["TargetHealth"]["State"], h["TargetHealth"]["Reason"]) for h in health} == {
+        ("10.1.1.10", "unused", "Target.NotInUse"), ("10.1.3.10", "unused", "Target.NotInUse")}
+    lst = c.create_listener(LoadBalancerArn=lb, Protocol="TCP", Port=80,
+                            DefaultActions=[{"Type": "forward", "TargetGroupArn": arn}])["Listeners"][0]
+    assert lst["DefaultActions"][0]["TargetGroupArn"] == arn
+    assert c.describe_target_groups(TargetGroupArns=[arn])["TargetGroups"][0]["LoadBalancerArns"] == [lb]
+    assert c.describe_target_groups(LoadBalancerArn=lb)["TargetGroups"][0]["TargetGroupArn"] == arn
+    tg2 = c.create_target_group(Name="tg2", Protocol="TCP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    with pytest.raises(ClientError) as e:
+        c.create_listener(LoadBalancerArn=lb, Protocol="TCP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg2}])
+    assert error_code(e) == "DuplicateListener"
+    udp = c.create_target_group(Name="udp", Protocol="UDP", Port=53, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    with pytest.raises(ClientError) as e:
+        c.create_listener(LoadBalancerArn=lb, Protocol="TCP", Port=81, DefaultActions=[{"Type": "forward", "TargetGroupArn": udp}])
+    assert error_code(e) == "IncompatibleProtocols"
+    with pytest.raises(ClientError) as e:
+        c.delete_target_group(TargetGroupArn=arn)
+    assert error_code(e) == "ResourceInUse"
+    # 10.1.3.10 sits in zone c, which the NLB does not have.
+    h = {x["Target"]["Id"]: x["TargetHealth"] for x in c.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]}
+    assert (h["10.1.3.10"]["State"], h["10.1.3.10"]["Reason"]) == ("unused", "Target.NotInUse")
+    # A named target that is not registered.
+    h = c.describe_target_health(TargetGroupArn=arn, Targets=[{"Id": "10.1.2.99"}])["TargetHealthDescriptions"][0]
+    assert (h["TargetHealth"]["State"], h["TargetHealth"]["Reason"]) == ("unused", "Target.NotRegistered")
+    attrs = aws(A, "elbv2", "describe-listener-attributes", "--listener-arn", lst["ListenerArn"])["Attributes"]
+    assert attrs == [{"Key": "tcp.idle_timeout.seconds", "Value": "350"}]
+    c.modify_listener(ListenerArn=lst["ListenerArn"], Port=8080)
+    assert c.describe_listeners(LoadBalancerArn=lb)["Listeners"][0]["Port"] == 8080
+    c.delete_listener(ListenerArn=lst["ListenerArn"])
+    c.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": "10.1.1.10"}])
+    c.delete_target_group(TargetGroupArn=arn)
+    with pytest.raises(ClientError) as e:
+        c.describe_target_groups(TargetGroupArns=[arn])
+    assert error_code(e) == "TargetGroupNotFound"
+
+
+def test_target_group_attributes_and_cli(ec2, aws):
+    vpc, _ = network(ec2)
+    tg = aws(A, "elbv2", "create-target-group", "--name", "tg", "--protocol", "TCP", "--port", "80",
+             "--vpc-id", vpc, "--target-type", "instance", "--health-check-protocol", "TCP")["TargetGroups"][0]
+    arn = tg["TargetGroupArn"]
+    attrs = {a["Key"]: a["Value"] for a in aws(A, "elbv2", "describe-target-group-attributes", "--target-group-arn", arn)["Attributes"]}
+    assert attrs["deregistration_delay.timeout_seconds"] == "300"
+    assert attrs["load_balancing.cross_zone.enabled"] == "use_load_balancer_configuration"
+    aws(A, "elbv2", "modify-target-group-attributes", "--target-group-arn", arn,
+        "--attributes", "Key=deregistration_delay.timeout_seconds,Value=30")
+    tg2 = aws(A, "elbv2", "modify-target-group", "--target-group-arn", arn, "--healthy-threshold-count", "3")["TargetGroups"][0]
+    assert tg2["HealthyThresholdCount"] == 3
+    with pytest.raises(CliError) as e:
+        aws(A, "elbv2", "register-targets", "--target-group-arn", arn, "--targets", "Id=i-12345678901234567")
+    assert e.value.code == "InvalidTarget"
+    with pytest.raises(CliError) as e:
+        aws(B, "elbv2", "describe-target-groups", "--target-group-arns", arn)
+    assert e.value.code == "TargetGroupNotFound"
