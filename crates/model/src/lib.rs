@@ -28,6 +28,7 @@ pub mod tags;
 pub mod instance;
 pub mod internet_gateway;
 pub mod network_acl;
+pub mod network_insights;
 pub mod network_interface;
 pub mod prefix_list;
 pub mod route_table;

@@ -77,6 +77,8 @@ resources! {
     Listener(crate::listener::Listener) => listeners,
     EndpointService(crate::endpoint_service::EndpointService) => endpoint_services,
     VpcEndpoint(crate::vpc_endpoint::VpcEndpoint) => vpc_endpoints,
+    NetworkInsightsPath(crate::network_insights::NetworkInsightsPath) => network_insights_paths,
+    NetworkInsightsAnalysis(crate::network_insights::NetworkInsightsAnalysis) => network_insights_analyses,
 }
 
 /// A change to the state: a resource written whole, or removed.

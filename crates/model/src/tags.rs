@@ -62,6 +62,8 @@ pub fn edit(state: &State, ctx: &Ctx, id: &str, f: impl Fn(&mut Tags) -> ModelRe
         "i" => instances: IdKind::Instance,
         "vpce-svc" => endpoint_services: IdKind::VpcEndpointService,
         "vpce" => vpc_endpoints: IdKind::VpcEndpoint,
+        "nip" => network_insights_paths: IdKind::NetworkInsightsPath,
+        "nia" => network_insights_analyses: IdKind::NetworkInsightsAnalysis,
     );
     Err(crate::error::ModelError::InvalidParameterValue(format!("Invalid id: \"{id}\"")))
 }
@@ -89,6 +91,7 @@ pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
     }
     collect!(vpcs => "vpc", subnets => "subnet", route_tables => "route-table", internet_gateways => "internet-gateway",
         security_groups => "security-group", network_acls => "network-acl", network_interfaces => "network-interface",
-        instances => "instance", endpoint_services => "vpc-endpoint-service", vpc_endpoints => "vpc-endpoint");
+        instances => "instance", endpoint_services => "vpc-endpoint-service", vpc_endpoints => "vpc-endpoint",
+        network_insights_paths => "network-insights-path", network_insights_analyses => "network-insights-analysis");
     out
 }

@@ -81,6 +81,7 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
 pub fn health_check(state: &State, now: i64, from_eni: &str, to_eni: &str, protocol: u8, port: u16) -> Result<(), Vec<Blocker>> {
     let topo = Topology::new(state, now);
     let unknown = |id: &str| Blocker {
+        detail: Detail::None,
         code: code::UNKNOWN_DESTINATION.into(),
         direction: Direction::Forward,
         component: Component::new(Kind::NetworkInterface, id, "", ""),
@@ -115,6 +116,7 @@ pub struct Target<'a> {
 fn instance_state(seg: &mut Segment, i: &Instance, dir: Direction) {
     if !i.state.is_running() {
         seg.blockers.push(Blocker {
+            detail: Detail::None,
             code: code::BAD_STATE.into(),
             direction: dir,
             component: Component::new(Kind::Instance, &i.id, &i.owner, &i.region).named(&i.tags),
@@ -172,6 +174,7 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, dst: 
     if dst_subnet.is_none() && dst_eni.is_none() {
         if landed.is_some() {
             seg.blockers.push(Blocker {
+                detail: Detail::None,
                 code: code::UNKNOWN_DESTINATION.into(),
                 direction: Direction::Forward,
                 component: Component::new(Kind::Address, &dst.ip.to_string(), "", ""),
@@ -245,6 +248,8 @@ fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkInterface, i
             };
             let groups = eni.groups.join(", ");
             seg.blockers.push(Blocker {
+                // No rule blocks (groups only allow); the detail names the direction.
+                detail: Detail::Text { text: if ingress { "ingress" } else { "egress" }.into() },
                 code: if empty { code::SG_HAS_NO_RULES } else { code::ENI_SG_RULES_MISMATCH }.into(),
                 direction: Direction::Forward,
                 component: comp,
@@ -277,9 +282,10 @@ fn acl(topo: &Topology, seg: &mut Segment, dir: Direction, subnet: &Subnet, egre
                 Some(AclVerdict::Deny(e)) => (network_acl::detail(e), e.rule_number),
                 _ => (Detail::None, xvpc_model::network_acl::DEFAULT_RULE_NUMBER),
             };
-            list.push(hop(Verdict::Block, detail));
+            list.push(hop(Verdict::Block, detail.clone()));
             let port_text = if ports.0 == ports.1 { ports.0.to_string() } else { format!("{}-{}", ports.0, ports.1) };
             seg.blockers.push(Blocker {
+                detail,
                 code: code::SUBNET_ACL_RESTRICTION.into(),
                 direction: dir,
                 component: comp.clone(),

@@ -65,6 +65,7 @@ pub mod explanation;
 pub mod fix;
 pub mod matrix;
 pub mod network_acl;
+pub mod network_insights;
 pub mod routing;
 pub mod security_group;
 pub mod topology;
@@ -205,6 +206,13 @@ pub struct Blocker {
     pub explanation: String,
     /// How to unblock it, when one command does it.
     pub fix: Option<Fix>,
+    /// The rule or route that blocks, when one does.
+    #[serde(default = "no_detail")]
+    pub detail: Detail,
+}
+
+fn no_detail() -> Detail {
+    Detail::None
 }
 
 /// An AWS CLI command and who must run it.

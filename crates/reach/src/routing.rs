@@ -84,6 +84,7 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
     let Some(r) = longest_match(&routes, dst) else {
         w.hops.push(hop(tc.clone(), dir, Verdict::Block, Detail::Text { text: format!("no route to {dst}") }, &vpc.id, Some(&subnet.id)));
         w.blockers.push(Blocker {
+            detail: Detail::None,
             code: code::NO_ROUTE_TO_DESTINATION.into(),
             direction: dir,
             component: tc,
@@ -102,6 +103,7 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
             // The internet gateway sends private destinations nowhere.
             w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));
             w.blockers.push(Blocker {
+                detail: route_detail(r, state),
                 code: code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS.into(),
                 direction: dir,
                 component: tc,
@@ -117,6 +119,7 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
                 Destination::PrefixList(p) => p.clone(),
             };
             w.blockers.push(Blocker {
+                detail: route_detail(r, RouteState::Blackhole),
                 code: code::BAD_STATE_ROUTE.into(),
                 direction: dir,
                 component: tc,
@@ -135,6 +138,7 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
         if landed.id != want.id {
             let tc = topo.table_component(table);
             w.blockers.push(Blocker {
+                detail: Detail::None,
                 code: code::NO_ROUTE_TO_DESTINATION.into(),
                 direction: dir,
                 component: tc,

@@ -6,6 +6,7 @@
 
 mod endpoint_service;
 mod internet_gateway;
+mod network_insights;
 mod region;
 mod route_table;
 mod security_group;
@@ -36,6 +37,7 @@ fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
         security_group::ACTIONS,
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
+        network_insights::ACTIONS,
     ]
 }
 
