@@ -317,13 +317,14 @@ pub fn create_path(state: &State, ctx: &Ctx, input: CreatePath) -> Result<(Chang
     Ok((ch, id))
 }
 
-/// DeleteNetworkInsightsPath: refused while analyses of it exist, as AWS.
+/// DeleteNetworkInsightsPath: the path and its analyses (the console warns
+/// that deleting a path deletes its analyses).
 pub fn delete_path(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
     let p = owned(&state.network_insights_paths, ctx, IdKind::NetworkInsightsPath, id)?;
-    if state.network_insights_analyses.values().any(|a| a.path_id == p.id) {
-        return Err(ModelError::DependencyViolation(format!("Network Insights Path {id} has dependent analyses")));
-    }
     let mut ch = Changes::new();
+    for a in state.network_insights_analyses.values().filter(|a| a.path_id == p.id) {
+        ch.delete(ResourceKind::NetworkInsightsAnalysis, &a.id);
+    }
     ch.delete(ResourceKind::NetworkInsightsPath, id);
     Ok(ch)
 }
@@ -407,7 +408,7 @@ mod tests {
     }
 
     #[test]
-    fn paths_with_analyses_cannot_be_deleted() {
+    fn deleting_a_path_deletes_its_analyses() {
         let mut s = State::default();
         let igw = crate::internet_gateway::InternetGateway { id: "igw-1234abcd".into(), owner: "111111111111".into(), region: "us-east-1".into(), attached_vpc: None, tags: Tags::new() };
         s.internet_gateways.insert(igw.id.clone(), igw);
@@ -417,9 +418,8 @@ mod tests {
         let (ch, aid) = start_analysis(&s, &c, StartAnalysis { path_id: pid.clone(), outcome: Ok(Findings::default()), ..Default::default() }).unwrap();
         ch.events.into_iter().for_each(|e| s.apply(e));
         assert_eq!(s.network_insights_analyses[&aid].status, "succeeded");
-        assert!(matches!(delete_path(&s, &c, &pid), Err(ModelError::DependencyViolation(_))));
-        delete_analysis(&s, &c, &aid).unwrap().events.into_iter().for_each(|e| s.apply(e));
-        assert!(delete_path(&s, &c, &pid).is_ok());
-        assert!(matches!(start_analysis(&s, &ctx("222222222222"), StartAnalysis { path_id: pid, ..Default::default() }), Err(ModelError::NotFound(..))));
+        assert!(matches!(start_analysis(&s, &ctx("222222222222"), StartAnalysis { path_id: pid.clone(), ..Default::default() }), Err(ModelError::NotFound(..))));
+        delete_path(&s, &c, &pid).unwrap().events.into_iter().for_each(|e| s.apply(e));
+        assert!(s.network_insights_analyses.get(&aid).is_none() && s.network_insights_paths.is_empty());
     }
 }
