@@ -59,21 +59,35 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
             (Some(e), q.destination_ip.unwrap_or(e.private_ip))
         }
         Endpoint::Ip(ip) => (None, *ip),
-        other => return Err(QueryError::Unsupported(format!("{} as a destination is not supported yet", other.id()))),
+        Endpoint::VpcEndpoint(id) => {
+            let ep = topo.state.vpc_endpoints.get(id).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
+            let mut path = crate::privatelink::via_endpoint(topo, src, src_ip, ep, q.protocol, q.port);
+            return Ok(finish(q, seg, &mut path, src_ip, ep.network_interface_ids.first().and_then(|e| topo.eni(e)).map(|e| e.private_ip)));
+        }
+        Endpoint::LoadBalancer(arn) => {
+            let lb = topo.state.load_balancers.get(arn).ok_or_else(|| QueryError::UnknownDestination(arn.clone()))?;
+            let mut path = crate::privatelink::to_load_balancer(topo, src, src_ip, lb, q.protocol, q.port);
+            return Ok(finish(q, seg, &mut path, src_ip, lb.zones.first().map(|z| z.private_ip)));
+        }
     };
     let mut path = eni_path(topo, src, src_ip, Target { eni: dst, ip: dst_ip }, q.protocol, q.port);
+    Ok(finish(q, seg, &mut path, src_ip, Some(dst_ip)))
+}
+
+/// Joins the checks made so far with the path's and states the verdict.
+fn finish(q: &Query, mut seg: Segment, path: &mut Segment, src_ip: Ipv4Addr, dst_ip: Option<Ipv4Addr>) -> Analysis {
     seg.blockers.append(&mut path.blockers);
     seg.forward.append(&mut path.forward);
     seg.ret.append(&mut path.ret);
-    Ok(Analysis {
+    Analysis {
         reachable: seg.blockers.is_empty(),
         query: q.clone(),
         source_ip: Some(src_ip),
-        destination_ip: Some(dst_ip),
+        destination_ip: dst_ip,
         forward: seg.forward,
         return_path: seg.ret,
         blockers: seg.blockers,
-    })
+    }
 }
 
 /// Can `from_eni` open a connection to `to_eni` on `protocol`/`port` (both
@@ -217,6 +231,7 @@ fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkInterface, i
     let verdict = security_group::evaluate(topo, eni, ingress, &peer, proto, port);
     let first = eni.groups.first().cloned().unwrap_or_default();
     match verdict {
+        SgVerdict::Unfiltered => {}
         SgVerdict::Allow(g, r) => seg.forward.push(Hop {
             component: topo.group_component(g),
             direction: Direction::Forward,

@@ -28,6 +28,8 @@ pub enum SgVerdict<'a> {
     Allow(&'a str, &'a SgRule),
     /// No rule admits; `empty` when the groups have no rules at all that way.
     Deny { empty: bool },
+    /// The ENI has no security groups (NLB nodes without groups).
+    Unfiltered,
 }
 
 /// Whether a rule's peer covers `peer`, seen from an ENI in `vpc`.
@@ -55,6 +57,11 @@ fn same_region(topo: &Topology, a: &str, b: &str) -> bool {
 /// Evaluates `eni`'s groups for traffic to (egress) or from (ingress) `peer`.
 pub fn evaluate<'a>(topo: &Topology<'a>, eni: &NetworkInterface, ingress: bool, peer: &Peer, proto: u8, port: u16) -> SgVerdict<'a> {
     let mut empty = true;
+    if eni.groups.is_empty() {
+        // Only service-managed ENIs (an NLB without security groups) have
+        // none: nothing filters their traffic.
+        return SgVerdict::Unfiltered;
+    }
     for gid in &eni.groups {
         let Some(g) = topo.state.security_groups.get(gid) else { continue };
         let rules = if ingress { &g.ingress } else { &g.egress };

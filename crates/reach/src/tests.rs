@@ -185,3 +185,86 @@ fn health_check_primitive() {
     b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.2.10/32");
     assert!(crate::health_check(&b.state, 0, &ce, &we, 6, 80).is_ok());
 }
+
+mod privatelink {
+    use super::*;
+    use xvpc_model::vpc_endpoint::EndpointState;
+
+    /// Provider A: NLB in 10.1/16 fronting a web instance on 8080.
+    /// Consumer B: 10.1/16 too (CIDRs may overlap), an endpoint in its subnet.
+    fn world(state: EndpointState) -> (Builder, String, String, String, String) {
+        let mut b = Builder::new();
+        let vp = b.vpc(A, R, "10.1.0.0/16");
+        let sp = b.subnet(&vp, "10.1.1.0/24", "us-east-1a");
+        let web_sg = b.group(&vp);
+        b.allow(&web_sg, false, "-1", None, "0.0.0.0/0");
+        let web = b.instance(&sp, "10.1.1.10", &[&web_sg]);
+        let (nlb, _) = b.nlb(&[&sp], 80, 8080, &[&web]);
+        let vc = b.vpc(B, R, "10.1.0.0/16");
+        let sc = b.subnet(&vc, "10.1.2.0/24", "us-east-1a");
+        let ep_sg = b.group(&vc);
+        b.allow(&ep_sg, true, "tcp", Some((80, 80)), "10.1.0.0/16");
+        let (_, ep) = b.endpoint(&nlb, &[&sc], &[&ep_sg], state);
+        let client = b.instance(&sc, "10.1.2.10", &[&b.default_group(&vc)]);
+        (b, client, ep, web_sg, nlb)
+    }
+
+    #[test]
+    fn target_must_admit_the_nlb_not_the_consumer() {
+        let (mut b, client, ep, web_sg, _) = world(EndpointState::Available);
+        let a = tcp(&b, &client, &ep, 80);
+        assert!(!a.reachable);
+        assert_eq!(codes(&a), vec![("SG_HAS_NO_RULES".into(), Direction::Forward)]);
+        let f = a.blockers[0].fix.clone().unwrap();
+        assert_eq!(f.account, A);
+        assert!(f.command.contains(&format!("--group-id {web_sg} --protocol tcp --port 8080 --cidr 10.1.1.200/32")), "{}", f.command);
+        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.1.200/32");
+        let a = tcp(&b, &client, &ep, 80);
+        assert!(a.reachable, "{:?}", a.blockers);
+        assert!(a.forward.iter().any(|h| h.component.kind == crate::Kind::LoadBalancerListener));
+    }
+
+    #[test]
+    fn endpoint_must_be_accepted_by_the_provider() {
+        let (mut b, client, ep, web_sg, _) = world(EndpointState::PendingAcceptance);
+        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.0.0/16");
+        let a = tcp(&b, &client, &ep, 80);
+        assert_eq!(codes(&a), vec![("BAD_STATE".into(), Direction::Forward)]);
+        let f = a.blockers[0].fix.clone().unwrap();
+        assert_eq!(f.account, A);
+        assert!(f.command.starts_with("aws ec2 accept-vpc-endpoint-connections --service-id vpce-svc-"), "{}", f.command);
+    }
+
+    #[test]
+    fn listener_must_exist_on_the_port() {
+        let (mut b, client, ep, web_sg, nlb) = world(EndpointState::Available);
+        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.0.0/16");
+        let a = tcp(&b, &client, &ep, 443);
+        let c = codes(&a);
+        assert!(c.contains(&("ELBV2_LISTENERS_MISMATCH".into(), Direction::Forward)), "{c:?}");
+        assert!(c.contains(&("ENI_SG_RULES_MISMATCH".into(), Direction::Forward)), "the endpoint's group admits only 80: {c:?}");
+        let f = a.blockers.iter().find(|x| x.code == "ELBV2_LISTENERS_MISMATCH").unwrap().fix.clone().unwrap();
+        assert!(f.command.starts_with(&format!("aws elbv2 create-listener --load-balancer-arn {nlb} --protocol TCP --port 443")));
+    }
+
+    #[test]
+    fn stopped_target_is_not_healthy() {
+        let (mut b, client, ep, web_sg, _) = world(EndpointState::Available);
+        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.0.0/16");
+        let web = b.state.instances.keys().next().unwrap().clone();
+        b.state.instances.get_mut(&web).unwrap().state = xvpc_model::instance::InstanceState::Stopped;
+        let a = tcp(&b, &client, &ep, 80);
+        assert_eq!(codes(&a), vec![("BAD_STATE".into(), Direction::Forward)]);
+        assert!(a.blockers[0].explanation.contains("unused"), "{}", a.blockers[0].explanation);
+    }
+
+    #[test]
+    fn one_way_only() {
+        let (mut b, client, _, web_sg, _) = world(EndpointState::Available);
+        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.0.0/16");
+        let web = b.state.instances.values().find(|i| i.owner == A).unwrap().id.clone();
+        // The provider cannot reach the consumer's instance: nothing routes there.
+        let a = tcp(&b, &web, &client, 80);
+        assert!(!a.reachable);
+    }
+}
