@@ -77,6 +77,9 @@ pub struct App {
     /// Extra operator endpoints registered by the binary (the data plane's
     /// `/_xvpc/netns/...`), tried before the built-in ones.
     ops_extensions: Mutex<Vec<OpsExtension>>,
+    /// Bumped on every committed change, reset and clock move, so the
+    /// console can poll one number (`GET /_xvpc/version`) to know when to redraw.
+    version: std::sync::atomic::AtomicU64,
 }
 
 /// An operator endpoint handler: answers a request, or `None` to pass.
@@ -94,7 +97,7 @@ impl App {
         if store.log_len()? > 10_000 {
             store.snapshot(&state)?;
         }
-        Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()), ops_extensions: Mutex::new(Vec::new()) })
+        Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()), ops_extensions: Mutex::new(Vec::new()), version: Default::default() })
     }
 
     /// Locks the world. A poisoned lock (a panicking handler) still holds a
@@ -129,7 +132,13 @@ impl App {
         self.ops_extensions.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// The change counter (see [`App::notify`]); starts at 0 with each process.
+    pub fn version(&self) -> u64 {
+        self.version.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub(crate) fn notify(&self, state: &State) {
+        self.version.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let obs = self.observers.lock().unwrap_or_else(|p| p.into_inner()).clone();
         for f in obs {
             f(state);

@@ -58,6 +58,8 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
             json(200, json!({ "offset_seconds": off / 1000, "now_ms": app.clock.now() }))
         }
         ("GET", "/_xvpc/clock") => json(200, json!({ "offset_seconds": app.clock.offset() / 1000, "now_ms": app.clock.now() })),
+        // A counter bumped by every change: cheap to poll for live views.
+        ("GET", "/_xvpc/version") => json(200, json!({ "version": app.version() })),
         // The whole state, for operator tools (trace, console, exec).
         ("GET", "/_xvpc/state") => {
             let w = app.world();

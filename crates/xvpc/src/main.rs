@@ -1,6 +1,8 @@
 //! The `xvpc` binary: the server and the operator's command-line tools.
 
 mod client;
+mod console;
+mod diagram;
 mod paint;
 mod dataplane;
 #[cfg(unix)]
@@ -8,6 +10,9 @@ mod exec;
 mod serve;
 mod trace;
 
+use std::path::PathBuf;
+
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 /// xvpc: a local, persistent emulator of AWS networking across accounts.
@@ -28,6 +33,8 @@ enum Command {
     /// started with `--dataplane netns`), e.g. `xvpc exec i-0abc -- curl -s http://10.1.1.4/`.
     #[cfg(unix)]
     Exec(exec::ExecArgs),
+    /// Draw a running server's network (the console's map) as SVG, DOT or Mermaid.
+    Diagram(DiagramArgs),
 }
 
 /// Ends the process with a command's status (errors are status 2).
@@ -41,6 +48,49 @@ fn exit(r: anyhow::Result<i32>) -> anyhow::Result<()> {
     }
 }
 
+/// Options of `xvpc diagram`.
+#[derive(clap::Args, Debug)]
+struct DiagramArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "svg")]
+    format: diagram::Format,
+    /// The server to draw (default: $XVPC_ENDPOINT, $AWS_ENDPOINT_URL, else http://127.0.0.1:4566).
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Draw a saved operator view (the JSON of GET /_xvpc/state) instead of asking a server.
+    #[arg(long, conflicts_with = "endpoint")]
+    state: Option<PathBuf>,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+}
+
+fn diagram_cmd(args: DiagramArgs) -> anyhow::Result<()> {
+    let (state, now) = match &args.state {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            diagram::state_from_view(serde_json::from_str(&text).context("the state file is not JSON")?)?
+        }
+        None => {
+            let url = client::endpoint(args.endpoint.as_deref());
+            let (status, view) = client::request(&url, "GET", "/_xvpc/state", None)?;
+            if status != 200 {
+                anyhow::bail!("{url}/_xvpc/state answered {status}: {view}");
+            }
+            diagram::state_from_view(view)?
+        }
+    };
+    let out = diagram::render(&state, now, args.format);
+    match &args.output {
+        Some(path) => std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(out.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
@@ -48,5 +98,6 @@ fn main() -> anyhow::Result<()> {
         Command::Trace(args) => exit(trace::run(args)),
         #[cfg(unix)]
         Command::Exec(args) => exec::run(args),
+        Command::Diagram(args) => diagram_cmd(args),
     }
 }

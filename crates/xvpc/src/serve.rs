@@ -118,6 +118,10 @@ async fn shutdown() {
 /// Every request goes to the application; it decides by path and signature.
 async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    // The console is read-only and served before the AWS APIs see anything.
+    if let Some(resp) = crate::console::handle(&app, parts.method.as_str(), parts.uri.path()) {
+        return into_response(resp);
+    }
     let body = match to_bytes(body, 64 * 1024 * 1024).await {
         Ok(b) => b.to_vec(),
         Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
@@ -133,7 +137,10 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
             .collect(),
         body,
     };
-    let resp = app.handle(wire_req);
+    into_response(app.handle(wire_req))
+}
+
+fn into_response(resp: xvpc_wire::HttpResponse) -> Response {
     let mut out = Response::new(Body::from(resp.body));
     *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (k, v) in resp.headers {

@@ -1,0 +1,250 @@
+//! What the picture shows, extracted from the model and sorted, before any
+//! geometry: accounts → regions → VPCs → zones → subnets → instances, plus
+//! region-level nodes (transit gateways, endpoint services), VPC-level nodes
+//! (load balancers, interface endpoints) and the edges between them.
+
+use std::collections::BTreeMap;
+
+use xvpc_model::instance::InstanceState;
+use xvpc_model::State;
+
+/// The whole picture.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Topology {
+    /// One lane per account, by account id.
+    pub accounts: Vec<Account>,
+    /// Connections, sorted by kind then id.
+    pub edges: Vec<Edge>,
+}
+
+/// One account's lane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub id: String,
+    /// By region name.
+    pub regions: Vec<Region>,
+}
+
+/// One region of one account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    pub name: String,
+    pub vpcs: Vec<VpcBox>,
+    /// Transit gateways and endpoint services owned here.
+    pub nodes: Vec<Node>,
+}
+
+/// A VPC with its CIDRs and subnets grouped by zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcBox {
+    pub id: String,
+    pub name: Option<String>,
+    pub cidrs: Vec<String>,
+    /// By zone name.
+    pub zones: Vec<Zone>,
+    /// Load balancers and interface endpoints in this VPC.
+    pub nodes: Vec<Node>,
+}
+
+/// One availability zone column of a VPC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub name: String,
+    pub zone_id: String,
+    /// By CIDR.
+    pub subnets: Vec<SubnetBox>,
+}
+
+/// A subnet and what runs in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubnetBox {
+    pub id: String,
+    pub name: Option<String>,
+    pub cidr: String,
+    /// Instances, by private IP.
+    pub items: Vec<Node>,
+}
+
+/// What a node is (decides its shape and colour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeKind {
+    Instance,
+    TransitGateway,
+    EndpointService,
+    LoadBalancer,
+    VpcEndpoint,
+}
+
+impl NodeKind {
+    /// The CSS class and DOT/Mermaid prefix of the kind.
+    pub fn class(self) -> &'static str {
+        match self {
+            NodeKind::Instance => "instance",
+            NodeKind::TransitGateway => "tgw",
+            NodeKind::EndpointService => "service",
+            NodeKind::LoadBalancer => "nlb",
+            NodeKind::VpcEndpoint => "endpoint",
+        }
+    }
+}
+
+/// A box inside a subnet, a VPC or a region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+    /// Name tag (or a short name), else the id.
+    pub label: String,
+    /// Lines under the label (IP, state, route tables...).
+    pub details: Vec<String>,
+    /// The resource's state (instance state, TGW state...).
+    pub state: String,
+}
+
+/// What an edge is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EdgeKind {
+    /// VPC ↔ VPC.
+    Peering,
+    /// VPC → TGW.
+    TgwAttachment,
+    /// Interface endpoint → endpoint service.
+    PrivateLink,
+    /// Endpoint service → its NLB.
+    ServiceLoadBalancer,
+    /// NLB → a registered target.
+    Target,
+}
+
+impl EdgeKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            EdgeKind::Peering => "peering",
+            EdgeKind::TgwAttachment => "tgw-attachment",
+            EdgeKind::PrivateLink => "privatelink",
+            EdgeKind::ServiceLoadBalancer => "service-nlb",
+            EdgeKind::Target => "target",
+        }
+    }
+}
+
+/// A connection between two drawn things (by id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    /// The connection's own id (pcx-, tgw-attach-, vpce-...), unique.
+    pub id: String,
+    pub kind: EdgeKind,
+    pub from: String,
+    pub to: String,
+    /// AWS's state name (active, pending-acceptance, blackhole...).
+    pub state: String,
+    pub label: String,
+}
+
+fn name_tag(tags: &xvpc_model::tags::Tags) -> Option<String> {
+    tags.get("Name").filter(|n| !n.is_empty()).cloned()
+}
+
+/// Sorts by optional name (named first), then id: stable and readable.
+fn by_name<T>(v: &mut [T], key: impl Fn(&T) -> (Option<String>, String)) {
+    v.sort_by_key(|x| {
+        let (n, id) = key(x);
+        (n.is_none(), n, id)
+    });
+}
+
+impl Topology {
+    /// Extracts the picture from `state` as seen at `now_ms`.
+    pub fn from_state(state: &State, now_ms: i64) -> Topology {
+        // account → region → vpcs; BTreeMaps keep the order deterministic.
+        let mut tree: BTreeMap<String, BTreeMap<String, Region>> = BTreeMap::new();
+        for vpc in state.vpcs.values() {
+            let mut zones: BTreeMap<String, Zone> = BTreeMap::new();
+            for s in state.subnets.values().filter(|s| s.vpc_id == vpc.id) {
+                let mut items: Vec<Node> = state
+                    .instances
+                    .values()
+                    .filter(|i| i.subnet_id == s.id && i.state != InstanceState::Terminated)
+                    .map(|i| Node {
+                        id: i.id.clone(),
+                        kind: NodeKind::Instance,
+                        label: name_tag(&i.tags).unwrap_or_else(|| i.id.clone()),
+                        details: vec![i.private_ip.to_string()],
+                        state: i.state.name().to_string(),
+                    })
+                    .collect();
+                items.sort_by(|a, b| (&a.details, &a.id).cmp(&(&b.details, &b.id)));
+                let zone = zones.entry(s.availability_zone.clone()).or_insert_with(|| Zone {
+                    name: s.availability_zone.clone(),
+                    zone_id: s.availability_zone_id.clone(),
+                    subnets: vec![],
+                });
+                zone.subnets.push(SubnetBox { id: s.id.clone(), name: name_tag(&s.tags), cidr: s.cidr.to_string(), items });
+            }
+            let mut zones: Vec<Zone> = zones.into_values().collect();
+            for z in &mut zones {
+                z.subnets.sort_by(|a, b| (a.cidr.parse::<xvpc_model::cidr::Ipv4Net>().ok(), &a.id).cmp(&(b.cidr.parse().ok(), &b.id)));
+            }
+            region_of(&mut tree, &vpc.owner, &vpc.region).vpcs.push(VpcBox {
+                id: vpc.id.clone(),
+                name: name_tag(&vpc.tags),
+                cidrs: vpc.cidrs().map(|c| c.to_string()).collect(),
+                zones,
+                nodes: vec![],
+            });
+        }
+        let mut extra = Connections::default();
+        connections(state, now_ms, &mut extra);
+        for ((acct, region), nodes) in extra.region_nodes {
+            region_of(&mut tree, &acct, &region).nodes.extend(nodes);
+        }
+        for regions in tree.values_mut() {
+            for r in regions.values_mut() {
+                for v in &mut r.vpcs {
+                    v.nodes.extend(extra.vpc_nodes.remove(&v.id).unwrap_or_default());
+                }
+            }
+        }
+        let mut topo = Topology { accounts: vec![], edges: extra.edges };
+        for (id, regions) in tree {
+            let mut regions: Vec<Region> = regions.into_values().collect();
+            for r in &mut regions {
+                by_name(&mut r.vpcs, |v| (v.name.clone(), v.id.clone()));
+                r.nodes.sort_by(|a, b| (a.kind, &a.label, &a.id).cmp(&(b.kind, &b.label, &b.id)));
+                for v in &mut r.vpcs {
+                    v.nodes.sort_by(|a, b| (a.kind, &a.label, &a.id).cmp(&(b.kind, &b.label, &b.id)));
+                }
+            }
+            topo.accounts.push(Account { id, regions });
+        }
+        topo.edges.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        topo
+    }
+
+    /// Every VPC, with its account and region.
+    pub fn vpcs(&self) -> impl Iterator<Item = (&Account, &Region, &VpcBox)> {
+        self.accounts.iter().flat_map(|a| a.regions.iter().flat_map(move |r| r.vpcs.iter().map(move |v| (a, r, v))))
+    }
+}
+
+/// The region box of an account, created on first use.
+fn region_of<'a>(tree: &'a mut BTreeMap<String, BTreeMap<String, Region>>, acct: &str, region: &str) -> &'a mut Region {
+    tree.entry(acct.to_string())
+        .or_default()
+        .entry(region.to_string())
+        .or_insert_with(|| Region { name: region.to_string(), vpcs: vec![], nodes: vec![] })
+}
+
+/// Nodes and edges of the connections between VPCs, before placement.
+#[derive(Default)]
+struct Connections {
+    /// (account, region) → transit gateways, endpoint services.
+    region_nodes: BTreeMap<(String, String), Vec<Node>>,
+    /// VPC id → load balancers, interface endpoints.
+    vpc_nodes: BTreeMap<String, Vec<Node>>,
+    edges: Vec<Edge>,
+}
+
+/// Collects the connections the model holds. Each kind of connection
+/// (peering, Transit Gateway, PrivateLink) adds its nodes and edges here.
+fn connections(_state: &State, _now_ms: i64, _out: &mut Connections) {}
