@@ -30,6 +30,7 @@ pub mod internet_gateway;
 pub mod network_acl;
 pub mod network_insights;
 pub mod network_interface;
+pub mod peering;
 pub mod prefix_list;
 pub mod route_table;
 pub mod security_group;

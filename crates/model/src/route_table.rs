@@ -159,9 +159,12 @@ pub fn route_state(state: &State, table: &RouteTable, route: &Route) -> RouteSta
         RouteTarget::Gateway(_) => true,
         RouteTarget::NetworkInterface(id) => state.network_interfaces.contains_key(id),
         RouteTarget::Instance(id) => state.instances.get(id).is_some_and(|i| i.state.is_running()),
-        // Peering, TGW and NAT targets are judged by their own modules once
-        // they exist; until then a reference to them cannot be active.
-        RouteTarget::VpcPeeringConnection(_) | RouteTarget::TransitGateway(_) | RouteTarget::NatGateway(_) => false,
+        // A route to a peering connection carries traffic only while the
+        // connection is active (pending, deleted, expired: blackhole).
+        RouteTarget::VpcPeeringConnection(id) => crate::peering::is_active(state, id),
+        // TGW and NAT targets are judged by their own modules once they
+        // exist; until then a reference to them cannot be active.
+        RouteTarget::TransitGateway(_) | RouteTarget::NatGateway(_) => false,
     };
     if ok {
         RouteState::Active

@@ -79,6 +79,7 @@ resources! {
     VpcEndpoint(crate::vpc_endpoint::VpcEndpoint) => vpc_endpoints,
     NetworkInsightsPath(crate::network_insights::NetworkInsightsPath) => network_insights_paths,
     NetworkInsightsAnalysis(crate::network_insights::NetworkInsightsAnalysis) => network_insights_analyses,
+    VpcPeeringConnection(crate::peering::VpcPeeringConnection) => peering_connections,
 }
 
 /// A change to the state: a resource written whole, or removed.

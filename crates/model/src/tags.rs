@@ -51,6 +51,10 @@ macro_rules! edit_tags {
 /// Edits the tags of one resource of the caller. `f` changes the tag map
 /// and may refuse the edit.
 pub fn edit(state: &State, ctx: &Ctx, id: &str, f: impl Fn(&mut Tags) -> ModelResult<()>) -> ModelResult<Changes> {
+    // A peering connection has tags per viewer (account and region).
+    if id.starts_with("pcx-") {
+        return crate::peering::edit_tags(state, ctx, id, f);
+    }
     edit_tags!(state, ctx, id, f,
         "vpc" => vpcs: IdKind::Vpc,
         "subnet" => subnets: IdKind::Subnet,
@@ -93,5 +97,10 @@ pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
         security_groups => "security-group", network_acls => "network-acl", network_interfaces => "network-interface",
         instances => "instance", endpoint_services => "vpc-endpoint-service", vpc_endpoints => "vpc-endpoint",
         network_insights_paths => "network-insights-path", network_insights_analyses => "network-insights-analysis");
+    for p in state.peering_connections.values().filter(|p| p.visible_to(&ctx.account, &ctx.region, ctx.now)) {
+        if let Some(tags) = p.tags_for(&ctx.account, &ctx.region).filter(|t| !t.is_empty()) {
+            out.push(TaggedResource { id: &p.id, resource_type: "vpc-peering-connection", tags });
+        }
+    }
     out
 }

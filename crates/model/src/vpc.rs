@@ -155,7 +155,8 @@ pub fn delete_vpc(state: &State, ctx: &Ctx, vpc_id: &str) -> Result<Changes> {
     if state.network_interfaces.values().any(|e| e.vpc_id == vpc.id) {
         return Err(dependency(""));
     }
-    let mut ch = Changes::new();
+    // Peering connections: deleted with the VPC, or blocking (see peering).
+    let mut ch = crate::peering::on_vpc_delete(state, ctx, vpc)?;
     for r in state.route_tables.values().filter(|r| r.vpc_id == vpc.id) {
         ch.delete(ResourceKind::RouteTable, &r.id);
     }
