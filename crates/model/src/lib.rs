@@ -35,6 +35,7 @@ pub mod prefix_list;
 pub mod route_table;
 pub mod security_group;
 pub mod security_group_rule;
+pub mod stale_groups;
 pub mod subnet;
 pub mod vpc;
 

@@ -7,6 +7,7 @@
 mod endpoint_service;
 mod internet_gateway;
 mod network_insights;
+mod peering;
 mod region;
 mod route_table;
 mod security_group;
@@ -38,6 +39,7 @@ fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
         network_insights::ACTIONS,
+        peering::ACTIONS,
     ]
 }
 
