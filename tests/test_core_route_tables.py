@@ -59,7 +59,11 @@ def test_routes_to_igw_and_rules(ec2):
     raises("InvalidRoute.NotFound", c.delete_route, RouteTableId=rid, DestinationCidrBlock="8.8.0.0/16")
     raises("InvalidParameterValue", c.replace_route, RouteTableId=rid, DestinationCidrBlock="10.1.0.0/16", GatewayId=igw)
     # pcx / tgw targets are stored (their helpers validate them); not active.
-    c.create_route(RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12", VpcPeeringConnectionId="pcx-0123456789abcdef0")
+    raises("InvalidVpcPeeringConnectionID.NotFound", c.create_route, RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12",
+           VpcPeeringConnectionId="pcx-0123456789abcdef0")
+    peer = c.create_vpc(CidrBlock="172.16.0.0/16")["Vpc"]["VpcId"]
+    pcx = c.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=peer)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    c.create_route(RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12", VpcPeeringConnectionId=pcx)
     c.replace_route(RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12", TransitGatewayId="tgw-0123456789abcdef0")
     t = c.describe_route_tables(RouteTableIds=[rid])["RouteTables"][0]
     by_dest = {r["DestinationCidrBlock"]: r for r in t["Routes"]}

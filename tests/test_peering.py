@@ -253,3 +253,110 @@ def test_delete_vpc_with_peering(ec2, pair):
 def test_malformed_and_missing_ids(ec2):
     assert code_of(ec2(A).describe_vpc_peering_connections, VpcPeeringConnectionIds=["pcx-zz"]) == "InvalidVpcPeeringConnectionID.Malformed"
     assert code_of(ec2(A).accept_vpc_peering_connection, VpcPeeringConnectionId="pcx-0123456789abcdef0") == "InvalidVpcPeeringConnectionID.NotFound"
+
+
+def active_pair(ec2, region_b=E1):
+    va, vb = vpc(ec2, A, "10.1.0.0/16"), vpc(ec2, B, "10.2.0.0/16", region_b)
+    pcx = request(ec2, va, vb, region_b=region_b)["VpcPeeringConnectionId"]
+    return va, vb, pcx
+
+
+def route_state(ec2, account, rtb, cidr, region=E1):
+    t = ec2(account, region).describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]
+    return [r for r in t["Routes"] if r.get("DestinationCidrBlock") == cidr][0]["State"]
+
+
+def test_route_to_pcx_is_blackhole_until_active_and_after_delete(ec2):
+    va, vb, pcx = active_pair(ec2)
+    rta = ec2(A).create_route_table(VpcId=va)["RouteTable"]["RouteTableId"]
+    rtb = ec2(B).create_route_table(VpcId=vb)["RouteTable"]["RouteTableId"]
+    # A route may point at a pending connection: it is a blackhole.
+    ec2(A).create_route(RouteTableId=rta, DestinationCidrBlock="10.2.0.0/16", VpcPeeringConnectionId=pcx)
+    ec2(B).create_route(RouteTableId=rtb, DestinationCidrBlock="10.1.0.0/16", VpcPeeringConnectionId=pcx)
+    assert route_state(ec2, A, rta, "10.2.0.0/16") == "blackhole"
+    ec2(B).accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    assert route_state(ec2, A, rta, "10.2.0.0/16") == "active"
+    assert route_state(ec2, B, rtb, "10.1.0.0/16") == "active"
+    got = ec2(A).describe_route_tables(Filters=[{"Name": "route.vpc-peering-connection-id", "Values": [pcx]}])["RouteTables"]
+    assert [t["RouteTableId"] for t in got] == [rta]
+    ec2(A).delete_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    assert route_state(ec2, A, rta, "10.2.0.0/16") == "blackhole"
+    assert route_state(ec2, B, rtb, "10.1.0.0/16") == "blackhole"
+
+
+def test_route_to_pcx_must_involve_the_tables_vpc(ec2):
+    va, vb, pcx = active_pair(ec2)
+    other = vpc(ec2, A, "10.9.0.0/16")
+    rt_other = ec2(A).create_route_table(VpcId=other)["RouteTable"]["RouteTableId"]
+    with pytest.raises(ClientError) as e:
+        ec2(A).create_route(RouteTableId=rt_other, DestinationCidrBlock="10.2.0.0/16", VpcPeeringConnectionId=pcx)
+    assert error_code(e) == "InvalidParameterValue" and "different networks" in e.value.response["Error"]["Message"]
+    assert code_of(ec2(A).create_route, RouteTableId=rt_other, DestinationCidrBlock="10.2.0.0/16",
+                   VpcPeeringConnectionId="pcx-0123456789abcdef0") == "InvalidVpcPeeringConnectionID.NotFound"
+    # C cannot route to a connection it does not see.
+    vc = vpc(ec2, C, "10.3.0.0/16")
+    rt_c = ec2(C).create_route_table(VpcId=vc)["RouteTable"]["RouteTableId"]
+    assert code_of(ec2(C).create_route, RouteTableId=rt_c, DestinationCidrBlock="10.2.0.0/16",
+                   VpcPeeringConnectionId=pcx) == "InvalidVpcPeeringConnectionID.NotFound"
+
+
+def peer_ref(group, pcx=None, user=B):
+    pair = {"GroupId": group, "UserId": user}
+    if pcx:
+        pair["VpcPeeringConnectionId"] = pcx
+    return [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [pair]}]
+
+
+def test_sg_references_peer_group_over_active_same_region_peering(ec2):
+    va, vb, pcx = active_pair(ec2)
+    sga = ec2(A).create_security_group(VpcId=va, GroupName="web", Description="web")["GroupId"]
+    sgb = ec2(B).create_security_group(VpcId=vb, GroupName="client", Description="client")["GroupId"]
+    # Pending peering: the peer's group belongs to a different network.
+    assert code_of(ec2(A).authorize_security_group_ingress, GroupId=sga, IpPermissions=peer_ref(sgb, pcx)) == "InvalidGroup.NotFound"
+    ec2(B).accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    ec2(A).authorize_security_group_ingress(GroupId=sga, IpPermissions=peer_ref(sgb, pcx))
+    g = ec2(A).describe_security_groups(GroupIds=[sga])["SecurityGroups"][0]
+    pairs = [p for p in g["IpPermissions"] if p.get("FromPort") == 80][0]["UserIdGroupPairs"]
+    assert pairs == [{"GroupId": sgb, "UserId": B, "VpcId": vb, "VpcPeeringConnectionId": pcx, "PeeringStatus": "active"}]
+    rules = ec2(A).describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [sga]}])["SecurityGroupRules"]
+    ref = [r for r in rules if "ReferencedGroupInfo" in r][0]["ReferencedGroupInfo"]
+    assert ref["VpcPeeringConnectionId"] == pcx and ref["UserId"] == B
+    # Without UserId the group is still found by id.
+    ec2(A).authorize_security_group_egress(GroupId=sga, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": sgb}]}])
+    assert ec2(A).describe_stale_security_groups(VpcId=va)["StaleSecurityGroupSet"] == []
+    # After the peering is deleted the rules are stale.
+    ec2(B).delete_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    stale = ec2(A).describe_stale_security_groups(VpcId=va)["StaleSecurityGroupSet"]
+    assert [s["GroupId"] for s in stale] == [sga]
+    assert stale[0]["VpcId"] == va and stale[0]["GroupName"] == "web"
+    ing = stale[0]["StaleIpPermissions"]
+    assert len(ing) == 1 and ing[0]["FromPort"] == 80 and ing[0]["IpProtocol"] == "tcp"
+    assert ing[0]["UserIdGroupPairs"][0]["GroupId"] == sgb
+    assert ing[0]["UserIdGroupPairs"][0]["VpcPeeringConnectionId"] == pcx
+    assert ing[0]["UserIdGroupPairs"][0]["PeeringStatus"] == "deleted"
+    assert [p["FromPort"] for p in stale[0]["StaleIpPermissionsEgress"]] == [443]
+    g = ec2(A).describe_security_groups(GroupIds=[sga])["SecurityGroups"][0]
+    assert [p for p in g["IpPermissions"] if p.get("FromPort") == 80][0]["UserIdGroupPairs"][0]["PeeringStatus"] == "deleted"
+    assert code_of(ec2(B).describe_stale_security_groups, VpcId=va) == "InvalidVpcID.NotFound"
+
+
+def test_sg_peer_reference_cross_region_is_refused(ec2):
+    va, vb, pcx = active_pair(ec2, W2)
+    ec2(B, W2).accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    sga = ec2(A).create_security_group(VpcId=va, GroupName="web", Description="web")["GroupId"]
+    sgb = ec2(B, W2).create_security_group(VpcId=vb, GroupName="client", Description="client")["GroupId"]
+    with pytest.raises(ClientError) as e:
+        ec2(A).authorize_security_group_ingress(GroupId=sga, IpPermissions=peer_ref(sgb, pcx))
+    assert error_code(e) == "InvalidGroup.NotFound"
+    # The CIDR of the peer works across regions.
+    ec2(A).authorize_security_group_ingress(GroupId=sga, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}])
+
+
+def test_sg_reference_to_unpeered_vpc_group_is_refused(ec2):
+    va = vpc(ec2, A, "10.1.0.0/16")
+    vx = vpc(ec2, A, "10.5.0.0/16")
+    sga = ec2(A).create_security_group(VpcId=va, GroupName="web", Description="web")["GroupId"]
+    sgx = ec2(A).create_security_group(VpcId=vx, GroupName="x", Description="x")["GroupId"]
+    assert code_of(ec2(A).authorize_security_group_ingress, GroupId=sga, IpPermissions=peer_ref(sgx, user=A)) == "InvalidGroup.NotFound"

@@ -292,9 +292,8 @@ impl Destination {
 }
 
 /// Checks that a target can be used by a route of `table`, as AWS does when
-/// the route is created or replaced. Peering and TGW targets are only
-/// checked for form here: see [`check_peering_target`] and
-/// [`check_transit_gateway_target`].
+/// the route is created or replaced. Peering and TGW targets are checked by
+/// [`check_peering_target`] and [`check_transit_gateway_target`].
 pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &RouteTarget) -> Result<()> {
     let different = |what: &str| {
         ModelError::InvalidParameterValue(format!("route table {} and network gateway {what} belong to different networks", table.id))
@@ -344,11 +343,11 @@ pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &Route
     }
 }
 
-/// HOOK for the peering module: whether a route of `table` may target the
-/// peering connection `id` (it must exist, be visible to the caller and
-/// involve the table's VPC). Until peering exists only the id form is checked.
-pub fn check_peering_target(_state: &State, _ctx: &Ctx, _table: &RouteTable, id: &str) -> Result<()> {
-    crate::ids::check(IdKind::VpcPeeringConnection, id)
+/// Whether a route of `table` may target the peering connection `id`: it
+/// must be visible to the caller and have the table's VPC as one side. Its
+/// status does not matter (a route to a pending connection is a blackhole).
+pub fn check_peering_target(state: &State, ctx: &Ctx, table: &RouteTable, id: &str) -> Result<()> {
+    crate::peering::check_route_target(state, ctx, &table.id, &table.vpc_id, id)
 }
 
 /// HOOK for the transit gateway module: whether a route of `table` may
@@ -530,7 +529,12 @@ mod tests {
         let (ch, rt) = create_route_table(&s, &ctx, &vpc, Tags::new()).unwrap();
         apply(&mut s, ch);
         let cidr = |c: &str| Destination::Cidr(c.parse().unwrap());
-        let pcx = RouteTarget::VpcPeeringConnection("pcx-0123456789abcdef0".into());
+        let (ch, peer) = create_vpc(&s, &ctx, CreateVpc { cidr: "10.1.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let request = crate::peering::CreatePeering { vpc_id: vpc.clone(), peer_vpc_id: peer, ..Default::default() };
+        let (ch, pcx) = crate::peering::create(&s, &ctx, request).unwrap();
+        apply(&mut s, ch);
+        let pcx = RouteTarget::VpcPeeringConnection(pcx);
         // Local can be neither duplicated, replaced nor deleted.
         assert!(matches!(create_route(&s, &ctx, &rt, cidr("10.0.0.0/16"), pcx.clone()), Err(ModelError::RouteAlreadyExists(_))));
         assert!(matches!(delete_route(&s, &ctx, &rt, cidr("10.0.0.0/16")), Err(ModelError::InvalidRouteState(_))));
@@ -541,7 +545,7 @@ mod tests {
         apply(&mut s, ch);
         assert!(matches!(create_route(&s, &ctx, &rt, cidr("10.1.0.0/16"), pcx.clone()), Err(ModelError::RouteAlreadyExists(_))));
         let t = &s.route_tables[&rt];
-        assert_eq!(route_state(&s, t, &t.routes[1]), RouteState::Blackhole, "no peering module yet");
+        assert_eq!(route_state(&s, t, &t.routes[1]), RouteState::Blackhole, "the peering is not accepted yet");
         // The main table cannot be deleted; a table with an association neither.
         let main = s.route_tables.values().find(|t| t.main).unwrap().id.clone();
         assert!(matches!(delete_route_table(&s, &ctx, &main), Err(ModelError::DependencyViolation(_))));

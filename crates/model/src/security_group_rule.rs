@@ -106,6 +106,12 @@ fn resolve_peer(state: &State, ctx: &Ctx, group: &SecurityGroup, peer: &PeerSpec
             if !own || peering_id.is_some() {
                 return resolve_peer_vpc_group(state, ctx, group, peer);
             }
+            // A group id of another VPC of the caller: a peered VPC's group.
+            if let Some(id) = group_id {
+                if state.security_groups.get(id).is_some_and(|t| t.region == ctx.region && t.vpc_id != group.vpc_id) {
+                    return resolve_peer_vpc_group(state, ctx, group, peer);
+                }
+            }
             let target = match (group_id, group_name) {
                 (Some(id), _) => owned(&state.security_groups, ctx, IdKind::SecurityGroup, id)?,
                 (None, Some(name)) => state
@@ -126,17 +132,40 @@ fn resolve_peer(state: &State, ctx: &Ctx, group: &SecurityGroup, peer: &PeerSpec
     }
 }
 
-/// HOOK for the peering module: a reference to a group of another account
-/// (`UserId`) or of a peered VPC (`VpcPeeringConnectionId`). AWS allows it
-/// only over an active peering in the same region. Until peering exists,
-/// such a group cannot be found.
-pub fn resolve_peer_vpc_group(_state: &State, _ctx: &Ctx, _group: &SecurityGroup, peer: &PeerSpec) -> Result<RulePeer> {
-    let name = match peer {
-        PeerSpec::Group { group_id: Some(id), .. } => id.clone(),
-        PeerSpec::Group { group_name: Some(n), .. } => n.clone(),
-        _ => String::new(),
+/// A reference to a group of another VPC: another account's (`UserId`),
+/// one named with `VpcPeeringConnectionId`, or the caller's own group in
+/// another VPC. AWS allows it only over an active peering connection between
+/// the two VPCs in one region. A group of another region is simply not
+/// found; a group of a VPC that is not peered "belongs to a different
+/// network" (AWS answers `InvalidGroup.NotFound` for both).
+pub fn resolve_peer_vpc_group(state: &State, ctx: &Ctx, group: &SecurityGroup, peer: &PeerSpec) -> Result<RulePeer> {
+    let PeerSpec::Group { group_id, group_name, user_id, peering_id } = peer else {
+        return Err(ModelError::MissingParameter("groupId".into()));
     };
-    Err(ModelError::NotFound(IdKind::SecurityGroup, name))
+    let Some(id) = group_id else {
+        // Names identify groups only within the caller's own VPC.
+        return Err(ModelError::NotFound(IdKind::SecurityGroup, group_name.clone().unwrap_or_default()));
+    };
+    crate::ids::check(IdKind::SecurityGroup, id)?;
+    let target = state
+        .security_groups
+        .get(id)
+        .filter(|t| t.region == ctx.region && user_id.as_deref().is_none_or(|u| u == t.owner))
+        .ok_or_else(|| ModelError::NotFound(IdKind::SecurityGroup, id.clone()))?;
+    if target.vpc_id == group.vpc_id {
+        return Ok(RulePeer::Group { group_id: target.id.clone(), user_id: target.owner.clone(), vpc_id: None, peering_id: None });
+    }
+    let pcx = crate::peering::connection_for_group_reference(state, &group.vpc_id, &target.vpc_id)
+        .filter(|p| peering_id.as_deref().is_none_or(|named| named == p.id));
+    match pcx {
+        Some(p) => Ok(RulePeer::Group {
+            group_id: target.id.clone(),
+            user_id: target.owner.clone(),
+            vpc_id: Some(target.vpc_id.clone()),
+            peering_id: Some(p.id.clone()),
+        }),
+        None => Err(ModelError::Aws("InvalidGroup.NotFound", "You have specified two resources that belong to different networks.".into())),
+    }
 }
 
 /// Expands permissions into rules with fresh ids.

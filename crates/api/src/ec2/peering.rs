@@ -21,6 +21,16 @@ pub const ACTIONS: &[(&str, QueryHandler)] = &[
     ("DescribeStaleSecurityGroups", describe_stale_security_groups),
 ];
 
+/// `PeeringStatus` of a security group reference across a peering: the
+/// connection's status code (`deleted` once it is gone; its rules are stale).
+pub fn peering_status(state: &State, id: &str) -> &'static str {
+    state.peering_connections.get(id).map_or("deleted", |p| match p.status {
+        peering::StoredStatus::Active => "active",
+        peering::StoredStatus::Deleted => "deleted",
+        _ => "inactive",
+    })
+}
+
 fn write_options(w: &mut XmlWriter, name: &str, o: &PeeringOptions) {
     w.open(name)
         .bool_leaf("allowDnsResolutionFromRemoteVpc", o.allow_dns_resolution_from_remote_vpc)
@@ -179,7 +189,7 @@ fn modify_vpc_peering_connection_options(call: &mut Call, p: &QueryParams) -> Re
     Ok(w.finish())
 }
 
-fn write_stale_rule(w: &mut XmlWriter, state: &State, now: i64, r: &SgRule) {
+fn write_stale_rule(w: &mut XmlWriter, state: &State, r: &SgRule) {
     w.opt_leaf("fromPort", r.from_port.map(|x| x.to_string())).leaf("ipProtocol", &r.protocol);
     w.items("groups", [&r.peer], |w, peer| {
         if let RulePeer::Group { group_id, user_id, vpc_id, peering_id } = peer {
@@ -189,8 +199,7 @@ fn write_stale_rule(w: &mut XmlWriter, state: &State, now: i64, r: &SgRule) {
                 w.leaf("userId", user_id);
             }
             w.opt_leaf("vpcId", vpc_id.as_deref()).opt_leaf("vpcPeeringConnectionId", peering_id.as_deref());
-            let status = peering_id.as_ref().and_then(|id| state.peering_connections.get(id)).map(|p| p.status(now).code());
-            w.opt_leaf("peeringStatus", status);
+            w.opt_leaf("peeringStatus", peering_id.as_deref().map(|id| peering_status(state, id)));
         }
     });
     w.items("ipRanges", Vec::<()>::new(), |_, _| {}).items("prefixListIds", Vec::<()>::new(), |_, _| {});
@@ -205,8 +214,8 @@ fn describe_stale_security_groups(call: &mut Call, p: &QueryParams) -> Result<St
     let mut w = XmlWriter::new();
     w.items("staleSecurityGroupSet", page, |w, g| {
         w.leaf("description", &g.group.description).leaf("groupId", &g.group.id).leaf("groupName", &g.group.name);
-        w.items("staleIpPermissions", &g.ingress, |w, r| write_stale_rule(w, state, call.ctx.now, r));
-        w.items("staleIpPermissionsEgress", &g.egress, |w, r| write_stale_rule(w, state, call.ctx.now, r));
+        w.items("staleIpPermissions", &g.ingress, |w, r| write_stale_rule(w, state, r));
+        w.items("staleIpPermissionsEgress", &g.egress, |w, r| write_stale_rule(w, state, r));
         w.leaf("vpcId", &g.group.vpc_id);
     });
     w.opt_leaf("nextToken", next);

@@ -27,7 +27,7 @@ pub const ACTIONS: &[(&str, QueryHandler)] = &[
 
 /// Rules grouped into `IpPermission`s by protocol and port range, as
 /// DescribeSecurityGroups reports them.
-fn write_permissions(w: &mut XmlWriter, name: &str, rules: &[SgRule]) {
+fn write_permissions(w: &mut XmlWriter, state: &State, name: &str, rules: &[SgRule]) {
     let mut groups: Vec<(&str, Option<i32>, Option<i32>, Vec<&SgRule>)> = Vec::new();
     for r in rules {
         match groups.iter_mut().find(|g| g.0 == r.protocol && g.1 == r.from_port && g.2 == r.to_port) {
@@ -42,9 +42,7 @@ fn write_permissions(w: &mut XmlWriter, name: &str, rules: &[SgRule]) {
             if let RulePeer::Group { group_id, user_id, vpc_id, peering_id } = &r.peer {
                 w.opt_leaf("description", r.description.as_ref()).leaf("userId", user_id).leaf("groupId", group_id);
                 w.opt_leaf("vpcId", vpc_id.as_ref()).opt_leaf("vpcPeeringConnectionId", peering_id.as_ref());
-                if peering_id.is_some() {
-                    w.leaf("peeringStatus", "active");
-                }
+                w.opt_leaf("peeringStatus", peering_id.as_deref().map(|id| super::peering::peering_status(state, id)));
             }
         });
         w.items("ipRanges", rs.iter().filter_map(|r| match &r.peer { RulePeer::Cidr(c) => Some((c, r)), _ => None }), |w, (c, r)| {
@@ -60,16 +58,16 @@ fn write_permissions(w: &mut XmlWriter, name: &str, rules: &[SgRule]) {
 }
 
 /// The `<item>` of a security group.
-pub fn write_group(w: &mut XmlWriter, g: &SecurityGroup) {
+pub fn write_group(w: &mut XmlWriter, state: &State, g: &SecurityGroup) {
     w.leaf("ownerId", &g.owner).leaf("groupId", &g.id).leaf("groupName", &g.name).leaf("groupDescription", &g.description);
-    write_permissions(w, "ipPermissions", &g.ingress);
-    write_permissions(w, "ipPermissionsEgress", &g.egress);
+    write_permissions(w, state, "ipPermissions", &g.ingress);
+    write_permissions(w, state, "ipPermissionsEgress", &g.egress);
     w.leaf("vpcId", &g.vpc_id).leaf("securityGroupArn", g.arn());
     write_tags(w, &g.tags);
 }
 
 /// One rule as DescribeSecurityGroupRules and Authorize* report it.
-fn write_rule(w: &mut XmlWriter, g: &SecurityGroup, r: &SgRule, egress: bool) {
+fn write_rule(w: &mut XmlWriter, state: &State, g: &SecurityGroup, r: &SgRule, egress: bool) {
     w.leaf("securityGroupRuleId", &r.id).leaf("groupId", &g.id).leaf("groupOwnerId", &g.owner).bool_leaf("isEgress", egress);
     w.leaf("ipProtocol", &r.protocol);
     w.leaf("fromPort", r.from_port.unwrap_or(-1).to_string()).leaf("toPort", r.to_port.unwrap_or(-1).to_string());
@@ -78,7 +76,8 @@ fn write_rule(w: &mut XmlWriter, g: &SecurityGroup, r: &SgRule, egress: bool) {
         RulePeer::Cidr6(c) => w.leaf("cidrIpv6", c),
         RulePeer::PrefixList(p) => w.leaf("prefixListId", p),
         RulePeer::Group { group_id, user_id, vpc_id, peering_id } => {
-            w.open("referencedGroupInfo").leaf("groupId", group_id).leaf("userId", user_id);
+            w.open("referencedGroupInfo").leaf("groupId", group_id);
+            w.opt_leaf("peeringStatus", peering_id.as_deref().map(|id| super::peering::peering_status(state, id))).leaf("userId", user_id);
             w.opt_leaf("vpcId", vpc_id.as_ref()).opt_leaf("vpcPeeringConnectionId", peering_id.as_ref());
             w.close("referencedGroupInfo")
         }
@@ -140,7 +139,7 @@ fn describe_security_groups(call: &mut Call, p: &QueryParams) -> Result<String> 
     }
     let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
-    w.items("securityGroupInfo", page, |w, x| write_group(w, x));
+    w.items("securityGroupInfo", page, |w, x| write_group(w, s, x));
     w.opt_leaf("nextToken", next);
     Ok(w.finish())
 }
@@ -205,10 +204,11 @@ fn authorize(call: &mut Call, p: &QueryParams, dir: Direction) -> Result<String>
     let perms = permissions(p)?;
     let (ch, new) = rules::authorize(call.state(), &call.ctx, &gid, dir, &perms)?;
     call.commit(ch)?;
-    let g = &call.state().security_groups[&gid];
+    let state = call.state();
+    let g = &state.security_groups[&gid];
     let mut w = XmlWriter::new();
     w.leaf("return", "true");
-    w.items("securityGroupRuleSet", &new, |w, r| write_rule(w, g, r, dir == Direction::Egress));
+    w.items("securityGroupRuleSet", &new, |w, r| write_rule(w, state, g, r, dir == Direction::Egress));
     Ok(w.finish())
 }
 
@@ -259,7 +259,7 @@ fn describe_security_group_rules(call: &mut Call, p: &QueryParams) -> Result<Str
     }
     let (page, next) = paginate(rows, p, |(_, r, _)| r.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
-    w.items("securityGroupRuleSet", page, |w, (g, r, egress)| write_rule(w, g, r, egress));
+    w.items("securityGroupRuleSet", page, |w, (g, r, egress)| write_rule(w, s, g, r, egress));
     w.opt_leaf("nextToken", next);
     Ok(w.finish())
 }
