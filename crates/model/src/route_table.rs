@@ -547,7 +547,7 @@ mod tests {
         let t = &s.route_tables[&rt];
         assert_eq!(route_state(&s, t, &t.routes[1]), RouteState::Blackhole, "the peering is not accepted yet");
         // The main table cannot be deleted; a table with an association neither.
-        let main = s.route_tables.values().find(|t| t.main).unwrap().id.clone();
+        let main = s.route_tables.values().find(|t| t.main && t.vpc_id == vpc).unwrap().id.clone();
         assert!(matches!(delete_route_table(&s, &ctx, &main), Err(ModelError::DependencyViolation(_))));
         let (ch, _) = crate::subnet::create_subnet(&s, &ctx, crate::subnet::CreateSubnet {
             vpc_id: vpc.clone(), cidr: "10.0.1.0/24".into(), availability_zone: Some("us-east-1a".into()), ..Default::default()
