@@ -253,3 +253,6 @@ pub mod synthetic;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod properties;

@@ -1,1 +1,185 @@
-//! All-pairs reachability (placeholder until the class computation lands).
+//! All-pairs reachability on equivalence classes.
+//!
+//! Two ENIs behave identically as sources and as destinations when they sit
+//! in the same subnet (same route table, same ACL, same VPC), carry the same
+//! security groups, are in the same instance state, and their addresses fall
+//! in the same blocks of every rule or route more specific than the subnet
+//! (only such a block can tell two addresses of one subnet apart). The
+//! matrix is computed once per pair of classes, with a boolean-only walk
+//! ([`reachable`]) that shares its decisions with the full analysis, and
+//! expanded to members on demand.
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+
+use serde::Serialize;
+use xvpc_model::cidr::Ipv4Net;
+use xvpc_model::network_interface::NetworkInterface;
+use xvpc_model::route_table::{Destination, Route};
+use xvpc_model::subnet::Subnet;
+use xvpc_model::State;
+
+use crate::network_acl::{self, AclVerdict};
+use crate::routing;
+use crate::security_group::{self, Peer, SgVerdict};
+use crate::topology::Topology;
+use crate::EPHEMERAL_PORTS;
+
+/// One equivalence class and a representative member.
+#[derive(Debug, Clone, Serialize)]
+pub struct Class {
+    pub subnet: String,
+    pub groups: Vec<String>,
+    /// The representative ENI.
+    pub eni: String,
+    pub members: usize,
+}
+
+/// The class-level matrix: `reachable[i][j]` for class `i` to class `j`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassMatrix {
+    pub classes: Vec<Class>,
+    /// The class of each ENI given.
+    pub class_of: HashMap<String, usize>,
+    pub reachable: Vec<Vec<bool>>,
+}
+
+impl ClassMatrix {
+    /// Whether ENI `a` reaches ENI `b`.
+    pub fn get(&self, a: &str, b: &str) -> Option<bool> {
+        Some(self.reachable[*self.class_of.get(a)?][*self.class_of.get(b)?])
+    }
+}
+
+/// Blocks more specific than a subnet that overlap it, per subnet.
+fn splitting_blocks(state: &State) -> HashMap<&str, Vec<Ipv4Net>> {
+    let mut all: Vec<Ipv4Net> = Vec::new();
+    for g in state.security_groups.values() {
+        for r in g.ingress.iter().chain(&g.egress) {
+            if let xvpc_model::security_group::RulePeer::Cidr(c) = &r.peer {
+                all.push(*c);
+            }
+        }
+    }
+    for a in state.network_acls.values() {
+        all.extend(a.entries.iter().map(|e| e.cidr));
+    }
+    for t in state.route_tables.values() {
+        all.extend(t.routes.iter().filter_map(|r| match &r.destination {
+            Destination::Cidr(c) => Some(*c),
+            Destination::PrefixList(_) => None,
+        }));
+    }
+    all.sort();
+    all.dedup();
+    let mut out = HashMap::new();
+    for s in state.subnets.values() {
+        let v: Vec<Ipv4Net> = all.iter().filter(|c| c.prefix_len() > s.cidr.prefix_len() && xvpc_model::cidr::overlaps(c, &s.cidr)).copied().collect();
+        out.insert(s.id.as_str(), v);
+    }
+    out
+}
+
+/// Groups `enis` into classes.
+pub fn classes<'a>(state: &'a State, enis: &[&'a NetworkInterface]) -> (Vec<Class>, HashMap<String, usize>) {
+    let split = splitting_blocks(state);
+    let running = |e: &NetworkInterface| match &e.attachment {
+        Some(a) => state.instances.get(&a.instance_id).map(|i| i.state.is_running()).unwrap_or(true),
+        None => true,
+    };
+    let mut index: HashMap<(String, Vec<String>, Vec<bool>, bool), usize> = HashMap::new();
+    let mut out: Vec<Class> = Vec::new();
+    let mut class_of = HashMap::new();
+    for e in enis {
+        let mut groups = e.groups.clone();
+        groups.sort();
+        let sig: Vec<bool> = split.get(e.subnet_id.as_str()).map(|v| v.iter().map(|c| c.contains(&e.private_ip)).collect()).unwrap_or_default();
+        let key = (e.subnet_id.clone(), groups.clone(), sig, running(e));
+        let i = *index.entry(key).or_insert_with(|| {
+            out.push(Class { subnet: e.subnet_id.clone(), groups, eni: e.id.clone(), members: 0 });
+            out.len() - 1
+        });
+        out[i].members += 1;
+        class_of.insert(e.id.clone(), i);
+    }
+    (out, class_of)
+}
+
+/// The matrix over `enis` (all ENIs when empty) for `proto`/`port`.
+pub fn matrix(state: &State, now: i64, enis: &[String], proto: u8, port: u16) -> ClassMatrix {
+    let topo = Topology::new(state, now);
+    let list: Vec<&NetworkInterface> = if enis.is_empty() {
+        state.network_interfaces.values().collect()
+    } else {
+        enis.iter().filter_map(|id| state.network_interfaces.get(id)).collect()
+    };
+    let (classes, class_of) = classes(state, &list);
+    let fast = Fast::new(&topo);
+    let reps: Vec<&NetworkInterface> = classes.iter().map(|c| &state.network_interfaces[&c.eni]).collect();
+    let reachable = reps.iter().map(|s| reps.iter().map(|d| fast.reachable(s, d, proto, port)).collect()).collect();
+    ClassMatrix { classes, class_of, reachable }
+}
+
+/// Per-snapshot caches for the boolean walk.
+struct Fast<'a> {
+    topo: &'a Topology<'a>,
+    routes: HashMap<&'a str, Vec<Route>>,
+}
+
+impl<'a> Fast<'a> {
+    fn new(topo: &'a Topology<'a>) -> Fast<'a> {
+        let mut routes = HashMap::new();
+        for s in topo.state.subnets.values() {
+            if let (Some(t), Some(v)) = (topo.route_table(s), topo.vpc(&s.vpc_id)) {
+                routes.insert(s.id.as_str(), t.effective_routes(Some(v)));
+            }
+        }
+        Fast { topo, routes }
+    }
+
+    fn lands(&self, from: &Subnet, dst: Ipv4Addr, want_vpc: &str) -> bool {
+        let Some(routes) = self.routes.get(from.id.as_str()) else { return false };
+        routing::landing(self.topo, from, routes, dst).is_some_and(|v| v.id == want_vpc)
+    }
+
+    fn acl_ok(&self, s: &Subnet, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) -> bool {
+        match self.topo.network_acl(s) {
+            Some(a) => matches!(network_acl::evaluate(a, egress, proto, peer, ports), Some(AclVerdict::Allow(_))),
+            None => true,
+        }
+    }
+
+    fn sg_ok(&self, eni: &NetworkInterface, ingress: bool, peer: &NetworkInterface, proto: u8, port: u16) -> bool {
+        !matches!(security_group::evaluate(self.topo, eni, ingress, &Peer { ip: peer.private_ip, eni: Some(peer) }, proto, port), SgVerdict::Deny { .. })
+    }
+
+    /// The verdict of [`crate::analyze`] between two ENIs, without the evidence.
+    fn reachable(&self, s: &NetworkInterface, d: &NetworkInterface, proto: u8, port: u16) -> bool {
+        let t = self.topo;
+        let (Some(ss), Some(ds)) = (t.subnet(&s.subnet_id), t.subnet(&d.subnet_id)) else { return false };
+        let running = |e: &NetworkInterface| e.attachment.as_ref().and_then(|a| t.state.instances.get(&a.instance_id)).is_none_or(|i| i.state.is_running());
+        if !running(s) || !running(d) {
+            return false;
+        }
+        let same = ss.id == ds.id;
+        self.lands(ss, d.private_ip, &d.vpc_id)
+            && self.lands(ds, s.private_ip, &s.vpc_id)
+            && self.sg_ok(s, false, d, proto, port)
+            && self.sg_ok(d, true, s, proto, port)
+            && (same
+                || (self.acl_ok(ss, true, proto, d.private_ip, (port, port))
+                    && self.acl_ok(ds, false, proto, s.private_ip, (port, port))
+                    && self.acl_ok(ds, true, proto, s.private_ip, EPHEMERAL_PORTS)
+                    && self.acl_ok(ss, false, proto, d.private_ip, EPHEMERAL_PORTS)))
+    }
+}
+
+/// Whether `from` reaches `to` (both ENIs), by the boolean walk.
+pub fn eni_reachable(state: &State, now: i64, from: &str, to: &str, proto: u8, port: u16) -> bool {
+    let topo = Topology::new(state, now);
+    let fast = Fast::new(&topo);
+    match (state.network_interfaces.get(from), state.network_interfaces.get(to)) {
+        (Some(a), Some(b)) => fast.reachable(a, b, proto, port),
+        _ => false,
+    }
+}

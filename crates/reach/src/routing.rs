@@ -71,6 +71,17 @@ pub fn any_peering_between(_topo: &Topology, _a: &str, _b: &str) -> Option<Strin
     None
 }
 
+/// Where a packet for `dst` leaving `subnet` (whose effective routes are
+/// `routes`) is delivered: the VPC whose router then delivers it locally,
+/// or `None` when it is dropped. The decision [`route`] explains.
+pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: Ipv4Addr) -> Option<&'a Vpc> {
+    let r = longest_match(routes, dst)?;
+    match &r.target {
+        RouteTarget::Local => topo.vpc(&subnet.vpc_id),
+        _ => None,
+    }
+}
+
 /// Routes a packet for `dst` out of `subnet`. `dst_vpc` is the VPC the
 /// caller expects it to reach (for fixes and for the wrong-VPC check).
 pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4Addr, dst_vpc: Option<&'a Vpc>) -> Walk<'a> {

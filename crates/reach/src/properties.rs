@@ -1,0 +1,140 @@
+//! Property tests over generated worlds: the matrix agrees with the full
+//! analysis; allowing more never blocks; removing a route never connects.
+
+use proptest::prelude::*;
+
+use crate::synthetic::Builder;
+use crate::{analyze, matrix, Endpoint, Query};
+
+const A: &str = "111111111111";
+const R: &str = "us-east-1";
+const CIDRS: &[&str] = &["0.0.0.0/0", "10.1.0.0/16", "10.2.0.0/16", "10.1.1.0/24", "10.1.2.0/24", "10.2.1.0/24", "10.1.1.10/32", "10.2.1.11/32"];
+const PORTS: &[Option<(i32, i32)>] = &[None, Some((80, 80)), Some((1024, 65535)), Some((0, 65535)), Some((22, 22))];
+
+/// An SG rule: (group index, ingress, all protocols?, ports, peer: CIDR or group index).
+type SgSpec = (usize, bool, bool, usize, Result<usize, usize>);
+/// An ACL entry: (subnet index, rule number, egress, all protocols?, allow, cidr, ports).
+type AclSpec = (usize, i64, bool, bool, bool, usize, usize);
+
+#[derive(Debug, Clone)]
+struct Spec {
+    eni_groups: Vec<Vec<usize>>,
+    rules: Vec<SgSpec>,
+    acls: Vec<AclSpec>,
+}
+
+fn sg_spec() -> impl Strategy<Value = SgSpec> {
+    (0..4usize, any::<bool>(), any::<bool>(), 0..PORTS.len(), prop_oneof![(0..CIDRS.len()).prop_map(Ok), (0..4usize).prop_map(Err)])
+}
+
+fn acl_spec() -> impl Strategy<Value = AclSpec> {
+    (0..4usize, 1..12i64, any::<bool>(), any::<bool>(), prop::bool::weighted(0.7), 0..CIDRS.len(), 0..PORTS.len())
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (prop::collection::vec(prop::collection::vec(0..4usize, 1..3), 8), prop::collection::vec(sg_spec(), 0..14), prop::collection::vec(acl_spec(), 0..10))
+        .prop_map(|(eni_groups, rules, acls)| Spec { eni_groups, rules, acls })
+}
+
+/// Two VPCs of one account, two subnets each, two ENIs per subnet.
+/// Returns the builder, ENI ids, group ids, subnet ids.
+fn build(s: &Spec) -> (Builder, Vec<String>, Vec<String>, Vec<String>) {
+    let mut b = Builder::new();
+    let v1 = b.vpc(A, R, "10.1.0.0/16");
+    let v2 = b.vpc(A, R, "10.2.0.0/16");
+    let subnets = vec![
+        b.subnet(&v1, "10.1.1.0/24", "us-east-1a"),
+        b.subnet(&v1, "10.1.2.0/24", "us-east-1b"),
+        b.subnet(&v2, "10.2.1.0/24", "us-east-1a"),
+        b.subnet(&v2, "10.2.2.0/24", "us-east-1b"),
+    ];
+    let groups = vec![b.group(&v1), b.group(&v1), b.group(&v2), b.group(&v2)];
+    let mut enis = Vec::new();
+    for (i, gs) in s.eni_groups.iter().enumerate() {
+        let sn = i / 2;
+        let vpc_groups: Vec<&str> = gs.iter().map(|g| groups[(sn / 2) * 2 + g % 2].as_str()).collect();
+        let mut vg = vpc_groups.clone();
+        vg.sort();
+        vg.dedup();
+        let ip = format!("10.{}.{}.{}", sn / 2 + 1, sn % 2 + 1, 10 + i % 2);
+        enis.push(b.eni(&subnets[sn], &ip, &vg));
+    }
+    for r in &s.rules {
+        add_rule(&mut b, &groups, r);
+    }
+    let mut acl_ids: Vec<Option<String>> = vec![None; 4];
+    for e in &s.acls {
+        let id = acl_ids[e.0].get_or_insert_with(|| b.acl_for(&subnets[e.0])).clone();
+        add_acl(&mut b, &id, e);
+    }
+    (b, enis, groups, subnets)
+}
+
+fn add_rule(b: &mut Builder, groups: &[String], r: &SgSpec) {
+    let peer = match r.4 {
+        Ok(c) => CIDRS[c].to_string(),
+        Err(g) => groups[g].clone(),
+    };
+    let (proto, ports) = if r.2 { ("-1", None) } else { ("tcp", PORTS[r.3].or(Some((0, 65535)))) };
+    b.allow(&groups[r.0], r.1, proto, ports, &peer);
+}
+
+fn add_acl(b: &mut Builder, acl: &str, e: &AclSpec) {
+    let n = e.1 * 10;
+    if b.state.network_acls[acl].entries.iter().any(|x| x.rule_number == n && x.egress == e.2) {
+        return;
+    }
+    let (proto, ports) = if e.3 { ("-1", None) } else { ("6", PORTS[e.6].or(Some((0, 65535)))) };
+    b.acl_entry(acl, n, e.2, proto, e.4, CIDRS[e.5], ports);
+}
+
+fn reach(b: &Builder, from: &str, to: &str) -> bool {
+    analyze(&b.state, 0, &Query::tcp(Endpoint::NetworkInterface(from.into()), Endpoint::NetworkInterface(to.into()), 80)).unwrap().reachable
+}
+
+fn all_pairs(b: &Builder, enis: &[String]) -> Vec<bool> {
+    enis.iter().flat_map(|a| enis.iter().map(move |c| (a, c))).map(|(a, c)| reach(b, a, c)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The class matrix gives the full analysis's verdict for every pair.
+    #[test]
+    fn matrix_agrees_with_analysis(s in spec()) {
+        let (b, enis, _, _) = build(&s);
+        let m = matrix::matrix(&b.state, 0, &[], 6, 80);
+        for a in &enis {
+            for c in &enis {
+                prop_assert_eq!(m.get(a, c), Some(reach(&b, a, c)), "{} -> {}", a, c);
+            }
+        }
+    }
+
+    /// Adding a security group allow rule never makes a reachable path unreachable.
+    #[test]
+    fn more_sg_rules_never_block(s in spec(), extra in sg_spec()) {
+        let (mut b, enis, groups, _) = build(&s);
+        let before = all_pairs(&b, &enis);
+        add_rule(&mut b, &groups, &extra);
+        let after = all_pairs(&b, &enis);
+        for (x, y) in before.iter().zip(&after) {
+            prop_assert!(!x || *y);
+        }
+    }
+
+    /// Adding an ACL allow entry never makes a reachable path unreachable.
+    #[test]
+    fn more_acl_allows_never_block(s in spec(), mut extra in acl_spec()) {
+        extra.4 = true;
+        let (mut b, enis, _, subnets) = build(&s);
+        let before = all_pairs(&b, &enis);
+        let acl = b.state.network_acls.values().find(|a| a.associations.iter().any(|x| x.subnet_id == subnets[extra.0])).map(|a| a.id.clone());
+        let acl = match acl { Some(a) => a, None => b.state.network_acls.values().find(|a| a.is_default && a.vpc_id == b.state.subnets[&subnets[extra.0]].vpc_id).unwrap().id.clone() };
+        add_acl(&mut b, &acl, &extra);
+        let after = all_pairs(&b, &enis);
+        for (x, y) in before.iter().zip(&after) {
+            prop_assert!(!x || *y);
+        }
+    }
+}
