@@ -73,6 +73,18 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
             let (status, v) = crate::reachability::trace(app, &req.body);
             json(status, v)
         }
+        ("POST", "/_xvpc/compare") => {
+            let (status, v) = crate::reachability::compare(app, &req.body);
+            json(status, v)
+        }
+        ("GET", "/_xvpc/matrix") => {
+            let (status, v) = crate::reachability::matrix_get(app, &req.query);
+            json(status, v)
+        }
+        ("POST", "/_xvpc/matrix") => {
+            let (status, v) = crate::reachability::matrix(app, &req.body);
+            json(status, v)
+        }
         _ => json(404, json!({ "error": format!("no operational endpoint {} {}", req.method, path) })),
     })
 }

@@ -3,6 +3,8 @@
 mod client;
 mod console;
 mod diagram;
+mod compare;
+mod matrix;
 mod paint;
 mod dataplane;
 #[cfg(unix)]
@@ -29,6 +31,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Can this reach that? Every hop, every blocker and its fix (exit 0 reachable, 1 blocked).
     Trace(trace::TraceArgs),
+    /// Which instances reach which (on equivalence classes).
+    Matrix(matrix::MatrixArgs),
+    /// Peering vs PrivateLink vs transit gateway for one pair of instances.
+    Compare(compare::CompareArgs),
     /// Run a command inside an instance's network namespace (needs a server
     /// started with `--dataplane netns`), e.g. `xvpc exec i-0abc -- curl -s http://10.1.1.4/`.
     #[cfg(unix)]
@@ -96,6 +102,8 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Trace(args) => exit(trace::run(args)),
+        Command::Matrix(args) => exit(matrix::run(args)),
+        Command::Compare(args) => exit(compare::run(args)),
         #[cfg(unix)]
         Command::Exec(args) => exec::run(args),
         Command::Diagram(args) => diagram_cmd(args),

@@ -1,0 +1,68 @@
+//! `xvpc matrix`: which instances reach which, on one protocol and port,
+//! computed by the server on equivalence classes.
+
+use serde_json::{json, Value};
+
+use crate::client;
+use crate::paint::Paint;
+
+/// Options of `xvpc matrix`.
+#[derive(clap::Args, Debug)]
+pub struct MatrixArgs {
+    /// Destination port.
+    #[arg(long, default_value_t = 80)]
+    pub port: u16,
+    /// tcp, udp, icmp or a protocol number.
+    #[arg(long, default_value = "tcp")]
+    pub protocol: String,
+    /// Only instances with this tag (`Key=Value`, or `Key`).
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// The xvpc server (default: $XVPC_ENDPOINT, $AWS_ENDPOINT_URL, http://127.0.0.1:4566).
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Print the matrix as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: MatrixArgs) -> anyhow::Result<i32> {
+    let body = json!({ "protocol": args.protocol, "port": args.port, "tag": args.tag });
+    let (status, v) = client::request(&client::endpoint(args.endpoint.as_deref()), "POST", "/_xvpc/matrix", Some(&body))?;
+    if status != 200 {
+        eprintln!("xvpc matrix: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));
+        return Ok(2);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print!("{}", render(&v, &Paint::stdout()));
+    }
+    Ok(0)
+}
+
+/// A table: one row per source instance, one column per destination.
+pub fn render(v: &Value, p: &Paint) -> String {
+    let inst = v["instances"].as_array().cloned().unwrap_or_default();
+    let label = |i: &Value| match i["name"].as_str() {
+        Some(n) => format!("{n} ({})", i["id"].as_str().unwrap_or("")),
+        None => i["id"].as_str().unwrap_or("").to_string(),
+    };
+    let mut out = format!("{} instances, {} equivalence classes, {}/{}\n\n", inst.len(), v["classes"], v["protocol"], v["port"]);
+    let width = inst.iter().map(|i| label(i).len()).max().unwrap_or(0);
+    out += &format!("{:width$}  {}\n", "from \\ to", (1..=inst.len()).map(|n| format!("{n:>3}")).collect::<String>());
+    for (r, i) in inst.iter().enumerate() {
+        let cells: String = (0..inst.len())
+            .map(|c| {
+                if v["reachable"][r][c].as_bool() == Some(true) {
+                    format!("  {}", p.green("+"))
+                } else {
+                    format!("  {}", p.dim("."))
+                }
+            })
+            .collect();
+        out += &format!("{:width$}  {cells}   {}\n", label(i), r + 1);
+    }
+    out += "\n+ reachable   . blocked (xvpc trace --from A --to B explains why)\n";
+    out
+}
