@@ -33,7 +33,13 @@ pub struct Config {
     pub identity: Identity,
     /// Refuse requests whose SigV4 signature does not verify.
     pub verify_signatures: bool,
+    /// At start, a log longer than this many commands is compacted into a
+    /// snapshot, so restarts stay fast. `None`: [`COMPACT_AFTER`].
+    pub compact_after: Option<u64>,
 }
+
+/// The default compaction threshold (logged commands since the snapshot).
+pub const COMPACT_AFTER: u64 = 10_000;
 
 /// The clock: real time plus an offset tests can move (`POST /_xvpc/clock`).
 #[derive(Debug, Default)]
@@ -94,7 +100,7 @@ impl App {
             clock.set_offset(off.parse().unwrap_or(0));
         }
         // Compact a long log at start so restarts stay fast.
-        if store.log_len()? > 10_000 {
+        if store.log_len()? > config.compact_after.unwrap_or(COMPACT_AFTER) {
             store.snapshot(&state)?;
         }
         Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()), ops_extensions: Mutex::new(Vec::new()), version: Default::default() })
@@ -159,4 +165,72 @@ impl App {
 pub fn new_request_id() -> String {
     let h = xvpc_model::ids::random_hex(32);
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xvpc_model::vpc::{create_vpc, CreateVpc};
+    use xvpc_model::Ctx;
+    use xvpc_store::{Origin, SqliteStore};
+
+    /// Appends `commands` CreateVpc commands (5 per account, AWS's quota)
+    /// to a fresh store file; returns the path and the state they build.
+    fn filled_store(name: &str, commands: usize) -> (std::path::PathBuf, State) {
+        let dir = std::env::temp_dir().join(format!("xvpc-api-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("xvpc.db");
+        let mut store = SqliteStore::open(&path).unwrap();
+        let mut state = State::default();
+        for i in 0..commands {
+            let ctx = Ctx::new(&format!("{:012}", 100_000_000_000 + i / 5), "us-east-1", i as i64);
+            let (ch, _) = create_vpc(&state, &ctx, CreateVpc { cidr: format!("10.{}.0.0/16", i % 5), ..Default::default() }).unwrap();
+            store.append(&Origin::default(), &ch.events).unwrap();
+            ch.events.into_iter().for_each(|e| state.apply(e));
+        }
+        (path, state)
+    }
+
+    #[test]
+    fn a_long_log_is_compacted_at_start_and_nothing_is_lost() {
+        let (path, state) = filled_store("compact", 301);
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.log_len().unwrap(), 301);
+        store.set_meta("clock_offset_ms", "7000").unwrap();
+        let config = Config { compact_after: Some(300), ..Config::default() };
+        let app = App::new(Box::new(store), config).unwrap();
+        assert_eq!(app.snapshot(), state);
+        assert_eq!(app.clock.offset(), 7000);
+        drop(app);
+        let mut reopened = SqliteStore::open(&path).unwrap();
+        assert_eq!(reopened.log_len().unwrap(), 0, "compacted into a snapshot");
+        assert_eq!(reopened.load().unwrap(), state);
+        // A log at the threshold is left alone, and the default is 10,000.
+        let (short, _) = filled_store("short", 300);
+        drop(App::new(Box::new(SqliteStore::open(&short).unwrap()), Config { compact_after: Some(300), ..Config::default() }).unwrap());
+        assert_eq!(SqliteStore::open(&short).unwrap().log_len().unwrap(), 300);
+        assert_eq!(COMPACT_AFTER, 10_000);
+        for p in [path, short] {
+            let _ = std::fs::remove_dir_all(p.parent().unwrap());
+        }
+    }
+
+    /// Start-up time with a long log; run with
+    /// `XVPC_STARTUP_EVENTS=100000 cargo test --release -p xvpc-api startup_time -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn startup_time_with_a_long_log() {
+        let n = std::env::var("XVPC_STARTUP_EVENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+        let (path, state) = filled_store("startup", n);
+        let t = std::time::Instant::now();
+        let app = App::new(Box::new(SqliteStore::open(&path).unwrap()), Config::default()).unwrap();
+        let first = t.elapsed();
+        assert_eq!(app.snapshot(), state);
+        drop(app);
+        let t = std::time::Instant::now();
+        drop(App::new(Box::new(SqliteStore::open(&path).unwrap()), Config::default()).unwrap());
+        println!("{n} logged commands: first start (replay + compaction) {first:?}, next start (snapshot) {:?}", t.elapsed());
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
 }
