@@ -146,8 +146,8 @@ fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
 /// What one client saw.
 #[derive(Default)]
 struct Outcome {
-    /// Latency of every request, in microseconds.
-    latencies: Vec<u64>,
+    /// (action, latency in microseconds) of every request.
+    latencies: Vec<(&'static str, u64)>,
     errors: Vec<String>,
 }
 
@@ -157,9 +157,13 @@ fn run_client(addr: SocketAddr, client: usize, iterations: usize) -> Outcome {
     let mut out = Outcome::default();
     let mut conn = Conn::new(addr);
     let mut send = |out: &mut Outcome, account: &str, body: String| -> Option<String> {
+        let action = ["CreateVpc", "CreateSubnet", "CreateTags", "DescribeVpcs", "DescribeSubnets"]
+            .into_iter()
+            .find(|a| body.starts_with(&format!("Action={a}&")))
+            .unwrap_or("?");
         let t = Instant::now();
         let res = conn.ec2(account, &body);
-        out.latencies.push(t.elapsed().as_micros() as u64);
+        out.latencies.push((action, t.elapsed().as_micros() as u64));
         match res {
             Ok((200, resp)) => Some(resp),
             Ok((status, resp)) => {
@@ -198,6 +202,9 @@ struct Report {
     p50_ms: f64,
     p99_ms: f64,
     client_cpu_us_per_req: f64,
+    server_cpu_us_per_req: f64,
+    /// (action, p50 ms, p99 ms, max ms).
+    per_action: Vec<(&'static str, f64, f64, f64)>,
 }
 
 impl Report {
@@ -206,10 +213,11 @@ impl Report {
     }
 }
 
-/// This process's user+system CPU time (Linux /proc), to show the
-/// generator's own cost.
-fn own_cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+/// User+system CPU time of a process (Linux /proc; 0 elsewhere): the
+/// generator's own cost, and the server's cost per request, which unlike
+/// latency does not depend on what else the machine is running.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
@@ -217,7 +225,8 @@ fn own_cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-fn measure(name: &str, addr: SocketAddr, clients: usize, iterations: usize) -> Report {
+fn measure(name: &str, server: &Server, addr: SocketAddr, clients: usize, iterations: usize) -> Report {
+    let server_pid = server.0.id().to_string();
     // Warm up the connection path once (not counted).
     let _ = Conn::new(addr).ec2("699999999999", &format!("Action=DescribeVpcs&{V}"));
     let barrier = Arc::new(Barrier::new(clients + 1));
@@ -230,23 +239,33 @@ fn measure(name: &str, addr: SocketAddr, clients: usize, iterations: usize) -> R
             })
         })
         .collect();
-    let cpu0 = own_cpu_seconds();
+    let (cpu0, server0) = (cpu_seconds("self"), cpu_seconds(&server_pid));
     barrier.wait();
     let t0 = Instant::now();
     let outcomes: Vec<Outcome> = handles.into_iter().map(|h| h.join().expect("client thread")).collect();
     let seconds = t0.elapsed().as_secs_f64();
-    let cpu = own_cpu_seconds() - cpu0;
-    let mut lat: Vec<u64> = outcomes.iter().flat_map(|o| o.latencies.iter().copied()).collect();
+    let cpu = cpu_seconds("self") - cpu0;
+    let server_cpu = cpu_seconds(&server_pid) - server0;
+    let all: Vec<(&'static str, u64)> = outcomes.iter().flat_map(|o| o.latencies.iter().copied()).collect();
+    let mut lat: Vec<u64> = all.iter().map(|(_, l)| *l).collect();
     lat.sort_unstable();
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
+    let pct = |lat: &[u64], p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
+    let mut per_action = Vec::new();
+    for action in ["CreateVpc", "CreateSubnet", "CreateTags", "DescribeVpcs", "DescribeSubnets"] {
+        let mut l: Vec<u64> = all.iter().filter(|(a, _)| *a == action).map(|(_, l)| *l).collect();
+        l.sort_unstable();
+        per_action.push((action, pct(&l, 0.5), pct(&l, 0.99), pct(&l, 1.0)));
+    }
     Report {
         name: name.into(),
         requests: lat.len(),
         errors: outcomes.into_iter().flat_map(|o| o.errors).collect(),
         seconds,
-        p50_ms: pct(0.50),
-        p99_ms: pct(0.99),
+        p50_ms: pct(&lat, 0.50),
+        p99_ms: pct(&lat, 0.99),
+        per_action,
         client_cpu_us_per_req: cpu * 1e6 / lat.len().max(1) as f64,
+        server_cpu_us_per_req: server_cpu * 1e6 / lat.len().max(1) as f64,
     }
 }
 
@@ -306,7 +325,7 @@ fn start_moto(cmd: &str) -> (Server, SocketAddr) {
 
 fn print(r: &Report) {
     println!(
-        "{:<5} {:>6} requests in {:>7.2} s = {:>8.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   errors {}   (generator CPU {:.0} µs/request)",
+        "{:<5} {:>6} requests in {:>7.2} s = {:>8.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   errors {}\n      CPU per request: server {:.0} µs, generator {:.0} µs",
         r.name,
         r.requests,
         r.seconds,
@@ -314,8 +333,12 @@ fn print(r: &Report) {
         r.p50_ms,
         r.p99_ms,
         r.errors.len(),
+        r.server_cpu_us_per_req,
         r.client_cpu_us_per_req
     );
+    for (action, p50, p99, max) in &r.per_action {
+        println!("      {action:<16} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   max {max:>7.2} ms");
+    }
     for e in r.errors.iter().take(3) {
         println!("      error: {e}");
     }
@@ -330,14 +353,14 @@ fn main() {
     let data_dir = std::env::temp_dir().join(format!("xvpc-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_dir);
     let xvpc = {
-        let (_server, addr) = start_xvpc(&args.xvpc, &data_dir);
-        measure("xvpc", addr, args.clients, args.iterations)
+        let (server, addr) = start_xvpc(&args.xvpc, &data_dir);
+        measure("xvpc", &server, addr, args.clients, args.iterations)
     };
     let _ = std::fs::remove_dir_all(&data_dir);
     print(&xvpc);
     let moto = args.moto.as_deref().map(|cmd| {
-        let (_server, addr) = start_moto(cmd);
-        measure("moto", addr, args.clients, args.iterations)
+        let (server, addr) = start_moto(cmd);
+        measure("moto", &server, addr, args.clients, args.iterations)
     });
     if let Some(m) = &moto {
         print(m);
