@@ -76,7 +76,13 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
 
 /// Joins the checks made so far with the path's and states the verdict.
 fn finish(q: &Query, mut seg: Segment, path: &mut Segment, src_ip: Ipv4Addr, dst_ip: Option<Ipv4Addr>) -> Analysis {
-    seg.blockers.append(&mut path.blockers);
+    // One cause met on both paths (a pending peering) is one blocker.
+    for b in path.blockers.drain(..) {
+        let fix = b.fix.as_ref().map(|f| &f.command);
+        if !seg.blockers.iter().any(|x| x.code == b.code && x.component.id == b.component.id && x.fix.as_ref().map(|f| &f.command) == fix) {
+            seg.blockers.push(b);
+        }
+    }
     seg.forward.append(&mut path.forward);
     seg.ret.append(&mut path.ret);
     Analysis {

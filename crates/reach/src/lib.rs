@@ -67,6 +67,7 @@ pub mod fix;
 pub mod matrix;
 pub mod network_acl;
 pub mod network_insights;
+pub mod peering;
 pub mod privatelink;
 pub mod routing;
 pub mod security_group;

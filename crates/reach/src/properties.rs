@@ -21,6 +21,10 @@ struct Spec {
     eni_groups: Vec<Vec<usize>>,
     rules: Vec<SgSpec>,
     acls: Vec<AclSpec>,
+    /// The peering between the two VPCs: none, pending or active.
+    peering: u8,
+    /// Per subnet: its own table with a route to the other VPC via the peering.
+    routes: Vec<bool>,
 }
 
 fn sg_spec() -> impl Strategy<Value = SgSpec> {
@@ -32,8 +36,14 @@ fn acl_spec() -> impl Strategy<Value = AclSpec> {
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
-    (prop::collection::vec(prop::collection::vec(0..4usize, 1..3), 8), prop::collection::vec(sg_spec(), 0..14), prop::collection::vec(acl_spec(), 0..10))
-        .prop_map(|(eni_groups, rules, acls)| Spec { eni_groups, rules, acls })
+    (
+        prop::collection::vec(prop::collection::vec(0..4usize, 1..3), 8),
+        prop::collection::vec(sg_spec(), 0..14),
+        prop::collection::vec(acl_spec(), 0..10),
+        0..3u8,
+        prop::collection::vec(any::<bool>(), 4),
+    )
+        .prop_map(|(eni_groups, rules, acls, peering, routes)| Spec { eni_groups, rules, acls, peering, routes })
 }
 
 /// Two VPCs of one account, two subnets each, two ENIs per subnet.
@@ -61,6 +71,16 @@ fn build(s: &Spec) -> (Builder, Vec<String>, Vec<String>, Vec<String>) {
     }
     for r in &s.rules {
         add_rule(&mut b, &groups, r);
+    }
+    if s.peering > 0 {
+        use xvpc_model::peering::StoredStatus;
+        let pcx = b.peering(&v1, &v2, if s.peering == 2 { StoredStatus::Active } else { StoredStatus::PendingAcceptance });
+        for (i, on) in s.routes.iter().enumerate() {
+            if *on {
+                let t = b.table_for(&subnets[i]);
+                b.route(&t, if i < 2 { "10.2.0.0/16" } else { "10.1.0.0/16" }, &pcx);
+            }
+        }
     }
     let mut acl_ids: Vec<Option<String>> = vec![None; 4];
     for e in &s.acls {
@@ -135,6 +155,23 @@ proptest! {
         let after = all_pairs(&b, &enis);
         for (x, y) in before.iter().zip(&after) {
             prop_assert!(!x || *y);
+        }
+    }
+
+    /// Removing a route never makes an unreachable path reachable (here no
+    /// other route covers the removed one; with a covering route, longest
+    /// prefix match falls back to it, as in AWS).
+    #[test]
+    fn removing_a_route_never_connects(s in spec(), which in 0..4usize) {
+        let (mut b, enis, _, subnets) = build(&s);
+        let before = all_pairs(&b, &enis);
+        let table = b.state.route_tables.values().find(|t| t.associations.iter().any(|a| a.subnet_id.as_deref() == Some(subnets[which].as_str()))).map(|t| t.id.clone());
+        if let Some(t) = table {
+            b.state.route_tables.get_mut(&t).unwrap().routes.retain(|r| r.target == xvpc_model::route_table::RouteTarget::Local);
+        }
+        let after = all_pairs(&b, &enis);
+        for (x, y) in before.iter().zip(&after) {
+            prop_assert!(*x || !y);
         }
     }
 }

@@ -33,8 +33,8 @@ pub struct Walk<'a> {
 }
 
 /// The id of an active peering connection between two VPCs, if any.
-pub fn active_peering_between(_topo: &Topology, _a: &str, _b: &str) -> Option<String> {
-    None
+pub fn active_peering_between(topo: &Topology, a: &str, b: &str) -> Option<String> {
+    crate::peering::active_between(topo, a, b).map(|p| p.id.clone())
 }
 
 fn route_detail(r: &Route, state: RouteState) -> Detail {
@@ -66,9 +66,9 @@ fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: Ipv4Addr,
     Some(fix::create_peering(&from.owner, &from.region, &from.id, &dst_vpc.id, &dst_vpc.owner, &dst_vpc.region))
 }
 
-/// A peering connection (any live state) between two VPCs, for fixes.
-pub fn any_peering_between(_topo: &Topology, _a: &str, _b: &str) -> Option<String> {
-    None
+/// A peering connection (active or pending) between two VPCs, for fixes.
+pub fn any_peering_between(topo: &Topology, a: &str, b: &str) -> Option<String> {
+    crate::peering::live_between(topo, a, b).map(|p| p.id.clone())
 }
 
 /// Where a packet for `dst` leaving `subnet` (whose effective routes are
@@ -78,6 +78,10 @@ pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: 
     let r = longest_match(routes, dst)?;
     match &r.target {
         RouteTarget::Local => topo.vpc(&subnet.vpc_id),
+        RouteTarget::VpcPeeringConnection(pcx) => {
+            let vpc = topo.vpc(&subnet.vpc_id)?;
+            crate::peering::cross(topo, pcx, vpc, dst, Direction::Forward).ok()
+        }
         _ => None,
     }
 }
@@ -110,6 +114,24 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
             w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));
             w.landed = Some((vpc, Via::Local));
         }
+        RouteTarget::VpcPeeringConnection(pcx) => match crate::peering::cross(topo, pcx, vpc, dst, dir) {
+            Ok(other) => {
+                w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, RouteState::Active), &vpc.id, Some(&subnet.id)));
+                if let Some(p) = topo.state.peering_connections.get(pcx) {
+                    w.hops.push(hop(crate::peering::component(p), dir, Verdict::Pass, Detail::Text { text: format!("{} -> {}", vpc.id, other.id) }, &vpc.id, None));
+                }
+                w.landed = Some((other, Via::Peering(pcx.clone())));
+            }
+            Err(mut b) => {
+                let state = if topo.state.peering_connections.get(pcx).is_some_and(|p| p.status(topo.now) == xvpc_model::peering::Status::Active) { state } else { RouteState::Blackhole };
+                w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+                if b.fix.is_none() && b.code == code::BAD_STATE_ROUTE {
+                    b.fix = suggest_route(topo, table, vpc, dst, dst_vpc).map(|f| crate::Fix { command: f.command.replacen("create-route", "replace-route", 1), ..f });
+                }
+                b.detail = route_detail(r, state);
+                w.blockers.push(b);
+            }
+        },
         RouteTarget::Gateway(g) if g.starts_with("igw-") && state == RouteState::Active => {
             // The internet gateway sends private destinations nowhere.
             w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));

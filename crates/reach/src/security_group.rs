@@ -44,7 +44,7 @@ fn peer_matches(topo: &Topology, rule: &SgRule, vpc: &str, peer: &Peer) -> bool 
 /// Group references work within a VPC and across an active same-region
 /// peering connection between the two VPCs.
 pub fn group_membership_visible(topo: &Topology, a: &str, b: &str) -> bool {
-    a == b || routing::active_peering_between(topo, a, b).is_some_and(|p| same_region(topo, a, b) && !p.is_empty())
+    a == b || (routing::active_peering_between(topo, a, b).is_some() && same_region(topo, a, b))
 }
 
 fn same_region(topo: &Topology, a: &str, b: &str) -> bool {

@@ -373,4 +373,31 @@ impl Builder {
         self.state.vpc_endpoints.insert(ep_id.clone(), ep);
         (svc_id, ep_id)
     }
+
+    /// A peering connection from `requester` to `accepter` in `status`.
+    pub fn peering(&mut self, requester: &str, accepter: &str, status: xvpc_model::peering::StoredStatus) -> String {
+        let side = |v: &Vpc| xvpc_model::peering::PeerSide {
+            owner: v.owner.clone(),
+            region: v.region.clone(),
+            vpc_id: v.id.clone(),
+            cidr_blocks: v.cidrs().collect(),
+            options: Default::default(),
+        };
+        let (r, a) = (self.state.vpcs[requester].clone(), self.state.vpcs[accepter].clone());
+        let id = self.id("pcx");
+        let p = xvpc_model::peering::VpcPeeringConnection {
+            id: id.clone(),
+            owner: r.owner.clone(),
+            region: r.region.clone(),
+            requester: side(&r),
+            accepter: side(&a),
+            status,
+            created_at: 0,
+            changed_at: 0,
+            changed_by: None,
+            tags: Default::default(),
+        };
+        self.state.peering_connections.insert(id.clone(), p);
+        id
+    }
 }

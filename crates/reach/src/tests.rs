@@ -268,3 +268,109 @@ mod privatelink {
         assert!(!a.reachable);
     }
 }
+
+mod peering {
+    use super::*;
+    use xvpc_model::peering::StoredStatus;
+
+    /// A (10.1/16, account A) and B (10.2/16, account B), peered in `status`,
+    /// with routes both ways and A's web admitting B on 80.
+    /// Returns (builder, client in B, web in A, pcx, table A, table B, vpc A, vpc B).
+    fn world(status: StoredStatus) -> (Builder, String, String, String, String, String, String, String) {
+        let mut b = Builder::new();
+        let va = b.vpc(A, R, "10.1.0.0/16");
+        let vb = b.vpc(B, R, "10.2.0.0/16");
+        let sa = b.subnet(&va, "10.1.1.0/24", "us-east-1a");
+        let sb = b.subnet(&vb, "10.2.1.0/24", "us-east-1a");
+        let ga = b.default_group(&va);
+        b.allow(&ga, true, "tcp", Some((80, 80)), "10.2.0.0/16");
+        let web = b.instance(&sa, "10.1.1.10", &[&ga]);
+        let client = b.instance(&sb, "10.2.1.10", &[&b.default_group(&vb)]);
+        let pcx = b.peering(&vb, &va, status);
+        let (ta, tb) = (b.main_table(&va), b.main_table(&vb));
+        b.route(&ta, "10.2.0.0/16", &pcx);
+        b.route(&tb, "10.1.0.0/16", &pcx);
+        (b, client, web, pcx, ta, tb, va, vb)
+    }
+
+    #[test]
+    fn active_peering_with_routes_both_ways_reaches() {
+        let (b, client, web, pcx, ..) = world(StoredStatus::Active);
+        let a = tcp(&b, &client, &web, 80);
+        assert!(a.reachable, "{:?}", a.blockers);
+        assert!(a.forward.iter().any(|h| h.component.id == pcx));
+        assert!(a.return_path.iter().any(|h| h.component.id == pcx));
+        // Two-way: A's web can open connections to B too, if B admits it.
+        let back = tcp(&b, &web, &client, 22);
+        assert_eq!(codes(&back), vec![("ENI_SG_RULES_MISMATCH".into(), Direction::Forward)]);
+    }
+
+    #[test]
+    fn missing_route_on_either_side_is_reported_with_the_owner_and_the_pcx() {
+        for side in ["requester", "accepter"] {
+            let (mut b, client, web, pcx, ta, tb, ..) = world(StoredStatus::Active);
+            let (table, account, dir) = if side == "requester" { (tb, B, Direction::Forward) } else { (ta, A, Direction::Return) };
+            b.state.route_tables.get_mut(&table).unwrap().routes.retain(|r| r.target.id() != pcx);
+            let a = tcp(&b, &client, &web, 80);
+            assert_eq!(codes(&a), vec![("NO_ROUTE_TO_DESTINATION".into(), dir)], "{side}");
+            let f = a.blockers[0].fix.clone().unwrap();
+            assert_eq!(f.account, account);
+            let cidr = if side == "requester" { "10.1.0.0/16" } else { "10.2.0.0/16" };
+            assert_eq!(f.command, format!("aws ec2 create-route --route-table-id {table} --destination-cidr-block {cidr} --vpc-peering-connection-id {pcx} --region {R}"));
+        }
+    }
+
+    #[test]
+    fn pending_peering_must_be_accepted_by_the_accepter() {
+        let (b, client, web, pcx, ..) = world(StoredStatus::PendingAcceptance);
+        let a = tcp(&b, &client, &web, 80);
+        assert_eq!(codes(&a), vec![("BAD_STATE".into(), Direction::Forward)], "one cause, one blocker");
+        let f = a.blockers[0].fix.clone().unwrap();
+        assert_eq!(f.account, A, "A's VPC is the accepter");
+        assert_eq!(f.command, format!("aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id {pcx} --region {R}"));
+        assert!(a.forward.iter().any(|h| matches!(&h.detail, crate::Detail::Route { state, .. } if state == "blackhole")));
+    }
+
+    #[test]
+    fn expired_requests_need_a_new_connection() {
+        let (b, client, web, _, ..) = world(StoredStatus::PendingAcceptance);
+        let a = analyze(&b.state, 8 * 24 * 3600 * 1000, &Query::tcp(Endpoint::parse(&client).unwrap(), Endpoint::parse(&web).unwrap(), 80)).unwrap();
+        assert_eq!(a.blockers[0].code, "BAD_STATE");
+        assert!(a.blockers[0].explanation.contains("expired"));
+        assert!(a.blockers[0].fix.as_ref().unwrap().command.contains("create-vpc-peering-connection"));
+    }
+
+    #[test]
+    fn peering_is_not_transitive() {
+        // C (10.3/16) peers with A; B routes 10.3/16 to its pcx with A.
+        let (mut b, client, _, pcx_ab, ta, tb, va, _) = world(StoredStatus::Active);
+        let vc = b.vpc(A, R, "10.3.0.0/16");
+        let sc = b.subnet(&vc, "10.3.1.0/24", "us-east-1a");
+        let gc = b.default_group(&vc);
+        b.allow(&gc, true, "-1", None, "0.0.0.0/0");
+        let ic = b.instance(&sc, "10.3.1.10", &[&gc]);
+        let pcx_ac = b.peering(&va, &vc, StoredStatus::Active);
+        b.route(&ta, "10.3.0.0/16", &pcx_ac);
+        b.route(&tb, "10.3.0.0/16", &pcx_ab);
+        let tc = b.main_table(&vc);
+        b.route(&tc, "10.2.0.0/16", &pcx_ac);
+        let a = tcp(&b, &client, &ic, 80);
+        let c = codes(&a);
+        assert!(c.contains(&("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR".into(), Direction::Forward)), "{c:?}");
+        assert!(c.contains(&("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR".into(), Direction::Return)), "{c:?}");
+    }
+
+    #[test]
+    fn group_references_cross_only_active_same_region_peerings() {
+        let (mut b, client, web, _, _, _, va, vb) = world(StoredStatus::Active);
+        let ga = b.default_group(&va);
+        b.state.security_groups.get_mut(&ga).unwrap().ingress.clear();
+        let gb = b.default_group(&vb);
+        b.allow(&ga, true, "tcp", Some((80, 80)), &gb);
+        assert!(tcp(&b, &client, &web, 80).reachable);
+        let pcx = b.state.peering_connections.keys().next().unwrap().clone();
+        b.state.peering_connections.get_mut(&pcx).unwrap().status = StoredStatus::Deleted;
+        let a = tcp(&b, &client, &web, 80);
+        assert!(codes(&a).contains(&("ENI_SG_RULES_MISMATCH".into(), Direction::Forward)));
+    }
+}
