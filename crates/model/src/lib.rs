@@ -25,7 +25,9 @@ pub mod region;
 pub mod state;
 pub mod tags;
 
+pub mod image;
 pub mod instance;
+pub mod instance_type;
 pub mod internet_gateway;
 pub mod network_acl;
 pub mod network_insights;

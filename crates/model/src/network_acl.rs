@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cidr::Ipv4Net;
+use crate::cidr::{self, Ipv4Net};
+use crate::error::{IdKind, ModelError, Result};
 use crate::ids::new_id;
+use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
 use crate::vpc::Vpc;
 
@@ -110,6 +112,225 @@ impl NetworkAcl {
     }
 }
 
+
+impl NetworkAcl {
+    /// Values for DescribeNetworkAcls filters.
+    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
+        let entries = |f: &dyn Fn(&NaclEntry) -> Option<String>| self.entries.iter().filter_map(f).collect::<Vec<_>>();
+        Some(match name {
+            "association.association-id" => self.associations.iter().map(|a| a.id.clone()).collect(),
+            "association.network-acl-id" => self.associations.iter().map(|_| self.id.clone()).collect(),
+            "association.subnet-id" => self.associations.iter().map(|a| a.subnet_id.clone()).collect(),
+            "default" => vec![self.is_default.to_string()],
+            "entry.cidr" => entries(&|e| Some(e.cidr.to_string())),
+            "entry.egress" => entries(&|e| Some(e.egress.to_string())),
+            "entry.icmp.code" => entries(&|e| e.icmp.map(|(_, c)| c.to_string())),
+            "entry.icmp.type" => entries(&|e| e.icmp.map(|(t, _)| t.to_string())),
+            "entry.ipv6-cidr" => vec![],
+            "entry.port-range.from" => entries(&|e| e.port_range.map(|(f, _)| f.to_string())),
+            "entry.port-range.to" => entries(&|e| e.port_range.map(|(_, t)| t.to_string())),
+            "entry.protocol" => entries(&|e| Some(e.protocol.clone())),
+            "entry.rule-action" => entries(&|e| Some(if e.allow { "allow" } else { "deny" }.to_string())),
+            "entry.rule-number" => entries(&|e| Some(e.rule_number.to_string())),
+            "network-acl-id" => vec![self.id.clone()],
+            "owner-id" => vec![self.owner.clone()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            _ => return None,
+        })
+    }
+}
+
+/// The ACL a subnet is associated with.
+pub fn acl_for_subnet<'a>(state: &'a State, subnet_id: &str) -> Option<&'a NetworkAcl> {
+    state.network_acls.values().find(|a| a.associations.iter().any(|x| x.subnet_id == subnet_id))
+}
+
+/// CreateNetworkAcl: only the final deny rules, no subnets.
+pub fn create(state: &State, ctx: &Ctx, vpc_id: &str, tags: Tags) -> Result<(Changes, String)> {
+    let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, vpc_id)?;
+    let mut acl = NetworkAcl::custom_for(vpc);
+    acl.tags = tags;
+    let id = acl.id.clone();
+    let mut ch = Changes::new();
+    ch.put(acl);
+    Ok((ch, id))
+}
+
+/// DeleteNetworkAcl: not the VPC's default ACL, not while subnets use it.
+pub fn delete(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
+    let acl = owned(&state.network_acls, ctx, IdKind::NetworkAcl, id)?;
+    if acl.is_default {
+        return Err(ModelError::InvalidParameterValue(format!("cannot delete default network ACL {id}")));
+    }
+    if !acl.associations.is_empty() {
+        return Err(ModelError::DependencyViolation(format!("The networkAcl '{id}' has dependencies and cannot be deleted.")));
+    }
+    let mut ch = Changes::new();
+    ch.delete(ResourceKind::NetworkAcl, id);
+    Ok(ch)
+}
+
+/// An entry as a request gives it, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct EntryInput {
+    pub rule_number: i64,
+    pub egress: bool,
+    pub protocol: String,
+    pub action: String,
+    pub cidr: Option<String>,
+    pub ipv6_cidr: Option<String>,
+    pub port_range: Option<(Option<i64>, Option<i64>)>,
+    pub icmp: Option<(Option<i64>, Option<i64>)>,
+}
+
+/// Normalizes a NACL protocol to the number string AWS describes.
+fn nacl_protocol(p: &str) -> Option<String> {
+    Some(match p.trim().to_ascii_lowercase().as_str() {
+        "-1" | "all" => "-1".into(),
+        "tcp" => "6".into(),
+        "udp" => "17".into(),
+        "icmp" => "1".into(),
+        "icmpv6" => "58".into(),
+        n => match n.parse::<u16>() {
+            Ok(v) if v <= 255 => v.to_string(),
+            _ => return None,
+        },
+    })
+}
+
+/// Validates an entry: rule number 1–32766, a known protocol, an action,
+/// an IPv4 block, ports for TCP/UDP and type/code for ICMP.
+pub fn check_entry(input: &EntryInput) -> Result<NaclEntry> {
+    if !(1..=32766).contains(&input.rule_number) {
+        return Err(ModelError::InvalidParameterValue(format!(
+            "Value ({}) for parameter ruleNumber is invalid. Rule number must be between 1 and 32766.",
+            input.rule_number
+        )));
+    }
+    let protocol = nacl_protocol(&input.protocol)
+        .ok_or_else(|| ModelError::InvalidParameterValue(format!("Value ({}) for parameter protocol is invalid.", input.protocol)))?;
+    let allow = match input.action.to_ascii_lowercase().as_str() {
+        "allow" => true,
+        "deny" => false,
+        other => return Err(ModelError::InvalidParameterValue(format!("Value ({other}) for parameter ruleAction is invalid."))),
+    };
+    if input.ipv6_cidr.is_some() {
+        return Err(ModelError::InvalidParameterValue("IPv6 network ACL entries are not supported by xvpc".into()));
+    }
+    let c = input.cidr.as_deref().ok_or_else(|| ModelError::MissingParameter("cidrBlock".into()))?;
+    let cidr = cidr::parse_lenient(c)
+        .ok_or_else(|| ModelError::InvalidParameterValue(format!("Value ({c}) for parameter cidrBlock is invalid. This is not a valid CIDR block.")))?;
+    let mut port_range = None;
+    let mut icmp = None;
+    match protocol.as_str() {
+        "6" | "17" => {
+            let (f, t) = match input.port_range {
+                Some((Some(f), Some(t))) => (f, t),
+                _ => return Err(ModelError::MissingParameter("portRange".into())),
+            };
+            if !(0..=65535).contains(&f) || !(0..=65535).contains(&t) || f > t {
+                return Err(ModelError::InvalidParameterValue(format!("Invalid port range {f}-{t}")));
+            }
+            port_range = Some((f as i32, t as i32));
+        }
+        "1" => {
+            let (t, c) = match input.icmp {
+                Some((t, c)) => (t.unwrap_or(-1), c.unwrap_or(-1)),
+                None => return Err(ModelError::MissingParameter("icmpTypeCode".into())),
+            };
+            if !(-1..=255).contains(&t) || !(-1..=255).contains(&c) {
+                return Err(ModelError::InvalidParameterValue(format!("Invalid ICMP type/code {t}/{c}")));
+            }
+            icmp = Some((t as i32, c as i32));
+        }
+        _ => {}
+    }
+    Ok(NaclEntry { rule_number: input.rule_number, egress: input.egress, protocol, allow, cidr, port_range, icmp })
+}
+
+/// CreateNetworkAclEntry: the rule number must be free in that direction.
+pub fn create_entry(state: &State, ctx: &Ctx, acl_id: &str, input: &EntryInput) -> Result<Changes> {
+    let acl = owned(&state.network_acls, ctx, IdKind::NetworkAcl, acl_id)?;
+    let e = check_entry(input)?;
+    if acl.entries.iter().any(|x| x.egress == e.egress && x.rule_number == e.rule_number) {
+        return Err(ModelError::NetworkAclEntryAlreadyExists(e.rule_number));
+    }
+    let mut acl = acl.clone();
+    acl.entries.push(e);
+    acl.entries.sort_by_key(|x| (x.egress, x.rule_number));
+    let mut ch = Changes::new();
+    ch.put(acl);
+    Ok(ch)
+}
+
+/// ReplaceNetworkAclEntry: the entry must exist.
+pub fn replace_entry(state: &State, ctx: &Ctx, acl_id: &str, input: &EntryInput) -> Result<Changes> {
+    let acl = owned(&state.network_acls, ctx, IdKind::NetworkAcl, acl_id)?;
+    let e = check_entry(input)?;
+    let mut acl = acl.clone();
+    let slot = acl
+        .entries
+        .iter_mut()
+        .find(|x| x.egress == e.egress && x.rule_number == e.rule_number)
+        .ok_or(ModelError::NetworkAclEntryNotFound)?;
+    *slot = e;
+    let mut ch = Changes::new();
+    ch.put(acl);
+    Ok(ch)
+}
+
+/// DeleteNetworkAclEntry. The final `*` rule (32767) cannot be removed.
+pub fn delete_entry(state: &State, ctx: &Ctx, acl_id: &str, rule_number: i64, egress: bool) -> Result<Changes> {
+    let acl = owned(&state.network_acls, ctx, IdKind::NetworkAcl, acl_id)?;
+    if !(1..=32766).contains(&rule_number) {
+        return Err(ModelError::InvalidParameterValue(format!(
+            "Value ({rule_number}) for parameter ruleNumber is invalid. Rule number must be between 1 and 32766."
+        )));
+    }
+    if !acl.entries.iter().any(|x| x.egress == egress && x.rule_number == rule_number) {
+        return Err(ModelError::NetworkAclEntryNotFound);
+    }
+    let mut acl = acl.clone();
+    acl.entries.retain(|x| !(x.egress == egress && x.rule_number == rule_number));
+    let mut ch = Changes::new();
+    ch.put(acl);
+    Ok(ch)
+}
+
+/// ReplaceNetworkAclAssociation: moves a subnet to another ACL of the same
+/// VPC; returns the new association id.
+pub fn replace_association(state: &State, ctx: &Ctx, assoc_id: &str, acl_id: &str) -> Result<(Changes, String)> {
+    let old = state
+        .network_acls
+        .values()
+        .filter(|a| a.owner == ctx.account && a.region == ctx.region)
+        .find(|a| a.associations.iter().any(|x| x.id == assoc_id))
+        .ok_or_else(|| ModelError::NotFound(IdKind::Association, assoc_id.to_string()))?;
+    let new = owned(&state.network_acls, ctx, IdKind::NetworkAcl, acl_id)?;
+    if new.vpc_id != old.vpc_id {
+        return Err(ModelError::InvalidParameterValue(format!("Network ACL {acl_id} and association {assoc_id} belong to different networks")));
+    }
+    let subnet_id = old.associations.iter().find(|x| x.id == assoc_id).map(|x| x.subnet_id.clone()).unwrap_or_default();
+    let assoc = NaclAssociation { id: new_id("aclassoc"), subnet_id };
+    let id = assoc.id.clone();
+    let mut ch = Changes::new();
+    if old.id == new.id {
+        let mut a = old.clone();
+        for x in a.associations.iter_mut().filter(|x| x.id == assoc_id) {
+            *x = assoc.clone();
+        }
+        ch.put(a);
+    } else {
+        let mut o = old.clone();
+        o.associations.retain(|x| x.id != assoc_id);
+        let mut n = new.clone();
+        n.associations.push(assoc);
+        ch.put(o);
+        ch.put(n);
+    }
+    Ok((ch, id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +349,46 @@ mod tests {
             tags: Tags::new(),
             created_at: 0,
         }
+    }
+
+    #[test]
+    fn entry_rules_and_associations() {
+        use crate::vpc::{create_vpc, CreateVpc};
+        let ctx = Ctx::new("111111111111", "us-east-1", 0);
+        let mut s = State::default();
+        let apply = |s: &mut State, ch: Changes| ch.events.into_iter().for_each(|e| s.apply(e));
+        let (ch, v) = create_vpc(&s, &ctx, CreateVpc { cidr: "10.0.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let (ch, acl) = create(&s, &ctx, &v, Tags::new()).unwrap();
+        apply(&mut s, ch);
+        let e = |n: i64| EntryInput { rule_number: n, protocol: "tcp".into(), action: "allow".into(), cidr: Some("0.0.0.0/0".into()), port_range: Some((Some(80), Some(80))), ..Default::default() };
+        for bad in [0, 32767] {
+            assert!(matches!(create_entry(&s, &ctx, &acl, &e(bad)), Err(ModelError::InvalidParameterValue(_))));
+        }
+        assert!(matches!(create_entry(&s, &ctx, &acl, &EntryInput { port_range: None, ..e(100) }), Err(ModelError::MissingParameter(_))));
+        let ch = create_entry(&s, &ctx, &acl, &e(100)).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(s.network_acls[&acl].entries.iter().find(|x| x.rule_number == 100).unwrap().protocol, "6");
+        assert_eq!(create_entry(&s, &ctx, &acl, &e(100)), Err(ModelError::NetworkAclEntryAlreadyExists(100)));
+        // The same number in the other direction is another entry.
+        assert!(create_entry(&s, &ctx, &acl, &EntryInput { egress: true, ..e(100) }).is_ok());
+        assert_eq!(replace_entry(&s, &ctx, &acl, &e(101)), Err(ModelError::NetworkAclEntryNotFound));
+        assert_eq!(delete_entry(&s, &ctx, &acl, 101, false), Err(ModelError::NetworkAclEntryNotFound));
+        let default = s.network_acls.values().find(|a| a.is_default).unwrap().id.clone();
+        assert!(matches!(delete(&s, &ctx, &default), Err(ModelError::InvalidParameterValue(_))));
+        // Move a subnet to the custom ACL: it cannot be deleted until it moves back.
+        let (ch, sub) = crate::subnet::create_subnet(&s, &ctx, crate::subnet::CreateSubnet {
+            vpc_id: v.clone(), cidr: "10.0.1.0/24".into(), availability_zone: Some("us-east-1a".into()), ..Default::default()
+        }).unwrap();
+        apply(&mut s, ch);
+        let assoc = acl_for_subnet(&s, &sub).unwrap().associations[0].id.clone();
+        let (ch, assoc2) = replace_association(&s, &ctx, &assoc, &acl).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(acl_for_subnet(&s, &sub).unwrap().id, acl);
+        assert!(matches!(delete(&s, &ctx, &acl), Err(ModelError::DependencyViolation(_))));
+        let (ch, _) = replace_association(&s, &ctx, &assoc2, &default).unwrap();
+        apply(&mut s, ch);
+        assert!(delete(&s, &ctx, &acl).is_ok());
     }
 
     #[test]

@@ -98,3 +98,263 @@ pub fn requester_managed(
         tags: Tags::new(),
     }
 }
+
+use crate::error::{IdKind, ModelError, Result};
+use crate::ids::new_id;
+use crate::state::{owned, Changes, Ctx, ResourceKind, State};
+use crate::subnet::Subnet;
+
+/// AWS's default quota of security groups per network interface.
+pub const GROUPS_PER_INTERFACE: usize = 5;
+
+impl NetworkInterface {
+    /// Values for DescribeNetworkInterfaces filters.
+    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
+        let att = self.attachment.as_ref();
+        Some(match name {
+            "network-interface-id" => vec![self.id.clone()],
+            "subnet-id" => vec![self.subnet_id.clone()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            "availability-zone" => vec![self.availability_zone.clone()],
+            "private-ip-address" | "addresses.private-ip-address" => self.all_ips().map(|i| i.to_string()).collect(),
+            "addresses.primary" => vec!["true".into()],
+            "private-dns-name" => vec![private_dns_name(&self.region, self.private_ip)],
+            "group-id" => self.groups.clone(),
+            "group-name" => self.groups.iter().filter_map(|g| state.security_groups.get(g)).map(|g| g.name.clone()).collect(),
+            "status" => vec![self.status().to_string()],
+            "description" => vec![self.description.clone()],
+            "interface-type" => vec![self.interface_type.clone()],
+            "owner-id" => vec![self.owner.clone()],
+            "requester-managed" => vec![self.requester_managed.to_string()],
+            "requester-id" => self.requester_id.iter().cloned().collect(),
+            "source-dest-check" => vec![self.source_dest_check.to_string()],
+            "mac-address" => vec![self.mac_address.clone()],
+            "attachment.attachment-id" => att.map(|a| a.id.clone()).into_iter().collect(),
+            "attachment.instance-id" => att.map(|a| a.instance_id.clone()).into_iter().collect(),
+            "attachment.instance-owner-id" => att.map(|_| self.owner.clone()).into_iter().collect(),
+            "attachment.device-index" => att.map(|a| a.device_index.to_string()).into_iter().collect(),
+            "attachment.status" => att.map(|_| "attached".to_string()).into_iter().collect(),
+            "attachment.delete-on-termination" => att.map(|a| a.delete_on_termination.to_string()).into_iter().collect(),
+            _ => return None,
+        })
+    }
+}
+
+/// The private DNS name AWS gives an address (`ip-10-0-1-4.ec2.internal`
+/// in us-east-1, `ip-...<region>.compute.internal` elsewhere).
+pub fn private_dns_name(region: &str, ip: Ipv4Addr) -> String {
+    let host = format!("ip-{}", ip.to_string().replace('.', "-"));
+    if region == "us-east-1" {
+        format!("{host}.ec2.internal")
+    } else {
+        format!("{host}.{region}.compute.internal")
+    }
+}
+
+/// Resolves security groups for an interface in `vpc_id`: 1–5 of the
+/// caller's groups in that VPC; none given means the VPC's default group.
+pub fn resolve_groups(state: &State, ctx: &Ctx, vpc_id: &str, groups: &[String]) -> Result<Vec<String>> {
+    if groups.is_empty() {
+        let d = crate::security_group::default_group(state, vpc_id)
+            .ok_or_else(|| ModelError::NotFound(IdKind::SecurityGroup, "default".into()))?;
+        return Ok(vec![d.id.clone()]);
+    }
+    if groups.len() > GROUPS_PER_INTERFACE {
+        return Err(ModelError::LimitExceeded("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.".into()));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for g in groups {
+        let sg = owned(&state.security_groups, ctx, IdKind::SecurityGroup, g)?;
+        if sg.vpc_id != vpc_id {
+            return Err(ModelError::InvalidParameter(format!("Security group {g} and subnet belong to different networks.")));
+        }
+        if !out.contains(g) {
+            out.push(g.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// A new ENI in `subnet` (not yet stored). `ip` is checked, or allocated
+/// avoiding `also_taken` (addresses given out earlier in the same request).
+pub fn build(state: &State, ctx: &Ctx, subnet: &Subnet, ip: Option<Ipv4Addr>, groups: &[String], also_taken: &[Ipv4Addr]) -> Result<NetworkInterface> {
+    let groups = resolve_groups(state, ctx, &subnet.vpc_id, groups)?;
+    let private_ip = match ip {
+        Some(ip) => {
+            crate::subnet::check_ip(state, subnet, ip)?;
+            if also_taken.contains(&ip) {
+                return Err(ModelError::AddressInUse(ip.to_string()));
+            }
+            ip
+        }
+        None => crate::subnet::allocate_ip(state, subnet, also_taken)?,
+    };
+    let id = new_id("eni");
+    Ok(NetworkInterface {
+        mac_address: mac_for(&id),
+        id,
+        owner: ctx.account.clone(),
+        region: ctx.region.clone(),
+        vpc_id: subnet.vpc_id.clone(),
+        subnet_id: subnet.id.clone(),
+        availability_zone: subnet.availability_zone.clone(),
+        private_ip,
+        secondary_ips: Vec::new(),
+        groups,
+        description: String::new(),
+        interface_type: "interface".into(),
+        requester_managed: false,
+        requester_id: None,
+        attachment: None,
+        source_dest_check: true,
+        tags: Tags::new(),
+    })
+}
+
+/// Parses a private address parameter.
+pub fn parse_ip(s: &str) -> Result<Ipv4Addr> {
+    s.trim().parse().map_err(|_| ModelError::InvalidParameterValue(format!("Invalid private IP address: {s}")))
+}
+
+/// Input of CreateNetworkInterface.
+#[derive(Debug, Clone, Default)]
+pub struct CreateEni {
+    pub subnet_id: String,
+    pub private_ip: Option<String>,
+    pub groups: Vec<String>,
+    pub description: Option<String>,
+    pub tags: Tags,
+}
+
+/// CreateNetworkInterface.
+pub fn create(state: &State, ctx: &Ctx, input: CreateEni) -> Result<(Changes, String)> {
+    let subnet = owned(&state.subnets, ctx, IdKind::Subnet, &input.subnet_id)?;
+    let ip = input.private_ip.as_deref().map(parse_ip).transpose()?;
+    let mut e = build(state, ctx, subnet, ip, &input.groups, &[])?;
+    e.description = input.description.unwrap_or_default();
+    e.tags = input.tags;
+    let id = e.id.clone();
+    let mut ch = Changes::new();
+    ch.put(e);
+    Ok((ch, id))
+}
+
+/// DeleteNetworkInterface: not while attached or managed by a service.
+pub fn delete(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
+    let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
+    if e.attachment.is_some() || e.requester_managed {
+        return Err(ModelError::Aws("InvalidNetworkInterface.InUse", format!("Interface: [{id}] in use.")));
+    }
+    let mut ch = Changes::new();
+    ch.delete(ResourceKind::NetworkInterface, id);
+    Ok(ch)
+}
+
+/// The attributes ModifyNetworkInterfaceAttribute changes.
+#[derive(Debug, Clone, Default)]
+pub struct ModifyEni {
+    pub groups: Option<Vec<String>>,
+    pub source_dest_check: Option<bool>,
+    pub description: Option<String>,
+}
+
+/// ModifyNetworkInterfaceAttribute.
+pub fn modify(state: &State, ctx: &Ctx, id: &str, m: ModifyEni) -> Result<Changes> {
+    let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
+    let mut e = e.clone();
+    if let Some(g) = m.groups {
+        if g.is_empty() {
+            return Err(ModelError::MissingParameter("groupSet".into()));
+        }
+        e.groups = resolve_groups(state, ctx, &e.vpc_id, &g)?;
+    }
+    if let Some(b) = m.source_dest_check {
+        e.source_dest_check = b;
+    }
+    if let Some(d) = m.description {
+        e.description = d;
+    }
+    let mut ch = Changes::new();
+    ch.put(e);
+    Ok(ch)
+}
+
+/// AttachNetworkInterface: same AZ as the instance, a free device index.
+pub fn attach(state: &State, ctx: &Ctx, id: &str, instance_id: &str, device_index: i64) -> Result<(Changes, String)> {
+    let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
+    let i = crate::instance::visible(state, ctx, instance_id)?;
+    if e.attachment.is_some() {
+        return Err(ModelError::Aws("InvalidNetworkInterface.InUse", format!("Interface: [{id}] in use.")));
+    }
+    if e.availability_zone != i.availability_zone {
+        return Err(ModelError::InvalidParameterValue(format!("Instance {instance_id} and interface {id} are in different availability zones")));
+    }
+    if e.vpc_id != i.vpc_id {
+        return Err(ModelError::InvalidParameterValue(format!("Instance {instance_id} and interface {id} belong to different networks")));
+    }
+    if state.network_interfaces.values().any(|x| x.attachment.as_ref().is_some_and(|a| a.instance_id == instance_id && a.device_index == device_index)) {
+        return Err(ModelError::InvalidParameterValue(format!("Instance '{instance_id}' already has an interface attached at device index '{device_index}'.")));
+    }
+    let att = EniAttachment { id: new_id("eni-attach"), instance_id: instance_id.to_string(), device_index, delete_on_termination: false, attach_time: ctx.now };
+    let aid = att.id.clone();
+    let mut e = e.clone();
+    e.attachment = Some(att);
+    let mut ch = Changes::new();
+    ch.put(e);
+    Ok((ch, aid))
+}
+
+/// DetachNetworkInterface: the primary interface (device 0) stays.
+pub fn detach(state: &State, ctx: &Ctx, attachment_id: &str) -> Result<Changes> {
+    let e = state
+        .network_interfaces
+        .values()
+        .filter(|e| e.owner == ctx.account && e.region == ctx.region)
+        .find(|e| e.attachment.as_ref().is_some_and(|a| a.id == attachment_id))
+        .ok_or_else(|| ModelError::Aws("InvalidAttachmentID.NotFound", format!("Interface attachment '{attachment_id}' does not exist")))?;
+    if e.attachment.as_ref().is_some_and(|a| a.device_index == 0) {
+        return Err(ModelError::OperationNotPermitted("The network interface at device index 0 cannot be detached.".into()));
+    }
+    let mut e = e.clone();
+    e.attachment = None;
+    let mut ch = Changes::new();
+    ch.put(e);
+    Ok(ch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vpc::{create_vpc, CreateVpc};
+
+    #[test]
+    fn create_delete_and_groups() {
+        let ctx = Ctx::new("111111111111", "us-east-1", 0);
+        let mut s = State::default();
+        let apply = |s: &mut State, ch: Changes| ch.events.into_iter().for_each(|e| s.apply(e));
+        let (ch, v) = create_vpc(&s, &ctx, CreateVpc { cidr: "10.0.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let (ch, v2) = create_vpc(&s, &ctx, CreateVpc { cidr: "10.1.0.0/16".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let (ch, sub) = crate::subnet::create_subnet(&s, &ctx, crate::subnet::CreateSubnet {
+            vpc_id: v.clone(), cidr: "10.0.1.0/24".into(), availability_zone: Some("us-east-1a".into()), ..Default::default()
+        }).unwrap();
+        apply(&mut s, ch);
+        let (ch, eni) = create(&s, &ctx, CreateEni { subnet_id: sub.clone(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        let e = &s.network_interfaces[&eni];
+        assert_eq!(e.private_ip, Ipv4Addr::new(10, 0, 1, 4));
+        assert_eq!(e.groups, vec![crate::security_group::default_group(&s, &v).unwrap().id.clone()]);
+        // The same address again is in use; a reserved one is refused.
+        let again = create(&s, &ctx, CreateEni { subnet_id: sub.clone(), private_ip: Some("10.0.1.4".into()), ..Default::default() });
+        assert_eq!(again, Err(ModelError::AddressInUse("10.0.1.4".into())));
+        assert!(create(&s, &ctx, CreateEni { subnet_id: sub.clone(), private_ip: Some("10.0.1.1".into()), ..Default::default() }).is_err());
+        // A group of another VPC is refused.
+        let other = crate::security_group::default_group(&s, &v2).unwrap().id.clone();
+        assert!(matches!(create(&s, &ctx, CreateEni { subnet_id: sub.clone(), groups: vec![other], ..Default::default() }), Err(ModelError::InvalidParameter(_))));
+        assert!(matches!(crate::subnet::delete_subnet(&s, &ctx, &sub), Err(ModelError::DependencyViolation(_))));
+        let ch = delete(&s, &ctx, &eni).unwrap();
+        apply(&mut s, ch);
+        assert!(crate::subnet::delete_subnet(&s, &ctx, &sub).is_ok());
+    }
+}

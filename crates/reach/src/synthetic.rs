@@ -176,6 +176,7 @@ impl Builder {
             key_name: None,
             client_token: None,
             tags: Default::default(),
+            ..Default::default()
         };
         if let Some(x) = self.state.network_interfaces.get_mut(&eni) {
             x.attachment = Some(xvpc_model::network_interface::EniAttachment {

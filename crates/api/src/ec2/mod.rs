@@ -5,14 +5,21 @@
 //! naming oracle for what clients expect.
 
 mod endpoint_service;
+mod image;
+mod instance;
+mod instance_type;
 mod internet_gateway;
 mod network_insights;
 mod peering;
+mod network_acl;
+mod network_interface;
+mod prefix_list;
 mod region;
 mod route_table;
 mod security_group;
 mod subnet;
 mod tags;
+mod volume;
 mod vpc;
 mod vpc_endpoint;
 
@@ -40,6 +47,13 @@ fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
         vpc_endpoint::ACTIONS,
         network_insights::ACTIONS,
         peering::ACTIONS,
+        network_acl::ACTIONS,
+        network_interface::ACTIONS,
+        instance::ACTIONS,
+        image::ACTIONS,
+        instance_type::ACTIONS,
+        prefix_list::ACTIONS,
+        volume::ACTIONS,
     ]
 }
 

@@ -124,6 +124,7 @@ impl World {
             key_name: None,
             client_token: None,
             tags: Default::default(),
+            ..Default::default()
         };
         self.state.instances.insert(id.clone(), i);
         id

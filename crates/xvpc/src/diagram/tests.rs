@@ -80,6 +80,7 @@ fn instance(state: &mut State, id: &str, subnet: &str, ip: &str, name: &str, st:
             key_name: None,
             client_token: None,
             tags: tags(name),
+            ..Default::default()
         },
     );
 }

@@ -1,0 +1,39 @@
+//! DescribePrefixLists: the AWS-managed S3 and DynamoDB prefix lists.
+
+use xvpc_model::filter;
+use xvpc_model::prefix_list;
+use xvpc_model::IdKind;
+use xvpc_wire::{QueryParams, XmlWriter};
+
+use super::{filters, paginate, require_all};
+use crate::call::{Call, QueryHandler};
+use crate::errors::Result;
+
+pub const ACTIONS: &[(&str, QueryHandler)] = &[("DescribePrefixLists", describe_prefix_lists)];
+
+fn describe_prefix_lists(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let ids = p.list("PrefixListId");
+    let lists = prefix_list::managed(&call.ctx);
+    require_all(&ids, |id| lists.iter().any(|l| l.id == id), IdKind::PrefixList)?;
+    let fs = filters(p);
+    let mut out = Vec::new();
+    for l in &lists {
+        let field = |n: &str| {
+            Some(match n {
+                "prefix-list-id" => vec![l.id.clone()],
+                "prefix-list-name" => vec![l.name.clone()],
+                _ => return None,
+            })
+        };
+        if (ids.is_empty() || ids.contains(&l.id)) && filter::matches(&fs, &Default::default(), field)? {
+            out.push(l);
+        }
+    }
+    let (page, next) = paginate(out, p, |l| l.id.clone(), (5, 1000))?;
+    let mut w = XmlWriter::new();
+    w.items("prefixListSet", page, |w, l| {
+        w.leaf("prefixListId", &l.id).leaf("prefixListName", &l.name).scalars("cidrSet", "item", &l.cidrs);
+    });
+    w.opt_leaf("nextToken", next);
+    Ok(w.finish())
+}

@@ -1,0 +1,94 @@
+//! A small built-in catalogue of public AMIs: Amazon Linux 2023 and Ubuntu
+//! 22.04/24.04 as `data "aws_ami"` lookups find them, plus the ids moto
+//! users (and the shared scenarios) pass to RunInstances.
+
+use crate::error::{IdKind, ModelError, Result};
+
+/// One public image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub owner_id: &'static str,
+    /// `amazon` for Amazon's own images; Canonical's have none.
+    pub owner_alias: Option<&'static str>,
+    pub creation_date: &'static str,
+    pub architecture: &'static str,
+    pub root_device_name: &'static str,
+    pub platform_details: &'static str,
+}
+
+const AMAZON: &str = "137112412989";
+const CANONICAL: &str = "099720109477";
+
+/// The catalogue. Ids are the same in every region.
+pub const IMAGES: &[Image] = &[
+    Image { id: "ami-0453ec754f44f9a4a", name: "al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64", description: "Amazon Linux 2023 AMI 2023.6.20241121.0 x86_64 HVM kernel-6.1", owner_id: AMAZON, owner_alias: Some("amazon"), creation_date: "2024-11-20T21:04:26.000Z", architecture: "x86_64", root_device_name: "/dev/xvda", platform_details: "Linux/UNIX" },
+    Image { id: "ami-0c5f4b2e4a1c3b9d7", name: "al2023-ami-2023.6.20241111.0-kernel-6.1-x86_64", description: "Amazon Linux 2023 AMI 2023.6.20241111.0 x86_64 HVM kernel-6.1", owner_id: AMAZON, owner_alias: Some("amazon"), creation_date: "2024-11-08T19:48:12.000Z", architecture: "x86_64", root_device_name: "/dev/xvda", platform_details: "Linux/UNIX" },
+    Image { id: "ami-0e2c8caa770b20b08", name: "al2023-ami-2023.6.20241121.0-kernel-6.1-arm64", description: "Amazon Linux 2023 AMI 2023.6.20241121.0 arm64 HVM kernel-6.1", owner_id: AMAZON, owner_alias: Some("amazon"), creation_date: "2024-11-20T21:04:30.000Z", architecture: "arm64", root_device_name: "/dev/xvda", platform_details: "Linux/UNIX" },
+    Image { id: "ami-005fc0f236362e99f", name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20241109", description: "Canonical, Ubuntu, 22.04 LTS, amd64 jammy image build on 2024-11-09", owner_id: CANONICAL, owner_alias: None, creation_date: "2024-11-09T07:21:41.000Z", architecture: "x86_64", root_device_name: "/dev/sda1", platform_details: "Linux/UNIX" },
+    Image { id: "ami-0a0e5d9c7acc336f1", name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20241002", description: "Canonical, Ubuntu, 22.04 LTS, amd64 jammy image build on 2024-10-02", owner_id: CANONICAL, owner_alias: None, creation_date: "2024-10-02T09:12:03.000Z", architecture: "x86_64", root_device_name: "/dev/sda1", platform_details: "Linux/UNIX" },
+    Image { id: "ami-0866a3c8686eaeeba", name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241109", description: "Canonical, Ubuntu, 24.04, amd64 noble image", owner_id: CANONICAL, owner_alias: None, creation_date: "2024-11-09T07:26:50.000Z", architecture: "x86_64", root_device_name: "/dev/sda1", platform_details: "Linux/UNIX" },
+    // The ids moto documents as its default images; scenarios use them.
+    Image { id: "ami-1e749f67", name: "amzn-ami-hvm-2018.03.0.20180811-x86_64-gp2", description: "Amazon Linux AMI 2018.03.0.20180811 x86_64 HVM GP2", owner_id: AMAZON, owner_alias: Some("amazon"), creation_date: "2018-08-11T00:00:00.000Z", architecture: "x86_64", root_device_name: "/dev/xvda", platform_details: "Linux/UNIX" },
+    Image { id: "ami-12c6146b", name: "amzn-ami-hvm-2018.03.0.20180508-x86_64-gp2", description: "Amazon Linux AMI 2018.03.0.20180508 x86_64 HVM GP2", owner_id: AMAZON, owner_alias: Some("amazon"), creation_date: "2018-05-08T00:00:00.000Z", architecture: "x86_64", root_device_name: "/dev/xvda", platform_details: "Linux/UNIX" },
+];
+
+impl Image {
+    /// Values for DescribeImages filters.
+    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
+        let s = |x: &str| vec![x.to_string()];
+        Some(match name {
+            "architecture" => s(self.architecture),
+            "image-id" => s(self.id),
+            "name" => s(self.name),
+            "description" => s(self.description),
+            "owner-id" => s(self.owner_id),
+            "owner-alias" => self.owner_alias.map(|a| vec![a.to_string()]).unwrap_or_default(),
+            "state" => s("available"),
+            "image-type" => s("machine"),
+            "is-public" => s("true"),
+            "virtualization-type" => s("hvm"),
+            "root-device-type" => s("ebs"),
+            "root-device-name" => s(self.root_device_name),
+            "hypervisor" => s("xen"),
+            "ena-support" => s("true"),
+            "platform-details" => s(self.platform_details),
+            "creation-date" => s(self.creation_date),
+            "block-device-mapping.volume-type" => s("gp3"),
+            "block-device-mapping.device-name" => s(self.root_device_name),
+            _ => return None,
+        })
+    }
+
+    /// Whether the `Owners` value (`amazon`, `self`, an alias or an account
+    /// id) names this image's owner.
+    pub fn owned_by(&self, owner: &str, caller: &str) -> bool {
+        match owner {
+            "self" => self.owner_id == caller,
+            o => o == self.owner_id || Some(o) == self.owner_alias,
+        }
+    }
+}
+
+/// Finds an image by id: malformed ids and unknown ids fail as in AWS.
+pub fn find(id: &str) -> Result<&'static Image> {
+    crate::ids::check(IdKind::Ami, id)?;
+    IMAGES.iter().find(|i| i.id == id).ok_or_else(|| ModelError::NotFound(IdKind::Ami, id.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups() {
+        assert!(find("ami-1e749f67").is_ok());
+        assert_eq!(find("ami-00000000"), Err(ModelError::NotFound(IdKind::Ami, "ami-00000000".into())));
+        assert_eq!(find("ami-zz"), Err(ModelError::Malformed(IdKind::Ami, "ami-zz".into())));
+        let al: Vec<_> = IMAGES.iter().filter(|i| i.owned_by("amazon", "1") && i.name.starts_with("al2023")).collect();
+        assert_eq!(al.len(), 3);
+        assert!(IMAGES.iter().all(|i| crate::ids::check(IdKind::Ami, i.id).is_ok()));
+    }
+}
