@@ -3,8 +3,14 @@
 //! In AWS the zone *name* `us-east-1a` of one account need not be the same
 //! physical zone as `us-east-1a` of another; the zone *id* (`use1-az1`) is
 //! stable across accounts. PrivateLink and TGW placement compare zone ids.
-//! xvpc derives a fixed per-account rotation from the account id, so two
-//! accounts generally disagree on names, as they do in AWS.
+//! xvpc derives a fixed per-account permutation from the account id, so two
+//! accounts generally disagree on names, as they do in AWS. The permutation
+//! keeps the first two names (`a`, `b`) on the first two zone ids, swapped
+//! for some accounts: a two-AZ layout built from `a` and `b` in two accounts
+//! (what users and the shared scenarios build) then lands in the same two
+//! physical zones, as cross-account PrivateLink and TGW designs require,
+//! while `us-east-1a` still means different zones to different accounts.
+//! The other names are spread over the remaining ids per account.
 
 /// A region xvpc emulates.
 #[derive(Debug, Clone, Copy)]
@@ -58,12 +64,22 @@ fn account_offset(account: &str, n: u8) -> usize {
 
 /// The zones of `region` as `account` names them, in name order.
 pub fn zones(account: &str, region: &Region) -> Vec<Zone> {
-    let n = region.zone_count;
-    let off = account_offset(account, n);
-    (0..n as usize)
+    let n = usize::from(region.zone_count);
+    let pairs = n / 2;
+    let swap = account_offset(account, 2) == 1;
+    let rot = if pairs > 1 { account_offset(account, (pairs - 1) as u8) } else { 0 };
+    let id_index = |i: usize| {
+        if i >= 2 * pairs {
+            return i; // the odd zone out keeps its place
+        }
+        let (pair, k) = (i / 2, i % 2);
+        let pair = if pair == 0 { 0 } else { 1 + (pair - 1 + rot) % (pairs - 1) };
+        2 * pair + if swap { 1 - k } else { k }
+    };
+    (0..n)
         .map(|i| Zone {
             name: format!("{}{}", region.name, (b'a' + i as u8) as char),
-            zone_id: format!("{}-az{}", region.zone_prefix, (i + off) % n as usize + 1),
+            zone_id: format!("{}-az{}", region.zone_prefix, id_index(i) + 1),
             region: region.name,
         })
         .collect()
@@ -97,8 +113,23 @@ mod tests {
         // Lookups agree with each other.
         let z = zone_by_name("111111111111", "us-east-1", "us-east-1b").unwrap();
         assert_eq!(zone_by_id("111111111111", "us-east-1", &z.zone_id).unwrap().name, "us-east-1b");
-        // The two scenario accounts see different ids behind the same name.
+        // The two scenario accounts see different ids behind the same name,
+        // but their zones a and b are the same two physical zones.
         assert_ne!(a[0].zone_id, b[0].zone_id);
+        let first_two = |z: &[Zone]| {
+            let mut v = vec![z[0].zone_id.clone(), z[1].zone_id.clone()];
+            v.sort();
+            v
+        };
+        assert_eq!(first_two(&a), first_two(&b));
+        for r in REGIONS {
+            for acct in ["111111111111", "222222222222", "333333333333", "444455556666"] {
+                let mut ids: Vec<_> = zones(acct, r).into_iter().map(|z| z.zone_id).collect();
+                ids.sort();
+                ids.dedup();
+                assert_eq!(ids.len(), usize::from(r.zone_count), "a permutation in {} for {acct}", r.name);
+            }
+        }
         assert!(zone_by_name("111111111111", "us-east-1", "us-east-1z").is_none());
     }
 }
