@@ -131,10 +131,6 @@ function paint() {
 
 // ---- traces -------------------------------------------------------------
 
-function protocolNumber(name) {
-  return { tcp: 6, udp: 17, icmp: 1 }[name] || Number(name);
-}
-
 function componentText(c) {
   if (!c) return '';
   const kind = c.kind ? c.kind.replace(/-/g, ' ') : '';
@@ -159,10 +155,11 @@ async function runTrace() {
   view.source = $('#source').value || null;
   view.destination = $('#destination').value || null;
   if (!view.source || !view.destination) { view.trace = null; render(); return; }
+  // The body of POST /_xvpc/trace (crates/api/src/reachability.rs).
   const query = {
-    source: { type: 'instance', id: view.source },
-    destination: { type: 'instance', id: view.destination },
-    protocol: protocolNumber($('#protocol').value),
+    source: view.source,
+    destination: view.destination,
+    protocol: $('#protocol').value,
     port: Number($('#port').value || 0),
   };
   view.tracing = true;
@@ -171,7 +168,7 @@ async function runTrace() {
     const text = await resp.text();
     let body = null;
     try { body = JSON.parse(text); } catch (e) { body = null; }
-    if (resp.status === 404 && !(body && (body.forward || body.analysis))) {
+    if (resp.status === 404 && !(body && body.error && !/^no operational endpoint/.test(body.error))) {
       view.trace = { unavailable: 'The reachability engine is not available on this server (POST /_xvpc/trace answered 404).' };
     } else if (!resp.ok) {
       view.trace = { error: (body && (body.error || body.message)) || `POST /_xvpc/trace answered ${resp.status}` };

@@ -98,7 +98,46 @@ pub fn fixture() -> State {
     subnet(&mut s, "subnet-0b000000000000001", "vpc-0b000000000000001", "10.1.1.0/24", "us-east-1a", "use1-az1");
     instance(&mut s, "i-0b000000000000001", "subnet-0b000000000000001", "10.1.1.10", "client-b", InstanceState::Running);
     vpc(&mut s, "vpc-0b000000000000002", B, "us-west-2", "west <b>", "10.2.0.0/16");
+    privatelink(&mut s);
     s
+}
+
+const NLB: &str = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/web/0a00000000000001";
+const TG: &str = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/web/0a00000000000002";
+
+/// A serves web-a through an NLB and an endpoint service; B's endpoint
+/// waits for acceptance. (Built from JSON: these types have many fields
+/// that do not matter to the picture.)
+fn privatelink(s: &mut State) {
+    use serde_json::json;
+    let day = 86_400_000;
+    let lb = json!({"id": NLB, "owner": A, "region": "us-east-1", "name": "web", "lb_id": "0a00000000000001",
+        "lb_type": "network", "scheme": "internal", "vpc_id": "vpc-0a000000000000001",
+        "zones": [{"subnet_id": "subnet-0a000000000000001", "zone_name": "us-east-1a", "zone_id": "use1-az2",
+                   "eni_id": "eni-0a0000000000000f1", "private_ip": "10.0.1.200"}],
+        "security_groups": [], "ip_address_type": "ipv4", "attributes": {}, "tags": {}, "created_at": NOW - day});
+    let tg = json!({"id": TG, "owner": A, "region": "us-east-1", "name": "web", "protocol": "TCP", "port": 80,
+        "vpc_id": "vpc-0a000000000000001", "target_type": "instance",
+        "health_check": {"enabled": true, "protocol": "TCP", "port": "traffic-port", "path": null, "interval_seconds": 30,
+                         "timeout_seconds": 10, "healthy_threshold": 5, "unhealthy_threshold": 2, "matcher": null},
+        "attributes": {}, "tags": {}, "created_at": NOW - day,
+        "targets": [{"id": "i-0a000000000000001", "port": 80, "availability_zone": null, "registered_at": NOW - day}]});
+    let listener = json!({"id": format!("{NLB}/listener"), "owner": A, "region": "us-east-1", "load_balancer_arn": NLB,
+        "protocol": "TCP", "port": 80, "certificates": [], "ssl_policy": null, "alpn_policy": null, "attributes": {}, "tags": {},
+        "default_actions": [{"action_type": "forward", "target_group_arn": TG, "forward": [], "order": null}]});
+    let svc = json!({"id": "vpce-svc-0a000000000000001", "owner": A, "region": "us-east-1",
+        "name": "com.amazonaws.vpce.us-east-1.vpce-svc-0a000000000000001", "network_load_balancer_arns": [NLB],
+        "acceptance_required": true, "allowed_principals": [], "private_dns_name": null, "tags": tags("web-service"), "created_at": NOW - day});
+    let ep = json!({"id": "vpce-0b000000000000001", "owner": B, "region": "us-east-1", "vpc_id": "vpc-0b000000000000001",
+        "endpoint_type": "Interface", "service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-0a000000000000001",
+        "service_id": "vpce-svc-0a000000000000001", "state": "PendingAcceptance", "subnet_ids": ["subnet-0b000000000000001"],
+        "network_interface_ids": [], "security_group_ids": [], "dns_suffix": "abcdefgh", "private_dns_enabled": false,
+        "policy_document": null, "tags": {}, "created_at": NOW - day});
+    s.load_balancers.insert(NLB.into(), serde_json::from_value(lb).unwrap());
+    s.target_groups.insert(TG.into(), serde_json::from_value(tg).unwrap());
+    s.listeners.insert(format!("{NLB}/listener"), serde_json::from_value(listener).unwrap());
+    s.endpoint_services.insert("vpce-svc-0a000000000000001".into(), serde_json::from_value(svc).unwrap());
+    s.vpc_endpoints.insert("vpce-0b000000000000001".into(), serde_json::from_value(ep).unwrap());
 }
 
 fn golden(name: &str, actual: &str) {
@@ -143,6 +182,23 @@ fn topology_groups_by_account_region_zone() {
 }
 
 #[test]
+fn privatelink_is_endpoint_to_service_to_nlb_to_targets() {
+    let t = Topology::from_state(&fixture(), NOW);
+    let edges: Vec<_> = t.edges.iter().map(|e| (e.kind, e.from.as_str(), e.to.as_str(), e.state.as_str())).collect();
+    assert_eq!(
+        edges,
+        [
+            (super::EdgeKind::PrivateLink, "vpce-0b000000000000001", "vpce-svc-0a000000000000001", "pendingAcceptance"),
+            (super::EdgeKind::ServiceLoadBalancer, "vpce-svc-0a000000000000001", NLB, "active"),
+            // The target has no network interface in this fixture: health checks fail.
+            (super::EdgeKind::Target, NLB, "i-0a000000000000001", "unhealthy"),
+        ]
+    );
+    let classes: Vec<_> = t.edges.iter().map(|e| super::state_class(&e.state)).collect();
+    assert_eq!(classes, ["pending", "ok", "failed"]);
+}
+
+#[test]
 fn layout_nests_boxes() {
     let t = Topology::from_state(&fixture(), NOW);
     let l = Layout::of(&t);
@@ -154,6 +210,9 @@ fn layout_nests_boxes() {
     inside("subnet-0a000000000000001", "vpc-0a000000000000001");
     inside("vpc-0a000000000000001", &format!("region:{A}:us-east-1"));
     inside(&format!("region:{B}:us-west-2"), &format!("account:{B}"));
+    inside(NLB, "vpc-0a000000000000001");
+    inside("vpce-0b000000000000001", "vpc-0b000000000000001");
+    inside("vpce-svc-0a000000000000001", &format!("region:{A}:us-east-1"));
     // Markup in names is escaped.
     assert!(render(&fixture(), NOW, Format::Svg).contains("west &lt;b&gt;"));
 }

@@ -237,14 +237,21 @@ fn region_of<'a>(tree: &'a mut BTreeMap<String, BTreeMap<String, Region>>, acct:
 
 /// Nodes and edges of the connections between VPCs, before placement.
 #[derive(Default)]
-struct Connections {
+pub(super) struct Connections {
     /// (account, region) → transit gateways, endpoint services.
-    region_nodes: BTreeMap<(String, String), Vec<Node>>,
+    pub region_nodes: BTreeMap<(String, String), Vec<Node>>,
     /// VPC id → load balancers, interface endpoints.
-    vpc_nodes: BTreeMap<String, Vec<Node>>,
-    edges: Vec<Edge>,
+    pub vpc_nodes: BTreeMap<String, Vec<Node>>,
+    pub edges: Vec<Edge>,
 }
 
 /// Collects the connections the model holds. Each kind of connection
 /// (peering, Transit Gateway, PrivateLink) adds its nodes and edges here.
-fn connections(_state: &State, _now_ms: i64, _out: &mut Connections) {}
+fn connections(state: &State, now_ms: i64, out: &mut Connections) {
+    super::privatelink::add(state, now_ms, out);
+}
+
+/// The `Name` tag, for the connection modules.
+pub(super) fn name_of(tags: &xvpc_model::tags::Tags) -> Option<String> {
+    name_tag(tags)
+}
