@@ -12,6 +12,7 @@
 mod dot;
 mod layout;
 mod mermaid;
+mod peering;
 mod privatelink;
 mod svg;
 mod topology;

@@ -216,3 +216,24 @@ fn layout_nests_boxes() {
     // Markup in names is escaped.
     assert!(render(&fixture(), NOW, Format::Svg).contains("west &lt;b&gt;"));
 }
+
+#[test]
+fn live_peering_connections_are_edges() {
+    use xvpc_model::peering;
+    let mut s = fixture();
+    let a = xvpc_model::Ctx::new(A, "us-east-1", NOW);
+    let input = peering::CreatePeering {
+        vpc_id: "vpc-0a000000000000001".into(),
+        peer_vpc_id: "vpc-0b000000000000001".into(),
+        peer_owner_id: Some(B.into()),
+        ..Default::default()
+    };
+    let (ch, pcx) = peering::create(&s, &a, input).unwrap();
+    ch.events.into_iter().for_each(|e| s.apply(e));
+    let t = super::Topology::from_state(&s, NOW);
+    let e = t.edges.iter().find(|e| e.id == pcx).expect("a peering edge");
+    assert_eq!((e.from.as_str(), e.to.as_str(), e.state.as_str()), ("vpc-0a000000000000001", "vpc-0b000000000000001", "pending-acceptance"));
+    // Expired requests are not drawn.
+    let later = super::Topology::from_state(&s, NOW + peering::EXPIRY_MS);
+    assert!(later.edges.iter().all(|e| e.id != pcx));
+}

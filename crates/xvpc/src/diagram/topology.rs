@@ -249,6 +249,7 @@ pub(super) struct Connections {
 /// (peering, Transit Gateway, PrivateLink) adds its nodes and edges here.
 fn connections(state: &State, now_ms: i64, out: &mut Connections) {
     super::privatelink::add(state, now_ms, out);
+    super::peering::add(state, now_ms, out);
 }
 
 /// The `Name` tag, for the connection modules.
