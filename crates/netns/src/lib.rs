@@ -25,6 +25,8 @@ pub mod topology;
 #[cfg(target_os = "linux")]
 mod guest;
 #[cfg(target_os = "linux")]
+mod netlink;
+#[cfg(target_os = "linux")]
 mod reconcile;
 #[cfg(target_os = "linux")]
 pub mod system;
@@ -57,6 +59,8 @@ pub struct Report {
     pub stopped_guests: usize,
     pub errors: Vec<String>,
     pub millis: u128,
+    /// Milliseconds spent per phase, in order.
+    pub phases: Vec<(&'static str, u128)>,
 }
 
 /// Stand-in on systems without network namespaces.

@@ -91,6 +91,11 @@ impl Dataplane {
         let t0 = Instant::now();
         let want = topology::desired(state, &self.prefix, &mut self.alloc);
         let mut rep = Report::default();
+        let mut mark = Instant::now();
+        let mut phase = |rep: &mut Report, name: &'static str| {
+            rep.phases.push((name, mark.elapsed().as_millis()));
+            mark = Instant::now();
+        };
         let err = |rep: &mut Report, e: Error| {
             tracing::error!("data plane: {e}");
             rep.errors.push(e.to_string());
@@ -137,18 +142,22 @@ impl Dataplane {
             }
         }
 
+        phase(&mut rep, "remove");
         // 3. New namespaces (routers first get their sysctls, so ports and
         //    links created in them inherit rp_filter=0), then veths.
         let new_routers: Vec<&topology::Router> = want.routers.values().filter(|r| !self.namespaces.contains(&r.ns)).collect();
         let new_enis: Vec<&Eni> = want.enis.values().filter(|e| !self.enis.contains_key(&e.eni_id)).collect();
-        let mut batch = String::new();
-        for ns in new_routers.iter().map(|r| &r.ns).chain(new_enis.iter().map(|e| &e.ns)) {
-            batch += &format!("netns add {ns}\n");
-        }
-        if let Err(e) = ip_batch(None, &batch, true) {
-            err(&mut rep, e);
+        // Creating a namespace is kernel work that parallelizes (unlike
+        // link creation, serialized by the rtnl lock): a few `ip` processes.
+        let adds: Vec<String> = new_routers.iter().map(|r| &r.ns).chain(new_enis.iter().map(|e| &e.ns)).map(|ns| format!("netns add {ns}\n")).collect();
+        let chunks: Vec<String> = adds.chunks(adds.len().div_ceil(self.parallelism.max(1)).max(1)).map(|c| c.concat()).collect();
+        for r in parallel(&chunks, self.parallelism, |b| ip_batch(None, b, true)) {
+            if let Err(e) = r {
+                err(&mut rep, e);
+            }
         }
         rep.created_namespaces = new_routers.len() + new_enis.len();
+        phase(&mut rep, "netns add");
         for r in &new_routers {
             self.namespaces.insert(r.ns.clone());
             let mut args = vec!["-q", "-w"];
@@ -157,12 +166,18 @@ impl Dataplane {
                 err(&mut rep, e);
             }
         }
+        phase(&mut rep, "router sysctls");
         let mut batch = String::new();
         for e in &new_enis {
             self.namespaces.insert(e.ns.clone());
             batch += &format!(
-                "link add eth0 netns {} address {} mtu {MTU} type veth peer name {} netns {} address {} mtu {MTU}\n",
-                e.ns, e.mac, e.port, e.router_ns, e.port_mac
+                "link add eth0 netns {} index {} address {} mtu {MTU} type veth peer name {} netns {} address {} mtu {MTU}\n",
+                e.ns,
+                crate::netlink::ETH0_INDEX,
+                e.mac,
+                e.port,
+                e.router_ns,
+                e.port_mac
             );
         }
         let new_links: Vec<&Link> = want.links.values().filter(|l| !self.links.contains_key(&l.id)).collect();
@@ -179,55 +194,74 @@ impl Dataplane {
             self.links.insert(l.id.clone(), l.clone());
         }
 
-        // 4. Guest side of new or changed ENIs, in parallel.
-        let todo: Vec<&Eni> = want.enis.values().filter(|e| self.enis.get(&e.eni_id) != Some(*e)).collect();
-        let errors = std::sync::Mutex::new(Vec::new());
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        std::thread::scope(|s| {
-            for _ in 0..self.parallelism.max(1) {
-                s.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(e) = todo.get(i) else { break };
-                    if let Err(x) = ip_batch(Some(&e.ns), &e.guest_batch(), false) {
-                        errors.lock().unwrap_or_else(|p| p.into_inner()).push(x);
-                    }
-                });
+        phase(&mut rep, "veths");
+        // 4. Guest side of new or changed ENIs, in parallel: new ones over
+        //    netlink from threads that enter their namespace, changed ones
+        //    (rare: secondary addresses) with `ip -batch`.
+        let todo: Vec<(&Eni, bool)> =
+            want.enis.values().filter(|e| self.enis.get(&e.eni_id) != Some(*e)).map(|e| (e, !self.enis.contains_key(&e.eni_id))).collect();
+        let results = parallel(&todo, self.parallelism, |(e, new)| {
+            if *new {
+                crate::netlink::configure_new_guest(e)
+            } else {
+                ip_batch(Some(&e.ns), &e.guest_batch(), false)
             }
         });
-        for x in errors.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            err(&mut rep, x);
+        for r in results {
+            if let Err(x) = r {
+                err(&mut rep, x);
+            }
         }
         rep.configured_enis = todo.len();
-        for e in todo {
+        for (e, _) in todo {
             self.enis.insert(e.eni_id.clone(), e.clone());
         }
 
-        // 5. Routers: routes, rules, addresses, ports; then the firewall.
-        for r in want.routers.values() {
-            let old = self.router_ip.get(&r.vpc_id).cloned().unwrap_or_default();
-            let undo: String = old.iter().filter(|(k, l)| r.ip.get(*k) != Some(*l)).filter_map(|(_, l)| l.del.as_ref()).map(|d| format!("{d}\n")).collect();
-            let mut add: String = if old.is_empty() { "link set lo up\n".into() } else { String::new() };
-            add += &r.ip.iter().filter(|(k, l)| old.get(*k) != Some(*l)).map(|(_, l)| format!("{}\n", l.add)).collect::<String>();
+        phase(&mut rep, "guests");
+        // 5. Routers: routes, rules, addresses, ports; then the firewall
+        //    (one atomic nft transaction). Routers are independent: in parallel.
+        let work: Vec<(&topology::Router, String, String, bool)> = want
+            .routers
+            .values()
+            .map(|r| {
+                let old = self.router_ip.get(&r.vpc_id).cloned().unwrap_or_default();
+                let undo: String = old.iter().filter(|(k, l)| r.ip.get(*k) != Some(*l)).filter_map(|(_, l)| l.del.as_ref()).map(|d| format!("{d}\n")).collect();
+                let mut add: String = if old.is_empty() { "link set lo up\n".into() } else { String::new() };
+                add += &r.ip.iter().filter(|(k, l)| old.get(*k) != Some(*l)).map(|(_, l)| format!("{}\n", l.add)).collect::<String>();
+                (r, undo, add, self.router_nft.get(&r.vpc_id) != Some(&r.nft))
+            })
+            .filter(|(_, undo, add, nft)| !undo.is_empty() || !add.is_empty() || *nft)
+            .collect();
+        let results = parallel(&work, self.parallelism, |(r, undo, add, nft)| {
+            let _ = ip_batch(Some(&r.ns), undo, true);
+            let ip = ip_batch(Some(&r.ns), add, true);
+            let fw = if *nft {
+                let tx = format!("table inet {t}\ndelete table inet {t}\n{}", r.nft, t = crate::firewall::TABLE);
+                Some(system::in_ns(&r.ns, "nft", &["-f", "-"], Some(&tx)).map(|_| ()))
+            } else {
+                None
+            };
+            (ip, fw)
+        });
+        for ((r, undo, add, _), (ip, fw)) in work.iter().zip(results) {
             if !undo.is_empty() || !add.is_empty() {
                 rep.routers_changed += 1;
-                let _ = ip_batch(Some(&r.ns), &undo, true);
-                if let Err(e) = ip_batch(Some(&r.ns), &add, true) {
-                    err(&mut rep, e);
-                }
+            }
+            if let Err(e) = ip {
+                err(&mut rep, e);
             }
             self.router_ip.insert(r.vpc_id.clone(), r.ip.clone());
-            if self.router_nft.get(&r.vpc_id) != Some(&r.nft) {
-                rep.firewalls_changed += 1;
-                let tx = format!("table inet {t}\ndelete table inet {t}\n{}", r.nft, t = crate::firewall::TABLE);
-                match system::in_ns(&r.ns, "nft", &["-f", "-"], Some(&tx)) {
-                    Ok(_) => {
-                        self.router_nft.insert(r.vpc_id.clone(), r.nft.clone());
-                    }
-                    Err(e) => err(&mut rep, e),
+            match fw {
+                Some(Ok(())) => {
+                    rep.firewalls_changed += 1;
+                    self.router_nft.insert(r.vpc_id.clone(), r.nft.clone());
                 }
+                Some(Err(e)) => err(&mut rep, e),
+                None => {}
             }
         }
 
+        phase(&mut rep, "routers");
         // 6. Guests that now run boot: their user data starts.
         match self.guests.start_new(&want.guests) {
             Ok(n) => rep.started_guests = n,
@@ -261,4 +295,23 @@ impl Dataplane {
 /// The parts of an ENI that need a new namespace when they change.
 fn plumbing(e: &Eni) -> (&str, &str, &str, &str, &str) {
     (&e.ns, &e.router_ns, &e.port, &e.mac, &e.port_mac)
+}
+
+/// Runs `f` over `items` on up to `threads` fresh threads; results in order.
+/// Fresh threads matter: guest configuration switches a thread's network
+/// namespace, and such a thread must not be reused for anything else.
+fn parallel<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let out: std::sync::Mutex<Vec<Option<R>>> = std::sync::Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..threads.max(1).min(items.len()) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let r = f(item);
+                out.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
+            });
+        }
+    });
+    out.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().flatten().collect()
 }

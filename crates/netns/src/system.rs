@@ -58,15 +58,29 @@ pub fn in_ns(ns: &str, program: &str, args: &[&str], stdin: Option<&str>) -> Res
     run("ip", &all, stdin)
 }
 
-/// Pids of the processes inside a namespace.
-pub fn ns_pids(ns: &str) -> Vec<u32> {
-    run("ip", &["netns", "pids", ns], None).map(|s| s.split_whitespace().filter_map(|p| p.parse().ok()).collect()).unwrap_or_default()
+/// Pids of the processes inside any of `namespaces`: one pass over /proc,
+/// comparing each process's network namespace inode with the namespaces'
+/// (what `ip netns pids` does, for all namespaces at once).
+pub fn pids_in(namespaces: &[String]) -> Vec<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let inodes: std::collections::BTreeSet<u64> =
+        namespaces.iter().filter_map(|n| std::fs::metadata(Path::new(NETNS_DIR).join(n)).ok()).map(|m| m.ino()).collect();
+    if inodes.is_empty() {
+        return Vec::new();
+    }
+    let me = std::process::id();
+    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    dir.filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+        .filter(|pid| *pid != me)
+        .filter(|pid| std::fs::metadata(format!("/proc/{pid}/ns/net")).is_ok_and(|m| inodes.contains(&m.ino())))
+        .collect()
 }
 
 /// Kills every process inside the namespaces (SIGKILL: a guest's processes
 /// get no say, like an instance losing power).
 pub fn kill_all_in(namespaces: &[String]) {
-    let pids: Vec<String> = namespaces.iter().flat_map(|n| ns_pids(n)).map(|p| p.to_string()).collect();
+    let pids: Vec<String> = pids_in(namespaces).into_iter().map(|p| p.to_string()).collect();
     if !pids.is_empty() {
         let mut args = vec!["-KILL"];
         args.extend(pids.iter().map(String::as_str));
