@@ -116,7 +116,24 @@ pub fn matrix(state: &State, now: i64, enis: &[String], proto: u8, port: u16) ->
     let (classes, class_of) = classes(state, &list);
     let fast = Fast::new(&topo);
     let reps: Vec<&NetworkInterface> = classes.iter().map(|c| &state.network_interfaces[&c.eni]).collect();
-    let reachable = reps.iter().map(|s| reps.iter().map(|d| fast.reachable(s, d, proto, port)).collect()).collect();
+    // Only pairs some route can join are walked: the rest are unreachable.
+    let mut by_vpc: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in reps.iter().enumerate() {
+        by_vpc.entry(r.vpc_id.as_str()).or_default().push(i);
+    }
+    let mut candidates: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut reachable = vec![vec![false; reps.len()]; reps.len()];
+    for (i, s) in reps.iter().enumerate() {
+        let vpcs = candidates.entry(s.subnet_id.as_str()).or_insert_with(|| match (topo.subnet(&s.subnet_id), fast.routes.get(s.subnet_id.as_str())) {
+            (Some(sub), Some(routes)) => routing::candidate_vpcs(&topo, sub, routes),
+            _ => Vec::new(),
+        });
+        for v in vpcs.iter() {
+            for &j in by_vpc.get(v).map(Vec::as_slice).unwrap_or(&[]) {
+                reachable[i][j] = fast.reachable(s, reps[j], proto, port);
+            }
+        }
+    }
     ClassMatrix { classes, class_of, reachable }
 }
 

@@ -86,6 +86,26 @@ pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: 
     }
 }
 
+/// Every VPC a packet leaving `subnet` can land in, whatever its address
+/// (a superset of what [`landing`] returns for any destination): the
+/// subnet's own VPC and the far side of each active connection its table
+/// routes to. The matrix uses it to skip pairs no route can join.
+pub fn candidate_vpcs<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route]) -> Vec<&'a str> {
+    let mut out: Vec<&'a str> = topo.vpc(&subnet.vpc_id).map(|v| v.id.as_str()).into_iter().collect();
+    for r in routes {
+        if let RouteTarget::VpcPeeringConnection(pcx) = &r.target {
+            if let Some(p) = topo.state.peering_connections.get(pcx).filter(|p| p.status(topo.now) == xvpc_model::peering::Status::Active) {
+                if let Some(o) = crate::peering::other_side(topo, p, &subnet.vpc_id) {
+                    out.push(o.id.as_str());
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Routes a packet for `dst` out of `subnet`. `dst_vpc` is the VPC the
 /// caller expects it to reach (for fixes and for the wrong-VPC check).
 pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4Addr, dst_vpc: Option<&'a Vpc>) -> Walk<'a> {

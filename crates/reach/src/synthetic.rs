@@ -401,4 +401,57 @@ impl Builder {
         self.state.peering_connections.insert(id.clone(), p);
         id
     }
+
+    /// A synthetic organisation: `accounts` × `vpcs` VPCs (a /24 each, two
+    /// /25 subnets in two zones) × `instances` instances. In each account
+    /// VPC 0 is a hub peered with every other VPC of the account (routes
+    /// both ways), and hubs of neighbouring accounts are peered. Groups:
+    /// `web` admits 80 from 10.0.0.0/8, `app` admits 80 from `web`.
+    /// Returns the instance ids.
+    pub fn org(&mut self, accounts: usize, vpcs: usize, instances: usize) -> Vec<String> {
+        use xvpc_model::peering::StoredStatus;
+        let mut out = Vec::new();
+        let mut hubs: Vec<(String, String, String)> = Vec::new();
+        for a in 0..accounts {
+            let owner = format!("{:012}", 100_000_000_000u64 + a as u64);
+            let mut hub: Option<(String, String, String)> = None;
+            for v in 0..vpcs {
+                let n = a * vpcs + v;
+                let cidr = format!("10.{}.{}.0/24", n >> 8, n & 255);
+                let vpc = self.vpc(&owner, "us-east-1", &cidr);
+                let s1 = self.subnet(&vpc, &format!("10.{}.{}.0/25", n >> 8, n & 255), "us-east-1a");
+                let s2 = self.subnet(&vpc, &format!("10.{}.{}.128/25", n >> 8, n & 255), "us-east-1b");
+                let web = self.group(&vpc);
+                self.allow(&web, true, "tcp", Some((80, 80)), "10.0.0.0/8");
+                self.allow(&web, false, "-1", None, "0.0.0.0/0");
+                let app = self.group(&vpc);
+                self.allow(&app, true, "tcp", Some((80, 80)), &web);
+                self.allow(&app, false, "-1", None, "0.0.0.0/0");
+                for i in 0..instances {
+                    let (sn, base) = if i % 2 == 0 { (&s1, 10) } else { (&s2, 138) };
+                    let ip = format!("10.{}.{}.{}", n >> 8, n & 255, base + i / 2);
+                    let g = if i % 3 == 0 { &app } else { &web };
+                    out.push(self.instance(sn, &ip, &[g]));
+                }
+                let table = self.main_table(&vpc);
+                match &hub {
+                    None => hub = Some((vpc.clone(), table, cidr)),
+                    Some((hv, ht, hc)) => {
+                        let pcx = self.peering(&vpc, hv, StoredStatus::Active);
+                        self.route(&table, hc, &pcx);
+                        self.route(ht, &cidr, &pcx);
+                    }
+                }
+            }
+            if let Some(h) = hub {
+                if let Some((pv, pt, pc)) = hubs.last().cloned() {
+                    let pcx = self.peering(&h.0, &pv, StoredStatus::Active);
+                    self.route(&h.1, &pc, &pcx);
+                    self.route(&pt, &h.2, &pcx);
+                }
+                hubs.push(h);
+            }
+        }
+        out
+    }
 }

@@ -13,50 +13,69 @@ use xvpc_model::State;
 
 use crate::component::{Component, Kind};
 
+/// Which route table and ACL govern each subnet.
+#[derive(Default)]
+struct SubnetIndex<'a> {
+    subnet_table: HashMap<&'a str, &'a RouteTable>,
+    main_table: HashMap<&'a str, &'a RouteTable>,
+    subnet_acl: HashMap<&'a str, &'a NetworkAcl>,
+    default_acl: HashMap<&'a str, &'a NetworkAcl>,
+}
+
+/// Lookups before the subnet index is worth building: a single trace asks
+/// a handful, which a scan answers faster than building maps over every
+/// table of a large organisation; a matrix asks millions.
+const SCANS_BEFORE_INDEX: u32 = 32;
+
 /// A read-only index over one snapshot.
 pub struct Topology<'a> {
     pub state: &'a State,
     /// Milliseconds since the epoch: derived states (expiry) depend on it.
     pub now: i64,
-    subnet_table: HashMap<&'a str, &'a RouteTable>,
-    main_table: HashMap<&'a str, &'a RouteTable>,
-    subnet_acl: HashMap<&'a str, &'a NetworkAcl>,
-    default_acl: HashMap<&'a str, &'a NetworkAcl>,
+    lookups: std::cell::Cell<u32>,
+    index: std::cell::OnceCell<SubnetIndex<'a>>,
     /// ENIs by (VPC, address): addresses are unique within a VPC only.
-    by_ip: HashMap<(&'a str, Ipv4Addr), &'a NetworkInterface>,
+    /// Built on first use (only address destinations need it).
+    by_ip: std::cell::OnceCell<HashMap<(&'a str, Ipv4Addr), &'a NetworkInterface>>,
 }
 
 impl<'a> Topology<'a> {
     pub fn new(state: &'a State, now: i64) -> Topology<'a> {
-        let mut subnet_table = HashMap::new();
-        let mut main_table = HashMap::new();
-        for t in state.route_tables.values() {
-            if t.main {
-                main_table.insert(t.vpc_id.as_str(), t);
-            }
-            for a in &t.associations {
-                if let Some(s) = &a.subnet_id {
-                    subnet_table.insert(s.as_str(), t);
+        Topology { state, now, lookups: std::cell::Cell::new(0), index: std::cell::OnceCell::new(), by_ip: std::cell::OnceCell::new() }
+    }
+
+    /// The subnet index, once enough lookups justify it.
+    fn index(&self) -> Option<&SubnetIndex<'a>> {
+        if let Some(i) = self.index.get() {
+            return Some(i);
+        }
+        let n = self.lookups.get() + 1;
+        self.lookups.set(n);
+        if n <= SCANS_BEFORE_INDEX {
+            return None;
+        }
+        Some(self.index.get_or_init(|| {
+            let mut x = SubnetIndex::default();
+            for t in self.state.route_tables.values() {
+                if t.main {
+                    x.main_table.insert(t.vpc_id.as_str(), t);
+                }
+                for a in &t.associations {
+                    if let Some(s) = &a.subnet_id {
+                        x.subnet_table.insert(s.as_str(), t);
+                    }
                 }
             }
-        }
-        let mut subnet_acl = HashMap::new();
-        let mut default_acl = HashMap::new();
-        for acl in state.network_acls.values() {
-            if acl.is_default {
-                default_acl.insert(acl.vpc_id.as_str(), acl);
+            for acl in self.state.network_acls.values() {
+                if acl.is_default {
+                    x.default_acl.insert(acl.vpc_id.as_str(), acl);
+                }
+                for a in &acl.associations {
+                    x.subnet_acl.insert(a.subnet_id.as_str(), acl);
+                }
             }
-            for a in &acl.associations {
-                subnet_acl.insert(a.subnet_id.as_str(), acl);
-            }
-        }
-        let mut by_ip = HashMap::new();
-        for e in state.network_interfaces.values() {
-            for ip in e.all_ips() {
-                by_ip.insert((e.vpc_id.as_str(), ip), e);
-            }
-        }
-        Topology { state, now, subnet_table, main_table, subnet_acl, default_acl, by_ip }
+            x
+        }))
     }
 
     pub fn vpc(&self, id: &str) -> Option<&'a Vpc> {
@@ -73,17 +92,35 @@ impl<'a> Topology<'a> {
 
     /// The route table of a subnet: its explicit association, else main.
     pub fn route_table(&self, subnet: &Subnet) -> Option<&'a RouteTable> {
-        self.subnet_table.get(subnet.id.as_str()).or_else(|| self.main_table.get(subnet.vpc_id.as_str())).copied()
+        match self.index() {
+            Some(x) => x.subnet_table.get(subnet.id.as_str()).or_else(|| x.main_table.get(subnet.vpc_id.as_str())).copied(),
+            None => xvpc_model::route_table::table_for_subnet(self.state, &subnet.id, &subnet.vpc_id),
+        }
     }
 
     /// The ACL of a subnet: its association, else the VPC's default ACL.
     pub fn network_acl(&self, subnet: &Subnet) -> Option<&'a NetworkAcl> {
-        self.subnet_acl.get(subnet.id.as_str()).or_else(|| self.default_acl.get(subnet.vpc_id.as_str())).copied()
+        match self.index() {
+            Some(x) => x.subnet_acl.get(subnet.id.as_str()).or_else(|| x.default_acl.get(subnet.vpc_id.as_str())).copied(),
+            None => {
+                let acls = || self.state.network_acls.values();
+                acls().find(|a| a.associations.iter().any(|x| x.subnet_id == subnet.id)).or_else(|| acls().find(|a| a.is_default && a.vpc_id == subnet.vpc_id))
+            }
+        }
     }
 
     /// The ENI holding `ip` in `vpc`.
     pub fn eni_by_ip(&self, vpc: &str, ip: Ipv4Addr) -> Option<&'a NetworkInterface> {
-        self.by_ip.get(&(vpc, ip)).copied()
+        let map = self.by_ip.get_or_init(|| {
+            let mut m = HashMap::new();
+            for e in self.state.network_interfaces.values() {
+                for ip in e.all_ips() {
+                    m.insert((e.vpc_id.as_str(), ip), e);
+                }
+            }
+            m
+        });
+        map.get(&(vpc, ip)).copied()
     }
 
     /// The VPCs with a block containing `ip`.
