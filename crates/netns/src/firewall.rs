@@ -114,9 +114,14 @@ fn elements<I: IntoIterator<Item = String>>(items: I) -> String {
 
 /// The router's whole `table inet xvpc`, deterministic for a given state.
 pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mut Alloc) -> String {
-    // Members of every group: the addresses of the ENIs that carry it.
+    // Members of every group, as this VPC sees them: the addresses of the
+    // ENIs that carry it, in this VPC or a same-region actively peered one.
     let mut members: BTreeMap<String, BTreeSet<Ipv4Addr>> = BTreeMap::new();
+    let mut visible: BTreeMap<&str, bool> = BTreeMap::new();
     for e in state.network_interfaces.values() {
+        if !*visible.entry(e.vpc_id.as_str()).or_insert_with(|| crate::peering::group_membership_visible(state, &vpc.id, &e.vpc_id)) {
+            continue;
+        }
         for g in &e.groups {
             members.entry(g.clone()).or_default().extend(e.all_ips());
         }

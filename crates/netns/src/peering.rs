@@ -1,11 +1,11 @@
-//! Which peering connections the data plane links: active ones only.
+//! Which peering connections the data plane links: active ones only (a
+//! pending, rejected, expired or deleted connection carries nothing, and
+//! routes to it are blackholes).
 
 use xvpc_model::peering::StoredStatus;
 use xvpc_model::State;
 
-/// `(pcx id, requester VPC, accepter VPC)` of every active peering. Only
-/// `active` is stored as such; a pending request that has expired was never
-/// active, so the stored status is enough here.
+/// `(pcx id, requester VPC, accepter VPC)` of every active peering.
 pub fn active_peerings(state: &State) -> Vec<(String, String, String)> {
     state
         .peering_connections
@@ -13,4 +13,19 @@ pub fn active_peerings(state: &State) -> Vec<(String, String, String)> {
         .filter(|p| p.status == StoredStatus::Active)
         .map(|p| (p.id.clone(), p.requester.vpc_id.clone(), p.accepter.vpc_id.clone()))
         .collect()
+}
+
+/// Whether ENIs of VPC `b` count as members of their groups for rules of
+/// VPC `a`: within one VPC, or across an active peering in one region (as
+/// AWS carries group references).
+pub fn group_membership_visible(state: &State, a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let same_region = matches!((state.vpcs.get(a), state.vpcs.get(b)), (Some(x), Some(y)) if x.region == y.region);
+    same_region
+        && state.peering_connections.values().any(|p| {
+            p.status == StoredStatus::Active
+                && ((p.requester.vpc_id == a && p.accepter.vpc_id == b) || (p.requester.vpc_id == b && p.accepter.vpc_id == a))
+        })
 }

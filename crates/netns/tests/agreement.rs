@@ -34,43 +34,68 @@ fn ports(rng: &mut StdRng) -> Option<(i32, i32)> {
     }
 }
 
-/// A random world: 2 VPCs, 2–3 subnets each, 1–2 ENIs per subnet, a few
-/// groups with random rules, random ACLs and route tables.
+/// A random world: 3 VPCs, 2–3 subnets each, 1–2 ENIs per subnet, a few
+/// groups with random rules (CIDRs, groups, groups across peerings), random
+/// ACLs, route tables, and peerings (active or pending) with random routes.
 fn random_world(seed: u64) -> World {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut w = World::default();
-    for v in 1..=2u8 {
+    let nv = 3u8;
+    let mut vpcs = Vec::new();
+    let mut all_groups: Vec<String> = Vec::new();
+    for v in 1..=nv {
         let vpc = w.vpc(&format!("10.{v}.0.0/16"));
-        let dflt = w.default_sg(&vpc);
-        let mut groups = vec![dflt];
+        let mut groups = vec![w.default_sg(&vpc)];
         for g in 0..rng.gen_range(1..=2) {
             groups.push(w.sg(&vpc, &format!("g{g}")));
         }
+        all_groups.extend(groups.iter().cloned());
         let nsub = rng.gen_range(2..=3u8);
         let mut subnets = Vec::new();
         for s in 1..=nsub {
-            subnets.push((w.subnet(&vpc, &format!("10.{v}.{s}.0/24")), s));
+            subnets.push(w.subnet(&vpc, &format!("10.{v}.{s}.0/24")));
         }
-        for (sub, s) in &subnets {
+        for (i, sub) in subnets.iter().enumerate() {
             for e in 0..rng.gen_range(1..=2u8) {
                 let k = rng.gen_range(1..=2);
                 let mut gs: Vec<&str> = groups.choose_multiple(&mut rng, k).map(String::as_str).collect();
                 gs.sort();
-                w.eni(sub, &format!("10.{v}.{s}.{}", 10 + e), &gs);
+                w.eni(sub, &format!("10.{v}.{}.{}", i + 1, 10 + e), &gs);
             }
         }
-        // Rules: peers are CIDRs at several sizes, or groups.
-        for g in &groups {
+        vpcs.push((vpc, groups, subnets));
+    }
+    // Peerings between pairs of VPCs, some still pending.
+    let mut pcx: Vec<(u8, u8, String)> = Vec::new();
+    for a in 1..=nv {
+        for b in a + 1..=nv {
+            if rng.gen_bool(0.7) {
+                let id = w.peering(&vpcs[a as usize - 1].0, &vpcs[b as usize - 1].0, rng.gen_bool(0.85));
+                pcx.push((a, b, id));
+            }
+        }
+    }
+    let cidr = |rng: &mut StdRng, v: u8| -> String {
+        match rng.gen_range(0..5) {
+            0 => "0.0.0.0/0".to_string(),
+            1 => "10.0.0.0/8".to_string(),
+            2 => format!("10.{v}.0.0/16"),
+            3 => format!("10.{v}.{}.0/24", rng.gen_range(1..=3)),
+            _ => format!("10.{v}.{}.10/32", rng.gen_range(1..=3)),
+        }
+    };
+    for (vi, (_, groups, subnets)) in vpcs.iter().enumerate() {
+        let v = vi as u8 + 1;
+        // Rules: peers are CIDRs (this VPC's or another's), or groups
+        // (sometimes of another VPC: they count only across a peering).
+        for g in groups {
             for _ in 0..rng.gen_range(0..=3) {
-                let peer = match rng.gen_range(0..5) {
-                    0 => RulePeer::Cidr("0.0.0.0/0".parse().unwrap()),
-                    1 => RulePeer::Cidr(format!("10.{v}.0.0/16").parse().unwrap()),
-                    2 => RulePeer::Cidr(format!("10.{v}.{}.0/24", rng.gen_range(1..=nsub)).parse().unwrap()),
-                    3 => RulePeer::Cidr(format!("10.{v}.{}.10/32", rng.gen_range(1..=nsub)).parse().unwrap()),
-                    _ => {
-                        let gid = groups.choose(&mut rng).unwrap().clone();
-                        RulePeer::Group { group_id: gid, user_id: common::ACCOUNT.into(), vpc_id: None, peering_id: None }
-                    }
+                let peer = if rng.gen_bool(0.3) {
+                    let gid = if rng.gen_bool(0.7) { groups.choose(&mut rng).unwrap().clone() } else { all_groups.choose(&mut rng).unwrap().clone() };
+                    RulePeer::Group { group_id: gid, user_id: common::ACCOUNT.into(), vpc_id: None, peering_id: None }
+                } else {
+                    let of = if rng.gen_bool(0.6) { v } else { rng.gen_range(1..=nv) };
+                    RulePeer::Cidr(cidr(&mut rng, of).parse().unwrap())
                 };
                 let proto = if rng.gen_bool(0.3) { "-1" } else { "tcp" };
                 let p = if proto == "tcp" { ports(&mut rng).or(Some((0, 65535))) } else { None };
@@ -78,34 +103,59 @@ fn random_world(seed: u64) -> World {
             }
         }
         // ACLs: some subnets get a custom one with a few entries.
-        for (sub, _) in &subnets {
-            if rng.gen_bool(0.5) {
+        for sub in subnets {
+            if rng.gen_bool(0.4) {
                 let mut entries = Vec::new();
                 for i in 0..rng.gen_range(1..=4) {
-                    let cidr = match rng.gen_range(0..3) {
-                        0 => "0.0.0.0/0".to_string(),
-                        1 => format!("10.{v}.0.0/16"),
-                        _ => format!("10.{v}.{}.0/24", rng.gen_range(1..=nsub)),
-                    };
+                    let of = if rng.gen_bool(0.6) { v } else { rng.gen_range(1..=nv) };
+                    let c = if rng.gen_bool(0.3) { "0.0.0.0/0".to_string() } else { cidr(&mut rng, of) };
                     let proto = if rng.gen_bool(0.5) { "-1" } else { "6" };
                     let p = if proto == "6" { ports(&mut rng).or(Some((0, 65535))) } else { None };
-                    entries.push((100 + 10 * i, rng.gen_bool(0.5), proto, rng.gen_bool(0.8), cidr, p));
+                    entries.push((100 + 10 * i, rng.gen_bool(0.5), proto, rng.gen_bool(0.8), c, p));
                 }
                 let e: Vec<(i64, bool, &str, bool, &str, Option<(i32, i32)>)> = entries.iter().map(|(n, eg, pr, al, c, p)| (*n, *eg, *pr, *al, c.as_str(), *p)).collect();
                 w.nacl(sub, &e);
             }
         }
-        // Route tables: some subnets get their own, with a route to the other
-        // VPC through a gateway that does not exist (a blackhole).
-        for (sub, _) in &subnets {
+        // Route tables: the main one, or a subnet's own; routes to peers
+        // over a connection this VPC has (or not), or a missing gateway.
+        let mut tables = vec![w.main_rt(&vpcs[vi].0)];
+        for sub in subnets {
             if rng.gen_bool(0.4) {
-                let rt = w.rt_for(sub);
-                if rng.gen_bool(0.5) {
-                    let other = 3 - v;
-                    w.route(&rt, &format!("10.{other}.0.0/16"), RouteTarget::Gateway("igw-00000000".into()));
-                }
+                tables.push(w.rt_for(sub));
             }
         }
+        for rt in tables {
+            for (a, b, id) in &pcx {
+                let other = if *a == v { *b } else if *b == v { *a } else { continue };
+                match rng.gen_range(0..4) {
+                    0 => {}
+                    1 => w.route(&rt, &format!("10.{other}.{}.0/24", rng.gen_range(1..=3)), RouteTarget::VpcPeeringConnection(id.clone())),
+                    _ => w.route(&rt, &format!("10.{other}.0.0/16"), RouteTarget::VpcPeeringConnection(id.clone())),
+                }
+            }
+            // Sometimes a broad route over any of this VPC's peerings (to
+            // try transitive paths) or to a gateway that does not exist.
+            match rng.gen_range(0..6) {
+                0 => {
+                    if let Some((_, _, id)) = pcx.iter().filter(|(a, b, _)| *a == v || *b == v).collect::<Vec<_>>().choose(&mut rng) {
+                        w.route(&rt, "10.0.0.0/8", RouteTarget::VpcPeeringConnection(id.clone()));
+                    }
+                }
+                1 => w.route(&rt, &format!("10.{}.0.0/16", rng.gen_range(1..=nv)), RouteTarget::Gateway("igw-00000000".into())),
+                _ => {}
+            }
+        }
+    }
+    // AWS refuses a second route to the same destination, and one equal to
+    // the VPC's own block (the local route): keep worlds valid.
+    for t in w.state.route_tables.values_mut() {
+        let own = w.state.vpcs[&t.vpc_id].primary_cidr();
+        let mut seen = std::collections::BTreeSet::new();
+        t.routes.retain(|r| match &r.destination {
+            xvpc_model::route_table::Destination::Cidr(c) => (r.target == RouteTarget::Local || *c != own) && seen.insert(*c),
+            _ => true,
+        });
     }
     w
 }
@@ -171,6 +221,16 @@ fn shrink(dp: &mut Dataplane, mut state: State, case: &(String, String, u16)) ->
                 let rid = rid.clone();
                 cuts.push(Box::new(move |s: &mut State| s.route_tables.remove(&rid).is_some()));
             }
+            for (i, r) in t.routes.iter().enumerate() {
+                if r.target != RouteTarget::Local {
+                    let rid = rid.clone();
+                    cuts.push(Box::new(move |s: &mut State| s.route_tables.get_mut(&rid).map(|t| t.routes.remove(i)).is_some()));
+                }
+            }
+        }
+        for id in state.peering_connections.keys() {
+            let id = id.clone();
+            cuts.push(Box::new(move |s: &mut State| s.peering_connections.remove(&id).is_some()));
         }
         for cut in cuts {
             if std::time::Instant::now() > deadline {
@@ -205,6 +265,9 @@ fn describe(state: &State, case: &(String, String, u16)) -> String {
     }
     for t in state.route_tables.values().filter(|t| t.main || t.associations.iter().any(|x| x.subnet_id.as_ref().is_some_and(|s| subnets.contains(&s)))) {
         out += &format!("RT {} main={} subnets {:?} routes {:?}\n", t.id, t.main, t.associations.iter().map(|x| &x.subnet_id).collect::<Vec<_>>(), t.routes.iter().map(|r| (format!("{:?}", r.destination), r.target.id().to_string())).collect::<Vec<_>>());
+    }
+    for p in state.peering_connections.values() {
+        out += &format!("PCX {} {} <-> {} {:?}\n", p.id, p.requester.vpc_id, p.accepter.vpc_id, p.status);
     }
     let q = Query::tcp(Endpoint::NetworkInterface(case.0.clone()), Endpoint::NetworkInterface(case.1.clone()), case.2);
     let a = analyze(state, 0, &q).unwrap();

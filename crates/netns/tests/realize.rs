@@ -79,3 +79,63 @@ fn routes_security_groups_and_nacls_decide_packets() {
     dp.teardown().unwrap();
     assert_eq!(ours(&dp), 0, "teardown removes every namespace");
 }
+
+#[test]
+fn peering_is_a_link_between_routers_and_is_not_transitive() {
+    if !can_run() {
+        return;
+    }
+    let mut w = World::default();
+    let (a, b, c) = (w.vpc("10.1.0.0/16"), w.vpc("10.2.0.0/16"), w.vpc("10.3.0.0/16"));
+    let (sa, sb, sc) = (w.subnet(&a, "10.1.1.0/24"), w.subnet(&b, "10.2.1.0/24"), w.subnet(&c, "10.3.1.0/24"));
+    let (ga, gb, gc) = (w.sg(&a, "a"), w.sg(&b, "b"), w.sg(&c, "c"));
+    w.allow_in(&ga, "tcp", Some((80, 80)), RulePeer::Cidr("10.2.0.0/16".parse().unwrap()));
+    w.allow_in(&gc, "-1", None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+    let ea = w.eni(&sa, "10.1.1.10", &[&ga]);
+    let eb = w.eni(&sb, "10.2.1.10", &[&gb]);
+    let _ec = w.eni(&sc, "10.3.1.10", &[&gc]);
+    let pab = w.peering(&a, &b, false);
+    let (rta, rtb, rtc) = (w.main_rt(&a), w.main_rt(&b), w.main_rt(&c));
+    w.route(&rta, "10.2.0.0/16", RouteTarget::VpcPeeringConnection(pab.clone()));
+    w.route(&rtb, "10.1.0.0/16", RouteTarget::VpcPeeringConnection(pab.clone()));
+    let mut dp = Dataplane::start().expect("data plane");
+    let prefix = dp.prefix().to_string();
+    let ns = |id: &str| xvpc_netns::names::ns(&prefix, id);
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "pending peering: routes are blackholes");
+
+    w.state.peering_connections.get_mut(&pab).unwrap().status = xvpc_model::peering::StoredStatus::Active;
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "active peering, routes both ways, SG allows");
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 81), Probe::Timeout, "SG still applies");
+    assert_eq!(probe1(&ns(&ea), "10.2.1.10", 80), Probe::Timeout, "b's group admits nothing");
+
+    // Return route missing: the reply has nowhere to go.
+    w.state.route_tables.get_mut(&rtb).unwrap().routes.clear();
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "no route from b to a");
+    w.route(&rtb, "10.1.0.0/16", RouteTarget::VpcPeeringConnection(pab.clone()));
+
+    // Not transitive: b -> a -> c fails even with every route in place.
+    let pac = w.peering(&a, &c, true);
+    w.route(&rta, "10.3.0.0/16", RouteTarget::VpcPeeringConnection(pac.clone()));
+    w.route(&rtc, "10.0.0.0/8", RouteTarget::VpcPeeringConnection(pac.clone()));
+    w.route(&rtb, "10.3.0.0/16", RouteTarget::VpcPeeringConnection(pab.clone()));
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&ea), "10.3.1.10", 22), Probe::Reached, "a reaches c over its own peering");
+    assert_eq!(probe1(&ns(&eb), "10.3.1.10", 22), Probe::Timeout, "b cannot transit a to reach c");
+
+    // A group reference across an active same-region peering admits members.
+    w.allow_in(&gb, "tcp", Some((80, 80)), RulePeer::Group { group_id: ga.clone(), user_id: common::ACCOUNT.into(), vpc_id: Some(a.clone()), peering_id: Some(pab.clone()) });
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&ea), "10.2.1.10", 80), Probe::Reached, "b admits members of a's group");
+
+    // Deleting the connection removes the link.
+    w.state.peering_connections.remove(&pab);
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "peering gone");
+    dp.teardown().unwrap();
+}

@@ -130,6 +130,28 @@ impl World {
         id
     }
 
+    /// A peering connection between two VPCs, active or pending.
+    pub fn peering(&mut self, a: &str, b: &str, active: bool) -> String {
+        use xvpc_model::peering::{PeerSide, PeeringOptions, StoredStatus, VpcPeeringConnection};
+        let side = |v: &xvpc_model::vpc::Vpc| PeerSide { owner: v.owner.clone(), region: v.region.clone(), vpc_id: v.id.clone(), cidr_blocks: v.cidrs().collect(), options: PeeringOptions::default() };
+        let (va, vb) = (self.state.vpcs[a].clone(), self.state.vpcs[b].clone());
+        let id = xvpc_model::ids::new_id("pcx");
+        let p = VpcPeeringConnection {
+            id: id.clone(),
+            owner: va.owner.clone(),
+            region: va.region.clone(),
+            requester: side(&va),
+            accepter: side(&vb),
+            status: if active { StoredStatus::Active } else { StoredStatus::PendingAcceptance },
+            created_at: 0,
+            changed_at: 0,
+            changed_by: None,
+            tags: Default::default(),
+        };
+        self.state.peering_connections.insert(id.clone(), p);
+        id
+    }
+
     pub fn main_rt(&self, vpc: &str) -> String {
         self.state.route_tables.values().find(|t| t.vpc_id == vpc && t.main).unwrap().id.clone()
     }
