@@ -143,6 +143,11 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
         }
     }
     let _ = writeln!(out, "  map port_rt {{ type ifname : mark;{} }}", elements(port_rt));
+    // Ports of instances that are not running carry nothing.
+    let stopped = mine.iter().filter(|(_, m)| {
+        m.attachment.as_ref().and_then(|a| state.instances.get(&a.instance_id)).is_some_and(|i| i.state != xvpc_model::instance::InstanceState::Running)
+    });
+    let _ = writeln!(out, "  set stopped {{ type ifname;{} }}", elements(stopped.map(|(e, _)| format!("\"{}\"", e.port))));
 
     let mut nacl_out = Vec::new();
     let mut nacl_in = Vec::new();
@@ -186,7 +191,7 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
     let _ = writeln!(out, "  chain pre {{ type filter hook prerouting priority mangle; policy accept;\n    meta mark set iifname map @port_rt\n  }}");
     let _ = writeln!(
         out,
-        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname vmap @nacl_out\n    oifname vmap @nacl_in\n    ct state established,related accept\n    ct state invalid drop\n    iifname vmap @sg_out\n    oifname vmap @sg_in\n  }}"
+        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname @stopped drop\n    oifname @stopped drop\n    iifname vmap @nacl_out\n    oifname vmap @nacl_in\n    ct state established,related accept\n    ct state invalid drop\n    iifname vmap @sg_out\n    oifname vmap @sg_in\n  }}"
     );
     let _ = writeln!(out, "}}");
     out

@@ -114,12 +114,17 @@ pub fn run_dir(prefix: &str) -> PathBuf {
     Path::new(RUN_DIR).join(prefix)
 }
 
-/// Records this process as the owner of `prefix`.
+/// Records this process as the owner of `prefix`. The directory appears
+/// with its owner file already inside (written aside, then renamed), so a
+/// concurrent start never sees it ownerless and removes it as stale.
 pub fn claim(prefix: &str) -> Result<PathBuf, Error> {
     let dir = run_dir(prefix);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Command { what: format!("mkdir {}", dir.display()), detail: e.to_string() })?;
+    let tmp = Path::new(RUN_DIR).join(format!(".{prefix}.{}", std::process::id()));
+    let io = |what: &str, e: std::io::Error| Error::Command { what: format!("{what} {}", tmp.display()), detail: e.to_string() };
+    std::fs::create_dir_all(&tmp).map_err(|e| io("creating", e))?;
     let me = process_identity(std::process::id()).unwrap_or_default();
-    std::fs::write(dir.join("owner"), me).map_err(|e| Error::Command { what: "writing owner file".into(), detail: e.to_string() })?;
+    std::fs::write(tmp.join("owner"), me).map_err(|e| io("writing the owner file in", e))?;
+    std::fs::rename(&tmp, &dir).map_err(|e| io("renaming", e))?;
     Ok(dir)
 }
 

@@ -247,12 +247,11 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
             ip.insert(format!("rule {}", p + 1), line(format!("rule add pref {} iif {dev} blackhole", p + 1), format!("rule del pref {}", p + 1)));
         }
 
-        // ENI ports: up while the ENI can carry traffic (not the port of a
-        // stopped instance), a /32 route and a permanent neighbour entry.
+        // ENI ports: always up (a stopped instance's port is cut off by the
+        // firewall instead: taking a link down would flush its routes and
+        // neighbours), a /32 route and a permanent neighbour entry.
         for e in d.enis.values().filter(|e| e.router_ns == ns) {
-            let instance = state.network_interfaces.get(&e.eni_id).and_then(|x| x.attachment.as_ref()).and_then(|a| state.instances.get(&a.instance_id));
-            let up = instance.is_none_or(|i| i.state == InstanceState::Running);
-            ip.insert(format!("link {}", e.port), line(format!("link set {} {}", e.port, if up { "up" } else { "down" }), None));
+            ip.insert(format!("link {}", e.port), line(format!("link set {} up", e.port), None));
             for a in &e.ips {
                 ip.insert(format!("route main {a}"), line(format!("route replace {a}/32 dev {}", e.port), format!("route del {a}/32")));
                 ip.insert(format!("neigh {} {a}", e.port), line(format!("neigh replace {a} lladdr {} dev {} nud permanent", e.mac, e.port), format!("neigh del {a} dev {}", e.port)));
