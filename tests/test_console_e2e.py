@@ -145,7 +145,7 @@ def _peering_scenario(ec2):
         v = vpc(client, cidr, f"vpc-{side}")
         s = client.create_subnet(VpcId=v, CidrBlock=cidr.replace(".0.0/16", ".1.0/24"))["Subnet"]["SubnetId"]
         sg = client.create_security_group(GroupName=f"web-{side}", Description="web", VpcId=v)["GroupId"]
-        inst = client.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+        inst = client.run_instances(ImageId="ami-1e749f67", MinCount=1, MaxCount=1, InstanceType="t3.micro",
                                     SubnetId=s, SecurityGroupIds=[sg],
                                     TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"instance-{side}"}]}])
         rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [v]}])["RouteTables"][0]["RouteTableId"]
@@ -155,8 +155,11 @@ def _peering_scenario(ec2):
     b.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx_id)
     for side, client in (("a", a), ("b", b)):
         client.create_route(RouteTableId=ids[side]["rtb"], DestinationCidrBlock=ids[side]["peer_cidr"], VpcPeeringConnectionId=pcx_id)
+    # SSH from A's own VPC stays after the test revokes port 80, so the
+    # group still has rules, just none that matches (ENI_SG_RULES_MISMATCH).
     a.authorize_security_group_ingress(GroupId=ids["a"]["sg"], IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}])
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]},
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}])
     return ids, pcx_id
 
 
@@ -189,6 +192,7 @@ def test_peering_trace_highlights_path_and_shows_blocker_with_fix(server, ec2, b
     browser.do("click", selector=f'#map g[data-id="{inst_a}"]')
     browser.do("wait", selector="#verdict.reachable")
     assert "hop" in browser.classes(pcx_id), "the peering connection is lit as a hop"
+    assert "hop" in browser.classes(inst_a) and "hop" in browser.classes(inst_b), "both ends are lit (their ENIs are hops)"
     assert browser.do("eval", js='document.querySelectorAll("#map .trace-path:not(.blocked)").length') == 1
     assert browser.do("eval", js='document.querySelectorAll("#result .blocker").length') == 0
 
@@ -205,6 +209,8 @@ def test_peering_trace_highlights_path_and_shows_blocker_with_fix(server, ec2, b
     assert sg_blockers[0]["code"] == "ENI_SG_RULES_MISMATCH"
     assert sg_blockers[0]["account"] == A, "A owns the group, so A must run the fix"
     assert "authorize-security-group-ingress" in sg_blockers[0]["fix"] and ids["a"]["sg"] in sg_blockers[0]["fix"]
-    assert browser.do("eval", js='document.querySelectorAll("#map .blocker").length') >= 1, "the blocker is marked on the map"
+    # A's group blocks at A's network interface: the mark is on instance A.
+    assert "blocker" in browser.classes(inst_a), "the blocker is marked on the map at instance A"
+    assert browser.do("eval", js='document.querySelector("#map .blocker-mark").textContent').endswith("ENI_SG_RULES_MISMATCH")
     os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
     browser.do("screenshot", path=SCREENSHOT)

@@ -55,7 +55,9 @@ async function refresh() {
 /// The drawn element of a resource id, if the map shows it.
 function drawn(id) {
   if (!id) return null;
-  return [...document.querySelectorAll('#map g[data-id]')].find((g) => g.dataset.id === id) || null;
+  const all = [...document.querySelectorAll('#map g[data-id]')];
+  return all.find((g) => g.dataset.id === id) ||
+    all.find((g) => (g.dataset.aliases || '').split(' ').includes(id)) || null;
 }
 
 /// Centre of a drawn element in SVG coordinates (an edge: its path's midpoint).
@@ -110,11 +112,16 @@ function paint() {
     pl.setAttribute('class', 'trace-path' + (t.reachable ? '' : ' blocked'));
     overlay.appendChild(pl);
   }
-  // Blockers: the component itself when drawn, else where it sits (subnet, VPC).
+  // Blockers: the component itself when drawn; else the drawn box next to
+  // it on the path (a security group blocks at its ENI, i.e. the instance);
+  // else where it sits (subnet, VPC).
   for (const b of t.blockers || []) {
     const id = b.component && b.component.id;
-    const hop = t.forward.concat(t['return'] || []).find((h) => h.component && h.component.id === id) || {};
-    const g = drawn(id) || drawn(hop.subnet) || drawn(hop.vpc);
+    const hops = b.direction === 'return' ? (t['return'] || []) : t.forward;
+    const k = hops.findIndex((h) => h.component && h.component.id === id);
+    const hop = hops[k] || {};
+    const near = (i) => hops[i] && hops[i].component && hops[i].component.kind === 'network-interface' ? drawn(hops[i].component.id) : null;
+    const g = drawn(id) || (k >= 0 && (near(k + 1) || near(k - 1))) || drawn(hop.subnet) || drawn(hop.vpc);
     if (!g) continue;
     g.classList.add('blocker');
     const c = centre(g);

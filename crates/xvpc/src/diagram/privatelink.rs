@@ -22,6 +22,7 @@ pub(super) fn add(state: &State, now: i64, out: &mut Connections) {
             label: lb.name.clone(),
             details,
             state: lb.state_code(now).to_string(),
+            aliases: lb.zones.iter().map(|z| z.eni_id.clone()).collect(),
         });
         targets(state, now, lb, out);
     }
@@ -35,6 +36,7 @@ pub(super) fn add(state: &State, now: i64, out: &mut Connections) {
                 if svc.acceptance_required { "acceptance required".into() } else { "auto-accept".into() },
             ],
             state: svc.state(now).to_string(),
+            aliases: vec![],
         });
         for arn in &svc.network_load_balancer_arns {
             let Some(lb) = state.load_balancers.get(arn) else { continue };
@@ -55,6 +57,7 @@ pub(super) fn add(state: &State, now: i64, out: &mut Connections) {
             label: name_of(&ep.tags).unwrap_or_else(|| ep.id.clone()),
             details: vec!["interface endpoint".into()],
             state: ep.state.as_str().to_string(),
+            aliases: ep.network_interface_ids.clone(),
         });
         if let Some(svc) = ep.service_id.as_ref().filter(|s| state.endpoint_services.contains_key(*s)) {
             out.edges.push(Edge {

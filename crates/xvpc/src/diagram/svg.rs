@@ -46,9 +46,10 @@ fn rect(out: &mut String, r: &Rect, rx: i64) {
 }
 
 fn node(out: &mut String, n: &Node, r: &Rect) {
+    let aliases = if n.aliases.is_empty() { String::new() } else { format!(r#" data-aliases="{}""#, esc(&n.aliases.join(" "))) };
     let _ = writeln!(
         out,
-        r#"<g class="node {}" data-id="{}" data-kind="{}" data-state="{}" data-label="{}">"#,
+        r#"<g class="node {}" data-id="{}" data-kind="{}" data-state="{}" data-label="{}"{aliases}>"#,
         n.kind.class(),
         esc(&n.id),
         n.kind.class(),
@@ -82,9 +83,13 @@ fn port(a: &Rect, b: &Rect) -> (i64, i64, i64, i64) {
     }
 }
 
-fn edge(out: &mut String, e: &Edge, a: &Rect, b: &Rect) {
+/// Draws one edge; `shift` moves both ends along their sides so that
+/// several connections between the same two boxes stay apart.
+fn edge(out: &mut String, e: &Edge, a: &Rect, b: &Rect, shift: i64) {
     let (x1, y1, dx1, dy1) = port(a, b);
     let (x2, y2, dx2, dy2) = port(b, a);
+    let (x1, y1) = (x1 + dy1.abs() * shift, y1 + dx1.abs() * shift);
+    let (x2, y2) = (x2 + dy2.abs() * shift, y2 + dx2.abs() * shift);
     let pull = (((x2 - x1).abs() + (y2 - y1).abs()) / 3).clamp(30, 160);
     let (c1x, c1y, c2x, c2y) = (x1 + dx1 * pull, y1 + dy1 * pull, x2 + dx2 * pull, y2 + dy2 * pull);
     let class = state_class(&e.state);
@@ -100,9 +105,14 @@ fn edge(out: &mut String, e: &Edge, a: &Rect, b: &Rect) {
     );
     let _ = writeln!(out, "<title>{}</title>", esc(&format!("{} {} ({})", e.id, e.label, e.state)));
     let _ = writeln!(out, r#"<path d="M{x1},{y1} C{c1x},{c1y} {c2x},{c2y} {x2},{y2}" stroke="{color}"/>"#);
-    // The cubic's midpoint: (p0 + 3c1 + 3c2 + p3) / 8.
-    let mx = (x1 + 3 * c1x + 3 * c2x + x2) / 8;
-    let my = (y1 + 3 * c1y + 3 * c2y + y2) / 8;
+    // The label sits on the curve, at its middle for a lone edge and
+    // staggered along it for fanned-out ones, so labels do not overlap.
+    let t = (0.5 + shift as f64 / 20.0 * 0.25).clamp(0.2, 0.8);
+    let at = |p0: i64, p1: i64, p2: i64, p3: i64| {
+        let u = 1.0 - t;
+        (u * u * u * p0 as f64 + 3.0 * u * u * t * p1 as f64 + 3.0 * u * t * t * p2 as f64 + t * t * t * p3 as f64).round() as i64
+    };
+    let (mx, my) = (at(x1, c1x, c2x, x2), at(y1, c1y, c2y, y2));
     let _ = writeln!(out, r#"<text x="{mx}" y="{}" text-anchor="middle" fill="{color}">{}</text>"#, my - 4, esc(&e.label));
     let _ = writeln!(out, r#"<text x="{mx}" y="{}" text-anchor="middle" fill="{color}">{}</text>"#, my + 8, esc(&e.state));
     out.push_str("</g>\n");
@@ -197,9 +207,19 @@ pub fn render(topo: &Topology, layout: &Layout) -> String {
         out.push_str("</g>\n");
     }
     out.push_str("<g class=\"edges\">\n");
+    // Edges between the same two boxes, in order, fan out 40 units apart.
+    let pair = |e: &Edge| if e.from <= e.to { (e.from.clone(), e.to.clone()) } else { (e.to.clone(), e.from.clone()) };
+    let mut total: std::collections::BTreeMap<(String, String), i64> = Default::default();
     for e in &topo.edges {
+        *total.entry(pair(e)).or_default() += 1;
+    }
+    let mut seen: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    for e in &topo.edges {
+        let k = pair(e);
+        let i = *seen.entry(k.clone()).and_modify(|i| *i += 1).or_insert(0);
+        let shift = (2 * i - (total[&k] - 1)) * 20;
         if let (Some(a), Some(b)) = (layout.get(&e.from), layout.get(&e.to)) {
-            edge(&mut out, e, a, b);
+            edge(&mut out, e, a, b, shift);
         }
     }
     out.push_str("</g>\n</svg>\n");

@@ -99,7 +99,34 @@ pub fn fixture() -> State {
     instance(&mut s, "i-0b000000000000001", "subnet-0b000000000000001", "10.1.1.10", "client-b", InstanceState::Running);
     vpc(&mut s, "vpc-0b000000000000002", B, "us-west-2", "west <b>", "10.2.0.0/16");
     privatelink(&mut s);
+    peering(&mut s);
     s
+}
+
+/// A ↔ B active (named by A), B-west → A pending acceptance, and a deleted
+/// A → B-west connection A's main table still routes to (a blackhole).
+fn peering(s: &mut State) {
+    use serde_json::json;
+    let side = |vpc: &str, owner: &str, region: &str, cidr: &str| json!({"owner": owner, "region": region, "vpc_id": vpc,
+        "cidr_blocks": [cidr], "options": {"allow_dns_resolution_from_remote_vpc": false}});
+    let a = side("vpc-0a000000000000001", A, "us-east-1", "10.0.0.0/16");
+    let b = side("vpc-0b000000000000001", B, "us-east-1", "10.1.0.0/16");
+    let west = side("vpc-0b000000000000002", B, "us-west-2", "10.2.0.0/16");
+    let tag_view = json!({format!("{A}/us-east-1"): {"Name": "a-to-b"}});
+    for (id, owner, region, req, acc, status, tags) in [
+        ("pcx-0a000000000000001", A, "us-east-1", &a, &b, json!("Active"), tag_view),
+        ("pcx-0b000000000000002", B, "us-west-2", &west, &a, json!("PendingAcceptance"), json!({})),
+        ("pcx-0a000000000000003", A, "us-east-1", &a, &west, json!("Deleted"), json!({})),
+    ] {
+        let pcx = json!({"id": id, "owner": owner, "region": region, "requester": req, "accepter": acc, "status": status,
+            "created_at": NOW - 3_600_000, "changed_at": NOW - 3_600_000, "changed_by": null, "tags": tags});
+        s.peering_connections.insert(id.into(), serde_json::from_value(pcx).unwrap());
+    }
+    let mut main = xvpc_model::route_table::RouteTable::main_for(&s.vpcs["vpc-0a000000000000001"]);
+    main.id = "rtb-0a000000000000001".into();
+    main.routes.push(serde_json::from_value(json!({"destination": {"Cidr": "10.2.0.0/16"},
+        "target": {"VpcPeeringConnection": "pcx-0a000000000000003"}, "origin": "CreateRoute"})).unwrap());
+    s.route_tables.insert(main.id.clone(), main);
 }
 
 const NLB: &str = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/web/0a00000000000001";
@@ -184,7 +211,7 @@ fn topology_groups_by_account_region_zone() {
 #[test]
 fn privatelink_is_endpoint_to_service_to_nlb_to_targets() {
     let t = Topology::from_state(&fixture(), NOW);
-    let edges: Vec<_> = t.edges.iter().map(|e| (e.kind, e.from.as_str(), e.to.as_str(), e.state.as_str())).collect();
+    let edges: Vec<_> = t.edges.iter().filter(|e| e.kind != super::EdgeKind::Peering).map(|e| (e.kind, e.from.as_str(), e.to.as_str(), e.state.as_str())).collect();
     assert_eq!(
         edges,
         [
@@ -194,8 +221,27 @@ fn privatelink_is_endpoint_to_service_to_nlb_to_targets() {
             (super::EdgeKind::Target, NLB, "i-0a000000000000001", "unhealthy"),
         ]
     );
-    let classes: Vec<_> = t.edges.iter().map(|e| super::state_class(&e.state)).collect();
+    let classes: Vec<_> = t.edges.iter().filter(|e| e.kind != super::EdgeKind::Peering).map(|e| super::state_class(&e.state)).collect();
     assert_eq!(classes, ["pending", "ok", "failed"]);
+}
+
+#[test]
+fn peering_edges_by_status_with_blackhole_for_routed_deleted() {
+    let t = Topology::from_state(&fixture(), NOW);
+    let pcx: Vec<_> = t.edges.iter().filter(|e| e.kind == super::EdgeKind::Peering).map(|e| (e.id.as_str(), e.state.as_str(), super::state_class(&e.state))).collect();
+    assert_eq!(
+        pcx,
+        [
+            ("pcx-0a000000000000001", "active", "ok"),
+            ("pcx-0a000000000000003", "blackhole", "blackhole"),
+            ("pcx-0b000000000000002", "pending-acceptance", "pending"),
+        ]
+    );
+    assert_eq!(t.edges.iter().find(|e| e.id == "pcx-0a000000000000001").unwrap().label, "a-to-b pcx-0a000000000000001");
+    // Eight days later the pending request has expired (a failure colour).
+    let later = Topology::from_state(&fixture(), NOW + 8 * 86_400_000);
+    let e = later.edges.iter().find(|e| e.id == "pcx-0b000000000000002").unwrap();
+    assert_eq!((e.state.as_str(), super::state_class(&e.state)), ("expired", "failed"));
 }
 
 #[test]
@@ -221,6 +267,7 @@ fn layout_nests_boxes() {
 fn live_peering_connections_are_edges() {
     use xvpc_model::peering;
     let mut s = fixture();
+    s.peering_connections.clear(); // the fixture's own A ↔ B connection would refuse a second one
     let a = xvpc_model::Ctx::new(A, "us-east-1", NOW);
     let input = peering::CreatePeering {
         vpc_id: "vpc-0a000000000000001".into(),
@@ -233,7 +280,8 @@ fn live_peering_connections_are_edges() {
     let t = super::Topology::from_state(&s, NOW);
     let e = t.edges.iter().find(|e| e.id == pcx).expect("a peering edge");
     assert_eq!((e.from.as_str(), e.to.as_str(), e.state.as_str()), ("vpc-0a000000000000001", "vpc-0b000000000000001", "pending-acceptance"));
-    // Expired requests are not drawn.
+    // An expired request stays on the map, in the failure colour.
     let later = super::Topology::from_state(&s, NOW + peering::EXPIRY_MS);
-    assert!(later.edges.iter().all(|e| e.id != pcx));
+    let e = later.edges.iter().find(|e| e.id == pcx).expect("the expired request");
+    assert_eq!((e.state.as_str(), super::state_class(&e.state)), ("expired", "failed"));
 }

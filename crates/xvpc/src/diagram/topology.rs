@@ -99,6 +99,9 @@ pub struct Node {
     pub details: Vec<String>,
     /// The resource's state (instance state, TGW state...).
     pub state: String,
+    /// Other ids the box stands for (an instance's ENI, an NLB's or an
+    /// endpoint's ENIs), so a trace hop on an ENI lights the box.
+    pub aliases: Vec<String>,
 }
 
 /// What an edge is.
@@ -171,6 +174,7 @@ impl Topology {
                         label: name_tag(&i.tags).unwrap_or_else(|| i.id.clone()),
                         details: vec![i.private_ip.to_string()],
                         state: i.state.name().to_string(),
+                        aliases: vec![i.primary_eni.clone()],
                     })
                     .collect();
                 items.sort_by(|a, b| (&a.details, &a.id).cmp(&(&b.details, &b.id)));
@@ -248,8 +252,8 @@ pub(super) struct Connections {
 /// Collects the connections the model holds. Each kind of connection
 /// (peering, Transit Gateway, PrivateLink) adds its nodes and edges here.
 fn connections(state: &State, now_ms: i64, out: &mut Connections) {
-    super::privatelink::add(state, now_ms, out);
     super::peering::add(state, now_ms, out);
+    super::privatelink::add(state, now_ms, out);
 }
 
 /// The `Name` tag, for the connection modules.
