@@ -153,3 +153,46 @@ def test_exec_forwards_exit_code_and_stdio(srv):
     assert f"inet {a['ip']}/24" in r.stdout and "err" in r.stderr
     r = xexec(srv, "i-0123456789abcdef0", "true")
     assert r.returncode != 0 and "no instance" in r.stderr
+
+
+def test_privatelink_scenario_over_real_packets(srv):
+    ea, eb = make_client(srv, "ec2", A), make_client(srv, "ec2", B)
+    elb = make_client(srv, "elbv2", A)
+    a = side(ea, "10.1.0.0/16", "web-a", http=True)
+    b = side(eb, "10.2.0.0/16", "client-b", http=False)
+    wait_serving(srv, a)
+    nlb_rule = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]
+    ea.authorize_security_group_ingress(GroupId=a["sg"], IpPermissions=nlb_rule)
+    lb = elb.create_load_balancer(Name="pl", Type="network", Scheme="internal", Subnets=a["subnets"])["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = elb.create_target_group(Name="pl-tg", Protocol="TCP", Port=80, VpcId=a["vpc"], TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": a["id"], "Port": 80}])
+    elb.create_listener(LoadBalancerArn=lb, Protocol="TCP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    svc = ea.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[lb], AcceptanceRequired=True)["ServiceConfiguration"]
+    ea.modify_vpc_endpoint_service_permissions(ServiceId=svc["ServiceId"], AddAllowedPrincipals=[f"arn:aws:iam::{B}:root"])
+    ep_sg = eb.create_security_group(GroupName="ep", Description="ep", VpcId=b["vpc"])["GroupId"]
+    ep_rule = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}]
+    eb.authorize_security_group_ingress(GroupId=ep_sg, IpPermissions=ep_rule)
+    ep = eb.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=b["vpc"], ServiceName=svc["ServiceName"],
+                                SubnetIds=[b["subnets"][0]], SecurityGroupIds=[ep_sg], PrivateDnsEnabled=False)["VpcEndpoint"]
+    eni = eb.describe_network_interfaces(NetworkInterfaceIds=ep["NetworkInterfaceIds"])["NetworkInterfaces"][0]
+    ep_ip = eni["PrivateIpAddress"]
+    assert curl(srv, b["id"], ep_ip).returncode != 0, "endpoint pending acceptance carries nothing"
+
+    ea.accept_vpc_endpoint_connections(ServiceId=svc["ServiceId"], VpcEndpointIds=[ep["VpcEndpointId"]])
+    r = curl(srv, b["id"], ep_ip)
+    assert r.returncode == 0 and r.stdout.strip() == "hello", (r.returncode, r.stdout, r.stderr, srv.get("/_xvpc/netns")["last_reconcile"])
+    # The target sees the NLB's private address as the client.
+    log = subprocess.run(["sh", "-c", f"cat /run/xvpc/{srv.get('/_xvpc/netns')['prefix']}/{a['id']}/user-data.log"], capture_output=True, text=True).stdout
+    nlb_ips = [e["PrivateIpAddress"] for e in ea.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [a["vpc"]]}])["NetworkInterfaces"]
+               if e["NetworkInterfaceId"] != ea.describe_instances(InstanceIds=[a["id"]])["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]["NetworkInterfaceId"]]
+    assert any(ip in log for ip in nlb_ips), (log, nlb_ips)
+
+    # Broken variant: the endpoint's security group does not admit B.
+    eb.revoke_security_group_ingress(GroupId=ep_sg, IpPermissions=ep_rule)
+    assert curl(srv, b["id"], ep_ip).returncode == 28
+    eb.authorize_security_group_ingress(GroupId=ep_sg, IpPermissions=ep_rule)
+    assert curl(srv, b["id"], ep_ip).returncode == 0
+
+    # Broken variant: the target's group does not admit the NLB: unhealthy, no target.
+    ea.revoke_security_group_ingress(GroupId=a["sg"], IpPermissions=nlb_rule)
+    assert curl(srv, b["id"], ep_ip).returncode != 0

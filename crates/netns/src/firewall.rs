@@ -169,6 +169,11 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
     let mut sg_in = Vec::new();
     let mut sg_out = Vec::new();
     for (e, m) in &mine {
+        // An ENI without groups (an NLB without security groups) is not
+        // filtered: AWS applies no group to it.
+        if m.groups.is_empty() {
+            continue;
+        }
         let mut groups = m.groups.clone();
         groups.sort();
         groups.dedup();

@@ -20,6 +20,7 @@
 pub mod firewall;
 pub mod names;
 pub mod peering;
+pub mod privatelink;
 pub mod topology;
 
 #[cfg(target_os = "linux")]

@@ -28,6 +28,8 @@ pub struct Dataplane {
     links: BTreeMap<String, Link>,
     router_ip: BTreeMap<String, BTreeMap<String, Line>>,
     router_nft: BTreeMap<String, String>,
+    ns_links: BTreeMap<String, crate::privatelink::NsLink>,
+    nat: BTreeMap<String, String>,
     guests: Guests,
     /// Threads used to configure guests in parallel.
     pub parallelism: usize,
@@ -67,6 +69,8 @@ impl Dataplane {
             links: BTreeMap::new(),
             router_ip: BTreeMap::new(),
             router_nft: BTreeMap::new(),
+            ns_links: BTreeMap::new(),
+            nat: BTreeMap::new(),
             parallelism: 4,
         })
     }
@@ -218,6 +222,7 @@ impl Dataplane {
         }
 
         phase(&mut rep, "guests");
+        self.reconcile_links_and_nat(&want, &mut rep);
         // 5. Routers: routes, rules, addresses, ports; then the firewall
         //    (one atomic nft transaction). Routers are independent: in parallel.
         let work: Vec<(&topology::Router, String, String, bool)> = want
@@ -271,6 +276,53 @@ impl Dataplane {
         rep
     }
 
+    /// PrivateLink plumbing: namespace-to-namespace veths, then NAT tables.
+    fn reconcile_links_and_nat(&mut self, want: &Desired, rep: &mut Report) {
+        let alive = |ns: &str, me: &Self| me.namespaces.contains(ns);
+        let gone: Vec<crate::privatelink::NsLink> = self.ns_links.values().filter(|l| want.ns_links.get(&l.id) != Some(*l)).cloned().collect();
+        for l in gone {
+            self.ns_links.remove(&l.id);
+            if alive(&l.a_ns, self) {
+                let _ = system::run("ip", &["-n", &l.a_ns, "link", "del", &l.a_if], None);
+            }
+        }
+        let new: Vec<&crate::privatelink::NsLink> = want.ns_links.values().filter(|l| !self.ns_links.contains_key(&l.id)).collect();
+        for l in new {
+            let res = system::run("ip", &["link", "add", &l.a_if, "netns", &l.a_ns, "type", "veth", "peer", "name", &l.b_if, "netns", &l.b_ns], None)
+                .and_then(|_| ip_batch(Some(&l.a_ns), &format!("addr add {}/30 dev {}\nlink set {} up\n", l.a_addr, l.a_if, l.a_if), false))
+                .and_then(|_| ip_batch(Some(&l.b_ns), &format!("addr add {}/30 dev {}\nlink set {} up\n", l.b_addr, l.b_if, l.b_if), false));
+            match res {
+                Ok(()) => {
+                    self.ns_links.insert(l.id.clone(), l.clone());
+                }
+                Err(e) => rep.errors.push(e.to_string()),
+            }
+        }
+        let stale: Vec<String> = self.nat.keys().filter(|ns| !want.nat.contains_key(*ns)).cloned().collect();
+        for ns in stale {
+            self.nat.remove(&ns);
+            if alive(&ns, self) {
+                let _ = system::in_ns(&ns, "nft", &["delete", "table", "ip", "xvpc_nat"], None);
+            }
+        }
+        for (ns, table) in &want.nat {
+            if self.nat.get(ns) == Some(table) {
+                continue;
+            }
+            let first = !self.nat.contains_key(ns);
+            let tx = format!("table ip xvpc_nat\ndelete table ip xvpc_nat\n{table}");
+            let res = (if first { system::in_ns(ns, "sysctl", &["-q", "-w", "net.ipv4.ip_forward=1"], None).map(|_| ()) } else { Ok(()) })
+                .and_then(|_| system::in_ns(ns, "nft", &["-f", "-"], Some(&tx)).map(|_| ()));
+            match res {
+                Ok(()) => {
+                    rep.firewalls_changed += 1;
+                    self.nat.insert(ns.clone(), table.clone());
+                }
+                Err(e) => rep.errors.push(e.to_string()),
+            }
+        }
+    }
+
     /// Removes everything this run built: processes, namespaces, files.
     pub fn teardown(&mut self) -> Result<(), Error> {
         self.guests.forget_all();
@@ -281,6 +333,8 @@ impl Dataplane {
         self.links.clear();
         self.router_ip.clear();
         self.router_nft.clear();
+        self.ns_links.clear();
+        self.nat.clear();
         let _ = std::fs::remove_dir_all(&self.dir);
         res
     }

@@ -108,6 +108,10 @@ pub struct Desired {
     pub links: BTreeMap<String, Link>,
     /// Instances that are running, by id.
     pub guests: BTreeMap<String, Guest>,
+    /// Veths between two non-router namespaces (PrivateLink).
+    pub ns_links: BTreeMap<String, crate::privatelink::NsLink>,
+    /// `table ip xvpc_nat` per namespace (PrivateLink endpoints and NLBs).
+    pub nat: BTreeMap<String, String>,
 }
 
 /// Stable small numbers for Linux tables and rule priorities, kept across
@@ -184,6 +188,12 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
         ends.entry(a).or_default().insert(id.clone(), ifname.clone());
         ends.entry(b).or_default().insert(id, ifname);
     }
+
+    let (ns_links, nat) = crate::privatelink::desired(state, prefix, alloc);
+    // Only between namespaces that will exist.
+    let present: std::collections::BTreeSet<&str> = d.enis.values().map(|e| e.ns.as_str()).collect();
+    d.ns_links = ns_links.into_iter().filter(|(_, l)| present.contains(l.a_ns.as_str()) && present.contains(l.b_ns.as_str())).collect();
+    d.nat = nat.into_iter().filter(|(ns, _)| present.contains(ns.as_str())).collect();
 
     for vpc in state.vpcs.values() {
         let mut ip = BTreeMap::new();
