@@ -196,6 +196,14 @@ def test_peering_trace_highlights_path_and_shows_blocker_with_fix(server, ec2, b
     assert browser.do("eval", js='document.querySelectorAll("#map .trace-path:not(.blocked)").length') == 1
     assert browser.do("eval", js='document.querySelectorAll("#result .blocker").length') == 0
 
+    # The matrix view (TCP 80) agrees: B reaches A, while A does not reach B
+    # (B's group web-b has no inbound rule).
+    cell = lambda src, dst: f'#matrix td[data-source="{src}"][data-destination="{dst}"]'
+    browser.do("click", selector="#tab-matrix")
+    browser.do("wait", selector=cell(inst_b, inst_a) + ".yes")
+    browser.do("wait", selector=cell(inst_a, inst_b) + ".no")
+    browser.do("click", selector="#tab-map")
+
     # Break it through the API: A revokes the rule. The console re-traces by itself.
     ec2(A).revoke_security_group_ingress(GroupId=ids["a"]["sg"], IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}])
@@ -214,3 +222,6 @@ def test_peering_trace_highlights_path_and_shows_blocker_with_fix(server, ec2, b
     assert browser.do("eval", js='document.querySelector("#map .blocker-mark").textContent').endswith("ENI_SG_RULES_MISMATCH")
     os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
     browser.do("screenshot", path=SCREENSHOT)
+    # The matrix follows the change too.
+    browser.do("click", selector="#tab-matrix")
+    browser.do("wait", selector=cell(inst_b, inst_a) + ".no")
