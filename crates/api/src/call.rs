@@ -253,7 +253,33 @@ fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, re
 }
 
 fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> HttpResponse {
-    let _ = (app, route, req);
-    let e = ApiError::client("UnknownOperationException", "RAM is not available yet").with_status(404);
-    envelope::json_error(&e, request_id)
+    let Some((op, handler)) = crate::ram::handler(&req.path) else {
+        let e = ApiError::client("UnknownOperationException", format!("No operation at {} {}", req.method, req.path)).with_status(404);
+        return envelope::json_error(&e, request_id);
+    };
+    // restJson1: members in the JSON body, or in the query string for
+    // DELETE /deleteresourceshare.
+    let mut body: serde_json::Value = if req.body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::json!({})
+    } else {
+        match serde_json::from_slice(&req.body) {
+            Ok(v @ serde_json::Value::Object(_)) => v,
+            _ => {
+                let e = ApiError::client("SerializationException", "The request body is not a JSON object");
+                return envelope::json_error(&e, request_id);
+            }
+        }
+    };
+    for (k, v) in QueryParams::parse(&req.query, b"").iter() {
+        if body.get(k).is_none() {
+            body[k] = serde_json::Value::String(v.to_string());
+        }
+    }
+    let mut call = new_call(app, route, op, request_id);
+    let result = handler(&mut call, &body);
+    finish(call);
+    match result {
+        Ok(v) => envelope::json_response(request_id, &v),
+        Err(e) => envelope::json_error(&e.to_api(), request_id),
+    }
 }

@@ -15,6 +15,7 @@ pub mod elbv2;
 pub mod errors;
 pub mod identity;
 pub mod ops;
+pub mod ram;
 pub mod reachability;
 pub mod sts;
 

@@ -34,11 +34,14 @@ pub mod network_insights;
 pub mod network_interface;
 pub mod peering;
 pub mod prefix_list;
+pub mod ram;
 pub mod route_table;
 pub mod security_group;
 pub mod security_group_rule;
 pub mod stale_groups;
 pub mod subnet;
+pub mod transit_gateway;
+pub mod transit_gateway_route_table;
 pub mod vpc;
 
 pub mod endpoint_service;

@@ -162,9 +162,10 @@ pub fn route_state(state: &State, table: &RouteTable, route: &Route) -> RouteSta
         // A route to a peering connection carries traffic only while the
         // connection is active (pending, deleted, expired: blackhole).
         RouteTarget::VpcPeeringConnection(id) => crate::peering::is_active(state, id),
-        // TGW and NAT targets are judged by their own modules once they
-        // exist; until then a reference to them cannot be active.
-        RouteTarget::TransitGateway(_) | RouteTarget::NatGateway(_) => false,
+        // A TGW route needs the VPC's attachment to be available.
+        RouteTarget::TransitGateway(id) => crate::transit_gateway::vpc_route_active(state, &table.vpc_id, id),
+        // NAT targets are judged by their own module once it exists.
+        RouteTarget::NatGateway(_) => false,
     };
     if ok {
         RouteState::Active

@@ -80,6 +80,11 @@ resources! {
     NetworkInsightsPath(crate::network_insights::NetworkInsightsPath) => network_insights_paths,
     NetworkInsightsAnalysis(crate::network_insights::NetworkInsightsAnalysis) => network_insights_analyses,
     VpcPeeringConnection(crate::peering::VpcPeeringConnection) => peering_connections,
+    TransitGateway(crate::transit_gateway::TransitGateway) => transit_gateways,
+    TransitGatewayAttachment(crate::transit_gateway::TgwAttachment) => transit_gateway_attachments,
+    TransitGatewayRouteTable(crate::transit_gateway_route_table::TgwRouteTable) => transit_gateway_route_tables,
+    ResourceShare(crate::ram::ResourceShare) => resource_shares,
+    Invitation(crate::ram::Invitation) => invitations,
 }
 
 /// A change to the state: a resource written whole, or removed.

@@ -55,7 +55,13 @@ pub fn edit(state: &State, ctx: &Ctx, id: &str, f: impl Fn(&mut Tags) -> ModelRe
     if id.starts_with("pcx-") {
         return crate::peering::edit_tags(state, ctx, id, f);
     }
+    // Each account keeps its own tags on a shared attachment.
+    if id.starts_with("tgw-attach-") {
+        return crate::transit_gateway::edit_attachment_tags(state, ctx, id, f);
+    }
     edit_tags!(state, ctx, id, f,
+        "tgw-rtb" => transit_gateway_route_tables: IdKind::TransitGatewayRouteTable,
+        "tgw" => transit_gateways: IdKind::TransitGateway,
         "vpc" => vpcs: IdKind::Vpc,
         "subnet" => subnets: IdKind::Subnet,
         "rtb" => route_tables: IdKind::RouteTable,
@@ -96,10 +102,16 @@ pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
     collect!(vpcs => "vpc", subnets => "subnet", route_tables => "route-table", internet_gateways => "internet-gateway",
         security_groups => "security-group", network_acls => "network-acl", network_interfaces => "network-interface",
         instances => "instance", endpoint_services => "vpc-endpoint-service", vpc_endpoints => "vpc-endpoint",
-        network_insights_paths => "network-insights-path", network_insights_analyses => "network-insights-analysis");
+        network_insights_paths => "network-insights-path", network_insights_analyses => "network-insights-analysis",
+        transit_gateways => "transit-gateway", transit_gateway_route_tables => "transit-gateway-route-table");
     for p in state.peering_connections.values().filter(|p| p.visible_to(&ctx.account, &ctx.region, ctx.now)) {
         if let Some(tags) = p.tags_for(&ctx.account, &ctx.region).filter(|t| !t.is_empty()) {
             out.push(TaggedResource { id: &p.id, resource_type: "vpc-peering-connection", tags });
+        }
+    }
+    for a in state.transit_gateway_attachments.values().filter(|a| a.visible_to(ctx)) {
+        if let Some(t) = a.tags.get(&ctx.account).filter(|t| !t.is_empty()) {
+            out.push(TaggedResource { id: &a.id, resource_type: "transit-gateway-attachment", tags: t });
         }
     }
     out

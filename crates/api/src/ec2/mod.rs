@@ -20,6 +20,8 @@ mod security_group;
 mod subnet;
 mod tags;
 mod volume;
+mod transit_gateway;
+mod transit_gateway_route_table;
 mod vpc;
 mod vpc_endpoint;
 
@@ -54,6 +56,8 @@ fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
         instance_type::ACTIONS,
         prefix_list::ACTIONS,
         volume::ACTIONS,
+        transit_gateway::ACTIONS,
+        transit_gateway_route_table::ACTIONS,
     ]
 }
 

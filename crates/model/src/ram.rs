@@ -1,0 +1,669 @@
+//! AWS RAM: resource shares, their resource and principal associations, and
+//! the invitations an account outside the owner's organization receives.
+//!
+//! xvpc has no AWS Organizations, so every account principal is external:
+//! it gets a `PENDING` invitation, its principal association stays
+//! `ASSOCIATING` until it accepts, and only then does it see (and may use)
+//! the shared resources. Removing the principal, the resource, or deleting
+//! the share takes that away again ([`is_shared_with`]).
+//!
+//! RAM's error codes are its exception names (`UnknownResourceException`,
+//! ...), raised as `ModelError::Aws` with the constants below.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ModelError, Result};
+use crate::ids::random_hex;
+use crate::state::{Changes, Ctx, State};
+use crate::tags::Tags;
+
+pub const UNKNOWN_RESOURCE: &str = "UnknownResourceException";
+pub const MALFORMED_ARN: &str = "MalformedArnException";
+pub const INVALID_PARAMETER: &str = "InvalidParameterException";
+pub const OPERATION_NOT_PERMITTED: &str = "OperationNotPermittedException";
+pub const INVALID_STATE_TRANSITION: &str = "InvalidStateTransitionException";
+pub const INVITATION_NOT_FOUND: &str = "ResourceShareInvitationArnNotFoundException";
+pub const ALREADY_ACCEPTED: &str = "ResourceShareInvitationAlreadyAcceptedException";
+pub const ALREADY_REJECTED: &str = "ResourceShareInvitationAlreadyRejectedException";
+pub const TAG_LIMIT_EXCEEDED: &str = "TagLimitExceededException";
+
+/// How long a deleted share stays listed with status `DELETED`.
+pub const DELETED_VISIBLE_MS: i64 = 60 * 60 * 1000;
+
+/// RAM's managed permission for transit gateways, attached to a share when
+/// a transit gateway is associated with it.
+pub const TGW_PERMISSION_ARN: &str = "arn:aws:ram::aws:permission/AWSRAMDefaultPermissionTransitGateway";
+pub const TGW_PERMISSION_NAME: &str = "AWSRAMDefaultPermissionTransitGateway";
+pub const TGW_RESOURCE_TYPE: &str = "ec2:TransitGateway";
+
+fn err(code: &'static str, msg: impl Into<String>) -> ModelError {
+    ModelError::Aws(code, msg.into())
+}
+
+/// A share's status (`ResourceShareStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShareStatus {
+    Active,
+    Deleted,
+}
+
+impl ShareStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareStatus::Active => "ACTIVE",
+            ShareStatus::Deleted => "DELETED",
+        }
+    }
+}
+
+/// The status of a resource or principal association.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssociationStatus {
+    Associating,
+    Associated,
+    Failed,
+    Disassociated,
+}
+
+impl AssociationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssociationStatus::Associating => "ASSOCIATING",
+            AssociationStatus::Associated => "ASSOCIATED",
+            AssociationStatus::Failed => "FAILED",
+            AssociationStatus::Disassociated => "DISASSOCIATED",
+        }
+    }
+
+    /// Associating or associated: the entity is (being) part of the share.
+    pub fn is_live(self) -> bool {
+        matches!(self, AssociationStatus::Associating | AssociationStatus::Associated)
+    }
+}
+
+/// One resource ARN or principal of a share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Association {
+    /// The resource ARN or the principal's account id.
+    pub entity: String,
+    pub status: AssociationStatus,
+    /// For principals: outside the owner's organization (always, in xvpc).
+    pub external: bool,
+    pub message: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A resource share. Its id is its ARN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceShare {
+    pub id: String,
+    pub owner: String,
+    pub region: String,
+    pub name: String,
+    pub allow_external_principals: bool,
+    pub status: ShareStatus,
+    pub tags: Tags,
+    pub resources: Vec<Association>,
+    pub principals: Vec<Association>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+crate::impl_owned!(ResourceShare);
+
+impl ResourceShare {
+    pub fn arn(&self) -> &str {
+        &self.id
+    }
+
+    /// A share deleted long enough ago is no longer listed.
+    pub fn listed(&self, now: i64) -> bool {
+        self.status == ShareStatus::Active || now - self.updated_at < DELETED_VISIBLE_MS
+    }
+
+    /// Whether `account` is an accepted principal of this active share.
+    pub fn accepted_by(&self, account: &str) -> bool {
+        self.status == ShareStatus::Active
+            && self.principals.iter().any(|p| p.entity == account && p.status == AssociationStatus::Associated)
+    }
+
+    /// Resource types among the associated resources (for permissions).
+    pub fn resource_types(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> =
+            self.resources.iter().filter(|r| r.status.is_live()).filter_map(|r| resource_type(&r.entity)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// An invitation's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+impl InvitationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationStatus::Pending => "PENDING",
+            InvitationStatus::Accepted => "ACCEPTED",
+            InvitationStatus::Rejected => "REJECTED",
+        }
+    }
+}
+
+/// An invitation to one external account to join one share. Its id is its
+/// ARN; `owner` is the sender. One per (share, receiver): re-inviting a
+/// principal reuses it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: String,
+    pub owner: String,
+    pub region: String,
+    pub share_arn: String,
+    pub receiver: String,
+    pub status: InvitationStatus,
+    pub created_at: i64,
+}
+crate::impl_owned!(Invitation);
+
+/// A random UUID (version 4 form), as RAM uses in its ARNs.
+fn uuid() -> String {
+    let h = random_hex(32);
+    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+}
+
+fn is_account(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The RAM resource type of a resource ARN xvpc can share.
+pub fn resource_type(arn: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match (parts.get(2), parts.get(5)) {
+        (Some(&"ec2"), Some(r)) if r.starts_with("transit-gateway/tgw-") => Some(TGW_RESOURCE_TYPE),
+        _ => None,
+    }
+}
+
+/// Checks that the caller may share `arn`: a well-formed ARN of a resource
+/// type RAM shares, existing, owned by the caller in this region.
+pub fn check_resource(state: &State, ctx: &Ctx, arn: &str) -> Result<()> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() != 6 || parts[0] != "arn" || !parts[1].starts_with("aws") || parts[2].is_empty() || parts[5].is_empty() {
+        return Err(err(MALFORMED_ARN, format!("The specified resource ARN {arn} is not valid. Verify the ARN and try again.")));
+    }
+    let (service, region, account, resource) = (parts[2], parts[3], parts[4], parts[5]);
+    match (service, resource.split_once('/')) {
+        ("ec2", Some(("transit-gateway", id))) => {
+            let found = state.transit_gateways.get(id).is_some_and(|t| {
+                t.owner == ctx.account && t.region == ctx.region && t.owner == account && t.region == region && !t.is_deleted()
+            });
+            if found {
+                Ok(())
+            } else {
+                Err(err(UNKNOWN_RESOURCE, format!("The resource {arn} could not be found.")))
+            }
+        }
+        // RAM shares subnets only inside an AWS Organization, which xvpc
+        // does not have: AWS gives this answer to accounts without one.
+        ("ec2", Some(("subnet", _))) => Err(err(
+            INVALID_PARAMETER,
+            "The resource you are attempting to share can only be shared within your AWS Organization. This error may also occur if you have not enabled sharing with your AWS organization, or that onboarding process is still in progress.",
+        )),
+        _ => Err(err(
+            INVALID_PARAMETER,
+            format!("The resource type of {arn} cannot be shared: xvpc shares only transit gateways ({TGW_RESOURCE_TYPE}) through RAM."),
+        )),
+    }
+}
+
+/// Checks a principal: an account id other than the owner's, allowed by
+/// the share's `allowExternalPrincipals` (every account is external here).
+fn check_principal(ctx: &Ctx, share_arn: &str, allow_external: bool, p: &str) -> Result<()> {
+    if p.starts_with("arn:aws:organizations::") {
+        let org = p.rsplit('/').next().unwrap_or(p);
+        return Err(err(UNKNOWN_RESOURCE, format!("Organization {org} could not be found.")));
+    }
+    if !is_account(p) {
+        return Err(err(INVALID_PARAMETER, format!("Principal ID {p} is malformed. Verify the ID and try again.")));
+    }
+    if p == ctx.account {
+        return Err(err(INVALID_PARAMETER, format!("The resource share owner {p} cannot be a principal of its own resource share.")));
+    }
+    if !allow_external {
+        return Err(err(
+            OPERATION_NOT_PERMITTED,
+            format!("Principal {p} is not in your AWS organization. The resource share {share_arn} does not allow external principals."),
+        ));
+    }
+    Ok(())
+}
+
+/// Input of CreateResourceShare.
+#[derive(Debug, Clone, Default)]
+pub struct CreateShare {
+    pub name: String,
+    pub resource_arns: Vec<String>,
+    pub principals: Vec<String>,
+    pub allow_external_principals: bool,
+    pub tags: Tags,
+}
+
+fn check_tags(tags: &Tags) -> Result<()> {
+    if tags.len() > 50 {
+        return Err(err(TAG_LIMIT_EXCEEDED, "The maximum number of tags for a resource share is 50."));
+    }
+    if tags.iter().any(|(k, v)| k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256) {
+        return Err(err(INVALID_PARAMETER, "Tag keys must be 1-128 characters and values at most 256 characters."));
+    }
+    Ok(())
+}
+
+/// CreateResourceShare: an active share, its resources associated at once,
+/// its principals invited.
+pub fn create_share(state: &State, ctx: &Ctx, input: CreateShare) -> Result<(Changes, String)> {
+    if input.name.trim().is_empty() {
+        return Err(err(INVALID_PARAMETER, "The name of the resource share must not be empty."));
+    }
+    check_tags(&input.tags)?;
+    let arn = format!("arn:aws:ram:{}:{}:resource-share/{}", ctx.region, ctx.account, uuid());
+    let share = ResourceShare {
+        id: arn.clone(),
+        owner: ctx.account.clone(),
+        region: ctx.region.clone(),
+        name: input.name,
+        allow_external_principals: input.allow_external_principals,
+        status: ShareStatus::Active,
+        tags: input.tags,
+        resources: Vec::new(),
+        principals: Vec::new(),
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    let (ch, _) = associate_into(state, ctx, share, &input.resource_arns, &input.principals)?;
+    Ok((ch, arn))
+}
+
+/// The caller's own, active share.
+fn own_share<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a ResourceShare> {
+    let share = state
+        .resource_shares
+        .get(arn)
+        .filter(|s| s.owner == ctx.account && s.region == ctx.region && s.listed(ctx.now))
+        .ok_or_else(|| err(UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")))?;
+    if share.status != ShareStatus::Active {
+        return Err(err(INVALID_STATE_TRANSITION, format!("The resource share {arn} is in state {} and cannot be changed.", share.status.as_str())));
+    }
+    Ok(share)
+}
+
+/// AssociateResourceShare: adds resources (associated at once) and
+/// principals (invited). Entities already part of the share stay as they
+/// are. Returns the associations the call touched.
+pub fn associate(state: &State, ctx: &Ctx, arn: &str, resources: &[String], principals: &[String]) -> Result<(Changes, Vec<Association>)> {
+    let share = own_share(state, ctx, arn)?.clone();
+    if resources.is_empty() && principals.is_empty() {
+        return Err(err(INVALID_PARAMETER, "At least one resource ARN or principal is required."));
+    }
+    associate_into(state, ctx, share, resources, principals)
+}
+
+fn associate_into(state: &State, ctx: &Ctx, mut share: ResourceShare, resources: &[String], principals: &[String]) -> Result<(Changes, Vec<Association>)> {
+    let mut ch = Changes::new();
+    let mut touched = Vec::new();
+    for r in resources {
+        check_resource(state, ctx, r)?;
+        let a = upsert(&mut share.resources, r, AssociationStatus::Associated, false, ctx.now);
+        touched.push(a);
+    }
+    for p in principals {
+        check_principal(ctx, &share.id, share.allow_external_principals, p)?;
+        let was_live = share.principals.iter().any(|x| &x.entity == p && x.status.is_live());
+        let a = upsert(&mut share.principals, p, AssociationStatus::Associating, true, ctx.now);
+        touched.push(a);
+        if !was_live {
+            // One invitation per (share, receiver), reset to PENDING.
+            let existing = state.invitations.values().find(|i| i.share_arn == share.id && &i.receiver == p);
+            let inv = Invitation {
+                id: existing.map(|i| i.id.clone()).unwrap_or_else(|| {
+                    format!("arn:aws:ram:{}:{}:resource-share-invitation/{}", ctx.region, ctx.account, uuid())
+                }),
+                owner: ctx.account.clone(),
+                region: ctx.region.clone(),
+                share_arn: share.id.clone(),
+                receiver: p.clone(),
+                status: InvitationStatus::Pending,
+                created_at: ctx.now,
+            };
+            ch.put(inv);
+        }
+    }
+    share.updated_at = ctx.now;
+    ch.events.insert(0, crate::Event::Put(share.into()));
+    Ok((ch, touched))
+}
+
+/// Adds an entity with `status` unless it is already live; returns it.
+fn upsert(list: &mut Vec<Association>, entity: &str, status: AssociationStatus, external: bool, now: i64) -> Association {
+    if let Some(a) = list.iter().find(|a| a.entity == entity && a.status.is_live()) {
+        return a.clone();
+    }
+    list.retain(|a| a.entity != entity);
+    let a = Association { entity: entity.to_string(), status, external, message: None, created_at: now, updated_at: now };
+    list.push(a.clone());
+    a
+}
+
+/// Marks live entities of a list disassociated. An entity that is not part
+/// of the share is `UnknownResourceException`.
+fn remove(list: &mut [Association], entities: &[String], now: i64, share_arn: &str) -> Result<Vec<Association>> {
+    let mut out = Vec::new();
+    for e in entities {
+        let a = list
+            .iter_mut()
+            .find(|a| &a.entity == e && a.status != AssociationStatus::Disassociated)
+            .ok_or_else(|| err(UNKNOWN_RESOURCE, format!("{e} is not associated with resource share {share_arn}.")))?;
+        a.status = AssociationStatus::Disassociated;
+        a.updated_at = now;
+        out.push(a.clone());
+    }
+    Ok(out)
+}
+
+/// DisassociateResourceShare. The owner removes resources or principals;
+/// an accepted principal may remove only itself (leaving the share).
+pub fn disassociate(state: &State, ctx: &Ctx, arn: &str, resources: &[String], principals: &[String]) -> Result<(Changes, Vec<Association>)> {
+    let Some(share) = state.resource_shares.get(arn).filter(|s| s.region == ctx.region) else {
+        return Err(err(UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")));
+    };
+    if share.owner != ctx.account {
+        if !share.accepted_by(&ctx.account) {
+            return Err(err(UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")));
+        }
+        if !resources.is_empty() || principals.iter().any(|p| p != &ctx.account) {
+            return Err(err(OPERATION_NOT_PERMITTED, "A principal of a resource share can only remove itself from it."));
+        }
+    }
+    let mut share = if share.owner == ctx.account { own_share(state, ctx, arn)?.clone() } else { share.clone() };
+    if resources.is_empty() && principals.is_empty() {
+        return Err(err(INVALID_PARAMETER, "At least one resource ARN or principal is required."));
+    }
+    let mut touched = remove(&mut share.resources, resources, ctx.now, arn)?;
+    touched.extend(remove(&mut share.principals, principals, ctx.now, arn)?);
+    let mut ch = Changes::new();
+    for p in principals {
+        // A pending invitation is withdrawn with its principal.
+        if let Some(inv) = state.invitations.values().find(|i| i.share_arn == share.id && &i.receiver == p && i.status == InvitationStatus::Pending) {
+            ch.delete(crate::state::ResourceKind::Invitation, &inv.id);
+        }
+    }
+    share.updated_at = ctx.now;
+    ch.events.insert(0, crate::Event::Put(share.into()));
+    Ok((ch, touched))
+}
+
+/// DeleteResourceShare: status DELETED, every association disassociated,
+/// pending invitations withdrawn.
+pub fn delete_share(state: &State, ctx: &Ctx, arn: &str) -> Result<Changes> {
+    let mut share = own_share(state, ctx, arn)?.clone();
+    for a in share.resources.iter_mut().chain(share.principals.iter_mut()) {
+        if a.status != AssociationStatus::Disassociated {
+            a.status = AssociationStatus::Disassociated;
+            a.updated_at = ctx.now;
+        }
+    }
+    share.status = ShareStatus::Deleted;
+    share.updated_at = ctx.now;
+    let mut ch = Changes::new();
+    for inv in state.invitations.values().filter(|i| i.share_arn == share.id && i.status == InvitationStatus::Pending) {
+        ch.delete(crate::state::ResourceKind::Invitation, &inv.id);
+    }
+    ch.events.insert(0, crate::Event::Put(share.into()));
+    Ok(ch)
+}
+
+/// UpdateResourceShare: name and `allowExternalPrincipals`. Forbidding
+/// external principals while some are associated is refused.
+pub fn update_share(state: &State, ctx: &Ctx, arn: &str, name: Option<String>, allow_external: Option<bool>) -> Result<Changes> {
+    let mut share = own_share(state, ctx, arn)?.clone();
+    if let Some(n) = name {
+        if n.trim().is_empty() {
+            return Err(err(INVALID_PARAMETER, "The name of the resource share must not be empty."));
+        }
+        share.name = n;
+    }
+    if let Some(b) = allow_external {
+        if !b && share.principals.iter().any(|p| p.external && p.status.is_live()) {
+            return Err(err(OPERATION_NOT_PERMITTED, "The resource share has external principals; remove them before disallowing external principals."));
+        }
+        share.allow_external_principals = b;
+    }
+    share.updated_at = ctx.now;
+    let mut ch = Changes::new();
+    ch.put(share);
+    Ok(ch)
+}
+
+/// Tags a share (TagResource) or removes tag keys (UntagResource).
+pub fn edit_tags(state: &State, ctx: &Ctx, arn: &str, add: &Tags, remove_keys: &[String]) -> Result<Changes> {
+    let mut share = state
+        .resource_shares
+        .get(arn)
+        .filter(|s| s.owner == ctx.account && s.region == ctx.region && s.listed(ctx.now))
+        .cloned()
+        .ok_or_else(|| err(UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")))?;
+    share.tags.extend(add.iter().map(|(k, v)| (k.clone(), v.clone())));
+    for k in remove_keys {
+        share.tags.remove(k);
+    }
+    check_tags(&share.tags)?;
+    let mut ch = Changes::new();
+    ch.put(share);
+    Ok(ch)
+}
+
+/// The caller's invitation (as receiver), by ARN.
+fn own_invitation<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a Invitation> {
+    if !arn.starts_with("arn:aws:ram:") || !arn.contains(":resource-share-invitation/") {
+        return Err(err(MALFORMED_ARN, format!("The specified invitation ARN {arn} is not valid. Verify the ARN and try again.")));
+    }
+    state
+        .invitations
+        .get(arn)
+        .filter(|i| i.receiver == ctx.account && i.region == ctx.region)
+        .ok_or_else(|| err(INVITATION_NOT_FOUND, format!("ResourceShareInvitationArn {arn} could not be found.")))
+}
+
+/// Accepts (`accept`) or rejects an invitation. Accepting makes the
+/// principal association ASSOCIATED: from then on the receiver sees and may
+/// use the share's resources. Rejecting fails the association.
+pub fn answer_invitation(state: &State, ctx: &Ctx, arn: &str, accept: bool) -> Result<(Changes, Invitation)> {
+    let inv = own_invitation(state, ctx, arn)?;
+    match inv.status {
+        InvitationStatus::Accepted => return Err(err(ALREADY_ACCEPTED, format!("The invitation {arn} has already been accepted."))),
+        InvitationStatus::Rejected => return Err(err(ALREADY_REJECTED, format!("The invitation {arn} has already been rejected."))),
+        InvitationStatus::Pending => {}
+    }
+    let mut share = state
+        .resource_shares
+        .get(&inv.share_arn)
+        .filter(|s| s.status == ShareStatus::Active)
+        .cloned()
+        .ok_or_else(|| err(INVITATION_NOT_FOUND, format!("ResourceShareInvitationArn {arn} could not be found.")))?;
+    for p in share.principals.iter_mut().filter(|p| p.entity == ctx.account && p.status.is_live()) {
+        p.status = if accept { AssociationStatus::Associated } else { AssociationStatus::Failed };
+        p.message = (!accept).then(|| "The invitation was rejected by the principal.".to_string());
+        p.updated_at = ctx.now;
+    }
+    let mut inv = inv.clone();
+    inv.status = if accept { InvitationStatus::Accepted } else { InvitationStatus::Rejected };
+    let mut ch = Changes::new();
+    ch.put(share);
+    ch.put(inv.clone());
+    Ok((ch, inv))
+}
+
+/// Whether `account` may see and use the resource `arn` through a share it
+/// accepted (an active share, the resource associated, the principal
+/// associated).
+pub fn is_shared_with(state: &State, arn: &str, account: &str) -> bool {
+    state.resource_shares.values().any(|s| {
+        s.accepted_by(account) && s.resources.iter().any(|r| r.entity == arn && r.status == AssociationStatus::Associated)
+    })
+}
+
+/// Which shares a GetResourceShares / ListResources call looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceOwner {
+    /// `SELF`: shares the caller owns.
+    OwnedBySelf,
+    /// `OTHER-ACCOUNTS`: shares others shared with the caller, once accepted.
+    OtherAccounts,
+}
+
+impl ResourceOwner {
+    pub fn parse(s: &str) -> Result<ResourceOwner> {
+        match s {
+            "SELF" => Ok(ResourceOwner::OwnedBySelf),
+            "OTHER-ACCOUNTS" => Ok(ResourceOwner::OtherAccounts),
+            other => Err(err(INVALID_PARAMETER, format!("resourceOwner must be SELF or OTHER-ACCOUNTS, not '{other}'."))),
+        }
+    }
+}
+
+/// The shares the caller may list from one side.
+pub fn visible_shares<'a>(state: &'a State, ctx: &Ctx, owner: ResourceOwner) -> Vec<&'a ResourceShare> {
+    state
+        .resource_shares
+        .values()
+        .filter(|s| s.region == ctx.region)
+        .filter(|s| match owner {
+            ResourceOwner::OwnedBySelf => s.owner == ctx.account && s.listed(ctx.now),
+            ResourceOwner::OtherAccounts => s.owner != ctx.account && s.accepted_by(&ctx.account),
+        })
+        .collect()
+}
+
+/// Invitations the caller received (GetResourceShareInvitations).
+pub fn received_invitations<'a>(state: &'a State, ctx: &Ctx) -> Vec<&'a Invitation> {
+    state.invitations.values().filter(|i| i.receiver == ctx.account && i.region == ctx.region).collect()
+}
+
+/// Called when a shared resource disappears (a deleted transit gateway):
+/// its associations become DISASSOCIATED, as RAM does.
+pub fn resource_deleted(state: &State, arn: &str, now: i64, ch: &mut Changes) {
+    for s in state.resource_shares.values() {
+        if s.resources.iter().any(|r| r.entity == arn && r.status.is_live()) {
+            let mut s = s.clone();
+            for r in s.resources.iter_mut().filter(|r| r.entity == arn && r.status.is_live()) {
+                r.status = AssociationStatus::Disassociated;
+                r.updated_at = now;
+            }
+            ch.put(s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transit_gateway::{create_transit_gateway, CreateTransitGateway};
+
+    const A: &str = "111111111111";
+    const B: &str = "222222222222";
+
+    fn ctx(acct: &str) -> Ctx {
+        Ctx::new(acct, "us-east-1", 1_000)
+    }
+
+    fn apply(s: &mut State, ch: Changes) {
+        ch.events.into_iter().for_each(|e| s.apply(e));
+    }
+
+    fn setup() -> (State, String, String) {
+        let mut s = State::default();
+        let (ch, tgw) = create_transit_gateway(&s, &ctx(A), CreateTransitGateway::default()).unwrap();
+        apply(&mut s, ch);
+        let tgw_arn = s.transit_gateways[&tgw].arn();
+        let (ch, share) = create_share(&s, &ctx(A), CreateShare { name: "x".into(), allow_external_principals: true, ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        (s, share, tgw_arn)
+    }
+
+    #[test]
+    fn invitation_lifecycle_controls_visibility() {
+        let (mut s, share, tgw_arn) = setup();
+        let (ch, _) = associate(&s, &ctx(A), &share, &[tgw_arn.clone()], &[B.into()]).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(s.resource_shares[&share].principals[0].status, AssociationStatus::Associating);
+        assert!(!is_shared_with(&s, &tgw_arn, B), "not before acceptance");
+        assert!(visible_shares(&s, &ctx(B), ResourceOwner::OtherAccounts).is_empty());
+        let inv = received_invitations(&s, &ctx(B))[0].id.clone();
+        // Only the receiver can answer.
+        assert!(matches!(answer_invitation(&s, &ctx(A), &inv, true), Err(ModelError::Aws(INVITATION_NOT_FOUND, _))));
+        let (ch, i) = answer_invitation(&s, &ctx(B), &inv, true).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(i.status, InvitationStatus::Accepted);
+        assert!(is_shared_with(&s, &tgw_arn, B));
+        assert!(matches!(answer_invitation(&s, &ctx(B), &inv, true), Err(ModelError::Aws(ALREADY_ACCEPTED, _))));
+        // Removing the principal takes the share away.
+        let (ch, _) = disassociate(&s, &ctx(A), &share, &[], &[B.into()]).unwrap();
+        apply(&mut s, ch);
+        assert!(!is_shared_with(&s, &tgw_arn, B));
+    }
+
+    #[test]
+    fn rejecting_and_deleting() {
+        let (mut s, share, tgw_arn) = setup();
+        let (ch, _) = associate(&s, &ctx(A), &share, &[tgw_arn.clone()], &[B.into()]).unwrap();
+        apply(&mut s, ch);
+        let inv = received_invitations(&s, &ctx(B))[0].id.clone();
+        let (ch, _) = answer_invitation(&s, &ctx(B), &inv, false).unwrap();
+        apply(&mut s, ch);
+        assert!(!is_shared_with(&s, &tgw_arn, B));
+        assert!(matches!(answer_invitation(&s, &ctx(B), &inv, true), Err(ModelError::Aws(ALREADY_REJECTED, _))));
+        let ch = delete_share(&s, &ctx(A), &share).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(s.resource_shares[&share].status, ShareStatus::Deleted);
+        assert!(matches!(associate(&s, &ctx(A), &share, &[tgw_arn], &[]), Err(ModelError::Aws(INVALID_STATE_TRANSITION, _))));
+    }
+
+    #[test]
+    fn resources_and_principals_are_checked() {
+        let (mut s, share, tgw_arn) = setup();
+        let bad = |r: &str| associate(&s, &ctx(A), &share, &[r.to_string()], &[]).unwrap_err();
+        assert!(matches!(bad("not-an-arn"), ModelError::Aws(MALFORMED_ARN, _)));
+        assert!(matches!(bad("arn:aws:ec2:us-east-1:111111111111:transit-gateway/tgw-00000000000000000"), ModelError::Aws(UNKNOWN_RESOURCE, _)));
+        assert!(matches!(bad("arn:aws:ec2:us-east-1:111111111111:subnet/subnet-00000000000000000"), ModelError::Aws(INVALID_PARAMETER, _)));
+        assert!(matches!(bad("arn:aws:s3:::bucket"), ModelError::Aws(INVALID_PARAMETER, _)));
+        // Another account cannot share A's TGW.
+        let (ch, other) = create_share(&s, &ctx(B), CreateShare { name: "b".into(), allow_external_principals: true, ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        assert!(matches!(associate(&s, &ctx(B), &other, &[tgw_arn], &[]), Err(ModelError::Aws(UNKNOWN_RESOURCE, _))));
+        // allowExternalPrincipals=false refuses an external account.
+        let (ch, closed) = create_share(&s, &ctx(A), CreateShare { name: "c".into(), ..Default::default() }).unwrap();
+        apply(&mut s, ch);
+        assert!(matches!(associate(&s, &ctx(A), &closed, &[], &[B.into()]), Err(ModelError::Aws(OPERATION_NOT_PERMITTED, _))));
+        assert!(matches!(associate(&s, &ctx(A), &share, &[], &["12".into()]), Err(ModelError::Aws(INVALID_PARAMETER, _))));
+        // B cannot change A's share.
+        assert!(matches!(associate(&s, &ctx(B), &share, &[], &[A.into()]), Err(ModelError::Aws(UNKNOWN_RESOURCE, _))));
+    }
+
+    #[test]
+    fn principal_can_leave() {
+        let (mut s, share, tgw_arn) = setup();
+        let (ch, _) = associate(&s, &ctx(A), &share, &[tgw_arn.clone()], &[B.into()]).unwrap();
+        apply(&mut s, ch);
+        let inv = received_invitations(&s, &ctx(B))[0].id.clone();
+        let (ch, _) = answer_invitation(&s, &ctx(B), &inv, true).unwrap();
+        apply(&mut s, ch);
+        assert!(matches!(disassociate(&s, &ctx(B), &share, &[tgw_arn.clone()], &[]), Err(ModelError::Aws(OPERATION_NOT_PERMITTED, _))));
+        let (ch, _) = disassociate(&s, &ctx(B), &share, &[], &[B.into()]).unwrap();
+        apply(&mut s, ch);
+        assert!(!is_shared_with(&s, &tgw_arn, B));
+    }
+}

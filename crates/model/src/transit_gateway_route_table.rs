@@ -1,0 +1,422 @@
+//! Transit gateway route tables: associations, propagations, static and
+//! blackhole routes.
+//!
+//! Each attachment is associated with at most one table (stored on the
+//! attachment, so "exactly one" cannot be broken). A table's routes are its
+//! static routes plus, derived when read, the CIDRs of the VPCs whose
+//! attachments propagate to it: a propagated CIDR that overlaps one already
+//! installed in the table is not installed, and a static route for the same
+//! CIDR wins over a propagated one.
+
+use std::net::Ipv4Addr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cidr::{self, Ipv4Net};
+use crate::error::{IdKind, ModelError, Result};
+use crate::ids::{check, new_id};
+use crate::state::{Changes, Ctx, State};
+use crate::tags::Tags;
+use crate::transit_gateway::{visible_attachment, AttachmentState, TgwAttachment, DELETED_VISIBLE_MS};
+
+/// A transit gateway route table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TgwRouteTable {
+    pub id: String,
+    pub owner: String,
+    pub region: String,
+    pub transit_gateway_id: String,
+    /// Attachments propagating their VPC CIDRs here, in the order enabled.
+    pub propagations: Vec<String>,
+    pub routes: Vec<StaticRoute>,
+    pub created_at: i64,
+    pub deleted_at: Option<i64>,
+    pub tags: Tags,
+}
+crate::impl_owned!(TgwRouteTable);
+
+/// A static route: to an attachment, or a blackhole (`target` None).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaticRoute {
+    pub cidr: Ipv4Net,
+    pub target: Option<String>,
+}
+
+/// `static` or `propagated`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteType {
+    Static,
+    Propagated,
+}
+
+/// A route as SearchTransitGatewayRoutes reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TgwRoute {
+    pub cidr: Ipv4Net,
+    pub route_type: RouteType,
+    /// The attachment traffic goes to (None for a blackhole route).
+    pub attachment: Option<String>,
+    pub active: bool,
+}
+
+impl TgwRoute {
+    pub fn type_str(&self) -> &'static str {
+        match self.route_type {
+            RouteType::Static => "static",
+            RouteType::Propagated => "propagated",
+        }
+    }
+
+    pub fn state_str(&self) -> &'static str {
+        if self.active {
+            "active"
+        } else {
+            "blackhole"
+        }
+    }
+}
+
+impl TgwRouteTable {
+    /// A new, empty table of gateway `tgw_id`.
+    pub fn new(ctx: &Ctx, tgw_id: &str, tags: Tags) -> TgwRouteTable {
+        TgwRouteTable {
+            id: new_id("tgw-rtb"),
+            owner: ctx.account.clone(),
+            region: ctx.region.clone(),
+            transit_gateway_id: tgw_id.to_string(),
+            propagations: Vec::new(),
+            routes: Vec::new(),
+            created_at: ctx.now,
+            deleted_at: None,
+            tags,
+        }
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    pub fn state(&self) -> &'static str {
+        if self.is_deleted() {
+            "deleted"
+        } else {
+            "available"
+        }
+    }
+
+    /// Listed to its owner; deleted ones a while.
+    pub fn listed(&self, ctx: &Ctx) -> bool {
+        self.owner == ctx.account && self.region == ctx.region && self.deleted_at.is_none_or(|t| ctx.now - t < DELETED_VISIBLE_MS)
+    }
+
+    /// Whether the gateway names this table as its default association
+    /// (`.0`) or propagation (`.1`) table.
+    pub fn defaults(&self, state: &State) -> (bool, bool) {
+        match state.transit_gateways.get(&self.transit_gateway_id) {
+            Some(t) => (
+                t.options.association_default_route_table_id.as_deref() == Some(self.id.as_str()),
+                t.options.propagation_default_route_table_id.as_deref() == Some(self.id.as_str()),
+            ),
+            None => (false, false),
+        }
+    }
+
+    /// Values for DescribeTransitGatewayRouteTables filters.
+    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
+        let (assoc, prop) = self.defaults(state);
+        Some(match name {
+            "transit-gateway-route-table-id" => vec![self.id.clone()],
+            "transit-gateway-id" => vec![self.transit_gateway_id.clone()],
+            "state" => vec![self.state().into()],
+            "default-association-route-table" => vec![assoc.to_string()],
+            "default-propagation-route-table" => vec![prop.to_string()],
+            _ => return None,
+        })
+    }
+
+    /// Attachments associated with this table.
+    pub fn associations<'a>(&self, state: &'a State) -> Vec<&'a TgwAttachment> {
+        state.transit_gateway_attachments.values().filter(|a| a.association.as_deref() == Some(self.id.as_str())).collect()
+    }
+
+    /// All routes: static ones, then the propagated CIDRs that install.
+    pub fn routes(&self, state: &State) -> Vec<TgwRoute> {
+        let available = |id: &str| state.transit_gateway_attachments.get(id).is_some_and(|a| a.state == AttachmentState::Available);
+        let mut out: Vec<TgwRoute> = self
+            .routes
+            .iter()
+            .map(|r| TgwRoute {
+                cidr: r.cidr,
+                route_type: RouteType::Static,
+                attachment: r.target.clone(),
+                active: r.target.as_deref().is_some_and(available),
+            })
+            .collect();
+        let mut installed: Vec<Ipv4Net> = Vec::new();
+        for att_id in &self.propagations {
+            let Some(att) = state.transit_gateway_attachments.get(att_id).filter(|a| a.state == AttachmentState::Available) else {
+                continue;
+            };
+            let Some(vpc) = state.vpcs.get(&att.vpc_id) else { continue };
+            for c in vpc.cidrs() {
+                if installed.iter().any(|i| cidr::overlaps(i, &c)) {
+                    continue;
+                }
+                installed.push(c);
+                if self.routes.iter().any(|r| r.cidr == c) {
+                    continue;
+                }
+                out.push(TgwRoute { cidr: c, route_type: RouteType::Propagated, attachment: Some(att_id.clone()), active: true });
+            }
+        }
+        out.sort_by_key(|r| (u32::from(r.cidr.network()), r.cidr.prefix_len()));
+        out
+    }
+
+    /// Longest-prefix match over the table's routes.
+    pub fn lookup(&self, state: &State, dst: Ipv4Addr) -> Option<TgwRoute> {
+        self.routes(state).into_iter().filter(|r| r.cidr.contains(&dst)).max_by_key(|r| r.cidr.prefix_len())
+    }
+}
+
+/// The caller's own table that is not deleted.
+fn own_table<'a>(state: &'a State, ctx: &Ctx, id: &str) -> Result<&'a TgwRouteTable> {
+    check(IdKind::TransitGatewayRouteTable, id)?;
+    state
+        .transit_gateway_route_tables
+        .get(id)
+        .filter(|r| r.owner == ctx.account && r.region == ctx.region && !r.is_deleted())
+        .ok_or_else(|| ModelError::NotFound(IdKind::TransitGatewayRouteTable, id.to_string()))
+}
+
+/// An attachment of the table's gateway, seen by the gateway owner.
+fn attachment_of<'a>(state: &'a State, ctx: &Ctx, table: &TgwRouteTable, id: &str) -> Result<&'a TgwAttachment> {
+    let a = visible_attachment(state, ctx, id)?;
+    if a.transit_gateway_id != table.transit_gateway_id || a.state == AttachmentState::Deleted {
+        return Err(ModelError::NotFound(IdKind::TransitGatewayAttachment, id.to_string()));
+    }
+    Ok(a)
+}
+
+fn require_available(a: &TgwAttachment) -> Result<()> {
+    if a.state != AttachmentState::Available {
+        return Err(ModelError::IncorrectState(format!("Transit Gateway Attachment {} is in invalid state {}", a.id, a.state.as_str())));
+    }
+    Ok(())
+}
+
+/// CreateTransitGatewayRouteTable (gateway owner).
+pub fn create_route_table(state: &State, ctx: &Ctx, tgw_id: &str, tags: Tags) -> Result<(Changes, String)> {
+    let t = crate::state::owned(&state.transit_gateways, ctx, IdKind::TransitGateway, tgw_id)?;
+    if t.is_deleted() {
+        return Err(ModelError::NotFound(IdKind::TransitGateway, tgw_id.to_string()));
+    }
+    let r = TgwRouteTable::new(ctx, &t.id, tags);
+    let id = r.id.clone();
+    let mut ch = Changes::new();
+    ch.put(r);
+    Ok((ch, id))
+}
+
+/// DeleteTransitGatewayRouteTable: refused while attachments are
+/// associated with it or it is a default table of its gateway.
+pub fn delete_route_table(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
+    let r = own_table(state, ctx, id)?;
+    if !r.associations(state).is_empty() {
+        return Err(ModelError::IncorrectState(format!("{id} has associations")));
+    }
+    let (assoc, prop) = r.defaults(state);
+    if assoc || prop {
+        return Err(ModelError::IncorrectState(format!("{id} is the default route table of {}", r.transit_gateway_id)));
+    }
+    let mut r = r.clone();
+    r.deleted_at = Some(ctx.now);
+    r.propagations.clear();
+    let mut ch = Changes::new();
+    ch.put(r);
+    Ok(ch)
+}
+
+/// AssociateTransitGatewayRouteTable: an available attachment without an
+/// association (each attachment has exactly one).
+pub fn associate(state: &State, ctx: &Ctx, table_id: &str, att_id: &str) -> Result<Changes> {
+    let r = own_table(state, ctx, table_id)?;
+    let a = attachment_of(state, ctx, r, att_id)?;
+    require_available(a)?;
+    if let Some(existing) = &a.association {
+        return Err(ModelError::AlreadyAssociated(format!(
+            "Transit Gateway Attachment {att_id} is already associated to a route table ({existing})."
+        )));
+    }
+    let mut a = a.clone();
+    a.association = Some(r.id.clone());
+    let mut ch = Changes::new();
+    ch.put(a);
+    Ok(ch)
+}
+
+/// DisassociateTransitGatewayRouteTable.
+pub fn disassociate(state: &State, ctx: &Ctx, table_id: &str, att_id: &str) -> Result<Changes> {
+    let r = own_table(state, ctx, table_id)?;
+    let a = attachment_of(state, ctx, r, att_id)?;
+    if a.association.as_deref() != Some(table_id) {
+        return Err(ModelError::Aws(
+            "InvalidAssociation.NotFound",
+            format!("Transit Gateway Attachment {att_id} is not associated with route table {table_id}."),
+        ));
+    }
+    let mut a = a.clone();
+    a.association = None;
+    let mut ch = Changes::new();
+    ch.put(a);
+    Ok(ch)
+}
+
+/// EnableTransitGatewayRouteTablePropagation.
+pub fn enable_propagation(state: &State, ctx: &Ctx, table_id: &str, att_id: &str) -> Result<Changes> {
+    let r = own_table(state, ctx, table_id)?;
+    let a = attachment_of(state, ctx, r, att_id)?;
+    require_available(a)?;
+    if r.propagations.iter().any(|p| p == att_id) {
+        return Err(ModelError::Aws(
+            "TransitGatewayRouteTablePropagation.Duplicate",
+            format!("Propagation of {att_id} to route table {table_id} is already enabled."),
+        ));
+    }
+    let mut r = r.clone();
+    r.propagations.push(att_id.to_string());
+    let mut ch = Changes::new();
+    ch.put(r);
+    Ok(ch)
+}
+
+/// DisableTransitGatewayRouteTablePropagation.
+pub fn disable_propagation(state: &State, ctx: &Ctx, table_id: &str, att_id: &str) -> Result<Changes> {
+    let r = own_table(state, ctx, table_id)?;
+    attachment_of(state, ctx, r, att_id)?;
+    if !r.propagations.iter().any(|p| p == att_id) {
+        return Err(ModelError::Aws(
+            "TransitGatewayRouteTablePropagation.NotFound",
+            format!("Propagation of {att_id} to route table {table_id} is not enabled."),
+        ));
+    }
+    let mut r = r.clone();
+    r.propagations.retain(|p| p != att_id);
+    let mut ch = Changes::new();
+    ch.put(r);
+    Ok(ch)
+}
+
+fn parse_destination(s: &str) -> Result<Ipv4Net> {
+    cidr::parse_network(s)
+        .ok_or_else(|| ModelError::InvalidParameterValue(format!("Value ({s}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.")))
+}
+
+/// Where a static route goes: exactly one of an attachment or a blackhole.
+fn route_target(state: &State, ctx: &Ctx, r: &TgwRouteTable, att: Option<&str>, blackhole: bool) -> Result<Option<String>> {
+    match (att, blackhole) {
+        (Some(_), true) => Err(ModelError::InvalidParameterCombination(
+            "Either TransitGatewayAttachmentId or Blackhole must be specified, not both".into(),
+        )),
+        (None, false) => Err(ModelError::MissingParameter("TransitGatewayAttachmentId".into())),
+        (None, true) => Ok(None),
+        (Some(id), false) => Ok(Some(attachment_of(state, ctx, r, id)?.id.clone())),
+    }
+}
+
+/// CreateTransitGatewayRoute: a static route (to an attachment) or a
+/// blackhole route. One static route per CIDR.
+pub fn create_route(state: &State, ctx: &Ctx, table_id: &str, cidr_s: &str, att: Option<&str>, blackhole: bool) -> Result<(Changes, TgwRoute)> {
+    let r = own_table(state, ctx, table_id)?;
+    let net = parse_destination(cidr_s)?;
+    let target = route_target(state, ctx, r, att, blackhole)?;
+    if r.routes.iter().any(|x| x.cidr == net) {
+        return Err(ModelError::RouteAlreadyExists(net.to_string()));
+    }
+    let mut r = r.clone();
+    r.routes.push(StaticRoute { cidr: net, target });
+    let route = r.routes(state).into_iter().find(|x| x.cidr == net && x.route_type == RouteType::Static).ok_or_else(|| {
+        ModelError::RouteNotFound(net.to_string(), table_id.to_string())
+    })?;
+    let mut ch = Changes::new();
+    ch.put(r);
+    Ok((ch, route))
+}
+
+/// ReplaceTransitGatewayRoute: a new target for an existing static route.
+pub fn replace_route(state: &State, ctx: &Ctx, table_id: &str, cidr_s: &str, att: Option<&str>, blackhole: bool) -> Result<(Changes, TgwRoute)> {
+    let r = own_table(state, ctx, table_id)?;
+    let net = parse_destination(cidr_s)?;
+    let target = route_target(state, ctx, r, att, blackhole)?;
+    let mut r = r.clone();
+    let route = r.routes.iter_mut().find(|x| x.cidr == net).ok_or_else(|| ModelError::RouteNotFound(net.to_string(), table_id.to_string()))?;
+    route.target = target;
+    let out = r.routes(state).into_iter().find(|x| x.cidr == net && x.route_type == RouteType::Static);
+    let mut ch = Changes::new();
+    ch.put(r);
+    Ok((ch, out.ok_or_else(|| ModelError::RouteNotFound(net.to_string(), table_id.to_string()))?))
+}
+
+/// DeleteTransitGatewayRoute: static routes only (propagated ones go by
+/// disabling propagation).
+pub fn delete_route(state: &State, ctx: &Ctx, table_id: &str, cidr_s: &str) -> Result<(Changes, TgwRoute)> {
+    let r = own_table(state, ctx, table_id)?;
+    let net = parse_destination(cidr_s)?;
+    let before = r.routes(state).into_iter().find(|x| x.cidr == net && x.route_type == RouteType::Static);
+    let Some(mut route) = before else {
+        return Err(ModelError::RouteNotFound(net.to_string(), table_id.to_string()));
+    };
+    let mut r = r.clone();
+    r.routes.retain(|x| x.cidr != net);
+    route.active = false;
+    let mut ch = Changes::new();
+    ch.put(r);
+    Ok((ch, route))
+}
+
+/// Values for SearchTransitGatewayRoutes filters; `route-search.*` compare
+/// CIDRs rather than strings.
+pub fn route_matches(route: &TgwRoute, state: &State, name: &str, values: &[String]) -> Result<bool> {
+    let nets = || -> Result<Vec<Ipv4Net>> {
+        values.iter().map(|v| cidr::parse_lenient(v).ok_or_else(|| ModelError::InvalidParameterValue(format!("Invalid CIDR {v}")))).collect()
+    };
+    let resource = route.attachment.as_ref().and_then(|a| state.transit_gateway_attachments.get(a));
+    let any = |field: Vec<String>| values.iter().any(|v| field.iter().any(|f| crate::filter::wildcard(v, f)));
+    Ok(match name {
+        "route-search.exact-match" => nets()?.iter().any(|n| *n == route.cidr),
+        "route-search.longest-prefix-match" => nets()?.iter().any(|n| cidr::contains(&route.cidr, n)),
+        "route-search.subnet-of-match" => nets()?.iter().any(|n| cidr::contains(n, &route.cidr)),
+        "route-search.supernet-of-match" => nets()?.iter().any(|n| cidr::contains(&route.cidr, n)),
+        "state" => any(vec![route.state_str().into()]),
+        "type" => any(vec![route.type_str().into()]),
+        "attachment.transit-gateway-attachment-id" => any(route.attachment.clone().into_iter().collect()),
+        "attachment.resource-id" => any(resource.map(|a| a.vpc_id.clone()).into_iter().collect()),
+        "attachment.resource-type" => any(resource.map(|_| "vpc".to_string()).into_iter().collect()),
+        "prefix-list-id" => false,
+        other => return Err(ModelError::InvalidFilter(other.to_string())),
+    })
+}
+
+/// SearchTransitGatewayRoutes: routes matching every filter.
+/// `route-search.longest-prefix-match` keeps only the most specific match.
+pub fn search(table: &TgwRouteTable, state: &State, filters: &[crate::filter::Filter]) -> Result<Vec<TgwRoute>> {
+    let mut out = Vec::new();
+    for r in table.routes(state) {
+        let mut ok = true;
+        for f in filters {
+            if !route_matches(&r, state, &f.name, &f.values)? {
+                ok = false;
+                break;
+            }
+        }
+        if ok {
+            out.push(r);
+        }
+    }
+    if filters.iter().any(|f| f.name == "route-search.longest-prefix-match") {
+        if let Some(best) = out.iter().map(|r| r.cidr.prefix_len()).max() {
+            out.retain(|r| r.cidr.prefix_len() == best);
+        }
+    }
+    Ok(out)
+}
