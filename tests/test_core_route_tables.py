@@ -58,21 +58,28 @@ def test_routes_to_igw_and_rules(ec2):
            GatewayId="igw-0123456789abcdef0")
     raises("InvalidRoute.NotFound", c.delete_route, RouteTableId=rid, DestinationCidrBlock="8.8.0.0/16")
     raises("InvalidParameterValue", c.replace_route, RouteTableId=rid, DestinationCidrBlock="10.1.0.0/16", GatewayId=igw)
-    # pcx / tgw targets are stored (their helpers validate them); not active.
+    # pcx / tgw targets are stored (their helpers validate them). A TGW
+    # target needs the VPC's attachment; once it is gone the route is a blackhole.
     raises("InvalidVpcPeeringConnectionID.NotFound", c.create_route, RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12",
            VpcPeeringConnectionId="pcx-0123456789abcdef0")
     peer = c.create_vpc(CidrBlock="172.16.0.0/16")["Vpc"]["VpcId"]
     pcx = c.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=peer)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
     c.create_route(RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12", VpcPeeringConnectionId=pcx)
-    c.replace_route(RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12", TransitGatewayId="tgw-0123456789abcdef0")
+    tgw = c.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    raises("InvalidTransitGatewayID.NotFound", c.replace_route, RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12",
+           TransitGatewayId=tgw)
+    att = c.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=subnets[:1])[
+        "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    c.replace_route(RouteTableId=rid, DestinationCidrBlock="172.16.0.0/12", TransitGatewayId=tgw)
+    c.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=att)
     t = c.describe_route_tables(RouteTableIds=[rid])["RouteTables"][0]
     by_dest = {r["DestinationCidrBlock"]: r for r in t["Routes"]}
     assert by_dest["0.0.0.0/0"] == {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": igw, "Origin": "CreateRoute", "State": "active"}
-    assert by_dest["172.16.0.0/12"]["TransitGatewayId"] == "tgw-0123456789abcdef0"
+    assert by_dest["172.16.0.0/12"]["TransitGatewayId"] == tgw
     assert by_dest["172.16.0.0/12"]["State"] == "blackhole"
     # Filters.
     for f, v in [("route.gateway-id", igw), ("route.destination-cidr-block", "0.0.0.0/0"), ("route.state", "blackhole"),
-                 ("route.transit-gateway-id", "tgw-0123456789abcdef0"), ("route.origin", "CreateRoute"), ("tag:Name", "pub")]:
+                 ("route.transit-gateway-id", tgw), ("route.origin", "CreateRoute"), ("tag:Name", "pub")]:
         got = c.describe_route_tables(Filters=[{"Name": f, "Values": [v]}])["RouteTables"]
         assert [x["RouteTableId"] for x in got] == [rid], f
     raises("InvalidParameterValue", c.describe_route_tables, Filters=[{"Name": "bogus", "Values": ["x"]}])

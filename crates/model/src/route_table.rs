@@ -351,11 +351,11 @@ pub fn check_peering_target(state: &State, ctx: &Ctx, table: &RouteTable, id: &s
     crate::peering::check_route_target(state, ctx, &table.id, &table.vpc_id, id)
 }
 
-/// HOOK for the transit gateway module: whether a route of `table` may
-/// target the transit gateway `id` (it must be visible to the caller).
-/// Until TGWs exist only the id form is checked.
-pub fn check_transit_gateway_target(_state: &State, _ctx: &Ctx, _table: &RouteTable, id: &str) -> Result<()> {
-    crate::ids::check(IdKind::TransitGateway, id)
+/// Whether a route of `table` may target the transit gateway `id`: the
+/// table's VPC must have an attachment to it (see
+/// [`crate::transit_gateway::check_vpc_route_target`]).
+pub fn check_transit_gateway_target(state: &State, ctx: &Ctx, table: &RouteTable, id: &str) -> Result<()> {
+    crate::transit_gateway::check_vpc_route_target(state, ctx, &table.vpc_id, id)
 }
 
 /// A route more specific than (or equal to) a VPC block may only point at
