@@ -196,3 +196,37 @@ def test_privatelink_scenario_over_real_packets(srv):
     # Broken variant: the target's group does not admit the NLB: unhealthy, no target.
     ea.revoke_security_group_ingress(GroupId=a["sg"], IpPermissions=nlb_rule)
     assert curl(srv, b["id"], ep_ip).returncode != 0
+
+
+def test_transit_gateway_scenario_over_real_packets(srv):
+    ea, eb = make_client(srv, "ec2", A), make_client(srv, "ec2", B)
+    ram_a, ram_b = make_client(srv, "ram", A), make_client(srv, "ram", B)
+    a = side(ea, "10.1.0.0/16", "web-a", http=True)
+    b = side(eb, "10.2.0.0/16", "client-b", http=False)
+    wait_serving(srv, a)
+    tgw = ea.create_transit_gateway(Description="t", Options={"AutoAcceptSharedAttachments": "disable",
+                                    "DefaultRouteTableAssociation": "enable", "DefaultRouteTablePropagation": "enable"})["TransitGateway"]
+    share = ram_a.create_resource_share(name="t", allowExternalPrincipals=True)["resourceShare"]["resourceShareArn"]
+    ram_a.associate_resource_share(resourceShareArn=share, resourceArns=[tgw["TransitGatewayArn"]])
+    ram_a.associate_resource_share(resourceShareArn=share, principals=[B])
+    inv = ram_b.get_resource_share_invitations(resourceShareArns=[share])["resourceShareInvitations"][0]["resourceShareInvitationArn"]
+    ram_b.accept_resource_share_invitation(resourceShareInvitationArn=inv)
+    ea.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw["TransitGatewayId"], VpcId=a["vpc"], SubnetIds=a["subnets"])
+    att_b = eb.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw["TransitGatewayId"], VpcId=b["vpc"], SubnetIds=b["subnets"])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    ea.create_route(RouteTableId=a["rtb"], DestinationCidrBlock="10.2.0.0/16", TransitGatewayId=tgw["TransitGatewayId"])
+    eb.create_route(RouteTableId=b["rtb"], DestinationCidrBlock="10.1.0.0/16", TransitGatewayId=tgw["TransitGatewayId"])
+    perm = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}]
+    ea.authorize_security_group_ingress(GroupId=a["sg"], IpPermissions=perm)
+    assert curl(srv, b["id"], a["ip"]).returncode == 28, "B's attachment awaits acceptance"
+
+    ea.accept_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=att_b)
+    r = curl(srv, b["id"], a["ip"])
+    assert r.returncode == 0 and r.stdout.strip() == "hello", (r.returncode, r.stdout, r.stderr, srv.get("/_xvpc/netns")["last_reconcile"])
+
+    # Broken variants: a missing route, a missing security group rule.
+    eb.delete_route(RouteTableId=b["rtb"], DestinationCidrBlock="10.1.0.0/16")
+    assert curl(srv, b["id"], a["ip"]).returncode == 28
+    eb.create_route(RouteTableId=b["rtb"], DestinationCidrBlock="10.1.0.0/16", TransitGatewayId=tgw["TransitGatewayId"])
+    assert curl(srv, b["id"], a["ip"]).returncode == 0
+    ea.revoke_security_group_ingress(GroupId=a["sg"], IpPermissions=perm)
+    assert curl(srv, b["id"], a["ip"]).returncode == 28

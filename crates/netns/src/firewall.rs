@@ -113,7 +113,9 @@ fn elements<I: IntoIterator<Item = String>>(items: I) -> String {
 }
 
 /// The router's whole `table inet xvpc`, deterministic for a given state.
-pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mut Alloc) -> String {
+/// `tgw_zones`: per transit gateway attachment interface of this VPC, the
+/// zone ids where the attachment has a subnet (only ENIs there may use it).
+pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mut Alloc, tgw_zones: Option<&BTreeMap<String, BTreeSet<String>>>) -> String {
     // Members of every group, as this VPC sees them: the addresses of the
     // ENIs that carry it, in this VPC or a same-region actively peered one.
     let mut members: BTreeMap<String, BTreeSet<Ipv4Addr>> = BTreeMap::new();
@@ -148,6 +150,13 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
         m.attachment.as_ref().and_then(|a| state.instances.get(&a.instance_id)).is_some_and(|i| i.state != xvpc_model::instance::InstanceState::Running)
     });
     let _ = writeln!(out, "  set stopped {{ type ifname;{} }}", elements(stopped.map(|(e, _)| format!("\"{}\"", e.port))));
+    // Transit gateway attachments: only ports in a zone with an attachment subnet.
+    let mut tgw_rules = String::new();
+    for (dev, zones) in tgw_zones.into_iter().flatten() {
+        let ok = mine.iter().filter(|(_, m)| state.subnets.get(&m.subnet_id).is_some_and(|s| zones.contains(&s.availability_zone_id))).map(|(e, _)| format!("\"{}\"", e.port));
+        let _ = writeln!(out, "  set tgw_ok_{dev} {{ type ifname;{} }}", elements(ok));
+        let _ = writeln!(tgw_rules, "    oifname \"{dev}\" iifname != @tgw_ok_{dev} drop");
+    }
 
     let mut nacl_out = Vec::new();
     let mut nacl_in = Vec::new();
@@ -196,7 +205,7 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
     let _ = writeln!(out, "  chain pre {{ type filter hook prerouting priority mangle; policy accept;\n    meta mark set iifname map @port_rt\n  }}");
     let _ = writeln!(
         out,
-        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname @stopped drop\n    oifname @stopped drop\n    iifname vmap @nacl_out\n    oifname vmap @nacl_in\n    ct state established,related accept\n    ct state invalid drop\n    iifname vmap @sg_out\n    oifname vmap @sg_in\n  }}"
+        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname @stopped drop\n    oifname @stopped drop\n{tgw_rules}    iifname vmap @nacl_out\n    oifname vmap @nacl_in\n    ct state established,related accept\n    ct state invalid drop\n    iifname vmap @sg_out\n    oifname vmap @sg_in\n  }}"
     );
     let _ = writeln!(out, "}}");
     out

@@ -22,6 +22,7 @@ pub mod names;
 pub mod peering;
 pub mod privatelink;
 pub mod topology;
+pub mod transit_gateway;
 
 #[cfg(target_os = "linux")]
 mod guest;

@@ -195,6 +195,14 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
     d.ns_links = ns_links.into_iter().filter(|(_, l)| present.contains(l.a_ns.as_str()) && present.contains(l.b_ns.as_str())).collect();
     d.nat = nat.into_iter().filter(|(ns, _)| present.contains(ns.as_str())).collect();
 
+    let tgws = crate::transit_gateway::desired(state, prefix, alloc);
+    for l in &tgws.links {
+        d.links.insert(l.id.clone(), l.clone());
+    }
+    for (vpc, m) in &tgws.ends {
+        ends.entry(vpc.clone()).or_default().extend(m.clone());
+    }
+
     for vpc in state.vpcs.values() {
         let mut ip = BTreeMap::new();
         let ns = router_ns(&vpc.id);
@@ -247,7 +255,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
         // Links: reachable next hop, and non-transitivity: what arrives over
         // a peering link may only reach this VPC's ENIs (the main table).
         for (id, dev) in my_ends {
-            let link = &d.links[id];
+            let Some(link) = d.links.values().find(|l| &l.ifname == dev && (l.a_ns == ns || l.b_ns == ns)) else { continue };
             let peer_mac = if link.a_ns == ns { &link.b_mac } else { &link.a_mac };
             ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
             ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {peer_mac} dev {dev} nud permanent"), None));
@@ -268,8 +276,11 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
             }
         }
 
-        let nft = crate::firewall::render(state, vpc, &d.enis, alloc);
+        let nft = crate::firewall::render(state, vpc, &d.enis, alloc, tgws.zones.get(&vpc.id));
         d.routers.insert(vpc.id.clone(), Router { vpc_id: vpc.id.clone(), ns, ip, nft });
+    }
+    for (id, ns, ip) in tgws.routers {
+        d.routers.insert(id.clone(), Router { vpc_id: id, ns, ip, nft: format!("table inet {} {{\n}}\n", crate::firewall::TABLE) });
     }
     d
 }

@@ -139,3 +139,64 @@ fn peering_is_a_link_between_routers_and_is_not_transitive() {
     assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "peering gone");
     dp.teardown().unwrap();
 }
+
+#[test]
+fn transit_gateway_associations_propagations_and_zones() {
+    use xvpc_model::transit_gateway::{self as tgwm, CreateAttachment, CreateTransitGateway};
+    use xvpc_model::transit_gateway_route_table as tgwrt;
+    if !can_run() {
+        return;
+    }
+    let mut w = World::default();
+    let (a, b, c) = (w.vpc("10.1.0.0/16"), w.vpc("10.2.0.0/16"), w.vpc("10.3.0.0/16"));
+    let sa = w.subnet_in(&a, "10.1.1.0/24", "us-east-1a");
+    let sa2 = w.subnet_in(&a, "10.1.2.0/24", "us-east-1b");
+    let sb = w.subnet_in(&b, "10.2.1.0/24", "us-east-1a");
+    let sc = w.subnet_in(&c, "10.3.1.0/24", "us-east-1a");
+    let mut groups = Vec::new();
+    for v in [&a, &b, &c] {
+        let g = w.sg(v, "open");
+        w.allow_in(&g, "-1", None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+        groups.push(g);
+    }
+    let ea = w.eni(&sa, "10.1.1.10", &[&groups[0]]);
+    let ea2 = w.eni(&sa2, "10.1.2.10", &[&groups[0]]);
+    let eb = w.eni(&sb, "10.2.1.10", &[&groups[1]]);
+    let _ec = w.eni(&sc, "10.3.1.10", &[&groups[2]]);
+    let (ch, tgw) = tgwm::create_transit_gateway(&w.state, &w.ctx, CreateTransitGateway::default()).unwrap();
+    w.apply(ch);
+    let mut atts = Vec::new();
+    for (v, s) in [(&a, &sa), (&b, &sb), (&c, &sc)] {
+        let (ch, id) = tgwm::create_attachment(&w.state, &w.ctx, CreateAttachment { transit_gateway_id: tgw.clone(), vpc_id: v.clone(), subnet_ids: vec![s.clone()], ..Default::default() }).unwrap();
+        w.apply(ch);
+        atts.push(id);
+        let rt = w.main_rt(v);
+        w.route(&rt, "10.0.0.0/8", RouteTarget::TransitGateway(tgw.clone()));
+    }
+    let mut dp = Dataplane::start().expect("data plane");
+    let prefix = dp.prefix().to_string();
+    let ns = |id: &str| xvpc_netns::names::ns(&prefix, id);
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    // Default table: everyone associated and propagated.
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "b -> a over the default table");
+    assert_eq!(probe1(&ns(&eb), "10.3.1.10", 80), Probe::Reached, "b -> c over the default table");
+    assert_eq!(probe1(&ns(&ea2), "10.3.1.10", 80), Probe::Timeout, "a's zone b has no attachment subnet");
+    assert_eq!(probe1(&ns(&ea), "10.3.1.10", 80), Probe::Reached, "a's zone a has one");
+
+    // B moves to its own table, where only A is propagated.
+    let default_rt = w.state.transit_gateway_attachments[&atts[1]].association.clone().unwrap();
+    w.apply(tgwrt::disassociate(&w.state, &w.ctx, &default_rt, &atts[1]).unwrap());
+    let (ch, rt2) = tgwrt::create_route_table(&w.state, &w.ctx, &tgw, Default::default()).unwrap();
+    w.apply(ch);
+    w.apply(tgwrt::associate(&w.state, &w.ctx, &rt2, &atts[1]).unwrap());
+    w.apply(tgwrt::enable_propagation(&w.state, &w.ctx, &rt2, &atts[0]).unwrap());
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "b -> a: a is propagated into b's table");
+    assert_eq!(probe1(&ns(&eb), "10.3.1.10", 80), Probe::Timeout, "b -> c: c is not in b's table");
+    w.apply(tgwrt::enable_propagation(&w.state, &w.ctx, &rt2, &atts[2]).unwrap());
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&eb), "10.3.1.10", 80), Probe::Reached, "after propagating c");
+    dp.teardown().unwrap();
+}

@@ -152,6 +152,19 @@ impl World {
         id
     }
 
+    /// Applies a model command's events.
+    pub fn apply(&mut self, ch: xvpc_model::Changes) {
+        ch.events.into_iter().for_each(|e| self.state.apply(e));
+    }
+
+    /// A subnet in a given zone name.
+    pub fn subnet_in(&mut self, vpc: &str, cidr: &str, zone: &str) -> String {
+        let input = CreateSubnet { vpc_id: vpc.into(), cidr: cidr.into(), availability_zone: Some(zone.into()), ..Default::default() };
+        let (ch, id) = create_subnet(&self.state, &self.ctx, input).expect("subnet");
+        self.apply(ch);
+        id
+    }
+
     pub fn main_rt(&self, vpc: &str) -> String {
         self.state.route_tables.values().find(|t| t.vpc_id == vpc && t.main).unwrap().id.clone()
     }

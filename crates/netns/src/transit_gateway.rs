@@ -1,0 +1,92 @@
+//! Transit gateways: one namespace per gateway, a veth per available VPC
+//! attachment (`t<hex>` at both ends: in the VPC router and in the gateway).
+//!
+//! - Association: what arrives from an attachment is routed by the gateway
+//!   route table it is associated with (`ip rule iif t… lookup <table>`,
+//!   then blackhole: an unassociated attachment routes nothing).
+//! - Propagation and static routes: the model's effective routes of each
+//!   gateway route table (`TgwRouteTable::routes`), active ones via the
+//!   attachment's link, the others blackholes.
+//! - Into a VPC: traffic from the gateway reaches that VPC's own ENIs (the
+//!   router's main table), like a peering link.
+//! - Only ENIs in an Availability Zone where the attachment has a subnet can
+//!   send to the gateway (enforced in the VPC router's firewall).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use xvpc_model::transit_gateway::AttachmentState;
+use xvpc_model::State;
+
+use crate::names;
+use crate::topology::{Alloc, Line, Link, LINK_NEXT_HOP};
+
+/// What the transit gateways add to the desired data plane.
+#[derive(Debug, Default)]
+pub struct Tgws {
+    /// Gateway namespaces: (gateway id, namespace, keyed ip lines).
+    pub routers: Vec<(String, String, BTreeMap<String, Line>)>,
+    /// Attachment links (VPC router = `a`, gateway = `b`).
+    pub links: Vec<Link>,
+    /// Per VPC: gateway id → the attachment's interface in the VPC router.
+    pub ends: BTreeMap<String, BTreeMap<String, String>>,
+    /// Per VPC: attachment interface → zone ids where it has a subnet.
+    pub zones: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+}
+
+fn line(add: String, del: Option<String>) -> Line {
+    Line { add, del }
+}
+
+/// The transit gateways of `state` for the run `prefix`.
+pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
+    let mut out = Tgws::default();
+    for tgw in state.transit_gateways.values().filter(|t| !t.is_deleted()) {
+        let ns = names::ns(prefix, &tgw.id);
+        let mut ip: BTreeMap<String, Line> = BTreeMap::new();
+        let atts: Vec<_> = state
+            .transit_gateway_attachments
+            .values()
+            .filter(|a| a.transit_gateway_id == tgw.id && a.state == AttachmentState::Available && state.vpcs.contains_key(&a.vpc_id))
+            .collect();
+        let dev_of: BTreeMap<&str, String> = atts.iter().map(|a| (a.id.as_str(), names::ifname('t', &a.id))).collect();
+        for a in &atts {
+            let dev = dev_of[a.id.as_str()].clone();
+            let link = Link {
+                id: a.id.clone(),
+                ifname: dev.clone(),
+                a_ns: names::ns(prefix, &a.vpc_id),
+                a_mac: names::mac(0x0a, &format!("{}/vpc", a.id)),
+                b_ns: ns.clone(),
+                b_mac: names::mac(0x0a, &format!("{}/tgw", a.id)),
+            };
+            ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
+            ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {} dev {dev} nud permanent", link.a_mac), None));
+            // Association: the attachment's table, or nothing.
+            let j = alloc.link(&a.id);
+            let p = 20000 + 2 * j;
+            if let Some(rt) = a.association.as_ref().filter(|r| state.transit_gateway_route_tables.get(*r).is_some_and(|t| !t.is_deleted())) {
+                let n = 1000 + alloc.table(rt);
+                ip.insert(format!("rule {p}"), line(format!("rule add pref {p} iif {dev} lookup {n}"), Some(format!("rule del pref {p}"))));
+            }
+            ip.insert(format!("rule {}", p + 1), line(format!("rule add pref {} iif {dev} blackhole", p + 1), Some(format!("rule del pref {}", p + 1))));
+            out.ends.entry(a.vpc_id.clone()).or_default().insert(tgw.id.clone(), dev.clone());
+            let zones: BTreeSet<String> = a.subnet_ids.iter().filter_map(|s| state.subnets.get(s)).map(|s| s.availability_zone_id.clone()).collect();
+            out.zones.entry(a.vpc_id.clone()).or_default().insert(dev.clone(), zones);
+            out.links.push(link);
+        }
+        // Route tables: effective routes (static and propagated).
+        for rt in state.transit_gateway_route_tables.values().filter(|t| t.transit_gateway_id == tgw.id && !t.is_deleted()) {
+            let n = 1000 + alloc.table(&rt.id);
+            for r in rt.routes(state) {
+                let key = format!("route {n} {}", r.cidr);
+                let add = match r.attachment.as_deref().and_then(|a| dev_of.get(a)).filter(|_| r.active) {
+                    Some(dev) => format!("route replace {} via {LINK_NEXT_HOP} dev {dev} onlink table {n}", r.cidr),
+                    None => format!("route replace blackhole {} table {n}", r.cidr),
+                };
+                ip.insert(key, line(add, Some(format!("route del {} table {n}", r.cidr))));
+            }
+        }
+        out.routers.push((tgw.id.clone(), ns, ip));
+    }
+    out
+}
