@@ -193,3 +193,26 @@ def test_cli_instance_flow(aws):
     aws(A, "ec2", "terminate-instances", "--instance-ids", i)
     aws(A, "ec2", "delete-subnet", "--subnet-id", sub)
     aws(A, "ec2", "delete-vpc", "--vpc-id", vpc)
+
+
+def test_attach_detach_network_interface(ec2):
+    c = ec2(A)
+    vpc, sub = setup(c)
+    i = c.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=sub)["Instances"][0]
+    eni = c.create_network_interface(SubnetId=sub)["NetworkInterface"]["NetworkInterfaceId"]
+    raises("InvalidParameterValue", c.attach_network_interface, NetworkInterfaceId=eni, InstanceId=i["InstanceId"], DeviceIndex=0)
+    att = c.attach_network_interface(NetworkInterfaceId=eni, InstanceId=i["InstanceId"], DeviceIndex=1)["AttachmentId"]
+    got = c.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"][0]
+    assert got["Status"] == "in-use" and got["Attachment"]["InstanceId"] == i["InstanceId"]
+    assert len(c.describe_instances(InstanceIds=[i["InstanceId"]])["Reservations"][0]["Instances"][0]["NetworkInterfaces"]) == 2
+    raises("InvalidNetworkInterface.InUse", c.delete_network_interface, NetworkInterfaceId=eni)
+    primary_att = i["NetworkInterfaces"][0]["Attachment"]["AttachmentId"]
+    raises("OperationNotPermitted", c.detach_network_interface, AttachmentId=primary_att)
+    c.detach_network_interface(AttachmentId=att)
+    c.delete_network_interface(NetworkInterfaceId=eni)
+    # A secondary interface without delete-on-termination survives termination, detached.
+    eni2 = c.create_network_interface(SubnetId=sub)["NetworkInterface"]["NetworkInterfaceId"]
+    c.attach_network_interface(NetworkInterfaceId=eni2, InstanceId=i["InstanceId"], DeviceIndex=1)
+    c.terminate_instances(InstanceIds=[i["InstanceId"]])
+    left = c.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub]}])["NetworkInterfaces"]
+    assert [(e["NetworkInterfaceId"], e["Status"]) for e in left] == [(eni2, "available")]

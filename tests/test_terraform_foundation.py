@@ -20,7 +20,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def tf(workdir, env, *args, ok=(0,)):
-    p = subprocess.run(["terraform", *args, "-input=false", "-no-color"], cwd=workdir, env=env,
+    flags = ["-no-color"] if args[0] == "output" else ["-input=false", "-no-color"]
+    p = subprocess.run(["terraform", *args, *flags], cwd=workdir, env=env,
                        capture_output=True, text=True, timeout=PHASE_TIMEOUT)
     assert p.returncode in ok, f"terraform {args[0]} exited {p.returncode}:\n{p.stdout[-4000:]}\n{p.stderr[-4000:]}"
     return p
