@@ -213,6 +213,9 @@ def test_attach_detach_network_interface(ec2):
     # A secondary interface without delete-on-termination survives termination, detached.
     eni2 = c.create_network_interface(SubnetId=sub)["NetworkInterface"]["NetworkInterfaceId"]
     c.attach_network_interface(NetworkInterfaceId=eni2, InstanceId=i["InstanceId"], DeviceIndex=1)
+    eni3 = c.create_network_interface(SubnetId=sub)["NetworkInterface"]["NetworkInterfaceId"]
+    att3 = c.attach_network_interface(NetworkInterfaceId=eni3, InstanceId=i["InstanceId"], DeviceIndex=2)["AttachmentId"]
+    c.modify_network_interface_attribute(NetworkInterfaceId=eni3, Attachment={"AttachmentId": att3, "DeleteOnTermination": True})
     c.terminate_instances(InstanceIds=[i["InstanceId"]])
     left = c.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub]}])["NetworkInterfaces"]
     assert [(e["NetworkInterfaceId"], e["Status"]) for e in left] == [(eni2, "available")]

@@ -256,6 +256,8 @@ pub struct ModifyEni {
     pub groups: Option<Vec<String>>,
     pub source_dest_check: Option<bool>,
     pub description: Option<String>,
+    /// `Attachment.DeleteOnTermination`: only for an attached interface.
+    pub delete_on_termination: Option<bool>,
 }
 
 /// ModifyNetworkInterfaceAttribute.
@@ -273,6 +275,12 @@ pub fn modify(state: &State, ctx: &Ctx, id: &str, m: ModifyEni) -> Result<Change
     }
     if let Some(d) = m.description {
         e.description = d;
+    }
+    if let Some(b) = m.delete_on_termination {
+        let a = e.attachment.as_mut().ok_or_else(|| {
+            ModelError::Aws("InvalidAttachmentID.NotFound", format!("Interface '{id}' is not attached"))
+        })?;
+        a.delete_on_termination = b;
     }
     let mut ch = Changes::new();
     ch.put(e);

@@ -118,21 +118,8 @@ fn modify_network_interface_attribute(call: &mut Call, p: &QueryParams) -> Resul
         groups: (!groups.is_empty()).then_some(groups),
         source_dest_check: p.child("SourceDestCheck").bool("Value")?,
         description: p.child("Description").get("Value").map(str::to_string),
+        delete_on_termination: p.child("Attachment").bool("DeleteOnTermination")?,
     };
-    if p.has_child("Attachment") {
-        let id = p.required("NetworkInterfaceId")?;
-        let dot = p.child("Attachment").bool("DeleteOnTermination")?;
-        let e = xvpc_model::state::owned(&call.state().network_interfaces, &call.ctx, IdKind::NetworkInterface, id)?;
-        let mut e = e.clone();
-        match (&mut e.attachment, dot) {
-            (Some(a), Some(b)) => a.delete_on_termination = b,
-            _ => return Err(client("InvalidAttachmentID.NotFound", format!("Interface '{id}' is not attached"))),
-        }
-        let mut ch = xvpc_model::Changes::new();
-        ch.put(e);
-        call.commit(ch)?;
-        return Ok("<return>true</return>".into());
-    }
     let ch = network_interface::modify(call.state(), &call.ctx, p.required("NetworkInterfaceId")?, m)?;
     call.commit(ch)?;
     Ok("<return>true</return>".into())
