@@ -167,3 +167,73 @@ def test_target_group_attributes_and_cli(ec2, aws):
     with pytest.raises(CliError) as e:
         aws(B, "elbv2", "describe-target-groups", "--target-group-arns", arn)
     assert e.value.code == "TargetGroupNotFound"
+
+
+AMI = "ami-1e749f67"
+
+
+def health(elbv2, tg):
+    return {(h["Target"]["Id"]): (h["TargetHealth"]["State"], h["TargetHealth"].get("Reason"))
+            for h in elbv2(A).describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]}
+
+
+def web_behind_nlb(ec2, elbv2, server):
+    """Instance A (SG admitting nothing) in zone a, behind an NLB in zones a and b."""
+    c = ec2(A)
+    vpc, subnets = network(ec2)
+    sg = c.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    inst = c.run_instances(ImageId=AMI, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                           SubnetId=subnets[0], SecurityGroupIds=[sg])["Instances"][0]["InstanceId"]
+    lb = nlb(elbv2, subnets[:2])
+    e = elbv2(A)
+    tg = e.create_target_group(Name="web", Protocol="TCP", Port=80, VpcId=vpc, TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    e.register_targets(TargetGroupArn=tg, Targets=[{"Id": inst}])
+    assert health(elbv2, tg)[inst] == ("unused", "Target.NotInUse"), "no listener uses the group yet"
+    e.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=80,
+                      DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    assert health(elbv2, tg)[inst] == ("initial", "Elb.RegistrationInProgress")
+    server.advance_clock(15)
+    node_ips = {z["ZoneName"]: z["LoadBalancerAddresses"][0]["PrivateIPv4Address"] for z in lb["AvailabilityZones"]}
+    return c, sg, inst, lb["LoadBalancerArn"], tg, node_ips
+
+
+def test_health_follows_security_group(ec2, elbv2, server, aws):
+    c, sg, inst, lb, tg, _ = web_behind_nlb(ec2, elbv2, server)
+    # The target's SG blocks the health checks from the NLB's addresses
+    # (every listener target unhealthy: the listener has no healthy target).
+    assert health(elbv2, tg)[inst] == ("unhealthy", "Target.FailedHealthChecks")
+    aws(A, "ec2", "authorize-security-group-ingress", "--group-id", sg,
+        "--ip-permissions", "IpProtocol=tcp,FromPort=80,ToPort=80,IpRanges=[{CidrIp=10.1.0.0/16}]")
+    assert health(elbv2, tg)[inst] == ("healthy", None)
+    # A custom health-check port the SG does not admit.
+    elbv2(A).modify_target_group(TargetGroupArn=tg, HealthCheckPort="8080")
+    assert health(elbv2, tg)[inst] == ("unhealthy", "Target.FailedHealthChecks")
+    elbv2(A).modify_target_group(TargetGroupArn=tg, HealthCheckPort="traffic-port")
+    assert health(elbv2, tg)[inst] == ("healthy", None)
+    # A stopped target is not in use.
+    c.stop_instances(InstanceIds=[inst])
+    assert health(elbv2, tg)[inst] == ("unused", "Target.InvalidState")
+
+
+def test_health_and_cross_zone(ec2, elbv2, server):
+    c, sg, inst, lb, tg, node_ips = web_behind_nlb(ec2, elbv2, server)
+    # Admit only the NLB node of the instance's own zone.
+    c.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": node_ips["us-east-1a"] + "/32"}]}])
+    assert health(elbv2, tg)[inst] == ("healthy", None), "cross-zone off: only the zone-a node sends to it"
+    e = elbv2(A)
+    e.modify_load_balancer_attributes(LoadBalancerArn=lb, Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "true"}])
+    assert health(elbv2, tg)[inst] == ("unhealthy", "Target.FailedHealthChecks"), "cross-zone on: the zone-b node must get through too"
+    c.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": node_ips["us-east-1b"] + "/32"}]}])
+    assert health(elbv2, tg)[inst] == ("healthy", None)
+    # The target group's own setting overrides the load balancer's.
+    c.revoke_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": node_ips["us-east-1b"] + "/32"}]}])
+    e.modify_target_group_attributes(TargetGroupArn=tg, Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "false"}])
+    assert health(elbv2, tg)[inst] == ("healthy", None)
+    # A target in a zone the NLB is not enabled in is unused.
+    sub_c = [s for s in c.describe_subnets()["Subnets"] if s["AvailabilityZone"] == "us-east-1c"][0]["SubnetId"]
+    other = c.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=sub_c, SecurityGroupIds=[sg])["Instances"][0]["InstanceId"]
+    e.register_targets(TargetGroupArn=tg, Targets=[{"Id": other}])
+    assert health(elbv2, tg)[other] == ("unused", "Target.NotInUse")
