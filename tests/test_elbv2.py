@@ -237,3 +237,31 @@ def test_health_and_cross_zone(ec2, elbv2, server):
     other = c.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=sub_c, SecurityGroupIds=[sg])["Instances"][0]["InstanceId"]
     e.register_targets(TargetGroupArn=tg, Targets=[{"Id": other}])
     assert health(elbv2, tg)[other] == ("unused", "Target.NotInUse")
+
+
+def test_health_follows_network_acls(ec2, elbv2, server):
+    """Health checks from another subnet pass the target subnet's (stateless) NACL both ways."""
+    c = ec2(A)
+    vpc, subnets = network(ec2)
+    nlb_a = c.create_subnet(VpcId=vpc, CidrBlock="10.1.10.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    sg = c.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    c.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}])
+    inst = c.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnets[0], SecurityGroupIds=[sg])["Instances"][0]["InstanceId"]
+    lb = nlb(elbv2, [nlb_a, subnets[1]])["LoadBalancerArn"]
+    e = elbv2(A)
+    tg = e.create_target_group(Name="web", Protocol="TCP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
+    e.register_targets(TargetGroupArn=tg, Targets=[{"Id": inst}])
+    e.create_listener(LoadBalancerArn=lb, Protocol="TCP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    server.advance_clock(15)
+    assert health(elbv2, tg)[inst] == ("healthy", None)
+    # A custom NACL on the target's subnet: inbound 80 allowed, no return rule.
+    acl = c.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    c.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                               CidrBlock="10.1.0.0/16", PortRange={"From": 80, "To": 80})
+    assoc = [a for x in c.describe_network_acls()["NetworkAcls"] for a in x["Associations"] if a["SubnetId"] == subnets[0]][0]
+    c.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId"], NetworkAclId=acl)
+    assert health(elbv2, tg)[inst] == ("unhealthy", "Target.FailedHealthChecks")
+    c.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=True,
+                               CidrBlock="10.1.0.0/16", PortRange={"From": 1024, "To": 65535})
+    assert health(elbv2, tg)[inst] == ("healthy", None)
