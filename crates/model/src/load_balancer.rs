@@ -375,6 +375,32 @@ pub fn set_subnets(state: &State, ctx: &Ctx, arn: &str, mappings: &[SubnetMappin
     Ok(ch)
 }
 
+/// SetSecurityGroups: an NLB created without security groups cannot get
+/// any later (AWS's rule); otherwise the groups apply to every node ENI.
+pub fn set_security_groups(state: &State, ctx: &Ctx, arn: &str, groups: &[String]) -> Result<Changes> {
+    let mut lb = find(state, ctx, arn)?.clone();
+    if lb.security_groups.is_empty() && !groups.is_empty() {
+        return Err(ModelError::ValidationError(
+            "You cannot set security groups on a Network Load Balancer which was created without any security groups".into(),
+        ));
+    }
+    if !lb.security_groups.is_empty() && groups.is_empty() {
+        return Err(ModelError::ValidationError("A Network Load Balancer created with security groups must keep at least one".into()));
+    }
+    check_groups(state, ctx, &lb.vpc_id, groups)?;
+    lb.security_groups = groups.to_vec();
+    let mut ch = Changes::new();
+    for z in &lb.zones {
+        if let Some(eni) = state.network_interfaces.get(&z.eni_id) {
+            let mut eni = eni.clone();
+            eni.groups = lb.security_groups.clone();
+            ch.put(eni);
+        }
+    }
+    ch.put(lb);
+    Ok(ch)
+}
+
 /// ModifyLoadBalancerAttributes: known keys only, booleans spelled `true`/`false`.
 pub fn modify_attributes(state: &State, ctx: &Ctx, arn: &str, attrs: &[(String, String)]) -> Result<Changes> {
     let mut lb = find(state, ctx, arn)?.clone();
@@ -584,6 +610,29 @@ pub(crate) mod tests {
         let ch = modify_attributes(&s, &ctx, &arn, &set("load_balancing.cross_zone.enabled", "true")).unwrap();
         apply(&mut s, ch);
         assert!(s.load_balancers[&arn].cross_zone());
+    }
+
+    #[test]
+    fn security_groups_only_if_created_with_them() {
+        let ctx = Ctx::new("111111111111", "us-east-1", 0);
+        let (mut s, vpc, subnets) = world(&ctx);
+        let arn = nlb(&mut s, &ctx, "web", &subnets[..1]);
+        let sg = s.security_groups.values().find(|g| g.vpc_id == vpc).unwrap().id.clone();
+        assert!(matches!(set_security_groups(&s, &ctx, &arn, &[sg.clone()]), Err(ModelError::ValidationError(_))));
+        let input = CreateLoadBalancer {
+            name: "withsg".into(),
+            lb_type: Some("network".into()),
+            scheme: Some("internal".into()),
+            subnets: vec![SubnetMapping { subnet_id: subnets[1].clone(), private_ip: None }],
+            security_groups: vec![sg.clone()],
+            ..Default::default()
+        };
+        let (ch, arn2) = create_load_balancer(&s, &ctx, input).unwrap();
+        apply(&mut s, ch);
+        let eni = s.load_balancers[&arn2].zones[0].eni_id.clone();
+        assert_eq!(s.network_interfaces[&eni].groups, vec![sg.clone()]);
+        assert!(set_security_groups(&s, &ctx, &arn2, &[]).is_err());
+        assert!(set_security_groups(&s, &ctx, &arn2, &["sg-12345678".into()]).is_err());
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub const ACTIONS: &[(&str, QueryHandler)] = &[
     ("DescribeLoadBalancerAttributes", describe_load_balancer_attributes),
     ("ModifyLoadBalancerAttributes", modify_load_balancer_attributes),
     ("SetSubnets", set_subnets),
+    ("SetSecurityGroups", set_security_groups),
     ("DescribeCapacityReservation", describe_capacity_reservation),
 ];
 
@@ -134,6 +135,18 @@ fn set_subnets(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mut w = XmlWriter::new();
     write_zones(&mut w, l);
     w.leaf("IpAddressType", &l.ip_address_type);
+    Ok(w.finish())
+}
+
+fn set_security_groups(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let arn = required(p, "LoadBalancerArn")?.to_string();
+    let groups = p.members("SecurityGroups");
+    let ch = lb::set_security_groups(call.state(), &call.ctx, &arn, &groups)?;
+    call.commit(ch)?;
+    let l = lb::find(call.state(), &call.ctx, &arn)?;
+    let mut w = XmlWriter::new();
+    w.scalars("SecurityGroupIds", "member", &l.security_groups);
+    w.leaf("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "on");
     Ok(w.finish())
 }
 
