@@ -25,3 +25,10 @@ def test_cli_privatelink_scenario(server, tmp_path):
     rc, out = run(["bash", f"{SCENARIOS}/cli/privatelink.sh", server.url], server, tmp_path, 600)
     assert rc == 0, out[-6000:]
     assert "FAIL" not in out, out[-6000:]
+
+
+@pytest.mark.skipif(not shutil.which("terraform") or not os.path.exists(f"{SCENARIOS}/run-terraform.sh"),
+                    reason="terraform or shared scenarios not present")
+def test_terraform_privatelink_scenario(server, tmp_path):
+    rc, out = run(["bash", f"{SCENARIOS}/run-terraform.sh", "privatelink", server.url], server, tmp_path, 1500)
+    assert rc == 0, out[-8000:]
