@@ -1,0 +1,188 @@
+"""Reachability end to end: topologies built with boto3, verdicts from
+`xvpc trace --json` (the real binary against the test server), and each
+broken variant's blockers fixed by running the suggested command through
+the AWS CLI as the account the blocker names."""
+import json
+import shlex
+import subprocess
+
+import pytest
+
+from conftest import A, B, REGION, binary
+
+AMI = "ami-1e749f67"
+
+
+def trace(server, src, dst, port=80, protocol="tcp"):
+    """(exit status, analysis) of `xvpc trace --json`."""
+    p = subprocess.run([binary(), "trace", "--from", src, "--to", dst, "--port", str(port), "--protocol", protocol,
+                        "--endpoint", server.url, "--json"], capture_output=True, text=True, timeout=60)
+    return p.returncode, json.loads(p.stdout)
+
+
+def blockers(analysis):
+    return sorted((b["code"], b["direction"], b["component"]["owner"]) for b in analysis["blockers"])
+
+
+def apply_fixes(aws, analysis):
+    """Runs every blocker's fix with the CLI as the named account."""
+    for b in analysis["blockers"]:
+        f = b["fix"]
+        assert f, f"blocker without a fix: {b}"
+        args = shlex.split(f["command"])
+        assert args[0] == "aws"
+        aws(f["account"], *args[1:])
+
+
+def instance(ec2, account, subnet, group):
+    r = ec2(account).run_instances(ImageId=AMI, InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=subnet, SecurityGroupIds=[group])
+    return r["Instances"][0]["InstanceId"]
+
+
+def main_table(ec2, account, vpc):
+    tables = ec2(account).describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "association.main", "Values": ["true"]}])
+    return tables["RouteTables"][0]["RouteTableId"]
+
+
+def side(ec2, account, cidr, subnet_cidr):
+    c = ec2(account)
+    vpc = c.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    subnet = c.create_subnet(VpcId=vpc, CidrBlock=subnet_cidr, AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    sg = c.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    return vpc, subnet, sg
+
+
+def peered(ec2, accept=True, route_a=True, route_b=True, sg_rule=True):
+    """Web in A (10.1/16), client in B (10.2/16), B requests the peering.
+    Returns a dict of ids."""
+    va, sa, ga = side(ec2, A, "10.1.0.0/16", "10.1.1.0/24")
+    vb, sb, gb = side(ec2, B, "10.2.0.0/16", "10.2.1.0/24")
+    if sg_rule:
+        ec2(A).authorize_security_group_ingress(GroupId=ga, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}])
+    web = instance(ec2, A, sa, ga)
+    client = instance(ec2, B, sb, gb)
+    pcx = ec2(B).create_vpc_peering_connection(VpcId=vb, PeerVpcId=va, PeerOwnerId=A)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    if accept:
+        ec2(A).accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    ta, tb = main_table(ec2, A, va), main_table(ec2, B, vb)
+    if route_b:
+        ec2(B).create_route(RouteTableId=tb, DestinationCidrBlock="10.1.0.0/16", VpcPeeringConnectionId=pcx)
+    if route_a:
+        ec2(A).create_route(RouteTableId=ta, DestinationCidrBlock="10.2.0.0/16", VpcPeeringConnectionId=pcx)
+    return dict(va=va, vb=vb, sa=sa, sb=sb, ga=ga, gb=gb, web=web, client=client, pcx=pcx, ta=ta, tb=tb)
+
+
+def test_peering_correct_setup_is_reachable_and_one_way_rules_hold(server, ec2):
+    t = peered(ec2)
+    rc, a = trace(server, t["client"], t["web"])
+    assert rc == 0 and a["reachable"], a["blockers"]
+    assert any(h["component"]["id"] == t["pcx"] for h in a["forward"])
+    assert any(h["component"]["id"] == t["pcx"] for h in a["return"])
+    # The reverse direction is routed too, but B's group admits nothing.
+    rc, back = trace(server, t["web"], t["client"])
+    assert rc == 1
+    assert blockers(back) == [("SG_HAS_NO_RULES", "forward", B)]
+
+
+@pytest.mark.parametrize("variant,expected", [
+    ("no_route_b", [("NO_ROUTE_TO_DESTINATION", "forward", B)]),
+    ("no_route_a", [("NO_ROUTE_TO_DESTINATION", "return", A)]),
+    ("no_sg_rule", [("SG_HAS_NO_RULES", "forward", A)]),
+    ("not_accepted", [("BAD_STATE", "forward", B)]),
+])
+def test_peering_broken_variants_report_exact_blockers_and_fixes_work(server, ec2, aws, variant, expected):
+    t = peered(ec2, accept=variant != "not_accepted", route_a=variant != "no_route_a", route_b=variant != "no_route_b", sg_rule=variant != "no_sg_rule")
+    rc, a = trace(server, t["client"], t["web"])
+    assert rc == 1
+    assert blockers(a) == expected
+    fix = a["blockers"][0]["fix"]
+    if variant == "not_accepted":
+        assert fix["account"] == A, "the accepter accepts"
+        assert fix["command"].startswith(f"aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id {t['pcx']}")
+    apply_fixes(aws, a)
+    rc, a = trace(server, t["client"], t["web"])
+    assert rc == 0 and a["reachable"], a["blockers"]
+
+
+def test_acl_without_ephemeral_return_rule(server, ec2, aws):
+    t = peered(ec2)
+    c = ec2(A)
+    acl = c.create_network_acl(VpcId=t["va"])["NetworkAcl"]["NetworkAclId"]
+    c.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False, CidrBlock="10.2.0.0/16", PortRange={"From": 80, "To": 80})
+    assoc = [x for a in c.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [t["sa"]]}])["NetworkAcls"] for x in a["Associations"] if x["SubnetId"] == t["sa"]][0]
+    c.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId"], NetworkAclId=acl)
+    rc, a = trace(server, t["client"], t["web"])
+    assert rc == 1
+    assert blockers(a) == [("SUBNET_ACL_RESTRICTION", "return", A)]
+    assert "--egress" in a["blockers"][0]["fix"]["command"] and "From=1024,To=65535" in a["blockers"][0]["fix"]["command"]
+    apply_fixes(aws, a)
+    rc, a = trace(server, t["client"], t["web"])
+    assert rc == 0, a["blockers"]
+
+
+def test_every_blocker_at_once(server, ec2, aws):
+    t = peered(ec2, accept=True, route_a=False, route_b=False, sg_rule=False)
+    rc, a = trace(server, t["client"], t["web"])
+    assert blockers(a) == sorted([("NO_ROUTE_TO_DESTINATION", "forward", B), ("NO_ROUTE_TO_DESTINATION", "return", A), ("SG_HAS_NO_RULES", "forward", A)])
+    apply_fixes(aws, a)
+    assert trace(server, t["client"], t["web"])[0] == 0
+
+
+def test_trace_human_output_names_fix_and_account(server, ec2):
+    t = peered(ec2, route_b=False)
+    p = subprocess.run([binary(), "trace", "--from", t["client"], "--to", t["web"], "--port", "80", "--endpoint", server.url],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1
+    assert "BLOCKED (1 blocker)" in p.stdout
+    assert "NO_ROUTE_TO_DESTINATION" in p.stdout and f"fix, as account {B}" in p.stdout
+    assert f"--vpc-peering-connection-id {t['pcx']}" in p.stdout
+
+
+def test_network_insights_computed_by_the_engine(server, ec2, aws):
+    t = peered(ec2, sg_rule=False)
+    c = ec2(B)
+    path = c.create_network_insights_path(Source=t["client"], Destination=t["web"], Protocol="tcp", DestinationPort=80)["NetworkInsightsPath"]
+    assert path["SourceArn"].endswith(f":{B}:instance/{t['client']}")
+    started = c.start_network_insights_analysis(NetworkInsightsPathId=path["NetworkInsightsPathId"])["NetworkInsightsAnalysis"]
+    assert started["Status"] == "running"
+    got = c.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[started["NetworkInsightsAnalysisId"]])["NetworkInsightsAnalyses"][0]
+    assert got["Status"] == "succeeded" and got["NetworkPathFound"] is False
+    ex = got["Explanations"]
+    assert [e["ExplanationCode"] for e in ex] == ["SG_HAS_NO_RULES"]
+    assert ex[0]["SecurityGroup"]["Id"] == t["ga"] and ex[0]["Direction"] == "ingress" and ex[0]["ComponentAccount"] == A
+    assert got["ForwardPathComponents"][0]["SequenceNumber"] == 1
+    # Fix it; a new analysis finds the path, with ACL rule and route details.
+    ec2(A).authorize_security_group_ingress(GroupId=t["ga"], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}])
+    again = c.start_network_insights_analysis(NetworkInsightsPathId=path["NetworkInsightsPathId"])["NetworkInsightsAnalysis"]
+    got = c.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[again["NetworkInsightsAnalysisId"]])["NetworkInsightsAnalyses"][0]
+    assert got["NetworkPathFound"] is True and got.get("Explanations", []) == []
+    comps = got["ForwardPathComponents"]
+    assert any(x.get("RouteTableRoute", {}).get("VpcPeeringConnectionId") == t["pcx"] for x in comps)
+    assert any(x.get("AclRule", {}).get("RuleAction") == "allow" for x in comps)
+    assert any(x.get("SecurityGroupRule", {}).get("Direction") == "ingress" for x in comps)
+    assert got["ReturnPathComponents"]
+    # The source must be the caller's.
+    with pytest.raises(Exception) as e:
+        ec2(A).create_network_insights_path(Source=t["client"], Destination=t["web"], Protocol="tcp", DestinationPort=80)
+    assert "InvalidInstanceID.NotFound" in str(e.value)
+    # Listing and deleting (a path's analyses go with it).
+    assert len(c.describe_network_insights_analyses(NetworkInsightsPathId=path["NetworkInsightsPathId"])["NetworkInsightsAnalyses"]) == 2
+    aws(B, "ec2", "delete-network-insights-path", "--network-insights-path-id", path["NetworkInsightsPathId"])
+    assert c.describe_network_insights_analyses()["NetworkInsightsAnalyses"] == []
+    assert c.describe_network_insights_paths()["NetworkInsightsPaths"] == []
+
+
+def test_matrix_and_compare(server, ec2):
+    t = peered(ec2)
+    p = subprocess.run([binary(), "matrix", "--port", "80", "--endpoint", server.url, "--json"], capture_output=True, text=True, timeout=60)
+    m = json.loads(p.stdout)
+    ids = [i["id"] for i in m["instances"]]
+    r = m["reachable"]
+    assert r[ids.index(t["client"])][ids.index(t["web"])] is True
+    assert r[ids.index(t["web"])][ids.index(t["client"])] is False
+    p = subprocess.run([binary(), "compare", "--from", t["client"], "--to", t["web"], "--endpoint", server.url, "--json"], capture_output=True, text=True, timeout=60)
+    c = json.loads(p.stdout)
+    by = {o["kind"]: o for o in c["options"]}
+    assert by["peering"]["possible"] and by["peering"]["existing"] == t["pcx"]
+    assert by["privatelink"]["direction"].startswith("one-way")
+    assert by["transit-gateway"]["cost"]["hourly_usd"] > 0
