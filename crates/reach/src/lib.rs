@@ -72,6 +72,7 @@ pub mod privatelink;
 pub mod routing;
 pub mod security_group;
 pub mod topology;
+pub mod transit_gateway;
 
 use std::net::Ipv4Addr;
 

@@ -63,6 +63,13 @@ fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: Ipv4Addr,
     if let Some(pcx) = crate::routing::any_peering_between(topo, &from.id, &dst_vpc.id) {
         return Some(fix::route(table, &cidr, &pcx, false));
     }
+    // Both VPCs attached to one transit gateway: route to it.
+    let shared = topo.state.transit_gateway_attachments.values().find(|a| {
+        a.vpc_id == from.id && a.state == xvpc_model::transit_gateway::AttachmentState::Available && crate::transit_gateway::attached_vpcs(topo, &a.transit_gateway_id).contains(&dst_vpc.id.as_str())
+    });
+    if let Some(a) = shared {
+        return Some(fix::route(table, &cidr, &a.transit_gateway_id, false));
+    }
     Some(fix::create_peering(&from.owner, &from.region, &from.id, &dst_vpc.id, &dst_vpc.owner, &dst_vpc.region))
 }
 
@@ -82,6 +89,10 @@ pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: 
             let vpc = topo.vpc(&subnet.vpc_id)?;
             crate::peering::cross(topo, pcx, vpc, dst, Direction::Forward).ok()
         }
+        RouteTarget::TransitGateway(tgw) => {
+            let vpc = topo.vpc(&subnet.vpc_id)?;
+            crate::transit_gateway::cross(topo, tgw, vpc, subnet, dst, None, Direction::Forward).landed.map(|(v, _, _)| v)
+        }
         _ => None,
     }
 }
@@ -93,6 +104,9 @@ pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: 
 pub fn candidate_vpcs<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route]) -> Vec<&'a str> {
     let mut out: Vec<&'a str> = topo.vpc(&subnet.vpc_id).map(|v| v.id.as_str()).into_iter().collect();
     for r in routes {
+        if let RouteTarget::TransitGateway(tgw) = &r.target {
+            out.extend(crate::transit_gateway::attached_vpcs(topo, tgw));
+        }
         if let RouteTarget::VpcPeeringConnection(pcx) = &r.target {
             if let Some(p) = topo.state.peering_connections.get(pcx).filter(|p| p.status(topo.now) == xvpc_model::peering::Status::Active) {
                 if let Some(o) = crate::peering::other_side(topo, p, &subnet.vpc_id) {
@@ -152,6 +166,20 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
                 w.blockers.push(b);
             }
         },
+        RouteTarget::TransitGateway(tgw) => {
+            let mut c = crate::transit_gateway::cross(topo, tgw, vpc, subnet, dst, dst_vpc, dir);
+            let ok = c.landed.is_some();
+            let state = if ok { RouteState::Active } else { state };
+            w.hops.push(hop(tc.clone(), dir, if ok { Verdict::Pass } else { Verdict::Block }, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            for h in &mut c.hops {
+                h.vpc = Some(vpc.id.clone());
+            }
+            w.hops.append(&mut c.hops);
+            w.blockers.append(&mut c.blockers);
+            if let Some((landed, from, to)) = c.landed {
+                w.landed = Some((landed, Via::TransitGateway { tgw: tgw.clone(), from, to }));
+            }
+        }
         RouteTarget::Gateway(g) if g.starts_with("igw-") && state == RouteState::Active => {
             // The internet gateway sends private destinations nowhere.
             w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));

@@ -454,4 +454,81 @@ impl Builder {
         }
         out
     }
+
+    /// A transit gateway of `owner` with its default route table (default
+    /// association and propagation on). Returns (TGW id, table id).
+    pub fn tgw(&mut self, owner: &str, region: &str) -> (String, String) {
+        use xvpc_model::transit_gateway::{TgwOptions, TransitGateway};
+        let id = self.id("tgw");
+        let rtb = self.id("tgw-rtb");
+        let t = TransitGateway {
+            id: id.clone(),
+            owner: owner.into(),
+            region: region.into(),
+            description: String::new(),
+            options: TgwOptions {
+                amazon_side_asn: 64512,
+                auto_accept_shared_attachments: false,
+                default_route_table_association: true,
+                default_route_table_propagation: true,
+                association_default_route_table_id: Some(rtb.clone()),
+                propagation_default_route_table_id: Some(rtb.clone()),
+                dns_support: true,
+                vpn_ecmp_support: true,
+                multicast_support: false,
+                security_group_referencing_support: false,
+                cidr_blocks: vec![],
+            },
+            created_at: 0,
+            deleted_at: None,
+            tags: Default::default(),
+        };
+        let table = xvpc_model::transit_gateway_route_table::TgwRouteTable {
+            id: rtb.clone(),
+            owner: owner.into(),
+            region: region.into(),
+            transit_gateway_id: id.clone(),
+            propagations: vec![],
+            routes: vec![],
+            created_at: 0,
+            deleted_at: None,
+            tags: Default::default(),
+        };
+        self.state.transit_gateways.insert(id.clone(), t);
+        self.state.transit_gateway_route_tables.insert(rtb.clone(), table);
+        (id, rtb)
+    }
+
+    /// A VPC attachment of `vpc` to `tgw` in `subnets`; when `available`,
+    /// associated with and propagated to the TGW's default table.
+    pub fn attach(&mut self, tgw: &str, vpc: &str, subnets: &[&str], available: bool) -> String {
+        use xvpc_model::transit_gateway::{AttachmentOptions, AttachmentState, TgwAttachment};
+        let v = self.state.vpcs[vpc].clone();
+        let t = self.state.transit_gateways[tgw].clone();
+        let id = self.id("tgw-attach");
+        let table = t.options.association_default_route_table_id.clone();
+        let a = TgwAttachment {
+            id: id.clone(),
+            owner: v.owner.clone(),
+            region: v.region.clone(),
+            transit_gateway_id: tgw.into(),
+            tgw_owner: t.owner.clone(),
+            vpc_id: vpc.into(),
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            state: if available { AttachmentState::Available } else { AttachmentState::PendingAcceptance },
+            options: AttachmentOptions { dns_support: true, ipv6_support: false, appliance_mode_support: false, security_group_referencing_support: false },
+            association: if available { table.clone() } else { None },
+            eni_ids: vec![],
+            tags: Default::default(),
+            created_at: 0,
+            updated_at: 0,
+        };
+        if let (true, Some(tb)) = (available, table) {
+            if let Some(r) = self.state.transit_gateway_route_tables.get_mut(&tb) {
+                r.propagations.push(id.clone());
+            }
+        }
+        self.state.transit_gateway_attachments.insert(id.clone(), a);
+        id
+    }
 }

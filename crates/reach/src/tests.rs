@@ -374,3 +374,83 @@ mod peering {
         assert!(codes(&a).contains(&("ENI_SG_RULES_MISMATCH".into(), Direction::Forward)));
     }
 }
+
+mod transit_gateway {
+    use super::*;
+
+    /// A hub TGW of A; VPCs of A (10.1/16, web) and B (10.2/16, client),
+    /// both attached in zone a; client subnets in zones a and b.
+    fn world(available_b: bool) -> (Builder, String, String, String, String, String, String) {
+        let mut b = Builder::new();
+        let va = b.vpc(A, R, "10.1.0.0/16");
+        let vb = b.vpc(B, R, "10.2.0.0/16");
+        let sa = b.subnet(&va, "10.1.1.0/24", "us-east-1a");
+        let sb = b.subnet(&vb, "10.2.1.0/24", "us-east-1a");
+        let sb2 = b.subnet(&vb, "10.2.2.0/24", "us-east-1b");
+        let ga = b.default_group(&va);
+        b.allow(&ga, true, "tcp", Some((80, 80)), "10.2.0.0/16");
+        let web = b.instance(&sa, "10.1.1.10", &[&ga]);
+        let gb = b.default_group(&vb);
+        let client = b.instance(&sb, "10.2.1.10", &[&gb]);
+        let client_b = b.instance(&sb2, "10.2.2.10", &[&gb]);
+        let (tgw, rtb) = b.tgw(A, R);
+        b.attach(&tgw, &va, &[&sa], true);
+        let att_b = b.attach(&tgw, &vb, &[&sb], available_b);
+        let (ta, tb) = (b.main_table(&va), b.main_table(&vb));
+        b.route(&ta, "10.2.0.0/16", &tgw);
+        b.route(&tb, "10.1.0.0/16", &tgw);
+        (b, client, client_b, web, tgw, rtb, att_b)
+    }
+
+    #[test]
+    fn attached_and_propagated_vpcs_reach_each_other() {
+        let (b, client, _, web, tgw, rtb, _) = world(true);
+        let a = tcp(&b, &client, &web, 80);
+        assert!(a.reachable, "{:?}", a.blockers);
+        assert!(a.forward.iter().any(|h| h.component.id == rtb && matches!(&h.detail, crate::Detail::TgwRoute { route_type, .. } if route_type == "propagated")));
+        assert!(a.return_path.iter().any(|h| h.component.id == rtb));
+        let _ = tgw;
+    }
+
+    #[test]
+    fn a_subnet_reaches_the_tgw_only_from_an_attached_zone() {
+        let (b, _, client_b, web, _, _, att_b) = world(true);
+        let a = tcp(&b, &client_b, &web, 80);
+        assert_eq!(codes(&a), vec![("TGW_ROUTE_AZ_RESTRICTION".into(), Direction::Forward)]);
+        let f = a.blockers[0].fix.clone().unwrap();
+        assert_eq!(f.account, B);
+        assert!(f.command.starts_with(&format!("aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id {att_b} --add-subnet-ids subnet-")));
+    }
+
+    #[test]
+    fn pending_attachment_must_be_accepted_by_the_tgw_owner() {
+        let (b, client, _, web, _, _, att_b) = world(false);
+        let a = tcp(&b, &client, &web, 80);
+        let c = codes(&a);
+        assert!(c.contains(&("BAD_STATE_ATTACHMENT".into(), Direction::Forward)), "{c:?}");
+        let f = a.blockers.iter().find(|x| x.code == "BAD_STATE_ATTACHMENT").unwrap().fix.clone().unwrap();
+        assert_eq!(f.account, A);
+        assert_eq!(f.command, format!("aws ec2 accept-transit-gateway-vpc-attachment --transit-gateway-attachment-id {att_b} --region {R}"));
+    }
+
+    #[test]
+    fn without_propagation_the_tgw_table_has_no_route() {
+        let (mut b, client, _, web, _, rtb, att_b) = world(true);
+        b.state.transit_gateway_route_tables.get_mut(&rtb).unwrap().propagations.retain(|x| x != &att_b);
+        let a = tcp(&b, &client, &web, 80);
+        assert_eq!(codes(&a), vec![("NO_ROUTE_TO_DESTINATION".into(), Direction::Return)]);
+        let f = a.blockers[0].fix.clone().unwrap();
+        assert_eq!(f.account, A);
+        assert!(f.command.starts_with(&format!("aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id {rtb} --transit-gateway-attachment-id {att_b}")));
+    }
+
+    #[test]
+    fn missing_vpc_route_suggests_the_tgw() {
+        let (mut b, client, _, web, tgw, _, _) = world(true);
+        let vb = b.state.instances[&client].vpc_id.clone();
+        let tb = b.main_table(&vb);
+        b.state.route_tables.get_mut(&tb).unwrap().routes.retain(|r| r.target == xvpc_model::route_table::RouteTarget::Local);
+        let a = tcp(&b, &client, &web, 80);
+        assert_eq!(a.blockers[0].fix.as_ref().unwrap().command, format!("aws ec2 create-route --route-table-id {tb} --destination-cidr-block 10.1.0.0/16 --transit-gateway-id {tgw} --region {R}"));
+    }
+}

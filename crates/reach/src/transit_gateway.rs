@@ -1,0 +1,154 @@
+//! Transit gateways as the path sees them: a VPC route to a TGW works only
+//! through the VPC's available attachment, from a subnet in an AZ where the
+//! attachment has a subnet; the attachment's associated TGW route table
+//! then decides by longest prefix among static and propagated routes, and
+//! delivers into the VPC of the chosen attachment. Unlike peering, a TGW
+//! routes transitively, as its tables say.
+
+use std::net::Ipv4Addr;
+
+use xvpc_model::subnet::Subnet;
+use xvpc_model::transit_gateway::{AttachmentState, TgwAttachment};
+use xvpc_model::transit_gateway_route_table::TgwRouteTable;
+use xvpc_model::vpc::Vpc;
+
+use crate::component::{Component, Detail, Direction, Hop, Kind, Verdict};
+use crate::explanation as code;
+use crate::topology::Topology;
+use crate::{fix, Blocker};
+
+/// What crossing a TGW found: hops, blockers, and the VPC it delivers into.
+pub struct Crossing<'a> {
+    pub hops: Vec<Hop>,
+    pub blockers: Vec<Blocker>,
+    pub landed: Option<(&'a Vpc, String, String)>,
+}
+
+fn attachment_component(a: &TgwAttachment) -> Component {
+    Component::new(Kind::TransitGatewayAttachment, &a.id, &a.owner, &a.region)
+}
+
+fn table_component(t: &TgwRouteTable) -> Component {
+    Component::new(Kind::TransitGatewayRouteTable, &t.id, &t.owner, &t.region).named(&t.tags)
+}
+
+fn blocker(code: &str, dir: Direction, component: Component, explanation: String, fix: Option<crate::Fix>) -> Blocker {
+    Blocker { code: code.into(), direction: dir, component, explanation, fix, detail: Detail::None }
+}
+
+fn hop(component: Component, dir: Direction, verdict: Verdict, detail: Detail) -> Hop {
+    Hop { component, direction: dir, verdict, detail, vpc: None, subnet: None }
+}
+
+/// The attachment of `vpc` to `tgw` that is not gone, if any.
+pub fn attachment<'a>(topo: &Topology<'a>, vpc: &str, tgw: &str) -> Option<&'a TgwAttachment> {
+    topo.state
+        .transit_gateway_attachments
+        .values()
+        .filter(|a| a.vpc_id == vpc && a.transit_gateway_id == tgw)
+        .min_by_key(|a| match a.state {
+            AttachmentState::Available => 0,
+            AttachmentState::PendingAcceptance => 1,
+            _ => 2,
+        })
+}
+
+/// The zone ids an attachment has a subnet in.
+fn zones(topo: &Topology, a: &TgwAttachment) -> Vec<String> {
+    a.subnet_ids.iter().filter_map(|s| topo.subnet(s)).map(|s| s.availability_zone_id.clone()).collect()
+}
+
+/// Every VPC an available attachment joins to `tgw` (for the matrix).
+pub fn attached_vpcs<'a>(topo: &Topology<'a>, tgw: &str) -> Vec<&'a str> {
+    topo.state.transit_gateway_attachments.values().filter(|a| a.transit_gateway_id == tgw && a.state == AttachmentState::Available).map(|a| a.vpc_id.as_str()).collect()
+}
+
+/// A packet for `dst` sent from `subnet` of `vpc` into `tgw`.
+pub fn cross<'a>(topo: &Topology<'a>, tgw: &str, vpc: &Vpc, subnet: &Subnet, dst: Ipv4Addr, dst_vpc: Option<&Vpc>, dir: Direction) -> Crossing<'a> {
+    let mut c = Crossing { hops: Vec::new(), blockers: Vec::new(), landed: None };
+    let tgw_res = topo.state.transit_gateways.get(tgw).filter(|t| !t.is_deleted());
+    let Some(t) = tgw_res else {
+        c.blockers.push(blocker(code::BAD_STATE, dir, Component::new(Kind::TransitGateway, tgw, &vpc.owner, &vpc.region), format!("Transit gateway {tgw} does not exist any more."), None));
+        return c;
+    };
+    let tgwc = Component::new(Kind::TransitGateway, &t.id, &t.owner, &t.region).named(&t.tags);
+    let Some(att) = attachment(topo, &vpc.id, tgw).filter(|a| matches!(a.state, AttachmentState::Available | AttachmentState::PendingAcceptance)) else {
+        c.blockers.push(blocker(
+            code::BAD_STATE_ATTACHMENT,
+            dir,
+            tgwc,
+            format!("{} has no attachment to transit gateway {tgw}: routes to it are blackholes.", vpc.id),
+            Some(fix::create_tgw_attachment(&vpc.owner, &vpc.region, tgw, &vpc.id, &subnet.id)),
+        ));
+        return c;
+    };
+    let ac = attachment_component(att);
+    if att.state != AttachmentState::Available {
+        c.hops.push(hop(ac.clone(), dir, Verdict::Block, Detail::Text { text: att.state.as_str().into() }));
+        c.blockers.push(blocker(
+            code::BAD_STATE_ATTACHMENT,
+            dir,
+            ac.clone(),
+            format!("Attachment {} of {} is {}: the transit gateway's owner ({}) must accept it.", att.id, vpc.id, att.state.as_str(), t.owner),
+            Some(fix::accept_tgw_attachment(&t.owner, &t.region, &att.id)),
+        ));
+    } else {
+        c.hops.push(hop(ac.clone(), dir, Verdict::Pass, Detail::Text { text: format!("{} -> {}", vpc.id, t.id) }));
+    }
+    // The same-AZ rule: the attachment needs a subnet in the sender's zone.
+    if !zones(topo, att).contains(&subnet.availability_zone_id) {
+        c.blockers.push(blocker(
+            code::TGW_ROUTE_AZ_RESTRICTION,
+            dir,
+            ac.clone(),
+            format!(
+                "Attachment {} has no subnet in {} ({}), the zone of {}: traffic from there cannot enter the transit gateway.",
+                att.id, subnet.availability_zone, subnet.availability_zone_id, subnet.id
+            ),
+            Some(fix::add_attachment_subnet(&att.owner, &att.region, &att.id, &subnet.id)),
+        ));
+    }
+    let table = att.association.as_deref().and_then(|id| topo.state.transit_gateway_route_tables.get(id)).filter(|r| !r.is_deleted());
+    let Some(table) = table else {
+        let default = t.options.association_default_route_table_id.clone().unwrap_or_else(|| "<tgw-rtb-id>".into());
+        c.blockers.push(blocker(
+            code::TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION,
+            dir,
+            ac,
+            format!("Attachment {} is not associated with a transit gateway route table.", att.id),
+            Some(fix::associate_tgw_table(&t.owner, &t.region, &default, &att.id)),
+        ));
+        return c;
+    };
+    let tc = table_component(table);
+    let routes = table.routes(topo.state);
+    let best = routes.iter().filter(|r| r.cidr.contains(&dst)).max_by_key(|r| r.cidr.prefix_len());
+    let dst_att = dst_vpc.and_then(|v| attachment(topo, &v.id, tgw)).filter(|a| a.state == AttachmentState::Available);
+    let Some(r) = best else {
+        c.hops.push(hop(tc.clone(), dir, Verdict::Block, Detail::Text { text: format!("no route to {dst}") }));
+        let fix = dst_att.map(|a| fix::propagate_tgw(&t.owner, &t.region, &table.id, &a.id));
+        c.blockers.push(blocker(code::NO_ROUTE_TO_DESTINATION, dir, tc, format!("Transit gateway route table {} has no route to {dst}.", table.id), fix));
+        return c;
+    };
+    let detail = Detail::TgwRoute { destination: r.cidr.to_string(), attachment: r.attachment.clone(), route_type: r.type_str().into(), state: r.state_str().into() };
+    if !r.active {
+        c.hops.push(hop(tc.clone(), dir, Verdict::Block, detail.clone()));
+        let fix = dst_att.map(|a| fix::replace_tgw_route(&t.owner, &t.region, &table.id, &r.cidr.to_string(), &a.id));
+        let mut b = blocker(code::TGW_RTB_BAD_STATE_ROUTE, dir, tc, format!("Route {} in {} is a blackhole.", r.cidr, table.id), fix);
+        b.detail = detail;
+        c.blockers.push(b);
+        return c;
+    }
+    c.hops.push(hop(tc.clone(), dir, Verdict::Pass, detail));
+    let out = r.attachment.as_deref().and_then(|a| topo.state.transit_gateway_attachments.get(a));
+    let Some(out) = out else { return c };
+    let Some(w) = topo.vpc(&out.vpc_id).filter(|w| w.cidrs().any(|c| c.contains(&dst))) else {
+        c.blockers.push(blocker(code::NO_POSSIBLE_DESTINATION, dir, attachment_component(out), format!("Attachment {} leads to {}, which does not contain {dst}.", out.id, out.vpc_id), None));
+        return c;
+    };
+    c.hops.push(hop(attachment_component(out), dir, Verdict::Pass, Detail::Text { text: format!("{} -> {}", t.id, w.id) }));
+    if c.blockers.is_empty() {
+        c.landed = Some((w, att.id.clone(), out.id.clone()));
+    }
+    c
+}
