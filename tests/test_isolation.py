@@ -79,3 +79,43 @@ def test_same_account_other_region_is_empty(ec2, world):
     other = c.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     assert other != world["vpc"]
     assert [v["VpcId"] for v in ec2(A).describe_vpcs()["Vpcs"]] == [world["vpc"]]
+
+
+def test_peering_is_invisible_to_non_participants(ec2):
+    a_vpc = ec2(A).create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    b_vpc = ec2(B).create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+    pcx = ec2(A).create_vpc_peering_connection(VpcId=a_vpc, PeerVpcId=b_vpc, PeerOwnerId=B)[
+        "VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    c = ec2(C)
+    code = "InvalidVpcPeeringConnectionID.NotFound"
+    assert_not_found(c.describe_vpc_peering_connections, code, VpcPeeringConnectionIds=[pcx])
+    assert_not_found(c.accept_vpc_peering_connection, code, VpcPeeringConnectionId=pcx)
+    assert_not_found(c.delete_vpc_peering_connection, code, VpcPeeringConnectionId=pcx)
+    assert c.describe_vpc_peering_connections()["VpcPeeringConnections"] == []
+    assert ec2(A, "eu-west-1").describe_vpc_peering_connections()["VpcPeeringConnections"] == []
+    # Both participants see it; it is still pending for the accepter.
+    assert ec2(B).describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])[
+        "VpcPeeringConnections"][0]["Status"]["Code"] == "pending-acceptance"
+
+
+def test_load_balancers_and_endpoint_services_are_the_owners(ec2, elbv2):
+    c = ec2(A)
+    vpc = c.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = c.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    lb = elbv2(A).create_load_balancer(Name="nlb", Type="network", Scheme="internal", Subnets=[subnet])[
+        "LoadBalancers"][0]["LoadBalancerArn"]
+    tg = elbv2(A).create_target_group(Name="tg", Protocol="TCP", Port=80, VpcId=vpc, TargetType="ip")[
+        "TargetGroups"][0]["TargetGroupArn"]
+    svc = c.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[lb], AcceptanceRequired=True)[
+        "ServiceConfiguration"]["ServiceId"]
+    for other in (B, C):
+        lbs = elbv2(other)
+        assert_not_found(lbs.describe_load_balancers, "LoadBalancerNotFound", LoadBalancerArns=[lb])
+        lbs.delete_load_balancer(LoadBalancerArn=lb)  # AWS: deleting an unknown ARN succeeds, changing nothing
+        assert_not_found(lbs.describe_target_groups, "TargetGroupNotFound", TargetGroupArns=[tg])
+        assert lbs.describe_load_balancers()["LoadBalancers"] == []
+        assert_not_found(ec2(other).describe_vpc_endpoint_service_configurations,
+                         "InvalidVpcEndpointServiceId.NotFound", ServiceIds=[svc])
+        assert ec2(other).describe_vpc_endpoint_service_configurations()["ServiceConfigurations"] == []
+    assert elbv2(A, "eu-west-1").describe_load_balancers()["LoadBalancers"] == []
+    assert [x["LoadBalancerArn"] for x in elbv2(A).describe_load_balancers()["LoadBalancers"]] == [lb]
