@@ -24,10 +24,12 @@ struct Args {
     moto: Option<String>,
     clients: usize,
     iterations: usize,
+    /// Keep xvpc's state here instead of a temporary directory.
+    data_dir: Option<String>,
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { xvpc: "target/release/xvpc".into(), moto: Some("moto_server".into()), clients: 8, iterations: 100 };
+    let mut a = Args { xvpc: "target/release/xvpc".into(), moto: Some("moto_server".into()), clients: 8, iterations: 100, data_dir: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut val = || it.next().unwrap_or_else(|| die(&format!("{flag} needs a value")));
@@ -35,10 +37,11 @@ fn parse_args() -> Args {
             "--xvpc" => a.xvpc = val(),
             "--moto" => a.moto = Some(val()),
             "--no-moto" => a.moto = None,
+            "--data-dir" => a.data_dir = Some(val()),
             "--clients" => a.clients = val().parse().unwrap_or_else(|_| die("--clients N")),
             "--iterations" => a.iterations = val().parse().unwrap_or_else(|_| die("--iterations N")),
             _ => die(&format!(
-                "unknown flag {flag}\nusage: xvpc-bench [--xvpc PATH] [--moto CMD | --no-moto] [--clients N] [--iterations N]"
+                "unknown flag {flag}\nusage: xvpc-bench [--xvpc PATH] [--moto CMD | --no-moto] [--clients N] [--iterations N] [--data-dir DIR]"
             )),
         }
     }
@@ -350,13 +353,21 @@ fn main() {
         "workload: {} clients x {} iterations of CreateVpc, CreateSubnet, CreateTags, DescribeVpcs(filter), DescribeSubnets(filter)",
         args.clients, args.iterations
     );
-    let data_dir = std::env::temp_dir().join(format!("xvpc-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data_dir);
+    let temporary = args.data_dir.is_none();
+    let data_dir = match &args.data_dir {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::env::temp_dir().join(format!("xvpc-bench-{}", std::process::id())),
+    };
+    if temporary {
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
     let xvpc = {
         let (server, addr) = start_xvpc(&args.xvpc, &data_dir);
         measure("xvpc", &server, addr, args.clients, args.iterations)
     };
-    let _ = std::fs::remove_dir_all(&data_dir);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
     print(&xvpc);
     let moto = args.moto.as_deref().map(|cmd| {
         let (server, addr) = start_moto(cmd);
