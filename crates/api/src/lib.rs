@@ -171,9 +171,7 @@ pub fn new_request_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xvpc_model::vpc::{create_vpc, CreateVpc};
-    use xvpc_model::Ctx;
-    use xvpc_store::{Origin, SqliteStore};
+    use xvpc_store::SqliteStore;
 
     /// Appends `commands` CreateVpc commands (5 per account, AWS's quota)
     /// to a fresh store file; returns the path and the state they build.
@@ -182,14 +180,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("xvpc.db");
-        let mut store = SqliteStore::open(&path).unwrap();
-        let mut state = State::default();
-        for i in 0..commands {
-            let ctx = Ctx::new(&format!("{:012}", 100_000_000_000 + i / 5), "us-east-1", i as i64);
-            let (ch, _) = create_vpc(&state, &ctx, CreateVpc { cidr: format!("10.{}.0.0/16", i % 5), ..Default::default() }).unwrap();
-            store.append(&Origin::default(), &ch.events).unwrap();
-            ch.events.into_iter().for_each(|e| state.apply(e));
-        }
+        let state = xvpc_store::testing::append_vpcs(&mut SqliteStore::open(&path).unwrap(), commands);
         (path, state)
     }
 

@@ -54,6 +54,9 @@ pub trait Store: Send {
     fn log_len(&mut self) -> Result<u64>;
 }
 
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
 /// The SQLite store: one file in WAL mode.
 pub struct SqliteStore {
     conn: Connection,
@@ -225,13 +228,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("state.db");
         let mut s = SqliteStore::open(&path).unwrap();
-        let mut state = State::default();
-        for i in 0..1000u64 {
-            let ctx = Ctx::new(&format!("{:012}", 100_000_000_000 + i / 5), "us-east-1", 1);
-            let (ch, _) = create_vpc(&state, &ctx, CreateVpc { cidr: "10.0.0.0/16".into(), ..Default::default() }).unwrap();
-            s.append(&Origin::default(), &ch.events).unwrap();
-            ch.events.into_iter().for_each(|e| state.apply(e));
-        }
+        let state = crate::testing::append_vpcs(&mut s, 1000);
         let db = std::fs::metadata(&path).unwrap().len();
         let wal = std::fs::metadata(dir.join("state.db-wal")).map(|m| m.len()).unwrap_or(0);
         assert!(db > 1_000_000, "checkpoints moved the log into the database ({db} bytes)");
