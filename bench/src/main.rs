@@ -170,7 +170,8 @@ fn run_client(addr: SocketAddr, client: usize, iterations: usize) -> Outcome {
         match res {
             Ok((200, resp)) => Some(resp),
             Ok((status, resp)) => {
-                out.errors.push(format!("{status} for {body}: {}", &resp[..resp.len().min(300)]));
+                let detail: String = resp.chars().take(300).collect();
+                out.errors.push(format!("{status} for {body}: {}", detail.replace('\n', " ")));
                 None
             }
             Err(e) => {
@@ -343,7 +344,7 @@ fn print(r: &Report) {
         println!("      {action:<16} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   max {max:>7.2} ms");
     }
     for e in r.errors.iter().take(3) {
-        println!("      error: {e}");
+        println!("      error: {}", e.lines().next().unwrap_or(""));
     }
 }
 
@@ -377,8 +378,9 @@ fn main() {
         print(m);
         println!("ratio: xvpc/moto throughput = {:.1}x", xvpc.rps() / m.rps());
     }
-    let ok = xvpc.errors.is_empty() && moto.as_ref().map_or(true, |m| m.errors.is_empty());
-    if !ok {
+    // moto's own failures under concurrency (HTTP 500s) are reported but
+    // do not fail the run; any xvpc error does.
+    if !xvpc.errors.is_empty() {
         std::process::exit(1);
     }
 }
