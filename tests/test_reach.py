@@ -186,3 +186,78 @@ def test_matrix_and_compare(server, ec2):
     assert by["peering"]["possible"] and by["peering"]["existing"] == t["pcx"]
     assert by["privatelink"]["direction"].startswith("one-way")
     assert by["transit-gateway"]["cost"]["hourly_usd"] > 0
+
+
+def tgw_world(ec2, ram, server, share=True, client_zone="a"):
+    """A's TGW (shared with B through RAM when `share`), A's web in 10.1/16
+    and B's client in 10.2/16 (zone `client_zone`); B's attachment is in
+    zone a only. Returns ids."""
+    va, sa, ga = side(ec2, A, "10.1.0.0/16", "10.1.1.0/24")
+    ec2(A).authorize_security_group_ingress(GroupId=ga, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}])
+    web = instance(ec2, A, sa, ga)
+    c = ec2(B)
+    vb = c.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+    sb = {z: c.create_subnet(VpcId=vb, CidrBlock=f"10.2.{i + 1}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"] for i, z in enumerate("ab")}
+    gb = c.create_security_group(GroupName="client", Description="client", VpcId=vb)["GroupId"]
+    client = instance(ec2, B, sb[client_zone], gb)
+    t = ec2(A).create_transit_gateway(Description="hub", Options={"AutoAcceptSharedAttachments": "disable"})["TransitGateway"]
+    tgw = t["TransitGatewayId"]
+    server.advance_clock(60)
+    ec2(A).create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=va, SubnetIds=[sa])
+    ta, tb = main_table(ec2, A, va), main_table(ec2, B, vb)
+    server.advance_clock(60)
+    ec2(A).create_route(RouteTableId=ta, DestinationCidrBlock="10.2.0.0/16", TransitGatewayId=tgw)
+    sarn = ram(A).create_resource_share(name="tgw", resourceArns=[t["TransitGatewayArn"]], principals=[B])["resourceShare"]["resourceShareArn"]
+    inv = ram(B).get_resource_share_invitations(resourceShareArns=[sarn])["resourceShareInvitations"][0]["resourceShareInvitationArn"]
+    if share:
+        ram(B).accept_resource_share_invitation(resourceShareInvitationArn=inv)
+        att = c.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vb, SubnetIds=[sb["a"]])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+        ec2(A).accept_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=att)
+        server.advance_clock(60)
+        c.create_route(RouteTableId=tb, DestinationCidrBlock="10.1.0.0/16", TransitGatewayId=tgw)
+    return dict(web=web, client=client, tgw=tgw, inv=inv, vb=vb, sb=sb)
+
+
+def fix_until_reachable(server, aws, src, dst, rounds=6):
+    """Applies the suggested fixes round by round; returns the codes seen."""
+    seen = []
+    for _ in range(rounds):
+        rc, a = trace(server, src, dst)
+        if rc == 0:
+            return seen
+        seen.append(blockers(a))
+        fixes = [b for b in a["blockers"] if b["fix"]]
+        assert fixes, f"no fix offered: {a['blockers']}"
+        for b in fixes:
+            aws(b["fix"]["account"], *shlex.split(b["fix"]["command"])[1:])
+        server.advance_clock(60)
+    raise AssertionError(f"still blocked after {rounds} rounds: {seen}")
+
+
+def test_tgw_shared_through_ram_is_reachable(server, ec2, ram):
+    t = tgw_world(ec2, ram, server)
+    rc, a = trace(server, t["client"], t["web"])
+    assert rc == 0 and a["reachable"], a["blockers"]
+    assert any(h["component"]["kind"] == "transit-gateway-route-table" for h in a["forward"])
+
+
+def test_tgw_attachment_missing_in_the_sources_zone(server, ec2, ram, aws):
+    t = tgw_world(ec2, ram, server, client_zone="b")
+    rc, a = trace(server, t["client"], t["web"])
+    assert blockers(a) == [("TGW_ROUTE_AZ_RESTRICTION", "forward", B)]
+    assert a["blockers"][0]["fix"]["account"] == B
+    assert "--add-subnet-ids" in a["blockers"][0]["fix"]["command"]
+    apply_fixes(aws, a)
+    server.advance_clock(60)
+    rc, a = trace(server, t["client"], t["web"])
+    assert rc == 0, a["blockers"]
+
+
+def test_tgw_share_not_accepted_is_fixed_step_by_step(server, ec2, ram, aws):
+    t = tgw_world(ec2, ram, server, share=False)
+    rc, a = trace(server, t["client"], t["web"])
+    first = [b for b in a["blockers"] if b["direction"] == "forward"][0]
+    assert first["code"] == "NO_ROUTE_TO_DESTINATION"
+    assert first["fix"]["account"] == B
+    assert first["fix"]["command"].startswith(f"aws ram accept-resource-share-invitation --resource-share-invitation-arn {t['inv']}")
+    fix_until_reachable(server, aws, t["client"], t["web"])

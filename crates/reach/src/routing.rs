@@ -70,6 +70,11 @@ fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: Ipv4Addr,
     if let Some(a) = shared {
         return Some(fix::route(table, &cidr, &a.transit_gateway_id, false));
     }
+    // A transit gateway the destination is attached to, that the source's
+    // account owns or has been shared: the next step towards it.
+    if let Some(step) = crate::transit_gateway::next_step(topo, from, dst_vpc) {
+        return Some(step);
+    }
     Some(fix::create_peering(&from.owner, &from.region, &from.id, &dst_vpc.id, &dst_vpc.owner, &dst_vpc.region))
 }
 

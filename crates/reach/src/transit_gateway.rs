@@ -152,3 +152,29 @@ pub fn cross<'a>(topo: &Topology<'a>, tgw: &str, vpc: &Vpc, subnet: &Subnet, dst
     }
     c
 }
+
+/// The first thing to do so that `from` can use a transit gateway `dst_vpc`
+/// is attached to: accept the RAM share invitation, or attach the VPC.
+pub fn next_step(topo: &Topology, from: &Vpc, dst_vpc: &Vpc) -> Option<crate::Fix> {
+    let st = topo.state;
+    for a in st.transit_gateway_attachments.values().filter(|a| a.vpc_id == dst_vpc.id && a.state == AttachmentState::Available) {
+        let Some(t) = st.transit_gateways.get(&a.transit_gateway_id).filter(|t| !t.is_deleted() && t.region == from.region) else { continue };
+        let subnet = st.subnets.values().filter(|s| s.vpc_id == from.id).map(|s| s.id.as_str()).min().unwrap_or("<subnet-id>");
+        if let Some(own) = attachment(topo, &from.id, &t.id).filter(|x| x.state == AttachmentState::PendingAcceptance) {
+            return Some(fix::accept_tgw_attachment(&t.owner, &t.region, &own.id));
+        }
+        if t.owner == from.owner || xvpc_model::ram::is_shared_with(st, &t.arn(), &from.owner) {
+            return Some(fix::create_tgw_attachment(&from.owner, &from.region, &t.id, &from.id, subnet));
+        }
+        let arn = t.arn();
+        let pending = st.invitations.values().find(|i| {
+            i.receiver == from.owner
+                && i.status == xvpc_model::ram::InvitationStatus::Pending
+                && st.resource_shares.get(&i.share_arn).is_some_and(|s| s.resources.iter().any(|r| r.entity == arn))
+        });
+        if let Some(i) = pending {
+            return Some(fix::accept_share(&from.owner, &i.region, &i.id));
+        }
+    }
+    None
+}
