@@ -265,3 +265,32 @@ def test_health_follows_network_acls(ec2, elbv2, server):
     c.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=True,
                                CidrBlock="10.1.0.0/16", PortRange={"From": 1024, "To": 65535})
     assert health(elbv2, tg)[inst] == ("healthy", None)
+
+
+def test_nlb_security_group_egress_gates_health_checks(ec2, elbv2, server):
+    c = ec2(A)
+    vpc, subnets = network(ec2)
+    web = c.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    c.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}])
+    lbsg = c.create_security_group(GroupName="nlb", Description="nlb", VpcId=vpc)["GroupId"]
+    inst = c.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnets[0], SecurityGroupIds=[web])["Instances"][0]["InstanceId"]
+    lb = nlb(elbv2, subnets[:2], SecurityGroups=[lbsg])
+    assert lb["SecurityGroups"] == [lbsg]
+    e = elbv2(A)
+    tg = e.create_target_group(Name="web", Protocol="TCP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
+    e.register_targets(TargetGroupArn=tg, Targets=[{"Id": inst}])
+    e.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    server.advance_clock(15)
+    assert health(elbv2, tg)[inst] == ("healthy", None)
+    # The NLB's own group must let the health checks out.
+    c.revoke_security_group_egress(GroupId=lbsg, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    assert health(elbv2, tg)[inst] == ("unhealthy", "Target.FailedHealthChecks")
+    other = c.create_security_group(GroupName="nlb2", Description="nlb2", VpcId=vpc)["GroupId"]
+    e.set_security_groups(LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=[other])
+    assert health(elbv2, tg)[inst] == ("healthy", None)
+    # An NLB created without groups cannot get any.
+    bare = nlb(elbv2, subnets[2:], name="bare")["LoadBalancerArn"]
+    with pytest.raises(ClientError) as ex:
+        e.set_security_groups(LoadBalancerArn=bare, SecurityGroups=[other])
+    assert error_code(ex) == "ValidationError"
