@@ -189,6 +189,26 @@ mod tests {
         assert!(parse_authorization("Basic abc").is_err());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_authorization_header_parses_without_panic(h in ".*") {
+            let _ = parse_authorization(&h);
+        }
+
+        #[test]
+        fn well_formed_headers_round_trip(
+            key in "[A-Z0-9]{12,20}", region in "[a-z]{2}-[a-z]{4,9}-[1-9]", service in "[a-z0-9]{2,20}",
+            headers in proptest::collection::vec("[a-z0-9-]{1,20}", 1..6), sig in "[0-9a-f]{64}",
+        ) {
+            let h = format!(
+                "AWS4-HMAC-SHA256 Credential={key}/20261126/{region}/{service}/aws4_request, SignedHeaders={}, Signature={sig}",
+                headers.join(";")
+            );
+            let a = parse_authorization(&h).unwrap();
+            proptest::prop_assert_eq!((a.access_key, a.region, a.service, a.signed_headers, a.signature), (key, region, service, headers, sig));
+        }
+    }
+
     /// AWS's published example "GET with query parameters" from the SigV4
     /// test suite (get-vanilla-query-order-key-case).
     #[test]
