@@ -261,3 +261,60 @@ def test_tgw_share_not_accepted_is_fixed_step_by_step(server, ec2, ram, aws):
     assert first["fix"]["account"] == B
     assert first["fix"]["command"].startswith(f"aws ram accept-resource-share-invitation --resource-share-invitation-arn {t['inv']}")
     fix_until_reachable(server, aws, t["client"], t["web"])
+
+
+def privatelink_world(ec2, elbv2, server, accept=True, web_rule=True):
+    """A's web behind an NLB and an endpoint service; B's client and
+    interface endpoint in the same subnet (CIDRs overlap: 10.1/16 both)."""
+    from test_elbv2 import network, nlb
+    from test_privatelink import consumer
+    va, (sa,) = network(ec2, A, "10.1.0.0/16", zones=("a",))
+    ga = ec2(A).create_security_group(GroupName="web", Description="web", VpcId=va)["GroupId"]
+    if web_rule:
+        ec2(A).authorize_security_group_ingress(GroupId=ga, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}])
+    web = instance(ec2, A, sa, ga)
+    lb = nlb(elbv2, [sa])["LoadBalancerArn"]
+    tg = elbv2(A).create_target_group(Name="web", Protocol="TCP", Port=80, VpcId=va, TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    elbv2(A).register_targets(TargetGroupArn=tg, Targets=[{"Id": web}])
+    elbv2(A).create_listener(LoadBalancerArn=lb, Protocol="TCP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    svc = ec2(A).create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[lb], AcceptanceRequired=True)["ServiceConfiguration"]
+    ec2(A).modify_vpc_endpoint_service_permissions(ServiceId=svc["ServiceId"], AddAllowedPrincipals=[f"arn:aws:iam::{B}:root"])
+    server.advance_clock(300)
+    vb, subnets = consumer(ec2, B, "10.1.0.0/16")
+    zone = ec2(A).describe_vpc_endpoint_service_configurations(ServiceIds=[svc["ServiceId"]])["ServiceConfigurations"][0]["AvailabilityZoneIds"][0]
+    sb = subnets[zone]
+    ep = ec2(B).create_vpc_endpoint(VpcEndpointType="Interface", VpcId=vb, ServiceName=svc["ServiceName"], SubnetIds=[sb])["VpcEndpoint"]["VpcEndpointId"]
+    gb = ec2(B).describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vb]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+    client = instance(ec2, B, sb, gb)
+    if accept:
+        ec2(A).accept_vpc_endpoint_connections(ServiceId=svc["ServiceId"], VpcEndpointIds=[ep])
+    server.advance_clock(300)
+    return dict(web=web, client=client, ep=ep, ga=ga, svc=svc["ServiceId"])
+
+
+def test_privatelink_reachable_one_way(server, ec2, elbv2):
+    t = privatelink_world(ec2, elbv2, server)
+    rc, a = trace(server, t["client"], t["ep"])
+    assert rc == 0 and a["reachable"], a["blockers"]
+    kinds = [h["component"]["kind"] for h in a["forward"]]
+    assert "vpc-endpoint" in kinds and "load-balancer" in kinds and "load-balancer-listener" in kinds and "target-group" in kinds
+
+
+@pytest.mark.parametrize("variant,expected", [
+    ("not_accepted", [("BAD_STATE", "forward", B)]),
+    ("target_unhealthy", [("SG_HAS_NO_RULES", "forward", A)]),
+])
+def test_privatelink_broken_variants(server, ec2, elbv2, aws, variant, expected):
+    t = privatelink_world(ec2, elbv2, server, accept=variant != "not_accepted", web_rule=variant != "target_unhealthy")
+    rc, a = trace(server, t["client"], t["ep"])
+    assert rc == 1
+    assert blockers(a) == expected
+    fix = a["blockers"][0]["fix"]
+    assert fix["account"] == A, "the provider fixes both"
+    if variant == "target_unhealthy":
+        # The target sees the NLB's address, not the client's.
+        assert "--cidr 10.1.1." in fix["command"] and t["ga"] in fix["command"]
+    apply_fixes(aws, a)
+    server.advance_clock(60)
+    rc, a = trace(server, t["client"], t["ep"])
+    assert rc == 0, a["blockers"]
