@@ -23,7 +23,7 @@ fn fill(kind: &str) -> &'static str {
 
 fn node(out: &mut String, n: &Node, indent: &str) {
     let mut label = n.label.clone();
-    if n.label != n.id {
+    if n.label != n.id && !n.id.starts_with("arn:") {
         label.push('\n');
         label.push_str(&n.id);
     }

@@ -19,7 +19,7 @@ fn label(s: &str) -> String {
 
 fn node(out: &mut String, n: &Node, indent: &str) {
     let mut l = n.label.clone();
-    if n.label != n.id {
+    if n.label != n.id && !n.id.starts_with("arn:") {
         l.push_str("<br/>");
         l.push_str(&n.id);
     }
