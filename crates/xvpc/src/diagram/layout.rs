@@ -113,11 +113,20 @@ impl Layout {
                     vx += w + VPC_GAP;
                     vpcs_h = vpcs_h.max(h);
                 }
+                // Region-level nodes (TGWs, endpoint services) stand in a
+                // column right of the VPCs, so edges between lanes, which
+                // leave VPCs through their bottom, do not cross them.
                 let vpcs_w = (vx - rx - PAD - VPC_GAP).max(0);
-                let ny = vy + vpcs_h + if region.nodes.is_empty() { 0 } else { ROW_GAP };
-                let (nw, nh) = node_row(&region.nodes, rx + PAD, ny, &mut rects);
-                let w = vpcs_w.max(nw).max(200) + 2 * PAD;
-                let h = ny - ry + nh + PAD;
+                let nx = if region.vpcs.is_empty() { rx + PAD } else { vx };
+                let mut ny = vy;
+                for n in &region.nodes {
+                    let r = Rect { x: nx, y: ny, w: NODE_W, h: node_h(n) };
+                    rects.insert(n.id.clone(), r);
+                    ny += r.h + ROW_GAP;
+                }
+                let nodes_h = if region.nodes.is_empty() { 0 } else { ny - vy - ROW_GAP };
+                let w = if region.nodes.is_empty() { vpcs_w.max(200) + 2 * PAD } else { nx + NODE_W + PAD - rx };
+                let h = REGION_HEAD + vpcs_h.max(nodes_h) + PAD;
                 rects.insert(format!("region:{}:{}", acct.id, region.name), Rect { x: rx, y: ry, w, h });
                 x += w + 30;
                 lane_h = lane_h.max(h);
@@ -125,7 +134,8 @@ impl Layout {
             let lane_h = lane_h + 2 * PAD;
             width = width.max(x);
             rects.insert(format!("account:{}", acct.id), Rect { x: 0, y: lane_y, w: 0, h: lane_h });
-            y += lane_h + 16;
+            // Room between lanes for the labels of edges that cross them.
+            y += lane_h + 44;
         }
         // Lanes span the whole picture.
         for acct in &topo.accounts {

@@ -16,6 +16,7 @@ mod peering;
 mod privatelink;
 mod svg;
 mod topology;
+mod transit_gateway;
 
 #[cfg(test)]
 mod tests;

@@ -100,7 +100,36 @@ pub fn fixture() -> State {
     vpc(&mut s, "vpc-0b000000000000002", B, "us-west-2", "west <b>", "10.2.0.0/16");
     privatelink(&mut s);
     peering(&mut s);
+    transit_gateway(&mut s);
     s
+}
+
+/// A's transit gateway: A's VPC attached and associated with the "main"
+/// table (which also holds a blackhole route); B's attachment waits for A.
+fn transit_gateway(s: &mut State) {
+    use serde_json::json;
+    let day = 86_400_000;
+    let tgw = json!({"id": "tgw-0a000000000000001", "owner": A, "region": "us-east-1", "description": "", "created_at": NOW - day,
+        "deleted_at": null, "tags": tags("hub"),
+        "options": {"amazon_side_asn": 64512, "auto_accept_shared_attachments": false, "default_route_table_association": true,
+            "default_route_table_propagation": true, "association_default_route_table_id": "tgw-rtb-0a000000000000001",
+            "propagation_default_route_table_id": "tgw-rtb-0a000000000000001", "dns_support": true, "vpn_ecmp_support": true,
+            "multicast_support": false, "security_group_referencing_support": false, "cidr_blocks": []}});
+    let rtb = json!({"id": "tgw-rtb-0a000000000000001", "owner": A, "region": "us-east-1", "transit_gateway_id": "tgw-0a000000000000001",
+        "propagations": ["tgw-attach-0a000000000000001"], "routes": [{"cidr": "10.99.0.0/16", "target": null}],
+        "created_at": NOW - day, "deleted_at": null, "tags": tags("main")});
+    let options = json!({"dns_support": true, "ipv6_support": false, "appliance_mode_support": false, "security_group_referencing_support": false});
+    for (id, owner, vpc, subnet, st, assoc) in [
+        ("tgw-attach-0a000000000000001", A, "vpc-0a000000000000001", "subnet-0a000000000000001", "Available", json!("tgw-rtb-0a000000000000001")),
+        ("tgw-attach-0b000000000000001", B, "vpc-0b000000000000001", "subnet-0b000000000000001", "PendingAcceptance", json!(null)),
+    ] {
+        let att = json!({"id": id, "owner": owner, "region": "us-east-1", "transit_gateway_id": "tgw-0a000000000000001", "tgw_owner": A,
+            "vpc_id": vpc, "subnet_ids": [subnet], "state": st, "options": options, "association": assoc, "eni_ids": [],
+            "tags": {}, "created_at": NOW - day, "updated_at": NOW - day});
+        s.transit_gateway_attachments.insert(id.into(), serde_json::from_value(att).unwrap());
+    }
+    s.transit_gateways.insert("tgw-0a000000000000001".into(), serde_json::from_value(tgw).unwrap());
+    s.transit_gateway_route_tables.insert("tgw-rtb-0a000000000000001".into(), serde_json::from_value(rtb).unwrap());
 }
 
 /// A ↔ B active (named by A), B-west → A pending acceptance, and a deleted
@@ -211,7 +240,7 @@ fn topology_groups_by_account_region_zone() {
 #[test]
 fn privatelink_is_endpoint_to_service_to_nlb_to_targets() {
     let t = Topology::from_state(&fixture(), NOW);
-    let edges: Vec<_> = t.edges.iter().filter(|e| e.kind != super::EdgeKind::Peering).map(|e| (e.kind, e.from.as_str(), e.to.as_str(), e.state.as_str())).collect();
+    let edges: Vec<_> = t.edges.iter().filter(|e| e.kind >= super::EdgeKind::PrivateLink).map(|e| (e.kind, e.from.as_str(), e.to.as_str(), e.state.as_str())).collect();
     assert_eq!(
         edges,
         [
@@ -221,7 +250,7 @@ fn privatelink_is_endpoint_to_service_to_nlb_to_targets() {
             (super::EdgeKind::Target, NLB, "i-0a000000000000001", "unhealthy"),
         ]
     );
-    let classes: Vec<_> = t.edges.iter().filter(|e| e.kind != super::EdgeKind::Peering).map(|e| super::state_class(&e.state)).collect();
+    let classes: Vec<_> = t.edges.iter().filter(|e| e.kind >= super::EdgeKind::PrivateLink).map(|e| super::state_class(&e.state)).collect();
     assert_eq!(classes, ["pending", "ok", "failed"]);
 }
 
@@ -242,6 +271,29 @@ fn peering_edges_by_status_with_blackhole_for_routed_deleted() {
     let later = Topology::from_state(&fixture(), NOW + 8 * 86_400_000);
     let e = later.edges.iter().find(|e| e.id == "pcx-0b000000000000002").unwrap();
     assert_eq!((e.state.as_str(), super::state_class(&e.state)), ("expired", "failed"));
+}
+
+#[test]
+fn transit_gateway_lists_tables_and_attachments_are_edges() {
+    let t = Topology::from_state(&fixture(), NOW);
+    let region = &t.accounts[0].regions[0];
+    let tgw = region.nodes.iter().find(|n| n.id == "tgw-0a000000000000001").expect("the TGW is drawn in A's region");
+    assert_eq!(tgw.label, "hub");
+    // The propagated 10.0.0.0/16 and the static blackhole.
+    assert_eq!(tgw.details, ["TGW · ASN 64512", "main: 2 routes, 1 blackhole"]);
+    let att: Vec<_> = t
+        .edges
+        .iter()
+        .filter(|e| e.kind == super::EdgeKind::TgwAttachment)
+        .map(|e| (e.from.as_str(), e.to.as_str(), e.state.as_str(), e.label.as_str()))
+        .collect();
+    assert_eq!(
+        att,
+        [
+            ("vpc-0a000000000000001", "tgw-0a000000000000001", "available", "tgw-attach-0a000000000000001 → main"),
+            ("vpc-0b000000000000001", "tgw-0a000000000000001", "pendingAcceptance", "tgw-attach-0b000000000000001 → no route table"),
+        ]
+    );
 }
 
 #[test]

@@ -254,6 +254,7 @@ pub(super) struct Connections {
 fn connections(state: &State, now_ms: i64, out: &mut Connections) {
     super::peering::add(state, now_ms, out);
     super::privatelink::add(state, now_ms, out);
+    super::transit_gateway::add(state, now_ms, out);
 }
 
 /// The `Name` tag, for the connection modules.
