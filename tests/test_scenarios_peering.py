@@ -1,0 +1,99 @@
+"""The shared peering scenarios, run as a user runs them: the AWS CLI script
+(cli/peering.sh) and Terraform (run-terraform.sh peering), same region and
+across regions, against the test server.
+
+They are slow (hundreds of CLI calls, a Terraform apply/plan/destroy), so
+each is skipped when its tool is missing rather than failing the suite.
+"""
+import os
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCENARIOS = os.environ.get("XVPC_SCENARIOS") or os.path.join(os.path.dirname(ROOT), "shared", "scenarios")
+
+
+def scenario(path):
+    full = os.path.join(SCENARIOS, path)
+    if not os.path.exists(full):
+        pytest.skip(f"shared scenarios not found at {SCENARIOS} (set XVPC_SCENARIOS)")
+    return full
+
+
+def run(cmd, env_extra, timeout):
+    env = dict(os.environ, **env_extra)
+    for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(k, None)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    out = p.stdout + p.stderr
+    assert p.returncode == 0 and "RESULT   : PASS" in out, out[-6000:]
+    return out
+
+
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("region_b", ["us-east-1", "us-west-2"])
+def test_cli_peering_script(server, region_b):
+    if shutil.which("aws") is None:
+        pytest.skip("aws CLI not installed")
+    out = run(["bash", scenario("cli/peering.sh"), server.url], {"REGION_B": region_b, "WAIT_TIMEOUT": "30"}, 1800)
+    assert "fail=0 skip=0" in out
+
+
+# The shared Terraform scenario sets no `peer_region` on
+# aws_vpc_peering_connection, so CreateVpcPeeringConnection carries no
+# PeerRegion and AWS looks for B's VPC in the requester's region (PeerRegion
+# "Default: The Region in which you make the request"). With B in another
+# region that VPC is not there and the connection goes `failed`, as in AWS;
+# the provider then stops with "unexpected state 'failed'". Strict: if this
+# starts passing, the emulator stopped enforcing the peer region.
+CROSS_REGION_NEEDS_PEER_REGION = pytest.mark.xfail(
+    strict=True, reason="terraform/peering/main.tf has no peer_region: AWS fails the request (peer VPC not in the requester's region)")
+
+
+@pytest.mark.timeout(2400)
+@pytest.mark.parametrize("region_b", ["us-east-1", pytest.param("us-west-2", marks=CROSS_REGION_NEEDS_PEER_REGION)])
+def test_terraform_peering(server, region_b):
+    if shutil.which("terraform") is None:
+        pytest.skip("terraform not installed")
+    if not os.path.isdir("/opt/tf-plugins") and not os.environ.get("TF_PLUGIN_MIRROR"):
+        pytest.skip("no Terraform provider mirror")
+    out = run(["bash", scenario("run-terraform.sh"), "peering", server.url], {"TF_VAR_region_b": region_b}, 2400)
+    for phase in ("init", "apply", "plan", "destroy"):
+        assert any(line.startswith(phase) and " PASS " in line for line in out.splitlines()), (phase, out[-3000:])
+
+
+def terraform(workdir, env, *args, timeout=900):
+    p = subprocess.run(["terraform", *args, "-input=false", "-no-color"], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout + p.stderr
+
+
+@pytest.mark.timeout(2400)
+@pytest.mark.parametrize("region_b", ["us-east-1", "us-west-2"])
+def test_terraform_peering_options_and_peer_region(server, tmp_path, region_b):
+    """aws_vpc_peering_connection (with peer_region), _accepter and
+    _options from each side: apply, an empty plan, destroy."""
+    if shutil.which("terraform") is None:
+        pytest.skip("terraform not installed")
+    mirror = os.environ.get("TF_PLUGIN_MIRROR") or "/opt/tf-plugins"
+    if not os.path.isdir(os.path.join(mirror, "registry.terraform.io", "hashicorp", "aws")):
+        pytest.skip("no Terraform provider mirror")
+    work = tmp_path / "tf"
+    shutil.copytree(os.path.join(ROOT, "tests", "terraform", "peering_options"), work)
+    rc = tmp_path / "terraformrc"
+    rc.write_text('provider_installation {\n  filesystem_mirror {\n    path = "%s"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' % mirror)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(TF_CLI_CONFIG_FILE=str(rc), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
+               TF_VAR_endpoint=server.url, TF_VAR_region_b=region_b,
+               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+    code, out = terraform(work, env, "init")
+    assert code == 0, out[-3000:]
+    try:
+        code, out = terraform(work, env, "apply", "-auto-approve")
+        assert code == 0, out[-4000:]
+        code, out = terraform(work, env, "plan", "-detailed-exitcode")
+        assert code == 0, "plan after apply must be empty:\n" + out[-4000:]
+    finally:
+        code, out = terraform(work, env, "destroy", "-auto-approve")
+        assert code == 0, out[-4000:]
