@@ -30,6 +30,10 @@ A = "111111111111"
 B = "222222222222"
 C = "333333333333"
 REGION = "us-east-1"
+# The source article's setups, as a first user runs them: an unedited copy
+# of ../shared/scenarios kept in the repository (scenarios/), so CI runs them
+# from any clone. XVPC_SCENARIOS points elsewhere if wanted.
+SCENARIOS = os.environ.get("XVPC_SCENARIOS") or os.path.join(ROOT, "scenarios")
 
 
 def binary():

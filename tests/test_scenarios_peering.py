@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCENARIOS = os.environ.get("XVPC_SCENARIOS") or os.path.join(os.path.dirname(ROOT), "shared", "scenarios")
+from conftest import SCENARIOS  # noqa: E402  (the in-repository copy)
 
 
 def scenario(path):

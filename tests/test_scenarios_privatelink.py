@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-SCENARIOS = os.environ.get("XVPC_SCENARIOS", "/work/shared/scenarios")
+from conftest import SCENARIOS  # noqa: E402  (the in-repository copy)
 
 
 def run(cmd, server, tmp_path, timeout):

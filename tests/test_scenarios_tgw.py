@@ -19,7 +19,7 @@ import subprocess
 
 import pytest
 
-SCENARIOS = os.environ.get("XVPC_SCENARIOS", "/work/shared/scenarios")
+from conftest import SCENARIOS  # noqa: E402  (the in-repository copy)
 
 CLI_BROKEN = '''jget '" ".join([i["status"], i["senderAccountId"], i["receiverAccountId"], i["resourceShareInvitationArn"]]) if d["resourceShareInvitations"] else ""\''''
 CLI_FIXED = '''jget '" ".join([i["status"], i["senderAccountId"], i["receiverAccountId"], i["resourceShareInvitationArn"]] if (i := (d["resourceShareInvitations"] or [None])[0]) else [])\''''
