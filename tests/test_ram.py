@@ -1,6 +1,4 @@
 """AWS RAM through boto3 and the AWS CLI: shares, associations, invitations."""
-import json
-import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import A, B, REGION, binary
+from conftest import A, B, binary
 
 AMI = "ami-1e749f67"
 

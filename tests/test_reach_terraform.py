@@ -3,37 +3,16 @@ aws_ec2_network_insights_analysis (wait_for_completion) against xvpc:
 apply, an empty second plan, destroy."""
 import json
 import os
-import shutil
-import subprocess
-
-import pytest
 
 from conftest import A
+from terraform_run import requires_terraform, tf, workspace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MIRROR = os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("terraform") is None or not os.path.isdir(os.path.join(MIRROR, "registry.terraform.io", "hashicorp", "aws")),
-    reason="terraform or the provider mirror is not installed")
-
-
-def tf(workdir, env, *args, ok=(0,)):
-    flags = ["-no-color"] if args[0] == "output" else ["-input=false", "-no-color"]
-    p = subprocess.run(["terraform", *args, *flags], cwd=workdir, env=env, capture_output=True, text=True, timeout=1200)
-    assert p.returncode in ok, f"terraform {args[0]} exited {p.returncode}:\n{p.stdout[-4000:]}\n{p.stderr[-4000:]}"
-    return p
+pytestmark = requires_terraform
 
 
 def test_network_insights_path_and_analysis(server, ec2, tmp_path):
-    work = tmp_path / "ni"
-    shutil.copytree(os.path.join(HERE, "terraform", "network_insights"), work)
-    rc = tmp_path / "terraformrc"
-    rc.write_text('provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n'
-                  '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' % MIRROR)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(TF_CLI_CONFIG_FILE=str(rc), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1", TF_VAR_endpoint=server.url,
-               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+    work, env = workspace(os.path.join(HERE, "terraform", "network_insights"), server, tmp_path)
     tf(work, env, "init")
     try:
         tf(work, env, "apply", "-auto-approve")

@@ -13,6 +13,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 from conftest import SCENARIOS  # noqa: E402  (the in-repository copy)
+import terraform_run  # noqa: E402
 
 
 def scenario(path):
@@ -64,36 +65,19 @@ def test_terraform_peering(server, region_b):
         assert any(line.startswith(phase) and " PASS " in line for line in out.splitlines()), (phase, out[-3000:])
 
 
-def terraform(workdir, env, *args, timeout=900):
-    p = subprocess.run(["terraform", *args, "-input=false", "-no-color"], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout + p.stderr
-
-
 @pytest.mark.timeout(2400)
 @pytest.mark.parametrize("region_b", ["us-east-1", "us-west-2"])
 def test_terraform_peering_options_and_peer_region(server, tmp_path, region_b):
     """aws_vpc_peering_connection (with peer_region), _accepter and
     _options from each side: apply, an empty plan, destroy."""
-    if shutil.which("terraform") is None:
-        pytest.skip("terraform not installed")
-    mirror = os.environ.get("TF_PLUGIN_MIRROR") or "/opt/tf-plugins"
-    if not os.path.isdir(os.path.join(mirror, "registry.terraform.io", "hashicorp", "aws")):
-        pytest.skip("no Terraform provider mirror")
-    work = tmp_path / "tf"
-    shutil.copytree(os.path.join(ROOT, "tests", "terraform", "peering_options"), work)
-    rc = tmp_path / "terraformrc"
-    rc.write_text('provider_installation {\n  filesystem_mirror {\n    path = "%s"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' % mirror)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(TF_CLI_CONFIG_FILE=str(rc), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
-               TF_VAR_endpoint=server.url, TF_VAR_region_b=region_b,
-               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
-    code, out = terraform(work, env, "init")
-    assert code == 0, out[-3000:]
+    if not terraform_run.AVAILABLE:
+        pytest.skip("terraform or the provider mirror is not installed")
+    work, env = terraform_run.workspace(os.path.join(ROOT, "tests", "terraform", "peering_options"), server, tmp_path,
+                                        region_b=region_b)
+    terraform_run.tf(work, env, "init", timeout=900)
     try:
-        code, out = terraform(work, env, "apply", "-auto-approve")
-        assert code == 0, out[-4000:]
-        code, out = terraform(work, env, "plan", "-detailed-exitcode")
-        assert code == 0, "plan after apply must be empty:\n" + out[-4000:]
+        terraform_run.tf(work, env, "apply", "-auto-approve", timeout=900)
+        # The plan after apply must be empty (exit 0; 2 = changes).
+        terraform_run.tf(work, env, "plan", "-detailed-exitcode", timeout=900)
     finally:
-        code, out = terraform(work, env, "destroy", "-auto-approve")
-        assert code == 0, out[-4000:]
+        terraform_run.tf(work, env, "destroy", "-auto-approve", timeout=900)
