@@ -53,3 +53,9 @@ def test_dry_run(ec2):
     assert error_code(e) == "DryRunOperation"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 412
     assert ec2(A).describe_vpcs()["Vpcs"] == []
+
+
+def test_health_names_status_version_and_every_service(server):
+    h = server.get("/_xvpc/health")
+    assert h["status"] == "running" and h["version"]
+    assert sorted(h["services"]) == ["ec2", "elasticloadbalancing", "ram", "sts"]

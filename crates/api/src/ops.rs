@@ -7,7 +7,7 @@ use xvpc_wire::{HttpRequest, HttpResponse};
 use crate::App;
 
 /// The services listed by the health endpoint.
-pub const SERVICES: &[&str] = &["ec2", "sts", "ram"];
+pub const SERVICES: &[&str] = &["ec2", "elasticloadbalancing", "ram", "sts"];
 
 fn json(status: u16, v: serde_json::Value) -> HttpResponse {
     HttpResponse::new(status, "application/json", v.to_string())
