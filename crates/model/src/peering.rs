@@ -223,8 +223,9 @@ impl VpcPeeringConnection {
     }
 }
 
-/// `2026-11-26T07:40:19.000Z`, for the `expiration-time` filter.
-fn iso8601(ms: i64) -> String {
+/// AWS's timestamp form `2026-11-26T07:40:19.000Z` (filter values here;
+/// the API layer writes response timestamps with the same function).
+pub fn iso8601(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",

@@ -79,17 +79,7 @@ pub fn actions() -> Vec<&'static str> {
 
 /// EC2's timestamp format: `2026-11-26T07:40:19.000Z`.
 pub fn timestamp(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    )
+    xvpc_model::peering::iso8601(ms)
 }
 
 /// `Filter.N.Name` / `Filter.N.Value.M`.
