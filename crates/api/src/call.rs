@@ -14,6 +14,37 @@ use crate::{App, World};
 
 /// An ec2Query or awsQuery handler: returns the XML inside the result element.
 pub type QueryHandler = fn(&mut Call, &QueryParams) -> Result<String>;
+/// A service's query actions: the union of its families' `(Action, handler)`
+/// tables, merged once. An action listed twice is a programming error that
+/// would silently shadow one handler, so building the table refuses it.
+pub struct ActionTable {
+    by_name: std::collections::HashMap<&'static str, QueryHandler>,
+}
+
+impl ActionTable {
+    /// Merges the families' tables; panics on an action listed twice
+    /// (caught by each service's table test, never at run time).
+    pub fn new(families: &[&'static [(&'static str, QueryHandler)]]) -> ActionTable {
+        let mut by_name = std::collections::HashMap::new();
+        for (name, handler) in families.iter().flat_map(|f| f.iter().copied()) {
+            assert!(by_name.insert(name, handler).is_none(), "action {name} is listed twice");
+        }
+        ActionTable { by_name }
+    }
+
+    /// The handler of an action, if the service implements it.
+    pub fn get(&self, action: &str) -> Option<QueryHandler> {
+        self.by_name.get(action).copied()
+    }
+
+    /// Every implemented action, sorted.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut v: Vec<_> = self.by_name.keys().copied().collect();
+        v.sort_unstable();
+        v
+    }
+}
+
 /// A restJson1 handler.
 pub type JsonHandler = fn(&mut Call, &serde_json::Value) -> Result<serde_json::Value>;
 
@@ -214,9 +245,9 @@ fn finish(call: Call<'_>) {
 
 fn query_handler(service: Service, action: &str) -> Option<QueryHandler> {
     match service {
-        Service::Ec2 => crate::ec2::handler(action),
+        Service::Ec2 => crate::ec2::actions().get(action),
         Service::Sts => crate::sts::handler(action),
-        Service::Elbv2 => crate::elbv2::handler(action),
+        Service::Elbv2 => crate::elbv2::actions().get(action),
         Service::Iam | Service::Ram => None,
     }
 }
@@ -281,5 +312,32 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
     match result {
         Ok(v) => envelope::json_response(request_id, &v),
         Err(e) => envelope::json_error(&e.to_api(), request_id),
+    }
+}
+
+#[cfg(test)]
+mod action_table_tests {
+    use super::*;
+
+    #[test]
+    fn every_service_table_builds_without_a_duplicate_action() {
+        // Building panics on a duplicate; the lookups pin a few routes.
+        let ec2 = crate::ec2::actions();
+        assert!(ec2.get("CreateVpcPeeringConnection").is_some());
+        assert!(ec2.get("CreateLoadBalancer").is_none(), "ELBv2 actions are not EC2's");
+        assert!(ec2.names().windows(2).all(|w| w[0] < w[1]));
+        let elb = crate::elbv2::actions();
+        assert!(elb.get("CreateLoadBalancer").is_some() && elb.get("AddTags").is_some());
+        assert!(elb.get("CreateVpc").is_none());
+    }
+
+    #[test]
+    #[should_panic(expected = "listed twice")]
+    fn a_duplicate_action_is_refused() {
+        fn h(_: &mut Call, _: &QueryParams) -> Result<String> {
+            Ok(String::new())
+        }
+        const A: &[(&str, QueryHandler)] = &[("X", h)];
+        ActionTable::new(&[A, A]);
     }
 }

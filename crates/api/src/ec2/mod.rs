@@ -32,12 +32,14 @@ use xvpc_model::filter::Filter;
 use xvpc_model::tags::Tags;
 use xvpc_wire::{QueryParams, XmlWriter};
 
-use crate::call::QueryHandler;
+use crate::call::ActionTable;
 use crate::errors::{client, Result};
 
-/// Each family's `(Action, handler)` table. Adding a family = one line here.
-fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
-    vec![
+/// Every EC2 action: each family's `(Action, handler)` table. Adding a
+/// family = one line here.
+pub fn actions() -> &'static ActionTable {
+    static TABLE: OnceLock<ActionTable> = OnceLock::new();
+    TABLE.get_or_init(|| ActionTable::new(&[
         region::ACTIONS,
         vpc::ACTIONS,
         subnet::ACTIONS,
@@ -58,23 +60,7 @@ fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
         volume::ACTIONS,
         transit_gateway::ACTIONS,
         transit_gateway_route_table::ACTIONS,
-    ]
-}
-
-/// The handler of an EC2 action.
-pub fn handler(action: &str) -> Option<QueryHandler> {
-    static TABLE: OnceLock<HashMap<&'static str, QueryHandler>> = OnceLock::new();
-    TABLE
-        .get_or_init(|| tables().into_iter().flat_map(|t| t.iter().copied()).collect())
-        .get(action)
-        .copied()
-}
-
-/// All EC2 actions xvpc implements (health endpoint, docs).
-pub fn actions() -> Vec<&'static str> {
-    let mut v: Vec<_> = tables().into_iter().flat_map(|t| t.iter().map(|(a, _)| *a)).collect();
-    v.sort_unstable();
-    v
+    ]))
 }
 
 /// EC2's timestamp format: `2026-11-26T07:40:19.000Z`.

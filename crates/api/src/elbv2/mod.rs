@@ -8,35 +8,19 @@ mod listener;
 mod load_balancer;
 mod target_group;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use xvpc_model::tags::Tags;
 use xvpc_model::Changes;
 use xvpc_wire::{QueryParams, XmlWriter};
 
-use crate::call::{Call, QueryHandler};
+use crate::call::{ActionTable, Call, QueryHandler};
 use crate::errors::{client, Result};
 
-/// Each family's `(Action, handler)` table.
-fn tables() -> Vec<&'static [(&'static str, QueryHandler)]> {
-    vec![load_balancer::ACTIONS, target_group::ACTIONS, listener::ACTIONS, TAG_ACTIONS]
-}
-
-/// The handler of an ELBv2 action.
-pub fn handler(action: &str) -> Option<QueryHandler> {
-    static TABLE: OnceLock<HashMap<&'static str, QueryHandler>> = OnceLock::new();
-    TABLE
-        .get_or_init(|| tables().into_iter().flat_map(|t| t.iter().copied()).collect())
-        .get(action)
-        .copied()
-}
-
-/// All ELBv2 actions xvpc implements.
-pub fn actions() -> Vec<&'static str> {
-    let mut v: Vec<_> = tables().into_iter().flat_map(|t| t.iter().map(|(a, _)| *a)).collect();
-    v.sort_unstable();
-    v
+/// Every ELBv2 action: each family's `(Action, handler)` table.
+pub fn actions() -> &'static ActionTable {
+    static TABLE: OnceLock<ActionTable> = OnceLock::new();
+    TABLE.get_or_init(|| ActionTable::new(&[load_balancer::ACTIONS, target_group::ACTIONS, listener::ACTIONS, TAG_ACTIONS]))
 }
 
 /// A required parameter; ELBv2 answers `ValidationError` when one is missing.
