@@ -81,6 +81,10 @@ pub struct Instance {
     pub ebs_optimized: bool,
     #[serde(default)]
     pub monitoring: bool,
+    /// Whether it was launched with a public IPv4 address, so that it gets
+    /// a new one each time it starts (AWS releases it at stop).
+    #[serde(default)]
+    pub auto_public_ip: bool,
 }
 crate::impl_owned!(Instance);
 
@@ -115,6 +119,7 @@ impl Default for Instance {
             shutdown_behavior: default_shutdown(),
             ebs_optimized: false,
             monitoring: false,
+            auto_public_ip: false,
         }
     }
 }
@@ -141,6 +146,11 @@ impl Instance {
         format!("vol-{}", self.id.trim_start_matches("i-"))
     }
 
+    /// The public IPv4 address of its primary ENI, if it has one.
+    pub fn public_ip(&self, state: &State) -> Option<Ipv4Addr> {
+        state.network_interfaces.get(&self.primary_eni).and_then(|e| e.public_ip)
+    }
+
     pub fn private_dns_name(&self) -> String {
         network_interface::private_dns_name(&self.region, self.private_ip)
     }
@@ -160,6 +170,8 @@ impl Instance {
             "availability-zone" | "placement.availability-zone" => s(&self.availability_zone),
             "private-ip-address" | "network-interface.addresses.private-ip-address" => vec![self.private_ip.to_string()],
             "private-dns-name" => vec![self.private_dns_name()],
+            "ip-address" | "network-interface.association.public-ip" => enis().filter_map(|e| e.public_ip).map(|ip| ip.to_string()).collect(),
+            "dns-name" => enis().filter_map(|e| e.public_ip.map(|ip| crate::public_ip::shown_dns_name(state, &self.vpc_id, &self.region, ip))).filter(|n| !n.is_empty()).collect(),
             "reservation-id" => s(&self.reservation_id),
             "owner-id" => s(&self.owner),
             "key-name" => self.key_name.iter().cloned().collect(),
@@ -212,6 +224,9 @@ pub struct RunInstances {
     pub shutdown_behavior: Option<String>,
     pub ebs_optimized: bool,
     pub monitoring: bool,
+    /// `NetworkInterface.1.AssociatePublicIpAddress`: overrides the
+    /// subnet's MapPublicIpOnLaunch either way.
+    pub associate_public_ip: Option<bool>,
 }
 
 /// RunInstances: between MinCount and MaxCount instances in one subnet,
@@ -276,6 +291,8 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
         return Err(ModelError::InsufficientFreeAddresses(subnet.id.clone()));
     }
     let count = input.max_count.min(free).min(MAX_PER_REQUEST);
+    let public = input.associate_public_ip.unwrap_or(subnet.map_public_ip_on_launch);
+    let mut public_taken = Vec::new();
     let reservation_id = new_id("r");
     let mut ch = Changes::new();
     let mut ids = Vec::new();
@@ -283,6 +300,11 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
     for _ in 0..count {
         let mut eni = network_interface::build(state, ctx, subnet, ip, &input.group_ids, &taken)?;
         taken.push(eni.private_ip);
+        if public {
+            let ip = crate::public_ip::allocate(state, &ctx.region, &public_taken)?;
+            public_taken.push(ip);
+            eni.public_ip = Some(ip);
+        }
         let id = new_id("i");
         eni.tags = input.eni_tags.clone();
         eni.description = input.eni_description.clone().unwrap_or_default();
@@ -318,6 +340,7 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
             shutdown_behavior: input.shutdown_behavior.clone().unwrap_or_else(default_shutdown),
             ebs_optimized: input.ebs_optimized,
             monitoring: input.monitoring,
+            auto_public_ip: public,
         };
         ch.put(eni);
         ch.put(inst);
@@ -332,6 +355,11 @@ pub struct StateChange {
     pub instance_id: String,
     pub previous: InstanceState,
     pub current: InstanceState,
+}
+
+/// The ENIs attached to an instance.
+fn attached<'a>(state: &'a State, instance_id: &'a str) -> impl Iterator<Item = &'a crate::network_interface::NetworkInterface> + 'a {
+    state.network_interfaces.values().filter(move |e| e.attachment.as_ref().is_some_and(|a| a.instance_id == instance_id))
 }
 
 fn instances<'a>(state: &'a State, ctx: &Ctx, ids: &[String]) -> Result<Vec<&'a Instance>> {
@@ -365,6 +393,7 @@ pub fn terminate(state: &State, ctx: &Ctx, ids: &[String]) -> Result<(Changes, V
             } else {
                 let mut e = e.clone();
                 e.attachment = None;
+                e.public_ip = None;
                 ch.put(e);
             }
         }
@@ -400,6 +429,12 @@ pub fn stop(state: &State, ctx: &Ctx, ids: &[String]) -> Result<(Changes, Vec<St
                 let mut n = i.clone();
                 n.state = InstanceState::Stopped;
                 ch.put(n);
+                // Its public IPv4 address goes back to the pool.
+                for e in attached(state, &i.id).filter(|e| e.public_ip.is_some()) {
+                    let mut e = e.clone();
+                    e.public_ip = None;
+                    ch.put(e);
+                }
                 out.push(StateChange { instance_id: i.id.clone(), previous: i.state, current: InstanceState::Stopping });
             }
         }
@@ -411,6 +446,7 @@ pub fn stop(state: &State, ctx: &Ctx, ids: &[String]) -> Result<(Changes, Vec<St
 pub fn start(state: &State, ctx: &Ctx, ids: &[String]) -> Result<(Changes, Vec<StateChange>)> {
     let list = instances(state, ctx, ids)?;
     let mut ch = Changes::new();
+    let mut public_taken = Vec::new();
     let mut out = Vec::new();
     for i in list {
         match i.state {
@@ -418,6 +454,14 @@ pub fn start(state: &State, ctx: &Ctx, ids: &[String]) -> Result<(Changes, Vec<S
                 let mut n = i.clone();
                 n.state = InstanceState::Running;
                 ch.put(n);
+                // A new public address, if it was launched with one.
+                if let Some(e) = state.network_interfaces.get(&i.primary_eni).filter(|e| i.auto_public_ip && e.public_ip.is_none()) {
+                    let mut e = e.clone();
+                    let ip = crate::public_ip::allocate(state, &i.region, &public_taken)?;
+                    public_taken.push(ip);
+                    e.public_ip = Some(ip);
+                    ch.put(e);
+                }
                 out.push(StateChange { instance_id: i.id.clone(), previous: i.state, current: InstanceState::Pending });
             }
             InstanceState::Running | InstanceState::Pending => {

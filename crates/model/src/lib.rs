@@ -34,6 +34,7 @@ pub mod network_insights;
 pub mod network_interface;
 pub mod peering;
 pub mod prefix_list;
+pub mod public_ip;
 pub mod ram;
 pub mod route_table;
 pub mod security_group;

@@ -31,6 +31,10 @@ pub struct NetworkInterface {
     pub source_dest_check: bool,
     pub mac_address: String,
     pub tags: Tags,
+    /// The public IPv4 address mapped to the primary private address
+    /// (AWS's `Association`), when the ENI has one.
+    #[serde(default)]
+    pub public_ip: Option<Ipv4Addr>,
 }
 crate::impl_owned!(NetworkInterface);
 
@@ -96,6 +100,7 @@ pub fn requester_managed(
         attachment: None,
         source_dest_check: true,
         tags: Tags::new(),
+        public_ip: None,
     }
 }
 
@@ -129,6 +134,8 @@ impl NetworkInterface {
             "requester-id" => self.requester_id.iter().cloned().collect(),
             "source-dest-check" => vec![self.source_dest_check.to_string()],
             "mac-address" => vec![self.mac_address.clone()],
+            "association.public-ip" => self.public_ip.iter().map(|ip| ip.to_string()).collect(),
+            "association.ip-owner-id" => self.public_ip.iter().map(|_| "amazon".to_string()).collect(),
             "attachment.attachment-id" => att.map(|a| a.id.clone()).into_iter().collect(),
             "attachment.instance-id" => att.map(|a| a.instance_id.clone()).into_iter().collect(),
             "attachment.instance-owner-id" => att.map(|_| self.owner.clone()).into_iter().collect(),
@@ -208,6 +215,7 @@ pub fn build(state: &State, ctx: &Ctx, subnet: &Subnet, ip: Option<Ipv4Addr>, gr
         attachment: None,
         source_dest_check: true,
         tags: Tags::new(),
+        public_ip: None,
     })
 }
 

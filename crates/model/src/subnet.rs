@@ -156,6 +156,17 @@ pub fn delete_subnet(state: &State, ctx: &Ctx, subnet_id: &str) -> Result<Change
     Ok(ch)
 }
 
+/// ModifySubnetAttribute `MapPublicIpOnLaunch`: whether instances launched
+/// into the subnet get a public IPv4 address (unless the launch says
+/// otherwise).
+pub fn set_map_public_ip_on_launch(state: &State, ctx: &Ctx, subnet_id: &str, on: bool) -> Result<Changes> {
+    let mut s = owned(&state.subnets, ctx, IdKind::Subnet, subnet_id)?.clone();
+    s.map_public_ip_on_launch = on;
+    let mut ch = Changes::new();
+    ch.put(s);
+    Ok(ch)
+}
+
 /// The first free address of a subnet, skipping AWS's five reserved ones.
 pub fn allocate_ip(state: &State, subnet: &Subnet, also_taken: &[Ipv4Addr]) -> Result<Ipv4Addr> {
     let used: std::collections::HashSet<Ipv4Addr> = state

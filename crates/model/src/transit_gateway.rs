@@ -485,6 +485,7 @@ fn attachment_eni(state: &State, ctx: &Ctx, att_id: &str, subnet_id: &str, taken
         attachment: None,
         source_dest_check: false,
         tags: Tags::new(),
+        public_ip: None,
     })
 }
 

@@ -147,6 +147,7 @@ impl Builder {
             source_dest_check: true,
             mac_address: String::new(),
             tags: Default::default(),
+            public_ip: None,
         };
         self.state.network_interfaces.insert(id.clone(), e);
         id

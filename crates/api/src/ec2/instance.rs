@@ -40,7 +40,9 @@ pub fn write_instance(w: &mut XmlWriter, i: &Instance, state: &State, shown: Ins
     let groups: Vec<String> = state.network_interfaces.get(&i.primary_eni).map(|e| e.groups.clone()).unwrap_or_default();
     w.leaf("instanceId", &i.id).leaf("imageId", &i.image_id);
     write_state(w, "instanceState", shown);
-    w.leaf("privateDnsName", if gone { String::new() } else { i.private_dns_name() }).leaf("dnsName", "");
+    let public = if gone { None } else { i.public_ip(state) };
+    let dns_name = public.map(|ip| xvpc_model::public_ip::shown_dns_name(state, &i.vpc_id, &i.region, ip)).unwrap_or_default();
+    w.leaf("privateDnsName", if gone { String::new() } else { i.private_dns_name() }).leaf("dnsName", dns_name);
     w.leaf("reason", if gone { format!("User initiated ({})", timestamp(i.terminated_at.unwrap_or(0))) } else { String::new() });
     w.opt_leaf("keyName", i.key_name.as_ref()).leaf("amiLaunchIndex", "0");
     w.items("productCodes", Vec::<()>::new(), |_, _| {});
@@ -49,6 +51,7 @@ pub fn write_instance(w: &mut XmlWriter, i: &Instance, state: &State, shown: Ins
     w.open("monitoring").leaf("state", if i.monitoring { "enabled" } else { "disabled" }).close("monitoring");
     if !gone {
         w.leaf("subnetId", &i.subnet_id).leaf("vpcId", &i.vpc_id).leaf("privateIpAddress", i.private_ip.to_string());
+        w.opt_leaf("ipAddress", public.map(|ip| ip.to_string()));
         let sdc = state.network_interfaces.get(&i.primary_eni).is_none_or(|e| e.source_dest_check);
         w.bool_leaf("sourceDestCheck", sdc);
     }
@@ -71,12 +74,16 @@ pub fn write_instance(w: &mut XmlWriter, i: &Instance, state: &State, shown: Ins
         w.leaf("privateIpAddress", e.private_ip.to_string()).leaf("privateDnsName", xvpc_model::network_interface::private_dns_name(&e.region, e.private_ip));
         w.bool_leaf("sourceDestCheck", e.source_dest_check);
         write_group_set(w, &e.groups, state);
+        super::network_interface::write_association(w, e, state);
         w.open("attachment").leaf("attachmentId", &a.id).leaf("deviceIndex", a.device_index.to_string()).leaf("status", "attached");
         w.leaf("attachTime", timestamp(a.attach_time)).bool_leaf("deleteOnTermination", a.delete_on_termination).leaf("networkCardIndex", "0").close("attachment");
         w.items("privateIpAddressesSet", e.all_ips().enumerate().collect::<Vec<_>>(), |w, (n, ip)| {
             w.leaf("privateIpAddress", ip.to_string())
                 .leaf("privateDnsName", xvpc_model::network_interface::private_dns_name(&e.region, ip))
                 .bool_leaf("primary", n == 0);
+            if n == 0 {
+                super::network_interface::write_association(w, e, state);
+            }
         });
         w.items("ipv6AddressesSet", Vec::<()>::new(), |_, _| {});
         w.leaf("interfaceType", &e.interface_type);
@@ -155,6 +162,7 @@ fn run_instances(call: &mut Call, p: &QueryParams) -> Result<String> {
         shutdown_behavior: p.get("InstanceInitiatedShutdownBehavior").map(str::to_string),
         ebs_optimized: p.bool("EbsOptimized")?.unwrap_or(false),
         monitoring: p.child("Monitoring").bool("Enabled")?.unwrap_or(false),
+        associate_public_ip: nic.bool("AssociatePublicIpAddress")?,
     };
     let fresh = input.client_token.is_none()
         || !call.state().instances.values().any(|i| i.owner == call.ctx.account && i.client_token == input.client_token);

@@ -27,6 +27,19 @@ pub fn write_group_set(w: &mut XmlWriter, groups: &[String], state: &State) {
     });
 }
 
+/// `<association>`: the public IPv4 address mapped to the interface's
+/// primary private address, when it has one (owned by `amazon`: not an
+/// Elastic IP).
+pub fn write_association(w: &mut XmlWriter, e: &NetworkInterface, state: &State) {
+    if let Some(ip) = e.public_ip {
+        w.open("association")
+            .leaf("ipOwnerId", "amazon")
+            .leaf("publicDnsName", xvpc_model::public_ip::shown_dns_name(state, &e.vpc_id, &e.region, ip))
+            .leaf("publicIp", ip.to_string())
+            .close("association");
+    }
+}
+
 /// The `<networkInterface>` structure's content.
 pub fn write_eni(w: &mut XmlWriter, e: &NetworkInterface, state: &State) {
     let dns = network_interface::private_dns_name(&e.region, e.private_ip);
@@ -44,6 +57,7 @@ pub fn write_eni(w: &mut XmlWriter, e: &NetworkInterface, state: &State) {
         .leaf("privateDnsName", &dns)
         .bool_leaf("sourceDestCheck", e.source_dest_check);
     write_group_set(w, &e.groups, state);
+    write_association(w, e, state);
     if let Some(a) = &e.attachment {
         w.open("attachment")
             .leaf("attachmentId", &a.id)
@@ -61,6 +75,9 @@ pub fn write_eni(w: &mut XmlWriter, e: &NetworkInterface, state: &State) {
         w.leaf("privateIpAddress", ip.to_string())
             .leaf("privateDnsName", network_interface::private_dns_name(&e.region, ip))
             .bool_leaf("primary", i == 0);
+        if i == 0 {
+            write_association(w, e, state);
+        }
     });
     w.items("ipv6AddressesSet", Vec::<()>::new(), |_, _| {});
     w.leaf("interfaceType", &e.interface_type);

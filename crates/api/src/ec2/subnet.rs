@@ -7,13 +7,45 @@ use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::{filters, paginate, require_all, tag_specs, write_tags};
 use crate::call::{Call, QueryHandler};
-use crate::errors::Result;
+use crate::errors::{client, Result};
 
 pub const ACTIONS: &[(&str, QueryHandler)] = &[
     ("CreateSubnet", create_subnet),
     ("DeleteSubnet", delete_subnet),
     ("DescribeSubnets", describe_subnets),
+    ("ModifySubnetAttribute", modify_subnet_attribute),
 ];
+
+/// Subnet attributes xvpc does not model: accepted only at the value
+/// DescribeSubnets always shows for them.
+const FIXED_FALSE: &[&str] = &[
+    "AssignIpv6AddressOnCreation",
+    "MapCustomerOwnedIpOnLaunch",
+    "EnableDns64",
+    "EnableResourceNameDnsARecordOnLaunch",
+    "EnableResourceNameDnsAAAARecordOnLaunch",
+];
+
+fn modify_subnet_attribute(call: &mut Call, p: &QueryParams) -> Result<String> {
+    let id = p.required("SubnetId")?;
+    let present: Vec<&str> = std::iter::once("MapPublicIpOnLaunch").chain(FIXED_FALSE.iter().copied()).filter(|a| p.has_child(a)).collect();
+    let attr = match present.as_slice() {
+        [] => return Err(client("MissingParameter", "The request must contain the parameter attribute")),
+        [a] => *a,
+        _ => return Err(client("InvalidParameterCombination", "You can only modify one attribute at a time.")),
+    };
+    let value = p.child(attr).bool("Value")?.ok_or_else(|| client("MissingParameter", format!("The request must contain the parameter {attr}.Value")))?;
+    if attr == "MapPublicIpOnLaunch" {
+        let ch = subnet::set_map_public_ip_on_launch(call.state(), &call.ctx, id, value)?;
+        call.commit(ch)?;
+    } else {
+        xvpc_model::state::owned(&call.state().subnets, &call.ctx, IdKind::Subnet, id)?;
+        if value {
+            return Err(client("InvalidParameterValue", format!("{attr} is not supported by xvpc")));
+        }
+    }
+    Ok("<return>true</return>".into())
+}
 
 /// The `<subnet>` structure's content.
 pub fn write_subnet(w: &mut XmlWriter, s: &Subnet, state: &State) {

@@ -93,6 +93,7 @@ impl World {
             source_dest_check: true,
             mac_address: mac_for(&id),
             tags: Default::default(),
+            public_ip: None,
         };
         self.state.network_interfaces.insert(id.clone(), e);
         id

@@ -1,0 +1,122 @@
+"""Public IPv4 addresses of instances (boto3): MapPublicIpOnLaunch,
+AssociatePublicIpAddress, what DescribeInstances / DescribeNetworkInterfaces
+show, and the address going back to the pool at stop and terminate."""
+import ipaddress
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import A, B, error_code
+
+AMI = "ami-1e749f67"
+# The emulated public space: RFC 2544's benchmarking block.
+POOL = ipaddress.ip_network("198.18.0.0/15")
+
+
+def setup(c, cidr="10.1.0.0/16", sub_cidr="10.1.1.0/24"):
+    vpc = c.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    sub = c.create_subnet(VpcId=vpc, CidrBlock=sub_cidr)["Subnet"]["SubnetId"]
+    return vpc, sub
+
+
+def run(c, **kw):
+    return c.run_instances(ImageId=AMI, InstanceType="t3.micro", MinCount=1, MaxCount=1, **kw)["Instances"][0]
+
+
+def described(c, iid):
+    return c.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+
+
+def test_subnet_attribute_maps_public_ips_on_launch(ec2):
+    c = ec2(A)
+    vpc, sub = setup(c)
+    private = run(c, SubnetId=sub)
+    assert "PublicIpAddress" not in private and "Association" not in private["NetworkInterfaces"][0]
+    c.modify_subnet_attribute(SubnetId=sub, MapPublicIpOnLaunch={"Value": True})
+    assert c.describe_subnets(SubnetIds=[sub])["Subnets"][0]["MapPublicIpOnLaunch"] is True
+    assert [s["SubnetId"] for s in c.describe_subnets(Filters=[{"Name": "map-public-ip-on-launch", "Values": ["true"]}])["Subnets"]] == [sub]
+    i = run(c, SubnetId=sub)
+    ip = i["PublicIpAddress"]
+    assert ipaddress.ip_address(ip) in POOL
+    d = described(c, i["InstanceId"])
+    assert d["PublicIpAddress"] == ip
+    # No DNS hostnames in a new VPC: no public DNS name.
+    assert d["PublicDnsName"] == ""
+    nic = d["NetworkInterfaces"][0]
+    assert nic["Association"] == {"IpOwnerId": "amazon", "PublicDnsName": "", "PublicIp": ip}
+    assert nic["PrivateIpAddresses"][0]["Association"]["PublicIp"] == ip
+    eni = c.describe_network_interfaces(NetworkInterfaceIds=[nic["NetworkInterfaceId"]])["NetworkInterfaces"][0]
+    assert eni["Association"]["PublicIp"] == ip and eni["Association"]["IpOwnerId"] == "amazon"
+    # Filters on the public address.
+    assert [r["Instances"][0]["InstanceId"] for r in c.describe_instances(Filters=[{"Name": "ip-address", "Values": [ip]}])["Reservations"]] == [i["InstanceId"]]
+    assert [e["NetworkInterfaceId"] for e in c.describe_network_interfaces(Filters=[{"Name": "association.public-ip", "Values": [ip]}])["NetworkInterfaces"]] == [nic["NetworkInterfaceId"]]
+    # The private instance was not given one afterwards.
+    assert "PublicIpAddress" not in described(c, private["InstanceId"])
+    # With DNS hostnames on, the public DNS name appears.
+    c.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    d = described(c, i["InstanceId"])
+    assert d["PublicDnsName"] == f"ec2-{ip.replace('.', '-')}.compute-1.amazonaws.com"
+    assert d["NetworkInterfaces"][0]["Association"]["PublicDnsName"] == d["PublicDnsName"]
+    c.modify_subnet_attribute(SubnetId=sub, MapPublicIpOnLaunch={"Value": False})
+    assert "PublicIpAddress" not in run(c, SubnetId=sub)
+
+
+def test_launch_parameter_overrides_the_subnet_either_way(ec2):
+    c = ec2(A)
+    _, sub = setup(c)
+    nic = {"DeviceIndex": 0, "SubnetId": sub}
+    on = run(c, NetworkInterfaces=[{**nic, "AssociatePublicIpAddress": True}])
+    assert ipaddress.ip_address(on["PublicIpAddress"]) in POOL
+    c.modify_subnet_attribute(SubnetId=sub, MapPublicIpOnLaunch={"Value": True})
+    off = run(c, NetworkInterfaces=[{**nic, "AssociatePublicIpAddress": False}])
+    assert "PublicIpAddress" not in off
+
+
+def test_addresses_are_unique_regional_and_released_at_stop_and_terminate(ec2):
+    c = ec2(A)
+    _, sub = setup(c)
+    c.modify_subnet_attribute(SubnetId=sub, MapPublicIpOnLaunch={"Value": True})
+    many = c.run_instances(ImageId=AMI, MinCount=5, MaxCount=5, SubnetId=sub)["Instances"]
+    ips = [i["PublicIpAddress"] for i in many]
+    assert len(set(ips)) == 5
+    # Another account's instances never get one of these.
+    cb = ec2(B)
+    _, sb = setup(cb)
+    cb.modify_subnet_attribute(SubnetId=sb, MapPublicIpOnLaunch={"Value": True})
+    other = run(cb, SubnetId=sb)["PublicIpAddress"]
+    assert other not in ips
+    # Another region draws from another block.
+    cw = ec2(A, "eu-west-1")
+    _, sw = setup(cw)
+    cw.modify_subnet_attribute(SubnetId=sw, MapPublicIpOnLaunch={"Value": True})
+    west = ipaddress.ip_address(run(cw, SubnetId=sw)["PublicIpAddress"])
+    assert west in POOL and all(west not in ipaddress.ip_network(f"{ip}/19", strict=False) for ip in ips)
+    # Stop: the address goes; start: a (new) one comes.
+    iid = many[0]["InstanceId"]
+    c.stop_instances(InstanceIds=[iid])
+    stopped = described(c, iid)
+    assert "PublicIpAddress" not in stopped and "Association" not in stopped["NetworkInterfaces"][0]
+    c.start_instances(InstanceIds=[iid])
+    again = described(c, iid)["PublicIpAddress"]
+    assert ipaddress.ip_address(again) in POOL and again not in ips[1:]
+    # Terminate: gone from the instance and from every interface.
+    c.terminate_instances(InstanceIds=[many[1]["InstanceId"]])
+    assert "PublicIpAddress" not in described(c, many[1]["InstanceId"])
+    held = [e.get("Association", {}).get("PublicIp") for e in c.describe_network_interfaces()["NetworkInterfaces"]]
+    assert ips[1] not in held
+
+
+def test_modify_subnet_attribute_errors(ec2):
+    c = ec2(A)
+    _, sub = setup(c)
+    with pytest.raises(ClientError) as e:
+        c.modify_subnet_attribute(SubnetId="subnet-0123456789abcdef0", MapPublicIpOnLaunch={"Value": True})
+    assert error_code(e) == "InvalidSubnetID.NotFound"
+    with pytest.raises(ClientError) as e:
+        ec2(B).modify_subnet_attribute(SubnetId=sub, MapPublicIpOnLaunch={"Value": True})
+    assert error_code(e) == "InvalidSubnetID.NotFound"
+    with pytest.raises(ClientError) as e:
+        c.modify_subnet_attribute(SubnetId=sub)
+    assert error_code(e) == "MissingParameter"
+    # Attributes xvpc does not model are accepted at their shown value only.
+    c.modify_subnet_attribute(SubnetId=sub, AssignIpv6AddressOnCreation={"Value": False})
