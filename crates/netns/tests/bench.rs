@@ -1,6 +1,7 @@
 //! Build-rate and memory benchmark (ignored by default; root only):
 //! `cargo test -p xvpc-netns --test bench -- --ignored --nocapture`
 //! `XVPC_BENCH_VPCS` / `XVPC_BENCH_ENIS` (per VPC) size it (default 10 × 100).
+//! Throughput: `cargo test -p xvpc-netns --test bench throughput -- --ignored --nocapture`.
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -71,43 +72,39 @@ fn sh(args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// iperf3 for `secs` seconds from namespace `client` to `server_ip`
-/// (a server runs once in namespace `server`); Gbit/s received.
-fn iperf(server: &str, client: &str, server_ip: &str, secs: u32) -> f64 {
-    let mut srv = std::process::Command::new("ip").args(["netns", "exec", server, "iperf3", "-s", "-1"]).stdout(std::process::Stdio::null()).spawn().expect("iperf3");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+/// An iperf3 server left running in namespace `ns` (until its namespace goes).
+fn iperf_server(ns: &str) -> std::process::Child {
+    let child = std::process::Command::new("ip").args(["netns", "exec", ns, "iperf3", "-s"]).stdout(std::process::Stdio::null()).spawn().expect("iperf3");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child
+}
+
+/// iperf3 for `secs` seconds from namespace `client` to `server_ip`; Gbit/s received.
+fn iperf(client: &str, server_ip: &str, secs: u32) -> f64 {
     let out = sh(&["ip", "netns", "exec", client, "iperf3", "-c", server_ip, "-t", &secs.to_string(), "-J"]);
-    let _ = srv.wait();
     let key = "\"sum_received\":";
     let at = out.find(key).expect("iperf3 json");
     let bps = out[at..].split("\"bits_per_second\":").nth(1).and_then(|s| s.split([',', '}']).next()).and_then(|s| s.trim().parse::<f64>().ok()).expect("bits_per_second");
     bps / 1e9
 }
 
-/// Throughput over a peering connection (ENI → router → peering link →
-/// router → ENI, with nftables SGs and NACLs) against a bare veth pair
-/// between two namespaces, measured in the same run.
-#[test]
-#[ignore]
-fn peering_throughput_vs_bare_veth() {
-    if !can_run() {
-        return;
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
-    let mut w = World::default();
-    let (a, b) = (w.vpc("10.1.0.0/16"), w.vpc("10.2.0.0/16"));
-    let (sa, sb) = (w.subnet(&a, "10.1.1.0/24"), w.subnet(&b, "10.2.1.0/24"));
-    let (ga, gb) = (w.sg(&a, "a"), w.sg(&b, "b"));
-    w.allow_in(&ga, "tcp", Some((5201, 5201)), RulePeer::Cidr("10.2.0.0/16".parse().unwrap()));
-    let ea = w.eni(&sa, "10.1.1.10", &[&ga]);
-    let eb = w.eni(&sb, "10.2.1.10", &[&gb]);
-    let pcx = w.peering(&a, &b, true);
-    let (ra, rb) = (w.main_rt(&a), w.main_rt(&b));
-    w.route(&ra, "10.2.0.0/16", xvpc_model::route_table::RouteTarget::VpcPeeringConnection(pcx.clone()));
-    w.route(&rb, "10.1.0.0/16", xvpc_model::route_table::RouteTarget::VpcPeeringConnection(pcx));
-    let mut dp = Dataplane::start().expect("data plane");
-    assert!(dp.reconcile(&w.state).errors.is_empty());
-    let (na, nb) = (dp.namespace_of(&ea), dp.namespace_of(&eb));
-    // The bare pair lives under the run prefix too, so teardown removes it.
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+}
+
+/// A bare veth pair between two namespaces (under the run prefix, so
+/// teardown removes it): the reference path. Returns the namespaces.
+pub fn bare_pair(dp: &Dataplane) -> (String, String) {
     let (x, y) = (dp.namespace_of("bench-x"), dp.namespace_of("bench-y"));
     for cmd in [
         vec!["ip", "netns", "add", &x],
@@ -121,12 +118,47 @@ fn peering_throughput_vs_bare_veth() {
     ] {
         sh(&cmd);
     }
-    let secs: u32 = env("XVPC_BENCH_SECS", 4) as u32;
-    let bare1 = iperf(&x, &y, "192.0.2.1", secs);
-    let peer1 = iperf(&na, &nb, "10.1.1.10", secs);
-    let bare2 = iperf(&x, &y, "192.0.2.1", secs);
-    let peer2 = iperf(&na, &nb, "10.1.1.10", secs);
-    let (bare, peer) = ((bare1 + bare2) / 2.0, (peer1 + peer2) / 2.0);
-    println!("iperf3 {secs}s x2: bare veth {bare1:.1}/{bare2:.1} Gbit/s, peering {peer1:.1}/{peer2:.1} Gbit/s => peering at {:.0}% of bare veth", 100.0 * peer / bare);
+    (x, y)
+}
+
+/// Throughput (iperf3, one TCP stream) over every kind of path (same
+/// subnet, cross subnet, peering, transit gateway, PrivateLink) against a
+/// bare veth pair between two namespaces. Each path run is paired with a
+/// bare run just before it, so machine load affects both alike; the report
+/// gives, per path, the median Gbit/s of both and the median of the ratios.
+/// `XVPC_BENCH_SECS` (default 2) and `XVPC_BENCH_ROUNDS` (default 5).
+#[test]
+#[ignore]
+fn throughput_vs_bare_veth() {
+    if !can_run() {
+        return;
+    }
+    let mut w = World::default();
+    let paths = common::paths::build(&mut w);
+    let mut dp = Dataplane::start().expect("data plane");
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    let (x, y) = bare_pair(&dp);
+    let _servers = (iperf_server(&x), iperf_server(&dp.namespace_of(&paths.server)));
+    let secs = env("XVPC_BENCH_SECS", 2) as u32;
+    let rounds = env("XVPC_BENCH_ROUNDS", 5);
+    let only = std::env::var("XVPC_BENCH_PATHS").unwrap_or_default();
+    let chosen: Vec<_> = paths.clients.iter().filter(|(name, _, _)| only.is_empty() || only.split(',').any(|o| name.contains(o.trim()))).collect();
+    let mut results: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = vec![Default::default(); chosen.len()];
+    let load0 = load_average();
+    for _ in 0..rounds {
+        for (i, (_, eni, to)) in chosen.iter().enumerate() {
+            let bare = iperf(&y, "192.0.2.1", secs);
+            let path = iperf(&dp.namespace_of(eni), to, secs);
+            results[i].0.push(bare);
+            results[i].1.push(path);
+            results[i].2.push(path / bare);
+        }
+    }
+    println!("iperf3 -t {secs}, {rounds} rounds, each path run right after a bare-veth run; load average {load0} -> {}", load_average());
+    println!("{:<16} {:>10} {:>10} {:>8}", "path", "bare Gb/s", "path Gb/s", "ratio");
+    for ((name, _, _), (bare, path, ratio)) in chosen.iter().zip(results.iter_mut()) {
+        println!("{name:<16} {:>10.2} {:>10.2} {:>7.0}%", median(bare), median(path), 100.0 * median(ratio));
+    }
     dp.teardown().unwrap();
 }

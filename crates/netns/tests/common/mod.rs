@@ -2,6 +2,8 @@
 //! inside namespaces.
 #![allow(dead_code)]
 
+pub mod paths;
+
 use std::net::Ipv4Addr;
 
 use xvpc_model::instance::{Instance, InstanceState};
