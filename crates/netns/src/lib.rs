@@ -17,6 +17,8 @@
 //! Elsewhere (macOS, unprivileged containers) [`Dataplane::start`] fails with
 //! an explanation and the server stays model-only.
 
+pub mod dns;
+pub mod dns_message;
 pub mod firewall;
 pub mod names;
 pub mod peering;
@@ -30,6 +32,8 @@ mod guest;
 mod netlink;
 #[cfg(target_os = "linux")]
 mod reconcile;
+#[cfg(target_os = "linux")]
+pub mod resolver;
 #[cfg(target_os = "linux")]
 pub mod system;
 

@@ -31,6 +31,7 @@ pub struct Dataplane {
     ns_links: BTreeMap<String, crate::privatelink::NsLink>,
     nat: BTreeMap<String, String>,
     guests: Guests,
+    resolver: crate::resolver::Resolver,
     /// Threads used to configure guests in parallel.
     pub parallelism: usize,
 }
@@ -61,6 +62,7 @@ impl Dataplane {
         let dir = system::claim(&prefix)?;
         Ok(Dataplane {
             guests: Guests::new(dir.clone()),
+            resolver: crate::resolver::Resolver::start()?,
             prefix,
             dir,
             alloc: Alloc::default(),
@@ -267,6 +269,11 @@ impl Dataplane {
         }
 
         phase(&mut rep, "routers");
+        // The VPCs' DNS servers and guests' resolv.conf, before user data runs.
+        for e in self.resolver.sync(state, &want) {
+            err(&mut rep, e);
+        }
+        phase(&mut rep, "dns");
         // 6. Guests that now run boot: their user data starts.
         match self.guests.start_new(&want.guests) {
             Ok(n) => rep.started_guests = n,
@@ -326,6 +333,7 @@ impl Dataplane {
     /// Removes everything this run built: processes, namespaces, files.
     pub fn teardown(&mut self) -> Result<(), Error> {
         self.guests.forget_all();
+        self.resolver.clear();
         let all: Vec<String> = system::list_namespaces().into_iter().filter(|n| crate::names::prefix_of(n) == Some(self.prefix.as_str())).collect();
         let res = system::delete_namespaces(&all);
         self.namespaces.clear();

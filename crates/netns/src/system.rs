@@ -11,6 +11,9 @@ use crate::Error;
 
 /// Where namespaces are bind-mounted (`ip netns` convention).
 pub const NETNS_DIR: &str = "/run/netns";
+/// Per-namespace files `ip netns exec` mounts over `/etc` (the guests'
+/// `resolv.conf`).
+pub const ETC_NETNS: &str = "/etc/netns";
 /// Where runs keep their owner pid, user data and logs.
 pub const RUN_DIR: &str = "/run/xvpc";
 
@@ -92,7 +95,11 @@ pub fn kill_all_in(namespaces: &[String]) {
 pub fn delete_namespaces(namespaces: &[String]) -> Result<(), Error> {
     kill_all_in(namespaces);
     let batch: String = namespaces.iter().map(|n| format!("netns del {n}\n")).collect();
-    ip_batch(None, &batch, true)
+    let res = ip_batch(None, &batch, true);
+    for n in namespaces.iter().filter(|n| names::prefix_of(n).is_some()) {
+        let _ = std::fs::remove_dir_all(Path::new(ETC_NETNS).join(n));
+    }
+    res
 }
 
 /// Namespaces currently present, by name.
@@ -141,6 +148,17 @@ pub fn remove_stale_runs() -> Vec<String> {
     for n in list_namespaces() {
         if let Some(p) = names::prefix_of(&n) {
             by_prefix.entry(p.to_string()).or_default().push(n.clone());
+        }
+    }
+    // A crash can leave a namespace's /etc/netns files after the namespace.
+    if let Ok(d) = std::fs::read_dir(ETC_NETNS) {
+        for n in d.filter_map(|e| e.ok()).filter_map(|e| e.file_name().into_string().ok()) {
+            if let Some(p) = names::prefix_of(&n) {
+                let nss = by_prefix.entry(p.to_string()).or_default();
+                if !nss.contains(&n) {
+                    nss.push(n);
+                }
+            }
         }
     }
     if let Ok(d) = std::fs::read_dir(RUN_DIR) {

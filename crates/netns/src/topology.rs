@@ -214,8 +214,10 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
             let gw = Ipv4Addr::from(u32::from(s.cidr.network()) + 1);
             ip.insert(format!("addr {gw}"), line(format!("addr replace {gw}/32 dev lo"), format!("addr del {gw}/32 dev lo")));
         }
-        let dns = Ipv4Addr::from(u32::from(vpc.primary_cidr().network()) + 2);
+        let dns = crate::dns::address(vpc);
         ip.insert(format!("addr {dns}"), line(format!("addr replace {dns}/32 dev lo"), format!("addr del {dns}/32 dev lo")));
+        let ll = crate::dns::LINK_LOCAL;
+        ip.insert(format!("addr {ll}"), line(format!("addr replace {ll}/32 dev lo"), None));
 
         // Route tables: table N holds the table's routes; the VPC's own
         // blocks `throw` to the main table, which holds the ENI /32s (so
