@@ -120,3 +120,42 @@ def test_modify_subnet_attribute_errors(ec2):
     assert error_code(e) == "MissingParameter"
     # Attributes xvpc does not model are accepted at their shown value only.
     c.modify_subnet_attribute(SubnetId=sub, AssignIpv6AddressOnCreation={"Value": False})
+
+
+def public_web(c):
+    """A VPC with an attached gateway, a public subnet (map on launch, a
+    default route to the gateway) and an instance in it. Returns ids."""
+    vpc, sub = setup(c)
+    igw = c.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    c.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    rtb = c.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    c.associate_route_table(RouteTableId=rtb, SubnetId=sub)
+    c.modify_subnet_attribute(SubnetId=sub, MapPublicIpOnLaunch={"Value": True})
+    sg = c.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    i = run(c, SubnetId=sub, SecurityGroupIds=[sg])
+    return {"vpc": vpc, "subnet": sub, "igw": igw, "rtb": rtb, "sg": sg, "instance": i["InstanceId"], "public": i["PublicIpAddress"]}
+
+
+def test_trace_to_and_from_the_internet_fixes_apply(ec2, aws, server):
+    from test_reach import apply_fixes, trace
+    w = public_web(ec2(A))
+    host = "203.0.113.10"
+    # No default route yet: the blocker's fix adds the one to the gateway.
+    rc, a = trace(server, w["instance"], host)
+    assert rc != 0 and [b["code"] for b in a["blockers"]] == ["NO_ROUTE_TO_DESTINATION"]
+    assert f"--gateway-id {w['igw']}" in a["blockers"][0]["fix"]["command"]
+    apply_fixes(aws, a)
+    rc, a = trace(server, w["instance"], host)
+    assert rc == 0 and a["reachable"], a["blockers"]
+    assert w["igw"] in [h["component"]["id"] for h in a["forward"]]
+    # From the internet to the public address: the group admits nothing yet.
+    rc, a = trace(server, host, w["public"])
+    assert not a["reachable"] and [(b["code"], b["component"]["owner"]) for b in a["blockers"]] == [("SG_HAS_NO_RULES", A)]
+    apply_fixes(aws, a)
+    rc, a = trace(server, host, w["public"])
+    assert rc == 0 and a["reachable"], a["blockers"]
+    # A private-only instance in the same subnet cannot go out.
+    c = ec2(A)
+    private = run(c, NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": w["subnet"], "AssociatePublicIpAddress": False, "Groups": [w["sg"]]}])["InstanceId"]
+    rc, a = trace(server, private, host)
+    assert [b["code"] for b in a["blockers"]] == ["IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"]

@@ -26,6 +26,11 @@ pub fn analyze(state: &State, now: i64, q: &Query) -> Result<Analysis, QueryErro
 
 /// [`analyze`] over a prebuilt [`Topology`] (for many queries on one snapshot).
 pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
+    if let Endpoint::Ip(ip) = &q.source {
+        if crate::internet_gateway::is_internet(*ip) && !topo.state.network_interfaces.values().any(|e| e.all_ips().any(|x| x == *ip)) {
+            return crate::internet_gateway::from_internet(topo, q, *ip);
+        }
+    }
     let mut seg = Segment::default();
     let (src, src_instance) = match &q.source {
         Endpoint::Instance(id) => {
@@ -70,12 +75,15 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
             return Ok(finish(q, seg, &mut path, src_ip, lb.zones.first().map(|z| z.private_ip)));
         }
     };
+    // Addressed by its public IP: the packet goes by the internet, and
+    // nothing of the destination's identity (its groups) travels with it.
+    let dst = dst.filter(|e| e.public_ip != Some(dst_ip));
     let mut path = eni_path(topo, src, src_ip, Target { eni: dst, ip: dst_ip }, q.protocol, q.port);
     Ok(finish(q, seg, &mut path, src_ip, Some(dst_ip)))
 }
 
 /// Joins the checks made so far with the path's and states the verdict.
-fn finish(q: &Query, mut seg: Segment, path: &mut Segment, src_ip: Ipv4Addr, dst_ip: Option<Ipv4Addr>) -> Analysis {
+pub(crate) fn finish(q: &Query, mut seg: Segment, path: &mut Segment, src_ip: Ipv4Addr, dst_ip: Option<Ipv4Addr>) -> Analysis {
     // One cause met on both paths (a pending peering) is one blocker.
     for b in path.blockers.drain(..) {
         let fix = b.fix.as_ref().map(|f| &f.command);
@@ -133,7 +141,7 @@ pub struct Target<'a> {
     pub ip: Ipv4Addr,
 }
 
-fn instance_state(seg: &mut Segment, i: &Instance, dir: Direction) {
+pub(crate) fn instance_state(seg: &mut Segment, i: &Instance, dir: Direction) {
     if !i.state.is_running() {
         seg.blockers.push(Blocker {
             detail: Detail::None,
@@ -150,7 +158,7 @@ fn instance_state(seg: &mut Segment, i: &Instance, dir: Direction) {
     }
 }
 
-fn eni_hop(topo: &Topology, e: &NetworkInterface, dir: Direction) -> Hop {
+pub(crate) fn eni_hop(topo: &Topology, e: &NetworkInterface, dir: Direction) -> Hop {
     Hop {
         component: topo.eni_component(e),
         direction: dir,
@@ -187,9 +195,14 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, dst: 
     if let (Some(s), false) = (src_subnet, same_subnet) {
         acl(topo, &mut seg, Direction::Forward, s, true, proto, dst.ip, (port, port));
     }
+    let internet = walk.as_ref().and_then(|w| w.internet.clone());
     if let Some(mut w) = walk {
         seg.forward.append(&mut w.hops);
         seg.blockers.append(&mut w.blockers);
+    }
+    if let Some(igw) = internet {
+        crate::internet_gateway::beyond(topo, &mut seg, src, src_ip, &igw, dst.ip, proto, port);
+        return seg;
     }
     if dst_subnet.is_none() && dst_eni.is_none() {
         if landed.is_some() {
@@ -233,7 +246,7 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, dst: 
 }
 
 /// Evaluates one ENI's groups and records the hop (and the blocker).
-fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkInterface, ingress: bool, peer: Peer, proto: u8, port: u16) {
+pub(crate) fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkInterface, ingress: bool, peer: Peer, proto: u8, port: u16) {
     let verdict = security_group::evaluate(topo, eni, ingress, &peer, proto, port);
     let first = eni.groups.first().cloned().unwrap_or_default();
     match verdict {
@@ -291,7 +304,7 @@ fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkInterface, i
 /// Evaluates a subnet's ACL in one direction and records the hop (and the
 /// blocker). `peer` is the remote address; `ports` the destination ports.
 #[allow(clippy::too_many_arguments)]
-fn acl(topo: &Topology, seg: &mut Segment, dir: Direction, subnet: &Subnet, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) {
+pub(crate) fn acl(topo: &Topology, seg: &mut Segment, dir: Direction, subnet: &Subnet, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) {
     let Some(a) = topo.network_acl(subnet) else { return };
     let comp = topo.acl_component(a);
     let list = if dir == Direction::Forward { &mut seg.forward } else { &mut seg.ret };

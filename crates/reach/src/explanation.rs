@@ -10,6 +10,9 @@ pub const ELBV2_LISTENERS_MISMATCH: &str = "ELBV2_LISTENERS_MISMATCH";
 pub const ELBV2_NO_TARGETS_IN_AZ: &str = "ELBV2_NO_TARGETS_IN_AZ";
 pub const ENI_SG_RULES_MISMATCH: &str = "ENI_SG_RULES_MISMATCH";
 pub const IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS: &str = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS";
+pub const IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS: &str = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS";
+pub const IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS: &str = "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS";
+pub const IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: &str = "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS";
 pub const NO_POSSIBLE_DESTINATION: &str = "NO_POSSIBLE_DESTINATION";
 pub const NO_ROUTE_TO_DESTINATION: &str = "NO_ROUTE_TO_DESTINATION";
 pub const PCX_REQUIRES_ADDRESS_IN_VPC_CIDR: &str = "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR";
@@ -33,6 +36,13 @@ pub fn meaning(code: &str) -> &'static str {
         ELBV2_NO_TARGETS_IN_AZ => "The load balancer does not have targets in the specified Availability Zones.",
         ENI_SG_RULES_MISMATCH => "This security group has no inbound or outbound rules that apply.",
         IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS => "Internet gateways reject outbound traffic with destination addresses in the private IP address range.",
+        IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS => "Internet gateways reject outbound traffic with destination addresses in the shared IP address range (see RFC6598).",
+        IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS => {
+            "Internet gateways reject inbound traffic with a destination address that is not the public IP address of a network interface in the VPC with an available attachment."
+        }
+        IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS => {
+            "Traffic can't reach the internet through the internet gateway if the source address is not paired with a public IP address or if the source address does not belong to a network interface in the VPC."
+        }
         NO_POSSIBLE_DESTINATION => "The network component can't deliver the packet to any possible destination.",
         NO_ROUTE_TO_DESTINATION => "The route table does not have an applicable route to the destination resource.",
         PCX_REQUIRES_ADDRESS_IN_VPC_CIDR => {

@@ -64,6 +64,7 @@ pub mod compare;
 pub mod component;
 pub mod explanation;
 pub mod fix;
+pub mod internet_gateway;
 pub mod matrix;
 pub mod network_acl;
 pub mod network_insights;

@@ -30,6 +30,8 @@ pub struct Walk<'a> {
     /// The VPC the packet is delivered into (its router then delivers
     /// locally), or `None` when it is dropped.
     pub landed: Option<(&'a Vpc, Via)>,
+    /// The internet gateway the packet left through to the internet.
+    pub internet: Option<String>,
 }
 
 /// The id of an active peering connection between two VPCs, if any.
@@ -58,6 +60,9 @@ fn block_of(vpc: &Vpc, ip: Ipv4Addr) -> Option<String> {
 /// connection that already joins the two VPCs, else the command that
 /// creates one.
 fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: Ipv4Addr, dst_vpc: Option<&Vpc>) -> Option<crate::Fix> {
+    if let Some(f) = crate::internet_gateway::suggest_route(topo, table, from, dst) {
+        return Some(f);
+    }
     let dst_vpc = dst_vpc?;
     let cidr = block_of(dst_vpc, dst)?;
     if let Some(pcx) = crate::routing::any_peering_between(topo, &from.id, &dst_vpc.id) {
@@ -128,7 +133,7 @@ pub fn candidate_vpcs<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route]
 /// Routes a packet for `dst` out of `subnet`. `dst_vpc` is the VPC the
 /// caller expects it to reach (for fixes and for the wrong-VPC check).
 pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4Addr, dst_vpc: Option<&'a Vpc>) -> Walk<'a> {
-    let mut w = Walk { hops: Vec::new(), blockers: Vec::new(), landed: None };
+    let mut w = Walk { hops: Vec::new(), blockers: Vec::new(), landed: None, internet: None };
     let Some(vpc) = topo.vpc(&subnet.vpc_id) else { return w };
     let Some(table) = topo.route_table(subnet) else {
         return w;
@@ -185,12 +190,20 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
                 w.landed = Some((landed, Via::TransitGateway { tgw: tgw.clone(), from, to }));
             }
         }
+        RouteTarget::Gateway(g) if g.starts_with("igw-") && state == RouteState::Active && crate::internet_gateway::refused_destination(dst).is_none() => {
+            // Out to the internet.
+            w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            if let Some(gw) = topo.state.internet_gateways.get(g) {
+                w.hops.push(hop(crate::internet_gateway::component(gw), dir, Verdict::Pass, Detail::Text { text: format!("{} -> internet", vpc.id) }, &vpc.id, None));
+            }
+            w.internet = Some(g.clone());
+        }
         RouteTarget::Gateway(g) if g.starts_with("igw-") && state == RouteState::Active => {
             // The internet gateway sends private destinations nowhere.
             w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));
             w.blockers.push(Blocker {
                 detail: route_detail(r, state),
-                code: code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS.into(),
+                code: crate::internet_gateway::refused_destination(dst).unwrap_or(code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS).into(),
                 direction: dir,
                 component: tc,
                 explanation: format!("Route table {} sends {dst} to internet gateway {g}, which does not deliver private addresses.", table.id),

@@ -1,0 +1,241 @@
+//! Internet gateways: the way between a VPC and the internet, and the 1:1
+//! NAT between an ENI's public IPv4 address and its primary private one.
+//!
+//! AWS's rules (VPC user guide, "Enable internet access"; Reachability
+//! Analyzer explanation codes):
+//! - out: the subnet's route table sends the (public) destination to an
+//!   attached internet gateway, and the source address is an ENI's primary
+//!   private address paired with a public one
+//!   (`IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS`); private (RFC 1918) and shared
+//!   (RFC 6598) destinations are refused (`IGW_DESTINATION_ADDRESS_NOT_IN_
+//!   RFC1918_EGRESS` / `..._RFC6598_EGRESS`);
+//! - in: the destination is the public address of an ENI in a VPC with an
+//!   attached gateway (`IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS`), then the
+//!   subnet's ACL and the ENI's groups decide as for any packet, and the
+//!   reply must be routed back to the gateway.
+//!
+//! Two VPCs reach each other through their public addresses like any two
+//! internet hosts: out through one gateway, in through the other.
+
+use std::net::Ipv4Addr;
+
+use xvpc_model::internet_gateway::InternetGateway;
+use xvpc_model::network_interface::NetworkInterface;
+use xvpc_model::vpc::Vpc;
+
+use crate::analysis::{self, Segment};
+use crate::component::{Component, Detail, Direction, Hop, Kind, Verdict};
+use crate::explanation as code;
+use crate::topology::Topology;
+use crate::{routing, Blocker, Fix, EPHEMERAL_PORTS};
+
+/// RFC 6598's shared address space (carrier-grade NAT), which internet
+/// gateways refuse as a destination.
+fn is_shared(ip: Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    a == 100 && (64..128).contains(&b)
+}
+
+/// Why an internet gateway refuses `dst` as an outbound destination, if it
+/// does: its explanation code.
+pub fn refused_destination(dst: Ipv4Addr) -> Option<&'static str> {
+    if dst.is_private() {
+        Some(code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS)
+    } else if is_shared(dst) {
+        Some(code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS)
+    } else {
+        None
+    }
+}
+
+/// Whether `ip` is an internet address: routable through an internet
+/// gateway (not private, shared, loopback, link-local, multicast, ...).
+pub fn is_internet(ip: Ipv4Addr) -> bool {
+    refused_destination(ip).is_none() && !ip.is_loopback() && !ip.is_link_local() && !ip.is_multicast() && !ip.is_unspecified() && !ip.is_broadcast()
+}
+
+/// The gateway attached to a VPC.
+pub fn attached<'a>(topo: &Topology<'a>, vpc_id: &str) -> Option<&'a InternetGateway> {
+    topo.state.internet_gateways.values().find(|g| g.attached_vpc.as_deref() == Some(vpc_id))
+}
+
+/// The ENI whose public address is `ip`.
+pub fn eni_by_public_ip<'a>(topo: &Topology<'a>, ip: Ipv4Addr) -> Option<&'a NetworkInterface> {
+    topo.state.network_interfaces.values().find(|e| e.public_ip == Some(ip))
+}
+
+pub fn component(g: &InternetGateway) -> Component {
+    Component::new(Kind::InternetGateway, &g.id, &g.owner, &g.region).named(&g.tags)
+}
+
+fn hop(component: Component, dir: Direction, text: String, vpc: &str) -> Hop {
+    Hop { component, direction: dir, verdict: Verdict::Pass, detail: Detail::Text { text }, vpc: Some(vpc.to_string()), subnet: None }
+}
+
+fn internet_hop(ip: Ipv4Addr, dir: Direction) -> Hop {
+    Hop { component: Component::new(Kind::Address, &ip.to_string(), "", ""), direction: dir, verdict: Verdict::Pass, detail: Detail::Text { text: "internet".into() }, vpc: None, subnet: None }
+}
+
+/// The command that gives a VPC a gateway: attach one of the owner's
+/// detached gateways, else create one (to attach on the next run).
+fn gateway_fix(topo: &Topology, vpc: &Vpc) -> Fix {
+    let region = &vpc.region;
+    let spare = topo.state.internet_gateways.values().find(|g| g.owner == vpc.owner && g.region == vpc.region && g.attached_vpc.is_none());
+    let command = match spare {
+        Some(g) => format!("aws ec2 attach-internet-gateway --internet-gateway-id {} --vpc-id {} --region {region}", g.id, vpc.id),
+        None => format!("aws ec2 create-internet-gateway --region {region}"),
+    };
+    Fix { account: vpc.owner.clone(), region: region.clone(), command }
+}
+
+/// A VPC without an attached gateway: nothing enters or leaves it.
+fn no_gateway(topo: &Topology, vpc: &Vpc, dir: Direction) -> Blocker {
+    Blocker {
+        detail: Detail::None,
+        code: code::NO_ROUTE_TO_DESTINATION.into(),
+        direction: dir,
+        component: topo.vpc_component(vpc),
+        explanation: format!("VPC {} has no internet gateway attached.", vpc.id),
+        fix: Some(gateway_fix(topo, vpc)),
+    }
+}
+
+/// The route that sends internet traffic of `vpc`'s subnets to its
+/// gateway, when it has one.
+pub fn suggest_route(topo: &Topology, table: &xvpc_model::route_table::RouteTable, vpc: &Vpc, dst: Ipv4Addr) -> Option<Fix> {
+    if !is_internet(dst) {
+        return None;
+    }
+    let g = attached(topo, &vpc.id)?;
+    let replace = table.routes.iter().any(|r| matches!(&r.destination, xvpc_model::route_table::Destination::Cidr(c) if c.prefix_len() == 0));
+    Some(crate::fix::route(table, "0.0.0.0/0", &g.id, replace))
+}
+
+/// The source of an outbound packet must be an ENI's primary private
+/// address with a public one paired: otherwise the gateway drops it.
+pub fn check_source(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip: Ipv4Addr, igw: &str) {
+    if src.public_ip.is_some() && src_ip == src.private_ip {
+        return;
+    }
+    seg.blockers.push(Blocker {
+        detail: Detail::None,
+        code: code::IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS.into(),
+        direction: Direction::Forward,
+        component: topo.eni_component(src),
+        explanation: format!(
+            "{} has no public IPv4 address paired with {src_ip}, so internet gateway {igw} drops its traffic. Launch the instance into a subnet with MapPublicIpOnLaunch (or with --associate-public-ip-address).",
+            src.id
+        ),
+        fix: None,
+    });
+}
+
+/// After a packet from `src` left through gateway `igw` for `dst`: where it
+/// goes on the internet (another ENI's public address: in through that
+/// VPC's gateway) and the reply's way back in to `src`.
+#[allow(clippy::too_many_arguments)]
+pub fn beyond(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip: Ipv4Addr, igw: &str, dst: Ipv4Addr, proto: u8, port: u16) {
+    check_source(topo, seg, src, src_ip, igw);
+    let from = src.public_ip.unwrap_or(src_ip);
+    match eni_by_public_ip(topo, dst) {
+        Some(far) => {
+            let mut inner = inbound(topo, from, far, dst, proto, port);
+            seg.forward.append(&mut inner.forward);
+            seg.ret.append(&mut inner.ret);
+            seg.blockers.append(&mut inner.blockers);
+        }
+        None => {
+            seg.forward.push(internet_hop(dst, Direction::Forward));
+            seg.ret.push(internet_hop(dst, Direction::Return));
+        }
+    }
+    // The reply comes back in through the source's gateway, to its
+    // private address, through its subnet's ACL (groups are stateful).
+    if let Some(g) = topo.state.internet_gateways.get(igw) {
+        seg.ret.push(hop(component(g), Direction::Return, format!("{} -> {}", src.public_ip.map(|i| i.to_string()).unwrap_or_default(), src.private_ip), &src.vpc_id));
+    }
+    if let Some(s) = topo.subnet(&src.subnet_id) {
+        analysis::acl(topo, seg, Direction::Return, s, false, proto, dst, EPHEMERAL_PORTS);
+    }
+    seg.ret.push(analysis::eni_hop(topo, src, Direction::Return));
+}
+
+/// From the internet address `from` to `public`, the public address of
+/// `dst`: in through the VPC's gateway, the subnet's ACL and the ENI's
+/// groups; the reply out through the ACL and a route to the gateway.
+pub fn inbound(topo: &Topology, from: Ipv4Addr, dst: &NetworkInterface, public: Ipv4Addr, proto: u8, port: u16) -> Segment {
+    let mut seg = Segment::default();
+    seg.forward.push(internet_hop(from, Direction::Forward));
+    let Some(vpc) = topo.vpc(&dst.vpc_id) else { return seg };
+    let gw = attached(topo, &vpc.id);
+    match gw {
+        Some(g) => seg.forward.push(hop(component(g), Direction::Forward, format!("{public} -> {}", dst.private_ip), &vpc.id)),
+        None => seg.blockers.push(no_gateway(topo, vpc, Direction::Forward)),
+    }
+    if dst.public_ip != Some(public) {
+        seg.blockers.push(Blocker {
+            detail: Detail::None,
+            code: code::IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS.into(),
+            direction: Direction::Forward,
+            component: gw.map(component).unwrap_or_else(|| topo.eni_component(dst)),
+            explanation: format!("{public} is not the public IPv4 address of {} (it has {}), so the internet cannot address it.", dst.id, dst.public_ip.map(|i| i.to_string()).unwrap_or_else(|| "none".into())),
+            fix: None,
+        });
+    }
+    let subnet = topo.subnet(&dst.subnet_id);
+    if let Some(s) = subnet {
+        analysis::acl(topo, &mut seg, Direction::Forward, s, false, proto, from, (port, port));
+    }
+    analysis::security_groups(topo, &mut seg, dst, true, crate::security_group::Peer { ip: from, eni: None }, proto, port);
+    seg.forward.push(analysis::eni_hop(topo, dst, Direction::Forward));
+    // The reply: out of the subnet's ACL, then its route table must hand
+    // it to the gateway (which translates the source back to `public`).
+    seg.ret.push(analysis::eni_hop(topo, dst, Direction::Return));
+    let Some(s) = subnet else { return seg };
+    analysis::acl(topo, &mut seg, Direction::Return, s, true, proto, from, EPHEMERAL_PORTS);
+    let mut back = routing::route(topo, Direction::Return, s, from, None);
+    seg.ret.append(&mut back.hops);
+    seg.blockers.append(&mut back.blockers);
+    if back.internet.is_none() && back.landed.is_some() {
+        // Routed somewhere else (a peering, a transit gateway): the reply
+        // never reaches the client.
+        let table = topo.route_table(s);
+        seg.blockers.push(Blocker {
+            detail: Detail::None,
+            code: code::NO_ROUTE_TO_DESTINATION.into(),
+            direction: Direction::Return,
+            component: table.map(|t| topo.table_component(t)).unwrap_or_else(|| topo.subnet_component(s)),
+            explanation: format!("Replies to {from} from {} are not routed to an internet gateway.", s.id),
+            fix: table.and_then(|t| suggest_route(topo, t, vpc, from)),
+        });
+    }
+    seg
+}
+
+/// A query from an internet address: to an ENI's public address (named
+/// by the address, or by the instance or ENI holding it).
+pub fn from_internet(topo: &Topology, q: &crate::Query, from: Ipv4Addr) -> Result<crate::Analysis, crate::QueryError> {
+    use crate::{Endpoint, QueryError};
+    let unknown = || QueryError::UnknownDestination(q.destination.id());
+    let mut seg = Segment::default();
+    let (dst, public) = match &q.destination {
+        Endpoint::Ip(ip) => (eni_by_public_ip(topo, *ip).ok_or_else(unknown)?, *ip),
+        Endpoint::Instance(id) => {
+            let i = topo.state.instances.get(id).ok_or_else(unknown)?;
+            analysis::instance_state(&mut seg, i, Direction::Forward);
+            let e = topo.eni(&i.primary_eni).ok_or_else(unknown)?;
+            (e, q.destination_ip.or(e.public_ip).unwrap_or(e.private_ip))
+        }
+        Endpoint::NetworkInterface(id) => {
+            let e = topo.eni(id).ok_or_else(unknown)?;
+            (e, q.destination_ip.or(e.public_ip).unwrap_or(e.private_ip))
+        }
+        other => return Err(QueryError::Unsupported(format!("{} cannot be reached from the internet", other.id()))),
+    };
+    let mut path = inbound(topo, from, dst, public, q.protocol, q.port);
+    Ok(analysis::finish(q, seg, &mut path, from, Some(public)))
+}
+
+#[cfg(test)]
+#[path = "internet_gateway_tests.rs"]
+mod tests;
