@@ -39,11 +39,15 @@ def test_sigterm_removes_everything_and_kill9_leftovers_are_removed_on_start(net
     s = netns_server
     ec2 = make_client(s, "ec2", A)
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
-    ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
     info = s.get("/_xvpc/netns")
     prefix = info["prefix"]
     router = f"{prefix}-{vpc}"
     assert router in namespaces(prefix), info
+    # The guest's resolv.conf (the VPC's DNS server), mounted by `ip netns exec`.
+    with open(f"/etc/netns/{prefix}-{eni}/resolv.conf") as f:
+        assert "nameserver 10.1.0.2" in f.read()
     assert info["last_reconcile"]["errors"] == []
 
     # A process living inside the namespace, as a guest's service would.
@@ -51,6 +55,10 @@ def test_sigterm_removes_everything_and_kill9_leftovers_are_removed_on_start(net
     time.sleep(0.3)
     s.kill9()
     assert router in namespaces(prefix), "kill -9 leaves the namespaces behind (nothing ran)"
+    # A file whose namespace is already gone is found too.
+    orphan = f"/etc/netns/{prefix}-eni-0000000000000000f"
+    os.makedirs(orphan)
+    open(f"{orphan}/resolv.conf", "w").close()
 
     s.start()
     new_prefix = s.get("/_xvpc/netns")["prefix"]
@@ -61,11 +69,14 @@ def test_sigterm_removes_everything_and_kill9_leftovers_are_removed_on_start(net
         time.sleep(0.1)
     assert sleeper.poll() is not None, "the dead run's processes were killed"
     assert not os.path.exists(f"/run/xvpc/{prefix}")
+    assert not os.path.exists(f"/etc/netns/{prefix}-{eni}"), "the dead run's resolv.conf was removed"
+    assert not os.path.exists(orphan), "and files without a namespace"
     # The state survived, and the new run rebuilt it under its own prefix.
     assert f"{new_prefix}-{vpc}" in namespaces(new_prefix)
 
     s.stop()
     assert namespaces(new_prefix) == [], "SIGTERM removes every namespace it built"
+    assert not os.path.exists(f"/etc/netns/{new_prefix}-{eni}"), "SIGTERM removes the guests' resolv.conf"
     assert not os.path.exists(f"/run/xvpc/{new_prefix}")
 
 

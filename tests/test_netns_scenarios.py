@@ -181,6 +181,19 @@ def test_privatelink_scenario_over_real_packets(srv):
     ea.accept_vpc_endpoint_connections(ServiceId=svc["ServiceId"], VpcEndpointIds=[ep["VpcEndpointId"]])
     r = curl(srv, b["id"], ep_ip)
     assert r.returncode == 0 and r.stdout.strip() == "hello", (r.returncode, r.stdout, r.stderr, srv.get("/_xvpc/netns")["last_reconcile"])
+    # By name: B resolves the endpoint's DNS names through its VPC's Amazon
+    # DNS server (base + 2, the guest's resolv.conf), regional and zonal.
+    entries = eb.describe_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])["VpcEndpoints"][0]["DnsEntries"]
+    assert len(entries) == 2, entries
+    for e in entries:
+        r = curl(srv, b["id"], e["DnsName"])
+        assert r.returncode == 0 and r.stdout.strip() == "hello", (e, r.returncode, r.stderr)
+    # B's own private DNS name (DescribeInstances) resolves once the VPC has DNS hostnames.
+    b_name = eb.describe_instances(InstanceIds=[b["id"]])["Reservations"][0]["Instances"][0]["PrivateDnsName"]
+    assert xexec(srv, b["id"], "getent", "ahostsv4", b_name).returncode != 0, "no DNS hostnames yet"
+    eb.modify_vpc_attribute(VpcId=b["vpc"], EnableDnsHostnames={"Value": True})
+    r = xexec(srv, b["id"], "getent", "ahostsv4", b_name)
+    assert r.returncode == 0 and r.stdout.split()[0] == b["ip"], (b_name, r.stdout, r.stderr)
     # The target sees the NLB's private address as the client.
     log = subprocess.run(["sh", "-c", f"cat /run/xvpc/{srv.get('/_xvpc/netns')['prefix']}/{a['id']}/user-data.log"], capture_output=True, text=True).stdout
     nlb_ips = [e["PrivateIpAddress"] for e in ea.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [a["vpc"]]}])["NetworkInterfaces"]
