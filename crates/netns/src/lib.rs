@@ -20,6 +20,7 @@
 pub mod dns;
 pub mod dns_message;
 pub mod firewall;
+pub mod internet_gateway;
 pub mod names;
 pub mod peering;
 pub mod privatelink;

@@ -202,6 +202,14 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
     for (vpc, m) in &tgws.ends {
         ends.entry(vpc.clone()).or_default().extend(m.clone());
     }
+    let internet = crate::internet_gateway::desired(state, prefix);
+    for l in &internet.links {
+        d.links.insert(l.id.clone(), l.clone());
+    }
+    for (vpc, m) in &internet.ends {
+        ends.entry(vpc.clone()).or_default().extend(m.clone());
+    }
+    d.nat.extend(internet.nat);
 
     for vpc in state.vpcs.values() {
         let mut ip = BTreeMap::new();
@@ -280,6 +288,10 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
 
         let nft = crate::firewall::render(state, vpc, &d.enis, alloc, tgws.zones.get(&vpc.id));
         d.routers.insert(vpc.id.clone(), Router { vpc_id: vpc.id.clone(), ns, ip, nft });
+    }
+    if let Some((ns, ip)) = internet.router {
+        let id = crate::internet_gateway::INTERNET.to_string();
+        d.routers.insert(id.clone(), Router { vpc_id: id, ns, ip, nft: format!("table inet {} {{\n}}\n", crate::firewall::TABLE) });
     }
     for (id, ns, ip) in tgws.routers {
         d.routers.insert(id.clone(), Router { vpc_id: id, ns, ip, nft: format!("table inet {} {{\n}}\n", crate::firewall::TABLE) });

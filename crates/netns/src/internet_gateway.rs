@@ -1,0 +1,139 @@
+//! Internet gateways, toward a simulated internet: one namespace per run
+//! (`<prefix>-internet`) standing for the whole internet, holding one
+//! internet host address ([`INTERNET_HOST`], TEST-NET-3, only ever inside
+//! namespaces xvpc creates) and a veth (`g<hex>` at both ends) to each VPC
+//! router whose VPC has an attached gateway. Nothing leaves the machine:
+//! the internet namespace has no other interface.
+//!
+//! In the VPC router, the gateway is the 1:1 NAT AWS describes:
+//! - a subnet's route to `igw-…` goes out the link (the route table code
+//!   treats the link like any other target);
+//! - out: the source, an ENI's primary private address, becomes its public
+//!   address (SNAT); a source without a public address is dropped
+//!   (AWS: `IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS`), and so are private and
+//!   shared destinations;
+//! - in: a public address becomes the private one (DNAT); the router's link
+//!   rule then delivers only to this VPC's ENIs, and security groups and
+//!   ACLs see the internet host's address, as in AWS.
+//!
+//! The internet namespace routes each public address to its VPC's link.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::net::Ipv4Addr;
+
+use xvpc_model::State;
+
+use crate::names;
+use crate::topology::{Line, Link, LINK_NEXT_HOP};
+
+/// The model id standing for the internet (its namespace is
+/// `<prefix>-internet`).
+pub const INTERNET: &str = "internet";
+
+/// The simulated internet host: in TEST-NET-3 (RFC 5737), documentation
+/// space no real host uses, and only on the internet namespace's `lo`.
+pub const INTERNET_HOST: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
+
+/// Destinations an internet gateway refuses: RFC 1918 and RFC 6598.
+const REFUSED: &str = "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10";
+
+/// What the internet gateways add to the desired data plane.
+#[derive(Debug, Default)]
+pub struct Internet {
+    /// The internet namespace's keyed ip lines (`None`: no attached gateway,
+    /// no namespace).
+    pub router: Option<(String, BTreeMap<String, Line>)>,
+    /// One link per attached gateway (VPC router = `a`, internet = `b`).
+    pub links: Vec<Link>,
+    /// Per VPC: gateway id → the link's interface in the VPC router.
+    pub ends: BTreeMap<String, BTreeMap<String, String>>,
+    /// `table ip xvpc_nat` of each VPC router with a gateway.
+    pub nat: BTreeMap<String, String>,
+}
+
+fn line(add: String, del: Option<String>) -> Line {
+    Line { add, del }
+}
+
+/// The namespace of the simulated internet for the run `prefix`.
+pub fn namespace(prefix: &str) -> String {
+    names::ns(prefix, INTERNET)
+}
+
+/// The internet gateways of `state` for the run `prefix`.
+pub fn desired(state: &State, prefix: &str) -> Internet {
+    let mut out = Internet::default();
+    let inet = namespace(prefix);
+    let mut ip: BTreeMap<String, Line> = BTreeMap::new();
+    for g in state.internet_gateways.values() {
+        let Some(vpc) = g.attached_vpc.as_ref().filter(|v| state.vpcs.contains_key(*v)) else { continue };
+        let dev = names::ifname('g', &g.id);
+        let router = names::ns(prefix, vpc);
+        let link = Link {
+            id: g.id.clone(),
+            ifname: dev.clone(),
+            a_ns: router.clone(),
+            a_mac: names::mac(0x0a, &format!("{}/vpc", g.id)),
+            b_ns: inet.clone(),
+            b_mac: names::mac(0x0a, &format!("{}/internet", g.id)),
+        };
+        ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
+        ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {} dev {dev} nud permanent", link.a_mac), None));
+        // Public address -> private address, for this VPC's ENIs.
+        let mut pairs: Vec<(Ipv4Addr, Ipv4Addr)> =
+            state.network_interfaces.values().filter(|e| &e.vpc_id == vpc).filter_map(|e| e.public_ip.map(|p| (p, e.private_ip))).collect();
+        pairs.sort();
+        for (public, _) in &pairs {
+            ip.insert(format!("route {public}"), line(format!("route replace {public}/32 via {LINK_NEXT_HOP} dev {dev} onlink"), Some(format!("route del {public}/32"))));
+        }
+        out.nat.insert(router, nat_table(&dev, &pairs));
+        out.ends.entry(vpc.clone()).or_default().insert(g.id.clone(), dev);
+        out.links.push(link);
+    }
+    if !out.links.is_empty() {
+        let host = INTERNET_HOST;
+        ip.insert(format!("addr {host}"), line(format!("addr replace {host}/32 dev lo"), None));
+        out.router = Some((inet, ip));
+    }
+    out
+}
+
+/// The VPC router's NAT for one gateway link `dev`: DNAT in, SNAT out, and
+/// the gateway's refusals (no public address, private destinations).
+fn nat_table(dev: &str, pairs: &[(Ipv4Addr, Ipv4Addr)]) -> String {
+    let mut t = String::from("table ip xvpc_nat {\n  chain pre {\n    type nat hook prerouting priority dstnat; policy accept;\n");
+    for (public, private) in pairs {
+        let _ = writeln!(t, "    iifname \"{dev}\" ip daddr {public} dnat ip to {private}");
+    }
+    t += "  }\n  chain post {\n    type nat hook postrouting priority srcnat; policy accept;\n";
+    for (public, private) in pairs {
+        let _ = writeln!(t, "    oifname \"{dev}\" ip saddr {private} snat ip to {public}");
+    }
+    // After the firewall (priority filter): what may leave for the internet.
+    t += "  }\n  chain forward {\n    type filter hook forward priority filter + 10; policy accept;\n";
+    let _ = writeln!(t, "    oifname \"{dev}\" ip daddr {{ {REFUSED} }} drop");
+    if !pairs.is_empty() {
+        let list: Vec<String> = pairs.iter().map(|(_, p)| p.to_string()).collect();
+        let _ = writeln!(t, "    oifname \"{dev}\" ip saddr {{ {} }} accept", list.join(", "));
+    }
+    let _ = writeln!(t, "    oifname \"{dev}\" drop");
+    t += "  }\n}\n";
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nat_maps_each_public_address_and_drops_the_rest() {
+        let t = nat_table("gabc", &[("198.18.0.5".parse().unwrap(), "10.0.1.4".parse().unwrap())]);
+        assert!(t.contains("iifname \"gabc\" ip daddr 198.18.0.5 dnat ip to 10.0.1.4"), "{t}");
+        assert!(t.contains("oifname \"gabc\" ip saddr 10.0.1.4 snat ip to 198.18.0.5"), "{t}");
+        assert!(t.contains("oifname \"gabc\" ip saddr { 10.0.1.4 } accept\n    oifname \"gabc\" drop"), "{t}");
+        // Nobody mapped: everything towards the internet is dropped.
+        let t = nat_table("gabc", &[]);
+        assert!(!t.contains("accept\n    oifname") && t.contains("oifname \"gabc\" drop"), "{t}");
+    }
+}
