@@ -17,6 +17,7 @@
 //! Elsewhere (macOS, unprivileged containers) [`Dataplane::start`] fails with
 //! an explanation and the server stays model-only.
 
+pub mod bandwidth;
 pub mod dns;
 pub mod dns_message;
 pub mod firewall;
@@ -37,6 +38,8 @@ mod reconcile;
 pub mod resolver;
 #[cfg(target_os = "linux")]
 pub mod system;
+#[cfg(target_os = "linux")]
+pub mod throughput;
 
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -91,6 +94,10 @@ impl Dataplane {
     pub fn teardown(&mut self) -> Result<(), Error> {
         Ok(())
     }
+    pub fn set_bandwidth(&mut self, _bandwidth: Option<bandwidth::Bandwidth>) {}
+    pub fn bandwidth(&self) -> Option<bandwidth::Bandwidth> {
+        None
+    }
 }
 
 #[derive(Default)]
@@ -109,6 +116,7 @@ pub struct Worker {
     shared: Arc<(Mutex<Pending>, Condvar)>,
     thread: Mutex<Option<std::thread::JoinHandle<Dataplane>>>,
     prefix: String,
+    bandwidth: Option<bandwidth::Bandwidth>,
 }
 
 impl Worker {
@@ -116,6 +124,7 @@ impl Worker {
     pub fn spawn(mut dp: Dataplane) -> Worker {
         let shared: Arc<(Mutex<Pending>, Condvar)> = Arc::default();
         let prefix = dp.prefix().to_string();
+        let bandwidth = dp.bandwidth();
         let s = shared.clone();
         let thread = std::thread::Builder::new()
             .name("xvpc-netns".into())
@@ -145,12 +154,17 @@ impl Worker {
                 }
             })
             .expect("spawning the data plane thread");
-        Worker { shared, thread: Mutex::new(Some(thread)), prefix }
+        Worker { shared, thread: Mutex::new(Some(thread)), prefix, bandwidth }
     }
 
     /// The run prefix of the data plane's namespaces.
     pub fn prefix(&self) -> &str {
         &self.prefix
+    }
+
+    /// The throughput limits the data plane emulates, if any.
+    pub fn bandwidth(&self) -> Option<bandwidth::Bandwidth> {
+        self.bandwidth
     }
 
     /// Schedules realization of `state` (replacing any not yet started).

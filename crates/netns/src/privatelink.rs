@@ -40,6 +40,14 @@ pub struct NsLink {
 
 /// The link interface on the endpoint side.
 const EP_IF: &str = "pl0";
+/// Ids of endpoint links start with this, then the endpoint ENI's id.
+const LINK_ID_PREFIX: &str = "pl/";
+
+/// Whether a namespace link is an interface endpoint's PrivateLink link.
+pub fn is_endpoint_link(id: &str) -> bool {
+    id.starts_with(LINK_ID_PREFIX)
+}
+
 /// Far in the future: registration and provisioning delays are over.
 const EVENTUALLY: i64 = i64::MAX / 4;
 
@@ -88,11 +96,12 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> (BTreeMap<Stri
             if !state.network_interfaces.contains_key(&node.eni_id) {
                 continue;
             }
-            let j = alloc.link(&format!("pl/{eni_id}"));
+            let id = format!("{LINK_ID_PREFIX}{eni_id}");
+            let j = alloc.link(&id);
             let base = u32::from(Ipv4Addr::new(100, 64, 0, 0)) + 4 * j;
             let (ep_ns, nlb_ns) = (names::ns(prefix, eni_id), names::ns(prefix, &node.eni_id));
             let link = NsLink {
-                id: format!("pl/{eni_id}"),
+                id,
                 a_ns: ep_ns.clone(),
                 a_if: EP_IF.into(),
                 a_addr: Ipv4Addr::from(base + 1),

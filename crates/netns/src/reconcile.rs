@@ -32,6 +32,9 @@ pub struct Dataplane {
     nat: BTreeMap<String, String>,
     guests: Guests,
     resolver: crate::resolver::Resolver,
+    /// Throughput limits, when emulated, and the qdiscs applied for them.
+    bandwidth: Option<crate::bandwidth::Bandwidth>,
+    shapers: BTreeMap<(String, String), crate::bandwidth::Shaper>,
     /// Threads used to configure guests in parallel.
     pub parallelism: usize,
 }
@@ -73,6 +76,8 @@ impl Dataplane {
             router_nft: BTreeMap::new(),
             ns_links: BTreeMap::new(),
             nat: BTreeMap::new(),
+            bandwidth: None,
+            shapers: BTreeMap::new(),
             parallelism: 4,
         })
     }
@@ -85,6 +90,17 @@ impl Dataplane {
     /// The namespace of a model object (`vpc-…` router, `eni-…` guest).
     pub fn namespace_of(&self, id: &str) -> String {
         crate::names::ns(&self.prefix, id)
+    }
+
+    /// Emulates AWS's throughput limits (or stops, with `None`) from the
+    /// next reconciliation on.
+    pub fn set_bandwidth(&mut self, bandwidth: Option<crate::bandwidth::Bandwidth>) {
+        self.bandwidth = bandwidth;
+    }
+
+    /// The emulated throughput limits, if any.
+    pub fn bandwidth(&self) -> Option<crate::bandwidth::Bandwidth> {
+        self.bandwidth
     }
 
     /// Where a running instance's user data writes its output.
@@ -225,6 +241,10 @@ impl Dataplane {
 
         phase(&mut rep, "guests");
         self.reconcile_links_and_nat(&want, &mut rep);
+        let shaping = self.bandwidth.map(|b| crate::bandwidth::desired(&want, state, &b)).unwrap_or_default();
+        let namespaces = &self.namespaces;
+        let (_, errors) = crate::bandwidth::apply(&mut self.shapers, shaping, |ns| namespaces.contains(ns));
+        errors.into_iter().for_each(|e| err(&mut rep, e));
         // 5. Routers: routes, rules, addresses, ports; then the firewall
         //    (one atomic nft transaction). Routers are independent: in parallel.
         let work: Vec<(&topology::Router, String, String, bool)> = want
@@ -343,6 +363,7 @@ impl Dataplane {
         self.router_nft.clear();
         self.ns_links.clear();
         self.nat.clear();
+        self.shapers.clear();
         let _ = std::fs::remove_dir_all(&self.dir);
         res
     }

@@ -1,7 +1,9 @@
 //! Build-rate and memory benchmark (ignored by default; root only):
 //! `cargo test -p xvpc-netns --test bench -- --ignored --nocapture`
 //! `XVPC_BENCH_VPCS` / `XVPC_BENCH_ENIS` (per VPC) size it (default 10 × 100).
-//! Throughput: `cargo test -p xvpc-netns --test bench throughput -- --ignored --nocapture`.
+//! Throughput: `cargo test -p xvpc-netns --test bench throughput -- --ignored --nocapture`;
+//! `XVPC_BENCH_HOLD=<file>` writes the namespaces of each path to that file
+//! and keeps the world built until the file is removed (for experiments by hand).
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -140,6 +142,12 @@ fn throughput_vs_bare_veth() {
     assert!(rep.errors.is_empty(), "{:?}", rep.errors);
     let (x, y) = bare_pair(&dp);
     let _servers = (iperf_server(&x), iperf_server(&dp.namespace_of(&paths.server)));
+    if let Ok(hold) = std::env::var("XVPC_BENCH_HOLD") {
+        std::fs::write(&hold, format!("{} {}\n", dp.prefix(), paths.clients.iter().map(|(n, e, t)| format!("{}={}@{t}", n.replace(' ', "_"), dp.namespace_of(e))).collect::<Vec<_>>().join(" "))).unwrap();
+        while std::path::Path::new(&hold).exists() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
     let secs = env("XVPC_BENCH_SECS", 2) as u32;
     let rounds = env("XVPC_BENCH_ROUNDS", 5);
     let only = std::env::var("XVPC_BENCH_PATHS").unwrap_or_default();

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use xvpc_api::App;
+use xvpc_netns::bandwidth::Bandwidth;
 use xvpc_netns::{Dataplane, Worker};
 use xvpc_wire::{HttpRequest, HttpResponse};
 
@@ -25,8 +26,20 @@ const SETTLE: Duration = Duration::from_secs(60);
 
 /// Starts the netns data plane for `app`: checks capabilities, removes
 /// what crashed runs left, realizes the current state and follows changes.
-pub fn start(app: &Arc<App>) -> anyhow::Result<Arc<Worker>> {
-    let dp = Dataplane::start().map_err(|e| anyhow::anyhow!("{e}"))?;
+/// `bandwidth`: emulate AWS's throughput limits, at the given scale or (for
+/// `Some(None)`) at one derived from this host's measured ceiling.
+pub fn start(app: &Arc<App>, bandwidth: Option<Option<f64>>) -> anyhow::Result<Arc<Worker>> {
+    let mut dp = Dataplane::start().map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(scale) = bandwidth {
+        let bw = match scale {
+            Some(s) => Bandwidth::scaled(s),
+            None => Bandwidth::for_host(host_ceiling(dp.prefix())?),
+        };
+        // Shown at start (the default log level hides info).
+        println!("data plane: {}", bw.describe());
+        tracing::info!("data plane: {}", bw.describe());
+        dp.set_bandwidth(Some(bw));
+    }
     let worker = Arc::new(Worker::spawn(dp));
     worker.submit(app.snapshot());
     let w = worker.clone();
@@ -36,11 +49,37 @@ pub fn start(app: &Arc<App>) -> anyhow::Result<Arc<Worker>> {
     Ok(worker)
 }
 
+/// One TCP stream over a bare veth pair: what this host can carry.
+#[cfg(target_os = "linux")]
+fn host_ceiling(prefix: &str) -> anyhow::Result<f64> {
+    xvpc_netns::throughput::host_ceiling(prefix).map_err(|e| anyhow::anyhow!("measuring this host's throughput for --emulate-bandwidth (or give --bandwidth-scale): {e}"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn host_ceiling(_prefix: &str) -> anyhow::Result<f64> {
+    anyhow::bail!("--emulate-bandwidth needs the Linux data plane")
+}
+
+/// The emulated limits for `GET /_xvpc/netns` (null when off).
+fn bandwidth_json(bw: Option<Bandwidth>) -> serde_json::Value {
+    bw.map_or(serde_json::Value::Null, |b| {
+        json!({
+            "scale": b.scale,
+            "host_ceiling_bps": b.host_ceiling_bps,
+            "endpoint_per_az_bps": b.endpoint_bps(),
+            "transit_gateway_attachment_bps": b.tgw_attachment_bps(),
+            "aws_endpoint_per_az_bps": xvpc_netns::bandwidth::ENDPOINT_PER_AZ_BPS as u64,
+            "aws_transit_gateway_attachment_bps": xvpc_netns::bandwidth::TGW_ATTACHMENT_BPS as u64,
+        })
+    })
+}
+
 fn json(status: u16, v: serde_json::Value) -> HttpResponse {
     HttpResponse::new(status, "application/json", v.to_string())
 }
 
-/// `GET /_xvpc/netns` (prefix, instances, last reconciliation) and
+/// `GET /_xvpc/netns` (prefix, instances, last reconciliation, emulated
+/// bandwidth limits) and
 /// `GET /_xvpc/netns/<instance-id | eni-id>` (its namespace). Both wait
 /// until pending changes are realized, so a caller that just launched an
 /// instance finds its namespace built.
@@ -61,7 +100,7 @@ fn ops(app: &App, worker: &Worker, req: &HttpRequest) -> Option<HttpResponse> {
             .map(|i| (i.id.clone(), json!({ "namespace": ns(&i.primary_eni), "state": i.state.name(), "private_ip": i.private_ip.to_string() })))
             .collect();
         let last = worker.last_report().map(|r| json!({ "millis": r.millis as u64, "errors": r.errors }));
-        return Some(json(200, json!({ "prefix": prefix, "settled": settled, "instances": instances, "last_reconcile": last })));
+        return Some(json(200, json!({ "prefix": prefix, "settled": settled, "instances": instances, "last_reconcile": last, "bandwidth": bandwidth_json(worker.bandwidth()) })));
     }
     if let Some(i) = state.instances.get(id) {
         let body = json!({

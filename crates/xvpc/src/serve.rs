@@ -35,6 +35,23 @@ pub struct ServeArgs {
     /// (real packets between Linux network namespaces; needs root).
     #[arg(long, value_enum, default_value_t = crate::dataplane::Kind::Model)]
     pub dataplane: crate::dataplane::Kind,
+    /// With `--dataplane netns`: apply AWS's throughput limits (10 Gbps per
+    /// zone through an interface endpoint, 50 Gbps per transit gateway
+    /// attachment), scaled to what this host can carry.
+    #[arg(long)]
+    pub emulate_bandwidth: bool,
+    /// The factor applied to AWS's limits (e.g. 0.02: an endpoint gets
+    /// 200 Mbit/s); default: the largest limit becomes half of this host's
+    /// measured veth throughput.
+    #[arg(long, requires = "emulate_bandwidth", value_parser = positive)]
+    pub bandwidth_scale: Option<f64>,
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number")),
+    }
 }
 
 fn default_data_dir() -> PathBuf {
@@ -66,8 +83,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let app = Arc::new(App::new(Box::new(store), config).context("loading state")?);
     let worker = match args.dataplane {
+        crate::dataplane::Kind::Model if args.emulate_bandwidth => anyhow::bail!("--emulate-bandwidth needs --dataplane netns"),
         crate::dataplane::Kind::Model => None,
-        crate::dataplane::Kind::Netns => Some(crate::dataplane::start(&app)?),
+        crate::dataplane::Kind::Netns => Some(crate::dataplane::start(&app, args.emulate_bandwidth.then_some(args.bandwidth_scale))?),
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
