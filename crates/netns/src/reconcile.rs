@@ -61,11 +61,12 @@ impl Dataplane {
         if !removed.is_empty() {
             tracing::warn!("removed {} namespaces left by earlier runs", removed.len());
         }
+        let resolver = crate::resolver::Resolver::start()?;
         let prefix = crate::names::new_prefix();
         let dir = system::claim(&prefix)?;
         Ok(Dataplane {
             guests: Guests::new(dir.clone()),
-            resolver: crate::resolver::Resolver::start()?,
+            resolver,
             prefix,
             dir,
             alloc: Alloc::default(),

@@ -108,10 +108,11 @@ impl Resolver {
             .collect();
         self.written.retain(|ns, _| confs.contains_key(ns.as_str()));
         for (ns, conf) in confs {
-            if self.written.get(ns) == Some(&conf) {
+            let dir = PathBuf::from(ETC_NETNS).join(ns);
+            // (A namespace deleted and rebuilt lost its file with it.)
+            if self.written.get(ns) == Some(&conf) && dir.exists() {
                 continue;
             }
-            let dir = PathBuf::from(ETC_NETNS).join(ns);
             match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join("resolv.conf"), &conf)) {
                 Ok(()) => {
                     self.written.insert(ns.to_string(), conf);

@@ -208,6 +208,10 @@ fn guests_resolve_endpoint_and_host_names_through_their_vpc_resolver() {
     // The guest's resolv.conf names base + 2; glibc resolves through it.
     let conf = std::fs::read_to_string(format!("/etc/netns/{me}/resolv.conf")).unwrap();
     assert!(conf.contains("nameserver 10.1.0.2") && conf.contains("search ec2.internal"), "{conf}");
+    // A lost file comes back at the next reconciliation.
+    std::fs::remove_dir_all(format!("/etc/netns/{me}")).unwrap();
+    assert!(dp.reconcile(&w.state).errors.is_empty());
+    assert_eq!(std::fs::read_to_string(format!("/etc/netns/{me}/resolv.conf")).unwrap(), conf);
     assert_eq!(getent(&me, &regional), [ip("10.1.1.100"), ip("10.1.2.100")], "regional name: every endpoint ENI");
     assert_eq!(getent(&me, &zonal_b), [ip("10.1.2.100")], "zonal name: that zone's ENI");
     assert_eq!(getent(&me, "api.example.com"), [ip("10.1.1.100"), ip("10.1.2.100")], "private DNS name in the consumer VPC");
