@@ -236,8 +236,7 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
     if let Some(tok) = &input.client_token {
         let mut prior: Vec<&Instance> = state
             .instances
-            .values()
-            .filter(|i| i.owner == ctx.account && i.region == ctx.region && i.client_token.as_ref() == Some(tok))
+            .scope(ctx).filter(|i| i.client_token.as_ref() == Some(tok))
             .collect();
         if !prior.is_empty() {
             prior.sort_by_key(|i| (i.launch_time, i.private_ip));

@@ -23,6 +23,7 @@ pub mod filter;
 pub mod ids;
 pub mod region;
 pub mod state;
+pub mod table;
 pub mod tags;
 
 pub mod image;

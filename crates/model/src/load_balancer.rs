@@ -277,7 +277,7 @@ pub fn create_load_balancer(state: &State, ctx: &Ctx, input: CreateLoadBalancer)
     if ip_address_type != "ipv4" {
         return Err(ModelError::ValidationError(format!("IP address type '{ip_address_type}' is not supported by xvpc")));
     }
-    let mine = state.load_balancers.values().filter(|l| l.owner == ctx.account && l.region == ctx.region);
+    let mine = state.load_balancers.scope(ctx);
     if mine.clone().any(|l| l.name == input.name) {
         return Err(ModelError::Aws("DuplicateLoadBalancerName", "A load balancer with the same name already exists".into()));
     }

@@ -302,8 +302,7 @@ pub fn delete_entry(state: &State, ctx: &Ctx, acl_id: &str, rule_number: i64, eg
 pub fn replace_association(state: &State, ctx: &Ctx, assoc_id: &str, acl_id: &str) -> Result<(Changes, String)> {
     let old = state
         .network_acls
-        .values()
-        .filter(|a| a.owner == ctx.account && a.region == ctx.region)
+        .scope(ctx)
         .find(|a| a.associations.iter().any(|x| x.id == assoc_id))
         .ok_or_else(|| ModelError::NotFound(IdKind::Association, assoc_id.to_string()))?;
     let new = owned(&state.network_acls, ctx, IdKind::NetworkAcl, acl_id)?;

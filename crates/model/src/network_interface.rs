@@ -324,8 +324,7 @@ pub fn attach(state: &State, ctx: &Ctx, id: &str, instance_id: &str, device_inde
 pub fn detach(state: &State, ctx: &Ctx, attachment_id: &str) -> Result<Changes> {
     let e = state
         .network_interfaces
-        .values()
-        .filter(|e| e.owner == ctx.account && e.region == ctx.region)
+        .scope(ctx)
         .find(|e| e.attachment.as_ref().is_some_and(|a| a.id == attachment_id))
         .ok_or_else(|| ModelError::Aws("InvalidAttachmentID.NotFound", format!("Interface attachment '{attachment_id}' does not exist")))?;
     if e.attachment.as_ref().is_some_and(|a| a.device_index == 0) {

@@ -456,8 +456,7 @@ pub fn associate(state: &State, ctx: &Ctx, table_id: &str, subnet_id: &str) -> R
 fn table_of_association<'a>(state: &'a State, ctx: &Ctx, assoc_id: &str) -> Result<&'a RouteTable> {
     state
         .route_tables
-        .values()
-        .filter(|t| t.owner == ctx.account && t.region == ctx.region)
+        .scope(ctx)
         .find(|t| t.associations.iter().any(|a| a.id == assoc_id))
         .ok_or_else(|| ModelError::NotFound(IdKind::Association, assoc_id.to_string()))
 }

@@ -262,8 +262,7 @@ pub fn find_group<'a>(state: &'a State, ctx: &Ctx, id: Option<&str>, name: Optio
             let vpc = crate::vpc::default_vpc(state, ctx);
             state
                 .security_groups
-                .values()
-                .find(|g| g.owner == ctx.account && g.region == ctx.region && Some(g.vpc_id.as_str()) == vpc.map(|v| v.id.as_str()) && g.name == name)
+                .scope(ctx).find(|g| Some(g.vpc_id.as_str()) == vpc.map(|v| v.id.as_str()) && g.name == name)
                 .ok_or_else(|| ModelError::NotFound(IdKind::SecurityGroup, name.to_string()))
         }
         (None, None) => Err(ModelError::MissingParameter("groupId".into())),

@@ -116,8 +116,7 @@ fn resolve_peer(state: &State, ctx: &Ctx, group: &SecurityGroup, peer: &PeerSpec
                 (Some(id), _) => owned(&state.security_groups, ctx, IdKind::SecurityGroup, id)?,
                 (None, Some(name)) => state
                     .security_groups
-                    .values()
-                    .find(|g| g.owner == ctx.account && g.region == ctx.region && g.vpc_id == group.vpc_id && &g.name == name)
+                    .scope(ctx).find(|g| g.vpc_id == group.vpc_id && &g.name == name)
                     .ok_or_else(|| ModelError::NotFound(IdKind::SecurityGroup, name.clone()))?,
                 (None, None) => return Err(ModelError::MissingParameter("groupId".into())),
             };

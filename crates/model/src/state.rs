@@ -36,10 +36,11 @@ macro_rules! resources {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
         pub enum ResourceKind { $($variant),* }
 
-        /// All resources of all accounts and regions, keyed by id.
+        /// All resources of all accounts and regions, keyed by id and indexed
+        /// by owner and region (see [`crate::table`]).
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         pub struct State {
-            $(#[serde(default)] pub $field: BTreeMap<String, $ty>,)*
+            $(#[serde(default)] pub $field: crate::table::Table<$ty>,)*
         }
 
         impl State {

@@ -79,7 +79,7 @@ pub fn create_subnet(state: &State, ctx: &Ctx, input: CreateSubnet) -> Result<(C
     if !(16..=28).contains(&net.prefix_len()) || !vpc.contains(&net) {
         return Err(ModelError::InvalidSubnetRange(input.cidr.clone()));
     }
-    if state.subnets.values().any(|s| s.vpc_id == vpc.id && cidr::overlaps(&s.cidr, &net)) {
+    if state.subnets.owned_by(&vpc.owner, &vpc.region).any(|s| s.vpc_id == vpc.id && cidr::overlaps(&s.cidr, &net)) {
         return Err(ModelError::InvalidSubnetConflict(input.cidr.clone()));
     }
     let zone = match (&input.availability_zone, &input.availability_zone_id) {
@@ -97,7 +97,7 @@ pub fn create_subnet(state: &State, ctx: &Ctx, input: CreateSubnet) -> Result<(C
         (None, None) => {
             // AWS picks a zone; spread subnets round-robin like it tends to.
             let zones = region::zones(&ctx.account, region::region(&ctx.region).ok_or_else(|| ModelError::InvalidParameterValue("unknown region".into()))?);
-            let n = state.subnets.values().filter(|s| s.vpc_id == vpc.id).count();
+            let n = state.subnets.owned_by(&vpc.owner, &vpc.region).filter(|s| s.vpc_id == vpc.id).count();
             zones[n % zones.len()].clone()
         }
     };
@@ -117,7 +117,7 @@ pub fn create_subnet(state: &State, ctx: &Ctx, input: CreateSubnet) -> Result<(C
     let mut ch = Changes::new();
     ch.put(subnet);
     // The subnet joins the VPC's default network ACL, as in AWS.
-    if let Some(acl) = state.network_acls.values().find(|a| a.vpc_id == vpc.id && a.is_default) {
+    if let Some(acl) = state.network_acls.owned_by(&vpc.owner, &vpc.region).find(|a| a.vpc_id == vpc.id && a.is_default) {
         let mut acl = acl.clone();
         acl.associations.push(crate::network_acl::NaclAssociation { id: new_id("aclassoc"), subnet_id: id.clone() });
         ch.put(acl);

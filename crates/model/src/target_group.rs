@@ -271,7 +271,7 @@ pub fn create_target_group(state: &State, ctx: &Ctx, input: CreateTargetGroup) -
         base = health_check(&base, &protocol, &HealthCheckInput { protocol: Some(protocol.clone()), ..Default::default() })?;
     }
     let hc = health_check(&base, &protocol, &input.health_check)?;
-    if let Some(existing) = state.target_groups.values().find(|t| t.owner == ctx.account && t.region == ctx.region && t.name == input.name) {
+    if let Some(existing) = state.target_groups.scope(ctx).find(|t| t.name == input.name) {
         let same = existing.protocol == protocol && existing.port == port && existing.vpc_id == vpc_id && existing.target_type == target_type && existing.health_check == hc;
         if same {
             return Ok((Changes::new(), existing.id.clone()));

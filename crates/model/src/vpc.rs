@@ -74,7 +74,7 @@ impl Vpc {
 
 /// The caller's default VPC in its region, if it has one.
 pub fn default_vpc<'a>(state: &'a State, ctx: &Ctx) -> Option<&'a Vpc> {
-    state.vpcs.values().find(|v| v.owner == ctx.account && v.region == ctx.region && v.is_default)
+    state.vpcs.scope(ctx).find(|v| v.is_default)
 }
 
 /// Checks a VPC IPv4 block: a network address with a /16 to /28 mask.
@@ -104,7 +104,7 @@ pub fn create_vpc(state: &State, ctx: &Ctx, input: CreateVpc) -> Result<(Changes
     if !["default", "dedicated"].contains(&tenancy.as_str()) {
         return Err(ModelError::InvalidParameterValue(format!("Value ({tenancy}) for parameter instanceTenancy is invalid.")));
     }
-    let count = state.vpcs.values().filter(|v| v.owner == ctx.account && v.region == ctx.region).count();
+    let count = state.vpcs.scope(ctx).count();
     if count >= VPCS_PER_REGION {
         return Err(ModelError::LimitExceeded("VpcLimitExceeded", "The maximum number of VPCs has been reached.".into()));
     }
@@ -137,19 +137,19 @@ pub fn delete_vpc(state: &State, ctx: &Ctx, vpc_id: &str) -> Result<Changes> {
     let dependency = |what: &str| {
         ModelError::DependencyViolation(format!("The vpc '{}' has dependencies and cannot be deleted.{what}", vpc.id))
     };
-    if state.subnets.values().any(|s| s.vpc_id == vpc.id) {
+    if state.subnets.owned_by(&vpc.owner, &vpc.region).any(|s| s.vpc_id == vpc.id) {
         return Err(dependency(""));
     }
     if state.internet_gateways.values().any(|g| g.attached_vpc.as_deref() == Some(vpc.id.as_str())) {
         return Err(dependency(""));
     }
-    if state.route_tables.values().any(|r| r.vpc_id == vpc.id && !r.main) {
+    if state.route_tables.owned_by(&vpc.owner, &vpc.region).any(|r| r.vpc_id == vpc.id && !r.main) {
         return Err(dependency(""));
     }
-    if state.security_groups.values().any(|g| g.vpc_id == vpc.id && !g.is_default()) {
+    if state.security_groups.owned_by(&vpc.owner, &vpc.region).any(|g| g.vpc_id == vpc.id && !g.is_default()) {
         return Err(dependency(""));
     }
-    if state.network_acls.values().any(|a| a.vpc_id == vpc.id && !a.is_default) {
+    if state.network_acls.owned_by(&vpc.owner, &vpc.region).any(|a| a.vpc_id == vpc.id && !a.is_default) {
         return Err(dependency(""));
     }
     if state.network_interfaces.values().any(|e| e.vpc_id == vpc.id) {
@@ -157,13 +157,13 @@ pub fn delete_vpc(state: &State, ctx: &Ctx, vpc_id: &str) -> Result<Changes> {
     }
     // Peering connections: deleted with the VPC, or blocking (see peering).
     let mut ch = crate::peering::on_vpc_delete(state, ctx, vpc)?;
-    for r in state.route_tables.values().filter(|r| r.vpc_id == vpc.id) {
+    for r in state.route_tables.owned_by(&vpc.owner, &vpc.region).filter(|r| r.vpc_id == vpc.id) {
         ch.delete(ResourceKind::RouteTable, &r.id);
     }
-    for g in state.security_groups.values().filter(|g| g.vpc_id == vpc.id) {
+    for g in state.security_groups.owned_by(&vpc.owner, &vpc.region).filter(|g| g.vpc_id == vpc.id) {
         ch.delete(ResourceKind::SecurityGroup, &g.id);
     }
-    for a in state.network_acls.values().filter(|a| a.vpc_id == vpc.id) {
+    for a in state.network_acls.owned_by(&vpc.owner, &vpc.region).filter(|a| a.vpc_id == vpc.id) {
         ch.delete(ResourceKind::NetworkAcl, &a.id);
     }
     ch.delete(ResourceKind::Vpc, &vpc.id);
@@ -197,8 +197,7 @@ pub fn associate_cidr(state: &State, ctx: &Ctx, vpc_id: &str, cidr_s: &str) -> R
 pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Result<(Changes, String, CidrBlock)> {
     let (vpc, block) = state
         .vpcs
-        .values()
-        .filter(|v| v.owner == ctx.account && v.region == ctx.region)
+        .scope(ctx)
         .find_map(|v| v.cidr_blocks.iter().find(|b| b.association_id == association_id).map(|b| (v, b)))
         .ok_or_else(|| ModelError::Aws("InvalidVpcCidrBlockAssociationID.NotFound", format!("The vpc CIDR block association ID '{association_id}' does not exist")))?;
     if vpc.cidr_blocks[0].association_id == association_id {
@@ -206,7 +205,7 @@ pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Resu
             "The vpc CIDR block with association ID {association_id} may not be disassociated. It is the primary IPv4 CIDR block of the VPC"
         )));
     }
-    if state.subnets.values().any(|s| s.vpc_id == vpc.id && cidr::contains(&block.cidr, &s.cidr)) {
+    if state.subnets.owned_by(&vpc.owner, &vpc.region).any(|s| s.vpc_id == vpc.id && cidr::contains(&block.cidr, &s.cidr)) {
         return Err(ModelError::DependencyViolation(format!(
             "The vpc CIDR block with association ID {association_id} may not be disassociated. It has subnets"
         )));

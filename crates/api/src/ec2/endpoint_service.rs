@@ -92,7 +92,7 @@ fn describe_services(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mine = |x: &&EndpointService| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.endpoint_services.get(id).is_some_and(|x| mine(&x)), IdKind::VpcEndpointService)?;
     let mut out = Vec::new();
-    for x in s.endpoint_services.values().filter(mine) {
+    for x in s.endpoint_services.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(now, n))? {
             out.push(x);
         }
@@ -229,7 +229,7 @@ fn describe_connections(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let ctx = &call.ctx;
     let mut out = Vec::new();
-    for svc in s.endpoint_services.values().filter(|x| x.owner == ctx.account && x.region == ctx.region) {
+    for svc in s.endpoint_services.scope(ctx) {
         for e in svc.connections(s) {
             let field = |n: &str| {
                 Some(match n {

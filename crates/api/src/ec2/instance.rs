@@ -133,8 +133,7 @@ fn run_instances(call: &mut Call, p: &QueryParams) -> Result<String> {
         for n in names {
             let g = s
                 .security_groups
-                .values()
-                .find(|g| g.owner == call.ctx.account && g.region == call.ctx.region && g.name == n && Some(&g.vpc_id) == vpc.as_ref())
+                .scope(&call.ctx).find(|g| g.name == n && Some(&g.vpc_id) == vpc.as_ref())
                 .ok_or_else(|| ModelError::NotFound(IdKind::SecurityGroup, n.clone()))?;
             groups.push(g.id.clone());
         }
@@ -183,7 +182,7 @@ fn describe_instances(call: &mut Call, p: &QueryParams) -> Result<String> {
         instance::visible(s, &call.ctx, id)?;
     }
     let mut out = Vec::new();
-    for i in s.instances.values().filter(|i| i.owner == call.ctx.account && i.region == call.ctx.region && i.is_visible(call.ctx.now)) {
+    for i in s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now)) {
         if (ids.is_empty() || ids.contains(&i.id)) && filter::matches(&fs, &i.tags, |n| i.filter_field(s, n))? {
             out.push(i);
         }
@@ -326,7 +325,7 @@ fn describe_instance_status(call: &mut Call, p: &QueryParams) -> Result<String> 
         instance::visible(s, &call.ctx, id)?;
     }
     let mut out = Vec::new();
-    for i in s.instances.values().filter(|i| i.owner == call.ctx.account && i.region == call.ctx.region && i.is_visible(call.ctx.now)) {
+    for i in s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now)) {
         let field = |n: &str| {
             Some(match n {
                 "availability-zone" => vec![i.availability_zone.clone()],
@@ -368,7 +367,7 @@ fn describe_instance_credit_specifications(call: &mut Call, p: &QueryParams) -> 
         instance::visible(s, &call.ctx, id)?;
     }
     let mut rows = Vec::new();
-    for i in s.instances.values().filter(|i| i.owner == call.ctx.account && i.region == call.ctx.region && i.is_visible(call.ctx.now)) {
+    for i in s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now)) {
         if !ids.is_empty() && !ids.contains(&i.id) {
             continue;
         }

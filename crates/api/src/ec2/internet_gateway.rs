@@ -62,7 +62,7 @@ fn describe_internet_gateways(call: &mut Call, p: &QueryParams) -> Result<String
     let mine = |x: &&InternetGateway| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.internet_gateways.get(id).is_some_and(|x| mine(&x)), IdKind::InternetGateway)?;
     let mut out = Vec::new();
-    for x in s.internet_gateways.values().filter(mine) {
+    for x in s.internet_gateways.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
             out.push(x);
         }

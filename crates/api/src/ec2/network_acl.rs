@@ -66,7 +66,7 @@ fn describe_network_acls(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mine = |x: &&NetworkAcl| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.network_acls.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkAcl)?;
     let mut out = Vec::new();
-    for x in s.network_acls.values().filter(mine) {
+    for x in s.network_acls.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
             out.push(x);
         }

@@ -99,7 +99,7 @@ fn describe_paths(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mine = |x: &&NetworkInsightsPath| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.network_insights_paths.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkInsightsPath)?;
     let mut out = Vec::new();
-    for x in s.network_insights_paths.values().filter(mine) {
+    for x in s.network_insights_paths.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
             out.push(x);
         }
@@ -244,7 +244,7 @@ fn describe_analyses(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mine = |x: &&NetworkInsightsAnalysis| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.network_insights_analyses.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkInsightsAnalysis)?;
     let mut out = Vec::new();
-    for x in s.network_insights_analyses.values().filter(mine) {
+    for x in s.network_insights_analyses.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && path.is_none_or(|pid| x.path_id == pid) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
             out.push(x);
         }

@@ -117,7 +117,7 @@ fn describe_network_interfaces(call: &mut Call, p: &QueryParams) -> Result<Strin
     let mine = |x: &&NetworkInterface| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.network_interfaces.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkInterface)?;
     let mut out = Vec::new();
-    for x in s.network_interfaces.values().filter(mine) {
+    for x in s.network_interfaces.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(s, n))? {
             out.push(x);
         }

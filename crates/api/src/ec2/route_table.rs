@@ -86,7 +86,7 @@ fn describe_route_tables(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mine = |x: &&RouteTable| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.route_tables.get(id).is_some_and(|x| mine(&x)), IdKind::RouteTable)?;
     let mut out = Vec::new();
-    for x in s.route_tables.values().filter(mine) {
+    for x in s.route_tables.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(s, n))? {
             out.push(x);
         }

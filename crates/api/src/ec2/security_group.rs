@@ -126,12 +126,12 @@ fn describe_security_groups(call: &mut Call, p: &QueryParams) -> Result<String> 
     for n in &names {
         // Names are looked up in the default VPC only, as in AWS.
         let default_vpc = xvpc_model::vpc::default_vpc(s, &call.ctx).map(|v| v.id.clone());
-        if !s.security_groups.values().filter(mine).any(|g| &g.name == n && Some(&g.vpc_id) == default_vpc.as_ref()) {
+        if !s.security_groups.scope(&call.ctx).any(|g| &g.name == n && Some(&g.vpc_id) == default_vpc.as_ref()) {
             return Err(xvpc_model::ModelError::NotFound(IdKind::SecurityGroup, n.clone()).into());
         }
     }
     let mut out = Vec::new();
-    for x in s.security_groups.values().filter(mine) {
+    for x in s.security_groups.scope(&call.ctx) {
         let wanted = (ids.is_empty() || ids.contains(&x.id)) && (names.is_empty() || names.contains(&x.name));
         if wanted && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
             out.push(x);
@@ -244,7 +244,7 @@ fn describe_security_group_rules(call: &mut Call, p: &QueryParams) -> Result<Str
     let fs = filters(p);
     let s: &State = call.state();
     let mut rows: Vec<(&SecurityGroup, &SgRule, bool)> = Vec::new();
-    for g in s.security_groups.values().filter(|g| g.owner == call.ctx.account && g.region == call.ctx.region) {
+    for g in s.security_groups.scope(&call.ctx) {
         for (r, egress) in g.ingress.iter().map(|r| (r, false)).chain(g.egress.iter().map(|r| (r, true))) {
             if (ids.is_empty() || ids.contains(&r.id)) && filter::matches(&fs, &Default::default(), |n| rule_field(g, r, n))? {
                 rows.push((g, r, egress));

@@ -104,7 +104,7 @@ fn describe_subnets(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mine = |x: &&Subnet| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.subnets.get(id).is_some_and(|x| mine(&x)), IdKind::Subnet)?;
     let mut out = Vec::new();
-    for x in s.subnets.values().filter(mine) {
+    for x in s.subnets.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(s, n))? {
             out.push(x);
         }

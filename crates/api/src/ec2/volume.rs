@@ -38,8 +38,7 @@ fn describe_volumes(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let vols: Vec<&Instance> = s
         .instances
-        .values()
-        .filter(|i| i.owner == call.ctx.account && i.region == call.ctx.region && i.state != InstanceState::Terminated)
+        .scope(&call.ctx).filter(|i| i.state != InstanceState::Terminated)
         .collect();
     for id in &ids {
         if !vols.iter().any(|i| &i.root_volume_id() == id) {

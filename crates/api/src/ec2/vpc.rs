@@ -72,7 +72,7 @@ fn describe_vpcs(call: &mut Call, p: &QueryParams) -> Result<String> {
         return Err(client("InvalidParameterCombination", "The parameter vpcIdsSet cannot be used with the parameter maxResults"));
     }
     let mut out = Vec::new();
-    for v in s.vpcs.values().filter(mine) {
+    for v in s.vpcs.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&v.id)) && filter::matches(&fs, &v.tags, |n| v.filter_field(n))? {
             out.push(v);
         }

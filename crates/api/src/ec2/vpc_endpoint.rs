@@ -87,7 +87,7 @@ fn describe_vpc_endpoints(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mine = |x: &&VpcEndpoint| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.vpc_endpoints.get(id).is_some_and(|x| mine(&x)), IdKind::VpcEndpoint)?;
     let mut out = Vec::new();
-    for x in s.vpc_endpoints.values().filter(mine) {
+    for x in s.vpc_endpoints.scope(&call.ctx) {
         if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
             out.push(x);
         }

@@ -104,7 +104,7 @@ fn describe_listeners(call: &mut Call, p: &QueryParams) -> Result<String> {
         xvpc_model::load_balancer::check_arn(a, "loadbalancer")?;
         xvpc_model::load_balancer::find(s, &call.ctx, a)?;
     }
-    let mine: Vec<&Listener> = s.listeners.values().filter(|l| l.owner == call.ctx.account && l.region == call.ctx.region).collect();
+    let mine: Vec<&Listener> = s.listeners.scope(&call.ctx).collect();
     for a in &arns {
         xvpc_model::load_balancer::check_arn(a, "listener")?;
         if !mine.iter().any(|l| &l.id == a) {

@@ -80,7 +80,7 @@ fn describe_load_balancers(call: &mut Call, p: &QueryParams) -> Result<String> {
     let arns = p.members("LoadBalancerArns");
     let names = p.members("Names");
     let s = call.state();
-    let mine: Vec<&LoadBalancer> = s.load_balancers.values().filter(|l| l.owner == call.ctx.account && l.region == call.ctx.region).collect();
+    let mine: Vec<&LoadBalancer> = s.load_balancers.scope(&call.ctx).collect();
     for a in &arns {
         lb::check_arn(a, "loadbalancer")?;
         if !mine.iter().any(|l| &l.id == a) {

@@ -85,7 +85,7 @@ fn describe_target_groups(call: &mut Call, p: &QueryParams) -> Result<String> {
     if let Some(a) = lb_arn {
         xvpc_model::load_balancer::find(s, &call.ctx, a)?;
     }
-    let mine: Vec<&TargetGroup> = s.target_groups.values().filter(|t| t.owner == call.ctx.account && t.region == call.ctx.region).collect();
+    let mine: Vec<&TargetGroup> = s.target_groups.scope(&call.ctx).collect();
     for a in &arns {
         xvpc_model::load_balancer::check_arn(a, "targetgroup")?;
         if !mine.iter().any(|t| &t.id == a) {
