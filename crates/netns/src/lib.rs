@@ -8,6 +8,8 @@
 //!
 //! - [`topology`] computes the desired shape from a snapshot (pure).
 //! - [`firewall`] renders security groups and NACLs as nftables.
+//! - [`dns`] computes what each VPC's Amazon DNS server (base + 2) answers;
+//!   the data plane serves it from one thread inside the routers.
 //! - [`Dataplane`] (Linux) applies the difference: `ip -batch`, one atomic
 //!   `nft -f` transaction per router change.
 //! - [`Worker`] runs reconciliations on a background thread, coalescing
