@@ -208,10 +208,6 @@ fn guests_resolve_endpoint_and_host_names_through_their_vpc_resolver() {
     // The guest's resolv.conf names base + 2; glibc resolves through it.
     let conf = std::fs::read_to_string(format!("/etc/netns/{me}/resolv.conf")).unwrap();
     assert!(conf.contains("nameserver 10.1.0.2") && conf.contains("search ec2.internal"), "{conf}");
-    // A lost file comes back at the next reconciliation.
-    std::fs::remove_dir_all(format!("/etc/netns/{me}")).unwrap();
-    assert!(dp.reconcile(&w.state).errors.is_empty());
-    assert_eq!(std::fs::read_to_string(format!("/etc/netns/{me}/resolv.conf")).unwrap(), conf);
     assert_eq!(getent(&me, &regional), [ip("10.1.1.100"), ip("10.1.2.100")], "regional name: every endpoint ENI");
     assert_eq!(getent(&me, &zonal_b), [ip("10.1.2.100")], "zonal name: that zone's ENI");
     assert_eq!(getent(&me, "api.example.com"), [ip("10.1.1.100"), ip("10.1.2.100")], "private DNS name in the consumer VPC");
@@ -226,6 +222,11 @@ fn guests_resolve_endpoint_and_host_names_through_their_vpc_resolver() {
         assert!(std::time::Instant::now() < deadline, "user data did not resolve: {:?}", std::fs::read_to_string(&log));
         std::thread::sleep(Duration::from_millis(50));
     }
+    // A lost file comes back at the next reconciliation (after user data
+    // started: `ip netns exec` mounts it when the process starts).
+    std::fs::remove_dir_all(format!("/etc/netns/{me}")).unwrap();
+    assert!(dp.reconcile(&w.state).errors.is_empty());
+    assert_eq!(std::fs::read_to_string(format!("/etc/netns/{me}/resolv.conf")).unwrap(), conf);
 
     // Per VPC: B's resolver knows B's host names, not A's (NXDOMAIN), nor
     // A's private DNS name; endpoint names are public.
@@ -254,7 +255,10 @@ fn guests_resolve_endpoint_and_host_names_through_their_vpc_resolver() {
 
     // Files go with their namespaces.
     w.state.network_interfaces.remove(&other_eni);
-    w.state.instances.retain(|_, i| i.primary_eni != other_eni);
+    let gone: Vec<String> = w.state.instances.values().filter(|i| i.primary_eni == other_eni).map(|i| i.id.clone()).collect();
+    for id in gone {
+        w.state.instances.remove(&id);
+    }
     dp.reconcile(&w.state);
     assert!(!std::path::Path::new(&format!("/etc/netns/{them}")).exists(), "a removed ENI's resolv.conf goes");
     dp.teardown().unwrap();
