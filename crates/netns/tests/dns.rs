@@ -253,6 +253,14 @@ fn guests_resolve_endpoint_and_host_names_through_their_vpc_resolver() {
     assert_eq!(ask(&me, "10.1.0.2", &regional, TYPE_A), None);
     assert!(ask(&them, "10.2.0.2", &regional, TYPE_A).is_some());
 
+    // A VPC created later gets its resolver at the next reconciliation.
+    let c = w.vpc("10.3.0.0/16");
+    w.state.vpcs.get_mut(&c).unwrap().enable_dns_hostnames = true;
+    let c1 = w.subnet_in(&c, "10.3.1.0/24", "us-east-1a");
+    let c_eni = w.eni(&c1, "10.3.1.10", &[&w.default_sg(&c)]);
+    assert!(dp.reconcile(&w.state).errors.is_empty());
+    assert_eq!(getent(&ns(&c_eni), "ip-10-3-1-10.ec2.internal"), [ip("10.3.1.10")]);
+
     // Files go with their namespaces.
     w.state.network_interfaces.remove(&other_eni);
     let gone: Vec<String> = w.state.instances.values().filter(|i| i.primary_eni == other_eni).map(|i| i.id.clone()).collect();
