@@ -66,6 +66,14 @@ impl<T: Owned> Table<T> {
         self.scopes.clear();
     }
 
+    /// Keeps only the rows `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut T) -> bool) {
+        let gone: Vec<String> = self.rows.iter_mut().filter_map(|(id, row)| (!keep(id, row)).then(|| id.clone())).collect();
+        for id in gone {
+            self.remove(&id);
+        }
+    }
+
     /// A row to edit in place. The edit must not change its owner or
     /// region (no AWS resource ever moves), or the index would be stale.
     pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
@@ -194,8 +202,9 @@ mod tests {
             for (op, id, owner, region) in ops {
                 let id = format!("r-{id}");
                 match op {
-                    0 | 1 => { t.insert(id.clone(), row(&id, owners[owner as usize], regions[region as usize])); }
-                    _ => { t.remove(&id); }
+                    0 => { t.insert(id.clone(), row(&id, owners[owner as usize], regions[region as usize])); }
+                    1 => { t.remove(&id); }
+                    _ => t.retain(|_, r| r.owner != owners[owner as usize]),
                 }
             }
             for o in owners {
