@@ -159,3 +159,85 @@ def test_trace_to_and_from_the_internet_fixes_apply(ec2, aws, server):
     private = run(c, NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": w["subnet"], "AssociatePublicIpAddress": False, "Groups": [w["sg"]]}])["InstanceId"]
     rc, a = trace(server, private, host)
     assert [b["code"] for b in a["blockers"]] == ["IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"]
+    # Its fixes: allocate an Elastic IP, then associate it; then it can.
+    assert a["blockers"][0]["fix"]["command"].startswith("aws ec2 allocate-address")
+    apply_fixes(aws, a)
+    rc, a = trace(server, private, host)
+    assert a["blockers"][0]["fix"]["command"].startswith("aws ec2 associate-address")
+    apply_fixes(aws, a)
+    rc, a = trace(server, private, host)
+    assert rc == 0 and a["reachable"], a["blockers"]
+    assert described(c, private).get("PublicIpAddress") == c.describe_addresses()["Addresses"][0]["PublicIp"]
+
+
+def test_elastic_ip_lifecycle(ec2):
+    c = ec2(A)
+    w = public_web(c)
+    iid, auto = w["instance"], w["public"]
+    a = c.allocate_address(Domain="vpc", TagSpecifications=[{"ResourceType": "elastic-ip", "Tags": [{"Key": "Name", "Value": "web"}]}])
+    eip, alloc = a["PublicIp"], a["AllocationId"]
+    assert alloc.startswith("eipalloc-") and a["Domain"] == "vpc" and ipaddress.ip_address(eip) in POOL and eip != auto
+    d = c.describe_addresses(AllocationIds=[alloc])["Addresses"][0]
+    assert "AssociationId" not in d and d["Tags"] == [{"Key": "Name", "Value": "web"}]
+    # Associating replaces the automatic address; the ENI shows the EIP's ids.
+    assoc = c.associate_address(AllocationId=alloc, InstanceId=iid)["AssociationId"]
+    assert assoc.startswith("eipassoc-")
+    i = described(c, iid)
+    assert i["PublicIpAddress"] == eip and i["NetworkInterfaces"][0]["Association"]["IpOwnerId"] == A
+    eni = i["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    e = c.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"][0]["Association"]
+    assert (e["AllocationId"], e["AssociationId"], e["PublicIp"]) == (alloc, assoc, eip)
+    d = c.describe_addresses(Filters=[{"Name": "instance-id", "Values": [iid]}])["Addresses"]
+    assert [(x["AllocationId"], x["AssociationId"], x["NetworkInterfaceId"], x["PrivateIpAddress"]) for x in d] == [(alloc, assoc, eni, i["PrivateIpAddress"])]
+    # Released only once disassociated.
+    with pytest.raises(ClientError) as err:
+        c.release_address(AllocationId=alloc)
+    assert error_code(err) == "InvalidIPAddress.InUse"
+    # It survives stop/start.
+    c.stop_instances(InstanceIds=[iid])
+    assert described(c, iid)["PublicIpAddress"] == eip
+    c.start_instances(InstanceIds=[iid])
+    assert described(c, iid)["PublicIpAddress"] == eip
+    # Another instance: no reassociation unless allowed.
+    other = run(c, SubnetId=w["subnet"])["InstanceId"]
+    with pytest.raises(ClientError) as err:
+        c.associate_address(AllocationId=alloc, InstanceId=other)
+    assert error_code(err) == "Resource.AlreadyAssociated"
+    c.associate_address(AllocationId=alloc, InstanceId=other, AllowReassociation=True)
+    assert described(c, other)["PublicIpAddress"] == eip
+    # The first instance got a new automatic address back.
+    back = described(c, iid)["PublicIpAddress"]
+    assert ipaddress.ip_address(back) in POOL and back != eip
+    # Disassociate: the second instance also gets an automatic one; release.
+    assoc2 = c.describe_addresses(AllocationIds=[alloc])["Addresses"][0]["AssociationId"]
+    c.disassociate_address(AssociationId=assoc2)
+    assert described(c, other)["PublicIpAddress"] not in (eip, None)
+    c.release_address(AllocationId=alloc)
+    assert c.describe_addresses()["Addresses"] == []
+    with pytest.raises(ClientError) as err:
+        c.describe_addresses(AllocationIds=[alloc])
+    assert error_code(err) == "InvalidAllocationID.NotFound"
+
+
+def test_elastic_ip_needs_an_internet_gateway_and_is_per_account(ec2):
+    c = ec2(A)
+    _, sub = setup(c)
+    iid = run(c, SubnetId=sub)["InstanceId"]
+    alloc = c.allocate_address(Domain="vpc")["AllocationId"]
+    with pytest.raises(ClientError) as err:
+        c.associate_address(AllocationId=alloc, InstanceId=iid)
+    assert error_code(err) == "Gateway.NotAttached"
+    with pytest.raises(ClientError) as err:
+        ec2(B).release_address(AllocationId=alloc)
+    assert error_code(err) == "InvalidAllocationID.NotFound"
+    with pytest.raises(ClientError) as err:
+        c.disassociate_address(AssociationId="eipassoc-0123456789abcdef0")
+    assert error_code(err) == "InvalidAssociationID.NotFound"
+    # Terminating the instance leaves the address allocated, unassociated.
+    w = public_web(ec2(B))
+    cb = ec2(B)
+    alloc_b = cb.allocate_address(Domain="vpc")["AllocationId"]
+    cb.associate_address(AllocationId=alloc_b, InstanceId=w["instance"])
+    cb.terminate_instances(InstanceIds=[w["instance"]])
+    d = cb.describe_addresses(AllocationIds=[alloc_b])["Addresses"][0]
+    assert "AssociationId" not in d and "InstanceId" not in d

@@ -30,6 +30,7 @@ fn id_code(kind: IdKind) -> &'static str {
         IdKind::PrefixList => "InvalidPrefixListId",
         IdKind::NetworkInsightsPath => "InvalidNetworkInsightsPathId",
         IdKind::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId",
+        IdKind::ElasticIpAllocation => "InvalidAllocationID",
     }
 }
 
@@ -52,6 +53,7 @@ fn not_found_message(kind: IdKind, id: &str) -> String {
         IdKind::TransitGatewayRouteTable => format!("Transit Gateway Route Table {id} was deleted or does not exist."),
         IdKind::VpcEndpoint => format!("The Vpc Endpoint Id '{id}' does not exist"),
         IdKind::VpcEndpointService => format!("The Vpc Endpoint Service Id '{id}' does not exist"),
+        IdKind::ElasticIpAllocation => format!("The allocation ID '{id}' does not exist"),
         _ => format!("The ID '{id}' does not exist"),
     }
 }

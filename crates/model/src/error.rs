@@ -26,6 +26,7 @@ pub enum IdKind {
     PrefixList,
     NetworkInsightsPath,
     NetworkInsightsAnalysis,
+    ElasticIpAllocation,
 }
 
 impl IdKind {
@@ -52,6 +53,7 @@ impl IdKind {
             IdKind::PrefixList => "pl",
             IdKind::NetworkInsightsPath => "nip",
             IdKind::NetworkInsightsAnalysis => "nia",
+            IdKind::ElasticIpAllocation => "eipalloc",
         }
     }
 }

@@ -387,6 +387,7 @@ pub fn terminate(state: &State, ctx: &Ctx, ids: &[String]) -> Result<(Changes, V
             continue;
         }
         for e in state.network_interfaces.values().filter(|e| e.attachment.as_ref().is_some_and(|a| a.instance_id == i.id)) {
+            crate::elastic_ip::release_from(state, &e.id, &mut ch);
             if e.attachment.as_ref().is_some_and(|a| a.delete_on_termination) {
                 ch.delete(ResourceKind::NetworkInterface, &e.id);
             } else {
@@ -428,8 +429,9 @@ pub fn stop(state: &State, ctx: &Ctx, ids: &[String]) -> Result<(Changes, Vec<St
                 let mut n = i.clone();
                 n.state = InstanceState::Stopped;
                 ch.put(n);
-                // Its public IPv4 address goes back to the pool.
-                for e in attached(state, &i.id).filter(|e| e.public_ip.is_some()) {
+                // Its public IPv4 address goes back to the pool (an
+                // Elastic IP stays).
+                for e in attached(state, &i.id).filter(|e| e.public_ip.is_some() && crate::elastic_ip::of_eni(state, &e.id).is_none()) {
                     let mut e = e.clone();
                     e.public_ip = None;
                     ch.put(e);

@@ -18,6 +18,7 @@
 //! its target is gone) are computed when read, never stored.
 
 pub mod cidr;
+pub mod elastic_ip;
 pub mod error;
 pub mod filter;
 pub mod ids;

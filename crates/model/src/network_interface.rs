@@ -254,6 +254,7 @@ pub fn delete(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
         return Err(ModelError::Aws("InvalidNetworkInterface.InUse", format!("Interface: [{id}] in use.")));
     }
     let mut ch = Changes::new();
+    crate::elastic_ip::release_from(state, id, &mut ch);
     ch.delete(ResourceKind::NetworkInterface, id);
     Ok(ch)
 }

@@ -46,7 +46,13 @@ pub fn is_public(ip: Ipv4Addr) -> bool {
 /// among those no ENI holds and not in `also_taken`.
 pub fn allocate(state: &State, region: &str, also_taken: &[Ipv4Addr]) -> Result<Ipv4Addr> {
     let net = region_pool(region).ok_or_else(|| ModelError::InvalidParameterValue(format!("unknown region {region}")))?;
-    let used: HashSet<Ipv4Addr> = state.network_interfaces.values().filter_map(|e| e.public_ip).chain(also_taken.iter().copied()).collect();
+    let used: HashSet<Ipv4Addr> = state
+        .network_interfaces
+        .values()
+        .filter_map(|e| e.public_ip)
+        .chain(state.addresses.values().map(|a| a.public_ip))
+        .chain(also_taken.iter().copied())
+        .collect();
     let size = 1u32 << (32 - REGION_PREFIX);
     let base = u32::from(net.network());
     let start = rand::thread_rng().gen_range(1..size - 1);

@@ -69,6 +69,7 @@ resources! {
     Subnet(crate::subnet::Subnet) => subnets,
     RouteTable(crate::route_table::RouteTable) => route_tables,
     InternetGateway(crate::internet_gateway::InternetGateway) => internet_gateways,
+    Address(crate::elastic_ip::Address) => addresses,
     SecurityGroup(crate::security_group::SecurityGroup) => security_groups,
     NetworkAcl(crate::network_acl::NetworkAcl) => network_acls,
     NetworkInterface(crate::network_interface::NetworkInterface) => network_interfaces,

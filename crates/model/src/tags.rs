@@ -66,6 +66,7 @@ pub fn edit(state: &State, ctx: &Ctx, id: &str, f: impl Fn(&mut Tags) -> ModelRe
         "subnet" => subnets: IdKind::Subnet,
         "rtb" => route_tables: IdKind::RouteTable,
         "igw" => internet_gateways: IdKind::InternetGateway,
+        "eipalloc" => addresses: IdKind::ElasticIpAllocation,
         "sg" => security_groups: IdKind::SecurityGroup,
         "acl" => network_acls: IdKind::NetworkAcl,
         "eni" => network_interfaces: IdKind::NetworkInterface,
@@ -99,7 +100,7 @@ pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
             }
         )*};
     }
-    collect!(vpcs => "vpc", subnets => "subnet", route_tables => "route-table", internet_gateways => "internet-gateway",
+    collect!(vpcs => "vpc", subnets => "subnet", route_tables => "route-table", internet_gateways => "internet-gateway", addresses => "elastic-ip",
         security_groups => "security-group", network_acls => "network-acl", network_interfaces => "network-interface",
         instances => "instance", endpoint_services => "vpc-endpoint-service", vpc_endpoints => "vpc-endpoint",
         network_insights_paths => "network-insights-path", network_insights_analyses => "network-insights-analysis",

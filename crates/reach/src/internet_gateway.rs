@@ -88,6 +88,19 @@ fn gateway_fix(topo: &Topology, vpc: &Vpc) -> Fix {
     Fix { account: vpc.owner.clone(), region: region.clone(), command }
 }
 
+/// The command that gives an ENI a public address: associate one of the
+/// owner's free Elastic IPs, else allocate one (to associate on the next
+/// run). An instance's automatic address cannot be added after launch.
+fn elastic_ip_fix(topo: &Topology, eni: &NetworkInterface) -> Fix {
+    let region = &eni.region;
+    let free = topo.state.addresses.values().find(|a| a.owner == eni.owner && &a.region == region && a.association.is_none());
+    let command = match free {
+        Some(a) => format!("aws ec2 associate-address --allocation-id {} --network-interface-id {} --region {region}", a.id, eni.id),
+        None => format!("aws ec2 allocate-address --domain vpc --region {region}"),
+    };
+    Fix { account: eni.owner.clone(), region: region.clone(), command }
+}
+
 /// A VPC without an attached gateway: nothing enters or leaves it.
 fn no_gateway(topo: &Topology, vpc: &Vpc, dir: Direction) -> Blocker {
     Blocker {
@@ -123,10 +136,10 @@ pub fn check_source(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, 
         direction: Direction::Forward,
         component: topo.eni_component(src),
         explanation: format!(
-            "{} has no public IPv4 address paired with {src_ip}, so internet gateway {igw} drops its traffic. Launch the instance into a subnet with MapPublicIpOnLaunch (or with --associate-public-ip-address).",
+            "{} has no public IPv4 address paired with {src_ip}, so internet gateway {igw} drops its traffic: associate an Elastic IP (or launch with a public IP).",
             src.id
         ),
-        fix: None,
+        fix: (src.public_ip.is_none() && src_ip == src.private_ip).then(|| elastic_ip_fix(topo, src)),
     });
 }
 
@@ -179,7 +192,7 @@ pub fn inbound(topo: &Topology, from: Ipv4Addr, dst: &NetworkInterface, public: 
             direction: Direction::Forward,
             component: gw.map(component).unwrap_or_else(|| topo.eni_component(dst)),
             explanation: format!("{public} is not the public IPv4 address of {} (it has {}), so the internet cannot address it.", dst.id, dst.public_ip.map(|i| i.to_string()).unwrap_or_else(|| "none".into())),
-            fix: None,
+            fix: dst.public_ip.is_none().then(|| elastic_ip_fix(topo, dst)),
         });
     }
     let subnet = topo.subnet(&dst.subnet_id);

@@ -68,9 +68,16 @@ fn without_public_ip_the_gateway_drops_it() {
     let w = world(A, "10.0.0.0/16", "10.0.1.0/24", "10.0.1.10", None);
     let a = tcp(&w.b, &w.web, HOST, 80);
     assert_eq!(codes(&a), vec![("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS".into(), Direction::Forward)]);
-    let eni = &w.b.state.instances[&w.web].primary_eni;
-    assert_eq!(&a.blockers[0].component.id, eni);
+    let eni = w.b.state.instances[&w.web].primary_eni.clone();
+    assert_eq!(a.blockers[0].component.id, eni);
     assert_eq!(a.blockers[0].component.owner, A);
+    // The fix: an Elastic IP; allocate one first, then associate it.
+    assert_eq!(a.blockers[0].fix.as_ref().unwrap().command, format!("aws ec2 allocate-address --domain vpc --region {R}"));
+    let mut b = w.b;
+    let eip = xvpc_model::elastic_ip::Address { id: "eipalloc-0123456789abcdef0".into(), owner: A.into(), region: R.into(), public_ip: Ipv4Addr::new(198, 18, 0, 77), association: None, tags: Default::default() };
+    b.state.addresses.insert(eip.id.clone(), eip);
+    let a = tcp(&b, &w.web, HOST, 80);
+    assert_eq!(a.blockers[0].fix.as_ref().unwrap().command, format!("aws ec2 associate-address --allocation-id eipalloc-0123456789abcdef0 --network-interface-id {eni} --region {R}"));
 }
 
 #[test]

@@ -74,7 +74,7 @@ pub fn write_instance(w: &mut XmlWriter, i: &Instance, state: &State, shown: Ins
         w.leaf("privateIpAddress", e.private_ip.to_string()).leaf("privateDnsName", xvpc_model::network_interface::private_dns_name(&e.region, e.private_ip));
         w.bool_leaf("sourceDestCheck", e.source_dest_check);
         write_group_set(w, &e.groups, state);
-        super::network_interface::write_association(w, e, state);
+        super::network_interface::write_association(w, e, state, false);
         w.open("attachment").leaf("attachmentId", &a.id).leaf("deviceIndex", a.device_index.to_string()).leaf("status", "attached");
         w.leaf("attachTime", timestamp(a.attach_time)).bool_leaf("deleteOnTermination", a.delete_on_termination).leaf("networkCardIndex", "0").close("attachment");
         w.items("privateIpAddressesSet", e.all_ips().enumerate().collect::<Vec<_>>(), |w, (n, ip)| {
@@ -82,7 +82,7 @@ pub fn write_instance(w: &mut XmlWriter, i: &Instance, state: &State, shown: Ins
                 .leaf("privateDnsName", xvpc_model::network_interface::private_dns_name(&e.region, ip))
                 .bool_leaf("primary", n == 0);
             if n == 0 {
-                super::network_interface::write_association(w, e, state);
+                super::network_interface::write_association(w, e, state, false);
             }
         });
         w.items("ipv6AddressesSet", Vec::<()>::new(), |_, _| {});

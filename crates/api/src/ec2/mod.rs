@@ -4,6 +4,7 @@
 //! Element names follow botocore's EC2 service model (`locationName`), the
 //! naming oracle for what clients expect.
 
+mod elastic_ip;
 mod endpoint_service;
 mod image;
 mod instance;
@@ -46,6 +47,7 @@ pub fn actions() -> &'static ActionTable {
         tags::ACTIONS,
         route_table::ACTIONS,
         internet_gateway::ACTIONS,
+        elastic_ip::ACTIONS,
         security_group::ACTIONS,
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,

@@ -28,12 +28,17 @@ pub fn write_group_set(w: &mut XmlWriter, groups: &[String], state: &State) {
 }
 
 /// `<association>`: the public IPv4 address mapped to the interface's
-/// primary private address, when it has one (owned by `amazon`: not an
-/// Elastic IP).
-pub fn write_association(w: &mut XmlWriter, e: &NetworkInterface, state: &State) {
+/// primary private address, when it has one: owned by `amazon`, or by the
+/// account for an Elastic IP (whose allocation and association ids the
+/// interface's own structure shows, `with_ids`; an instance's does not).
+pub fn write_association(w: &mut XmlWriter, e: &NetworkInterface, state: &State, with_ids: bool) {
     if let Some(ip) = e.public_ip {
-        w.open("association")
-            .leaf("ipOwnerId", "amazon")
+        let eip = xvpc_model::elastic_ip::of_eni(state, &e.id);
+        w.open("association");
+        if let (Some(a), true) = (eip, with_ids) {
+            w.leaf("allocationId", &a.id).opt_leaf("associationId", a.association.as_ref().map(|x| x.id.clone()));
+        }
+        w.leaf("ipOwnerId", eip.map(|a| a.owner.as_str()).unwrap_or("amazon"))
             .leaf("publicDnsName", xvpc_model::public_ip::shown_dns_name(state, &e.vpc_id, &e.region, ip))
             .leaf("publicIp", ip.to_string())
             .close("association");
@@ -57,7 +62,7 @@ pub fn write_eni(w: &mut XmlWriter, e: &NetworkInterface, state: &State) {
         .leaf("privateDnsName", &dns)
         .bool_leaf("sourceDestCheck", e.source_dest_check);
     write_group_set(w, &e.groups, state);
-    write_association(w, e, state);
+    write_association(w, e, state, true);
     if let Some(a) = &e.attachment {
         w.open("attachment")
             .leaf("attachmentId", &a.id)
@@ -76,7 +81,7 @@ pub fn write_eni(w: &mut XmlWriter, e: &NetworkInterface, state: &State) {
             .leaf("privateDnsName", network_interface::private_dns_name(&e.region, ip))
             .bool_leaf("primary", i == 0);
         if i == 0 {
-            write_association(w, e, state);
+            write_association(w, e, state, true);
         }
     });
     w.items("ipv6AddressesSet", Vec::<()>::new(), |_, _| {});
