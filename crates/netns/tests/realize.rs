@@ -142,7 +142,6 @@ fn peering_is_a_link_between_routers_and_is_not_transitive() {
 
 #[test]
 fn transit_gateway_associations_propagations_and_zones() {
-    use xvpc_model::transit_gateway::{self as tgwm, CreateAttachment, CreateTransitGateway};
     use xvpc_model::transit_gateway_route_table as tgwrt;
     if !can_run() {
         return;
@@ -153,26 +152,12 @@ fn transit_gateway_associations_propagations_and_zones() {
     let sa2 = w.subnet_in(&a, "10.1.2.0/24", "us-east-1b");
     let sb = w.subnet_in(&b, "10.2.1.0/24", "us-east-1a");
     let sc = w.subnet_in(&c, "10.3.1.0/24", "us-east-1a");
-    let mut groups = Vec::new();
-    for v in [&a, &b, &c] {
-        let g = w.sg(v, "open");
-        w.allow_in(&g, "-1", None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
-        groups.push(g);
-    }
+    let groups: Vec<String> = [&a, &b, &c].into_iter().map(|v| w.open_sg(v)).collect();
     let ea = w.eni(&sa, "10.1.1.10", &[&groups[0]]);
     let ea2 = w.eni(&sa2, "10.1.2.10", &[&groups[0]]);
     let eb = w.eni(&sb, "10.2.1.10", &[&groups[1]]);
     let _ec = w.eni(&sc, "10.3.1.10", &[&groups[2]]);
-    let (ch, tgw) = tgwm::create_transit_gateway(&w.state, &w.ctx, CreateTransitGateway::default()).unwrap();
-    w.apply(ch);
-    let mut atts = Vec::new();
-    for (v, s) in [(&a, &sa), (&b, &sb), (&c, &sc)] {
-        let (ch, id) = tgwm::create_attachment(&w.state, &w.ctx, CreateAttachment { transit_gateway_id: tgw.clone(), vpc_id: v.clone(), subnet_ids: vec![s.clone()], ..Default::default() }).unwrap();
-        w.apply(ch);
-        atts.push(id);
-        let rt = w.main_rt(v);
-        w.route(&rt, "10.0.0.0/8", RouteTarget::TransitGateway(tgw.clone()));
-    }
+    let (tgw, atts) = w.tgw_hub(&[(&a, &sa), (&b, &sb), (&c, &sc)]);
     let mut dp = Dataplane::start().expect("data plane");
     let prefix = dp.prefix().to_string();
     let ns = |id: &str| xvpc_netns::names::ns(&prefix, id);
@@ -199,4 +184,45 @@ fn transit_gateway_associations_propagations_and_zones() {
     dp.reconcile(&w.state);
     assert_eq!(probe1(&ns(&eb), "10.3.1.10", 80), Probe::Reached, "after propagating c");
     dp.teardown().unwrap();
+}
+
+/// AWS: "any resources in Availability Zones where there is no transit
+/// gateway attachment cannot reach the transit gateway"
+/// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html).
+/// A request still reaches such a resource (it enters the VPC through the
+/// attachment in another zone); its reply is what cannot use the gateway,
+/// and a reply that the destination subnet's table sends over a peering
+/// instead does get back.
+#[test]
+fn transit_gateway_replies_leave_only_from_attached_zones() {
+    if !can_run() {
+        return;
+    }
+    let mut w = World::default();
+    let (a, b) = (w.vpc("10.1.0.0/16"), w.vpc("10.2.0.0/16"));
+    let sa = w.subnet_in(&a, "10.1.1.0/24", "us-east-1a");
+    let sa2 = w.subnet_in(&a, "10.1.2.0/24", "us-east-1b");
+    let sb = w.subnet_in(&b, "10.2.1.0/24", "us-east-1a");
+    let (ga, gb) = (w.open_sg(&a), w.open_sg(&b));
+    let _ea = w.eni(&sa, "10.1.1.10", &[&ga]);
+    let _ea2 = w.eni(&sa2, "10.1.2.10", &[&ga]);
+    let eb = w.eni(&sb, "10.2.1.10", &[&gb]);
+    w.tgw_hub(&[(&a, &sa), (&b, &sb)]);
+    let mut dp = Dataplane::start().expect("data plane");
+    let prefix = dp.prefix().to_string();
+    let ns = |id: &str| xvpc_netns::names::ns(&prefix, id);
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "zone a of A has the attachment subnet");
+    assert_eq!(probe1(&ns(&eb), "10.1.2.10", 80), Probe::Timeout, "the reply from zone b cannot enter the gateway");
+
+    // The destination subnet answers over a peering: the asymmetric path works.
+    let pcx = w.peering(&a, &b, true);
+    let rt = w.rt_for(&sa2);
+    w.route(&rt, "10.2.0.0/16", RouteTarget::VpcPeeringConnection(pcx));
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&eb), "10.1.2.10", 80), Probe::Reached, "request over the gateway, reply over the peering");
+    dp.teardown().unwrap();
+    assert_eq!(ours(&dp), 0);
 }

@@ -422,6 +422,74 @@ mod transit_gateway {
         assert!(f.command.starts_with(&format!("aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id {att_b} --add-subnet-ids subnet-")));
     }
 
+    /// A web server of A in zone b, where A's attachment has no subnet.
+    fn web_in_zone_b(b: &mut Builder, web: &str) -> (String, String) {
+        let va = b.state.instances[web].vpc_id.clone();
+        let ga = b.default_group(&va);
+        let sa2 = b.subnet(&va, "10.1.2.0/24", "us-east-1b");
+        (b.instance(&sa2, "10.1.2.10", &[&ga]), sa2)
+    }
+
+    // "Specifying one subnet from an Availability Zone enables traffic to
+    // reach resources in every subnet in that Availability Zone" and "any
+    // resources in Availability Zones where there is no transit gateway
+    // attachment cannot reach the transit gateway"
+    // (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html).
+    // The request enters A through the attachment's ENI in zone a and is
+    // delivered by A's local route (the prescriptive guidance's flow,
+    // https://docs.aws.amazon.com/prescriptive-guidance/latest/inline-traffic-inspection-third-party-appliances/transit-gateway-asymmetric-routing.html);
+    // the reply leaves from zone b, whose route to the TGW goes nowhere.
+    #[test]
+    fn a_destination_in_a_zone_without_attachment_cannot_reply_through_the_tgw() {
+        let (mut b, client, _, web, _, _, _) = world(true);
+        let (web2, _) = web_in_zone_b(&mut b, &web);
+        let a = tcp(&b, &client, &web2, 80);
+        assert_eq!(codes(&a), vec![("TGW_ROUTE_AZ_RESTRICTION".into(), Direction::Return)]);
+        assert!(a.forward.iter().all(|h| h.verdict == crate::component::Verdict::Pass), "the request itself is delivered");
+    }
+
+    // The reply uses the destination subnet's own route table (VPC route
+    // tables: https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html):
+    // when that table answers over a peering, the zone rule of the TGW
+    // does not apply to it, and the asymmetric path works.
+    #[test]
+    fn a_reply_over_a_peering_needs_no_attachment_in_its_zone() {
+        let (mut b, client, _, web, _, _, _) = world(true);
+        let (web2, sa2) = web_in_zone_b(&mut b, &web);
+        let (va, vb) = (b.state.instances[&web].vpc_id.clone(), b.state.instances[&client].vpc_id.clone());
+        let pcx = b.peering(&vb, &va, xvpc_model::peering::StoredStatus::Active);
+        let t = b.table_for(&sa2);
+        b.route(&t, "10.2.0.0/16", &pcx);
+        let a = tcp(&b, &client, &web2, 80);
+        assert!(a.reachable, "{:?}", codes(&a));
+        assert!(a.forward.iter().any(|h| h.component.id.starts_with("tgw-attach-")), "request over the TGW");
+        assert!(a.return_path.iter().any(|h| h.component.id == pcx), "reply over the peering");
+        assert!(!a.return_path.iter().any(|h| h.component.id.starts_with("tgw-")), "reply avoids the TGW");
+    }
+
+    // Each attachment is routed by the TGW route table it is associated
+    // with (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html):
+    // the reply by the table of the destination's attachment, not the
+    // table that carried the request.
+    #[test]
+    fn the_reply_is_routed_by_the_table_of_the_destination_attachment() {
+        let (mut b, client, _, web, _, rtb, att_b) = world(true);
+        let va = b.state.instances[&web].vpc_id.clone();
+        let att_a = b.state.transit_gateway_attachments.values().find(|x| x.vpc_id == va).unwrap().id.clone();
+        let mut rt2 = b.state.transit_gateway_route_tables[&rtb].clone();
+        rt2.id = b.id("tgw-rtb");
+        rt2.propagations.clear();
+        b.state.transit_gateway_route_tables.insert(rt2.id.clone(), rt2.clone());
+        b.state.transit_gateway_attachments.get_mut(&att_a).unwrap().association = Some(rt2.id.clone());
+        let a = tcp(&b, &client, &web, 80);
+        assert_eq!(codes(&a), vec![("NO_ROUTE_TO_DESTINATION".into(), Direction::Return)]);
+        assert_eq!(a.blockers[0].component.id, rt2.id);
+        assert!(a.blockers[0].fix.as_ref().unwrap().command.contains(&format!("--transit-gateway-route-table-id {} --transit-gateway-attachment-id {att_b}", rt2.id)));
+        // B's propagation into A's table is the one thing missing.
+        b.state.transit_gateway_route_tables.get_mut(&rt2.id).unwrap().propagations.push(att_b);
+        assert!(tcp(&b, &client, &web, 80).reachable);
+    }
+
     #[test]
     fn pending_attachment_must_be_accepted_by_the_tgw_owner() {
         let (b, client, _, web, _, _, att_b) = world(false);

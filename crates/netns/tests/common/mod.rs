@@ -155,6 +155,32 @@ impl World {
         id
     }
 
+    /// A group admitting everything from 10.0.0.0/8.
+    pub fn open_sg(&mut self, vpc: &str) -> String {
+        let g = self.sg(vpc, "open");
+        self.allow_in(&g, "-1", None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+        g
+    }
+
+    /// A transit gateway (default table) with one attachment per
+    /// `(vpc, subnet)`; each VPC's main table routes 10.0.0.0/8 to it.
+    /// Returns the gateway and the attachments, in order.
+    pub fn tgw_hub(&mut self, spokes: &[(&str, &str)]) -> (String, Vec<String>) {
+        use xvpc_model::transit_gateway::{self as tgwm, CreateAttachment, CreateTransitGateway};
+        let (ch, tgw) = tgwm::create_transit_gateway(&self.state, &self.ctx, CreateTransitGateway::default()).unwrap();
+        self.apply(ch);
+        let mut atts = Vec::new();
+        for (v, s) in spokes {
+            let input = CreateAttachment { transit_gateway_id: tgw.clone(), vpc_id: v.to_string(), subnet_ids: vec![s.to_string()], ..Default::default() };
+            let (ch, id) = tgwm::create_attachment(&self.state, &self.ctx, input).unwrap();
+            self.apply(ch);
+            atts.push(id);
+            let rt = self.main_rt(v);
+            self.route(&rt, "10.0.0.0/8", RouteTarget::TransitGateway(tgw.clone()));
+        }
+        (tgw, atts)
+    }
+
     /// Applies a model command's events.
     pub fn apply(&mut self, ch: xvpc_model::Changes) {
         ch.events.into_iter().for_each(|e| self.state.apply(e));
