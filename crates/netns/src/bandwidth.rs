@@ -119,10 +119,10 @@ pub fn desired(want: &Desired, state: &State, bw: &Bandwidth) -> BTreeMap<(Strin
 }
 
 /// The `tc` arguments that shape `s` (a token bucket: a burst of 2 ms at the
-/// rate, at least 128 KB so a 64 KB GSO packet always fits, and a queue of
-/// at most 20 ms).
+/// rate, at least 256 KB so a big GSO packet ([`crate::netlink`]'s 185,000
+/// bytes) always fits whole, and a queue of at most 20 ms).
 pub fn tbf_args(s: &Shaper) -> Vec<String> {
-    let burst = (s.bps / 8 / 500).max(128 * 1024);
+    let burst = (s.bps / 8 / 500).max(256 * 1024);
     ["-n", &s.ns, "qdisc", "replace", "dev", &s.dev, "root", "tbf", "rate", &format!("{}bit", s.bps), "burst", &burst.to_string(), "latency", "20ms"]
         .iter()
         .map(|a| a.to_string())
@@ -178,6 +178,6 @@ mod tests {
         let sh = Shaper { ns: "n".into(), dev: "d".into(), bps: 200_000_000, identity: String::new() };
         let args = tbf_args(&sh);
         assert_eq!(args[args.iter().position(|a| a == "rate").unwrap() + 1], "200000000bit");
-        assert_eq!(args[args.iter().position(|a| a == "burst").unwrap() + 1], "131072");
+        assert_eq!(args[args.iter().position(|a| a == "burst").unwrap() + 1], "262144");
     }
 }

@@ -44,6 +44,20 @@ const RT_TABLE_MAIN: u8 = 254;
 const RTPROT_BOOT: u8 = 3;
 const RTN_UNICAST: u8 = 1;
 const RTNH_F_ONLINK: u32 = 4;
+const IFLA_IFNAME: u16 = 3;
+const IFLA_GSO_MAX_SIZE: u16 = 41;
+const IFLA_GRO_MAX_SIZE: u16 = 58;
+const IFLA_GSO_IPV4_MAX_SIZE: u16 = 63;
+const IFLA_GRO_IPV4_MAX_SIZE: u16 = 64;
+
+/// The largest GSO/GRO packet the data plane's veths build and accept
+/// ("BIG TCP", Linux 6.3+ for IPv4; older kernels ignore the attributes).
+/// Why: a packet's cost at each hop (routing, nftables, conntrack, veth)
+/// does not depend on its size, and a TCP stream over a transit gateway
+/// crosses three routers. Measured with the throughput bench: transit
+/// gateway path 78–80 % of a bare veth pair with 64 KB packets, 101–105 %
+/// with 185,000-byte ones.
+pub const BIG_TCP: u32 = 185_000;
 
 /// The guest's `eth0` is created with this interface index (`lo` is 1).
 pub const ETH0_INDEX: i32 = 2;
@@ -102,6 +116,20 @@ impl Batch {
         self.msg(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &b, &[(NDA_DST, &ip.octets()), (NDA_LLADDR, mac)]);
     }
 
+    /// [`BIG_TCP`] packet sizes on interface `name`.
+    fn big_tcp(&mut self, name: &str) {
+        let mut b = vec![0u8, 0, 0, 0];
+        b.extend_from_slice(&0i32.to_ne_bytes());
+        b.extend_from_slice(&0u32.to_ne_bytes());
+        b.extend_from_slice(&0u32.to_ne_bytes());
+        let mut n = name.as_bytes().to_vec();
+        n.push(0);
+        let size = BIG_TCP.to_ne_bytes();
+        let attrs: [(u16, &[u8]); 5] =
+            [(IFLA_IFNAME, &n), (IFLA_GSO_MAX_SIZE, &size), (IFLA_GRO_MAX_SIZE, &size), (IFLA_GSO_IPV4_MAX_SIZE, &size), (IFLA_GRO_IPV4_MAX_SIZE, &size)];
+        self.msg(RTM_NEWLINK, 0, &b, &attrs);
+    }
+
     /// `dst/len via gw dev <index> onlink` in the main table.
     fn route(&mut self, index: i32, dst: Ipv4Addr, len: u8, gw: Ipv4Addr) {
         let mut b = vec![AF_INET, len, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, 0, RTN_UNICAST];
@@ -146,8 +174,13 @@ pub fn configure_new_guest(e: &Eni) -> Result<(), Error> {
     b.neigh(ETH0_INDEX, e.gateway, &parse_mac(&e.port_mac)?);
     b.route(ETH0_INDEX, e.subnet.network(), e.subnet.prefix_len(), e.gateway);
     b.route(ETH0_INDEX, Ipv4Addr::UNSPECIFIED, 0, e.gateway);
+    send_all(&fd, &b, &e.ns)
+}
+
+/// Sends a batch and waits for every acknowledgement; fails on the first error.
+fn send_all(fd: &OwnedFd, b: &Batch, ns: &str) -> Result<(), Error> {
     send(fd.as_raw_fd(), &b.buf, MsgFlags::empty()).map_err(|x| err("send", x))?;
-    // One acknowledgement per request; any error fails the guest.
+    // One acknowledgement per request; any error fails the batch.
     let mut acked = 0;
     let mut buf = vec![0u8; 16 * 1024];
     while acked < b.seq {
@@ -162,7 +195,7 @@ pub fn configure_new_guest(e: &Eni) -> Result<(), Error> {
             if ty == NLMSG_ERROR && off + 20 <= n {
                 let code = i32::from_ne_bytes(buf[off + 16..off + 20].try_into().unwrap_or([0; 4]));
                 if code != 0 {
-                    return Err(err(&format!("configuring {}", e.ns), std::io::Error::from_raw_os_error(-code)));
+                    return Err(err(&format!("configuring {ns}"), std::io::Error::from_raw_os_error(-code)));
                 }
                 acked += 1;
             }
@@ -170,4 +203,15 @@ pub fn configure_new_guest(e: &Eni) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Sets [`BIG_TCP`] packet sizes on interfaces `names` of namespace `ns`.
+/// Switches the calling thread's network namespace.
+pub fn big_tcp(ns: &str, names: &[String]) -> Result<(), Error> {
+    let fd = socket_in(ns)?;
+    let mut b = Batch { buf: Vec::with_capacity(128 * names.len()), seq: 0 };
+    for n in names {
+        b.big_tcp(n);
+    }
+    send_all(&fd, &b, ns)
 }

@@ -40,6 +40,10 @@ pub struct NsLink {
 
 /// The link interface on the endpoint side.
 const EP_IF: &str = "pl0";
+/// The MTU through an endpoint (PrivateLink quotas: 8500 bytes, no path
+/// MTU discovery, MSS clamped for all packets). Carried by the link, and
+/// TCP's MSS is clamped to fit in both directions at the endpoint.
+pub const MTU: u32 = 8500;
 /// Ids of endpoint links start with this, then the endpoint ENI's id.
 const LINK_ID_PREFIX: &str = "pl/";
 
@@ -114,7 +118,9 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> (BTreeMap<Stri
             if !plist.is_empty() {
                 let _ = writeln!(t, "    iifname \"eth0\" ip daddr {} tcp dport {{ {} }} dnat ip to {}", eni.private_ip, plist.join(", "), link.b_addr);
             }
-            let _ = write!(t, "  }}\n  chain post {{\n    type nat hook postrouting priority srcnat; policy accept;\n    oifname \"{EP_IF}\" snat ip to {}\n  }}\n}}\n", link.a_addr);
+            let _ = write!(t, "  }}\n  chain post {{\n    type nat hook postrouting priority srcnat; policy accept;\n    oifname \"{EP_IF}\" snat ip to {}\n  }}\n", link.a_addr);
+            let mss = MTU - 40;
+            let _ = write!(t, "  chain clamp {{\n    type filter hook forward priority mangle; policy accept;\n    tcp flags syn tcp option maxseg size > {mss} tcp option maxseg size set {mss}\n  }}\n}}\n");
             nat.insert(ep_ns, t);
             let entry = nlb_rules.entry(nlb_ns).or_insert_with(|| (node.private_ip, BTreeMap::new()));
             for (p, ts) in &ports {

@@ -213,8 +213,8 @@ impl Dataplane {
         if let Err(e) = ip_batch(None, &batch, true) {
             err(&mut rep, e);
         }
-        for l in new_links {
-            self.links.insert(l.id.clone(), l.clone());
+        for l in &new_links {
+            self.links.insert(l.id.clone(), (*l).clone());
         }
 
         phase(&mut rep, "veths");
@@ -241,7 +241,29 @@ impl Dataplane {
         }
 
         phase(&mut rep, "guests");
+        // Interfaces created in this pass, by namespace, get big packets.
+        let mut fresh: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for e in &new_enis {
+            fresh.entry(&e.ns).or_default().push("eth0".into());
+            fresh.entry(&e.router_ns).or_default().push(e.port.clone());
+        }
+        for l in &new_links {
+            fresh.entry(&l.a_ns).or_default().push(l.ifname.clone());
+            fresh.entry(&l.b_ns).or_default().push(l.ifname.clone());
+        }
+        for l in want.ns_links.values().filter(|l| !self.ns_links.contains_key(&l.id)) {
+            fresh.entry(&l.a_ns).or_default().push(l.a_if.clone());
+            fresh.entry(&l.b_ns).or_default().push(l.b_if.clone());
+        }
         self.reconcile_links_and_nat(&want, &mut rep);
+        let fresh: Vec<(&str, Vec<String>)> = fresh.into_iter().collect();
+        for r in parallel(&fresh, self.parallelism, |(ns, names)| crate::netlink::big_tcp(ns, names)) {
+            // Only speed is at stake: say so, but the pass did not fail.
+            if let Err(e) = r {
+                tracing::warn!("data plane: big packets: {e}");
+            }
+        }
+        phase(&mut rep, "big packets");
         let shaping = self.bandwidth.map(|b| crate::bandwidth::desired(&want, state, &b)).unwrap_or_default();
         let namespaces = &self.namespaces;
         let (_, errors) = crate::bandwidth::apply(&mut self.shapers, shaping, |ns| namespaces.contains(ns));
@@ -316,7 +338,8 @@ impl Dataplane {
         }
         let new: Vec<&crate::privatelink::NsLink> = want.ns_links.values().filter(|l| !self.ns_links.contains_key(&l.id)).collect();
         for l in new {
-            let res = system::run("ip", &["link", "add", &l.a_if, "netns", &l.a_ns, "type", "veth", "peer", "name", &l.b_if, "netns", &l.b_ns], None)
+            let mtu = crate::privatelink::MTU.to_string();
+            let res = system::run("ip", &["link", "add", &l.a_if, "netns", &l.a_ns, "mtu", &mtu, "type", "veth", "peer", "name", &l.b_if, "netns", &l.b_ns, "mtu", &mtu], None)
                 .and_then(|_| ip_batch(Some(&l.a_ns), &format!("addr add {}/30 dev {}\nlink set {} up\n", l.a_addr, l.a_if, l.a_if), false))
                 .and_then(|_| ip_batch(Some(&l.b_ns), &format!("addr add {}/30 dev {}\nlink set {} up\n", l.b_addr, l.b_if, l.b_if), false));
             match res {

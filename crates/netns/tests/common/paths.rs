@@ -31,6 +31,24 @@ pub struct Paths {
     pub tgw_attachment_c: String,
 }
 
+impl Paths {
+    /// The client ENI of a path and the address it sends to.
+    pub fn client(&self, path: &str) -> (&str, &str) {
+        let (_, eni, to) = self.clients.iter().find(|(n, _, _)| *n == path).unwrap_or_else(|| panic!("no path {path}"));
+        (eni, to)
+    }
+}
+
+/// The world of [`build`], realized by a fresh data plane.
+pub fn realized() -> (World, Paths, xvpc_netns::Dataplane) {
+    let mut w = World::default();
+    let p = build(&mut w);
+    let mut dp = xvpc_netns::Dataplane::start().expect("data plane");
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    (w, p, dp)
+}
+
 fn open_sg(w: &mut World, vpc: &str) -> String {
     let g = w.sg(vpc, "open");
     w.allow_in(&g, "tcp", Some((PORT as i32, PORT as i32)), RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
