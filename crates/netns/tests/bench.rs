@@ -133,7 +133,8 @@ pub fn bare_pair(dp: &Dataplane) -> (String, String) {
 /// bare veth pair between two namespaces. Each path run is paired with a
 /// bare run just before it, so machine load affects both alike; the report
 /// gives, per path, the median Gbit/s of both and the median of the ratios.
-/// `XVPC_BENCH_SECS` (default 2) and `XVPC_BENCH_ROUNDS` (default 5).
+/// `XVPC_BENCH_SECS` (default 2), `XVPC_BENCH_ROUNDS` (default 5) and
+/// `XVPC_BENCH_PATHS` (comma-separated parts of path names; default all).
 #[test]
 #[ignore]
 fn throughput_vs_bare_veth() {
