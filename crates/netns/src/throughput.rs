@@ -96,7 +96,12 @@ pub fn host_ceiling(prefix: &str) -> Result<f64, Error> {
         let at: SocketAddr = "192.0.2.1:5201".parse().map_err(|e| err("address", e))?;
         // A short warm-up, then the measurement.
         tcp_goodput(&x, at, &y, at, Duration::from_millis(200))?;
-        tcp_goodput(&x, at, &y, at, Duration::from_secs(1))
+        let bps = tcp_goodput(&x, at, &y, at, Duration::from_secs(1))?;
+        // Scaling limits from nothing would shape every link to zero.
+        if bps < 1e6 {
+            return Err(err("host ceiling", format!("a bare veth pair carried only {bps:.0} bit/s")));
+        }
+        Ok(bps)
     });
     let _ = system::delete_namespaces(&[x, y]);
     res

@@ -141,6 +141,10 @@ fn throughput_vs_bare_veth() {
     if !can_run() {
         return;
     }
+    if std::process::Command::new("iperf3").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: the throughput bench needs iperf3 (apt-get install -y iperf3)");
+        return;
+    }
     let (_w, paths, mut dp) = common::paths::realized();
     let (x, y) = bare_pair(&dp);
     let _servers = (iperf_server(&x), iperf_server(&dp.namespace_of(&paths.server)));
