@@ -7,12 +7,12 @@ each is skipped when its tool is missing rather than failing the suite.
 """
 import os
 import shutil
-import subprocess
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 from conftest import SCENARIOS  # noqa: E402  (the in-repository copy)
+import scenario_run  # noqa: E402
 import terraform_run  # noqa: E402
 
 
@@ -23,22 +23,18 @@ def scenario(path):
     return full
 
 
-def run(cmd, env_extra, timeout):
-    env = dict(os.environ, **env_extra)
-    for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        env.pop(k, None)
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-    out = p.stdout + p.stderr
-    assert p.returncode == 0 and "RESULT   : PASS" in out, out[-6000:]
+def run(cmd, tmp_path, timeout, **env_extra):
+    rc, out = scenario_run.run(cmd, tmp_path, timeout, **env_extra)
+    assert rc == 0 and "RESULT   : PASS" in out, out[-6000:]
     return out
 
 
 @pytest.mark.timeout(1800)
 @pytest.mark.parametrize("region_b", ["us-east-1", "us-west-2"])
-def test_cli_peering_script(server, region_b):
+def test_cli_peering_script(server, tmp_path, region_b):
     if shutil.which("aws") is None:
         pytest.skip("aws CLI not installed")
-    out = run(["bash", scenario("cli/peering.sh"), server.url], {"REGION_B": region_b, "WAIT_TIMEOUT": "30"}, 1800)
+    out = run(["bash", scenario("cli/peering.sh"), server.url], tmp_path, 1800, REGION_B=region_b, WAIT_TIMEOUT="30")
     assert "fail=0 skip=0" in out
 
 
@@ -55,12 +51,12 @@ CROSS_REGION_NEEDS_PEER_REGION = pytest.mark.xfail(
 
 @pytest.mark.timeout(2400)
 @pytest.mark.parametrize("region_b", ["us-east-1", pytest.param("us-west-2", marks=CROSS_REGION_NEEDS_PEER_REGION)])
-def test_terraform_peering(server, region_b):
+def test_terraform_peering(server, tmp_path, region_b):
     if shutil.which("terraform") is None:
         pytest.skip("terraform not installed")
     if not os.path.isdir("/opt/tf-plugins") and not os.environ.get("TF_PLUGIN_MIRROR"):
         pytest.skip("no Terraform provider mirror")
-    out = run(["bash", scenario("run-terraform.sh"), "peering", server.url], {"TF_VAR_region_b": region_b}, 2400)
+    out = run(["bash", scenario("run-terraform.sh"), "peering", server.url], tmp_path, 2400, TF_VAR_region_b=region_b)
     for phase in ("init", "apply", "plan", "destroy"):
         assert any(line.startswith(phase) and " PASS " in line for line in out.splitlines()), (phase, out[-3000:])
 

@@ -15,11 +15,11 @@ apply, so a fixed upstream makes this test fail loudly and get simplified):
 """
 import os
 import shutil
-import subprocess
 
 import pytest
 
 from conftest import SCENARIOS  # noqa: E402  (the in-repository copy)
+from scenario_run import run  # noqa: E402
 
 CLI_BROKEN = '''jget '" ".join([i["status"], i["senderAccountId"], i["receiverAccountId"], i["resourceShareInvitationArn"]]) if d["resourceShareInvitations"] else ""\''''
 CLI_FIXED = '''jget '" ".join([i["status"], i["senderAccountId"], i["receiverAccountId"], i["resourceShareInvitationArn"]] if (i := (d["resourceShareInvitations"] or [None])[0]) else [])\''''
@@ -39,15 +39,6 @@ def patched_copy(tmp_path):
         f.write_text(text.replace(old, new))
     return dst
 
-
-def run(cmd, tmp_path, timeout):
-    env = dict(os.environ, WAIT_TIMEOUT="60", AWS_PAGER="", TMPDIR=str(tmp_path))
-    for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        env.pop(k, None)
-    env["AWS_CONFIG_FILE"] = str(tmp_path / "config")
-    env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "credentials")
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-    return p.returncode, p.stdout + p.stderr
 
 
 @pytest.mark.skipif(not os.path.exists(f"{SCENARIOS}/cli/transit-gateway.sh"), reason="shared scenarios not present")
