@@ -1,33 +1,6 @@
 # Reachability Analyzer through Terraform: a path between two ENIs and an
 # analysis waited for until it completes (computed by xvpc's engine).
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0, < 6.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  type = string
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "111111111111"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  skip_requesting_account_id  = true
-  max_retries                 = 3
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-  }
-}
+# Provider: providers.tf (a link to ../one_account.tf).
 
 resource "aws_vpc" "v" {
   cidr_block = "10.30.0.0/16"
