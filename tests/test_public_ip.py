@@ -187,6 +187,9 @@ def test_elastic_ip_lifecycle(ec2):
     eni = i["NetworkInterfaces"][0]["NetworkInterfaceId"]
     e = c.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"][0]["Association"]
     assert (e["AllocationId"], e["AssociationId"], e["PublicIp"]) == (alloc, assoc, eip)
+    by = lambda name, v: [x["NetworkInterfaceId"] for x in c.describe_network_interfaces(Filters=[{"Name": name, "Values": [v]}])["NetworkInterfaces"]]
+    assert by("association.allocation-id", alloc) == [eni] and by("association.association-id", assoc) == [eni]
+    assert by("association.ip-owner-id", A) == [eni] and by("association.public-ip", eip) == [eni]
     d = c.describe_addresses(Filters=[{"Name": "instance-id", "Values": [iid]}])["Addresses"]
     assert [(x["AllocationId"], x["AssociationId"], x["NetworkInterfaceId"], x["PrivateIpAddress"]) for x in d] == [(alloc, assoc, eni, i["PrivateIpAddress"])]
     # Released only once disassociated.

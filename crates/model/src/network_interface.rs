@@ -135,7 +135,12 @@ impl NetworkInterface {
             "source-dest-check" => vec![self.source_dest_check.to_string()],
             "mac-address" => vec![self.mac_address.clone()],
             "association.public-ip" => self.public_ip.iter().map(|ip| ip.to_string()).collect(),
-            "association.ip-owner-id" => self.public_ip.iter().map(|_| "amazon".to_string()).collect(),
+            "association.ip-owner-id" => {
+                let eip = crate::elastic_ip::of_eni(state, &self.id);
+                self.public_ip.iter().map(|_| eip.map_or("amazon", |a| a.owner.as_str()).to_string()).collect()
+            }
+            "association.allocation-id" => crate::elastic_ip::of_eni(state, &self.id).map(|a| a.id.clone()).into_iter().collect(),
+            "association.association-id" => crate::elastic_ip::of_eni(state, &self.id).and_then(|a| a.association.as_ref()).map(|x| x.id.clone()).into_iter().collect(),
             "attachment.attachment-id" => att.map(|a| a.id.clone()).into_iter().collect(),
             "attachment.instance-id" => att.map(|a| a.instance_id.clone()).into_iter().collect(),
             "attachment.instance-owner-id" => att.map(|_| self.owner.clone()).into_iter().collect(),

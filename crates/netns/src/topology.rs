@@ -12,6 +12,9 @@
 //!   needed and no per-port sysctl either.
 //! - links (peering) are veths between two routers; traffic arriving over
 //!   one reaches only the receiving VPC's own ENIs (non-transitive).
+//! - an attached internet gateway is a link to the run's simulated internet
+//!   namespace, with 1:1 NAT of public addresses in the VPC router (see
+//!   [`crate::internet_gateway`]).
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
