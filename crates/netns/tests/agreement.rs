@@ -103,9 +103,9 @@ fn random_world(seed: u64) -> World {
             }
         }
     }
-    // Sometimes a transit gateway: some VPCs attached (in some of their
-    // subnets' zones), the default table or a second one with a subset of
-    // propagations.
+    // A transit gateway: most VPCs attached (often in every zone they
+    // use, else in some), the default table or a second one with a subset
+    // of propagations.
     let mut tgw_id = None;
     if use_tgw {
         use xvpc_model::transit_gateway::{self as tgwm, CreateAttachment, CreateTransitGateway};
@@ -113,9 +113,11 @@ fn random_world(seed: u64) -> World {
         let (ch, tgw) = tgwm::create_transit_gateway(&w.state, &w.ctx, CreateTransitGateway::default()).unwrap();
         w.apply(ch);
         let mut atts = Vec::new();
+        // Tables in creation order (ids are random: map order is not).
+        let mut tables: Vec<String> = w.state.transit_gateways[&tgw].options.association_default_route_table_id.clone().into_iter().collect();
         for (vpc, _, subnets) in &vpcs {
-            if rng.gen_bool(0.8) {
-                let k = rng.gen_range(1..=subnets.len());
+            if rng.gen_bool(0.9) {
+                let k = if rng.gen_bool(0.6) { subnets.len() } else { rng.gen_range(1..=subnets.len()) };
                 let mut chosen: Vec<String> = subnets.choose_multiple(&mut rng, k).cloned().collect();
                 // One subnet per zone, as AWS requires.
                 let mut zones = std::collections::BTreeSet::new();
@@ -133,6 +135,7 @@ fn random_world(seed: u64) -> World {
             let (ch, rt2) = tgwrt::create_route_table(&w.state, &w.ctx, &tgw, Default::default()).unwrap();
             w.apply(ch);
             w.apply(tgwrt::associate(&w.state, &w.ctx, &rt2, &moved).unwrap());
+            tables.push(rt2.clone());
             for a in &atts {
                 if rng.gen_bool(0.5) {
                     w.apply(tgwrt::enable_propagation(&w.state, &w.ctx, &rt2, a).unwrap());
@@ -142,13 +145,12 @@ fn random_world(seed: u64) -> World {
         // Sometimes static routes in a gateway table: a VPC's block or one
         // subnet to that VPC's attachment (longer than the propagated /16,
         // or instead of a missing propagation), or a blackhole.
-        let tables: Vec<String> = w.state.transit_gateway_route_tables.values().filter(|t| t.transit_gateway_id == tgw).map(|t| t.id.clone()).collect();
         for t in &tables {
             for _ in 0..rng.gen_range(0..=2) {
                 let Some(a) = atts.choose(&mut rng).cloned() else { break };
                 let v = w.state.vpcs[&w.state.transit_gateway_attachments[&a].vpc_id].primary_cidr().network().octets()[1];
                 let dst = if rng.gen_bool(0.5) { format!("10.{v}.0.0/16") } else { format!("10.{v}.{}.0/24", rng.gen_range(1..=3)) };
-                let blackhole = rng.gen_bool(0.3);
+                let blackhole = rng.gen_bool(0.15);
                 let att = Some(a.as_str()).filter(|_| !blackhole);
                 if let Ok((ch, _)) = tgwrt::create_route(&w.state, &w.ctx, t, &dst, att, blackhole) {
                     w.apply(ch);
@@ -177,7 +179,12 @@ fn random_world(seed: u64) -> World {
         let v = vi as u8 + 1;
         // Rules: peers are CIDRs (this VPC's or another's), or groups
         // (sometimes of another VPC: they count only across a peering).
+        // Some groups admit every VPC, so that paths between VPCs are
+        // decided by routes and ACLs often enough.
         for g in groups {
+            if rng.gen_bool(0.35) {
+                w.allow_in(g, "-1", None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+            }
             for _ in 0..rng.gen_range(0..=3) {
                 let peer = if rng.gen_bool(0.3) {
                     let gid = if rng.gen_bool(0.7) { groups.choose(&mut rng).unwrap().clone() } else { all_groups.choose(&mut rng).unwrap().clone() };
@@ -193,7 +200,7 @@ fn random_world(seed: u64) -> World {
         }
         // ACLs: some subnets get a custom one with a few entries.
         for sub in subnets {
-            if rng.gen_bool(0.4) {
+            if rng.gen_bool(0.3) {
                 let mut entries = Vec::new();
                 for i in 0..rng.gen_range(1..=4) {
                     let of = if rng.gen_bool(0.6) { v } else { rng.gen_range(1..=nv) };
@@ -223,8 +230,8 @@ fn random_world(seed: u64) -> World {
                     _ => w.route(&rt, &format!("10.{other}.0.0/16"), RouteTarget::VpcPeeringConnection(id.clone())),
                 }
             }
-            if let Some(tgw) = tgw_id.as_ref().filter(|_| rng.gen_bool(0.6)) {
-                let dst = if rng.gen_bool(0.5) { "10.0.0.0/8".to_string() } else { format!("10.{}.0.0/16", rng.gen_range(1..=nv)) };
+            if let Some(tgw) = tgw_id.as_ref().filter(|_| rng.gen_bool(0.8)) {
+                let dst = if rng.gen_bool(0.6) { "10.0.0.0/8".to_string() } else { format!("10.{}.0.0/16", rng.gen_range(1..=nv)) };
                 w.route(&rt, &dst, RouteTarget::TransitGateway(tgw.clone()));
             }
             // Sometimes a broad route over any of this VPC's peerings (to
@@ -436,7 +443,24 @@ fn engine_and_real_packets_agree_on_random_worlds() {
         total += results.len();
         let ok = results.iter().filter(|r| r.4 == Probe::Reached).count();
         reachable += ok;
-        eprintln!("seed {seed} ({:?}): {} probes, {ok} reachable", links(seed), results.len());
+        // How many reachable paths cross a gateway, and how many of those
+        // come back another way than they went (the asymmetric ones).
+        // Also what blocks the others (the first blocker's code).
+        let (mut via_tgw, mut asymmetric) = (0, 0);
+        let mut blocked: std::collections::BTreeMap<String, usize> = Default::default();
+        for r in &results {
+            let q = Query::tcp(Endpoint::NetworkInterface(r.0.clone()), Endpoint::NetworkInterface(r.1.clone()), r.2);
+            let a = analyze(&w.state, 0, &q).expect("analysis");
+            if let Some(b) = a.blockers.first() {
+                *blocked.entry(format!("{}/{:?}", b.code, b.direction)).or_default() += 1;
+                continue;
+            }
+            let tgw = |hops: &[xvpc_reach::Hop]| hops.iter().any(|h| h.component.id.starts_with("tgw-attach-"));
+            let (there, back) = (tgw(&a.forward), tgw(&a.return_path));
+            via_tgw += usize::from(there || back);
+            asymmetric += usize::from(there != back);
+        }
+        eprintln!("seed {seed} ({:?}): {} probes, {ok} reachable, {via_tgw} over the gateway, {asymmetric} asymmetric; blocked by {blocked:?}", links(seed), results.len());
         if let Some(bad) = results.iter().find(|r| r.3 != (r.4 == Probe::Reached)) {
             let case = (bad.0.clone(), bad.1.clone(), bad.2);
             let small = shrink(&mut dp, w.state.clone(), &case);
