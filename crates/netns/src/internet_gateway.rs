@@ -66,6 +66,13 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
     let mut out = Internet::default();
     let inet = namespace(prefix);
     let mut ip: BTreeMap<String, Line> = BTreeMap::new();
+    // Public address -> private address, per VPC (one pass over the ENIs).
+    let mut by_vpc: BTreeMap<&str, Vec<(Ipv4Addr, Ipv4Addr)>> = BTreeMap::new();
+    for e in state.network_interfaces.values() {
+        if let Some(p) = e.public_ip {
+            by_vpc.entry(e.vpc_id.as_str()).or_default().push((p, e.private_ip));
+        }
+    }
     for g in state.internet_gateways.values() {
         let Some(vpc) = g.attached_vpc.as_ref().filter(|v| state.vpcs.contains_key(*v)) else { continue };
         let dev = names::ifname('g', &g.id);
@@ -80,9 +87,7 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
         };
         ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
         ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {} dev {dev} nud permanent", link.a_mac), None));
-        // Public address -> private address, for this VPC's ENIs.
-        let mut pairs: Vec<(Ipv4Addr, Ipv4Addr)> =
-            state.network_interfaces.values().filter(|e| &e.vpc_id == vpc).filter_map(|e| e.public_ip.map(|p| (p, e.private_ip))).collect();
+        let mut pairs = by_vpc.get(vpc.as_str()).cloned().unwrap_or_default();
         pairs.sort();
         for (public, _) in &pairs {
             ip.insert(format!("route {public}"), line(format!("route replace {public}/32 via {LINK_NEXT_HOP} dev {dev} onlink"), Some(format!("route del {public}/32"))));
