@@ -448,8 +448,10 @@ mod transit_gateway {
         assert!(a.forward.iter().all(|h| h.verdict == crate::component::Verdict::Pass), "the request itself is delivered");
     }
 
-    // The reply uses the destination subnet's own route table (VPC route
-    // tables: https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html):
+    // The reply uses the destination subnet's own route table ("each
+    // subnet in your VPC must be associated with a route table, which
+    // controls the routing for the subnet",
+    // https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html):
     // when that table answers over a peering, the zone rule of the TGW
     // does not apply to it, and the asymmetric path works.
     #[test]
@@ -467,8 +469,10 @@ mod transit_gateway {
         assert!(!a.return_path.iter().any(|h| h.component.id.starts_with("tgw-")), "reply avoids the TGW");
     }
 
-    // Each attachment is routed by the TGW route table it is associated
-    // with (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html):
+    // "Each VPC or VPN attachment is associated with a single route table.
+    // That route table decides the next hop for the traffic coming from
+    // that resource attachment"
+    // (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html):
     // the reply by the table of the destination's attachment, not the
     // table that carried the request.
     #[test]
