@@ -17,6 +17,7 @@ fn fill(kind: &str) -> &'static str {
         "tgw" => "#ede7f6",
         "service" => "#e0f2f1",
         "nlb" => "#f3e5f5",
+        "igw" => "#e8f5e9",
         _ => "#e0f7fa",
     }
 }

@@ -10,6 +10,7 @@
 //! bytes: the golden tests rely on it.
 
 mod dot;
+mod internet_gateway;
 mod layout;
 mod mermaid;
 mod peering;

@@ -30,6 +30,7 @@ const STYLE: &str = "
 .xvpc-diagram .service > rect { fill: #e0f2f1; stroke: #00796b; }
 .xvpc-diagram .nlb > rect { fill: #f3e5f5; stroke: #8e24aa; }
 .xvpc-diagram .endpoint > rect { fill: #e0f7fa; stroke: #00838f; }
+.xvpc-diagram .igw > rect { fill: #e8f5e9; stroke: #2e7d32; }
 .xvpc-diagram .muted { fill: #607d8b; }
 .xvpc-diagram .edge path { fill: none; stroke-width: 2.5; }
 .xvpc-diagram .edge.pending path, .xvpc-diagram .edge.failed path { stroke-dasharray: 7 4; }

@@ -337,3 +337,31 @@ fn live_peering_connections_are_edges() {
     let e = later.edges.iter().find(|e| e.id == pcx).expect("the expired request");
     assert_eq!((e.state.as_str(), super::state_class(&e.state)), ("expired", "failed"));
 }
+
+#[test]
+fn internet_gateway_is_a_vpc_node_and_instances_show_public_ips() {
+    let mut s = fixture();
+    let igw = xvpc_model::internet_gateway::InternetGateway {
+        id: "igw-0a000000000000001".into(),
+        owner: A.into(),
+        region: "us-east-1".into(),
+        attached_vpc: Some("vpc-0a000000000000001".into()),
+        tags: tags("edge"),
+    };
+    s.internet_gateways.insert(igw.id.clone(), igw.clone());
+    // A detached gateway is not drawn.
+    s.internet_gateways.insert("igw-0a000000000000002".into(), xvpc_model::internet_gateway::InternetGateway { id: "igw-0a000000000000002".into(), attached_vpc: None, ..igw });
+    let mut eni = xvpc_model::network_interface::requester_managed(&s.subnets["subnet-0a000000000000001"].clone(), "10.0.1.10".parse().unwrap(), vec![], String::new(), "interface", A);
+    eni.id = "eni-0a000000000000001".into();
+    eni.public_ip = Some("198.18.0.10".parse().unwrap());
+    s.network_interfaces.insert(eni.id.clone(), eni);
+    let t = Topology::from_state(&s, NOW);
+    let (_, _, vpc) = t.vpcs().find(|(_, _, v)| v.id == "vpc-0a000000000000001").unwrap();
+    let gws: Vec<_> = vpc.nodes.iter().filter(|n| n.kind == super::topology::NodeKind::InternetGateway).map(|n| (n.id.as_str(), n.label.as_str())).collect();
+    assert_eq!(gws, [("igw-0a000000000000001", "edge")]);
+    let web = vpc.zones.iter().flat_map(|z| &z.subnets).flat_map(|s| &s.items).find(|n| n.id == "i-0a000000000000001").unwrap();
+    assert_eq!(web.details, ["10.0.1.10", "198.18.0.10"]);
+    for f in [Format::Svg, Format::Dot, Format::Mermaid] {
+        assert!(render(&s, NOW, f).contains("edge"), "{f:?} draws the gateway");
+    }
+}

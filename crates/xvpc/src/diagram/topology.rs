@@ -73,6 +73,7 @@ pub enum NodeKind {
     EndpointService,
     LoadBalancer,
     VpcEndpoint,
+    InternetGateway,
 }
 
 impl NodeKind {
@@ -84,6 +85,7 @@ impl NodeKind {
             NodeKind::EndpointService => "service",
             NodeKind::LoadBalancer => "nlb",
             NodeKind::VpcEndpoint => "endpoint",
+            NodeKind::InternetGateway => "igw",
         }
     }
 }
@@ -172,7 +174,8 @@ impl Topology {
                         id: i.id.clone(),
                         kind: NodeKind::Instance,
                         label: name_tag(&i.tags).unwrap_or_else(|| i.id.clone()),
-                        details: vec![i.private_ip.to_string()],
+                        // The private address, then the public one if any.
+                        details: std::iter::once(i.private_ip).chain(i.public_ip(state)).map(|ip| ip.to_string()).collect(),
                         state: i.state.name().to_string(),
                         aliases: vec![i.primary_eni.clone()],
                     })
@@ -255,6 +258,7 @@ fn connections(state: &State, now_ms: i64, out: &mut Connections) {
     super::peering::add(state, now_ms, out);
     super::privatelink::add(state, now_ms, out);
     super::transit_gateway::add(state, now_ms, out);
+    super::internet_gateway::add(state, out);
 }
 
 /// The `Name` tag, for the connection modules.
