@@ -9,6 +9,12 @@
 //!    (`iifname vmap @nacl_out`), then the destination subnet's inbound ACL
 //!    (`oifname vmap @nacl_in`). Traffic within one subnet skips both, as in
 //!    AWS. An allow is `return` (so the next ACL still runs), a deny `drop`.
+//!    Over a transit gateway attachment link, the attachment subnet in the
+//!    zone of the VPC's end also applies
+//!    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html): its
+//!    inbound rules to what goes to the gateway (even from that subnet),
+//!    its outbound rules to what comes from it, except that a packet from
+//!    the gateway to that very subnet skips both its outbound and inbound.
 //! 2. Security groups, stateful: `ct state established,related accept`,
 //!    then the sender's egress rules and the receiver's ingress rules (the
 //!    union of the ENI's groups; a match is `return`, the end is `drop`).
@@ -77,7 +83,10 @@ fn sg_chain(out: &mut String, name: &str, rules: &[&SgRule], field: &str, member
 /// One NACL direction as a chain: same-subnet traffic skips it, then the
 /// entries by rule number, first match wins, and a final drop.
 fn nacl_chain(out: &mut String, name: &str, skip: &str, acl: &NetworkAcl, egress: bool) {
-    let _ = writeln!(out, "  chain {name} {{\n    {skip}");
+    let _ = writeln!(out, "  chain {name} {{");
+    for line in skip.lines() {
+        let _ = writeln!(out, "    {line}");
+    }
     let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.egress == egress).collect();
     entries.sort_by_key(|e| e.rule_number);
     let field = if egress { "daddr" } else { "saddr" };
@@ -114,8 +123,9 @@ fn elements<I: IntoIterator<Item = String>>(items: I) -> String {
 
 /// The router's whole `table inet xvpc`, deterministic for a given state.
 /// `tgw_zones`: per transit gateway attachment interface of this VPC, the
-/// zone ids where the attachment has a subnet (only ENIs there may use it).
-pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mut Alloc, tgw_zones: Option<&BTreeMap<String, BTreeSet<String>>>) -> String {
+/// zone ids where the attachment has a subnet (only ENIs there may use it),
+/// each with that subnet.
+pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mut Alloc, tgw_zones: Option<&BTreeMap<String, BTreeMap<String, String>>>) -> String {
     // Members of every group, as this VPC sees them: the addresses of the
     // ENIs that carry it, in this VPC or a same-region actively peered one.
     let mut members: BTreeMap<String, BTreeSet<Ipv4Addr>> = BTreeMap::new();
@@ -152,10 +162,19 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
     let _ = writeln!(out, "  set stopped {{ type ifname;{} }}", elements(stopped.map(|(e, _)| format!("\"{}\"", e.port))));
     // Transit gateway attachments: only ports in a zone with an attachment subnet.
     let mut tgw_rules = String::new();
+    let mut tgw_acls = String::new();
     for (dev, zones) in tgw_zones.into_iter().flatten() {
-        let ok = mine.iter().filter(|(_, m)| state.subnets.get(&m.subnet_id).is_some_and(|s| zones.contains(&s.availability_zone_id))).map(|(e, _)| format!("\"{}\"", e.port));
+        let ok = mine.iter().filter(|(_, m)| state.subnets.get(&m.subnet_id).is_some_and(|s| zones.contains_key(&s.availability_zone_id))).map(|(e, _)| format!("\"{}\"", e.port));
         let _ = writeln!(out, "  set tgw_ok_{dev} {{ type ifname;{} }}", elements(ok));
         let _ = writeln!(tgw_rules, "    oifname \"{dev}\" iifname != @tgw_ok_{dev} drop");
+    }
+    // A packet from an attachment to the attachment's own subnet skips
+    // that subnet's inbound rules.
+    let mut att_skip: BTreeMap<&str, String> = BTreeMap::new();
+    for (dev, zones) in tgw_zones.into_iter().flatten() {
+        for sub in zones.values() {
+            let _ = writeln!(att_skip.entry(sub.as_str()).or_default(), "iifname \"{dev}\" return");
+        }
     }
 
     let mut nacl_out = Vec::new();
@@ -166,12 +185,29 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
         let _ = writeln!(out, "  set ports_{sid} {{ type ifname;{} }}", elements(ports.clone()));
         let Some(acl) = state.network_acls.values().find(|a| a.associations.iter().any(|x| x.subnet_id == s.id)) else { continue };
         nacl_chain(&mut out, &format!("nacl_out_{sid}"), &format!("oifname @ports_{sid} return"), acl, true);
-        nacl_chain(&mut out, &format!("nacl_in_{sid}"), &format!("iifname @ports_{sid} return"), acl, false);
+        let skip = format!("iifname @ports_{sid} return\n{}", att_skip.get(s.id.as_str()).map(String::as_str).unwrap_or(""));
+        nacl_chain(&mut out, &format!("nacl_in_{sid}"), &skip, acl, false);
         for p in ports {
             nacl_out.push(format!("{p} : jump nacl_out_{sid}"));
             nacl_in.push(format!("{p} : jump nacl_in_{sid}"));
         }
     }
+
+    // The attachment subnets' ACLs, by the zone of the VPC's end (after
+    // the `ports_*` sets they use).
+    for (dev, zones) in tgw_zones.into_iter().flatten() {
+        for (zone, sub) in zones {
+            let Some(acl) = state.network_acls.values().find(|a| a.associations.iter().any(|x| &x.subnet_id == sub)) else { continue };
+            let sid = names::chain_id(sub);
+            let here = mine.iter().filter(|(_, m)| state.subnets.get(&m.subnet_id).is_some_and(|s| &s.availability_zone_id == zone)).map(|(e, _)| format!("\"{}\"", e.port));
+            let _ = writeln!(out, "  set tgwz_{dev}_{sid} {{ type ifname;{} }}", elements(here));
+            nacl_chain(&mut out, &format!("tgw_in_{dev}_{sid}"), "", acl, false);
+            nacl_chain(&mut out, &format!("tgw_out_{dev}_{sid}"), &format!("oifname @ports_{sid} return"), acl, true);
+            let _ = writeln!(tgw_acls, "    oifname \"{dev}\" iifname @tgwz_{dev}_{sid} jump tgw_in_{dev}_{sid}");
+            let _ = writeln!(tgw_acls, "    iifname \"{dev}\" oifname @tgwz_{dev}_{sid} jump tgw_out_{dev}_{sid}");
+        }
+    }
+
 
     // Security groups: one chain pair per distinct set of groups.
     let mut sets: BTreeMap<Vec<String>, usize> = BTreeMap::new();
@@ -205,7 +241,7 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
     let _ = writeln!(out, "  chain pre {{ type filter hook prerouting priority mangle; policy accept;\n    meta mark set iifname map @port_rt\n  }}");
     let _ = writeln!(
         out,
-        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname @stopped drop\n    oifname @stopped drop\n{tgw_rules}    iifname vmap @nacl_out\n    oifname vmap @nacl_in\n    ct state established,related accept\n    ct state invalid drop\n    iifname vmap @sg_out\n    oifname vmap @sg_in\n  }}"
+        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname @stopped drop\n    oifname @stopped drop\n{tgw_rules}    iifname vmap @nacl_out\n{tgw_acls}    oifname vmap @nacl_in\n    ct state established,related accept\n    ct state invalid drop\n    iifname vmap @sg_out\n    oifname vmap @sg_in\n  }}"
     );
     let _ = writeln!(out, "}}");
     out

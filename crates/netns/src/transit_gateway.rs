@@ -11,8 +11,10 @@
 //!   router's main table), like a peering link.
 //! - Only ENIs in an Availability Zone where the attachment has a subnet can
 //!   send to the gateway (enforced in the VPC router's firewall).
+//! - The attachment subnet's network ACL applies on the link, in the zone
+//!   of the VPC's end of the packet (the firewall's `tgw_*` rules).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use xvpc_model::transit_gateway::AttachmentState;
 use xvpc_model::State;
@@ -29,8 +31,9 @@ pub struct Tgws {
     pub links: Vec<Link>,
     /// Per VPC: gateway id → the attachment's interface in the VPC router.
     pub ends: BTreeMap<String, BTreeMap<String, String>>,
-    /// Per VPC: attachment interface → zone ids where it has a subnet.
-    pub zones: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    /// Per VPC: attachment interface → zone id → the attachment's subnet
+    /// there (where its network interface, and so its ACL, sits).
+    pub zones: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 fn line(add: String, del: Option<String>) -> Line {
@@ -70,7 +73,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
             }
             ip.insert(format!("rule {}", p + 1), line(format!("rule add pref {} iif {dev} blackhole", p + 1), Some(format!("rule del pref {}", p + 1))));
             out.ends.entry(a.vpc_id.clone()).or_default().insert(tgw.id.clone(), dev.clone());
-            let zones: BTreeSet<String> = a.subnet_ids.iter().filter_map(|s| state.subnets.get(s)).map(|s| s.availability_zone_id.clone()).collect();
+            let zones: BTreeMap<String, String> = a.subnet_ids.iter().filter_map(|s| state.subnets.get(s)).map(|s| (s.availability_zone_id.clone(), s.id.clone())).collect();
             out.zones.entry(a.vpc_id.clone()).or_default().insert(dev.clone(), zones);
             out.links.push(link);
         }

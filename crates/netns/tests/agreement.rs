@@ -446,11 +446,14 @@ fn engine_and_real_packets_agree_on_random_worlds() {
         // How many reachable paths cross a gateway, and how many of those
         // come back another way than they went (the asymmetric ones).
         // Also what blocks the others (the first blocker's code).
-        let (mut via_tgw, mut asymmetric) = (0, 0);
+        // And how many are refused only by attachment subnets' ACLs.
+        let (mut via_tgw, mut asymmetric, mut attachment_acl) = (0, 0, 0);
         let mut blocked: std::collections::BTreeMap<String, usize> = Default::default();
         for r in &results {
             let q = Query::tcp(Endpoint::NetworkInterface(r.0.clone()), Endpoint::NetworkInterface(r.1.clone()), r.2);
             let a = analyze(&w.state, 0, &q).expect("analysis");
+            let by_attachment_acl = |b: &xvpc_reach::Blocker| b.explanation.contains("network interface of transit gateway attachment");
+            attachment_acl += usize::from(!a.blockers.is_empty() && a.blockers.iter().all(by_attachment_acl));
             if let Some(b) = a.blockers.first() {
                 *blocked.entry(format!("{}/{:?}", b.code, b.direction)).or_default() += 1;
                 continue;
@@ -460,7 +463,7 @@ fn engine_and_real_packets_agree_on_random_worlds() {
             via_tgw += usize::from(there || back);
             asymmetric += usize::from(there != back);
         }
-        eprintln!("seed {seed} ({:?}): {} probes, {ok} reachable, {via_tgw} over the gateway, {asymmetric} asymmetric; blocked by {blocked:?}", links(seed), results.len());
+        eprintln!("seed {seed} ({:?}): {} probes, {ok} reachable, {via_tgw} over the gateway, {asymmetric} asymmetric, {attachment_acl} refused only by attachment subnets' ACLs; blocked by {blocked:?}", links(seed), results.len());
         if let Some(bad) = results.iter().find(|r| r.3 != (r.4 == Probe::Reached)) {
             let case = (bad.0.clone(), bad.1.clone(), bad.2);
             let small = shrink(&mut dp, w.state.clone(), &case);

@@ -226,3 +226,56 @@ fn transit_gateway_replies_leave_only_from_attached_zones() {
     dp.teardown().unwrap();
     assert_eq!(ours(&dp), 0);
 }
+
+/// AWS (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html): the
+/// transit gateway subnet's inbound rules see traffic from the instances
+/// to the gateway, its outbound rules traffic from the gateway to the
+/// instances; when the instances share the attachment's subnet, traffic
+/// from the gateway to them is not evaluated at all.
+#[test]
+fn transit_gateway_attachment_subnet_acls() {
+    if !can_run() {
+        return;
+    }
+    let mut w = World::default();
+    let (a, b) = (w.vpc("10.1.0.0/16"), w.vpc("10.2.0.0/16"));
+    let att_a = w.subnet_in(&a, "10.1.0.0/24", "us-east-1a");
+    let sa = w.subnet_in(&a, "10.1.1.0/24", "us-east-1a");
+    let sb = w.subnet_in(&b, "10.2.1.0/24", "us-east-1a");
+    let (ga, gb) = (w.open_sg(&a), w.open_sg(&b));
+    let _ea = w.eni(&sa, "10.1.1.10", &[&ga]);
+    let eb = w.eni(&sb, "10.2.1.10", &[&gb]);
+    // A through a dedicated subnet; B through the client's own subnet.
+    w.tgw_hub(&[(&a, &att_a), (&b, &sb)]);
+    let mut dp = Dataplane::start().expect("data plane");
+    let prefix = dp.prefix().to_string();
+    let ns = |id: &str| xvpc_netns::names::ns(&prefix, id);
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "default ACLs allow");
+
+    // A's attachment subnet denies inbound: the reply cannot enter the gateway.
+    w.nacl(&att_a, &[(100, true, "-1", true, "0.0.0.0/0", None)]);
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "inbound deny on the attachment subnet");
+    // Denies outbound: the request cannot leave the gateway into A.
+    w.nacl(&att_a, &[(100, false, "-1", true, "0.0.0.0/0", None)]);
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "outbound deny on the attachment subnet");
+    w.nacl(&att_a, &[(100, false, "-1", true, "0.0.0.0/0", None), (100, true, "-1", true, "0.0.0.0/0", None)]);
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "both allowed");
+
+    // B's client sits in B's attachment subnet: an ACL admitting only B's
+    // own addresses inbound still lets the reply from A in (not evaluated)...
+    w.nacl(&sb, &[(100, false, "-1", true, "10.2.0.0/16", None), (100, true, "-1", true, "0.0.0.0/0", None)]);
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "from the gateway into its own subnet: no ACL");
+    // ...but the way to the gateway is evaluated inbound too.
+    w.nacl(&sb, &[(100, false, "-1", true, "10.1.0.0/16", None), (100, true, "-1", true, "0.0.0.0/0", None)]);
+    dp.reconcile(&w.state);
+    assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "to the gateway: the subnet's inbound rules see the client");
+    dp.teardown().unwrap();
+    assert_eq!(ours(&dp), 0);
+}

@@ -196,6 +196,7 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, dst: 
         acl(topo, &mut seg, Direction::Forward, s, true, proto, dst.ip, (port, port));
     }
     let internet = walk.as_ref().and_then(|w| w.internet.clone());
+    let over_tgw = walk.as_ref().and_then(|w| tgw_ends(w.landed.as_ref()));
     if let Some(mut w) = walk {
         seg.forward.append(&mut w.hops);
         seg.blockers.append(&mut w.blockers);
@@ -217,8 +218,13 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, dst: 
         }
         return seg;
     }
+    // 3b. Over a transit gateway: the attachment subnets' ACLs.
+    let mut waived = false;
+    if let (Some((from, to)), Some(s), Some(d)) = (&over_tgw, src_subnet, dst_subnet) {
+        waived = crate::transit_gateway::attachment_acls(topo, &mut seg, Direction::Forward, from, to, (s, src_ip), (d, dst.ip), proto, (port, port));
+    }
     // 4. Destination subnet ACL, inbound.
-    if let (Some(d), false) = (dst_subnet, same_subnet) {
+    if let (Some(d), false, false) = (dst_subnet, same_subnet, waived) {
         acl(topo, &mut seg, Direction::Forward, d, false, proto, src_ip, (port, port));
     }
     // 5. Destination security groups, inbound.
@@ -238,11 +244,24 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, dst: 
     let mut back = routing::route(topo, Direction::Return, d, src_ip, src_vpc);
     seg.ret.append(&mut back.hops);
     seg.blockers.append(&mut back.blockers);
-    if let (Some(s), false) = (src_subnet, same_subnet) {
+    let mut waived = false;
+    if let (Some((from, to)), Some(s)) = (tgw_ends(back.landed.as_ref()), src_subnet) {
+        waived = crate::transit_gateway::attachment_acls(topo, &mut seg, Direction::Return, &from, &to, (d, dst.ip), (s, src_ip), proto, EPHEMERAL_PORTS);
+    }
+    if let (Some(s), false, false) = (src_subnet, same_subnet, waived) {
         acl(topo, &mut seg, Direction::Return, s, false, proto, dst.ip, EPHEMERAL_PORTS);
     }
     seg.ret.push(eni_hop(topo, src, Direction::Return));
     seg
+}
+
+/// The attachments a packet entered and left a transit gateway by, when
+/// that is how it landed.
+fn tgw_ends(landed: Option<&(&Vpc, routing::Via)>) -> Option<(String, String)> {
+    match landed {
+        Some((_, routing::Via::TransitGateway { from, to, .. })) => Some((from.clone(), to.clone())),
+        _ => None,
+    }
 }
 
 /// Evaluates one ENI's groups and records the hop (and the blocker).

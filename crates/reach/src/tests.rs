@@ -3,15 +3,15 @@
 use crate::synthetic::Builder;
 use crate::{analyze, Analysis, Direction, Endpoint, Query};
 
-const A: &str = "111111111111";
-const B: &str = "222222222222";
-const R: &str = "us-east-1";
+pub(crate) const A: &str = "111111111111";
+pub(crate) const B: &str = "222222222222";
+pub(crate) const R: &str = "us-east-1";
 
-fn tcp(b: &Builder, from: &str, to: &str, port: u16) -> Analysis {
+pub(crate) fn tcp(b: &Builder, from: &str, to: &str, port: u16) -> Analysis {
     analyze(&b.state, 0, &Query::tcp(Endpoint::parse(from).unwrap(), Endpoint::parse(to).unwrap(), port)).unwrap()
 }
 
-fn codes(a: &Analysis) -> Vec<(String, Direction)> {
+pub(crate) fn codes(a: &Analysis) -> Vec<(String, Direction)> {
     a.blockers.iter().map(|b| (b.code.clone(), b.direction)).collect()
 }
 
@@ -375,12 +375,12 @@ mod peering {
     }
 }
 
-mod transit_gateway {
+pub(crate) mod transit_gateway {
     use super::*;
 
     /// A hub TGW of A; VPCs of A (10.1/16, web) and B (10.2/16, client),
     /// both attached in zone a; client subnets in zones a and b.
-    fn world(available_b: bool) -> (Builder, String, String, String, String, String, String) {
+    pub(crate) fn world(available_b: bool) -> (Builder, String, String, String, String, String, String) {
         let mut b = Builder::new();
         let va = b.vpc(A, R, "10.1.0.0/16");
         let vb = b.vpc(B, R, "10.2.0.0/16");

@@ -178,3 +178,53 @@ pub fn next_step(topo: &Topology, from: &Vpc, dst_vpc: &Vpc) -> Option<crate::Fi
     }
     None
 }
+
+/// The subnet attachment `att` has in zone `zone_id`, if any (one per zone).
+pub fn subnet_in_zone<'a>(topo: &Topology<'a>, att: &str, zone_id: &str) -> Option<&'a Subnet> {
+    let a = topo.state.transit_gateway_attachments.get(att)?;
+    a.subnet_ids.iter().filter_map(|s| topo.subnet(s)).find(|s| s.availability_zone_id == zone_id)
+}
+
+/// One end of a crossing: the subnet of the host and its address.
+pub type End<'s> = (&'s Subnet, Ipv4Addr);
+
+/// The network ACLs of the attachment subnets a packet crosses over a
+/// transit gateway, entering through attachment `from` and leaving through
+/// `to` (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html):
+/// - into the gateway: the inbound rules (by source address) of `from`'s
+///   subnet in the sender's zone, even when the sender is in that subnet;
+/// - out of it: the outbound rules (by destination address) of `to`'s
+///   subnet in the receiver's zone; when the receiver is in that very
+///   subnet, neither its outbound nor its inbound rules are evaluated.
+///
+/// Returns whether the receiver's subnet inbound check is waived.
+#[allow(clippy::too_many_arguments)]
+pub fn attachment_acls(topo: &Topology, seg: &mut crate::analysis::Segment, dir: Direction, from: &str, to: &str, sender: End, receiver: End, proto: u8, ports: (u16, u16)) -> bool {
+    if let Some(s) = subnet_in_zone(topo, from, &sender.0.availability_zone_id) {
+        attachment_acl(topo, seg, dir, from, s, false, proto, sender.1, ports);
+    }
+    match subnet_in_zone(topo, to, &receiver.0.availability_zone_id) {
+        Some(s) if s.id == receiver.0.id => true,
+        Some(s) => {
+            attachment_acl(topo, seg, dir, to, s, true, proto, receiver.1, ports);
+            false
+        }
+        None => false,
+    }
+}
+
+/// One attachment subnet's ACL; a blocker says whose network interface
+/// the subnet holds (the fix is the ordinary ACL entry of the VPC's owner).
+#[allow(clippy::too_many_arguments)]
+fn attachment_acl(topo: &Topology, seg: &mut crate::analysis::Segment, dir: Direction, att: &str, subnet: &Subnet, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) {
+    let before = seg.blockers.len();
+    crate::analysis::acl(topo, seg, dir, subnet, egress, proto, peer, ports);
+    for b in &mut seg.blockers[before..] {
+        let way = if egress { "from the transit gateway" } else { "to the transit gateway" };
+        b.explanation.push_str(&format!(" {} holds the network interface of transit gateway attachment {att}, which traffic {way} crosses.", subnet.id));
+    }
+}
+
+#[cfg(test)]
+#[path = "transit_gateway_tests.rs"]
+mod tests;
