@@ -31,6 +31,12 @@ use crate::topology::{Line, Link, LINK_NEXT_HOP};
 /// `<prefix>-internet`).
 pub const INTERNET: &str = "internet";
 
+/// Traffic through an internet gateway is limited to 1500 bytes (EC2
+/// "Network MTU": "MTU limited to 1500 bytes: traffic over an internet
+/// gateway"); bigger packets from a jumbo-frame instance get ICMP
+/// "fragmentation needed", which path MTU discovery uses.
+pub const MTU: u32 = 1500;
+
 /// The simulated internet host: in TEST-NET-3 (RFC 5737), documentation
 /// space no real host uses, and only on the internet namespace's `lo`.
 pub const INTERNET_HOST: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
@@ -84,6 +90,7 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
             a_mac: names::mac(0x0a, &format!("{}/vpc", g.id)),
             b_ns: inet.clone(),
             b_mac: names::mac(0x0a, &format!("{}/internet", g.id)),
+            mtu: MTU,
         };
         ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
         ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {} dev {dev} nud permanent", link.a_mac), None));

@@ -206,8 +206,14 @@ impl Dataplane {
         let new_links: Vec<&Link> = want.links.values().filter(|l| !self.links.contains_key(&l.id)).collect();
         for l in &new_links {
             batch += &format!(
-                "link add {} netns {} address {} mtu {MTU} type veth peer name {} netns {} address {} mtu {MTU}\n",
-                l.ifname, l.a_ns, l.a_mac, l.ifname, l.b_ns, l.b_mac
+                "link add {} netns {} address {} mtu {mtu} type veth peer name {} netns {} address {} mtu {mtu}\n",
+                l.ifname,
+                l.a_ns,
+                l.a_mac,
+                l.ifname,
+                l.b_ns,
+                l.b_mac,
+                mtu = l.mtu
             );
         }
         if let Err(e) = ip_batch(None, &batch, true) {

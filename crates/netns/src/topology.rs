@@ -91,6 +91,10 @@ pub struct Link {
     pub a_mac: String,
     pub b_ns: String,
     pub b_mac: String,
+    /// The largest packet the connection carries, as AWS documents it per
+    /// kind of connection (a router sends ICMP "fragmentation needed" for
+    /// bigger ones, so path MTU discovery finds it).
+    pub mtu: u32,
 }
 
 /// A running instance: where it lives and what it runs at boot.
@@ -184,9 +188,10 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
             continue;
         }
         let ifname = names::ifname('p', &id);
+        let mtu = crate::peering::mtu(&state.vpcs[&a].region, &state.vpcs[&b].region);
         d.links.insert(
             id.clone(),
-            Link { id: id.clone(), ifname: ifname.clone(), a_ns: router_ns(&a), a_mac: names::mac(0x0a, &format!("{id}/a")), b_ns: router_ns(&b), b_mac: names::mac(0x0a, &format!("{id}/b")) },
+            Link { id: id.clone(), ifname: ifname.clone(), a_ns: router_ns(&a), a_mac: names::mac(0x0a, &format!("{id}/a")), b_ns: router_ns(&b), b_mac: names::mac(0x0a, &format!("{id}/b")), mtu },
         );
         ends.entry(a).or_default().insert(id.clone(), ifname.clone());
         ends.entry(b).or_default().insert(id, ifname);
@@ -205,6 +210,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
     for (vpc, m) in &tgws.ends {
         ends.entry(vpc.clone()).or_default().extend(m.clone());
     }
+    d.nat.extend(tgws.nat.clone());
     let internet = crate::internet_gateway::desired(state, prefix);
     for l in &internet.links {
         d.links.insert(l.id.clone(), l.clone());

@@ -22,6 +22,22 @@ use xvpc_model::State;
 use crate::names;
 use crate::topology::{Alloc, Line, Link, LINK_NEXT_HOP};
 
+/// A transit gateway carries packets of up to 8500 bytes between VPCs
+/// ("What is AWS Transit Gateway": "a transit gateway supports an MTU of
+/// 8500 bytes for traffic between VPCs"), against 9001 inside a VPC.
+pub const MTU: u32 = 8500;
+
+/// The gateway clamps TCP's MSS on every SYN it carries (Transit Gateway
+/// quotas, MTU: "Transit gateway enforces Maximum Segment Size (MSS)
+/// clamping for all packets"), so TCP between jumbo-frame VPCs settles on
+/// segments that fit 8500 bytes without relying on ICMP.
+fn mss_clamp() -> String {
+    let mss = MTU - 40;
+    format!(
+        "table ip xvpc_nat {{\n  chain clamp {{\n    type filter hook forward priority mangle; policy accept;\n    tcp flags syn tcp option maxseg size > {mss} tcp option maxseg size set {mss}\n  }}\n}}\n"
+    )
+}
+
 /// What the transit gateways add to the desired data plane.
 #[derive(Debug, Default)]
 pub struct Tgws {
@@ -34,6 +50,8 @@ pub struct Tgws {
     /// Per VPC: attachment interface → zone id → the attachment's subnet
     /// there (where its network interface, and so its ACL, sits).
     pub zones: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+    /// Per gateway namespace: its nftables table (the MSS clamp).
+    pub nat: BTreeMap<String, String>,
 }
 
 fn line(add: String, del: Option<String>) -> Line {
@@ -61,6 +79,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
                 a_mac: names::mac(0x0a, &format!("{}/vpc", a.id)),
                 b_ns: ns.clone(),
                 b_mac: names::mac(0x0a, &format!("{}/tgw", a.id)),
+                mtu: MTU,
             };
             ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
             ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {} dev {dev} nud permanent", link.a_mac), None));
@@ -89,6 +108,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
                 ip.insert(key, line(add, Some(format!("route del {} table {n}", r.cidr))));
             }
         }
+        out.nat.insert(ns.clone(), mss_clamp());
         out.routers.push((tgw.id.clone(), ns, ip));
     }
     out

@@ -3,7 +3,8 @@
 //!   200 Mbit/s and a transit gateway attachment 1 Gbit/s, TCP through the
 //!   endpoint and over the gateway runs at those rates (±15 %), a peering
 //!   connection stays unlimited, and turning emulation off removes the limits.
-//! - PrivateLink's 8500-byte MTU, with TCP's MSS clamped at the endpoint.
+//! - PrivateLink's and transit gateways' 8500-byte MTU, with TCP's MSS
+//!   clamped at the endpoint and at the gateway.
 //! - every veth the data plane creates takes big (BIG TCP) packets.
 #![cfg(target_os = "linux")]
 
@@ -48,7 +49,7 @@ fn mss_both_ends(server: &str, client: &str, to: &str) -> (u32, u32) {
 }
 
 #[test]
-fn privatelink_mtu_is_8500_and_veths_take_big_packets() {
+fn endpoints_and_gateways_carry_8500_bytes_and_veths_take_big_packets() {
     if !can_run() {
         return;
     }
@@ -63,13 +64,17 @@ fn privatelink_mtu_is_8500_and_veths_take_big_packets() {
     let (srv, cli) = mss_both_ends(&server, &ns_of("peering"), SERVER_IP);
     assert!(srv > 8900 && cli > 8900, "over peering: server {srv}, client {cli}");
     assert!(detail(&dp.namespace_of(&p.endpoint_eni), "pl0").contains("mtu 8500"));
+    // Over the transit gateway: the gateway clamps the SYNs both ways.
+    let (srv, cli) = mss_both_ends(&server, &ns_of("transit gateway"), SERVER_IP);
+    assert!(srv <= 8460 && cli <= 8460 && cli > 8000, "over the transit gateway: server {srv}, client {cli}");
+    let vpc_c = &w.state.network_interfaces[p.client("transit gateway").0].vpc_id;
+    let att = xvpc_netns::names::ifname('t', &p.tgw_attachment_c);
+    assert!(detail(&dp.namespace_of(vpc_c), &att).contains("mtu 8500"), "{}", detail(&dp.namespace_of(vpc_c), &att));
 
     // Big packets on each kind of veth: guest, router port, links.
     let big = "gso_max_size 185000";
     assert!(detail(&server, "eth0").contains(big), "{}", detail(&server, "eth0"));
     assert!(detail(&dp.namespace_of(&p.endpoint_eni), "pl0").contains(big));
-    let vpc_c = &w.state.network_interfaces[p.client("transit gateway").0].vpc_id;
-    let att = xvpc_netns::names::ifname('t', &p.tgw_attachment_c);
     assert!(detail(&dp.namespace_of(vpc_c), &att).contains(big), "{}", detail(&dp.namespace_of(vpc_c), &att));
     let port = xvpc_netns::names::ifname('e', &p.server);
     let vpc_a = &w.state.network_interfaces[&p.server].vpc_id;

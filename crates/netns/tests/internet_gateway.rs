@@ -66,6 +66,9 @@ fn internet_gateway_nat_routes_and_groups_decide_packets() {
     assert_eq!(both(&mut dp, &w, None, "198.18.0.10", 80), Probe::Timeout, "no ingress rule");
     w.allow_in(&web, "tcp", Some((80, 80)), RulePeer::Cidr("0.0.0.0/0".parse().unwrap()));
     assert_eq!(both(&mut dp, &w, None, "198.18.0.10", 80), Probe::Reached, "ingress rule");
+    // The gateway's link carries 1500-byte packets, as AWS's internet gateways.
+    let link = std::process::Command::new("ip").args(["-n", &dp.namespace_of(&vpc), "link", "show", &xvpc_netns::names::ifname('g', &g)]).output().unwrap();
+    assert!(String::from_utf8_lossy(&link.stdout).contains("mtu 1500"), "{}", String::from_utf8_lossy(&link.stdout));
     assert_eq!(both(&mut dp, &w, None, "198.18.0.10", 22), Probe::Timeout, "other port");
     assert_eq!(probe1(&namespace(dp.prefix()), "10.1.1.11", 80), Probe::Timeout, "private addresses are not on the internet");
 
