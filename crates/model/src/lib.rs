@@ -44,6 +44,7 @@ pub mod security_group_rule;
 pub mod stale_groups;
 pub mod subnet;
 pub mod transit_gateway;
+pub mod transit_gateway_attachment;
 pub mod transit_gateway_route_table;
 pub mod vpc;
 

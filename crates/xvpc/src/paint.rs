@@ -13,11 +13,6 @@ impl Paint {
         Paint { on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
     }
 
-    #[cfg(test)]
-    pub fn plain() -> Paint {
-        Paint { on: false }
-    }
-
     fn wrap(&self, code: &str, s: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
