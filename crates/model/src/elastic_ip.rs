@@ -77,8 +77,8 @@ pub fn find<'a>(state: &'a State, ctx: &Ctx, allocation_id: Option<&str>, public
         (Some(id), _) => owned(&state.addresses, ctx, IdKind::ElasticIpAllocation, id),
         (None, Some(ip)) => state
             .addresses
-            .values()
-            .find(|a| a.owner == ctx.account && a.region == ctx.region && a.public_ip.to_string() == ip)
+            .scope(ctx)
+            .find(|a| a.public_ip.to_string() == ip)
             .ok_or_else(|| ModelError::Aws("InvalidAddress.NotFound", format!("Address '{ip}' not found."))),
         (None, None) => Err(ModelError::MissingParameter("allocationId".into())),
     }
@@ -164,8 +164,8 @@ pub fn associate(state: &State, ctx: &Ctx, address: &Address, input: Associate) 
 pub fn disassociate(state: &State, ctx: &Ctx, association_id: &str) -> Result<Changes> {
     let a = state
         .addresses
-        .values()
-        .find(|a| a.owner == ctx.account && a.region == ctx.region && a.association.as_ref().is_some_and(|x| x.id == association_id))
+        .scope(ctx)
+        .find(|a| a.association.as_ref().is_some_and(|x| x.id == association_id))
         .ok_or_else(|| ModelError::NotFound(IdKind::Association, association_id.to_string()))?;
     let mut ch = Changes::new();
     detach(state, a, &mut ch)?;

@@ -24,8 +24,9 @@ use crate::state::{Ctx, Owned};
 #[derive(Debug, Clone)]
 pub struct Table<T> {
     rows: BTreeMap<String, T>,
-    /// (owner, region) -> ids, in id order.
-    scopes: HashMap<(String, String), BTreeSet<String>>,
+    /// owner -> region -> ids, in id order. Nested rather than keyed by a
+    /// pair so that a lookup borrows the caller's strings.
+    scopes: HashMap<String, HashMap<String, BTreeSet<String>>>,
 }
 
 impl<T> Default for Table<T> {
@@ -48,7 +49,7 @@ impl<T: Owned> Table<T> {
         if let Some(o) = &old {
             self.unindex(o.owner(), o.region(), &id);
         }
-        self.scopes.entry((row.owner().to_string(), row.region().to_string())).or_default().insert(id.clone());
+        self.scopes.entry(row.owner().to_string()).or_default().entry(row.region().to_string()).or_default().insert(id.clone());
         self.rows.insert(id, row);
         old
     }
@@ -87,9 +88,7 @@ impl<T: Owned> Table<T> {
 
     /// The rows one account owns in one region, in id order.
     pub fn owned_by<'a>(&'a self, owner: &str, region: &str) -> impl Iterator<Item = &'a T> + Clone + 'a {
-        // A borrowed-tuple lookup would need a custom key type; the
-        // allocation is tiny next to the scan it replaces.
-        let ids = self.scopes.get(&(owner.to_string(), region.to_string()));
+        let ids = self.scopes.get(owner).and_then(|regions| regions.get(region));
         ids.into_iter().flatten().filter_map(move |id| self.rows.get(id))
     }
 
@@ -99,12 +98,15 @@ impl<T: Owned> Table<T> {
     }
 
     fn unindex(&mut self, owner: &str, region: &str, id: &str) {
-        let key = (owner.to_string(), region.to_string());
-        if let Some(ids) = self.scopes.get_mut(&key) {
+        let Some(regions) = self.scopes.get_mut(owner) else { return };
+        if let Some(ids) = regions.get_mut(region) {
             ids.remove(id);
             if ids.is_empty() {
-                self.scopes.remove(&key);
+                regions.remove(region);
             }
+        }
+        if regions.is_empty() {
+            self.scopes.remove(owner);
         }
     }
 }

@@ -210,7 +210,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
     for (vpc, m) in &tgws.ends {
         ends.entry(vpc.clone()).or_default().extend(m.clone());
     }
-    d.nat.extend(tgws.nat.clone());
+    d.nat.extend(tgws.nat);
     let internet = crate::internet_gateway::desired(state, prefix);
     for l in &internet.links {
         d.links.insert(l.id.clone(), l.clone());

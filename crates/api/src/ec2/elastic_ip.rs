@@ -98,7 +98,7 @@ fn describe_addresses(call: &mut Call, p: &QueryParams) -> Result<String> {
         elastic_ip::find(s, &call.ctx, None, Some(ip))?;
     }
     let mut out = Vec::new();
-    for a in s.addresses.values().filter(|a| a.owner == call.ctx.account && a.region == call.ctx.region) {
+    for a in s.addresses.scope(&call.ctx) {
         let listed = (ids.is_empty() || ids.contains(&a.id)) && (ips.is_empty() || ips.contains(&a.public_ip.to_string()));
         if listed && filter::matches(&fs, &a.tags, |n| a.filter_field(s, n))? {
             out.push(a);
