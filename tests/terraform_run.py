@@ -2,6 +2,8 @@
 do: a copy of a configuration, the provider from the machine's local mirror
 (never the network), no ambient AWS credentials, and the server's URL as
 `var.endpoint`."""
+import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -35,3 +37,19 @@ def tf(workdir, env, *args, ok=(0,), timeout=1200):
     p = subprocess.run(["terraform", *args, *flags], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
     assert p.returncode in ok, f"terraform {args[0]} exited {p.returncode}:\n{p.stdout[-4000:]}\n{p.stderr[-4000:]}"
     return p
+
+
+@contextlib.contextmanager
+def applied(workdir, env, timeout=1200):
+    """A configuration's whole life as a user runs it: init and apply, then
+    the body (given the outputs' values), then a second plan that must be
+    empty (`-detailed-exitcode`: 2 means changes), and destroy whatever
+    happened before it."""
+    tf(workdir, env, "init", timeout=timeout)
+    try:
+        tf(workdir, env, "apply", "-auto-approve", timeout=timeout)
+        out = json.loads(tf(workdir, env, "output", "-json", timeout=timeout).stdout)
+        yield {k: v["value"] for k, v in out.items()}
+        tf(workdir, env, "plan", "-detailed-exitcode", timeout=timeout)
+    finally:
+        tf(workdir, env, "destroy", "-auto-approve", timeout=timeout)

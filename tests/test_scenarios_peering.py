@@ -70,10 +70,6 @@ def test_terraform_peering_options_and_peer_region(server, tmp_path, region_b):
         pytest.skip("terraform or the provider mirror is not installed")
     work, env = terraform_run.workspace(os.path.join(ROOT, "tests", "terraform", "peering_options"), server, tmp_path,
                                         region_b=region_b)
-    terraform_run.tf(work, env, "init", timeout=900)
-    try:
-        terraform_run.tf(work, env, "apply", "-auto-approve", timeout=900)
-        # The plan after apply must be empty (exit 0; 2 = changes).
-        terraform_run.tf(work, env, "plan", "-detailed-exitcode", timeout=900)
-    finally:
-        terraform_run.tf(work, env, "destroy", "-auto-approve", timeout=900)
+    # applied(): the plan after apply must be empty (exit 0; 2 = changes).
+    with terraform_run.applied(work, env, timeout=900):
+        pass

@@ -1,11 +1,10 @@
 """Terraform (AWS provider 5.100 from the local mirror) builds the core
 resources in two accounts, converges (an empty second plan) and destroys
 everything it created."""
-import json
 import os
 
 from conftest import A, B
-from terraform_run import requires_terraform, tf, workspace
+from terraform_run import applied, requires_terraform, workspace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 pytestmark = requires_terraform
@@ -13,11 +12,9 @@ pytestmark = requires_terraform
 
 def test_foundation_apply_plan_destroy(server, ec2, tmp_path):
     work, env = workspace(os.path.join(HERE, "terraform", "foundation"), server, tmp_path)
-    tf(work, env, "init")
-    try:
-        tf(work, env, "apply", "-auto-approve")
-        out = json.loads(tf(work, env, "output", "-json").stdout)
-        for acct, side in ((A, out["a"]["value"]), (B, out["b"]["value"])):
+    # applied(): after the body, a second plan must have nothing to do.
+    with applied(work, env) as out:
+        for acct, side in ((A, out["a"]), (B, out["b"])):
             c = ec2(acct)
             assert side["account_id"] == acct
             assert side["ami_id"] == "ami-0453ec754f44f9a4a", "most_recent AL2023 x86_64"
@@ -34,10 +31,6 @@ def test_foundation_apply_plan_destroy(server, ec2, tmp_path):
             # Account isolation holds for what Terraform built.
             other = ec2(B if acct == A else A)
             assert other.describe_instances(Filters=[{"Name": "instance-id", "Values": [side["instance_id"]]}])["Reservations"] == []
-        # A second plan right after apply has nothing to do.
-        tf(work, env, "plan", "-detailed-exitcode")
-    finally:
-        tf(work, env, "destroy", "-auto-approve")
     for acct in (A, B):
         c = ec2(acct)
         assert c.describe_vpcs()["Vpcs"] == []
