@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 use xvpc_model::ram::{self as model, Association, Invitation, ResourceOwner, ResourceShare};
 use xvpc_model::tags::Tags;
 use xvpc_model::State;
+use xvpc_wire::page::{PageError, PageLimits};
 use xvpc_wire::ApiError;
 
 use crate::call::{Call, JsonHandler};
@@ -141,25 +142,21 @@ fn invitation_json(state: &State, i: &Invitation) -> Value {
     })
 }
 
-/// `maxResults` / `nextToken` over a built list: the token is the offset.
-fn page(items: Vec<Value>, v: &Value, key: &str) -> Result<Value> {
-    let max = match v.get("maxResults").and_then(Value::as_i64) {
-        Some(m) if !(1..=500).contains(&m) => {
-            return Err(ram_err(model::INVALID_PARAMETER, format!("maxResults must be between 1 and 500, not {m}")));
-        }
-        Some(m) => m as usize,
-        None => 500,
-    };
-    let start = match str_opt(v, "nextToken")? {
-        Some(t) => t.parse::<usize>().map_err(|_| ram_err("InvalidNextTokenException", "The specified value for nextToken is not valid."))?,
-        None => 0,
-    };
-    let rest: Vec<Value> = items.into_iter().skip(start).collect();
+/// RAM's `maxResults` / `nextToken` over the one paginator
+/// ([`xvpc_wire::page`]): `order` names the members whose values, joined,
+/// order the items and identify one in a token.
+fn page(items: Vec<Value>, v: &Value, key: &str, order: &[&str]) -> Result<Value> {
+    let sort_key = |x: &Value| order.iter().map(|m| x.get(*m).and_then(Value::as_str).unwrap_or("")).collect::<Vec<_>>().join("\u{0}");
+    let max = v.get("maxResults").and_then(Value::as_i64);
+    let token = str_opt(v, "nextToken")?;
+    let page = xvpc_wire::page::page(items, sort_key, max, token.as_deref(), &PageLimits::strict(1, 500).by_default(500)).map_err(|e| match e {
+        PageError::Size { value, min, max } => ram_err(model::INVALID_PARAMETER, format!("maxResults must be between {min} and {max}, not {value}")),
+        PageError::Token => ram_err("InvalidNextTokenException", "The specified value for nextToken is not valid."),
+    })?;
     let mut out = Map::new();
-    let more = rest.len() > max;
-    out.insert(key.to_string(), Value::Array(rest.into_iter().take(max).collect()));
-    if more {
-        out.insert("nextToken".into(), json!((start + max).to_string()));
+    out.insert(key.to_string(), Value::Array(page.items));
+    if let Some(t) = page.next {
+        out.insert("nextToken".into(), json!(t));
     }
     Ok(Value::Object(out))
 }
@@ -271,7 +268,7 @@ fn get_resource_shares(call: &mut Call, v: &Value) -> Result<Value> {
         })
         .map(share_json)
         .collect();
-    page(shares, v, "resourceShares")
+    page(shares, v, "resourceShares", &["resourceShareArn"])
 }
 
 fn get_resource_share_associations(call: &mut Call, v: &Value) -> Result<Value> {
@@ -300,7 +297,7 @@ fn get_resource_share_associations(call: &mut Call, v: &Value) -> Result<Value> 
             }
         }
     }
-    page(out, v, "resourceShareAssociations")
+    page(out, v, "resourceShareAssociations", &["resourceShareArn", "associatedEntity"])
 }
 
 fn get_resource_share_invitations(call: &mut Call, v: &Value) -> Result<Value> {
@@ -320,7 +317,7 @@ fn get_resource_share_invitations(call: &mut Call, v: &Value) -> Result<Value> {
         .filter(|i| share_arns.is_empty() || share_arns.contains(&i.share_arn))
         .map(|i| invitation_json(state, i))
         .collect();
-    page(out, v, "resourceShareInvitations")
+    page(out, v, "resourceShareInvitations", &["resourceShareInvitationArn"])
 }
 
 fn answer(call: &mut Call, v: &Value, accept: bool) -> Result<Value> {
@@ -376,7 +373,7 @@ fn list_resources(call: &mut Call, v: &Value) -> Result<Value> {
             }
         }
     }
-    page(out, v, "resources")
+    page(out, v, "resources", &["resourceShareArn", "arn"])
 }
 
 fn list_principals(call: &mut Call, v: &Value) -> Result<Value> {
@@ -406,7 +403,7 @@ fn list_principals(call: &mut Call, v: &Value) -> Result<Value> {
             }
         }
     }
-    page(out, v, "principals")
+    page(out, v, "principals", &["resourceShareArn", "id"])
 }
 
 fn list_pending_invitation_resources(call: &mut Call, v: &Value) -> Result<Value> {
@@ -423,7 +420,7 @@ fn list_pending_invitation_resources(call: &mut Call, v: &Value) -> Result<Value
     if let Some(s) = state.resource_shares.get(&inv.share_arn).filter(|s| s.status == model::ShareStatus::Active) {
         out.extend(s.resources.iter().filter(|a| a.status == model::AssociationStatus::Associated).map(|a| resource_json(s, a)));
     }
-    page(out, v, "resources")
+    page(out, v, "resources", &["resourceShareArn", "arn"])
 }
 
 fn permission_summary(status: &str) -> Value {
@@ -455,7 +452,7 @@ fn list_resource_share_permissions(call: &mut Call, v: &Value) -> Result<Value> 
     // that type joins the share.
     let perms: Vec<Value> =
         s.resource_types().into_iter().filter(|t| *t == model::TGW_RESOURCE_TYPE).map(|_| permission_summary("ASSOCIATED")).collect();
-    page(perms, v, "permissions")
+    page(perms, v, "permissions", &["arn"])
 }
 
 fn list_permissions(_call: &mut Call, v: &Value) -> Result<Value> {
@@ -464,7 +461,7 @@ fn list_permissions(_call: &mut Call, v: &Value) -> Result<Value> {
     let matches = rtype.as_deref().is_none_or(|t| t.eq_ignore_ascii_case(model::TGW_RESOURCE_TYPE))
         && kind.as_deref().is_none_or(|k| k == "ALL" || k == "AWS_MANAGED");
     let perms = if matches { vec![permission_summary("ATTACHABLE")] } else { Vec::new() };
-    page(perms, v, "permissions")
+    page(perms, v, "permissions", &["arn"])
 }
 
 fn get_permission(_call: &mut Call, v: &Value) -> Result<Value> {
@@ -485,7 +482,7 @@ fn get_permission(_call: &mut Call, v: &Value) -> Result<Value> {
 
 fn list_resource_types(_call: &mut Call, v: &Value) -> Result<Value> {
     let types = vec![json!({"resourceType": model::TGW_RESOURCE_TYPE, "serviceName": "ec2", "resourceRegionScope": "REGIONAL"})];
-    page(types, v, "resourceTypes")
+    page(types, v, "resourceTypes", &["resourceType"])
 }
 
 fn tag_target(v: &Value) -> Result<String> {
@@ -521,13 +518,16 @@ mod tests {
     }
 
     #[test]
-    fn pages_by_offset() {
-        let items: Vec<Value> = (0..7).map(|i| json!(i)).collect();
-        let p1 = page(items.clone(), &json!({"maxResults": 5}), "x").unwrap();
+    fn pages_by_key_with_ram_errors() {
+        let items: Vec<Value> = (0..7).map(|i| json!({"arn": format!("a{i}")})).collect();
+        let p1 = page(items.clone(), &json!({"maxResults": 5}), "x", &["arn"]).unwrap();
         assert_eq!(p1["x"].as_array().unwrap().len(), 5);
         let tok = p1["nextToken"].as_str().unwrap().to_string();
-        let p2 = page(items, &json!({"maxResults": 5, "nextToken": tok}), "x").unwrap();
-        assert_eq!(p2["x"].as_array().unwrap().len(), 2);
+        let p2 = page(items.clone(), &json!({"maxResults": 5, "nextToken": tok}), "x", &["arn"]).unwrap();
+        assert_eq!(p2["x"], json!([{"arn": "a5"}, {"arn": "a6"}]));
         assert!(p2.get("nextToken").is_none());
+        let code = |req: Value| page(items.clone(), &req, "x", &["arn"]).unwrap_err().to_api().code;
+        assert_eq!(code(json!({"nextToken": "3"})), "InvalidNextTokenException");
+        assert_eq!(code(json!({"maxResults": 0})), model::INVALID_PARAMETER);
     }
 }

@@ -18,6 +18,7 @@
 //! is pinned by property tests and a fuzz target.
 
 pub mod envelope;
+pub mod page;
 pub mod error;
 pub mod query;
 pub mod sigv4;

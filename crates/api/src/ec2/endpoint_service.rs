@@ -3,6 +3,7 @@
 
 use xvpc_model::endpoint_service::{self as es, CreateService, EndpointService, ModifyService, Unsuccessful};
 use xvpc_model::{filter, IdKind, State};
+use xvpc_wire::page::PageLimits;
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::vpc_endpoint::write_dns_entries;
@@ -97,7 +98,7 @@ fn describe_services(call: &mut Call, p: &QueryParams) -> Result<String> {
             out.push(x);
         }
     }
-    let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
+    let (page, next) = paginate(out, p, |x| x.id.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("serviceConfigurationSet", page, |w, x| write_config(w, x, s, now));
     w.opt_leaf("nextToken", next);
@@ -158,7 +159,7 @@ fn describe_permissions(call: &mut Call, p: &QueryParams) -> Result<String> {
             out.push(a);
         }
     }
-    let (page, next) = paginate(out, p, |a| a.permission_id.clone(), (5, 1000))?;
+    let (page, next) = paginate(out, p, |a| a.permission_id.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("allowedPrincipals", page, |w, a| {
         w.leaf("principalType", a.principal_type()).leaf("principal", &a.principal).leaf("servicePermissionId", &a.permission_id).leaf("serviceId", &s.id);
@@ -193,7 +194,7 @@ fn describe_vpc_endpoint_services(call: &mut Call, p: &QueryParams) -> Result<St
             out.push(x);
         }
     }
-    let (page, next) = paginate(out, p, |x| x.name.clone(), (5, 1000))?;
+    let (page, next) = paginate(out, p, |x| x.name.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.scalars("serviceNameSet", "item", page.iter().map(|x| x.name.as_str()));
     w.items("serviceDetailSet", &page, |w, x| {
@@ -249,7 +250,7 @@ fn describe_connections(call: &mut Call, p: &QueryParams) -> Result<String> {
     filter::check_names(&fs, |n| {
         ["service-id", "vpc-endpoint-owner", "vpc-endpoint-state", "vpc-endpoint-id", "ip-address-type"].contains(&n).then(Vec::new)
     })?;
-    let (page, next) = paginate(out, p, |(_, e)| e.id.clone(), (5, 1000))?;
+    let (page, next) = paginate(out, p, |(_, e)| e.id.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("vpcEndpointConnectionSet", page, |w, (svc, e)| {
         w.leaf("serviceId", &svc.id)

@@ -31,6 +31,7 @@ use std::sync::OnceLock;
 
 use xvpc_model::filter::Filter;
 use xvpc_model::tags::Tags;
+use xvpc_wire::page::{PageError, PageLimits};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use crate::call::ActionTable;
@@ -109,45 +110,23 @@ pub fn write_tags(w: &mut XmlWriter, tags: &Tags) {
     });
 }
 
-/// `MaxResults`/`NextToken` over items sorted by a stable key. The token is
-/// the key of the last item returned, so it survives concurrent changes.
-pub fn paginate<T>(mut items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> String, limits: (i64, i64)) -> Result<(Vec<T>, Option<String>)> {
-    let max = p.int("MaxResults")?;
-    if let Some(m) = max {
-        if m < limits.0 || m > limits.1 {
-            return Err(client(
-                "InvalidParameterValue",
-                format!("Value ( {m} ) for parameter maxResults is invalid. Expecting a value between {} and {}.", limits.0, limits.1),
-            ));
-        }
-    }
-    items.sort_by_key(|x| key(x));
-    if let Some(tok) = p.get("NextToken") {
-        let after = decode_token(tok)?;
-        items.retain(|x| key(x) > after);
-    }
-    match max {
-        Some(m) if items.len() > m as usize => {
-            items.truncate(m as usize);
-            let next = items.last().map(|x| encode_token(&key(x)));
-            Ok((items, next))
-        }
-        _ => Ok((items, None)),
-    }
+/// EC2's `MaxResults`/`NextToken` over the one paginator
+/// ([`xvpc_wire::page`]); `limits` are the call's documented page sizes
+/// (`(min, max)` refuses anything outside them).
+pub fn paginate<T>(items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> String, limits: impl Into<PageLimits>) -> Result<(Vec<T>, Option<String>)> {
+    let page = xvpc_wire::page::page(items, key, p.int("MaxResults")?, p.get("NextToken"), &limits.into()).map_err(page_error)?;
+    Ok((page.items, page.next))
 }
 
-fn encode_token(key: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
-}
-
-fn decode_token(tok: &str) -> Result<String> {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(tok)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| client("InvalidNextToken", "The token is invalid or has expired"))
+/// How EC2 refuses a page request.
+pub fn page_error(e: PageError) -> crate::errors::Error {
+    match e {
+        PageError::Size { value, min, max } => {
+            client("InvalidParameterValue", format!("Value ( {value} ) for parameter maxResults is invalid. Expecting a value between {min} and {max}."))
+        }
+        // AWS's common client error for a token it did not issue.
+        PageError::Token => client("InvalidPaginationToken", "The specified pagination token is not valid or is expired."),
+    }
 }
 
 /// Requires that explicit ids given by the caller all exist in `found`
@@ -173,25 +152,17 @@ mod tests {
     }
 
     #[test]
-    fn pagination_walks_everything_once() {
-        let items: Vec<String> = (0..23).map(|i| format!("id-{i:03}")).collect();
-        let mut seen = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let mut pairs = vec![("MaxResults".to_string(), "5".to_string())];
-            if let Some(t) = &token {
-                pairs.push(("NextToken".into(), t.clone()));
-            }
-            let p = QueryParams::from_pairs(pairs);
-            let (page, next) = paginate(items.clone(), &p, |s| s.clone(), (5, 1000)).unwrap();
-            seen.extend(page);
-            match next {
-                Some(t) => token = Some(t),
-                None => break,
-            }
-        }
-        assert_eq!(seen, items);
-        let p = QueryParams::from_pairs([("MaxResults", "2")]);
-        assert!(paginate(items, &p, |s| s.clone(), (5, 1000)).is_err());
+    fn pagination_speaks_ec2() {
+        let items: Vec<String> = (0..7).map(|i| format!("id-{i}")).collect();
+        let p = QueryParams::from_pairs([("MaxResults", "5")]);
+        let (first, next) = paginate(items.clone(), &p, |s| s.clone(), (5, 1000)).unwrap();
+        assert_eq!(first.len(), 5);
+        let p = QueryParams::from_pairs([("MaxResults", "5".to_string()), ("NextToken", next.unwrap())]);
+        let (rest, next) = paginate(items.clone(), &p, |s| s.clone(), (5, 1000)).unwrap();
+        assert_eq!((rest, next), (vec!["id-5".to_string(), "id-6".to_string()], None));
+        let code = |pairs: &[(&str, &str)]| paginate(items.clone(), &QueryParams::from_pairs(pairs.to_vec()), |s| s.clone(), (5, 1000)).unwrap_err().to_api();
+        let e = code(&[("MaxResults", "2")]);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("InvalidParameterValue", "Value ( 2 ) for parameter maxResults is invalid. Expecting a value between 5 and 1000."));
+        assert_eq!(code(&[("NextToken", "bogus")]).code, "InvalidPaginationToken");
     }
 }

@@ -71,7 +71,7 @@ fn describe_network_acls(call: &mut Call, p: &QueryParams) -> Result<String> {
             out.push(x);
         }
     }
-    let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 100))?;
+    let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("networkAclSet", page, |w, x| write_acl(w, x));
     w.opt_leaf("nextToken", next);

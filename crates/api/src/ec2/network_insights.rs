@@ -104,7 +104,7 @@ fn describe_paths(call: &mut Call, p: &QueryParams) -> Result<String> {
             out.push(x);
         }
     }
-    let (page, next) = paginate(out, p, |x| x.id.clone(), (1, 1000))?;
+    let (page, next) = paginate(out, p, |x| x.id.clone(), (1, 100))?;
     let mut w = XmlWriter::new();
     w.items("networkInsightsPathSet", page, |w, x| write_path(w, x));
     w.opt_leaf("nextToken", next);
@@ -249,7 +249,7 @@ fn describe_analyses(call: &mut Call, p: &QueryParams) -> Result<String> {
             out.push(x);
         }
     }
-    let (page, next) = paginate(out, p, |x| x.id.clone(), (1, 1000))?;
+    let (page, next) = paginate(out, p, |x| x.id.clone(), (1, 100))?;
     let mut w = XmlWriter::new();
     w.items("networkInsightsAnalysisSet", page, |w, x| write_analysis(w, x));
     w.opt_leaf("nextToken", next);

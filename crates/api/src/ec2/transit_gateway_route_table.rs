@@ -4,10 +4,11 @@
 use xvpc_model::filter::{self, Filter};
 use xvpc_model::transit_gateway_route_table::{self as rt, TgwRoute, TgwRouteTable};
 use xvpc_model::{IdKind, State};
+use xvpc_wire::page::PageLimits;
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::transit_gateway::tag_specs_any;
-use super::{filters, paginate, require_all, timestamp, write_tags};
+use super::{filters, page_error, paginate, require_all, timestamp, write_tags};
 use crate::call::{Call, QueryHandler};
 use crate::errors::{client, Result};
 
@@ -203,7 +204,7 @@ fn search_routes(call: &mut Call, p: &QueryParams) -> Result<String> {
     if fs.is_empty() {
         return Err(client("MissingParameter", "The request must contain the parameter Filters"));
     }
-    let max = p.int("MaxResults")?.unwrap_or(1000).clamp(5, 1000) as usize;
+    let max = PageLimits::strict(5, 1000).by_default(1000).size(p.int("MaxResults")?).map_err(page_error)?.unwrap_or(usize::MAX);
     let r = table(call, &id)?;
     let mut routes = rt::search(r, call.state(), &fs)?;
     let more = routes.len() > max;

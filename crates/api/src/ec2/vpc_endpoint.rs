@@ -2,6 +2,7 @@
 
 use xvpc_model::vpc_endpoint::{self as ve, CreateEndpoint, DnsEntry, EndpointState, ModifyEndpoint, VpcEndpoint};
 use xvpc_model::{filter, IdKind, State};
+use xvpc_wire::page::PageLimits;
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::endpoint_service::write_unsuccessful;
@@ -92,7 +93,7 @@ fn describe_vpc_endpoints(call: &mut Call, p: &QueryParams) -> Result<String> {
             out.push(x);
         }
     }
-    let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
+    let (page, next) = paginate(out, p, |x| x.id.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("vpcEndpointSet", page, |w, x| write_endpoint(w, x, s, None));
     w.opt_leaf("nextToken", next);

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use xvpc_model::tags::Tags;
 use xvpc_model::Changes;
+use xvpc_wire::page::{PageError, PageLimits};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use crate::call::{ActionTable, Call, QueryHandler};
@@ -71,32 +72,18 @@ pub(crate) fn write_tags(w: &mut XmlWriter, tags: &Tags) {
     });
 }
 
-/// `Marker`/`PageSize` over items sorted by key; the marker is the key of
-/// the last item returned.
-pub(crate) fn paginate<T>(mut items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> String) -> Result<(Vec<T>, Option<String>)> {
-    use base64::Engine;
-    let size = p.int("PageSize")?;
-    if let Some(n) = size {
-        if !(1..=400).contains(&n) {
-            return Err(client("ValidationError", format!("1 validation error detected: Value '{n}' at 'pageSize' failed to satisfy constraint: Member must have value between 1 and 400")));
-        }
-    }
-    items.sort_by_key(|x| key(x));
-    if let Some(m) = p.get("Marker") {
-        let after = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(m)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .ok_or_else(|| client("ValidationError", "Invalid marker"))?;
-        items.retain(|x| key(x) > after);
-    }
-    let n = size.unwrap_or(400) as usize;
-    if items.len() > n {
-        items.truncate(n);
-        let next = items.last().map(|x| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key(x)));
-        return Ok((items, next));
-    }
-    Ok((items, None))
+/// ELBv2's `PageSize`/`Marker` over the one paginator
+/// ([`xvpc_wire::page`]): 1 to 400 items, 400 when no size is given.
+pub(crate) fn paginate<T>(items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> String) -> Result<(Vec<T>, Option<String>)> {
+    let limits = PageLimits::strict(1, 400).by_default(400);
+    let page = xvpc_wire::page::page(items, key, p.int("PageSize")?, p.get("Marker"), &limits).map_err(|e| match e {
+        PageError::Size { value, min, max } => client(
+            "ValidationError",
+            format!("1 validation error detected: Value '{value}' at 'pageSize' failed to satisfy constraint: Member must have value between {min} and {max}"),
+        ),
+        PageError::Token => client("ValidationError", "Invalid marker"),
+    })?;
+    Ok((page.items, page.next))
 }
 
 const TAG_ACTIONS: &[(&str, QueryHandler)] = &[("AddTags", add_tags), ("RemoveTags", remove_tags), ("DescribeTags", describe_tags)];
