@@ -25,6 +25,7 @@ def tree(base):
     return out
 
 
+@pytest.mark.skip_ok
 @pytest.mark.skipif(not os.path.isdir(SHARED), reason="../shared/scenarios is not next to this clone")
 def test_scenarios_copy_matches_shared():
     shared, copy = tree(SHARED), tree(COPY)
