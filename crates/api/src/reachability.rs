@@ -11,6 +11,7 @@
 
 use serde::Deserialize;
 use serde_json::{json, Value};
+use xvpc_model::IpProtocol;
 use xvpc_reach::{Endpoint, Query};
 
 use crate::App;
@@ -32,12 +33,13 @@ struct TraceRequest {
     destination_ip: Option<String>,
 }
 
-/// Reads a protocol given as `"tcp"`, `"6"` or `6` (default tcp).
+/// Reads a packet's protocol given as `"tcp"`, `"6"` or `6` (default
+/// tcp). A packet has one protocol, so `-1` (all) is refused.
 pub fn protocol_of(v: Option<&Value>) -> Result<u8, String> {
     match v {
-        None | Some(Value::Null) => Ok(xvpc_reach::protocol::TCP),
+        None | Some(Value::Null) => Ok(IpProtocol::TCP),
         Some(Value::Number(n)) => n.as_u64().and_then(|n| u8::try_from(n).ok()).ok_or_else(|| format!("bad protocol {n}")),
-        Some(Value::String(s)) => xvpc_reach::protocol::parse(s).ok_or_else(|| format!("bad protocol {s}")),
+        Some(Value::String(s)) => IpProtocol::parse(s).and_then(IpProtocol::number).ok_or_else(|| format!("bad protocol {s}")),
         Some(other) => Err(format!("bad protocol {other}")),
     }
 }

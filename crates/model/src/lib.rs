@@ -22,6 +22,7 @@ pub mod elastic_ip;
 pub mod error;
 pub mod filter;
 pub mod ids;
+pub mod ip_protocol;
 pub mod region;
 pub mod state;
 pub mod table;
@@ -56,4 +57,5 @@ pub mod target_health;
 pub mod vpc_endpoint;
 
 pub use error::{IdKind, ModelError};
+pub use ip_protocol::IpProtocol;
 pub use state::{Changes, Ctx, Event, Resource, State};

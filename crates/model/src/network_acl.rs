@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::cidr::{self, Ipv4Net};
 use crate::error::{IdKind, ModelError, Result};
 use crate::ids::new_id;
+use crate::ip_protocol::{self, IpProtocol};
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
 use crate::vpc::Vpc;
@@ -26,13 +27,14 @@ pub struct NetworkAcl {
 }
 crate::impl_owned!(NetworkAcl);
 
-/// One entry. `protocol` is a number string (`-1` for all), as AWS
-/// describes NACL entries.
+/// One entry. Ports only for TCP and UDP, type and code only for ICMP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NaclEntry {
     pub rule_number: i64,
     pub egress: bool,
-    pub protocol: String,
+    /// Stored as the number string AWS describes (`"6"`, `"-1"`).
+    #[serde(with = "ip_protocol::nacl_form")]
+    pub protocol: IpProtocol,
     pub allow: bool,
     pub cidr: Ipv4Net,
     pub port_range: Option<(i32, i32)>,
@@ -53,11 +55,11 @@ impl NaclEntry {
         if !self.cidr.contains(&peer) {
             return false;
         }
-        if self.protocol != "-1" && self.protocol.parse::<u8>().ok() != Some(protocol) {
+        if !self.protocol.covers(protocol) {
             return false;
         }
-        match (protocol, self.port_range) {
-            (6 | 17, Some((from, to))) if self.protocol != "-1" => (from..=to).contains(&i32::from(port)),
+        match self.port_range {
+            Some((from, to)) if self.protocol.has_ports() => (from..=to).contains(&i32::from(port)),
             _ => true,
         }
     }
@@ -66,7 +68,7 @@ impl NaclEntry {
         NaclEntry {
             rule_number,
             egress,
-            protocol: "-1".into(),
+            protocol: IpProtocol::All,
             allow,
             cidr: "0.0.0.0/0".parse().expect("literal CIDR"),
             port_range: None,
@@ -129,7 +131,9 @@ impl NetworkAcl {
             "entry.ipv6-cidr" => vec![],
             "entry.port-range.from" => entries(&|e| e.port_range.map(|(f, _)| f.to_string())),
             "entry.port-range.to" => entries(&|e| e.port_range.map(|(_, t)| t.to_string())),
-            "entry.protocol" => entries(&|e| Some(e.protocol.clone())),
+            // AWS documents this filter as "tcp | udp | icmp or a protocol
+            // number", so an entry answers to both spellings.
+            "entry.protocol" => self.entries.iter().flat_map(|e| [e.protocol.nacl_form().into_owned(), e.protocol.sg_form().into_owned()]).collect(),
             "entry.rule-action" => entries(&|e| Some(if e.allow { "allow" } else { "deny" }.to_string())),
             "entry.rule-number" => entries(&|e| Some(e.rule_number.to_string())),
             "network-acl-id" => vec![self.id.clone()],
@@ -183,21 +187,6 @@ pub struct EntryInput {
     pub icmp: Option<(Option<i64>, Option<i64>)>,
 }
 
-/// Normalizes a NACL protocol to the number string AWS describes.
-fn nacl_protocol(p: &str) -> Option<String> {
-    Some(match p.trim().to_ascii_lowercase().as_str() {
-        "-1" | "all" => "-1".into(),
-        "tcp" => "6".into(),
-        "udp" => "17".into(),
-        "icmp" => "1".into(),
-        "icmpv6" => "58".into(),
-        n => match n.parse::<u16>() {
-            Ok(v) if v <= 255 => v.to_string(),
-            _ => return None,
-        },
-    })
-}
-
 /// Validates an entry: rule number 1–32766, a known protocol, an action,
 /// an IPv4 block, ports for TCP/UDP and type/code for ICMP.
 pub fn check_entry(input: &EntryInput) -> Result<NaclEntry> {
@@ -207,7 +196,7 @@ pub fn check_entry(input: &EntryInput) -> Result<NaclEntry> {
             input.rule_number
         )));
     }
-    let protocol = nacl_protocol(&input.protocol)
+    let protocol = IpProtocol::parse(&input.protocol)
         .ok_or_else(|| ModelError::InvalidParameterValue(format!("Value ({}) for parameter protocol is invalid.", input.protocol)))?;
     let allow = match input.action.to_ascii_lowercase().as_str() {
         "allow" => true,
@@ -222,8 +211,8 @@ pub fn check_entry(input: &EntryInput) -> Result<NaclEntry> {
         .ok_or_else(|| ModelError::InvalidParameterValue(format!("Value ({c}) for parameter cidrBlock is invalid. This is not a valid CIDR block.")))?;
     let mut port_range = None;
     let mut icmp = None;
-    match protocol.as_str() {
-        "6" | "17" => {
+    match protocol {
+        IpProtocol::Tcp | IpProtocol::Udp => {
             let (f, t) = match input.port_range {
                 Some((Some(f), Some(t))) => (f, t),
                 _ => return Err(ModelError::MissingParameter("portRange".into())),
@@ -233,7 +222,7 @@ pub fn check_entry(input: &EntryInput) -> Result<NaclEntry> {
             }
             port_range = Some((f as i32, t as i32));
         }
-        "1" => {
+        IpProtocol::Icmp => {
             let (t, c) = match input.icmp {
                 Some((t, c)) => (t.unwrap_or(-1), c.unwrap_or(-1)),
                 None => return Err(ModelError::MissingParameter("icmpTypeCode".into())),
@@ -367,7 +356,7 @@ mod tests {
         assert!(matches!(create_entry(&s, &ctx, &acl, &EntryInput { port_range: None, ..e(100) }), Err(ModelError::MissingParameter(_))));
         let ch = create_entry(&s, &ctx, &acl, &e(100)).unwrap();
         apply(&mut s, ch);
-        assert_eq!(s.network_acls[&acl].entries.iter().find(|x| x.rule_number == 100).unwrap().protocol, "6");
+        assert_eq!(s.network_acls[&acl].entries.iter().find(|x| x.rule_number == 100).unwrap().protocol, IpProtocol::Tcp);
         assert_eq!(create_entry(&s, &ctx, &acl, &e(100)), Err(ModelError::NetworkAclEntryAlreadyExists(100)));
         // The same number in the other direction is another entry.
         assert!(create_entry(&s, &ctx, &acl, &EntryInput { egress: true, ..e(100) }).is_ok());
@@ -391,12 +380,40 @@ mod tests {
     }
 
     #[test]
+    fn entry_protocols_by_name_or_number() {
+        let input = |p: &str| EntryInput {
+            rule_number: 100,
+            protocol: p.into(),
+            action: "allow".into(),
+            cidr: Some("10.0.0.0/8".into()),
+            port_range: Some((Some(80), Some(81))),
+            icmp: Some((Some(8), Some(0))),
+            ..Default::default()
+        };
+        for (given, stored, described) in [("tcp", IpProtocol::Tcp, "6"), ("6", IpProtocol::Tcp, "6"), ("UDP", IpProtocol::Udp, "17"), ("icmp", IpProtocol::Icmp, "1"), ("47", IpProtocol::Number(47), "47"), ("-1", IpProtocol::All, "-1"), ("all", IpProtocol::All, "-1")] {
+            let e = check_entry(&input(given)).unwrap();
+            assert_eq!((e.protocol, e.protocol.nacl_form().as_ref()), (stored, described), "{given}");
+            // Ports only for TCP/UDP, type and code only for ICMP.
+            assert_eq!(e.port_range.is_some(), stored.has_ports(), "{given}");
+            assert_eq!(e.icmp.is_some(), stored == IpProtocol::Icmp, "{given}");
+        }
+        for bad in ["bogus", "256", "+6", ""] {
+            assert_eq!(check_entry(&input(bad)), Err(ModelError::InvalidParameterValue(format!("Value ({bad}) for parameter protocol is invalid."))));
+        }
+        // The entry.protocol filter answers to the number and the name.
+        let mut acl = NetworkAcl::custom_for(&vpc());
+        acl.entries.push(check_entry(&input("tcp")).unwrap());
+        let values = acl.filter_field("entry.protocol").unwrap();
+        assert!(values.contains(&"6".to_string()) && values.contains(&"tcp".to_string()) && values.contains(&"-1".to_string()));
+    }
+
+    #[test]
     fn first_match_by_rule_number() {
         let mut acl = NetworkAcl::custom_for(&vpc());
         let ip = "10.2.0.5".parse().unwrap();
         assert!(!acl.evaluate(false, 6, ip, 80).unwrap().allow, "custom ACL denies all");
-        acl.entries.push(NaclEntry { rule_number: 200, egress: false, protocol: "6".into(), allow: true, cidr: "10.2.0.0/16".parse().unwrap(), port_range: Some((80, 80)), icmp: None });
-        acl.entries.push(NaclEntry { rule_number: 100, egress: false, protocol: "6".into(), allow: false, cidr: "10.2.0.5/32".parse().unwrap(), port_range: Some((80, 80)), icmp: None });
+        acl.entries.push(NaclEntry { rule_number: 200, egress: false, protocol: IpProtocol::Tcp, allow: true, cidr: "10.2.0.0/16".parse().unwrap(), port_range: Some((80, 80)), icmp: None });
+        acl.entries.push(NaclEntry { rule_number: 100, egress: false, protocol: IpProtocol::Tcp, allow: false, cidr: "10.2.0.5/32".parse().unwrap(), port_range: Some((80, 80)), icmp: None });
         assert_eq!(acl.evaluate(false, 6, ip, 80).unwrap().rule_number, 100);
         assert!(acl.evaluate(false, 6, "10.2.0.6".parse().unwrap(), 80).unwrap().allow);
         assert!(!acl.evaluate(false, 6, "10.2.0.6".parse().unwrap(), 81).unwrap().allow);

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{IdKind, ModelError, Result};
 use crate::ids::new_id;
+use crate::ip_protocol::IpProtocol;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
 
@@ -45,8 +46,8 @@ pub struct NetworkInsightsPath {
     pub destination_arn: Option<String>,
     pub source_ip: Option<String>,
     pub destination_ip: Option<String>,
-    /// `tcp` or `udp`.
-    pub protocol: String,
+    /// TCP or UDP, the only protocols Network Insights analyzes.
+    pub protocol: crate::IpProtocol,
     pub destination_port: Option<i32>,
     pub filter_at_source: PathFilter,
     pub filter_at_destination: PathFilter,
@@ -67,7 +68,7 @@ impl NetworkInsightsPath {
             "destination" => opt(&self.destination),
             "destination-ip" => opt(&self.destination_ip),
             "destination-port" => self.destination_port.iter().map(|p| p.to_string()).collect(),
-            "protocol" => vec![self.protocol.clone()],
+            "protocol" => vec![self.protocol.to_string()],
             "source" => vec![self.source.clone()],
             "source-ip" => opt(&self.source_ip),
             "filter-at-source.source-address" => opt(&self.filter_at_source.source_address),
@@ -275,10 +276,13 @@ pub fn create_path(state: &State, ctx: &Ctx, input: CreatePath) -> Result<(Chang
     if input.source.is_empty() {
         return Err(ModelError::MissingParameter("source".into()));
     }
-    let protocol = input.protocol.to_ascii_lowercase();
-    if protocol != "tcp" && protocol != "udp" {
-        return Err(ModelError::InvalidParameterValue(format!("Value ({}) for parameter protocol is invalid. Valid values: tcp, udp", input.protocol)));
-    }
+    // The API's `Protocol` enum (tcp | udp), not an IP protocol number.
+    let protocol = match IpProtocol::parse(&input.protocol) {
+        Some(p @ (IpProtocol::Tcp | IpProtocol::Udp)) if input.protocol.bytes().all(|b| b.is_ascii_alphabetic()) => p,
+        _ => {
+            return Err(ModelError::InvalidParameterValue(format!("Value ({}) for parameter protocol is invalid. Valid values: tcp, udp", input.protocol)));
+        }
+    };
     if let Some(p) = input.destination_port {
         if !(0..=65535).contains(&p) {
             return Err(ModelError::InvalidParameterValue(format!("Value ({p}) for parameter destinationPort is invalid.")));

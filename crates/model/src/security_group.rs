@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::cidr::Ipv4Net;
 use crate::error::{IdKind, ModelError, Result};
 use crate::ids::new_id;
+use crate::ip_protocol::IpProtocol;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
 use crate::vpc::Vpc;
@@ -43,12 +44,12 @@ pub enum RulePeer {
     Group { group_id: String, user_id: String, vpc_id: Option<String>, peering_id: Option<String> },
 }
 
-/// One rule. `protocol` is normalized as AWS describes it: `-1`, `tcp`,
-/// `udp`, `icmp`, `icmpv6` or a protocol number. Ports are absent for `-1`.
+/// One rule. Ports are absent for all protocols (`-1`); for ICMP they are
+/// the type and code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SgRule {
     pub id: String,
-    pub protocol: String,
+    pub protocol: IpProtocol,
     pub from_port: Option<i32>,
     pub to_port: Option<i32>,
     pub peer: RulePeer,
@@ -62,49 +63,18 @@ impl SgRule {
         self.protocol == other.protocol && self.from_port == other.from_port && self.to_port == other.to_port && self.peer == other.peer
     }
 
-    /// Whether the rule admits `protocol` (a number: 6 tcp, 17 udp, 1 icmp)
-    /// on `port`.
+    /// Whether the rule admits `protocol` (a packet's protocol number: 6
+    /// tcp, 17 udp, 1 icmp) on `port`. Only TCP and UDP rules look at ports.
     pub fn admits(&self, protocol: u8, port: u16) -> bool {
-        match protocol_number(&self.protocol) {
-            None => true, // -1: everything
-            Some(p) if p != protocol => false,
-            Some(6) | Some(17) => {
-                let from = self.from_port.unwrap_or(0);
-                let to = self.to_port.unwrap_or(65535);
-                (from..=to).contains(&i32::from(port))
-            }
-            Some(_) => true,
+        if !self.protocol.covers(protocol) {
+            return false;
         }
-    }
-}
-
-/// Normalizes a protocol as AWS describes it: names for tcp, udp, icmp and
-/// icmpv6 (given by name or number), `-1` for all, numbers otherwise.
-/// Returns `None` for anything that is not a protocol.
-pub fn normalize_protocol(p: &str) -> Option<String> {
-    let lower = p.trim().to_ascii_lowercase();
-    Some(match lower.as_str() {
-        "-1" | "all" => "-1".into(),
-        "tcp" | "6" => "tcp".into(),
-        "udp" | "17" => "udp".into(),
-        "icmp" | "1" => "icmp".into(),
-        "icmpv6" | "58" => "icmpv6".into(),
-        n => match n.parse::<u16>() {
-            Ok(v) if v <= 255 => v.to_string(),
-            _ => return None,
-        },
-    })
-}
-
-/// The protocol number of a normalized protocol; `None` means all.
-pub fn protocol_number(p: &str) -> Option<u8> {
-    match p {
-        "-1" => None,
-        "tcp" => Some(6),
-        "udp" => Some(17),
-        "icmp" => Some(1),
-        "icmpv6" => Some(58),
-        n => n.parse().ok(),
+        if !self.protocol.has_ports() {
+            return true;
+        }
+        let from = self.from_port.unwrap_or(0);
+        let to = self.to_port.unwrap_or(65535);
+        (from..=to).contains(&i32::from(port))
     }
 }
 
@@ -116,7 +86,7 @@ impl SecurityGroup {
         SecurityGroup {
             ingress: vec![SgRule {
                 id: new_id("sgr"),
-                protocol: "-1".into(),
+                protocol: IpProtocol::All,
                 from_port: None,
                 to_port: None,
                 peer: RulePeer::Group { group_id: id.clone(), user_id: vpc.owner.clone(), vpc_id: None, peering_id: None },
@@ -146,7 +116,7 @@ impl SecurityGroup {
 pub fn allow_all_egress() -> SgRule {
     SgRule {
         id: new_id("sgr"),
-        protocol: "-1".into(),
+        protocol: IpProtocol::All,
         from_port: None,
         to_port: None,
         peer: RulePeer::Cidr("0.0.0.0/0".parse().expect("literal CIDR")),
@@ -188,7 +158,7 @@ fn rule_field(rules: &[SgRule], f: &str) -> Option<Vec<String>> {
         "group-name" => vec![],
         "from-port" => rules.iter().map(|r| port(r.from_port)).collect(),
         "to-port" => rules.iter().map(|r| port(r.to_port)).collect(),
-        "protocol" => rules.iter().map(|r| r.protocol.clone()).collect(),
+        "protocol" => rules.iter().map(|r| r.protocol.to_string()).collect(),
         _ => return None,
     })
 }
@@ -293,18 +263,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn protocols_normalize_like_aws() {
-        assert_eq!(normalize_protocol("TCP").as_deref(), Some("tcp"));
-        assert_eq!(normalize_protocol("6").as_deref(), Some("tcp"));
-        assert_eq!(normalize_protocol("-1").as_deref(), Some("-1"));
-        assert_eq!(normalize_protocol("47").as_deref(), Some("47"));
-        assert_eq!(normalize_protocol("256"), None);
-        assert_eq!(normalize_protocol("bogus"), None);
-    }
-
-    #[test]
     fn rules_admit_by_protocol_and_port() {
-        let r = SgRule { id: "sgr-1".into(), protocol: "tcp".into(), from_port: Some(80), to_port: Some(81), peer: RulePeer::Cidr("0.0.0.0/0".parse().unwrap()), description: None };
+        let r = SgRule { id: "sgr-1".into(), protocol: IpProtocol::Tcp, from_port: Some(80), to_port: Some(81), peer: RulePeer::Cidr("0.0.0.0/0".parse().unwrap()), description: None };
         assert!(r.admits(6, 80));
         assert!(r.admits(6, 81));
         assert!(!r.admits(6, 82));

@@ -8,7 +8,8 @@
 use crate::cidr;
 use crate::error::{IdKind, ModelError, Result};
 use crate::ids::new_id;
-use crate::security_group::{normalize_protocol, RulePeer, SecurityGroup, SgRule, RULES_PER_DIRECTION};
+use crate::ip_protocol::IpProtocol;
+use crate::security_group::{RulePeer, SecurityGroup, SgRule, RULES_PER_DIRECTION};
 use crate::state::{owned, Changes, Ctx, State};
 
 /// A peer as the request names it (before resolution).
@@ -53,14 +54,14 @@ impl Direction {
     }
 }
 
-/// Checks protocol and ports as AWS does and returns the normalized
-/// protocol with the ports a rule stores (`None` for all-traffic).
-fn check_ports(protocol: &str, from: Option<i64>, to: Option<i64>) -> Result<(String, Option<i32>, Option<i32>)> {
-    let proto = normalize_protocol(protocol)
+/// Checks protocol and ports as AWS does and returns the protocol with the
+/// ports a rule stores (`None` for all-traffic).
+fn check_ports(protocol: &str, from: Option<i64>, to: Option<i64>) -> Result<(IpProtocol, Option<i32>, Option<i32>)> {
+    let proto = IpProtocol::parse(protocol)
         .ok_or_else(|| ModelError::InvalidParameterValue(format!("Invalid value '{protocol}' for IP protocol. Unknown protocol.")))?;
-    match proto.as_str() {
-        "-1" => Ok((proto, None, None)),
-        "tcp" | "udp" => {
+    match proto {
+        IpProtocol::All => Ok((proto, None, None)),
+        IpProtocol::Tcp | IpProtocol::Udp => {
             let (f, t) = match (from, to) {
                 (Some(f), Some(t)) => (f, t),
                 _ => return Err(ModelError::InvalidParameterValue(format!("Invalid value for portRange. Must specify both from and to ports with TCP/UDP."))),
@@ -70,7 +71,7 @@ fn check_ports(protocol: &str, from: Option<i64>, to: Option<i64>) -> Result<(St
             }
             Ok((proto, Some(f as i32), Some(t as i32)))
         }
-        "icmp" | "icmpv6" => {
+        IpProtocol::Icmp | IpProtocol::Icmpv6 => {
             // From is the ICMP type, to the code; -1 means all.
             let f = from.unwrap_or(-1);
             let t = to.unwrap_or(-1);
@@ -79,7 +80,7 @@ fn check_ports(protocol: &str, from: Option<i64>, to: Option<i64>) -> Result<(St
             }
             Ok((proto, Some(f as i32), Some(t as i32)))
         }
-        _ => Ok((proto, from.map(|x| x as i32), to.map(|x| x as i32))),
+        IpProtocol::Number(_) => Ok((proto, from.map(|x| x as i32), to.map(|x| x as i32))),
     }
 }
 
@@ -180,7 +181,7 @@ pub fn expand(state: &State, ctx: &Ctx, group: &SecurityGroup, perms: &[Permissi
         }
         for (peer, description) in &p.peers {
             let peer = resolve_peer(state, ctx, group, peer)?;
-            out.push(SgRule { id: new_id("sgr"), protocol: protocol.clone(), from_port, to_port, peer, description: description.clone() });
+            out.push(SgRule { id: new_id("sgr"), protocol, from_port, to_port, peer, description: description.clone() });
         }
     }
     Ok(out)
@@ -194,7 +195,10 @@ fn describe_rule(r: &SgRule) -> String {
         RulePeer::PrefixList(p) => p.clone(),
         RulePeer::Group { group_id, .. } => group_id.clone(),
     };
-    let proto = if r.protocol == "-1" { "ALL".to_string() } else { r.protocol.to_uppercase() };
+    let proto = match r.protocol {
+        IpProtocol::All => "ALL".to_string(),
+        p => p.sg_form().to_uppercase(),
+    };
     format!("peer: {peer}, {proto}, from port: {}, to port: {}, ALLOW", r.from_port.unwrap_or(-1), r.to_port.unwrap_or(-1))
 }
 
@@ -354,6 +358,30 @@ mod tests {
         assert!(matches!(no_vpc, Err(ModelError::Aws("VPCIdNotSpecified", _))));
         let default = crate::security_group::default_group(&s, &vpc).unwrap().id.clone();
         assert!(matches!(delete_group(&s, &ctx, Some(&default), None), Err(ModelError::CannotDelete(_))));
+    }
+
+    #[test]
+    fn protocols_are_read_once_and_stored_typed() {
+        let (mut s, ctx, _, sg) = setup();
+        let perm = |proto: &str, from, to| Permission { protocol: proto.into(), from_port: from, to_port: to, peers: vec![(PeerSpec::Cidr("10.0.0.0/8".into()), None)] };
+        // "6" is tcp: the same rule as "tcp", so a duplicate.
+        let (ch, rules) = authorize(&s, &ctx, &sg, Direction::Ingress, &[perm("6", Some(22), Some(22))]).unwrap();
+        apply(&mut s, ch);
+        assert_eq!(rules[0].protocol, IpProtocol::Tcp);
+        assert_eq!(rules[0].protocol.to_string(), "tcp");
+        assert!(matches!(authorize(&s, &ctx, &sg, Direction::Ingress, &[perm("TCP", Some(22), Some(22))]), Err(ModelError::DuplicatePermission(m)) if m.contains("TCP")));
+        // All protocols drop the ports; other numbers keep theirs.
+        let (ch, rules) = authorize(&s, &ctx, &sg, Direction::Ingress, &[perm("all", Some(1), Some(2)), perm("47", None, None)]).unwrap();
+        apply(&mut s, ch);
+        assert_eq!((rules[0].protocol, rules[0].from_port, rules[0].to_port), (IpProtocol::All, None, None));
+        assert_eq!(rules[1].protocol.to_string(), "47");
+        for bad in ["bogus", "256", "-2", ""] {
+            let err = authorize(&s, &ctx, &sg, Direction::Ingress, &[perm(bad, None, None)]).unwrap_err();
+            assert_eq!(err, ModelError::InvalidParameterValue(format!("Invalid value '{bad}' for IP protocol. Unknown protocol.")));
+        }
+        // TCP needs both ports; ICMPv6 does not.
+        assert!(matches!(authorize(&s, &ctx, &sg, Direction::Ingress, &[perm("udp", Some(53), None)]), Err(ModelError::InvalidParameterValue(_))));
+        assert!(authorize(&s, &ctx, &sg, Direction::Ingress, &[perm("58", None, None)]).is_ok());
     }
 
     #[test]

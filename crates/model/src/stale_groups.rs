@@ -71,7 +71,7 @@ mod tests {
         let mut g = s.security_groups.values().find(|g| g.vpc_id == va).unwrap().clone();
         g.ingress.push(SgRule {
             id: "sgr-0123456789abcdef0".into(),
-            protocol: "tcp".into(),
+            protocol: crate::IpProtocol::Tcp,
             from_port: Some(80),
             to_port: Some(80),
             peer: RulePeer::Group { group_id: peer_group, user_id: b.account.clone(), vpc_id: Some(vb.clone()), peering_id: Some(pcx.clone()) },

@@ -25,7 +25,7 @@ use std::fmt::Write;
 use std::net::Ipv4Addr;
 
 use xvpc_model::network_acl::NetworkAcl;
-use xvpc_model::security_group::{protocol_number, RulePeer, SgRule};
+use xvpc_model::security_group::{RulePeer, SgRule};
 use xvpc_model::vpc::Vpc;
 use xvpc_model::State;
 
@@ -38,10 +38,12 @@ pub const TABLE: &str = "xvpc";
 /// The nft protocol/port match of a security group rule, as the model's
 /// `SgRule::admits` reads it (ports only for tcp and udp).
 fn sg_match(rule: &SgRule) -> String {
-    match protocol_number(&rule.protocol) {
+    let p = rule.protocol;
+    match p.number() {
         None => String::new(),
-        Some(p @ (6 | 17)) => {
-            let name = if p == 6 { "tcp" } else { "udp" };
+        Some(_) if p.has_ports() => {
+            // nft's names for tcp and udp are AWS's.
+            let name = p.sg_form();
             let (from, to) = (rule.from_port.unwrap_or(0).max(0), rule.to_port.unwrap_or(65535).clamp(0, 65535));
             if from == 0 && to == 65535 {
                 format!("meta l4proto {name} ")
@@ -51,7 +53,7 @@ fn sg_match(rule: &SgRule) -> String {
                 format!("{name} dport {from}-{to} ")
             }
         }
-        Some(p) => format!("meta l4proto {p} "),
+        Some(n) => format!("meta l4proto {n} "),
     }
 }
 
@@ -95,15 +97,13 @@ fn nacl_chain(out: &mut String, name: &str, skip: &str, acl: &NetworkAcl, egress
         if e.cidr.prefix_len() > 0 {
             let _ = write!(m, "ip {field} {} ", e.cidr);
         }
-        if e.protocol != "-1" {
-            if let Ok(p) = e.protocol.parse::<u8>() {
-                match (p, e.port_range) {
-                    (6 | 17, Some((from, to))) => {
-                        let _ = write!(m, "meta l4proto {p} th dport {from}-{to} ");
-                    }
-                    _ => {
-                        let _ = write!(m, "meta l4proto {p} ");
-                    }
+        if let Some(p) = e.protocol.number() {
+            match e.port_range {
+                Some((from, to)) if e.protocol.has_ports() => {
+                    let _ = write!(m, "meta l4proto {p} th dport {from}-{to} ");
+                }
+                _ => {
+                    let _ = write!(m, "meta l4proto {p} ");
                 }
             }
         }

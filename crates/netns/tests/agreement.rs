@@ -14,6 +14,7 @@
 
 mod common;
 
+use xvpc_model::IpProtocol;
 use std::net::Ipv4Addr;
 
 use common::{can_run, probe, Probe, World};
@@ -183,7 +184,7 @@ fn random_world(seed: u64) -> World {
         // decided by routes and ACLs often enough.
         for g in groups {
             if rng.gen_bool(0.35) {
-                w.allow_in(g, "-1", None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+                w.allow_in(g, IpProtocol::All, None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
             }
             for _ in 0..rng.gen_range(0..=3) {
                 let peer = if rng.gen_bool(0.3) {
@@ -193,8 +194,8 @@ fn random_world(seed: u64) -> World {
                     let of = if rng.gen_bool(0.6) { v } else { rng.gen_range(1..=nv) };
                     RulePeer::Cidr(cidr(&mut rng, of).parse().unwrap())
                 };
-                let proto = if rng.gen_bool(0.3) { "-1" } else { "tcp" };
-                let p = if proto == "tcp" { ports(&mut rng).or(Some((0, 65535))) } else { None };
+                let proto = if rng.gen_bool(0.3) { IpProtocol::All } else { IpProtocol::Tcp };
+                let p = if proto == IpProtocol::Tcp { ports(&mut rng).or(Some((0, 65535))) } else { None };
                 w.allow_in(g, proto, p, peer);
             }
         }
@@ -205,11 +206,11 @@ fn random_world(seed: u64) -> World {
                 for i in 0..rng.gen_range(1..=4) {
                     let of = if rng.gen_bool(0.6) { v } else { rng.gen_range(1..=nv) };
                     let c = if rng.gen_bool(0.3) { "0.0.0.0/0".to_string() } else { cidr(&mut rng, of) };
-                    let proto = if rng.gen_bool(0.5) { "-1" } else { "6" };
-                    let p = if proto == "6" { ports(&mut rng).or(Some((0, 65535))) } else { None };
+                    let proto = if rng.gen_bool(0.5) { IpProtocol::All } else { IpProtocol::Tcp };
+                    let p = if proto == IpProtocol::Tcp { ports(&mut rng).or(Some((0, 65535))) } else { None };
                     entries.push((100 + 10 * i, rng.gen_bool(0.5), proto, rng.gen_bool(0.8), c, p));
                 }
-                let e: Vec<(i64, bool, &str, bool, &str, Option<(i32, i32)>)> = entries.iter().map(|(n, eg, pr, al, c, p)| (*n, *eg, *pr, *al, c.as_str(), *p)).collect();
+                let e: Vec<(i64, bool, IpProtocol, bool, &str, Option<(i32, i32)>)> = entries.iter().map(|(n, eg, pr, al, c, p)| (*n, *eg, *pr, *al, c.as_str(), *p)).collect();
                 w.nacl(sub, &e);
             }
         }

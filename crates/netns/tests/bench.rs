@@ -8,6 +8,7 @@
 
 mod common;
 
+use xvpc_model::IpProtocol;
 use common::{can_run, probe1, Probe, World};
 use xvpc_model::security_group::RulePeer;
 use xvpc_netns::Dataplane;
@@ -36,7 +37,7 @@ fn build_rate_and_memory() {
         let vpc = w.vpc(&format!("10.{v}.0.0/16"));
         let sub = w.subnet(&vpc, &format!("10.{v}.0.0/20"));
         let sg = w.default_sg(&vpc);
-        w.allow_in(&sg, "tcp", Some((80, 80)), RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+        w.allow_in(&sg, IpProtocol::Tcp, Some((80, 80)), RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
         for e in 0..ne {
             let id = w.eni(&sub, &format!("10.{v}.{}.{}", e / 200, 10 + e % 200), &[&sg]);
             if e < 2 {

@@ -5,6 +5,7 @@
 
 mod common;
 
+use xvpc_model::IpProtocol;
 use std::net::{Ipv4Addr, UdpSocket};
 use std::time::Duration;
 
@@ -78,7 +79,7 @@ fn scene() -> Scene {
     let a2 = w.subnet_in(&a, "10.1.2.0/24", "us-east-1b");
     let b1 = w.subnet_in(&b, "10.2.1.0/24", "us-east-1a");
     let open = w.sg(&a, "endpoint");
-    w.allow_in(&open, "tcp", Some((80, 80)), RulePeer::Cidr("10.1.0.0/16".parse().unwrap()));
+    w.allow_in(&open, IpProtocol::Tcp, Some((80, 80)), RulePeer::Cidr("10.1.0.0/16".parse().unwrap()));
     let client_sg = w.sg(&a, "client");
     let client_eni = w.eni(&a1, "10.1.1.10", &[&client_sg]);
     let client = w.instance(&client_eni, Some("getent ahostsv4 ip-10-1-1-10.ec2.internal\n"));

@@ -11,6 +11,7 @@
 
 mod common;
 
+use xvpc_model::IpProtocol;
 use std::net::Ipv4Addr;
 
 use common::{can_run, probe, Probe, World};
@@ -44,13 +45,13 @@ fn random_world(seed: u64) -> World {
             let id = w.sg(&vpc, &format!("g{g}"));
             if rng.gen_bool(0.3) {
                 let sg = w.state.security_groups.get_mut(&id).unwrap();
-                sg.egress = vec![SgRule { id: xvpc_model::ids::new_id("sgr"), protocol: "tcp".into(), from_port: Some(80), to_port: Some(80), peer: cidr("0.0.0.0/0"), description: None }];
+                sg.egress = vec![SgRule { id: xvpc_model::ids::new_id("sgr"), protocol: IpProtocol::Tcp, from_port: Some(80), to_port: Some(80), peer: cidr("0.0.0.0/0"), description: None }];
             }
             match rng.gen_range(0..4) {
                 0 => {}
-                1 => w.allow_in(&id, "tcp", Some((80, 80)), cidr("0.0.0.0/0")),
-                2 => w.allow_in(&id, "tcp", Some((0, 65535)), cidr("198.18.0.0/16")),
-                _ => w.allow_in(&id, "tcp", None, cidr("203.0.113.10/32")),
+                1 => w.allow_in(&id, IpProtocol::Tcp, Some((80, 80)), cidr("0.0.0.0/0")),
+                2 => w.allow_in(&id, IpProtocol::Tcp, Some((0, 65535)), cidr("198.18.0.0/16")),
+                _ => w.allow_in(&id, IpProtocol::Tcp, None, cidr("203.0.113.10/32")),
             }
             groups.push(id);
         }
@@ -64,17 +65,17 @@ fn random_world(seed: u64) -> World {
                 _ => {}
             }
             if rng.gen_bool(0.4) {
-                let pick = |rng: &mut StdRng, egress: bool| -> (i64, bool, &'static str, bool, &'static str, Option<(i32, i32)>) {
+                let pick = |rng: &mut StdRng, egress: bool| -> (i64, bool, IpProtocol, bool, &'static str, Option<(i32, i32)>) {
                     match rng.gen_range(0..4) {
-                        0 => (100, egress, "6", true, "0.0.0.0/0", Some((80, 80))),
-                        1 => (100, egress, "6", true, "0.0.0.0/0", Some((1024, 65535))),
-                        2 => (100, egress, "-1", true, "0.0.0.0/0", None),
-                        _ => (100, egress, "6", false, "203.0.113.0/24", None),
+                        0 => (100, egress, IpProtocol::Tcp, true, "0.0.0.0/0", Some((80, 80))),
+                        1 => (100, egress, IpProtocol::Tcp, true, "0.0.0.0/0", Some((1024, 65535))),
+                        2 => (100, egress, IpProtocol::All, true, "0.0.0.0/0", None),
+                        _ => (100, egress, IpProtocol::Tcp, false, "203.0.113.0/24", None),
                     }
                 };
                 let (a, b) = (pick(&mut rng, false), pick(&mut rng, true));
                 // A deny needs an allow behind it to be interesting.
-                w.nacl(&sub, &[a, b, (200, false, "-1", true, "0.0.0.0/0", None), (200, true, "6", true, "0.0.0.0/0", Some((0, 1023)))]);
+                w.nacl(&sub, &[a, b, (200, false, IpProtocol::All, true, "0.0.0.0/0", None), (200, true, IpProtocol::Tcp, true, "0.0.0.0/0", Some((0, 1023)))]);
             }
             for e in 0..2u8 {
                 let g: Vec<&str> = vec![groups.choose(&mut rng).unwrap().as_str()];

@@ -5,6 +5,7 @@
 
 mod common;
 
+use xvpc_model::IpProtocol;
 use common::{can_run, probe1, Probe, World};
 use xvpc_model::internet_gateway::InternetGateway;
 use xvpc_model::route_table::RouteTarget;
@@ -64,7 +65,7 @@ fn internet_gateway_nat_routes_and_groups_decide_packets() {
     assert_eq!(both(&mut dp, &w, Some(&b), &host, 80), Probe::Timeout, "no public IP");
     // In: only with an ingress rule; never to the private-only ENI.
     assert_eq!(both(&mut dp, &w, None, "198.18.0.10", 80), Probe::Timeout, "no ingress rule");
-    w.allow_in(&web, "tcp", Some((80, 80)), RulePeer::Cidr("0.0.0.0/0".parse().unwrap()));
+    w.allow_in(&web, IpProtocol::Tcp, Some((80, 80)), RulePeer::Cidr("0.0.0.0/0".parse().unwrap()));
     assert_eq!(both(&mut dp, &w, None, "198.18.0.10", 80), Probe::Reached, "ingress rule");
     // The gateway's link carries 1500-byte packets, as AWS's internet gateways.
     let link = std::process::Command::new("ip").args(["-n", &dp.namespace_of(&vpc), "link", "show", &xvpc_netns::names::ifname('g', &g)]).output().unwrap();
@@ -76,7 +77,7 @@ fn internet_gateway_nat_routes_and_groups_decide_packets() {
     let vpc2 = w.vpc("10.1.0.0/16");
     let t1 = w.subnet(&vpc2, "10.1.1.0/24");
     let web2 = w.sg(&vpc2, "web2");
-    w.allow_in(&web2, "tcp", Some((80, 80)), RulePeer::Cidr("198.18.0.10/32".parse().unwrap()));
+    w.allow_in(&web2, IpProtocol::Tcp, Some((80, 80)), RulePeer::Cidr("198.18.0.10/32".parse().unwrap()));
     let c = w.eni(&t1, "10.1.1.10", &[&web2]);
     public(&mut w, &c, "198.18.0.20");
     let g2 = igw(&mut w, &vpc2);

@@ -4,6 +4,7 @@
 
 mod common;
 
+use xvpc_model::IpProtocol;
 use common::{can_run, probe1, Probe, World};
 use xvpc_model::route_table::RouteTarget;
 use xvpc_model::security_group::RulePeer;
@@ -23,7 +24,7 @@ fn routes_security_groups_and_nacls_decide_packets() {
     let s1 = w.subnet(&vpc, "10.1.1.0/24");
     let s2 = w.subnet(&vpc, "10.1.2.0/24");
     let web = w.sg(&vpc, "web");
-    w.allow_in(&web, "tcp", Some((80, 80)), RulePeer::Cidr("10.1.0.0/16".parse().unwrap()));
+    w.allow_in(&web, IpProtocol::Tcp, Some((80, 80)), RulePeer::Cidr("10.1.0.0/16".parse().unwrap()));
     let dflt = w.default_sg(&vpc);
     let a = w.eni(&s1, "10.1.1.10", &[&web]);
     let b = w.eni(&s1, "10.1.1.11", &[&dflt]);
@@ -49,16 +50,16 @@ fn routes_security_groups_and_nacls_decide_packets() {
 
     // NACL on s1 denying everything inbound: other subnets are cut off,
     // the same subnet is not (NACLs apply at the subnet boundary).
-    w.nacl(&s1, &[(100, true, "-1", true, "0.0.0.0/0", None)]);
+    w.nacl(&s1, &[(100, true, IpProtocol::All, true, "0.0.0.0/0", None)]);
     let rep = dp.reconcile(&w.state);
     assert!(rep.errors.is_empty(), "{:?}", rep.errors);
     assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Timeout, "NACL denies inbound from s2");
     assert_eq!(probe1(&ns(&b), "10.1.1.10", 80), Probe::Reached, "same subnet skips the NACL");
     // Stateless: allowing inbound 80 without the return path is not enough.
-    w.nacl(&s1, &[(100, false, "6", true, "10.1.2.0/24", Some((80, 80)))]);
+    w.nacl(&s1, &[(100, false, IpProtocol::Tcp, true, "10.1.2.0/24", Some((80, 80)))]);
     dp.reconcile(&w.state);
     assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Timeout, "no outbound rule for the reply");
-    w.nacl(&s1, &[(100, false, "6", true, "10.1.2.0/24", Some((80, 80))), (100, true, "6", true, "10.1.2.0/24", Some((1024, 65535)))]);
+    w.nacl(&s1, &[(100, false, IpProtocol::Tcp, true, "10.1.2.0/24", Some((80, 80))), (100, true, IpProtocol::Tcp, true, "10.1.2.0/24", Some((1024, 65535)))]);
     dp.reconcile(&w.state);
     assert_eq!(probe1(&ns(&c), "10.1.1.10", 80), Probe::Reached, "ephemeral ports allowed outbound");
 
@@ -89,8 +90,8 @@ fn peering_is_a_link_between_routers_and_is_not_transitive() {
     let (a, b, c) = (w.vpc("10.1.0.0/16"), w.vpc("10.2.0.0/16"), w.vpc("10.3.0.0/16"));
     let (sa, sb, sc) = (w.subnet(&a, "10.1.1.0/24"), w.subnet(&b, "10.2.1.0/24"), w.subnet(&c, "10.3.1.0/24"));
     let (ga, gb, gc) = (w.sg(&a, "a"), w.sg(&b, "b"), w.sg(&c, "c"));
-    w.allow_in(&ga, "tcp", Some((80, 80)), RulePeer::Cidr("10.2.0.0/16".parse().unwrap()));
-    w.allow_in(&gc, "-1", None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+    w.allow_in(&ga, IpProtocol::Tcp, Some((80, 80)), RulePeer::Cidr("10.2.0.0/16".parse().unwrap()));
+    w.allow_in(&gc, IpProtocol::All, None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
     let ea = w.eni(&sa, "10.1.1.10", &[&ga]);
     let eb = w.eni(&sb, "10.2.1.10", &[&gb]);
     let _ec = w.eni(&sc, "10.3.1.10", &[&gc]);
@@ -129,7 +130,7 @@ fn peering_is_a_link_between_routers_and_is_not_transitive() {
     assert_eq!(probe1(&ns(&eb), "10.3.1.10", 22), Probe::Timeout, "b cannot transit a to reach c");
 
     // A group reference across an active same-region peering admits members.
-    w.allow_in(&gb, "tcp", Some((80, 80)), RulePeer::Group { group_id: ga.clone(), user_id: common::ACCOUNT.into(), vpc_id: Some(a.clone()), peering_id: Some(pab.clone()) });
+    w.allow_in(&gb, IpProtocol::Tcp, Some((80, 80)), RulePeer::Group { group_id: ga.clone(), user_id: common::ACCOUNT.into(), vpc_id: Some(a.clone()), peering_id: Some(pab.clone()) });
     dp.reconcile(&w.state);
     assert_eq!(probe1(&ns(&ea), "10.2.1.10", 80), Probe::Reached, "b admits members of a's group");
 
@@ -255,25 +256,25 @@ fn transit_gateway_attachment_subnet_acls() {
     assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "default ACLs allow");
 
     // A's attachment subnet denies inbound: the reply cannot enter the gateway.
-    w.nacl(&att_a, &[(100, true, "-1", true, "0.0.0.0/0", None)]);
+    w.nacl(&att_a, &[(100, true, IpProtocol::All, true, "0.0.0.0/0", None)]);
     let rep = dp.reconcile(&w.state);
     assert!(rep.errors.is_empty(), "{:?}", rep.errors);
     assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "inbound deny on the attachment subnet");
     // Denies outbound: the request cannot leave the gateway into A.
-    w.nacl(&att_a, &[(100, false, "-1", true, "0.0.0.0/0", None)]);
+    w.nacl(&att_a, &[(100, false, IpProtocol::All, true, "0.0.0.0/0", None)]);
     dp.reconcile(&w.state);
     assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "outbound deny on the attachment subnet");
-    w.nacl(&att_a, &[(100, false, "-1", true, "0.0.0.0/0", None), (100, true, "-1", true, "0.0.0.0/0", None)]);
+    w.nacl(&att_a, &[(100, false, IpProtocol::All, true, "0.0.0.0/0", None), (100, true, IpProtocol::All, true, "0.0.0.0/0", None)]);
     dp.reconcile(&w.state);
     assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "both allowed");
 
     // B's client sits in B's attachment subnet: an ACL admitting only B's
     // own addresses inbound still lets the reply from A in (not evaluated)...
-    w.nacl(&sb, &[(100, false, "-1", true, "10.2.0.0/16", None), (100, true, "-1", true, "0.0.0.0/0", None)]);
+    w.nacl(&sb, &[(100, false, IpProtocol::All, true, "10.2.0.0/16", None), (100, true, IpProtocol::All, true, "0.0.0.0/0", None)]);
     dp.reconcile(&w.state);
     assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Reached, "from the gateway into its own subnet: no ACL");
     // ...but the way to the gateway is evaluated inbound too.
-    w.nacl(&sb, &[(100, false, "-1", true, "10.1.0.0/16", None), (100, true, "-1", true, "0.0.0.0/0", None)]);
+    w.nacl(&sb, &[(100, false, IpProtocol::All, true, "10.1.0.0/16", None), (100, true, IpProtocol::All, true, "0.0.0.0/0", None)]);
     dp.reconcile(&w.state);
     assert_eq!(probe1(&ns(&eb), "10.1.1.10", 80), Probe::Timeout, "to the gateway: the subnet's inbound rules see the client");
     dp.teardown().unwrap();

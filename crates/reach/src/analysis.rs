@@ -8,7 +8,7 @@ use xvpc_model::instance::Instance;
 use xvpc_model::network_interface::NetworkInterface;
 use xvpc_model::subnet::Subnet;
 use xvpc_model::vpc::Vpc;
-use xvpc_model::State;
+use xvpc_model::{IpProtocol, State};
 
 use crate::component::{Component, Detail, Direction, Hop, Kind, Verdict};
 use crate::explanation as code;
@@ -284,7 +284,7 @@ pub(crate) fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkI
                 component: comp.clone(),
                 direction: Direction::Forward,
                 verdict: Verdict::Block,
-                detail: Detail::Text { text: format!("no {} rule admits {}/{port}", if ingress { "inbound" } else { "outbound" }, crate::protocol::name(proto)) },
+                detail: Detail::Text { text: format!("no {} rule admits {}/{port}", if ingress { "inbound" } else { "outbound" }, IpProtocol::from_number(proto)) },
                 vpc: Some(eni.vpc_id.clone()),
                 subnet: None,
             });
@@ -310,7 +310,7 @@ pub(crate) fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkI
                     "No {} rule of the security groups of {} ({groups}) allows {}/{port} {} {}.",
                     if ingress { "inbound" } else { "outbound" },
                     eni.id,
-                    crate::protocol::name(proto),
+                    IpProtocol::from_number(proto),
                     if ingress { "from" } else { "to" },
                     peer.ip
                 ),
@@ -347,7 +347,7 @@ pub(crate) fn acl(topo: &Topology, seg: &mut Segment, dir: Direction, subnet: &S
                     a.id,
                     subnet.id,
                     if egress { "outbound" } else { "inbound" },
-                    crate::protocol::name(proto),
+                    IpProtocol::from_number(proto),
                     if egress { "to" } else { "from" },
                     if dir == Direction::Return { " (return traffic to the client's ephemeral ports)" } else { "" }
                 ),

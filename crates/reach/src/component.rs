@@ -3,6 +3,7 @@
 //! reports for each kind (ACL rule, security group rule, route, ...).
 
 use serde::{Deserialize, Serialize};
+use xvpc_model::IpProtocol;
 
 /// Which way the packet is going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,10 +138,19 @@ pub enum Verdict {
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Detail {
     None,
-    /// A network ACL entry (`AnalysisAclRule`).
-    AclRule { rule_number: i64, egress: bool, protocol: String, allow: bool, cidr: String, port_range: Option<(u16, u16)> },
+    /// A network ACL entry (`AnalysisAclRule`), its protocol spelled as
+    /// DescribeNetworkAcls does (`"6"`).
+    AclRule {
+        rule_number: i64,
+        egress: bool,
+        #[serde(with = "xvpc_model::ip_protocol::nacl_form")]
+        protocol: IpProtocol,
+        allow: bool,
+        cidr: String,
+        port_range: Option<(u16, u16)>,
+    },
     /// A security group rule (`AnalysisSecurityGroupRule`).
-    SgRule { group_id: String, direction: String, protocol: String, port_range: Option<(u16, u16)>, cidr: Option<String>, peer_group: Option<String> },
+    SgRule { group_id: String, direction: String, protocol: IpProtocol, port_range: Option<(u16, u16)>, cidr: Option<String>, peer_group: Option<String> },
     /// A VPC route (`AnalysisRouteTableRoute`).
     Route { destination: String, target: String, state: String },
     /// A TGW route (`TransitGatewayRouteTableRoute`).

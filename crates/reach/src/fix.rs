@@ -7,7 +7,9 @@ use std::net::Ipv4Addr;
 use xvpc_model::network_acl::NetworkAcl;
 use xvpc_model::route_table::RouteTable;
 
-use crate::{protocol, Fix};
+use xvpc_model::IpProtocol;
+
+use crate::Fix;
 
 fn fix(account: &str, region: &str, command: String) -> Fix {
     Fix { account: account.to_string(), region: region.to_string(), command: format!("{command} --region {region}") }
@@ -15,12 +17,13 @@ fn fix(account: &str, region: &str, command: String) -> Fix {
 
 /// `--protocol tcp --port 80` for a security group rule.
 fn sg_ports(proto: u8, port: u16) -> String {
-    if protocol::has_ports(proto) {
-        format!("--protocol {} --port {port}", protocol::name(proto))
-    } else if proto == protocol::ICMP {
+    let p = IpProtocol::from_number(proto);
+    if p.has_ports() {
+        format!("--protocol {p} --port {port}")
+    } else if p == IpProtocol::Icmp {
         "--protocol icmp --port -1".into()
     } else {
-        format!("--protocol {proto}")
+        format!("--protocol {}", p.nacl_form())
     }
 }
 
@@ -43,12 +46,13 @@ pub fn sg_ingress(owner: &str, region: &str, group: &str, proto: u8, port: u16, 
 /// `authorize-security-group-egress` on `group` (the CLI takes egress rules
 /// only as `--ip-permissions`).
 pub fn sg_egress(owner: &str, region: &str, group: &str, proto: u8, port: u16, peer: SgPeer) -> Fix {
-    let ports = if protocol::has_ports(proto) {
-        format!("IpProtocol={},FromPort={port},ToPort={port}", protocol::name(proto))
-    } else if proto == protocol::ICMP {
+    let p = IpProtocol::from_number(proto);
+    let ports = if p.has_ports() {
+        format!("IpProtocol={p},FromPort={port},ToPort={port}")
+    } else if p == IpProtocol::Icmp {
         "IpProtocol=icmp,FromPort=-1,ToPort=-1".into()
     } else {
-        format!("IpProtocol={proto}")
+        format!("IpProtocol={}", p.nacl_form())
     };
     let who = match peer {
         SgPeer::Group(g) => format!("UserIdGroupPairs=[{{GroupId={g}}}]"),
@@ -61,9 +65,10 @@ pub fn sg_egress(owner: &str, region: &str, group: &str, proto: u8, port: u16, p
 /// take effect before `before` (the entry that denies).
 pub fn acl_allow(acl: &NetworkAcl, egress: bool, proto: u8, ports: (u16, u16), cidr: &str, before: i64) -> Fix {
     let dir = if egress { "--egress" } else { "--ingress" };
-    let port_arg = if protocol::has_ports(proto) {
+    let p = IpProtocol::from_number(proto);
+    let port_arg = if p.has_ports() {
         format!(" --port-range From={},To={}", ports.0, ports.1)
-    } else if proto == protocol::ICMP {
+    } else if p == IpProtocol::Icmp {
         " --icmp-type-code Type=-1,Code=-1".into()
     } else {
         String::new()

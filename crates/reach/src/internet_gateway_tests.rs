@@ -1,5 +1,6 @@
 //! The internet gateway's rules, on states built directly.
 
+use xvpc_model::IpProtocol;
 use std::net::Ipv4Addr;
 
 use xvpc_model::internet_gateway::InternetGateway;
@@ -34,8 +35,8 @@ fn add(b: &mut Builder, owner: &str, cidr: &str, sub: &str, ip: &str, public: Op
     let vpc = b.vpc(owner, R, cidr);
     let subnet = b.subnet(&vpc, sub, "us-east-1a");
     let group = b.group(&vpc);
-    b.allow(&group, false, "-1", None, "0.0.0.0/0");
-    b.allow(&group, true, "tcp", Some((80, 80)), "0.0.0.0/0");
+    b.allow(&group, false, IpProtocol::All, None, "0.0.0.0/0");
+    b.allow(&group, true, IpProtocol::Tcp, Some((80, 80)), "0.0.0.0/0");
     let web = b.instance(&subnet, ip, &[&group]);
     let eni = b.state.instances[&web].primary_eni.clone();
     b.state.network_interfaces.get_mut(&eni).unwrap().public_ip = public.map(|p| p.parse().unwrap());
@@ -111,7 +112,7 @@ fn outbound_rules_and_return_acl_apply() {
     let mut w = world(A, "10.0.0.0/16", "10.0.1.0/24", "10.0.1.10", Some("198.18.0.10"));
     w.b.state.security_groups.get_mut(&w.group).unwrap().egress.clear();
     let acl = w.b.acl_for(&w.subnet);
-    w.b.acl_entry(&acl, 100, true, "6", true, "0.0.0.0/0", Some((80, 80)));
+    w.b.acl_entry(&acl, 100, true, IpProtocol::Tcp, true, "0.0.0.0/0", Some((80, 80)));
     let a = tcp(&w.b, &w.web, HOST, 80);
     assert_eq!(codes(&a), vec![("SG_HAS_NO_RULES".into(), Direction::Forward), ("SUBNET_ACL_RESTRICTION".into(), Direction::Return)]);
     let acl_fix = &a.blockers[1].fix.as_ref().unwrap().command;

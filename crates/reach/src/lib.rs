@@ -78,6 +78,7 @@ pub mod transit_gateway;
 use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
+use xvpc_model::IpProtocol;
 
 pub use analysis::{analyze, health_check};
 pub use component::{Component, Detail, Direction, Hop, Kind};
@@ -125,38 +126,6 @@ impl Endpoint {
     }
 }
 
-/// IP protocol numbers the engine understands by name.
-pub mod protocol {
-    pub const ICMP: u8 = 1;
-    pub const TCP: u8 = 6;
-    pub const UDP: u8 = 17;
-
-    /// `tcp`, `udp`, `icmp` or a number.
-    pub fn parse(s: &str) -> Option<u8> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "tcp" => Some(TCP),
-            "udp" => Some(UDP),
-            "icmp" => Some(ICMP),
-            n => n.parse().ok(),
-        }
-    }
-
-    /// The name AWS's CLI uses (`tcp`), or the number.
-    pub fn name(p: u8) -> String {
-        match p {
-            TCP => "tcp".into(),
-            UDP => "udp".into(),
-            ICMP => "icmp".into(),
-            n => n.to_string(),
-        }
-    }
-
-    /// Whether the protocol has ports (so rules and replies are per port).
-    pub fn has_ports(p: u8) -> bool {
-        p == TCP || p == UDP
-    }
-}
-
 /// The client ports a reply goes back to: AWS's ACL guidance is to allow
 /// 1024-65535, since clients pick any of them.
 pub const EPHEMERAL_PORTS: (u16, u16) = (1024, 65535);
@@ -166,7 +135,8 @@ pub const EPHEMERAL_PORTS: (u16, u16) = (1024, 65535);
 pub struct Query {
     pub source: Endpoint,
     pub destination: Endpoint,
-    /// IP protocol number (6 tcp, 17 udp, 1 icmp).
+    /// The packet's IP protocol number (6 tcp, 17 udp, 1 icmp; see
+    /// [`IpProtocol`] for names).
     pub protocol: u8,
     /// Destination port (ignored for protocols without ports).
     pub port: u16,
@@ -181,7 +151,7 @@ pub struct Query {
 impl Query {
     /// A TCP question between two endpoints.
     pub fn tcp(source: Endpoint, destination: Endpoint, port: u16) -> Query {
-        Query { source, destination, protocol: protocol::TCP, port, source_ip: None, destination_ip: None }
+        Query { source, destination, protocol: IpProtocol::TCP, port, source_ip: None, destination_ip: None }
     }
 }
 

@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use xvpc_model::network_acl::{NaclEntry, NetworkAcl};
 
 use crate::component::Detail;
-use crate::protocol;
+use xvpc_model::IpProtocol;
 
 /// The outcome of an ACL in one direction for a port range.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +20,11 @@ pub enum AclVerdict<'a> {
 
 /// The ports of `proto` an entry covers, if the protocol matches.
 fn covered(e: &NaclEntry, proto: u8) -> Option<(u16, u16)> {
-    if e.protocol != "-1" && e.protocol.parse::<u8>().ok() != Some(proto) {
+    if !e.protocol.covers(proto) {
         return None;
     }
     match e.port_range {
-        Some((from, to)) if e.protocol != "-1" && protocol::has_ports(proto) => Some((from.clamp(0, 65535) as u16, to.clamp(0, 65535) as u16)),
+        Some((from, to)) if e.protocol.has_ports() => Some((from.clamp(0, 65535) as u16, to.clamp(0, 65535) as u16)),
         _ => Some((0, 65535)),
     }
 }
@@ -33,7 +33,7 @@ fn covered(e: &NaclEntry, proto: u8) -> Option<(u16, u16)> {
 /// `peer` as the remote address, for every port of `ports`. The verdict is
 /// `Allow` only when all of them are admitted.
 pub fn evaluate(acl: &NetworkAcl, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) -> Option<AclVerdict<'_>> {
-    let ports = if protocol::has_ports(proto) { ports } else { (0, 0) };
+    let ports = if IpProtocol::from_number(proto).has_ports() { ports } else { (0, 0) };
     let mut rules: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress && e.cidr.contains(&peer)).collect();
     rules.sort_by_key(|e| e.rule_number);
     // Ports not yet decided, as disjoint inclusive ranges.
@@ -76,7 +76,7 @@ pub fn detail(e: &NaclEntry) -> Detail {
     Detail::AclRule {
         rule_number: e.rule_number,
         egress: e.egress,
-        protocol: e.protocol.clone(),
+        protocol: e.protocol,
         allow: e.allow,
         cidr: e.cidr.to_string(),
         port_range: e.port_range.map(|(a, b)| (a.clamp(0, 65535) as u16, b.clamp(0, 65535) as u16)),
@@ -98,14 +98,14 @@ mod tests {
     use super::*;
     use xvpc_model::network_acl::NetworkAcl;
 
-    fn entry(n: i64, egress: bool, proto: &str, allow: bool, cidr: &str, ports: Option<(i32, i32)>) -> NaclEntry {
-        NaclEntry { rule_number: n, egress, protocol: proto.into(), allow, cidr: cidr.parse().unwrap(), port_range: ports, icmp: None }
+    fn entry(n: i64, egress: bool, proto: IpProtocol, allow: bool, cidr: &str, ports: Option<(i32, i32)>) -> NaclEntry {
+        NaclEntry { rule_number: n, egress, protocol: proto, allow, cidr: cidr.parse().unwrap(), port_range: ports, icmp: None }
     }
 
     fn acl(entries: Vec<NaclEntry>) -> NetworkAcl {
         let mut all = entries;
-        all.push(entry(32767, true, "-1", false, "0.0.0.0/0", None));
-        all.push(entry(32767, false, "-1", false, "0.0.0.0/0", None));
+        all.push(entry(32767, true, IpProtocol::All, false, "0.0.0.0/0", None));
+        all.push(entry(32767, false, IpProtocol::All, false, "0.0.0.0/0", None));
         NetworkAcl { id: "acl-1".into(), owner: "1".into(), region: "r".into(), vpc_id: "vpc-1".into(), is_default: false, entries: all, associations: vec![], tags: Default::default() }
     }
 
@@ -113,28 +113,28 @@ mod tests {
 
     #[test]
     fn first_match_by_number_decides() {
-        let a = acl(vec![entry(200, false, "6", true, "10.0.0.0/8", Some((80, 80))), entry(100, false, "6", false, "10.1.0.0/16", Some((80, 80)))]);
+        let a = acl(vec![entry(200, false, IpProtocol::Tcp, true, "10.0.0.0/8", Some((80, 80))), entry(100, false, IpProtocol::Tcp, false, "10.1.0.0/16", Some((80, 80)))]);
         assert!(matches!(evaluate(&a, false, 6, IP.parse().unwrap(), (80, 80)), Some(AclVerdict::Deny(e)) if e.rule_number == 100));
         assert!(matches!(evaluate(&a, false, 6, "10.2.0.1".parse().unwrap(), (80, 80)), Some(AclVerdict::Allow(e)) if e.rule_number == 200));
     }
 
     #[test]
     fn ephemeral_range_needs_every_port() {
-        let partial = acl(vec![entry(100, true, "6", true, "0.0.0.0/0", Some((32768, 65535)))]);
+        let partial = acl(vec![entry(100, true, IpProtocol::Tcp, true, "0.0.0.0/0", Some((32768, 65535)))]);
         assert!(matches!(evaluate(&partial, true, 6, IP.parse().unwrap(), (1024, 65535)), Some(AclVerdict::Deny(e)) if e.rule_number == 32767));
-        let split = acl(vec![entry(100, true, "6", true, "0.0.0.0/0", Some((32768, 65535))), entry(110, true, "6", true, "0.0.0.0/0", Some((1024, 32767)))]);
+        let split = acl(vec![entry(100, true, IpProtocol::Tcp, true, "0.0.0.0/0", Some((32768, 65535))), entry(110, true, IpProtocol::Tcp, true, "0.0.0.0/0", Some((1024, 32767)))]);
         assert!(matches!(evaluate(&split, true, 6, IP.parse().unwrap(), (1024, 65535)), Some(AclVerdict::Allow(e)) if e.rule_number == 100));
     }
 
     #[test]
     fn all_protocol_rules_ignore_ports_and_udp_does_not_match_tcp() {
-        let a = acl(vec![entry(100, false, "17", true, "0.0.0.0/0", Some((0, 65535))), entry(110, false, "-1", true, "10.1.0.0/16", Some((1, 2)))]);
+        let a = acl(vec![entry(100, false, IpProtocol::Udp, true, "0.0.0.0/0", Some((0, 65535))), entry(110, false, IpProtocol::All, true, "10.1.0.0/16", Some((1, 2)))]);
         assert!(matches!(evaluate(&a, false, 6, IP.parse().unwrap(), (443, 443)), Some(AclVerdict::Allow(e)) if e.rule_number == 110));
     }
 
     #[test]
     fn free_number_sits_before_the_deny() {
-        let a = acl(vec![entry(100, true, "6", false, "0.0.0.0/0", None)]);
+        let a = acl(vec![entry(100, true, IpProtocol::Tcp, false, "0.0.0.0/0", None)]);
         assert_eq!(free_rule_number_below(&a, true, 100), Some(90));
         assert_eq!(free_rule_number_below(&a, true, 32767), Some(32760));
         assert_eq!(free_rule_number_below(&a, true, 1), None);

@@ -9,7 +9,7 @@ use xvpc_model::network_insights::{AclRuleRef, AnalysisRef, Explanation, Finding
 use xvpc_model::State;
 
 use crate::component::{Component, Detail, Hop, Kind};
-use crate::{analyze, protocol, Analysis, Blocker, Endpoint, Query};
+use crate::{analyze, Analysis, Blocker, Endpoint, Query};
 
 /// The query a path asks. Filters narrow addresses and ports as AWS's do.
 pub fn query_for(path: &NetworkInsightsPath) -> Result<Query, String> {
@@ -24,7 +24,7 @@ pub fn query_for(path: &NetworkInsightsPath) -> Result<Query, String> {
     Ok(Query {
         source,
         destination,
-        protocol: protocol::parse(&path.protocol).unwrap_or(protocol::TCP),
+        protocol: path.protocol.number().unwrap_or(xvpc_model::IpProtocol::TCP),
         port: port.clamp(0, 65535) as u16,
         source_ip: parse_ip(&path.source_ip)?.or(parse_ip(&path.filter_at_source.source_address)?),
         destination_ip: if path.destination.is_some() { destination_ip } else { None },
@@ -56,7 +56,7 @@ fn acl_rule(d: &Detail) -> Option<AclRuleRef> {
             cidr: cidr.clone(),
             egress: *egress,
             port_range: ports(*port_range),
-            protocol: protocol.clone(),
+            protocol: protocol.nacl_form().into_owned(),
             rule_action: if *allow { "allow" } else { "deny" }.into(),
             rule_number: *rule_number,
         }),
@@ -67,7 +67,7 @@ fn acl_rule(d: &Detail) -> Option<AclRuleRef> {
 fn sg_rule(d: &Detail) -> Option<SgRuleRef> {
     match d {
         Detail::SgRule { group_id, direction, protocol, port_range, cidr, .. } => {
-            Some(SgRuleRef { cidr: cidr.clone(), direction: direction.clone(), security_group_id: group_id.clone(), port_range: ports(*port_range), protocol: protocol.clone() })
+            Some(SgRuleRef { cidr: cidr.clone(), direction: direction.clone(), security_group_id: group_id.clone(), port_range: ports(*port_range), protocol: protocol.to_string() })
         }
         _ => None,
     }

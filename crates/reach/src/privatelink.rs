@@ -117,7 +117,7 @@ fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface
     let mut seg = Segment::default();
     let lbc = lb_component(lb);
     seg.forward.push(hop(lbc.clone(), Verdict::Pass, Detail::Text { text: lb.scheme.clone() }));
-    let proto_name = crate::protocol::name(proto).to_ascii_uppercase();
+    let proto_name = xvpc_model::IpProtocol::from_number(proto).sg_form().to_ascii_uppercase();
     let listener = topo.state.listeners.values().find(|l| l.load_balancer_arn == lb.id && l.port == port && (l.protocol == proto_name || l.protocol == "TCP_UDP"));
     let Some(listener) = listener else {
         let tg = topo.state.target_groups.values().find(|t| t.vpc_id == lb.vpc_id && t.owner == lb.owner).map(|t| t.id.clone()).unwrap_or_else(|| "<target-group-arn>".into());
@@ -165,7 +165,7 @@ fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface
     }
     // The first target that is healthy and reachable wins; otherwise
     // report what stops each one.
-    let probe_node = |from: &NetworkInterface, to: &NetworkInterface, p: u16| crate::analysis::eni_path(topo, from, from.private_ip, Target { eni: Some(to), ip: to.private_ip }, crate::protocol::TCP, p).blockers.is_empty();
+    let probe_node = |from: &NetworkInterface, to: &NetworkInterface, p: u16| crate::analysis::eni_path(topo, from, from.private_ip, Target { eni: Some(to), ip: to.private_ip }, xvpc_model::IpProtocol::TCP, p).blockers.is_empty();
     let mut per_target: Vec<Segment> = Vec::new();
     for (tg, tgc, t, all_zones) in candidates {
         let mut s = Segment::default();
@@ -199,7 +199,7 @@ fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface
             // The traffic port gets through; the health check does not, or
             // the target is not in service.
             let hc_port = tg.health_check_port(t);
-            let hc = eni_path(topo, node, node.private_ip, Target { eni: Some(eni), ip }, crate::protocol::TCP, hc_port);
+            let hc = eni_path(topo, node, node.private_ip, Target { eni: Some(eni), ip }, xvpc_model::IpProtocol::TCP, hc_port);
             if hc.blockers.is_empty() {
                 s.blockers.push(blocker(
                     code::BAD_STATE,

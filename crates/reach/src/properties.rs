@@ -1,6 +1,7 @@
 //! Property tests over generated worlds: the matrix agrees with the full
 //! analysis; allowing more never blocks; removing a route never connects.
 
+use xvpc_model::IpProtocol;
 use proptest::prelude::*;
 
 use crate::synthetic::Builder;
@@ -95,7 +96,7 @@ fn add_rule(b: &mut Builder, groups: &[String], r: &SgSpec) {
         Ok(c) => CIDRS[c].to_string(),
         Err(g) => groups[g].clone(),
     };
-    let (proto, ports) = if r.2 { ("-1", None) } else { ("tcp", PORTS[r.3].or(Some((0, 65535)))) };
+    let (proto, ports) = if r.2 { (IpProtocol::All, None) } else { (IpProtocol::Tcp, PORTS[r.3].or(Some((0, 65535)))) };
     b.allow(&groups[r.0], r.1, proto, ports, &peer);
 }
 
@@ -104,7 +105,7 @@ fn add_acl(b: &mut Builder, acl: &str, e: &AclSpec) {
     if b.state.network_acls[acl].entries.iter().any(|x| x.rule_number == n && x.egress == e.2) {
         return;
     }
-    let (proto, ports) = if e.3 { ("-1", None) } else { ("6", PORTS[e.6].or(Some((0, 65535)))) };
+    let (proto, ports) = if e.3 { (IpProtocol::All, None) } else { (IpProtocol::Tcp, PORTS[e.6].or(Some((0, 65535)))) };
     b.acl_entry(acl, n, e.2, proto, e.4, CIDRS[e.5], ports);
 }
 

@@ -7,7 +7,7 @@
 use std::net::Ipv4Addr;
 
 use xvpc_model::network_interface::NetworkInterface;
-use xvpc_model::security_group::{protocol_number, RulePeer, SgRule};
+use xvpc_model::security_group::{RulePeer, SgRule};
 
 use crate::component::Detail;
 use crate::routing;
@@ -77,10 +77,7 @@ pub fn evaluate<'a>(topo: &Topology<'a>, eni: &NetworkInterface, ingress: bool, 
 
 /// The Network Insights form of a rule.
 pub fn detail(group_id: &str, ingress: bool, r: &SgRule) -> Detail {
-    let ports = match protocol_number(&r.protocol) {
-        Some(6) | Some(17) => Some((r.from_port.unwrap_or(0).clamp(0, 65535) as u16, r.to_port.unwrap_or(65535).clamp(0, 65535) as u16)),
-        _ => None,
-    };
+    let ports = r.protocol.has_ports().then(|| (r.from_port.unwrap_or(0).clamp(0, 65535) as u16, r.to_port.unwrap_or(65535).clamp(0, 65535) as u16));
     let (cidr, peer_group) = match &r.peer {
         RulePeer::Cidr(c) => (Some(c.to_string()), None),
         RulePeer::Cidr6(c) => (Some(c.clone()), None),
@@ -90,7 +87,7 @@ pub fn detail(group_id: &str, ingress: bool, r: &SgRule) -> Detail {
     Detail::SgRule {
         group_id: group_id.to_string(),
         direction: if ingress { "ingress" } else { "egress" }.into(),
-        protocol: r.protocol.clone(),
+        protocol: r.protocol,
         port_range: ports,
         cidr,
         peer_group,

@@ -3,6 +3,7 @@
 //! creates what AWS would (a VPC comes with its main route table, default
 //! security group and default ACL).
 
+use xvpc_model::IpProtocol;
 use std::net::Ipv4Addr;
 
 use xvpc_model::cidr::Ipv4Net;
@@ -109,14 +110,14 @@ impl Builder {
 
     /// Adds a rule admitting `proto` (`tcp`, `-1`, ...) on `ports` from/to `peer`
     /// (a CIDR or a group id).
-    pub fn allow(&mut self, group: &str, ingress: bool, proto: &str, ports: Option<(i32, i32)>, peer: &str) {
+    pub fn allow(&mut self, group: &str, ingress: bool, proto: IpProtocol, ports: Option<(i32, i32)>, peer: &str) {
         let owner = self.state.security_groups[group].owner.clone();
         let peer = if peer.starts_with("sg-") {
             RulePeer::Group { group_id: peer.into(), user_id: owner, vpc_id: None, peering_id: None }
         } else {
             RulePeer::Cidr(peer.parse().expect("cidr"))
         };
-        let rule = SgRule { id: self.id("sgr"), protocol: proto.into(), from_port: ports.map(|p| p.0), to_port: ports.map(|p| p.1), peer, description: None };
+        let rule = SgRule { id: self.id("sgr"), protocol: proto, from_port: ports.map(|p| p.0), to_port: ports.map(|p| p.1), peer, description: None };
         let g = self.state.security_groups.get_mut(group).expect("group");
         if ingress {
             g.ingress.push(rule)
@@ -242,8 +243,8 @@ impl Builder {
 
     /// Adds an ACL entry (`proto` as a number string, `-1` for all).
     #[allow(clippy::too_many_arguments)]
-    pub fn acl_entry(&mut self, acl: &str, n: i64, egress: bool, proto: &str, allow: bool, cidr: &str, ports: Option<(i32, i32)>) {
-        let e = NaclEntry { rule_number: n, egress, protocol: proto.into(), allow, cidr: cidr.parse().expect("cidr"), port_range: ports, icmp: None };
+    pub fn acl_entry(&mut self, acl: &str, n: i64, egress: bool, proto: IpProtocol, allow: bool, cidr: &str, ports: Option<(i32, i32)>) {
+        let e = NaclEntry { rule_number: n, egress, protocol: proto, allow, cidr: cidr.parse().expect("cidr"), port_range: ports, icmp: None };
         self.state.network_acls.get_mut(acl).expect("acl").entries.push(e);
     }
 
@@ -423,11 +424,11 @@ impl Builder {
                 let s1 = self.subnet(&vpc, &format!("10.{}.{}.0/25", n >> 8, n & 255), "us-east-1a");
                 let s2 = self.subnet(&vpc, &format!("10.{}.{}.128/25", n >> 8, n & 255), "us-east-1b");
                 let web = self.group(&vpc);
-                self.allow(&web, true, "tcp", Some((80, 80)), "10.0.0.0/8");
-                self.allow(&web, false, "-1", None, "0.0.0.0/0");
+                self.allow(&web, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/8");
+                self.allow(&web, false, IpProtocol::All, None, "0.0.0.0/0");
                 let app = self.group(&vpc);
-                self.allow(&app, true, "tcp", Some((80, 80)), &web);
-                self.allow(&app, false, "-1", None, "0.0.0.0/0");
+                self.allow(&app, true, IpProtocol::Tcp, Some((80, 80)), &web);
+                self.allow(&app, false, IpProtocol::All, None, "0.0.0.0/0");
                 for i in 0..instances {
                     let (sn, base) = if i % 2 == 0 { (&s1, 10) } else { (&s2, 138) };
                     let ip = format!("10.{}.{}.{}", n >> 8, n & 255, base + i / 2);

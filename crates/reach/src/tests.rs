@@ -1,5 +1,6 @@
 //! Unit tests of each rule, on states built directly.
 
+use xvpc_model::IpProtocol;
 use crate::synthetic::Builder;
 use crate::{analyze, Analysis, Direction, Endpoint, Query};
 
@@ -22,9 +23,9 @@ fn one_vpc() -> (Builder, String, String, String, String) {
     let s1 = b.subnet(&v, "10.0.1.0/24", "us-east-1a");
     let s2 = b.subnet(&v, "10.0.2.0/24", "us-east-1b");
     let web = b.group(&v);
-    b.allow(&web, false, "-1", None, "0.0.0.0/0");
+    b.allow(&web, false, IpProtocol::All, None, "0.0.0.0/0");
     let client = b.group(&v);
-    b.allow(&client, false, "-1", None, "0.0.0.0/0");
+    b.allow(&client, false, IpProtocol::All, None, "0.0.0.0/0");
     let i_web = b.instance(&s1, "10.0.1.10", &[&web]);
     let i_client = b.instance(&s2, "10.0.2.10", &[&client]);
     (b, i_client, i_web, web, s1)
@@ -39,7 +40,7 @@ fn security_group_ingress_must_admit() {
     let fix = a.blockers[0].fix.clone().unwrap();
     assert_eq!(fix.account, A);
     assert!(fix.command.starts_with(&format!("aws ec2 authorize-security-group-ingress --group-id {web_sg} --protocol tcp --port 80 --source-group sg-")), "{}", fix.command);
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/16");
     let a = tcp(&b, &client, &web, 80);
     assert!(a.reachable, "{:?}", a.blockers);
     assert!(!tcp(&b, &client, &web, 81).reachable);
@@ -50,18 +51,18 @@ fn group_reference_admits_members() {
     let (mut b, client, web, web_sg, _) = one_vpc();
     let client_sg = b.state.instances[&client].clone();
     let client_sg = b.state.network_interfaces[&client_sg.primary_eni].groups[0].clone();
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), &client_sg);
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), &client_sg);
     assert!(tcp(&b, &client, &web, 80).reachable);
 }
 
 #[test]
 fn security_group_egress_is_checked_too() {
     let (mut b, client, web, web_sg, _) = one_vpc();
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/16");
     let eni = b.state.instances[&client].primary_eni.clone();
     let g = b.state.network_interfaces[&eni].groups[0].clone();
     b.state.security_groups.get_mut(&g).unwrap().egress.clear();
-    b.allow(&g, false, "tcp", Some((443, 443)), "0.0.0.0/0");
+    b.allow(&g, false, IpProtocol::Tcp, Some((443, 443)), "0.0.0.0/0");
     let a = tcp(&b, &client, &web, 80);
     assert_eq!(codes(&a), vec![("ENI_SG_RULES_MISMATCH".into(), Direction::Forward)]);
     assert!(a.blockers[0].fix.as_ref().unwrap().command.contains("authorize-security-group-egress"));
@@ -70,25 +71,25 @@ fn security_group_egress_is_checked_too() {
 #[test]
 fn acl_return_path_needs_ephemeral_ports() {
     let (mut b, client, web, web_sg, s1) = one_vpc();
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/16");
     let acl = b.acl_for(&s1);
-    b.acl_entry(&acl, 100, false, "6", true, "10.0.0.0/16", Some((80, 80)));
+    b.acl_entry(&acl, 100, false, IpProtocol::Tcp, true, "10.0.0.0/16", Some((80, 80)));
     let a = tcp(&b, &client, &web, 80);
     assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Return)]);
     let fix = a.blockers[0].fix.clone().unwrap();
     assert!(fix.command.contains("--egress --rule-number 32760 --protocol 6 --port-range From=1024,To=65535 --cidr-block 10.0.2.10/32 --rule-action allow"), "{}", fix.command);
-    b.acl_entry(&acl, 110, true, "6", true, "10.0.0.0/16", Some((1024, 65535)));
+    b.acl_entry(&acl, 110, true, IpProtocol::Tcp, true, "10.0.0.0/16", Some((1024, 65535)));
     assert!(tcp(&b, &client, &web, 80).reachable);
 }
 
 #[test]
 fn acl_inbound_deny_is_reported_with_a_rule_ahead_of_it() {
     let (mut b, client, web, web_sg, s1) = one_vpc();
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/16");
     let acl = b.acl_for(&s1);
-    b.acl_entry(&acl, 50, false, "6", false, "10.0.2.0/24", Some((80, 80)));
-    b.acl_entry(&acl, 100, false, "-1", true, "0.0.0.0/0", None);
-    b.acl_entry(&acl, 100, true, "-1", true, "0.0.0.0/0", None);
+    b.acl_entry(&acl, 50, false, IpProtocol::Tcp, false, "10.0.2.0/24", Some((80, 80)));
+    b.acl_entry(&acl, 100, false, IpProtocol::All, true, "0.0.0.0/0", None);
+    b.acl_entry(&acl, 100, true, IpProtocol::All, true, "0.0.0.0/0", None);
     let a = tcp(&b, &client, &web, 80);
     assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Forward)]);
     assert!(a.blockers[0].fix.as_ref().unwrap().command.contains("--ingress --rule-number 40 "));
@@ -97,7 +98,7 @@ fn acl_inbound_deny_is_reported_with_a_rule_ahead_of_it() {
 #[test]
 fn no_acl_evaluation_within_one_subnet() {
     let (mut b, _, web, web_sg, s1) = one_vpc();
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/16");
     let client2 = b.instance(&s1, "10.0.1.20", &[&web_sg]);
     b.acl_for(&s1); // denies everything
     assert!(tcp(&b, &client2, &web, 80).reachable);
@@ -124,7 +125,7 @@ fn no_connection_between_vpcs_means_no_route() {
     let sb = b.subnet(&vb, "10.2.1.0/24", "us-east-1a");
     let ga = b.default_group(&va);
     let gb = b.default_group(&vb);
-    b.allow(&ga, true, "tcp", Some((80, 80)), "10.2.0.0/16");
+    b.allow(&ga, true, IpProtocol::Tcp, Some((80, 80)), "10.2.0.0/16");
     let ia = b.instance(&sa, "10.1.1.10", &[&ga]);
     let ib = b.instance(&sb, "10.2.1.10", &[&gb]);
     let a = tcp(&b, &ib, &ia, 80);
@@ -157,7 +158,7 @@ fn igw_route_does_not_reach_private_addresses() {
 #[test]
 fn stopped_instances_do_not_answer() {
     let (mut b, client, web, web_sg, _) = one_vpc();
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/16");
     b.state.instances.get_mut(&web).unwrap().state = xvpc_model::instance::InstanceState::Stopped;
     let a = tcp(&b, &client, &web, 80);
     assert_eq!(codes(&a), vec![("BAD_STATE".into(), Direction::Forward)]);
@@ -167,7 +168,7 @@ fn stopped_instances_do_not_answer() {
 #[test]
 fn destination_by_address_resolves_in_the_routed_vpc() {
     let (mut b, client, _, web_sg, _) = one_vpc();
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.0.0/16");
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/16");
     assert!(tcp(&b, &client, "10.0.1.10", 80).reachable);
     let a = tcp(&b, &client, "10.0.1.11", 80);
     assert!(a.reachable, "an address with no ENI in a subnet: only ACLs and routes apply");
@@ -182,7 +183,7 @@ fn health_check_primitive() {
     let we = b.state.instances[&web].primary_eni.clone();
     let r = crate::health_check(&b.state, 0, &ce, &we, 6, 80);
     assert_eq!(r.unwrap_err()[0].code, "SG_HAS_NO_RULES");
-    b.allow(&web_sg, true, "tcp", Some((80, 80)), "10.0.2.10/32");
+    b.allow(&web_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.0.2.10/32");
     assert!(crate::health_check(&b.state, 0, &ce, &we, 6, 80).is_ok());
 }
 
@@ -197,13 +198,13 @@ mod privatelink {
         let vp = b.vpc(A, R, "10.1.0.0/16");
         let sp = b.subnet(&vp, "10.1.1.0/24", "us-east-1a");
         let web_sg = b.group(&vp);
-        b.allow(&web_sg, false, "-1", None, "0.0.0.0/0");
+        b.allow(&web_sg, false, IpProtocol::All, None, "0.0.0.0/0");
         let web = b.instance(&sp, "10.1.1.10", &[&web_sg]);
         let (nlb, _) = b.nlb(&[&sp], 80, 8080, &[&web]);
         let vc = b.vpc(B, R, "10.1.0.0/16");
         let sc = b.subnet(&vc, "10.1.2.0/24", "us-east-1a");
         let ep_sg = b.group(&vc);
-        b.allow(&ep_sg, true, "tcp", Some((80, 80)), "10.1.0.0/16");
+        b.allow(&ep_sg, true, IpProtocol::Tcp, Some((80, 80)), "10.1.0.0/16");
         let (_, ep) = b.endpoint(&nlb, &[&sc], &[&ep_sg], state);
         let client = b.instance(&sc, "10.1.2.10", &[&b.default_group(&vc)]);
         (b, client, ep, web_sg, nlb)
@@ -218,7 +219,7 @@ mod privatelink {
         let f = a.blockers[0].fix.clone().unwrap();
         assert_eq!(f.account, A);
         assert!(f.command.contains(&format!("--group-id {web_sg} --protocol tcp --port 8080 --cidr 10.1.1.200/32")), "{}", f.command);
-        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.1.200/32");
+        b.allow(&web_sg, true, IpProtocol::Tcp, Some((8080, 8080)), "10.1.1.200/32");
         let a = tcp(&b, &client, &ep, 80);
         assert!(a.reachable, "{:?}", a.blockers);
         assert!(a.forward.iter().any(|h| h.component.kind == crate::Kind::LoadBalancerListener));
@@ -227,7 +228,7 @@ mod privatelink {
     #[test]
     fn endpoint_must_be_accepted_by_the_provider() {
         let (mut b, client, ep, web_sg, _) = world(EndpointState::PendingAcceptance);
-        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.0.0/16");
+        b.allow(&web_sg, true, IpProtocol::Tcp, Some((8080, 8080)), "10.1.0.0/16");
         let a = tcp(&b, &client, &ep, 80);
         assert_eq!(codes(&a), vec![("BAD_STATE".into(), Direction::Forward)]);
         let f = a.blockers[0].fix.clone().unwrap();
@@ -238,7 +239,7 @@ mod privatelink {
     #[test]
     fn listener_must_exist_on_the_port() {
         let (mut b, client, ep, web_sg, nlb) = world(EndpointState::Available);
-        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.0.0/16");
+        b.allow(&web_sg, true, IpProtocol::Tcp, Some((8080, 8080)), "10.1.0.0/16");
         let a = tcp(&b, &client, &ep, 443);
         let c = codes(&a);
         assert!(c.contains(&("ELBV2_LISTENERS_MISMATCH".into(), Direction::Forward)), "{c:?}");
@@ -250,7 +251,7 @@ mod privatelink {
     #[test]
     fn stopped_target_is_not_healthy() {
         let (mut b, client, ep, web_sg, _) = world(EndpointState::Available);
-        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.0.0/16");
+        b.allow(&web_sg, true, IpProtocol::Tcp, Some((8080, 8080)), "10.1.0.0/16");
         let web = b.state.instances.keys().next().unwrap().clone();
         b.state.instances.get_mut(&web).unwrap().state = xvpc_model::instance::InstanceState::Stopped;
         let a = tcp(&b, &client, &ep, 80);
@@ -261,7 +262,7 @@ mod privatelink {
     #[test]
     fn one_way_only() {
         let (mut b, client, _, web_sg, _) = world(EndpointState::Available);
-        b.allow(&web_sg, true, "tcp", Some((8080, 8080)), "10.1.0.0/16");
+        b.allow(&web_sg, true, IpProtocol::Tcp, Some((8080, 8080)), "10.1.0.0/16");
         let web = b.state.instances.values().find(|i| i.owner == A).unwrap().id.clone();
         // The provider cannot reach the consumer's instance: nothing routes there.
         let a = tcp(&b, &web, &client, 80);
@@ -283,7 +284,7 @@ mod peering {
         let sa = b.subnet(&va, "10.1.1.0/24", "us-east-1a");
         let sb = b.subnet(&vb, "10.2.1.0/24", "us-east-1a");
         let ga = b.default_group(&va);
-        b.allow(&ga, true, "tcp", Some((80, 80)), "10.2.0.0/16");
+        b.allow(&ga, true, IpProtocol::Tcp, Some((80, 80)), "10.2.0.0/16");
         let web = b.instance(&sa, "10.1.1.10", &[&ga]);
         let client = b.instance(&sb, "10.2.1.10", &[&b.default_group(&vb)]);
         let pcx = b.peering(&vb, &va, status);
@@ -347,7 +348,7 @@ mod peering {
         let vc = b.vpc(A, R, "10.3.0.0/16");
         let sc = b.subnet(&vc, "10.3.1.0/24", "us-east-1a");
         let gc = b.default_group(&vc);
-        b.allow(&gc, true, "-1", None, "0.0.0.0/0");
+        b.allow(&gc, true, IpProtocol::All, None, "0.0.0.0/0");
         let ic = b.instance(&sc, "10.3.1.10", &[&gc]);
         let pcx_ac = b.peering(&va, &vc, StoredStatus::Active);
         b.route(&ta, "10.3.0.0/16", &pcx_ac);
@@ -366,7 +367,7 @@ mod peering {
         let ga = b.default_group(&va);
         b.state.security_groups.get_mut(&ga).unwrap().ingress.clear();
         let gb = b.default_group(&vb);
-        b.allow(&ga, true, "tcp", Some((80, 80)), &gb);
+        b.allow(&ga, true, IpProtocol::Tcp, Some((80, 80)), &gb);
         assert!(tcp(&b, &client, &web, 80).reachable);
         let pcx = b.state.peering_connections.keys().next().unwrap().clone();
         b.state.peering_connections.get_mut(&pcx).unwrap().status = StoredStatus::Deleted;
@@ -388,7 +389,7 @@ pub(crate) mod transit_gateway {
         let sb = b.subnet(&vb, "10.2.1.0/24", "us-east-1a");
         let sb2 = b.subnet(&vb, "10.2.2.0/24", "us-east-1b");
         let ga = b.default_group(&va);
-        b.allow(&ga, true, "tcp", Some((80, 80)), "10.2.0.0/16");
+        b.allow(&ga, true, IpProtocol::Tcp, Some((80, 80)), "10.2.0.0/16");
         let web = b.instance(&sa, "10.1.1.10", &[&ga]);
         let gb = b.default_group(&vb);
         let client = b.instance(&sb, "10.2.1.10", &[&gb]);

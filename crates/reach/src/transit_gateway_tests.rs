@@ -2,6 +2,7 @@
 //! (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html), on states
 //! built directly.
 
+use xvpc_model::IpProtocol;
 use crate::component::Verdict;
 use crate::synthetic::Builder;
 use crate::tests::{codes, tcp, A, B, R};
@@ -37,8 +38,8 @@ fn world() -> World {
 /// ahead of rule 100.
 fn acl_allowing_all(b: &mut Builder, subnet: &str) -> String {
     let acl = b.acl_for(subnet);
-    b.acl_entry(&acl, 100, false, "-1", true, "0.0.0.0/0", None);
-    b.acl_entry(&acl, 100, true, "-1", true, "0.0.0.0/0", None);
+    b.acl_entry(&acl, 100, false, IpProtocol::All, true, "0.0.0.0/0", None);
+    b.acl_entry(&acl, 100, true, IpProtocol::All, true, "0.0.0.0/0", None);
     acl
 }
 
@@ -59,7 +60,7 @@ fn open_attachment_acls_pass_and_show_as_hops() {
 fn a_deny_inbound_in_the_sending_attachment_subnet_blocks_the_way_in() {
     let mut w = world();
     let acl = acl_allowing_all(&mut w.b, &w.att_b);
-    w.b.acl_entry(&acl, 50, false, "6", false, "10.2.1.0/24", Some((80, 80)));
+    w.b.acl_entry(&acl, 50, false, IpProtocol::Tcp, false, "10.2.1.0/24", Some((80, 80)));
     let a = tcp(&w.b, &w.client, &w.web, 80);
     assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Forward)]);
     let bl = &a.blockers[0];
@@ -76,7 +77,7 @@ fn a_deny_inbound_in_the_sending_attachment_subnet_blocks_the_way_in() {
 fn a_deny_outbound_in_the_receiving_attachment_subnet_blocks_the_way_out() {
     let mut w = world();
     let acl = acl_allowing_all(&mut w.b, &w.att_a);
-    w.b.acl_entry(&acl, 50, true, "-1", false, "10.1.1.10/32", None);
+    w.b.acl_entry(&acl, 50, true, IpProtocol::All, false, "10.1.1.10/32", None);
     let a = tcp(&w.b, &w.client, &w.web, 80);
     assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Forward)]);
     let bl = &a.blockers[0];
@@ -94,8 +95,8 @@ fn a_deny_outbound_in_the_receiving_attachment_subnet_blocks_the_way_out() {
 fn replies_cross_the_attachment_subnets_in_reverse() {
     let mut w = world();
     let acl = w.b.acl_for(&w.att_b);
-    w.b.acl_entry(&acl, 100, false, "-1", true, "0.0.0.0/0", None);
-    w.b.acl_entry(&acl, 100, true, "6", true, "10.1.0.0/16", Some((80, 80)));
+    w.b.acl_entry(&acl, 100, false, IpProtocol::All, true, "0.0.0.0/0", None);
+    w.b.acl_entry(&acl, 100, true, IpProtocol::Tcp, true, "10.1.0.0/16", Some((80, 80)));
     let a = tcp(&w.b, &w.client, &w.web, 80);
     assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Return)]);
     assert!(a.forward.iter().all(|h| h.verdict == Verdict::Pass), "the request passes");
@@ -104,7 +105,7 @@ fn replies_cross_the_attachment_subnets_in_reverse() {
     // And A's attachment subnet: the reply enters the gateway by its inbound rules.
     let mut w = world();
     let acl = acl_allowing_all(&mut w.b, &w.att_a);
-    w.b.acl_entry(&acl, 50, false, "6", false, "10.1.1.10/32", None);
+    w.b.acl_entry(&acl, 50, false, IpProtocol::Tcp, false, "10.1.1.10/32", None);
     let a = tcp(&w.b, &w.client, &w.web, 80);
     assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Return)]);
     assert_eq!(a.blockers[0].component.id, acl);
@@ -127,8 +128,8 @@ fn in_the_attachment_subnet_the_way_in_is_checked_and_the_way_back_is_not() {
     // Admits only B's own addresses inbound: the reply from 10.1.1.10
     // would be refused if the subnet's inbound rules applied to it.
     let acl = w.b.acl_for(&w.att_b);
-    w.b.acl_entry(&acl, 100, false, "-1", true, "10.2.0.0/16", None);
-    w.b.acl_entry(&acl, 100, true, "-1", true, "0.0.0.0/0", None);
+    w.b.acl_entry(&acl, 100, false, IpProtocol::All, true, "10.2.0.0/16", None);
+    w.b.acl_entry(&acl, 100, true, IpProtocol::All, true, "0.0.0.0/0", None);
     let a = tcp(&w.b, &client, &w.web, 80);
     assert!(a.reachable, "{:?}", a.blockers);
     // The same ACL on the client's own (non-attachment) subnet: the reply is refused.
@@ -141,7 +142,7 @@ fn in_the_attachment_subnet_the_way_in_is_checked_and_the_way_back_is_not() {
     let mut w = world();
     let client = client_in_attachment_subnet(&mut w);
     let acl = acl_allowing_all(&mut w.b, &w.att_b);
-    w.b.acl_entry(&acl, 50, false, "-1", false, "10.2.0.10/32", None);
+    w.b.acl_entry(&acl, 50, false, IpProtocol::All, false, "10.2.0.10/32", None);
     let a = tcp(&w.b, &client, &w.web, 80);
     assert_eq!(codes(&a), vec![("SUBNET_ACL_RESTRICTION".into(), Direction::Forward)]);
 }

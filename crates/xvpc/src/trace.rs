@@ -133,11 +133,9 @@ pub fn render(v: &Value, p: &Paint) -> String {
         s(v, "source_ip"),
         q["destination"]["id"].as_str().unwrap_or(""),
         s(v, "destination_ip"),
-        match q["protocol"].as_u64() {
-            Some(6) => "tcp".into(),
-            Some(17) => "udp".into(),
-            Some(1) => "icmp".into(),
-            n => n.map(|x| x.to_string()).unwrap_or_default(),
+        match q["protocol"].as_u64().and_then(|n| u8::try_from(n).ok()) {
+            Some(n) => xvpc_model::IpProtocol::from_number(n).to_string(),
+            None => String::new(),
         },
         q["port"]
     );

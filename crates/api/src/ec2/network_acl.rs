@@ -24,7 +24,7 @@ pub fn write_acl(w: &mut XmlWriter, a: &NetworkAcl) {
     w.leaf("networkAclId", &a.id).leaf("vpcId", &a.vpc_id).bool_leaf("default", a.is_default);
     w.items("entrySet", &a.entries, |w, e| {
         w.leaf("ruleNumber", e.rule_number.to_string())
-            .leaf("protocol", &e.protocol)
+            .leaf("protocol", e.protocol.nacl_form())
             .leaf("ruleAction", if e.allow { "allow" } else { "deny" })
             .bool_leaf("egress", e.egress)
             .leaf("cidrBlock", e.cidr.to_string());

@@ -64,7 +64,7 @@ fn write_path(w: &mut XmlWriter, p: &NetworkInsightsPath) {
         .opt_leaf("destinationArn", p.destination_arn.as_deref())
         .opt_leaf("sourceIp", p.source_ip.as_deref())
         .opt_leaf("destinationIp", p.destination_ip.as_deref())
-        .leaf("protocol", &p.protocol)
+        .leaf("protocol", p.protocol.sg_form())
         .opt_leaf("destinationPort", p.destination_port.map(|x| x.to_string()));
     write_tags(w, &p.tags);
     write_filter(w, "filterAtSource", &p.filter_at_source);

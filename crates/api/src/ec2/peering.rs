@@ -190,7 +190,7 @@ fn modify_vpc_peering_connection_options(call: &mut Call, p: &QueryParams) -> Re
 }
 
 fn write_stale_rule(w: &mut XmlWriter, state: &State, r: &SgRule) {
-    w.opt_leaf("fromPort", r.from_port.map(|x| x.to_string())).leaf("ipProtocol", &r.protocol);
+    w.opt_leaf("fromPort", r.from_port.map(|x| x.to_string())).leaf("ipProtocol", r.protocol.sg_form());
     w.items("groups", [&r.peer], |w, peer| {
         if let RulePeer::Group { group_id, user_id, vpc_id, peering_id } = peer {
             w.leaf("groupId", group_id);

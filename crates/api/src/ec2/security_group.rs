@@ -4,7 +4,7 @@
 use xvpc_model::filter;
 use xvpc_model::security_group::{self, CreateGroup, RulePeer, SecurityGroup, SgRule};
 use xvpc_model::security_group_rule::{self as rules, Direction, PeerSpec, Permission, RuleUpdate};
-use xvpc_model::{IdKind, State};
+use xvpc_model::{IdKind, IpProtocol, State};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::{filters, paginate, require_all, tag_specs, write_tags};
@@ -28,15 +28,15 @@ pub const ACTIONS: &[(&str, QueryHandler)] = &[
 /// Rules grouped into `IpPermission`s by protocol and port range, as
 /// DescribeSecurityGroups reports them.
 fn write_permissions(w: &mut XmlWriter, state: &State, name: &str, rules: &[SgRule]) {
-    let mut groups: Vec<(&str, Option<i32>, Option<i32>, Vec<&SgRule>)> = Vec::new();
+    let mut groups: Vec<(IpProtocol, Option<i32>, Option<i32>, Vec<&SgRule>)> = Vec::new();
     for r in rules {
         match groups.iter_mut().find(|g| g.0 == r.protocol && g.1 == r.from_port && g.2 == r.to_port) {
             Some(g) => g.3.push(r),
-            None => groups.push((&r.protocol, r.from_port, r.to_port, vec![r])),
+            None => groups.push((r.protocol, r.from_port, r.to_port, vec![r])),
         }
     }
     w.items(name, groups, |w, (proto, from, to, rs)| {
-        w.leaf("ipProtocol", proto);
+        w.leaf("ipProtocol", proto.sg_form());
         w.opt_leaf("fromPort", from.map(|x| x.to_string())).opt_leaf("toPort", to.map(|x| x.to_string()));
         w.items("groups", rs.iter().filter(|r| matches!(r.peer, RulePeer::Group { .. })), |w, r| {
             if let RulePeer::Group { group_id, user_id, vpc_id, peering_id } = &r.peer {
@@ -69,7 +69,7 @@ pub fn write_group(w: &mut XmlWriter, state: &State, g: &SecurityGroup) {
 /// One rule as DescribeSecurityGroupRules and Authorize* report it.
 fn write_rule(w: &mut XmlWriter, state: &State, g: &SecurityGroup, r: &SgRule, egress: bool) {
     w.leaf("securityGroupRuleId", &r.id).leaf("groupId", &g.id).leaf("groupOwnerId", &g.owner).bool_leaf("isEgress", egress);
-    w.leaf("ipProtocol", &r.protocol);
+    w.leaf("ipProtocol", r.protocol.sg_form());
     w.leaf("fromPort", r.from_port.unwrap_or(-1).to_string()).leaf("toPort", r.to_port.unwrap_or(-1).to_string());
     match &r.peer {
         RulePeer::Cidr(c) => w.leaf("cidrIpv4", c.to_string()),
@@ -224,7 +224,7 @@ fn revoke(call: &mut Call, p: &QueryParams, dir: Direction) -> Result<String> {
     let mut w = XmlWriter::new();
     w.leaf("return", "true");
     w.items("revokedSecurityGroupRuleSet", &removed, |w, r| {
-        w.leaf("securityGroupRuleId", &r.id).leaf("groupId", &gid).bool_leaf("isEgress", dir == Direction::Egress).leaf("ipProtocol", &r.protocol);
+        w.leaf("securityGroupRuleId", &r.id).leaf("groupId", &gid).bool_leaf("isEgress", dir == Direction::Egress).leaf("ipProtocol", r.protocol.sg_form());
         w.leaf("fromPort", r.from_port.unwrap_or(-1).to_string()).leaf("toPort", r.to_port.unwrap_or(-1).to_string());
     });
     Ok(w.finish())

@@ -4,6 +4,7 @@
 
 pub mod paths;
 
+use xvpc_model::IpProtocol;
 use std::net::Ipv4Addr;
 
 use xvpc_model::instance::{Instance, InstanceState};
@@ -69,8 +70,8 @@ impl World {
         id
     }
 
-    pub fn allow_in(&mut self, sg: &str, proto: &str, ports: Option<(i32, i32)>, peer: RulePeer) {
-        let r = SgRule { id: xvpc_model::ids::new_id("sgr"), protocol: proto.into(), from_port: ports.map(|p| p.0), to_port: ports.map(|p| p.1), peer, description: None };
+    pub fn allow_in(&mut self, sg: &str, proto: IpProtocol, ports: Option<(i32, i32)>, peer: RulePeer) {
+        let r = SgRule { id: xvpc_model::ids::new_id("sgr"), protocol: proto, from_port: ports.map(|p| p.0), to_port: ports.map(|p| p.1), peer, description: None };
         self.state.security_groups.get_mut(sg).unwrap().ingress.push(r);
     }
 
@@ -158,7 +159,7 @@ impl World {
     /// A group admitting everything from 10.0.0.0/8.
     pub fn open_sg(&mut self, vpc: &str) -> String {
         let g = self.sg(vpc, "open");
-        self.allow_in(&g, "-1", None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+        self.allow_in(&g, IpProtocol::All, None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
         g
     }
 
@@ -217,7 +218,7 @@ impl World {
 
     /// A custom ACL for `subnet` (replacing its association) with entries
     /// `(rule, egress, proto, allow, cidr, ports)`.
-    pub fn nacl(&mut self, subnet: &str, entries: &[(i64, bool, &str, bool, &str, Option<(i32, i32)>)]) -> String {
+    pub fn nacl(&mut self, subnet: &str, entries: &[(i64, bool, IpProtocol, bool, &str, Option<(i32, i32)>)]) -> String {
         let s = self.state.subnets[subnet].clone();
         let v = self.state.vpcs[&s.vpc_id].clone();
         for a in self.state.network_acls.values_mut() {
@@ -225,7 +226,7 @@ impl World {
         }
         let mut acl = xvpc_model::network_acl::NetworkAcl::custom_for(&v);
         for (n, egress, proto, allow, cidr, ports) in entries {
-            acl.entries.push(NaclEntry { rule_number: *n, egress: *egress, protocol: proto.to_string(), allow: *allow, cidr: cidr.parse().unwrap(), port_range: *ports, icmp: None });
+            acl.entries.push(NaclEntry { rule_number: *n, egress: *egress, protocol: *proto, allow: *allow, cidr: cidr.parse().unwrap(), port_range: *ports, icmp: None });
         }
         acl.associations.push(xvpc_model::network_acl::NaclAssociation { id: xvpc_model::ids::new_id("aclassoc"), subnet_id: subnet.into() });
         let id = acl.id.clone();

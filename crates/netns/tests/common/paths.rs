@@ -3,6 +3,7 @@
 //! another subnet, over a peering connection, over a transit gateway and
 //! through a PrivateLink interface endpoint.
 
+use xvpc_model::IpProtocol;
 use xvpc_model::endpoint_service::{create_service, CreateService};
 use xvpc_model::listener::{create_listener, Action, ListenerInput};
 use xvpc_model::load_balancer::{create_load_balancer, CreateLoadBalancer, SubnetMapping};
@@ -51,7 +52,7 @@ pub fn realized() -> (World, Paths, xvpc_netns::Dataplane) {
 
 fn open_sg(w: &mut World, vpc: &str) -> String {
     let g = w.sg(vpc, "open");
-    w.allow_in(&g, "tcp", Some((PORT as i32, PORT as i32)), RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
+    w.allow_in(&g, IpProtocol::Tcp, Some((PORT as i32, PORT as i32)), RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
     g
 }
 

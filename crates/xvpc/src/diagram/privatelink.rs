@@ -76,7 +76,7 @@ pub(super) fn add(state: &State, now: i64, out: &mut Connections) {
 /// target's health as DescribeTargetHealth reports it.
 fn targets(state: &State, now: i64, lb: &xvpc_model::load_balancer::LoadBalancer, out: &mut Connections) {
     let probe = |from: &xvpc_model::network_interface::NetworkInterface, to: &xvpc_model::network_interface::NetworkInterface, port: u16| {
-        xvpc_reach::health_check(state, now, &from.id, &to.id, xvpc_reach::protocol::TCP, port).is_ok()
+        xvpc_reach::health_check(state, now, &from.id, &to.id, xvpc_model::IpProtocol::TCP, port).is_ok()
     };
     let mut tgs: Vec<&str> =
         state.listeners.values().filter(|l| l.load_balancer_arn == lb.id).flat_map(|l| l.target_group_arns()).collect();
