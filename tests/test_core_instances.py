@@ -176,7 +176,7 @@ def test_images_types_prefix_lists(ec2, aws):
     sg = c.create_security_group(GroupName="pl", Description="pl", VpcId=vpc)["GroupId"]
     c.authorize_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
                                                                   "PrefixListIds": [{"PrefixListId": pls[0]["PrefixListId"]}]}])
-    raises("InvalidPrefixListId.NotFound", c.authorize_security_group_egress, GroupId=sg, IpPermissions=[
+    raises("InvalidPrefixListID.NotFound", c.authorize_security_group_egress, GroupId=sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": "pl-0123abcd"}]}])
     out = aws(A, "ec2", "describe-images", "--owners", "amazon", "--filters", "Name=name,Values=al2023-ami-*")
     assert len(out["Images"]) == 3

@@ -151,7 +151,7 @@ def test_account_isolation(ec2, aws):
     with pytest.raises(CliError) as e:
         aws(B, "ec2", "associate-route-table", "--route-table-id", rid, "--subnet-id", s1)
     assert e.value.code == "InvalidRouteTableID.NotFound"
-    raises("InvalidRouteTableID.Malformed", a.describe_route_tables, RouteTableIds=["rtb-zz"])
+    raises("InvalidRouteTableId.Malformed", a.describe_route_tables, RouteTableIds=["rtb-zz"])
 
 
 def test_cli_route_table_flow(aws):

@@ -251,7 +251,7 @@ def test_delete_vpc_with_peering(ec2, pair):
 
 
 def test_malformed_and_missing_ids(ec2):
-    assert code_of(ec2(A).describe_vpc_peering_connections, VpcPeeringConnectionIds=["pcx-zz"]) == "InvalidVpcPeeringConnectionID.Malformed"
+    assert code_of(ec2(A).describe_vpc_peering_connections, VpcPeeringConnectionIds=["pcx-zz"]) == "InvalidVpcPeeringConnectionId.Malformed"
     assert code_of(ec2(A).accept_vpc_peering_connection, VpcPeeringConnectionId="pcx-0123456789abcdef0") == "InvalidVpcPeeringConnectionID.NotFound"
 
 

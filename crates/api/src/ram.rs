@@ -3,9 +3,10 @@
 //! member names from botocore's RAM model.
 
 use serde_json::{json, Map, Value};
+use xvpc_model::error::RamFault;
 use xvpc_model::ram::{self as model, Association, Invitation, ResourceOwner, ResourceShare};
 use xvpc_model::tags::Tags;
-use xvpc_model::State;
+use xvpc_model::{ModelError, State};
 use xvpc_wire::page::{PageError, PageLimits};
 use xvpc_wire::ApiError;
 
@@ -41,15 +42,21 @@ pub fn handler(path: &str) -> Option<(&'static str, JsonHandler)> {
     ACTIONS.iter().find(|(p, _, _)| *p == path).map(|(_, op, h)| (*op, *h))
 }
 
+/// A protocol error (RAM's JSON decoding), not one of RAM's rules.
 fn ram_err(code: &str, msg: impl Into<String>) -> Error {
     Error::Api(ApiError::client(code, msg))
+}
+
+/// One of RAM's rules, refused by the handler before the model is asked.
+fn fault(f: RamFault, msg: impl Into<String>) -> Error {
+    ModelError::Ram(f, msg.into()).into()
 }
 
 fn str_opt(v: &Value, name: &str) -> Result<Option<String>> {
     match v.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ram_err(model::INVALID_PARAMETER, format!("{name} must be a string"))),
+        Some(_) => Err(fault(RamFault::InvalidParameter, format!("{name} must be a string"))),
     }
 }
 
@@ -62,9 +69,9 @@ fn list(v: &Value, name: &str) -> Result<Vec<String>> {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(a)) => a
             .iter()
-            .map(|x| x.as_str().map(str::to_string).ok_or_else(|| ram_err(model::INVALID_PARAMETER, format!("{name} must be a list of strings"))))
+            .map(|x| x.as_str().map(str::to_string).ok_or_else(|| fault(RamFault::InvalidParameter, format!("{name} must be a list of strings"))))
             .collect(),
-        Some(_) => Err(ram_err(model::INVALID_PARAMETER, format!("{name} must be a list"))),
+        Some(_) => Err(fault(RamFault::InvalidParameter, format!("{name} must be a list"))),
     }
 }
 
@@ -72,7 +79,7 @@ fn bool_opt(v: &Value, name: &str) -> Result<Option<bool>> {
     match v.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(ram_err(model::INVALID_PARAMETER, format!("{name} must be a boolean"))),
+        Some(_) => Err(fault(RamFault::InvalidParameter, format!("{name} must be a boolean"))),
     }
 }
 
@@ -81,7 +88,7 @@ fn tags_in(v: &Value, name: &str) -> Result<Tags> {
     let mut t = Tags::new();
     if let Some(Value::Array(a)) = v.get(name) {
         for x in a {
-            let k = x.get("key").and_then(Value::as_str).ok_or_else(|| ram_err(model::INVALID_PARAMETER, "Each tag needs a key"))?;
+            let k = x.get("key").and_then(Value::as_str).ok_or_else(|| fault(RamFault::InvalidParameter, "Each tag needs a key"))?;
             let val = x.get("value").and_then(Value::as_str).unwrap_or("");
             t.insert(k.to_string(), val.to_string());
         }
@@ -150,7 +157,7 @@ fn page(items: Vec<Value>, v: &Value, key: &str, order: &[&str]) -> Result<Value
     let max = v.get("maxResults").and_then(Value::as_i64);
     let token = str_opt(v, "nextToken")?;
     let page = xvpc_wire::page::page(items, sort_key, max, token.as_deref(), &PageLimits::strict(1, 500).by_default(500)).map_err(|e| match e {
-        PageError::Size { value, min, max } => ram_err(model::INVALID_PARAMETER, format!("maxResults must be between {min} and {max}, not {value}")),
+        PageError::Size { value, min, max } => fault(RamFault::InvalidParameter, format!("maxResults must be between {min} and {max}, not {value}")),
         PageError::Token => ram_err("InvalidNextTokenException", "The specified value for nextToken is not valid."),
     })?;
     let mut out = Map::new();
@@ -170,7 +177,7 @@ fn with_token(mut v: Value, req: &Value) -> Value {
 
 fn create_resource_share(call: &mut Call, v: &Value) -> Result<Value> {
     if !list(v, "permissionArns")?.iter().all(|p| p == model::TGW_PERMISSION_ARN) {
-        return Err(ram_err(model::UNKNOWN_RESOURCE, "xvpc knows only the managed permission AWSRAMDefaultPermissionTransitGateway."));
+        return Err(fault(RamFault::UnknownResource, "xvpc knows only the managed permission AWSRAMDefaultPermissionTransitGateway."));
     }
     let input = model::CreateShare {
         name: str_req(v, "name")?,
@@ -229,7 +236,7 @@ fn disassociate_resource_share(call: &mut Call, v: &Value) -> Result<Value> {
 fn check_arns(arns: &[String]) -> Result<()> {
     for a in arns {
         if !a.starts_with("arn:aws") || a.split(':').count() < 6 {
-            return Err(ram_err(model::MALFORMED_ARN, format!("The specified resource share ARN {a} is not valid. Verify the ARN and try again.")));
+            return Err(fault(RamFault::MalformedArn, format!("The specified resource share ARN {a} is not valid. Verify the ARN and try again.")));
         }
     }
     Ok(())
@@ -276,10 +283,10 @@ fn get_resource_share_associations(call: &mut Call, v: &Value) -> Result<Value> 
     let resource_arn = str_opt(v, "resourceArn")?;
     let principal = str_opt(v, "principal")?;
     match kind.as_str() {
-        "RESOURCE" if principal.is_some() => return Err(ram_err(model::INVALID_PARAMETER, "principal cannot be used with associationType RESOURCE.")),
-        "PRINCIPAL" if resource_arn.is_some() => return Err(ram_err(model::INVALID_PARAMETER, "resourceArn cannot be used with associationType PRINCIPAL.")),
+        "RESOURCE" if principal.is_some() => return Err(fault(RamFault::InvalidParameter, "principal cannot be used with associationType RESOURCE.")),
+        "PRINCIPAL" if resource_arn.is_some() => return Err(fault(RamFault::InvalidParameter, "resourceArn cannot be used with associationType PRINCIPAL.")),
         "RESOURCE" | "PRINCIPAL" => {}
-        other => return Err(ram_err(model::INVALID_PARAMETER, format!("associationType must be RESOURCE or PRINCIPAL, not '{other}'."))),
+        other => return Err(fault(RamFault::InvalidParameter, format!("associationType must be RESOURCE or PRINCIPAL, not '{other}'."))),
     }
     let arns = list(v, "resourceShareArns")?;
     check_arns(&arns)?;
@@ -308,7 +315,7 @@ fn get_resource_share_invitations(call: &mut Call, v: &Value) -> Result<Value> {
     let mine = model::received_invitations(state, &call.ctx);
     for a in &inv_arns {
         if !mine.iter().any(|i| &i.id == a) {
-            return Err(ram_err(model::INVITATION_NOT_FOUND, format!("ResourceShareInvitationArn {a} could not be found.")));
+            return Err(fault(RamFault::InvitationArnNotFound, format!("ResourceShareInvitationArn {a} could not be found.")));
         }
     }
     let out: Vec<Value> = mine
@@ -356,7 +363,7 @@ fn list_resources(call: &mut Call, v: &Value) -> Result<Value> {
     check_arns(&share_arns)?;
     if let Some(t) = &rtype {
         if !t.eq_ignore_ascii_case(model::TGW_RESOURCE_TYPE) {
-            return Err(ram_err("InvalidResourceTypeException", format!("The specified resource type {t} is not valid.")));
+            return Err(fault(RamFault::InvalidResourceType, format!("The specified resource type {t} is not valid.")));
         }
     }
     let mut out = Vec::new();
@@ -412,9 +419,9 @@ fn list_pending_invitation_resources(call: &mut Call, v: &Value) -> Result<Value
     let inv = model::received_invitations(state, &call.ctx)
         .into_iter()
         .find(|i| i.id == arn)
-        .ok_or_else(|| ram_err(model::INVITATION_NOT_FOUND, format!("ResourceShareInvitationArn {arn} could not be found.")))?;
+        .ok_or_else(|| fault(RamFault::InvitationArnNotFound, format!("ResourceShareInvitationArn {arn} could not be found.")))?;
     if inv.status == model::InvitationStatus::Rejected {
-        return Err(ram_err(model::ALREADY_REJECTED, format!("The invitation {arn} has already been rejected.")));
+        return Err(fault(RamFault::InvitationAlreadyRejected, format!("The invitation {arn} has already been rejected.")));
     }
     let mut out = Vec::new();
     if let Some(s) = state.resource_shares.get(&inv.share_arn).filter(|s| s.status == model::ShareStatus::Active) {
@@ -447,7 +454,7 @@ fn list_resource_share_permissions(call: &mut Call, v: &Value) -> Result<Value> 
         .resource_shares
         .get(&arn)
         .filter(|s| s.region == call.ctx.region && ((s.owner == call.ctx.account && s.listed(call.ctx.now)) || s.accepted_by(&call.ctx.account)))
-        .ok_or_else(|| ram_err(model::UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")))?;
+        .ok_or_else(|| fault(RamFault::UnknownResource, format!("ResourceShare {arn} could not be found.")))?;
     // RAM attaches a type's default managed permission when a resource of
     // that type joins the share.
     let perms: Vec<Value> =
@@ -468,9 +475,9 @@ fn get_permission(_call: &mut Call, v: &Value) -> Result<Value> {
     let arn = str_req(v, "permissionArn")?;
     if arn != model::TGW_PERMISSION_ARN {
         if !arn.starts_with("arn:aws") {
-            return Err(ram_err(model::MALFORMED_ARN, format!("The specified permission ARN {arn} is not valid.")));
+            return Err(fault(RamFault::MalformedArn, format!("The specified permission ARN {arn} is not valid.")));
         }
-        return Err(ram_err(model::UNKNOWN_RESOURCE, format!("Permission {arn} could not be found.")));
+        return Err(fault(RamFault::UnknownResource, format!("Permission {arn} could not be found.")));
     }
     let mut p = permission_summary("ATTACHABLE");
     p["permission"] = json!(
@@ -528,6 +535,6 @@ mod tests {
         assert!(p2.get("nextToken").is_none());
         let code = |req: Value| page(items.clone(), &req, "x", &["arn"]).unwrap_err().to_api().code;
         assert_eq!(code(json!({"nextToken": "3"})), "InvalidNextTokenException");
-        assert_eq!(code(json!({"maxResults": 0})), model::INVALID_PARAMETER);
+        assert_eq!(code(json!({"maxResults": 0})), "InvalidParameterException");
     }
 }

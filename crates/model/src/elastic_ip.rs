@@ -79,7 +79,7 @@ pub fn find<'a>(state: &'a State, ctx: &Ctx, allocation_id: Option<&str>, public
             .addresses
             .scope(ctx)
             .find(|a| a.public_ip.to_string() == ip)
-            .ok_or_else(|| ModelError::Aws("InvalidAddress.NotFound", format!("Address '{ip}' not found."))),
+            .ok_or_else(|| ModelError::NotFound(IdKind::ElasticIp, ip.to_string())),
         (None, None) => Err(ModelError::MissingParameter("allocationId".into())),
     }
 }
@@ -196,7 +196,7 @@ pub fn release_from(state: &State, eni_id: &str, ch: &mut Changes) {
 /// ReleaseAddress: only when not associated.
 pub fn release(address: &Address) -> Result<Changes> {
     if address.association.is_some() {
-        return Err(ModelError::Aws("InvalidIPAddress.InUse", format!("Address {} is in use.", address.public_ip)));
+        return Err(ModelError::AddressInUse(address.public_ip.to_string()));
     }
     let mut ch = Changes::new();
     ch.delete(ResourceKind::Address, &address.id);
@@ -232,7 +232,7 @@ mod tests {
         let (ch, assoc) = associate(&s, &ctx, &a, by_instance).unwrap();
         apply(&mut s, ch);
         assert_eq!(s.network_interfaces[&eni].public_ip, Some(a.public_ip));
-        assert!(matches!(release(&s.addresses[&alloc]), Err(ModelError::Aws("InvalidIPAddress.InUse", _))));
+        assert!(matches!(release(&s.addresses[&alloc]), Err(ModelError::AddressInUse(_))));
         let ch = stop(&s, &ctx, &ids).unwrap().0;
         apply(&mut s, ch);
         assert_eq!(s.network_interfaces[&eni].public_ip, Some(a.public_ip), "an Elastic IP stays at stop");

@@ -133,7 +133,7 @@ pub fn visible_by_name<'a>(state: &'a State, ctx: &Ctx, name: &str) -> Result<&'
         .endpoint_services
         .values()
         .find(|s| s.name == name && s.region == ctx.region && s.allows(&ctx.account))
-        .ok_or_else(|| ModelError::Aws("InvalidServiceName", format!("The Vpc Endpoint Service '{name}' does not exist")))
+        .ok_or_else(|| ModelError::NotFound(IdKind::ServiceName, name.to_string()))
 }
 
 /// Input of CreateVpcEndpointServiceConfiguration.
@@ -268,7 +268,7 @@ pub fn delete_services(state: &State, ctx: &Ctx, ids: &[String]) -> (Changes, Ve
 fn check_principal(p: &str) -> Result<()> {
     let ok = p == "*" || p.strip_prefix("arn:aws:iam::").is_some_and(|r| r.split(':').next().is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())));
     if !ok {
-        return Err(ModelError::Aws("InvalidPrincipal", format!("Invalid principal {p}")));
+        return Err(ModelError::InvalidPrincipal(p.to_string()));
     }
     Ok(())
 }
@@ -331,6 +331,7 @@ pub fn decide_connections(state: &State, ctx: &Ctx, service_id: &str, endpoint_i
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::error::ElbFault;
     use crate::load_balancer::tests::{apply, nlb, world};
 
     pub const A: &str = "111111111111";
@@ -357,7 +358,7 @@ pub(crate) mod tests {
         assert_eq!(svc.state(PENDING_MS), "Available");
         assert_eq!(svc.zone_ids(&s), load_balancer::zone_ids(&s.load_balancers[&lb]).into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>());
         let b = Ctx::new(B, "us-east-1", 0);
-        assert!(matches!(visible_by_name(&s, &b, &svc.name), Err(ModelError::Aws("InvalidServiceName", _))));
+        assert!(matches!(visible_by_name(&s, &b, &svc.name), Err(ModelError::NotFound(IdKind::ServiceName, _))));
         let (ch, added) = modify_permissions(&s, &ctx, &id, &[format!("arn:aws:iam::{B}:root")], &[]).unwrap();
         apply(&mut s, ch);
         assert_eq!(added[0].principal_type(), "Account");
@@ -369,7 +370,7 @@ pub(crate) mod tests {
         // and cannot be deleted while it serves one.
         assert!(matches!(modify_permissions(&s, &b, &id, &["*".into()], &[]), Err(ModelError::NotFound(IdKind::VpcEndpointService, _))));
         assert!(create_service(&s, &ctx, CreateService { network_load_balancer_arns: vec![lb.clone()], ..Default::default() }).is_err());
-        assert!(matches!(load_balancer::delete_load_balancer(&s, &ctx, &lb), Err(ModelError::Aws("ResourceInUse", _))));
+        assert!(matches!(load_balancer::delete_load_balancer(&s, &ctx, &lb), Err(ModelError::Elb(ElbFault::ResourceInUse, _))));
         let (ch, failed) = delete_services(&s, &ctx, &[id.clone(), "vpce-svc-12345678901234567".into()]);
         assert_eq!(failed.len(), 1);
         apply(&mut s, ch);

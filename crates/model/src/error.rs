@@ -1,49 +1,76 @@
-//! The model's errors. Each variant is one AWS error code; the single table
-//! that maps them to codes and HTTP statuses is `xvpc_api::errors`.
+//! The model's errors. Each variant is one AWS error code (per id kind for
+//! `NotFound` / `Malformed`, per limit for `LimitExceeded`, per exception
+//! for the ELBv2 and RAM families); the single table that maps them to codes
+//! and HTTP statuses is `xvpc_api::errors`. No code is spelled here, so a
+//! command cannot invent one.
 
 use thiserror::Error;
 
-/// The kinds of id AWS distinguishes in `...ID.NotFound` / `.Malformed` codes.
+/// The kinds of id (or name, or address) whose absence AWS reports with its
+/// own code: `InvalidVpcID.NotFound`, `InvalidServiceName`,
+/// `LoadBalancerNotFound`, ...
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IdKind {
     Vpc,
     Subnet,
     RouteTable,
     InternetGateway,
+    /// The `GatewayId` of a route, before xvpc knows which kind it is.
+    Gateway,
+    NatGateway,
     SecurityGroup,
     SecurityGroupRule,
     NetworkAcl,
     NetworkInterface,
+    NetworkInterfaceAttachment,
     Instance,
     Ami,
+    Volume,
+    /// A route table, network ACL or Elastic IP association id.
     Association,
+    VpcCidrBlockAssociation,
     VpcPeeringConnection,
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayRouteTable,
     VpcEndpoint,
     VpcEndpointService,
+    /// An endpoint service's name (`com.amazonaws.vpce.us-east-1.vpce-svc-...`).
+    ServiceName,
     PrefixList,
     NetworkInsightsPath,
     NetworkInsightsAnalysis,
     ElasticIpAllocation,
+    /// An Elastic IP named by its public address.
+    ElasticIp,
+    /// ELBv2 resources, named by ARN or name.
+    LoadBalancer,
+    TargetGroup,
+    Listener,
+    /// A subnet as ELBv2 reports it (`SubnetNotFound`, not EC2's code).
+    LoadBalancerSubnet,
 }
 
 impl IdKind {
-    /// The id prefix AWS uses for this kind (`vpc`, `subnet`, ...).
-    pub fn prefix(self) -> &'static str {
-        match self {
+    /// The id prefix AWS uses for this kind (`vpc`, `subnet`, ...), or
+    /// `None` when its ids are not `<prefix>-<hex>` (names, ARNs, addresses,
+    /// or several prefixes).
+    pub fn prefix(self) -> Option<&'static str> {
+        Some(match self {
             IdKind::Vpc => "vpc",
             IdKind::Subnet => "subnet",
             IdKind::RouteTable => "rtb",
             IdKind::InternetGateway => "igw",
+            IdKind::NatGateway => "nat",
             IdKind::SecurityGroup => "sg",
             IdKind::SecurityGroupRule => "sgr",
             IdKind::NetworkAcl => "acl",
             IdKind::NetworkInterface => "eni",
+            IdKind::NetworkInterfaceAttachment => "eni-attach",
             IdKind::Instance => "i",
             IdKind::Ami => "ami",
-            IdKind::Association => "assoc",
+            IdKind::Volume => "vol",
+            IdKind::VpcCidrBlockAssociation => "vpc-cidr-assoc",
             IdKind::VpcPeeringConnection => "pcx",
             IdKind::TransitGateway => "tgw",
             IdKind::TransitGatewayAttachment => "tgw-attach",
@@ -54,8 +81,69 @@ impl IdKind {
             IdKind::NetworkInsightsPath => "nip",
             IdKind::NetworkInsightsAnalysis => "nia",
             IdKind::ElasticIpAllocation => "eipalloc",
-        }
+            IdKind::Gateway
+            | IdKind::Association
+            | IdKind::ServiceName
+            | IdKind::ElasticIp
+            | IdKind::LoadBalancer
+            | IdKind::TargetGroup
+            | IdKind::Listener
+            | IdKind::LoadBalancerSubnet => return None,
+        })
     }
+}
+
+/// The quotas xvpc enforces; each has its own AWS code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Limit {
+    /// VPCs per Region.
+    Vpcs,
+    /// IPv4 CIDR blocks per VPC.
+    VpcCidrBlocks,
+    /// Instances in one RunInstances call.
+    Instances,
+    RulesPerSecurityGroup,
+    SecurityGroupsPerInterface,
+    /// Tags per EC2 resource.
+    Tags,
+    /// Load balancers per Region.
+    LoadBalancers,
+    /// Tags per ELBv2 resource.
+    LoadBalancerTags,
+    /// Load balancers per target group (one, for network load balancers).
+    TargetGroupLoadBalancers,
+    /// Tags per RAM resource share.
+    ResourceShareTags,
+}
+
+/// ELBv2's own refusals, named after its exceptions in botocore's model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ElbFault {
+    DuplicateLoadBalancerName,
+    DuplicateTargetGroupName,
+    DuplicateListener,
+    InvalidConfigurationRequest,
+    InvalidSecurityGroup,
+    InvalidSubnet,
+    InvalidTarget,
+    InvalidLoadBalancerAction,
+    IncompatibleProtocols,
+    UnsupportedProtocol,
+    ResourceInUse,
+}
+
+/// RAM's refusals, named after its exceptions in botocore's model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RamFault {
+    UnknownResource,
+    MalformedArn,
+    InvalidParameter,
+    OperationNotPermitted,
+    InvalidStateTransition,
+    InvitationArnNotFound,
+    InvitationAlreadyAccepted,
+    InvitationAlreadyRejected,
+    InvalidResourceType,
 }
 
 /// A request that AWS's rules refuse.
@@ -64,8 +152,9 @@ pub enum ModelError {
     /// The id does not exist, or the caller may not see it.
     #[error("{0:?} '{1}' does not exist")]
     NotFound(IdKind, String),
-    /// The id is not of AWS's form for its kind.
-    #[error("Invalid id: \"{1}\"")]
+    /// The id is not of AWS's form for its kind. AWS's wording, as clients
+    /// report it (`Invalid id: "x" (expecting "sg-...")`).
+    #[error("Invalid id: \"{id}\"{expecting}", id = .1, expecting = expecting(*.0))]
     Malformed(IdKind, String),
     /// `InvalidParameterValue`: a value is outside what AWS accepts.
     #[error("{0}")]
@@ -79,6 +168,12 @@ pub enum ModelError {
     /// `InvalidParameter`: a structurally wrong parameter.
     #[error("{0}")]
     InvalidParameter(String),
+    /// `MissingInput`: the default VPC has no subnet to launch into.
+    #[error("{0}")]
+    MissingInput(String),
+    /// `VPCIdNotSpecified`: no VPC given and no default VPC.
+    #[error("{0}")]
+    VpcIdNotSpecified(String),
     /// `InvalidVpc.Range`: VPC CIDR outside /16–/28 or not private-style.
     #[error("The CIDR '{0}' is invalid.")]
     InvalidVpcRange(String),
@@ -88,28 +183,29 @@ pub enum ModelError {
     /// `InvalidSubnet.Conflict`: subnet CIDR overlaps a sibling.
     #[error("The CIDR '{0}' conflicts with another subnet")]
     InvalidSubnetConflict(String),
-    /// `InvalidVpc.CidrConflict` / overlapping secondary block.
-    #[error("{0}")]
-    CidrConflict(String),
-    /// `CidrLimitExceeded`.
-    #[error("{0}")]
-    CidrLimitExceeded(String),
     /// `DependencyViolation`: something still uses the resource.
     #[error("{0}")]
     DependencyViolation(String),
-    /// `OperationNotPermitted`.
+    /// `OperationNotPermitted` (EC2 and ELBv2 spell it alike).
     #[error("{0}")]
     OperationNotPermitted(String),
     /// `InvalidGroup.Duplicate`.
     #[error("The security group '{0}' already exists for VPC '{1}'")]
     DuplicateGroup(String, String),
+    /// `InvalidGroup.Reserved`: a new group may not be called `default`.
+    #[error("The security group 'default' is reserved")]
+    ReservedGroupName,
+    /// `InvalidGroup.NotFound` for a referenced group in a VPC the rule's
+    /// group cannot reach (AWS's code, with this wording).
+    #[error("You have specified two resources that belong to different networks.")]
+    GroupInOtherNetwork,
     /// `InvalidPermission.Duplicate`.
     #[error("the specified rule \"{0}\" already exists")]
     DuplicatePermission(String),
     /// `InvalidPermission.NotFound`.
     #[error("The specified rule does not exist in this security group.")]
     PermissionNotFound,
-    /// `InvalidGroup.Reserved` / `CannotDelete` on default groups.
+    /// `CannotDelete`: the default security group.
     #[error("{0}")]
     CannotDelete(String),
     /// `RouteAlreadyExists`.
@@ -118,9 +214,10 @@ pub enum ModelError {
     /// `InvalidRoute.NotFound`.
     #[error("no route with destination-cidr-block {0} in route table {1}")]
     RouteNotFound(String, String),
-    /// `InvalidRoute.InvalidState` (for example the local route).
+    /// The `local` route cannot be replaced or removed; AWS answers
+    /// `InvalidParameterValue` ("cannot remove local route ...").
     #[error("{0}")]
-    InvalidRouteState(String),
+    LocalRoute(String),
     /// `NetworkAclEntryAlreadyExists`.
     #[error("The network acl entry identified by {0} already exists.")]
     NetworkAclEntryAlreadyExists(i64),
@@ -136,42 +233,71 @@ pub enum ModelError {
     /// `InvalidIPAddress.InUse`.
     #[error("Address {0} is in use.")]
     AddressInUse(String),
+    /// `InvalidNetworkInterface.InUse`: attached, or managed by a service.
+    #[error("Interface: [{0}] in use.")]
+    NetworkInterfaceInUse(String),
     /// `InsufficientFreeAddressesInSubnet`.
     #[error("There are not enough free addresses in subnet '{0}' to satisfy the requested number of instances.")]
     InsufficientFreeAddresses(String),
+    /// `InsufficientAddressCapacity`: the Region's public pool is used up.
+    #[error("No public IPv4 addresses are left in {0}.")]
+    InsufficientAddressCapacity(String),
     /// `IncorrectInstanceState`.
     #[error("{0}")]
     IncorrectInstanceState(String),
     /// `IncorrectState`.
     #[error("{0}")]
     IncorrectState(String),
-    /// `VpcLimitExceeded`, `RulesPerSecurityGroupLimitExceeded`, ...: the
-    /// first field is AWS's code.
+    /// `InvalidStateTransition`: a peering connection's lifecycle.
+    #[error("{0}")]
+    InvalidStateTransition(String),
+    /// `VpcPeeringConnectionAlreadyExists`.
+    #[error("{0}")]
+    PeeringAlreadyExists(String),
+    /// `DuplicateSubnetsInSameZone`: one subnet per zone for an endpoint or
+    /// a transit gateway attachment.
+    #[error("{0}")]
+    DuplicateSubnetsInSameZone(String),
+    /// `DuplicateTransitGatewayAttachment`: the VPC is already attached.
+    #[error("{0} has non-deleted Transit Gateway Attachments with same VPC ID.")]
+    DuplicateTransitGatewayAttachment(String),
+    /// `InvalidAssociation.NotFound`: the attachment is not associated
+    /// with that transit gateway route table.
+    #[error("{0}")]
+    TransitGatewayAssociationNotFound(String),
+    /// `TransitGatewayRouteTablePropagation.Duplicate`.
+    #[error("{0}")]
+    PropagationAlreadyEnabled(String),
+    /// `TransitGatewayRouteTablePropagation.NotFound`.
+    #[error("{0}")]
+    PropagationNotEnabled(String),
+    /// `InvalidPrincipal`: an endpoint service permission that is neither
+    /// `*` nor an IAM ARN.
+    #[error("Invalid principal {0}")]
+    InvalidPrincipal(String),
+    /// `InvalidInstanceType`: DescribeInstanceTypes names unknown types.
+    #[error("The following supplied instance types do not exist: [{0}]")]
+    InvalidInstanceType(String),
+    /// A quota is reached: `VpcLimitExceeded`, `TooManyTags`, ...
     #[error("{1}")]
-    LimitExceeded(&'static str, String),
-    /// `InvalidFilter`-style: AWS answers `InvalidParameterValue` for an
-    /// unknown filter name.
+    LimitExceeded(Limit, String),
+    /// An unknown filter name: AWS answers `InvalidParameterValue`.
     #[error("The filter '{0}' is invalid")]
     InvalidFilter(String),
-    /// `UnauthorizedOperation`: the caller may see but not change this.
-    #[error("You are not authorized to perform this operation.")]
-    Unauthorized,
-    /// ELBv2 `LoadBalancerNotFound`.
-    #[error("{0}")]
-    LoadBalancerNotFound(String),
-    /// ELBv2 `TargetGroupNotFound`.
-    #[error("{0}")]
-    TargetGroupNotFound(String),
-    /// ELBv2 `ListenerNotFound`.
-    #[error("{0}")]
-    ListenerNotFound(String),
-    /// ELBv2 `ValidationError`: a parameter outside what AWS accepts.
+    /// ELBv2 and STS `ValidationError`: a parameter outside what AWS accepts.
     #[error("{0}")]
     ValidationError(String),
-    /// Any other AWS code, named explicitly by the command that raises it.
-    /// Used sparingly, for codes that occur in exactly one place.
+    /// ELBv2's own refusals.
     #[error("{1}")]
-    Aws(&'static str, String),
+    Elb(ElbFault, String),
+    /// RAM's refusals.
+    #[error("{1}")]
+    Ram(RamFault, String),
+}
+
+/// The hint AWS adds to a malformed id: ` (expecting "sg-...")`.
+fn expecting(kind: IdKind) -> String {
+    kind.prefix().map(|p| format!(" (expecting \"{p}-...\")")).unwrap_or_default()
 }
 
 pub type Result<T> = std::result::Result<T, ModelError>;

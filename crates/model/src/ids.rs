@@ -19,10 +19,12 @@ pub fn random_hex(n: usize) -> String {
 }
 
 /// Checks that `id` has the form `<prefix>-<hex>` AWS uses for this kind
-/// (8 or 17 hex digits). AWS answers `Invalid...ID.Malformed` otherwise.
+/// (8 or 17 hex digits). AWS answers `Invalid...Id.Malformed` otherwise.
+/// A kind whose ids have no such form (names, ARNs) passes.
 pub fn check(kind: IdKind, id: &str) -> Result<(), ModelError> {
+    let Some(prefix) = kind.prefix() else { return Ok(()) };
     let ok = id
-        .strip_prefix(kind.prefix())
+        .strip_prefix(prefix)
         .and_then(|r| r.strip_prefix('-'))
         .is_some_and(|hex| (hex.len() == 8 || hex.len() == 17) && hex.bytes().all(|b| b.is_ascii_hexdigit()));
     if ok {

@@ -124,7 +124,7 @@ impl Default for Instance {
     }
 }
 
-use crate::error::{IdKind, ModelError, Result};
+use crate::error::{IdKind, Limit, ModelError, Result};
 use crate::ids::new_id;
 use crate::network_interface::{self, EniAttachment};
 use crate::state::{Changes, Ctx, ResourceKind, State};
@@ -255,7 +255,7 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
         return Err(ModelError::InvalidParameterValue(format!("Value ({}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount.", input.max_count)));
     }
     if input.min_count > MAX_PER_REQUEST {
-        return Err(ModelError::LimitExceeded("InstanceLimitExceeded", format!("You have requested more instances ({}) than your current instance limit of {MAX_PER_REQUEST} allows.", input.min_count)));
+        return Err(ModelError::LimitExceeded(Limit::Instances, format!("You have requested more instances ({}) than your current instance limit of {MAX_PER_REQUEST} allows.", input.min_count)));
     }
     if input.private_ip.is_some() && input.max_count > 1 {
         return Err(ModelError::InvalidParameterCombination("Cannot specify a private IP address when launching more than one instance".into()));
@@ -269,14 +269,14 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
         Some(id) => crate::state::owned(&state.subnets, ctx, IdKind::Subnet, id)?,
         None => {
             let vpc = crate::vpc::default_vpc(state, ctx).ok_or_else(|| {
-                ModelError::Aws("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.".into())
+                ModelError::VpcIdNotSpecified("No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.".into())
             })?;
             state
                 .subnets
                 .values()
                 .filter(|s| s.vpc_id == vpc.id)
                 .find(|s| input.availability_zone.as_ref().is_none_or(|z| &s.availability_zone == z))
-                .ok_or_else(|| ModelError::Aws("MissingInput", "No subnets found for the default VPC".into()))?
+                .ok_or_else(|| ModelError::MissingInput("No subnets found for the default VPC".into()))?
         }
     };
     if let Some(z) = &input.availability_zone {
@@ -562,7 +562,7 @@ mod tests {
     #[test]
     fn run_terminate_and_fade() {
         let (mut s, ctx, v, sub) = setup();
-        assert!(matches!(run_instances(&s, &ctx, RunInstances { subnet_id: None, ..run(&sub, 1) }), Err(ModelError::Aws("VPCIdNotSpecified", _))));
+        assert!(matches!(run_instances(&s, &ctx, RunInstances { subnet_id: None, ..run(&sub, 1) }), Err(ModelError::VpcIdNotSpecified(_))));
         assert_eq!(run_instances(&s, &ctx, RunInstances { image_id: "ami-00000000".into(), ..run(&sub, 1) }), Err(ModelError::NotFound(IdKind::Ami, "ami-00000000".into())));
         // A /28 has 11 usable addresses.
         assert_eq!(run_instances(&s, &ctx, run(&sub, 12)), Err(ModelError::InsufficientFreeAddresses(sub.clone())));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ModelError, Result};
+use crate::error::{ElbFault, IdKind, Limit, ModelError, Result};
 use crate::ids::random_hex;
 use crate::load_balancer::{self, check_arn, check_attribute};
 use crate::state::{Changes, Ctx, ResourceKind, State};
@@ -78,7 +78,7 @@ pub fn find<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a Listener> 
         .listeners
         .get(arn)
         .filter(|l| l.owner == ctx.account && l.region == ctx.region)
-        .ok_or_else(|| ModelError::ListenerNotFound(format!("Listeners '[{arn}]' not found")))
+        .ok_or_else(|| ModelError::NotFound(IdKind::Listener, arn.to_string()))
 }
 
 /// Input of CreateListener / ModifyListener (absent = unchanged on modify).
@@ -112,7 +112,7 @@ fn collide(a: &str, b: &str) -> bool {
 
 fn validate(state: &State, ctx: &Ctx, lb: &load_balancer::LoadBalancer, l: &Listener) -> Result<()> {
     if !["TCP", "UDP", "TCP_UDP", "TLS"].contains(&l.protocol.as_str()) {
-        return Err(ModelError::Aws("UnsupportedProtocol", format!("Protocol '{}' is not supported by network load balancers", l.protocol)));
+        return Err(ModelError::Elb(ElbFault::UnsupportedProtocol, format!("Protocol '{}' is not supported by network load balancers", l.protocol)));
     }
     if l.protocol == "TLS" && l.certificates.is_empty() {
         return Err(ModelError::ValidationError("A certificate must be specified for TLS listeners".into()));
@@ -122,11 +122,11 @@ fn validate(state: &State, ctx: &Ctx, lb: &load_balancer::LoadBalancer, l: &List
     }
     let others = state.listeners.values().filter(|o| o.load_balancer_arn == lb.id && o.id != l.id);
     if others.clone().any(|o| o.port == l.port && collide(&o.protocol, &l.protocol)) {
-        return Err(ModelError::Aws("DuplicateListener", "A listener already exists on this port for this load balancer".into()));
+        return Err(ModelError::Elb(ElbFault::DuplicateListener, "A listener already exists on this port for this load balancer".into()));
     }
     for a in &l.default_actions {
         if a.action_type != "forward" {
-            return Err(ModelError::Aws("InvalidLoadBalancerAction", format!("Action type '{}' is not supported by network load balancers", a.action_type)));
+            return Err(ModelError::Elb(ElbFault::InvalidLoadBalancerAction, format!("Action type '{}' is not supported by network load balancers", a.action_type)));
         }
         let arns: Vec<&str> = a.target_group_arns().collect();
         if arns.is_empty() {
@@ -138,14 +138,14 @@ fn validate(state: &State, ctx: &Ctx, lb: &load_balancer::LoadBalancer, l: &List
                 return Err(ModelError::ValidationError(format!("Target group '{arn}' is not in the VPC of load balancer '{}'", lb.id)));
             }
             if !compatible(&l.protocol, &tg.protocol) {
-                return Err(ModelError::Aws(
-                    "IncompatibleProtocols",
+                return Err(ModelError::Elb(
+                    ElbFault::IncompatibleProtocols,
                     format!("Listener protocol '{}' is not compatible with target group protocol '{}'", l.protocol, tg.protocol),
                 ));
             }
             if tg.load_balancer_arns(state).iter().any(|x| x != &lb.id) {
-                return Err(ModelError::Aws(
-                    "TargetGroupAssociationLimit",
+                return Err(ModelError::LimitExceeded(
+                    Limit::TargetGroupLoadBalancers,
                     format!("The following target groups cannot be associated with more than one load balancer: {arn}"),
                 ));
             }
@@ -281,20 +281,20 @@ mod tests {
             default_actions: Some(forward(tg)),
             ..Default::default()
         };
-        assert!(matches!(create_listener(&s, &ctx, &lb, input("TCP", 80, &udp)), Err(ModelError::Aws("IncompatibleProtocols", _))));
-        assert!(matches!(create_listener(&s, &ctx, &lb, input("HTTP", 80, &tg)), Err(ModelError::Aws("UnsupportedProtocol", _))));
+        assert!(matches!(create_listener(&s, &ctx, &lb, input("TCP", 80, &udp)), Err(ModelError::Elb(ElbFault::IncompatibleProtocols, _))));
+        assert!(matches!(create_listener(&s, &ctx, &lb, input("HTTP", 80, &tg)), Err(ModelError::Elb(ElbFault::UnsupportedProtocol, _))));
         let (ch, l) = create_listener(&s, &ctx, &lb, input("TCP", 80, &tg)).unwrap();
         apply(&mut s, ch);
         assert!(l.starts_with(&format!("arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/net/web/{}/", s.load_balancers[&lb].lb_id)));
         let (ch, again) = create_listener(&s, &ctx, &lb, input("TCP", 80, &tg)).unwrap();
         assert!(ch.is_empty() && again == l, "identical listener is idempotent");
-        assert!(matches!(create_listener(&s, &ctx, &lb, input("TCP_UDP", 80, &udp)), Err(ModelError::Aws("DuplicateListener", _))));
+        assert!(matches!(create_listener(&s, &ctx, &lb, input("TCP_UDP", 80, &udp)), Err(ModelError::Elb(ElbFault::DuplicateListener, _))));
         assert!(create_listener(&s, &ctx, &lb, input("UDP", 80, &udp)).is_ok(), "TCP and UDP may share a port");
         assert_eq!(s.target_groups[&tg].load_balancer_arns(&s), vec![lb.clone()]);
-        assert!(matches!(delete_target_group(&s, &ctx, &tg), Err(ModelError::Aws("ResourceInUse", _))));
+        assert!(matches!(delete_target_group(&s, &ctx, &tg), Err(ModelError::Elb(ElbFault::ResourceInUse, _))));
         // A second NLB cannot use the same target group.
         let lb2 = nlb(&mut s, &ctx, "web2", &subnets[..1]);
-        assert!(matches!(create_listener(&s, &ctx, &lb2, input("TCP", 80, &tg)), Err(ModelError::Aws("TargetGroupAssociationLimit", _))));
+        assert!(matches!(create_listener(&s, &ctx, &lb2, input("TCP", 80, &tg)), Err(ModelError::LimitExceeded(Limit::TargetGroupLoadBalancers, _))));
         // Deleting the load balancer deletes its listeners, freeing the group.
         let ch = load_balancer::delete_load_balancer(&s, &ctx, &lb).unwrap();
         apply(&mut s, ch);

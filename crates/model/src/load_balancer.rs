@@ -11,7 +11,7 @@ use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ModelError, Result};
+use crate::error::{ElbFault, IdKind, Limit, ModelError, Result};
 use crate::ids::random_hex;
 use crate::network_interface;
 use crate::region;
@@ -139,7 +139,7 @@ pub fn find<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a LoadBalanc
         .load_balancers
         .get(arn)
         .filter(|l| l.owner == ctx.account && l.region == ctx.region)
-        .ok_or_else(|| ModelError::LoadBalancerNotFound(format!("Load balancers '[{arn}]' not found")))
+        .ok_or_else(|| ModelError::NotFound(IdKind::LoadBalancer, arn.to_string()))
 }
 
 /// One requested subnet, optionally with a fixed private address.
@@ -189,15 +189,15 @@ fn resolve_subnets<'a>(state: &'a State, ctx: &Ctx, mappings: &[SubnetMapping]) 
             .subnets
             .get(&m.subnet_id)
             .filter(|s| s.owner == ctx.account && s.region == ctx.region)
-            .ok_or_else(|| ModelError::Aws("SubnetNotFound", format!("The subnet ID '{}' was not found", m.subnet_id)))?;
+            .ok_or_else(|| ModelError::NotFound(IdKind::LoadBalancerSubnet, m.subnet_id.clone()))?;
         if let Some((first, _)) = out.first() {
             if first.vpc_id != s.vpc_id {
-                return Err(ModelError::Aws("InvalidConfigurationRequest", "All subnets must belong to the same VPC".into()));
+                return Err(ModelError::Elb(ElbFault::InvalidConfigurationRequest, "All subnets must belong to the same VPC".into()));
             }
         }
         if out.iter().any(|(o, _)| o.availability_zone_id == s.availability_zone_id) {
-            return Err(ModelError::Aws(
-                "InvalidConfigurationRequest",
+            return Err(ModelError::Elb(
+                ElbFault::InvalidConfigurationRequest,
                 "A load balancer cannot be attached to multiple subnets in the same Availability Zone".into(),
             ));
         }
@@ -206,7 +206,7 @@ fn resolve_subnets<'a>(state: &'a State, ctx: &Ctx, mappings: &[SubnetMapping]) 
             Some(t) => {
                 let ip: Ipv4Addr = t.parse().map_err(|_| ModelError::ValidationError(format!("'{t}' is not a valid IPv4 address")))?;
                 subnet::check_ip(state, s, ip).map_err(|_| {
-                    ModelError::Aws("InvalidConfigurationRequest", format!("The private IPv4 address '{ip}' is not available in subnet '{}'", s.id))
+                    ModelError::Elb(ElbFault::InvalidConfigurationRequest, format!("The private IPv4 address '{ip}' is not available in subnet '{}'", s.id))
                 })?;
                 Some(ip)
             }
@@ -218,12 +218,12 @@ fn resolve_subnets<'a>(state: &'a State, ctx: &Ctx, mappings: &[SubnetMapping]) 
 
 fn check_groups(state: &State, ctx: &Ctx, vpc_id: &str, groups: &[String]) -> Result<()> {
     if groups.len() > 5 {
-        return Err(ModelError::Aws("InvalidSecurityGroup", "A load balancer can have at most 5 security groups".into()));
+        return Err(ModelError::Elb(ElbFault::InvalidSecurityGroup, "A load balancer can have at most 5 security groups".into()));
     }
     for g in groups {
         let ok = state.security_groups.get(g).is_some_and(|x| x.owner == ctx.account && x.region == ctx.region && x.vpc_id == vpc_id);
         if !ok {
-            return Err(ModelError::Aws("InvalidSecurityGroup", format!("Security group '{g}' does not exist in VPC '{vpc_id}'")));
+            return Err(ModelError::Elb(ElbFault::InvalidSecurityGroup, format!("Security group '{g}' does not exist in VPC '{vpc_id}'")));
         }
     }
     Ok(())
@@ -279,15 +279,15 @@ pub fn create_load_balancer(state: &State, ctx: &Ctx, input: CreateLoadBalancer)
     }
     let mine = state.load_balancers.scope(ctx);
     if mine.clone().any(|l| l.name == input.name) {
-        return Err(ModelError::Aws("DuplicateLoadBalancerName", "A load balancer with the same name already exists".into()));
+        return Err(ModelError::Elb(ElbFault::DuplicateLoadBalancerName, "A load balancer with the same name already exists".into()));
     }
     if mine.count() >= LOAD_BALANCERS_PER_REGION {
-        return Err(ModelError::Aws("TooManyLoadBalancers", "The quota for the number of load balancers has been reached".into()));
+        return Err(ModelError::LimitExceeded(Limit::LoadBalancers, "The quota for the number of load balancers has been reached".into()));
     }
     let subnets = resolve_subnets(state, ctx, &input.subnets)?;
     let vpc_id = subnets[0].0.vpc_id.clone();
     if scheme == "internet-facing" && !state.internet_gateways.values().any(|g| g.attached_vpc.as_deref() == Some(vpc_id.as_str())) {
-        return Err(ModelError::Aws("InvalidSubnet", format!("VPC {vpc_id} has no internet gateway")));
+        return Err(ModelError::Elb(ElbFault::InvalidSubnet, format!("VPC {vpc_id} has no internet gateway")));
     }
     if scheme == "internet-facing" && subnets.iter().any(|(_, ip)| ip.is_some()) {
         return Err(ModelError::ValidationError("Private IPv4 addresses can only be specified for internal load balancers".into()));
@@ -326,14 +326,11 @@ pub fn delete_load_balancer(state: &State, ctx: &Ctx, arn: &str) -> Result<Chang
     check_arn(arn, "loadbalancer")?;
     let Ok(lb) = find(state, ctx, arn) else { return Ok(Changes::new()) };
     if lb.attribute("deletion_protection.enabled") == "true" {
-        return Err(ModelError::Aws(
-            "OperationNotPermitted",
-            format!("Load balancer '{arn}' cannot be deleted because deletion protection is enabled"),
-        ));
+        return Err(ModelError::OperationNotPermitted(format!("Load balancer '{arn}' cannot be deleted because deletion protection is enabled")));
     }
     if let Some(svc) = state.endpoint_services.values().find(|s| s.network_load_balancer_arns.iter().any(|a| a == arn)) {
-        return Err(ModelError::Aws(
-            "ResourceInUse",
+        return Err(ModelError::Elb(
+            ElbFault::ResourceInUse,
             format!("Load balancer '{arn}' cannot be deleted because it is currently associated with another service ({})", svc.id),
         ));
     }
@@ -354,7 +351,7 @@ pub fn set_subnets(state: &State, ctx: &Ctx, arn: &str, mappings: &[SubnetMappin
     let lb = find(state, ctx, arn)?;
     let subnets = resolve_subnets(state, ctx, mappings)?;
     if subnets[0].0.vpc_id != lb.vpc_id {
-        return Err(ModelError::Aws("InvalidConfigurationRequest", format!("The subnets must belong to VPC '{}'", lb.vpc_id)));
+        return Err(ModelError::Elb(ElbFault::InvalidConfigurationRequest, format!("The subnets must belong to VPC '{}'", lb.vpc_id)));
     }
     let mut lb = lb.clone();
     let mut ch = Changes::new();
@@ -364,8 +361,8 @@ pub fn set_subnets(state: &State, ctx: &Ctx, arn: &str, mappings: &[SubnetMappin
     }
     lb.zones.retain(|z| keep.iter().any(|(s, _)| s.id == z.subnet_id));
     if new.iter().any(|(s, _)| lb.zones.iter().any(|z| z.zone_id == s.availability_zone_id)) {
-        return Err(ModelError::Aws(
-            "InvalidConfigurationRequest",
+        return Err(ModelError::Elb(
+            ElbFault::InvalidConfigurationRequest,
             "A load balancer cannot be attached to multiple subnets in the same Availability Zone".into(),
         ));
     }
@@ -456,7 +453,7 @@ pub fn zone_name_for(account: &str, region_name: &str, zone_id: &str) -> Option<
 pub fn edit_tags(state: &State, ctx: &Ctx, arn: &str, f: impl Fn(&mut Tags) -> Result<()>) -> Result<Changes> {
     let mut ch = Changes::new();
     let wrap = |e: ModelError| match e {
-        ModelError::Aws("TagLimitExceeded", m) => ModelError::Aws("TooManyTags", m),
+        ModelError::LimitExceeded(Limit::Tags, m) => ModelError::LimitExceeded(Limit::LoadBalancerTags, m),
         ModelError::InvalidParameterValue(m) => ModelError::ValidationError(m),
         e => e,
     };
@@ -578,7 +575,8 @@ pub(crate) mod tests {
             ..Default::default()
         };
         let code = |r: Result<(Changes, String)>| match r {
-            Err(ModelError::Aws(c, _)) => c.to_string(),
+            Err(ModelError::Elb(f, _)) => format!("{f:?}"),
+            Err(ModelError::NotFound(IdKind::LoadBalancerSubnet, _)) => "SubnetNotFound".into(),
             Err(ModelError::ValidationError(_)) => "ValidationError".into(),
             Err(e) => format!("{e:?}"),
             Ok(_) => "ok".into(),
@@ -606,7 +604,7 @@ pub(crate) mod tests {
         assert!(modify_attributes(&s, &ctx, &arn, &set("deletion_protection.enabled", "yes")).is_err());
         let ch = modify_attributes(&s, &ctx, &arn, &set("deletion_protection.enabled", "true")).unwrap();
         apply(&mut s, ch);
-        assert!(matches!(delete_load_balancer(&s, &ctx, &arn), Err(ModelError::Aws("OperationNotPermitted", _))));
+        assert!(matches!(delete_load_balancer(&s, &ctx, &arn), Err(ModelError::OperationNotPermitted(_))));
         let ch = modify_attributes(&s, &ctx, &arn, &set("load_balancing.cross_zone.enabled", "true")).unwrap();
         apply(&mut s, ch);
         assert!(s.load_balancers[&arn].cross_zone());

@@ -104,7 +104,7 @@ pub fn requester_managed(
     }
 }
 
-use crate::error::{IdKind, ModelError, Result};
+use crate::error::{IdKind, Limit, ModelError, Result};
 use crate::ids::new_id;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::subnet::Subnet;
@@ -172,7 +172,7 @@ pub fn resolve_groups(state: &State, ctx: &Ctx, vpc_id: &str, groups: &[String])
         return Ok(vec![d.id.clone()]);
     }
     if groups.len() > GROUPS_PER_INTERFACE {
-        return Err(ModelError::LimitExceeded("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.".into()));
+        return Err(ModelError::LimitExceeded(Limit::SecurityGroupsPerInterface, "The maximum number of security groups per interface has been reached.".into()));
     }
     let mut out: Vec<String> = Vec::new();
     for g in groups {
@@ -256,7 +256,7 @@ pub fn create(state: &State, ctx: &Ctx, input: CreateEni) -> Result<(Changes, St
 pub fn delete(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
     let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
     if e.attachment.is_some() || e.requester_managed {
-        return Err(ModelError::Aws("InvalidNetworkInterface.InUse", format!("Interface: [{id}] in use.")));
+        return Err(ModelError::NetworkInterfaceInUse(id.to_string()));
     }
     let mut ch = Changes::new();
     crate::elastic_ip::release_from(state, id, &mut ch);
@@ -272,6 +272,8 @@ pub struct ModifyEni {
     pub description: Option<String>,
     /// `Attachment.DeleteOnTermination`: only for an attached interface.
     pub delete_on_termination: Option<bool>,
+    /// `Attachment.AttachmentId`: must name the interface's attachment.
+    pub attachment_id: Option<String>,
 }
 
 /// ModifyNetworkInterfaceAttribute.
@@ -291,8 +293,10 @@ pub fn modify(state: &State, ctx: &Ctx, id: &str, m: ModifyEni) -> Result<Change
         e.description = d;
     }
     if let Some(b) = m.delete_on_termination {
-        let a = e.attachment.as_mut().ok_or_else(|| {
-            ModelError::Aws("InvalidAttachmentID.NotFound", format!("Interface '{id}' is not attached"))
+        let given = m.attachment_id.as_deref();
+        let a = e.attachment.as_mut().filter(|a| given.is_none_or(|g| g == a.id)).ok_or_else(|| {
+            // Without an attachment there is none to name but the interface.
+            ModelError::NotFound(IdKind::NetworkInterfaceAttachment, given.unwrap_or(id).to_string())
         })?;
         a.delete_on_termination = b;
     }
@@ -306,7 +310,7 @@ pub fn attach(state: &State, ctx: &Ctx, id: &str, instance_id: &str, device_inde
     let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
     let i = crate::instance::visible(state, ctx, instance_id)?;
     if e.attachment.is_some() {
-        return Err(ModelError::Aws("InvalidNetworkInterface.InUse", format!("Interface: [{id}] in use.")));
+        return Err(ModelError::NetworkInterfaceInUse(id.to_string()));
     }
     if e.availability_zone != i.availability_zone {
         return Err(ModelError::InvalidParameterValue(format!("Instance {instance_id} and interface {id} are in different availability zones")));
@@ -332,7 +336,7 @@ pub fn detach(state: &State, ctx: &Ctx, attachment_id: &str) -> Result<Changes> 
         .network_interfaces
         .scope(ctx)
         .find(|e| e.attachment.as_ref().is_some_and(|a| a.id == attachment_id))
-        .ok_or_else(|| ModelError::Aws("InvalidAttachmentID.NotFound", format!("Interface attachment '{attachment_id}' does not exist")))?;
+        .ok_or_else(|| ModelError::NotFound(IdKind::NetworkInterfaceAttachment, attachment_id.to_string()))?;
     if e.attachment.as_ref().is_some_and(|a| a.device_index == 0) {
         return Err(ModelError::OperationNotPermitted("The network interface at device index 0 cannot be detached.".into()));
     }

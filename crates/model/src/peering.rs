@@ -301,10 +301,10 @@ pub fn create(state: &State, ctx: &Ctx, input: CreatePeering) -> Result<(Changes
         return Err(ModelError::InvalidParameterValue(format!("The requester VPC and the accepter VPC must be different: {}", vpc.id)));
     }
     if let Some(p) = existing(state, ctx.now, &vpc.id, &input.peer_vpc_id, "") {
-        return Err(ModelError::Aws(
-            "VpcPeeringConnectionAlreadyExists",
-            format!("A VPC peering connection {} already exists between {} and {}", p.id, vpc.id, input.peer_vpc_id),
-        ));
+        return Err(ModelError::PeeringAlreadyExists(format!(
+            "A VPC peering connection {} already exists between {} and {}",
+            p.id, vpc.id, input.peer_vpc_id
+        )));
     }
     let peer = state.vpcs.get(&input.peer_vpc_id).filter(|v| v.owner == peer_owner && v.region == peer_region);
     let (accepter, status) = match peer {
@@ -344,10 +344,11 @@ pub fn create(state: &State, ctx: &Ctx, input: CreatePeering) -> Result<(Changes
 }
 
 fn transition_error(p: &VpcPeeringConnection, now: i64, to: &str) -> ModelError {
-    ModelError::Aws(
-        "InvalidStateTransition",
-        format!("Invalid state transition for {}, attempted to transition from {} to {to}", p.id, p.status(now).code()),
-    )
+    ModelError::InvalidStateTransition(format!(
+        "Invalid state transition for {}, attempted to transition from {} to {to}",
+        p.id,
+        p.status(now).code()
+    ))
 }
 
 /// Checks that the caller is the accepter, in the accepter's region, and
@@ -374,10 +375,10 @@ fn accepter_decision<'a>(state: &'a State, ctx: &Ctx, id: &str, verb: &str) -> R
 pub fn accept(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
     let p = accepter_decision(state, ctx, id, "accept")?;
     if let Some(other) = existing(state, ctx.now, &p.requester.vpc_id, &p.accepter.vpc_id, &p.id).filter(|o| o.status == StoredStatus::Active) {
-        return Err(ModelError::Aws(
-            "VpcPeeringConnectionAlreadyExists",
-            format!("A VPC peering connection {} already exists between {} and {}", other.id, p.requester.vpc_id, p.accepter.vpc_id),
-        ));
+        return Err(ModelError::PeeringAlreadyExists(format!(
+            "A VPC peering connection {} already exists between {} and {}",
+            other.id, p.requester.vpc_id, p.accepter.vpc_id
+        )));
     }
     let mut p = p.clone();
     p.requester.cidr_blocks = p.cidrs(state, &p.requester);

@@ -80,7 +80,7 @@ fn overlapping_cidrs_create_a_failed_connection() {
     assert_eq!(status(&s, &id2, 0), Status::Failed);
     // Failed: visible to the requester only, for 2 hours; cannot be accepted or deleted.
     assert!(visible(&s, &ctx(B, E1, 0), &id).is_err());
-    assert!(matches!(delete(&s, &ctx(A, E1, 0), &id), Err(ModelError::Aws("InvalidStateTransition", _))));
+    assert!(matches!(delete(&s, &ctx(A, E1, 0), &id), Err(ModelError::InvalidStateTransition(_))));
     assert!(visible(&s, &ctx(A, E1, 2 * HOUR_MS - 1), &id).is_ok());
     assert!(visible(&s, &ctx(A, E1, 2 * HOUR_MS), &id).is_err());
 }
@@ -125,7 +125,7 @@ fn pending_request_expires_after_seven_days() {
     assert_eq!(status(&s, &id, EXPIRY_MS - 1), Status::PendingAcceptance);
     assert_eq!(status(&s, &id, EXPIRY_MS), Status::Expired);
     assert_eq!(s.peering_connections[&id].expiration_time(0), Some(EXPIRY_MS));
-    assert!(matches!(accept(&s, &ctx(B, E1, EXPIRY_MS), &id), Err(ModelError::Aws("InvalidStateTransition", _))));
+    assert!(matches!(accept(&s, &ctx(B, E1, EXPIRY_MS), &id), Err(ModelError::InvalidStateTransition(_))));
     // Expired stays visible to both for 2 days, then disappears.
     assert!(visible(&s, &ctx(B, E1, EXPIRY_MS + 2 * DAY_MS - 1), &id).is_ok());
     assert!(visible(&s, &ctx(A, E1, EXPIRY_MS + 2 * DAY_MS), &id).is_err());
@@ -135,10 +135,10 @@ fn pending_request_expires_after_seven_days() {
 fn at_most_one_pending_or_active_connection_per_pair() {
     let (mut s, va, vb, id) = pair(E1);
     let dup = request(&mut s, &ctx(A, E1, 0), &va, &vb, B, E1);
-    assert!(matches!(dup, Err(ModelError::Aws("VpcPeeringConnectionAlreadyExists", _))));
+    assert!(matches!(dup, Err(ModelError::PeeringAlreadyExists(_))));
     // The other direction is the same pair.
     let rev = request(&mut s, &ctx(B, E1, 0), &vb, &va, A, E1);
-    assert!(matches!(rev, Err(ModelError::Aws("VpcPeeringConnectionAlreadyExists", _))));
+    assert!(matches!(rev, Err(ModelError::PeeringAlreadyExists(_))));
     {
         let ch = accept(&s, &ctx(B, E1, 1), &id).unwrap();
         apply(&mut s, ch);
@@ -173,7 +173,7 @@ fn delete_rules_and_visibility_windows() {
     assert!(!p.visible_to(B, E1, 100 + 2 * HOUR_MS));
     assert!(p.visible_to(A, E1, 100 + 2 * HOUR_MS));
     assert!(!p.visible_to(A, E1, 100 + 2 * DAY_MS));
-    assert!(matches!(delete(&s, &ctx(A, E1, 200), &id), Err(ModelError::Aws("InvalidStateTransition", m)) if m.contains("from deleted to deleting")));
+    assert!(matches!(delete(&s, &ctx(A, E1, 200), &id), Err(ModelError::InvalidStateTransition(m)) if m.contains("from deleted to deleting")));
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn rejected_is_visible_longer_to_the_requester() {
     assert_eq!(p.status(0), Status::Rejected);
     assert!(!p.visible_to(B, E1, 2 * HOUR_MS));
     assert!(p.visible_to(A, E1, 2 * HOUR_MS));
-    assert!(matches!(delete(&s, &ctx(A, E1, 1), &id), Err(ModelError::Aws("InvalidStateTransition", m)) if m.contains("from rejected to deleting")));
+    assert!(matches!(delete(&s, &ctx(A, E1, 1), &id), Err(ModelError::InvalidStateTransition(m)) if m.contains("from rejected to deleting")));
 }
 
 #[test]

@@ -61,7 +61,7 @@ pub fn allocate(state: &State, region: &str, also_taken: &[Ipv4Addr]) -> Result<
     (0..size - 2)
         .map(|k| Ipv4Addr::from(base + 1 + (start - 1 + k) % (size - 2)))
         .find(|ip| !used.contains(ip))
-        .ok_or_else(|| ModelError::Aws("InsufficientAddressCapacity", format!("No public IPv4 addresses are left in {region}.")))
+        .ok_or_else(|| ModelError::InsufficientAddressCapacity(region.to_string()))
 }
 
 /// The public DNS name AWS gives a public address

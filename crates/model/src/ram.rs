@@ -8,24 +8,15 @@
 //! the share takes that away again ([`is_shared_with`]).
 //!
 //! RAM's error codes are its exception names (`UnknownResourceException`,
-//! ...), raised as `ModelError::Aws` with the constants below.
+//! ...), raised as `ModelError::Ram` with a [`RamFault`].
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ModelError, Result};
+use crate::error::{Limit, ModelError, RamFault, Result};
 use crate::ids::random_hex;
 use crate::state::{Changes, Ctx, State};
 use crate::tags::Tags;
 
-pub const UNKNOWN_RESOURCE: &str = "UnknownResourceException";
-pub const MALFORMED_ARN: &str = "MalformedArnException";
-pub const INVALID_PARAMETER: &str = "InvalidParameterException";
-pub const OPERATION_NOT_PERMITTED: &str = "OperationNotPermittedException";
-pub const INVALID_STATE_TRANSITION: &str = "InvalidStateTransitionException";
-pub const INVITATION_NOT_FOUND: &str = "ResourceShareInvitationArnNotFoundException";
-pub const ALREADY_ACCEPTED: &str = "ResourceShareInvitationAlreadyAcceptedException";
-pub const ALREADY_REJECTED: &str = "ResourceShareInvitationAlreadyRejectedException";
-pub const TAG_LIMIT_EXCEEDED: &str = "TagLimitExceededException";
 
 /// How long a deleted share stays listed with status `DELETED`.
 pub const DELETED_VISIBLE_MS: i64 = 60 * 60 * 1000;
@@ -36,8 +27,8 @@ pub const TGW_PERMISSION_ARN: &str = "arn:aws:ram::aws:permission/AWSRAMDefaultP
 pub const TGW_PERMISSION_NAME: &str = "AWSRAMDefaultPermissionTransitGateway";
 pub const TGW_RESOURCE_TYPE: &str = "ec2:TransitGateway";
 
-fn err(code: &'static str, msg: impl Into<String>) -> ModelError {
-    ModelError::Aws(code, msg.into())
+fn err(fault: RamFault, msg: impl Into<String>) -> ModelError {
+    ModelError::Ram(fault, msg.into())
 }
 
 /// A share's status (`ResourceShareStatus`).
@@ -194,7 +185,7 @@ pub fn resource_type(arn: &str) -> Option<&'static str> {
 pub fn check_resource(state: &State, ctx: &Ctx, arn: &str) -> Result<()> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     if parts.len() != 6 || parts[0] != "arn" || !parts[1].starts_with("aws") || parts[2].is_empty() || parts[5].is_empty() {
-        return Err(err(MALFORMED_ARN, format!("The specified resource ARN {arn} is not valid. Verify the ARN and try again.")));
+        return Err(err(RamFault::MalformedArn, format!("The specified resource ARN {arn} is not valid. Verify the ARN and try again.")));
     }
     let (service, region, account, resource) = (parts[2], parts[3], parts[4], parts[5]);
     match (service, resource.split_once('/')) {
@@ -205,17 +196,17 @@ pub fn check_resource(state: &State, ctx: &Ctx, arn: &str) -> Result<()> {
             if found {
                 Ok(())
             } else {
-                Err(err(UNKNOWN_RESOURCE, format!("The resource {arn} could not be found.")))
+                Err(err(RamFault::UnknownResource, format!("The resource {arn} could not be found.")))
             }
         }
         // RAM shares subnets only inside an AWS Organization, which xvpc
         // does not have: AWS gives this answer to accounts without one.
         ("ec2", Some(("subnet", _))) => Err(err(
-            INVALID_PARAMETER,
+            RamFault::InvalidParameter,
             "The resource you are attempting to share can only be shared within your AWS Organization. This error may also occur if you have not enabled sharing with your AWS organization, or that onboarding process is still in progress.",
         )),
         _ => Err(err(
-            INVALID_PARAMETER,
+            RamFault::InvalidParameter,
             format!("The resource type of {arn} cannot be shared: xvpc shares only transit gateways ({TGW_RESOURCE_TYPE}) through RAM."),
         )),
     }
@@ -226,17 +217,17 @@ pub fn check_resource(state: &State, ctx: &Ctx, arn: &str) -> Result<()> {
 fn check_principal(ctx: &Ctx, share_arn: &str, allow_external: bool, p: &str) -> Result<()> {
     if p.starts_with("arn:aws:organizations::") {
         let org = p.rsplit('/').next().unwrap_or(p);
-        return Err(err(UNKNOWN_RESOURCE, format!("Organization {org} could not be found.")));
+        return Err(err(RamFault::UnknownResource, format!("Organization {org} could not be found.")));
     }
     if !is_account(p) {
-        return Err(err(INVALID_PARAMETER, format!("Principal ID {p} is malformed. Verify the ID and try again.")));
+        return Err(err(RamFault::InvalidParameter, format!("Principal ID {p} is malformed. Verify the ID and try again.")));
     }
     if p == ctx.account {
-        return Err(err(INVALID_PARAMETER, format!("The resource share owner {p} cannot be a principal of its own resource share.")));
+        return Err(err(RamFault::InvalidParameter, format!("The resource share owner {p} cannot be a principal of its own resource share.")));
     }
     if !allow_external {
         return Err(err(
-            OPERATION_NOT_PERMITTED,
+            RamFault::OperationNotPermitted,
             format!("Principal {p} is not in your AWS organization. The resource share {share_arn} does not allow external principals."),
         ));
     }
@@ -255,10 +246,10 @@ pub struct CreateShare {
 
 fn check_tags(tags: &Tags) -> Result<()> {
     if tags.len() > 50 {
-        return Err(err(TAG_LIMIT_EXCEEDED, "The maximum number of tags for a resource share is 50."));
+        return Err(ModelError::LimitExceeded(Limit::ResourceShareTags, "The maximum number of tags for a resource share is 50.".into()));
     }
     if tags.iter().any(|(k, v)| k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256) {
-        return Err(err(INVALID_PARAMETER, "Tag keys must be 1-128 characters and values at most 256 characters."));
+        return Err(err(RamFault::InvalidParameter, "Tag keys must be 1-128 characters and values at most 256 characters."));
     }
     Ok(())
 }
@@ -267,7 +258,7 @@ fn check_tags(tags: &Tags) -> Result<()> {
 /// its principals invited.
 pub fn create_share(state: &State, ctx: &Ctx, input: CreateShare) -> Result<(Changes, String)> {
     if input.name.trim().is_empty() {
-        return Err(err(INVALID_PARAMETER, "The name of the resource share must not be empty."));
+        return Err(err(RamFault::InvalidParameter, "The name of the resource share must not be empty."));
     }
     check_tags(&input.tags)?;
     let arn = format!("arn:aws:ram:{}:{}:resource-share/{}", ctx.region, ctx.account, uuid());
@@ -294,9 +285,9 @@ fn own_share<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a ResourceS
         .resource_shares
         .get(arn)
         .filter(|s| s.owner == ctx.account && s.region == ctx.region && s.listed(ctx.now))
-        .ok_or_else(|| err(UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")))?;
+        .ok_or_else(|| err(RamFault::UnknownResource, format!("ResourceShare {arn} could not be found.")))?;
     if share.status != ShareStatus::Active {
-        return Err(err(INVALID_STATE_TRANSITION, format!("The resource share {arn} is in state {} and cannot be changed.", share.status.as_str())));
+        return Err(err(RamFault::InvalidStateTransition, format!("The resource share {arn} is in state {} and cannot be changed.", share.status.as_str())));
     }
     Ok(share)
 }
@@ -307,7 +298,7 @@ fn own_share<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a ResourceS
 pub fn associate(state: &State, ctx: &Ctx, arn: &str, resources: &[String], principals: &[String]) -> Result<(Changes, Vec<Association>)> {
     let share = own_share(state, ctx, arn)?.clone();
     if resources.is_empty() && principals.is_empty() {
-        return Err(err(INVALID_PARAMETER, "At least one resource ARN or principal is required."));
+        return Err(err(RamFault::InvalidParameter, "At least one resource ARN or principal is required."));
     }
     associate_into(state, ctx, share, resources, principals)
 }
@@ -366,7 +357,7 @@ fn remove(list: &mut [Association], entities: &[String], now: i64, share_arn: &s
         let a = list
             .iter_mut()
             .find(|a| &a.entity == e && a.status != AssociationStatus::Disassociated)
-            .ok_or_else(|| err(UNKNOWN_RESOURCE, format!("{e} is not associated with resource share {share_arn}.")))?;
+            .ok_or_else(|| err(RamFault::UnknownResource, format!("{e} is not associated with resource share {share_arn}.")))?;
         a.status = AssociationStatus::Disassociated;
         a.updated_at = now;
         out.push(a.clone());
@@ -378,19 +369,19 @@ fn remove(list: &mut [Association], entities: &[String], now: i64, share_arn: &s
 /// an accepted principal may remove only itself (leaving the share).
 pub fn disassociate(state: &State, ctx: &Ctx, arn: &str, resources: &[String], principals: &[String]) -> Result<(Changes, Vec<Association>)> {
     let Some(share) = state.resource_shares.get(arn).filter(|s| s.region == ctx.region) else {
-        return Err(err(UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")));
+        return Err(err(RamFault::UnknownResource, format!("ResourceShare {arn} could not be found.")));
     };
     if share.owner != ctx.account {
         if !share.accepted_by(&ctx.account) {
-            return Err(err(UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")));
+            return Err(err(RamFault::UnknownResource, format!("ResourceShare {arn} could not be found.")));
         }
         if !resources.is_empty() || principals.iter().any(|p| p != &ctx.account) {
-            return Err(err(OPERATION_NOT_PERMITTED, "A principal of a resource share can only remove itself from it."));
+            return Err(err(RamFault::OperationNotPermitted, "A principal of a resource share can only remove itself from it."));
         }
     }
     let mut share = if share.owner == ctx.account { own_share(state, ctx, arn)?.clone() } else { share.clone() };
     if resources.is_empty() && principals.is_empty() {
-        return Err(err(INVALID_PARAMETER, "At least one resource ARN or principal is required."));
+        return Err(err(RamFault::InvalidParameter, "At least one resource ARN or principal is required."));
     }
     let mut touched = remove(&mut share.resources, resources, ctx.now, arn)?;
     touched.extend(remove(&mut share.principals, principals, ctx.now, arn)?);
@@ -432,13 +423,13 @@ pub fn update_share(state: &State, ctx: &Ctx, arn: &str, name: Option<String>, a
     let mut share = own_share(state, ctx, arn)?.clone();
     if let Some(n) = name {
         if n.trim().is_empty() {
-            return Err(err(INVALID_PARAMETER, "The name of the resource share must not be empty."));
+            return Err(err(RamFault::InvalidParameter, "The name of the resource share must not be empty."));
         }
         share.name = n;
     }
     if let Some(b) = allow_external {
         if !b && share.principals.iter().any(|p| p.external && p.status.is_live()) {
-            return Err(err(OPERATION_NOT_PERMITTED, "The resource share has external principals; remove them before disallowing external principals."));
+            return Err(err(RamFault::OperationNotPermitted, "The resource share has external principals; remove them before disallowing external principals."));
         }
         share.allow_external_principals = b;
     }
@@ -455,7 +446,7 @@ pub fn edit_tags(state: &State, ctx: &Ctx, arn: &str, add: &Tags, remove_keys: &
         .get(arn)
         .filter(|s| s.owner == ctx.account && s.region == ctx.region && s.listed(ctx.now))
         .cloned()
-        .ok_or_else(|| err(UNKNOWN_RESOURCE, format!("ResourceShare {arn} could not be found.")))?;
+        .ok_or_else(|| err(RamFault::UnknownResource, format!("ResourceShare {arn} could not be found.")))?;
     share.tags.extend(add.iter().map(|(k, v)| (k.clone(), v.clone())));
     for k in remove_keys {
         share.tags.remove(k);
@@ -469,13 +460,13 @@ pub fn edit_tags(state: &State, ctx: &Ctx, arn: &str, add: &Tags, remove_keys: &
 /// The caller's invitation (as receiver), by ARN.
 fn own_invitation<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a Invitation> {
     if !arn.starts_with("arn:aws:ram:") || !arn.contains(":resource-share-invitation/") {
-        return Err(err(MALFORMED_ARN, format!("The specified invitation ARN {arn} is not valid. Verify the ARN and try again.")));
+        return Err(err(RamFault::MalformedArn, format!("The specified invitation ARN {arn} is not valid. Verify the ARN and try again.")));
     }
     state
         .invitations
         .get(arn)
         .filter(|i| i.receiver == ctx.account && i.region == ctx.region)
-        .ok_or_else(|| err(INVITATION_NOT_FOUND, format!("ResourceShareInvitationArn {arn} could not be found.")))
+        .ok_or_else(|| err(RamFault::InvitationArnNotFound, format!("ResourceShareInvitationArn {arn} could not be found.")))
 }
 
 /// Accepts (`accept`) or rejects an invitation. Accepting makes the
@@ -484,8 +475,8 @@ fn own_invitation<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a Invi
 pub fn answer_invitation(state: &State, ctx: &Ctx, arn: &str, accept: bool) -> Result<(Changes, Invitation)> {
     let inv = own_invitation(state, ctx, arn)?;
     match inv.status {
-        InvitationStatus::Accepted => return Err(err(ALREADY_ACCEPTED, format!("The invitation {arn} has already been accepted."))),
-        InvitationStatus::Rejected => return Err(err(ALREADY_REJECTED, format!("The invitation {arn} has already been rejected."))),
+        InvitationStatus::Accepted => return Err(err(RamFault::InvitationAlreadyAccepted, format!("The invitation {arn} has already been accepted."))),
+        InvitationStatus::Rejected => return Err(err(RamFault::InvitationAlreadyRejected, format!("The invitation {arn} has already been rejected."))),
         InvitationStatus::Pending => {}
     }
     let mut share = state
@@ -493,7 +484,7 @@ pub fn answer_invitation(state: &State, ctx: &Ctx, arn: &str, accept: bool) -> R
         .get(&inv.share_arn)
         .filter(|s| s.status == ShareStatus::Active)
         .cloned()
-        .ok_or_else(|| err(INVITATION_NOT_FOUND, format!("ResourceShareInvitationArn {arn} could not be found.")))?;
+        .ok_or_else(|| err(RamFault::InvitationArnNotFound, format!("ResourceShareInvitationArn {arn} could not be found.")))?;
     for p in share.principals.iter_mut().filter(|p| p.entity == ctx.account && p.status.is_live()) {
         p.status = if accept { AssociationStatus::Associated } else { AssociationStatus::Failed };
         p.message = (!accept).then(|| "The invitation was rejected by the principal.".to_string());
@@ -530,7 +521,7 @@ impl ResourceOwner {
         match s {
             "SELF" => Ok(ResourceOwner::OwnedBySelf),
             "OTHER-ACCOUNTS" => Ok(ResourceOwner::OtherAccounts),
-            other => Err(err(INVALID_PARAMETER, format!("resourceOwner must be SELF or OTHER-ACCOUNTS, not '{other}'."))),
+            other => Err(err(RamFault::InvalidParameter, format!("resourceOwner must be SELF or OTHER-ACCOUNTS, not '{other}'."))),
         }
     }
 }
@@ -604,12 +595,12 @@ mod tests {
         assert!(visible_shares(&s, &ctx(B), ResourceOwner::OtherAccounts).is_empty());
         let inv = received_invitations(&s, &ctx(B))[0].id.clone();
         // Only the receiver can answer.
-        assert!(matches!(answer_invitation(&s, &ctx(A), &inv, true), Err(ModelError::Aws(INVITATION_NOT_FOUND, _))));
+        assert!(matches!(answer_invitation(&s, &ctx(A), &inv, true), Err(ModelError::Ram(RamFault::InvitationArnNotFound, _))));
         let (ch, i) = answer_invitation(&s, &ctx(B), &inv, true).unwrap();
         apply(&mut s, ch);
         assert_eq!(i.status, InvitationStatus::Accepted);
         assert!(is_shared_with(&s, &tgw_arn, B));
-        assert!(matches!(answer_invitation(&s, &ctx(B), &inv, true), Err(ModelError::Aws(ALREADY_ACCEPTED, _))));
+        assert!(matches!(answer_invitation(&s, &ctx(B), &inv, true), Err(ModelError::Ram(RamFault::InvitationAlreadyAccepted, _))));
         // Removing the principal takes the share away.
         let (ch, _) = disassociate(&s, &ctx(A), &share, &[], &[B.into()]).unwrap();
         apply(&mut s, ch);
@@ -625,32 +616,32 @@ mod tests {
         let (ch, _) = answer_invitation(&s, &ctx(B), &inv, false).unwrap();
         apply(&mut s, ch);
         assert!(!is_shared_with(&s, &tgw_arn, B));
-        assert!(matches!(answer_invitation(&s, &ctx(B), &inv, true), Err(ModelError::Aws(ALREADY_REJECTED, _))));
+        assert!(matches!(answer_invitation(&s, &ctx(B), &inv, true), Err(ModelError::Ram(RamFault::InvitationAlreadyRejected, _))));
         let ch = delete_share(&s, &ctx(A), &share).unwrap();
         apply(&mut s, ch);
         assert_eq!(s.resource_shares[&share].status, ShareStatus::Deleted);
-        assert!(matches!(associate(&s, &ctx(A), &share, &[tgw_arn], &[]), Err(ModelError::Aws(INVALID_STATE_TRANSITION, _))));
+        assert!(matches!(associate(&s, &ctx(A), &share, &[tgw_arn], &[]), Err(ModelError::Ram(RamFault::InvalidStateTransition, _))));
     }
 
     #[test]
     fn resources_and_principals_are_checked() {
         let (mut s, share, tgw_arn) = setup();
         let bad = |r: &str| associate(&s, &ctx(A), &share, &[r.to_string()], &[]).unwrap_err();
-        assert!(matches!(bad("not-an-arn"), ModelError::Aws(MALFORMED_ARN, _)));
-        assert!(matches!(bad("arn:aws:ec2:us-east-1:111111111111:transit-gateway/tgw-00000000000000000"), ModelError::Aws(UNKNOWN_RESOURCE, _)));
-        assert!(matches!(bad("arn:aws:ec2:us-east-1:111111111111:subnet/subnet-00000000000000000"), ModelError::Aws(INVALID_PARAMETER, _)));
-        assert!(matches!(bad("arn:aws:s3:::bucket"), ModelError::Aws(INVALID_PARAMETER, _)));
+        assert!(matches!(bad("not-an-arn"), ModelError::Ram(RamFault::MalformedArn, _)));
+        assert!(matches!(bad("arn:aws:ec2:us-east-1:111111111111:transit-gateway/tgw-00000000000000000"), ModelError::Ram(RamFault::UnknownResource, _)));
+        assert!(matches!(bad("arn:aws:ec2:us-east-1:111111111111:subnet/subnet-00000000000000000"), ModelError::Ram(RamFault::InvalidParameter, _)));
+        assert!(matches!(bad("arn:aws:s3:::bucket"), ModelError::Ram(RamFault::InvalidParameter, _)));
         // Another account cannot share A's TGW.
         let (ch, other) = create_share(&s, &ctx(B), CreateShare { name: "b".into(), allow_external_principals: true, ..Default::default() }).unwrap();
         apply(&mut s, ch);
-        assert!(matches!(associate(&s, &ctx(B), &other, &[tgw_arn], &[]), Err(ModelError::Aws(UNKNOWN_RESOURCE, _))));
+        assert!(matches!(associate(&s, &ctx(B), &other, &[tgw_arn], &[]), Err(ModelError::Ram(RamFault::UnknownResource, _))));
         // allowExternalPrincipals=false refuses an external account.
         let (ch, closed) = create_share(&s, &ctx(A), CreateShare { name: "c".into(), ..Default::default() }).unwrap();
         apply(&mut s, ch);
-        assert!(matches!(associate(&s, &ctx(A), &closed, &[], &[B.into()]), Err(ModelError::Aws(OPERATION_NOT_PERMITTED, _))));
-        assert!(matches!(associate(&s, &ctx(A), &share, &[], &["12".into()]), Err(ModelError::Aws(INVALID_PARAMETER, _))));
+        assert!(matches!(associate(&s, &ctx(A), &closed, &[], &[B.into()]), Err(ModelError::Ram(RamFault::OperationNotPermitted, _))));
+        assert!(matches!(associate(&s, &ctx(A), &share, &[], &["12".into()]), Err(ModelError::Ram(RamFault::InvalidParameter, _))));
         // B cannot change A's share.
-        assert!(matches!(associate(&s, &ctx(B), &share, &[], &[A.into()]), Err(ModelError::Aws(UNKNOWN_RESOURCE, _))));
+        assert!(matches!(associate(&s, &ctx(B), &share, &[], &[A.into()]), Err(ModelError::Ram(RamFault::UnknownResource, _))));
     }
 
     #[test]
@@ -661,7 +652,7 @@ mod tests {
         let inv = received_invitations(&s, &ctx(B))[0].id.clone();
         let (ch, _) = answer_invitation(&s, &ctx(B), &inv, true).unwrap();
         apply(&mut s, ch);
-        assert!(matches!(disassociate(&s, &ctx(B), &share, &[tgw_arn.clone()], &[]), Err(ModelError::Aws(OPERATION_NOT_PERMITTED, _))));
+        assert!(matches!(disassociate(&s, &ctx(B), &share, &[tgw_arn.clone()], &[]), Err(ModelError::Ram(RamFault::OperationNotPermitted, _))));
         let (ch, _) = disassociate(&s, &ctx(B), &share, &[], &[B.into()]).unwrap();
         apply(&mut s, ch);
         assert!(!is_shared_with(&s, &tgw_arn, B));

@@ -306,7 +306,7 @@ pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &Route
                 .internet_gateways
                 .get(id)
                 .filter(|g| g.owner == ctx.account && g.region == ctx.region)
-                .ok_or_else(|| ModelError::Aws("InvalidGatewayID.NotFound", format!("The gateway ID '{id}' does not exist")))?;
+                .ok_or_else(|| ModelError::NotFound(IdKind::Gateway, id.clone()))?;
             if g.attached_vpc.as_deref() != Some(table.vpc_id.as_str()) {
                 return Err(different(id));
             }
@@ -314,7 +314,7 @@ pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &Route
         }
         // No virtual private gateways or gateway endpoints exist in xvpc
         // (yet): such an id cannot be found.
-        RouteTarget::Gateway(id) => Err(ModelError::Aws("InvalidGatewayID.NotFound", format!("The gateway ID '{id}' does not exist"))),
+        RouteTarget::Gateway(id) => Err(ModelError::NotFound(IdKind::Gateway, id.clone())),
         RouteTarget::NetworkInterface(id) => {
             let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
             if e.vpc_id != table.vpc_id {
@@ -338,7 +338,7 @@ pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &Route
             }
             Ok(())
         }
-        RouteTarget::NatGateway(id) => Err(ModelError::Aws("NatGatewayNotFound", format!("The natGateway ID '{id}' does not exist"))),
+        RouteTarget::NatGateway(id) => Err(ModelError::NotFound(IdKind::NatGateway, id.clone())),
         RouteTarget::VpcPeeringConnection(id) => check_peering_target(state, ctx, table, id),
         RouteTarget::TransitGateway(id) => check_transit_gateway_target(state, ctx, table, id),
     }
@@ -398,7 +398,7 @@ pub fn replace_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination
         .find(|r| r.destination == dest)
         .ok_or_else(|| ModelError::RouteNotFound(dest.describe(), t.id.clone()))?;
     if existing.target == RouteTarget::Local {
-        return Err(ModelError::InvalidRouteState(format!("cannot replace local route {} in route table {}", dest.describe(), t.id)));
+        return Err(ModelError::LocalRoute(format!("cannot replace local route {} in route table {}", dest.describe(), t.id)));
     }
     check_not_inside_vpc(state, t, &dest, &target)?;
     check_target(state, ctx, t, &target)?;
@@ -420,7 +420,7 @@ pub fn delete_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination)
         .find(|r| r.destination == dest)
         .ok_or_else(|| ModelError::RouteNotFound(dest.describe(), t.id.clone()))?;
     if existing.target == RouteTarget::Local {
-        return Err(ModelError::InvalidRouteState(format!("cannot remove local route {} in route table {}", dest.describe(), t.id)));
+        return Err(ModelError::LocalRoute(format!("cannot remove local route {} in route table {}", dest.describe(), t.id)));
     }
     let mut t = t.clone();
     t.routes.retain(|r| r.destination != dest);
@@ -537,8 +537,8 @@ mod tests {
         let pcx = RouteTarget::VpcPeeringConnection(pcx);
         // Local can be neither duplicated, replaced nor deleted.
         assert!(matches!(create_route(&s, &ctx, &rt, cidr("10.0.0.0/16"), pcx.clone()), Err(ModelError::RouteAlreadyExists(_))));
-        assert!(matches!(delete_route(&s, &ctx, &rt, cidr("10.0.0.0/16")), Err(ModelError::InvalidRouteState(_))));
-        assert!(matches!(replace_route(&s, &ctx, &rt, cidr("10.0.0.0/16"), pcx.clone()), Err(ModelError::InvalidRouteState(_))));
+        assert!(matches!(delete_route(&s, &ctx, &rt, cidr("10.0.0.0/16")), Err(ModelError::LocalRoute(_))));
+        assert!(matches!(replace_route(&s, &ctx, &rt, cidr("10.0.0.0/16"), pcx.clone()), Err(ModelError::LocalRoute(_))));
         // More specific than the VPC block: refused for a gateway-like target.
         assert!(matches!(create_route(&s, &ctx, &rt, cidr("10.0.1.0/24"), pcx.clone()), Err(ModelError::InvalidParameterValue(_))));
         let ch = create_route(&s, &ctx, &rt, cidr("10.1.0.0/16"), pcx.clone()).unwrap();

@@ -183,7 +183,7 @@ pub fn create_group(state: &State, ctx: &Ctx, input: CreateGroup) -> Result<(Cha
     let vpc_id = match &input.vpc_id {
         Some(v) => v.clone(),
         None => crate::vpc::default_vpc(state, ctx)
-            .ok_or_else(|| ModelError::Aws("VPCIdNotSpecified", "No default VPC for this user".into()))?
+            .ok_or_else(|| ModelError::VpcIdNotSpecified("No default VPC for this user".into()))?
             .id
             .clone(),
     };
@@ -201,7 +201,7 @@ pub fn create_group(state: &State, ctx: &Ctx, input: CreateGroup) -> Result<(Cha
         return Err(ModelError::InvalidParameterValue(format!("Group names may not be in the format sg-*: {}", input.name)));
     }
     if input.name == "default" {
-        return Err(ModelError::Aws("InvalidGroup.Reserved", "The security group 'default' is reserved".into()));
+        return Err(ModelError::ReservedGroupName);
     }
     if state.security_groups.values().any(|g| g.vpc_id == vpc.id && g.name == input.name) {
         return Err(ModelError::DuplicateGroup(input.name, vpc.id.clone()));

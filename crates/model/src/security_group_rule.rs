@@ -6,7 +6,7 @@
 //! DescribeSecurityGroupRules shows them.
 
 use crate::cidr;
-use crate::error::{IdKind, ModelError, Result};
+use crate::error::{IdKind, Limit, ModelError, Result};
 use crate::ids::new_id;
 use crate::ip_protocol::IpProtocol;
 use crate::security_group::{RulePeer, SecurityGroup, SgRule, RULES_PER_DIRECTION};
@@ -164,7 +164,7 @@ pub fn resolve_peer_vpc_group(state: &State, ctx: &Ctx, group: &SecurityGroup, p
             vpc_id: Some(target.vpc_id.clone()),
             peering_id: Some(p.id.clone()),
         }),
-        None => Err(ModelError::Aws("InvalidGroup.NotFound", "You have specified two resources that belong to different networks.".into())),
+        None => Err(ModelError::GroupInOtherNetwork),
     }
 }
 
@@ -215,7 +215,7 @@ pub fn authorize(state: &State, ctx: &Ctx, group_id: &str, dir: Direction, perms
         dir.rules_mut(&mut g).push(r.clone());
     }
     if dir.rules(&g).len() > RULES_PER_DIRECTION {
-        return Err(ModelError::LimitExceeded("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.".into()));
+        return Err(ModelError::LimitExceeded(Limit::RulesPerSecurityGroup, "The maximum number of rules per security group has been reached.".into()));
     }
     let mut ch = Changes::new();
     ch.put(g);
@@ -353,9 +353,9 @@ mod tests {
         let dup = create_group(&s, &ctx, CreateGroup { name: "web".into(), description: "d".into(), vpc_id: Some(vpc.clone()), ..Default::default() });
         assert_eq!(dup, Err(ModelError::DuplicateGroup("web".into(), vpc.clone())));
         let reserved = create_group(&s, &ctx, CreateGroup { name: "default".into(), description: "d".into(), vpc_id: Some(vpc.clone()), ..Default::default() });
-        assert!(matches!(reserved, Err(ModelError::Aws("InvalidGroup.Reserved", _))));
+        assert!(matches!(reserved, Err(ModelError::ReservedGroupName)));
         let no_vpc = create_group(&s, &ctx, CreateGroup { name: "x".into(), description: "d".into(), ..Default::default() });
-        assert!(matches!(no_vpc, Err(ModelError::Aws("VPCIdNotSpecified", _))));
+        assert!(matches!(no_vpc, Err(ModelError::VpcIdNotSpecified(_))));
         let default = crate::security_group::default_group(&s, &vpc).unwrap().id.clone();
         assert!(matches!(delete_group(&s, &ctx, Some(&default), None), Err(ModelError::CannotDelete(_))));
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::ModelError;
+use crate::error::{Limit, ModelError};
 
 /// A resource's tags. Keys are unique; order is not meaningful in AWS.
 pub type Tags = BTreeMap<String, String>;
@@ -24,7 +24,7 @@ pub fn validate(existing: &Tags, new: &[(String, String)]) -> Result<(), ModelEr
     let mut keys: std::collections::BTreeSet<&String> = existing.keys().collect();
     keys.extend(new.iter().map(|(k, _)| k));
     if keys.len() > 50 {
-        return Err(ModelError::Aws("TagLimitExceeded", "The maximum number of tags for a resource is 50".into()));
+        return Err(ModelError::LimitExceeded(Limit::Tags, "The maximum number of tags for a resource is 50".into()));
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ModelError, Result};
+use crate::error::{ElbFault, IdKind, ModelError, Result};
 use crate::ids::random_hex;
 use crate::instance::InstanceState;
 use crate::load_balancer::{check_arn, check_attribute, check_name};
@@ -136,7 +136,7 @@ pub fn find<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a TargetGrou
         .target_groups
         .get(arn)
         .filter(|t| t.owner == ctx.account && t.region == ctx.region)
-        .ok_or_else(|| ModelError::TargetGroupNotFound(format!("Target groups '[{arn}]' not found")))
+        .ok_or_else(|| ModelError::NotFound(IdKind::TargetGroup, arn.to_string()))
 }
 
 /// Health-check settings as given to Create/ModifyTargetGroup (absent =
@@ -213,7 +213,7 @@ fn health_check(base: &HealthCheck, tg_protocol: &str, input: &HealthCheckInput)
     }
     if let Some(m) = &input.matcher {
         if hc.protocol == "TCP" {
-            return Err(ModelError::Aws("InvalidConfigurationRequest", "Custom health check matchers are not supported for health checks with the TCP protocol".into()));
+            return Err(ModelError::Elb(ElbFault::InvalidConfigurationRequest, "Custom health check matchers are not supported for health checks with the TCP protocol".into()));
         }
         hc.matcher = Some(m.clone());
     }
@@ -276,7 +276,7 @@ pub fn create_target_group(state: &State, ctx: &Ctx, input: CreateTargetGroup) -
         if same {
             return Ok((Changes::new(), existing.id.clone()));
         }
-        return Err(ModelError::Aws("DuplicateTargetGroupName", "A target group with the same name exists, but with different settings".into()));
+        return Err(ModelError::Elb(ElbFault::DuplicateTargetGroupName, "A target group with the same name exists, but with different settings".into()));
     }
     let mut tags = Tags::new();
     crate::tags::validate(&tags, &input.tags).map_err(|e| ModelError::ValidationError(e.to_string()))?;
@@ -316,7 +316,7 @@ pub fn delete_target_group(state: &State, ctx: &Ctx, arn: &str) -> Result<Change
     check_arn(arn, "targetgroup")?;
     let tg = find(state, ctx, arn)?;
     if let Some(l) = state.listeners.values().find(|l| l.target_group_arns().any(|t| t == tg.id)) {
-        return Err(ModelError::Aws("ResourceInUse", format!("Target group '{arn}' is currently in use by a listener or a rule ({})", l.id)));
+        return Err(ModelError::Elb(ElbFault::ResourceInUse, format!("Target group '{arn}' is currently in use by a listener or a rule ({})", l.id)));
     }
     let mut ch = Changes::new();
     ch.delete(ResourceKind::TargetGroup, arn);
@@ -351,7 +351,7 @@ pub struct TargetInput {
 }
 
 fn invalid_target(msg: String) -> ModelError {
-    ModelError::Aws("InvalidTarget", msg)
+    ModelError::Elb(ElbFault::InvalidTarget, msg)
 }
 
 /// Checks that a target may join the group: an instance of the group's VPC
@@ -446,7 +446,7 @@ mod tests {
         assert_eq!(again, arn);
         let mut other = tg_input("tg", &vpc);
         other.port = Some(81);
-        assert!(matches!(create_target_group(&s, &ctx, other), Err(ModelError::Aws("DuplicateTargetGroupName", _))));
+        assert!(matches!(create_target_group(&s, &ctx, other), Err(ModelError::Elb(ElbFault::DuplicateTargetGroupName, _))));
     }
 
     #[test]
@@ -483,8 +483,8 @@ mod tests {
         let (ch, arn) = create_target_group(&s, &ctx, i).unwrap();
         apply(&mut s, ch);
         let t = |id: &str| vec![TargetInput { id: id.into(), port: None, availability_zone: None }];
-        assert!(matches!(register_targets(&s, &ctx, &arn, &t("10.9.0.5")), Err(ModelError::Aws("InvalidTarget", _))));
-        assert!(matches!(register_targets(&s, &ctx, &arn, &t("i-12345678")), Err(ModelError::Aws("InvalidTarget", _))));
+        assert!(matches!(register_targets(&s, &ctx, &arn, &t("10.9.0.5")), Err(ModelError::Elb(ElbFault::InvalidTarget, _))));
+        assert!(matches!(register_targets(&s, &ctx, &arn, &t("i-12345678")), Err(ModelError::Elb(ElbFault::InvalidTarget, _))));
         let ch = register_targets(&s, &ctx, &arn, &t("10.1.1.10")).unwrap();
         apply(&mut s, ch);
         let ch = register_targets(&s, &ctx, &arn, &t("10.1.1.10")).unwrap();
@@ -494,6 +494,6 @@ mod tests {
         let ch = deregister_targets(&s, &ctx, &arn, &t("10.1.1.10")).unwrap();
         apply(&mut s, ch);
         assert!(deregister_targets(&s, &ctx, &arn, &t("10.1.1.10")).is_err());
-        assert!(matches!(find(&s, &Ctx::new("222222222222", "us-east-1", 0), &arn), Err(ModelError::TargetGroupNotFound(_))));
+        assert!(matches!(find(&s, &Ctx::new("222222222222", "us-east-1", 0), &arn), Err(ModelError::NotFound(IdKind::TargetGroup, _))));
     }
 }

@@ -140,7 +140,7 @@ fn check_subnets(state: &State, ctx: &Ctx, vpc_id: &str, ids: &[String]) -> Resu
             return Err(ModelError::InvalidParameterValue(format!("Subnet {id} does not belong to VPC {vpc_id}.")));
         }
         if zones.contains(&s.availability_zone_id.as_str()) {
-            return Err(ModelError::Aws("DuplicateSubnetsInSameZone", "Duplicate Subnets for same AZ".into()));
+            return Err(ModelError::DuplicateSubnetsInSameZone("Duplicate Subnets for same AZ".into()));
         }
         zones.push(&s.availability_zone_id);
     }
@@ -221,10 +221,7 @@ pub fn create_attachment(state: &State, ctx: &Ctx, input: CreateAttachment) -> R
         .values()
         .any(|a| a.transit_gateway_id == tgw.id && a.vpc_id == vpc.id && !a.state.is_gone())
     {
-        return Err(ModelError::Aws(
-            "DuplicateTransitGatewayAttachment",
-            format!("{} has non-deleted Transit Gateway Attachments with same VPC ID.", tgw.id),
-        ));
+        return Err(ModelError::DuplicateTransitGatewayAttachment(tgw.id.clone()));
     }
     let same_account = tgw.owner == ctx.account;
     let state_now =

@@ -260,10 +260,9 @@ pub fn disassociate(state: &State, ctx: &Ctx, table_id: &str, att_id: &str) -> R
     let r = own_table(state, ctx, table_id)?;
     let a = attachment_of(state, ctx, r, att_id)?;
     if a.association.as_deref() != Some(table_id) {
-        return Err(ModelError::Aws(
-            "InvalidAssociation.NotFound",
-            format!("Transit Gateway Attachment {att_id} is not associated with route table {table_id}."),
-        ));
+        return Err(ModelError::TransitGatewayAssociationNotFound(format!(
+            "Transit Gateway Attachment {att_id} is not associated with route table {table_id}."
+        )));
     }
     let mut a = a.clone();
     a.association = None;
@@ -278,10 +277,7 @@ pub fn enable_propagation(state: &State, ctx: &Ctx, table_id: &str, att_id: &str
     let a = attachment_of(state, ctx, r, att_id)?;
     require_available(a)?;
     if r.propagations.iter().any(|p| p == att_id) {
-        return Err(ModelError::Aws(
-            "TransitGatewayRouteTablePropagation.Duplicate",
-            format!("Propagation of {att_id} to route table {table_id} is already enabled."),
-        ));
+        return Err(ModelError::PropagationAlreadyEnabled(format!("Propagation of {att_id} to route table {table_id} is already enabled.")));
     }
     let mut r = r.clone();
     r.propagations.push(att_id.to_string());
@@ -295,10 +291,7 @@ pub fn disable_propagation(state: &State, ctx: &Ctx, table_id: &str, att_id: &st
     let r = own_table(state, ctx, table_id)?;
     attachment_of(state, ctx, r, att_id)?;
     if !r.propagations.iter().any(|p| p == att_id) {
-        return Err(ModelError::Aws(
-            "TransitGatewayRouteTablePropagation.NotFound",
-            format!("Propagation of {att_id} to route table {table_id} is not enabled."),
-        ));
+        return Err(ModelError::PropagationNotEnabled(format!("Propagation of {att_id} to route table {table_id} is not enabled.")));
     }
     let mut r = r.clone();
     r.propagations.retain(|p| p != att_id);

@@ -100,7 +100,7 @@ fn same_account_attachment_is_available_associated_and_propagating() {
     assert_eq!(routes.len(), 1);
     assert_eq!(routes[0].cidr.to_string(), "10.1.0.0/16");
     // A second attachment of the same VPC is refused.
-    assert!(matches!(attach(&s, A, &t, &v, &subnets), Err(ModelError::Aws("DuplicateTransitGatewayAttachment", _))));
+    assert!(matches!(attach(&s, A, &t, &v, &subnets), Err(ModelError::DuplicateTransitGatewayAttachment(_))));
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn subnets_one_per_zone_in_the_vpc() {
     let mut s = State::default();
     let t = tgw(&mut s);
     let (v, subnets) = vpc(&mut s, A, "10.1.0.0/16", &["us-east-1a", "us-east-1a"]);
-    assert!(matches!(attach(&s, A, &t, &v, &subnets), Err(ModelError::Aws("DuplicateSubnetsInSameZone", _))));
+    assert!(matches!(attach(&s, A, &t, &v, &subnets), Err(ModelError::DuplicateSubnetsInSameZone(_))));
     let (_, other) = vpc(&mut s, A, "10.9.0.0/16", &["us-east-1a"]);
     assert!(matches!(attach(&s, A, &t, &v, &other), Err(ModelError::InvalidParameterValue(_))));
     // Another account's VPC is not found.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Ipv4Net};
-use crate::error::{IdKind, ModelError, Result};
+use crate::error::{IdKind, Limit, ModelError, Result};
 use crate::ids::new_id;
 use crate::network_acl::NetworkAcl;
 use crate::route_table::RouteTable;
@@ -106,7 +106,7 @@ pub fn create_vpc(state: &State, ctx: &Ctx, input: CreateVpc) -> Result<(Changes
     }
     let count = state.vpcs.scope(ctx).count();
     if count >= VPCS_PER_REGION {
-        return Err(ModelError::LimitExceeded("VpcLimitExceeded", "The maximum number of VPCs has been reached.".into()));
+        return Err(ModelError::LimitExceeded(Limit::Vpcs, "The maximum number of VPCs has been reached.".into()));
     }
     let vpc = Vpc {
         id: new_id("vpc"),
@@ -179,7 +179,7 @@ pub fn associate_cidr(state: &State, ctx: &Ctx, vpc_id: &str, cidr_s: &str) -> R
         return Err(ModelError::InvalidVpcRange(cidr_s.to_string()));
     }
     if vpc.cidr_blocks.len() >= CIDRS_PER_VPC {
-        return Err(ModelError::CidrLimitExceeded(format!(
+        return Err(ModelError::LimitExceeded(Limit::VpcCidrBlocks, format!(
             "This network '{}' has met its maximum number of allowed CIDRs: {CIDRS_PER_VPC}",
             vpc.id
         )));
@@ -199,7 +199,7 @@ pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Resu
         .vpcs
         .scope(ctx)
         .find_map(|v| v.cidr_blocks.iter().find(|b| b.association_id == association_id).map(|b| (v, b)))
-        .ok_or_else(|| ModelError::Aws("InvalidVpcCidrBlockAssociationID.NotFound", format!("The vpc CIDR block association ID '{association_id}' does not exist")))?;
+        .ok_or_else(|| ModelError::NotFound(IdKind::VpcCidrBlockAssociation, association_id.to_string()))?;
     if vpc.cidr_blocks[0].association_id == association_id {
         return Err(ModelError::OperationNotPermitted(format!(
             "The vpc CIDR block with association ID {association_id} may not be disassociated. It is the primary IPv4 CIDR block of the VPC"
@@ -314,7 +314,7 @@ mod tests {
         }
         assert!(matches!(
             create_vpc(&s, &ctx(), CreateVpc { cidr: "10.99.0.0/16".into(), ..Default::default() }),
-            Err(ModelError::LimitExceeded("VpcLimitExceeded", _))
+            Err(ModelError::LimitExceeded(Limit::Vpcs, _))
         ));
         assert!(associate_cidr(&s, &ctx(), &last, "10.4.128.0/17").is_err(), "overlaps the primary");
         let (ch, block) = associate_cidr(&s, &ctx(), &last, "10.200.0.0/16").unwrap();

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{IdKind, ModelError, Result};
+use crate::error::{IdKind, Limit, ModelError, Result};
 use crate::ids::{new_id, random_hex};
 use crate::network_interface;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -150,7 +150,7 @@ fn check_subnets<'a>(state: &'a State, ctx: &Ctx, vpc_id: &str, svc: &EndpointSe
             )));
         }
         if taken.contains(&s.availability_zone_id) {
-            return Err(ModelError::Aws("DuplicateSubnetsInSameZone", format!("Found another VPC endpoint subnet in the availability zone of {id}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.")));
+            return Err(ModelError::DuplicateSubnetsInSameZone(format!("Found another VPC endpoint subnet in the availability zone of {id}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.")));
         }
         taken.push(s.availability_zone_id.clone());
         out.push(s);
@@ -160,7 +160,7 @@ fn check_subnets<'a>(state: &'a State, ctx: &Ctx, vpc_id: &str, svc: &EndpointSe
 
 fn check_groups(state: &State, ctx: &Ctx, vpc_id: &str, groups: &[String]) -> Result<()> {
     if groups.len() > 5 {
-        return Err(ModelError::LimitExceeded("SecurityGroupsPerInterfaceLimitExceeded", "You have exceeded the maximum number of security groups allowed per network interface.".into()));
+        return Err(ModelError::LimitExceeded(Limit::SecurityGroupsPerInterface, "You have exceeded the maximum number of security groups allowed per network interface.".into()));
     }
     for g in groups {
         let sg = owned(&state.security_groups, ctx, IdKind::SecurityGroup, g)?;
@@ -375,7 +375,7 @@ mod tests {
             ..Default::default()
         };
         // Not allowed yet: the service does not exist for B.
-        assert!(matches!(create_endpoint(&s, &b, input(inside.clone())), Err(ModelError::Aws("InvalidServiceName", _))));
+        assert!(matches!(create_endpoint(&s, &b, input(inside.clone())), Err(ModelError::NotFound(IdKind::ServiceName, _))));
         let (ch, _) = modify_permissions(&s, &a, &svc_id, &[format!("arn:aws:iam::{B}:root")], &[]).unwrap();
         apply(&mut s, ch);
         // A subnet in a zone id the NLB does not cover is refused.

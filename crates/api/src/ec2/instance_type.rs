@@ -3,7 +3,7 @@
 
 use xvpc_model::filter;
 use xvpc_model::instance_type::{InstanceType, TYPES};
-use xvpc_model::region;
+use xvpc_model::{region, ModelError};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::{filters, paginate};
@@ -45,7 +45,7 @@ fn describe_instance_types(_call: &mut Call, p: &QueryParams) -> Result<String> 
     let unknown: Vec<&String> = names.iter().filter(|n| !TYPES.iter().any(|t| &t.name == n)).collect();
     if !unknown.is_empty() {
         let list = unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
-        return Err(client("InvalidInstanceType", format!("The following supplied instance types do not exist: [{list}]")));
+        return Err(ModelError::InvalidInstanceType(list).into());
     }
     let fs = filters(p);
     let mut out = Vec::new();

@@ -141,6 +141,7 @@ fn modify_network_interface_attribute(call: &mut Call, p: &QueryParams) -> Resul
         source_dest_check: p.child("SourceDestCheck").bool("Value")?,
         description: p.child("Description").get("Value").map(str::to_string),
         delete_on_termination: p.child("Attachment").bool("DeleteOnTermination")?,
+        attachment_id: p.child("Attachment").get("AttachmentId").map(str::to_string),
     };
     let ch = network_interface::modify(call.state(), &call.ctx, p.required("NetworkInterfaceId")?, m)?;
     call.commit(ch)?;

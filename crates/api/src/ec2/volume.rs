@@ -1,13 +1,13 @@
 //! DescribeVolumes: each instance's root volume (xvpc models no other EBS).
 
-use xvpc_model::filter;
+use xvpc_model::{filter, IdKind};
 use xvpc_model::instance::{Instance, InstanceState};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::instance::root_device;
-use super::{filters, paginate, timestamp};
+use super::{filters, paginate, require_all, timestamp};
 use crate::call::{Call, QueryHandler};
-use crate::errors::{client, Result};
+use crate::errors::Result;
 
 pub const ACTIONS: &[(&str, QueryHandler)] = &[("DescribeVolumes", describe_volumes)];
 
@@ -40,12 +40,7 @@ fn describe_volumes(call: &mut Call, p: &QueryParams) -> Result<String> {
         .instances
         .scope(&call.ctx).filter(|i| i.state != InstanceState::Terminated)
         .collect();
-    for id in &ids {
-        if !vols.iter().any(|i| &i.root_volume_id() == id) {
-            let code = if id.starts_with("vol-") { "InvalidVolume.NotFound" } else { "InvalidVolumeID.Malformed" };
-            return Err(client(code, format!("The volume '{id}' does not exist.")));
-        }
-    }
+    require_all(&ids, |id| vols.iter().any(|i| i.root_volume_id() == id), IdKind::Volume)?;
     let mut out = Vec::new();
     for i in vols {
         if (ids.is_empty() || ids.contains(&i.root_volume_id())) && filter::matches(&fs, &Default::default(), |n| field(i, n))? {

@@ -1,7 +1,7 @@
 //! Listener actions.
 
 use xvpc_model::listener::{self as ls, Action, Listener, ListenerInput};
-use xvpc_model::ModelError;
+use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::{attribute_pairs, paginate, required, tag_pairs, write_attributes};
@@ -108,7 +108,7 @@ fn describe_listeners(call: &mut Call, p: &QueryParams) -> Result<String> {
     for a in &arns {
         xvpc_model::load_balancer::check_arn(a, "listener")?;
         if !mine.iter().any(|l| &l.id == a) {
-            return Err(ModelError::ListenerNotFound(format!("Listeners '[{a}]' not found")).into());
+            return Err(ModelError::NotFound(IdKind::Listener, a.to_string()).into());
         }
     }
     let out: Vec<&Listener> = mine

@@ -1,7 +1,7 @@
 //! Load balancer actions.
 
 use xvpc_model::load_balancer::{self as lb, CreateLoadBalancer, LoadBalancer, SubnetMapping};
-use xvpc_model::ModelError;
+use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::{attribute_pairs, paginate, required, tag_pairs, write_attributes};
@@ -84,12 +84,12 @@ fn describe_load_balancers(call: &mut Call, p: &QueryParams) -> Result<String> {
     for a in &arns {
         lb::check_arn(a, "loadbalancer")?;
         if !mine.iter().any(|l| &l.id == a) {
-            return Err(ModelError::LoadBalancerNotFound(format!("Load balancers '[{a}]' not found")).into());
+            return Err(ModelError::NotFound(IdKind::LoadBalancer, a.to_string()).into());
         }
     }
     for n in &names {
         if !mine.iter().any(|l| &l.name == n) {
-            return Err(ModelError::LoadBalancerNotFound(format!("Load balancers '[{n}]' not found")).into());
+            return Err(ModelError::NotFound(IdKind::LoadBalancer, n.to_string()).into());
         }
     }
     let out: Vec<&LoadBalancer> =

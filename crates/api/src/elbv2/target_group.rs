@@ -2,7 +2,7 @@
 
 use xvpc_model::network_interface::NetworkInterface;
 use xvpc_model::target_group::{self as tg, CreateTargetGroup, HealthCheckInput, TargetGroup, TargetInput};
-use xvpc_model::{target_health, ModelError, State};
+use xvpc_model::{target_health, IdKind, ModelError, State};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use super::{attribute_pairs, paginate, required, tag_pairs, write_attributes};
@@ -89,12 +89,12 @@ fn describe_target_groups(call: &mut Call, p: &QueryParams) -> Result<String> {
     for a in &arns {
         xvpc_model::load_balancer::check_arn(a, "targetgroup")?;
         if !mine.iter().any(|t| &t.id == a) {
-            return Err(ModelError::TargetGroupNotFound(format!("Target groups '[{a}]' not found")).into());
+            return Err(ModelError::NotFound(IdKind::TargetGroup, a.to_string()).into());
         }
     }
     for n in &names {
         if !mine.iter().any(|t| &t.name == n) {
-            return Err(ModelError::TargetGroupNotFound(format!("Target groups '[{n}]' not found")).into());
+            return Err(ModelError::NotFound(IdKind::TargetGroup, n.to_string()).into());
         }
     }
     let out: Vec<&TargetGroup> = mine

@@ -1,0 +1,192 @@
+//! Each error's code, typed out as AWS spells it (EC2 API reference's error
+//! table, botocore's ELBv2 and RAM exceptions), against what `to_api` maps.
+//! The tables are complete by construction: `cases!` also writes an
+//! exhaustive match over the listed variants, so a new variant (or id kind,
+//! quota, fault) does not compile until it has a row here.
+
+use super::*;
+
+/// `(value, documented)` for every variant of `$ty`, each row a sample.
+macro_rules! cases {
+    ($ty:ident; $($v:ident $(($($arg:expr),*))? => $doc:expr),* $(,)?) => {{
+        #[allow(unreachable_patterns, dead_code)]
+        fn every_variant_has_a_row(x: &$ty) {
+            match x {
+                $($ty::$v { .. } => {})*
+            }
+        }
+        vec![$(($ty::$v $(($($arg),*))?, $doc)),*]
+    }};
+}
+
+fn s() -> String {
+    "m".to_string()
+}
+
+/// Checks one error against AWS's code; every one of them is HTTP 400.
+fn check(e: &ModelError, code: &str) {
+    let api = to_api(e);
+    assert_eq!((api.code.as_str(), api.status), (code, 400), "{e:?}");
+    assert!(!api.message.is_empty(), "{e:?}");
+}
+
+#[test]
+fn every_id_kind_has_its_documented_not_found_and_malformed_codes() {
+    // (NotFound, Malformed); `None` where AWS has no Malformed code and
+    // reports a malformed id as not found.
+    let kinds = cases!(IdKind;
+        Vpc => ("InvalidVpcID.NotFound", Some("InvalidVpcID.Malformed")),
+        Subnet => ("InvalidSubnetID.NotFound", Some("InvalidSubnetID.Malformed")),
+        RouteTable => ("InvalidRouteTableID.NotFound", Some("InvalidRouteTableId.Malformed")),
+        InternetGateway => ("InvalidInternetGatewayID.NotFound", Some("InvalidInternetGatewayId.Malformed")),
+        Gateway => ("InvalidGatewayID.NotFound", None),
+        NatGateway => ("NatGatewayNotFound", Some("NatGatewayMalformed")),
+        SecurityGroup => ("InvalidGroup.NotFound", Some("InvalidGroupId.Malformed")),
+        SecurityGroupRule => ("InvalidSecurityGroupRuleId.NotFound", Some("InvalidSecurityGroupRuleId.Malformed")),
+        NetworkAcl => ("InvalidNetworkAclID.NotFound", Some("InvalidNetworkAclId.Malformed")),
+        NetworkInterface => ("InvalidNetworkInterfaceID.NotFound", Some("InvalidNetworkInterfaceId.Malformed")),
+        NetworkInterfaceAttachment => ("InvalidAttachmentID.NotFound", Some("InvalidNetworkInterfaceAttachmentId.Malformed")),
+        Instance => ("InvalidInstanceID.NotFound", Some("InvalidInstanceID.Malformed")),
+        Ami => ("InvalidAMIID.NotFound", Some("InvalidAMIID.Malformed")),
+        Volume => ("InvalidVolume.NotFound", Some("InvalidVolumeID.Malformed")),
+        Association => ("InvalidAssociationID.NotFound", None),
+        VpcCidrBlockAssociation => ("InvalidVpcCidrBlockAssociationID.NotFound", None),
+        VpcPeeringConnection => ("InvalidVpcPeeringConnectionID.NotFound", Some("InvalidVpcPeeringConnectionId.Malformed")),
+        TransitGateway => ("InvalidTransitGatewayID.NotFound", Some("InvalidTransitGatewayID.Malformed")),
+        TransitGatewayAttachment => ("InvalidTransitGatewayAttachmentID.NotFound", Some("InvalidTransitGatewayAttachmentID.Malformed")),
+        TransitGatewayRouteTable => ("InvalidRouteTableID.NotFound", Some("InvalidRouteTableId.Malformed")),
+        VpcEndpoint => ("InvalidVpcEndpointId.NotFound", Some("InvalidVpcEndpointId.Malformed")),
+        VpcEndpointService => ("InvalidVpcEndpointServiceId.NotFound", Some("InvalidVpcEndpointServiceId.Malformed")),
+        ServiceName => ("InvalidServiceName", None),
+        PrefixList => ("InvalidPrefixListID.NotFound", Some("InvalidPrefixListId.Malformed")),
+        NetworkInsightsPath => ("InvalidNetworkInsightsPathId.NotFound", None),
+        NetworkInsightsAnalysis => ("InvalidNetworkInsightsAnalysisId.NotFound", None),
+        ElasticIpAllocation => ("InvalidAllocationID.NotFound", Some("InvalidAllocationID.Malformed")),
+        ElasticIp => ("InvalidAddress.NotFound", Some("InvalidAddress.Malformed")),
+        LoadBalancer => ("LoadBalancerNotFound", None),
+        TargetGroup => ("TargetGroupNotFound", None),
+        Listener => ("ListenerNotFound", None),
+        LoadBalancerSubnet => ("SubnetNotFound", None),
+    );
+    for (kind, (not_found, malformed)) in kinds {
+        check(&ModelError::NotFound(kind, "x-1".into()), not_found);
+        check(&ModelError::Malformed(kind, "x".into()), malformed.unwrap_or(not_found));
+    }
+}
+
+#[test]
+fn every_quota_and_service_fault_has_its_documented_code() {
+    let limits = cases!(Limit;
+        Vpcs => "VpcLimitExceeded",
+        VpcCidrBlocks => "CidrLimitExceeded",
+        Instances => "InstanceLimitExceeded",
+        RulesPerSecurityGroup => "RulesPerSecurityGroupLimitExceeded",
+        SecurityGroupsPerInterface => "SecurityGroupsPerInterfaceLimitExceeded",
+        Tags => "TagLimitExceeded",
+        LoadBalancers => "TooManyLoadBalancers",
+        LoadBalancerTags => "TooManyTags",
+        TargetGroupLoadBalancers => "TargetGroupAssociationLimit",
+        ResourceShareTags => "TagLimitExceededException",
+    );
+    for (l, code) in limits {
+        check(&ModelError::LimitExceeded(l, s()), code);
+    }
+    let elb = cases!(ElbFault;
+        DuplicateLoadBalancerName => "DuplicateLoadBalancerName",
+        DuplicateTargetGroupName => "DuplicateTargetGroupName",
+        DuplicateListener => "DuplicateListener",
+        InvalidConfigurationRequest => "InvalidConfigurationRequest",
+        InvalidSecurityGroup => "InvalidSecurityGroup",
+        InvalidSubnet => "InvalidSubnet",
+        InvalidTarget => "InvalidTarget",
+        InvalidLoadBalancerAction => "InvalidLoadBalancerAction",
+        IncompatibleProtocols => "IncompatibleProtocols",
+        UnsupportedProtocol => "UnsupportedProtocol",
+        ResourceInUse => "ResourceInUse",
+    );
+    for (f, code) in elb {
+        check(&ModelError::Elb(f, s()), code);
+    }
+    let ram = cases!(RamFault;
+        UnknownResource => "UnknownResourceException",
+        MalformedArn => "MalformedArnException",
+        InvalidParameter => "InvalidParameterException",
+        OperationNotPermitted => "OperationNotPermittedException",
+        InvalidStateTransition => "InvalidStateTransitionException",
+        InvitationArnNotFound => "ResourceShareInvitationArnNotFoundException",
+        InvitationAlreadyAccepted => "ResourceShareInvitationAlreadyAcceptedException",
+        InvitationAlreadyRejected => "ResourceShareInvitationAlreadyRejectedException",
+        InvalidResourceType => "InvalidResourceTypeException",
+    );
+    for (f, code) in ram {
+        check(&ModelError::Ram(f, s()), code);
+    }
+}
+
+#[test]
+fn every_variant_has_its_documented_code() {
+    let all = cases!(ModelError;
+        NotFound(IdKind::Vpc, "vpc-1".into()) => "InvalidVpcID.NotFound",
+        Malformed(IdKind::RouteTable, "rtb-zz".into()) => "InvalidRouteTableId.Malformed",
+        InvalidParameterValue(s()) => "InvalidParameterValue",
+        InvalidParameterCombination(s()) => "InvalidParameterCombination",
+        MissingParameter(s()) => "MissingParameter",
+        InvalidParameter(s()) => "InvalidParameter",
+        MissingInput(s()) => "MissingInput",
+        VpcIdNotSpecified(s()) => "VPCIdNotSpecified",
+        InvalidVpcRange(s()) => "InvalidVpc.Range",
+        InvalidSubnetRange(s()) => "InvalidSubnet.Range",
+        InvalidSubnetConflict(s()) => "InvalidSubnet.Conflict",
+        DependencyViolation(s()) => "DependencyViolation",
+        OperationNotPermitted(s()) => "OperationNotPermitted",
+        DuplicateGroup(s(), s()) => "InvalidGroup.Duplicate",
+        ReservedGroupName => "InvalidGroup.Reserved",
+        GroupInOtherNetwork => "InvalidGroup.NotFound",
+        DuplicatePermission(s()) => "InvalidPermission.Duplicate",
+        PermissionNotFound => "InvalidPermission.NotFound",
+        CannotDelete(s()) => "CannotDelete",
+        RouteAlreadyExists(s()) => "RouteAlreadyExists",
+        RouteNotFound(s(), s()) => "InvalidRoute.NotFound",
+        LocalRoute(s()) => "InvalidParameterValue",
+        NetworkAclEntryAlreadyExists(100) => "NetworkAclEntryAlreadyExists",
+        NetworkAclEntryNotFound => "InvalidNetworkAclEntry.NotFound",
+        AlreadyAssociated(s()) => "Resource.AlreadyAssociated",
+        GatewayNotAttached(s()) => "Gateway.NotAttached",
+        AddressInUse(s()) => "InvalidIPAddress.InUse",
+        NetworkInterfaceInUse(s()) => "InvalidNetworkInterface.InUse",
+        InsufficientFreeAddresses(s()) => "InsufficientFreeAddressesInSubnet",
+        InsufficientAddressCapacity(s()) => "InsufficientAddressCapacity",
+        IncorrectInstanceState(s()) => "IncorrectInstanceState",
+        IncorrectState(s()) => "IncorrectState",
+        InvalidStateTransition(s()) => "InvalidStateTransition",
+        PeeringAlreadyExists(s()) => "VpcPeeringConnectionAlreadyExists",
+        DuplicateSubnetsInSameZone(s()) => "DuplicateSubnetsInSameZone",
+        DuplicateTransitGatewayAttachment(s()) => "DuplicateTransitGatewayAttachment",
+        TransitGatewayAssociationNotFound(s()) => "InvalidAssociation.NotFound",
+        PropagationAlreadyEnabled(s()) => "TransitGatewayRouteTablePropagation.Duplicate",
+        PropagationNotEnabled(s()) => "TransitGatewayRouteTablePropagation.NotFound",
+        InvalidPrincipal(s()) => "InvalidPrincipal",
+        InvalidInstanceType(s()) => "InvalidInstanceType",
+        LimitExceeded(Limit::Vpcs, s()) => "VpcLimitExceeded",
+        InvalidFilter(s()) => "InvalidParameterValue",
+        ValidationError(s()) => "ValidationError",
+        Elb(ElbFault::DuplicateListener, s()) => "DuplicateListener",
+        Ram(RamFault::UnknownResource, s()) => "UnknownResourceException",
+    );
+    for (e, code) in all {
+        check(&e, code);
+    }
+}
+
+#[test]
+fn messages_follow_aws() {
+    let e = to_api(&ModelError::NotFound(IdKind::Vpc, "vpc-1".into()));
+    assert_eq!(e.message, "The vpc ID 'vpc-1' does not exist");
+    let e = to_api(&ModelError::Malformed(IdKind::SecurityGroup, "web".into()));
+    assert_eq!(e.message, "Invalid id: \"web\" (expecting \"sg-...\")");
+    // No Malformed code: the whole answer is the NotFound one.
+    let e = to_api(&ModelError::Malformed(IdKind::NetworkInsightsPath, "nip-zz".into()));
+    assert_eq!(e.message, "The network insights path ID 'nip-zz' does not exist");
+    let e = to_api(&ModelError::NotFound(IdKind::ElasticIp, "198.51.100.7".into()));
+    assert_eq!(e.message, "Address '198.51.100.7' not found.");
+}
