@@ -10,6 +10,7 @@ use std::net::Ipv4Addr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::new_id;
 use crate::network_interface::NetworkInterface;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -37,24 +38,28 @@ pub struct AddressAssociation {
 }
 
 impl Address {
-    /// Values for DescribeAddresses filters.
-    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
-        let a = self.association.as_ref();
-        let eni = a.and_then(|a| state.network_interfaces.get(&a.network_interface_id));
-        Some(match name {
-            "allocation-id" => vec![self.id.clone()],
-            "association-id" => a.map(|a| a.id.clone()).into_iter().collect(),
-            "domain" => vec!["vpc".into()],
-            "instance-id" => eni.and_then(|e| e.attachment.as_ref()).map(|x| x.instance_id.clone()).into_iter().collect(),
-            "network-interface-id" => a.map(|a| a.network_interface_id.clone()).into_iter().collect(),
-            "network-interface-owner-id" => eni.map(|e| e.owner.clone()).into_iter().collect(),
-            "private-ip-address" => a.map(|a| a.private_ip.to_string()).into_iter().collect(),
-            "public-ip" => vec![self.public_ip.to_string()],
-            "network-border-group" => vec![self.region.clone()],
-            _ => return None,
-        })
+    /// The interface the address is associated with.
+    fn interface<'a>(&self, state: &'a State) -> Option<&'a NetworkInterface> {
+        self.association.as_ref().and_then(|a| state.network_interfaces.get(&a.network_interface_id))
     }
 }
+
+/// DescribeAddresses' filters (`domain` is the older one; every address is
+/// `vpc`).
+pub const FILTERS: FilterTable<Address> = FilterTable {
+    tags: Some(|a, _| Some(&a.tags)),
+    fields: &[
+        ("allocation-id", Field::Values(|a, _| one(&a.id))),
+        ("association-id", Field::Values(|a, _| opt(a.association.as_ref().map(|x| &x.id)))),
+        ("domain", Field::Values(|_, _| one("vpc"))),
+        ("instance-id", Field::Values(|a, e| opt(a.interface(e.state).and_then(|i| i.attachment.as_ref()).map(|x| &x.instance_id)))),
+        ("network-border-group", Field::Values(|a, _| one(&a.region))),
+        ("network-interface-id", Field::Values(|a, _| opt(a.association.as_ref().map(|x| &x.network_interface_id)))),
+        ("network-interface-owner-id", Field::Values(|a, e| opt(a.interface(e.state).map(|i| &i.owner)))),
+        ("private-ip-address", Field::Values(|a, _| opt(a.association.as_ref().map(|x| x.private_ip)))),
+        ("public-ip", Field::Values(|a, _| one(a.public_ip))),
+    ],
+};
 
 /// The Elastic IP address associated with an ENI, if any.
 pub fn of_eni<'a>(state: &'a State, eni_id: &str) -> Option<&'a Address> {

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
 use crate::load_balancer;
 use crate::state::{Changes, Ctx, ResourceKind, State};
@@ -108,18 +109,40 @@ impl EndpointService {
         let id = self.id.clone();
         state.vpc_endpoints.values().filter(move |e| e.service_id.as_deref() == Some(id.as_str()))
     }
-
-    /// Values for DescribeVpcEndpointServiceConfigurations filters.
-    pub fn filter_field(&self, now: i64, name: &str) -> Option<Vec<String>> {
-        Some(match name {
-            "service-name" => vec![self.name.clone()],
-            "service-id" => vec![self.id.clone()],
-            "service-state" => vec![self.state(now).to_string()],
-            "supported-ip-address-types" => vec!["ipv4".into()],
-            _ => return None,
-        })
-    }
 }
+
+/// DescribeVpcEndpointServiceConfigurations' filters (the owner's view).
+pub const CONFIGURATION_FILTERS: FilterTable<EndpointService> = FilterTable {
+    tags: Some(|x, _| Some(&x.tags)),
+    fields: &[
+        ("service-id", Field::Values(|x, _| one(&x.id))),
+        ("service-name", Field::Values(|x, _| one(&x.name))),
+        ("service-state", Field::Values(|x, e| one(x.state(e.ctx.now)))),
+        ("supported-ip-address-types", Field::Values(|_, _| one("ipv4"))),
+    ],
+};
+
+/// DescribeVpcEndpointServices' filters (a consumer's view: another
+/// account's tags are not shown, so they match nothing).
+pub const SERVICE_FILTERS: FilterTable<EndpointService> = FilterTable {
+    tags: Some(|x, ctx| (x.owner == ctx.account).then_some(&x.tags)),
+    fields: &[
+        ("owner", Field::Values(|x, _| one(&x.owner))),
+        ("service-name", Field::Values(|x, _| one(&x.name))),
+        ("service-region", Field::Values(|x, _| one(&x.region))),
+        ("service-type", Field::Values(|_, _| one("Interface"))),
+        ("supported-ip-address-types", Field::Values(|_, _| one("ipv4"))),
+    ],
+};
+
+/// DescribeVpcEndpointServicePermissions' filters.
+pub const PERMISSION_FILTERS: FilterTable<AllowedPrincipal> = FilterTable {
+    tags: None,
+    fields: &[
+        ("principal", Field::Values(|a, _| one(&a.principal))),
+        ("principal-type", Field::Values(|a, _| one(a.principal_type()))),
+    ],
+};
 
 /// Finds the caller's own service by id (anything else is NotFound).
 pub fn owned<'a>(state: &'a State, ctx: &Ctx, id: &str) -> Result<&'a EndpointService> {

@@ -3,6 +3,7 @@
 //! users (and the shared scenarios) pass to RunInstances.
 
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 
 /// One public image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,32 +37,6 @@ pub const IMAGES: &[Image] = &[
 ];
 
 impl Image {
-    /// Values for DescribeImages filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        let s = |x: &str| vec![x.to_string()];
-        Some(match name {
-            "architecture" => s(self.architecture),
-            "image-id" => s(self.id),
-            "name" => s(self.name),
-            "description" => s(self.description),
-            "owner-id" => s(self.owner_id),
-            "owner-alias" => self.owner_alias.map(|a| vec![a.to_string()]).unwrap_or_default(),
-            "state" => s("available"),
-            "image-type" => s("machine"),
-            "is-public" => s("true"),
-            "virtualization-type" => s("hvm"),
-            "root-device-type" => s("ebs"),
-            "root-device-name" => s(self.root_device_name),
-            "hypervisor" => s("xen"),
-            "ena-support" => s("true"),
-            "platform-details" => s(self.platform_details),
-            "creation-date" => s(self.creation_date),
-            "block-device-mapping.volume-type" => s("gp3"),
-            "block-device-mapping.device-name" => s(self.root_device_name),
-            _ => return None,
-        })
-    }
-
     /// Whether the `Owners` value (`amazon`, `self`, an alias or an account
     /// id) names this image's owner.
     pub fn owned_by(&self, owner: &str, caller: &str) -> bool {
@@ -71,6 +46,50 @@ impl Image {
         }
     }
 }
+
+/// DescribeImages' filters. Values agree with what DescribeImages shows:
+/// public, available, EBS-backed HVM images with one 8 GiB gp3 root volume.
+pub const FILTERS: FilterTable<Image> = FilterTable {
+    tags: Some(|_, _| None),
+    fields: &[
+        ("architecture", Field::Values(|i, _| one(i.architecture))),
+        ("block-device-mapping.delete-on-termination", Field::Values(|_, _| one(true))),
+        ("block-device-mapping.device-name", Field::Values(|i, _| one(i.root_device_name))),
+        ("block-device-mapping.encrypted", Field::Values(|_, _| one(false))),
+        ("block-device-mapping.snapshot-id", Field::Absent),
+        ("block-device-mapping.volume-size", Field::Values(|_, _| one(8))),
+        ("block-device-mapping.volume-type", Field::Values(|_, _| one("gp3"))),
+        ("creation-date", Field::Values(|i, _| one(i.creation_date))),
+        ("description", Field::Values(|i, _| one(i.description))),
+        ("ena-support", Field::Values(|_, _| one(true))),
+        ("free-tier-eligible", Field::Absent),
+        ("hypervisor", Field::Values(|_, _| one("xen"))),
+        ("image-allowed", Field::Absent),
+        ("image-id", Field::Values(|i, _| one(i.id))),
+        ("image-type", Field::Values(|_, _| one("machine"))),
+        ("is-public", Field::Values(|_, _| one(true))),
+        ("kernel-id", Field::Absent),
+        ("manifest-location", Field::Values(|i, _| one(format!("{}/{}", i.owner_alias.unwrap_or(i.owner_id), i.name)))),
+        ("name", Field::Values(|i, _| one(i.name))),
+        ("owner-alias", Field::Values(|i, _| opt(i.owner_alias))),
+        ("owner-id", Field::Values(|i, _| one(i.owner_id))),
+        ("platform", Field::Absent),
+        ("platform-details", Field::Values(|i, _| one(i.platform_details))),
+        ("product-code", Field::Absent),
+        ("product-code.type", Field::Absent),
+        ("ramdisk-id", Field::Absent),
+        ("root-device-name", Field::Values(|i, _| one(i.root_device_name))),
+        ("root-device-type", Field::Values(|_, _| one("ebs"))),
+        ("source-image-id", Field::Absent),
+        ("source-image-region", Field::Absent),
+        ("source-instance-id", Field::Absent),
+        ("sriov-net-support", Field::Values(|_, _| one("simple"))),
+        ("state", Field::Values(|_, _| one("available"))),
+        ("state-reason-code", Field::Absent),
+        ("state-reason-message", Field::Absent),
+        ("virtualization-type", Field::Values(|_, _| one("hvm"))),
+    ],
+};
 
 /// Finds an image by id: malformed ids and unknown ids fail as in AWS.
 pub fn find(id: &str) -> Result<&'static Image> {

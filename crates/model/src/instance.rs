@@ -124,6 +124,8 @@ impl Default for Instance {
     }
 }
 
+pub use crate::instance_filters::{CREDIT_FILTERS, FILTERS, STATUS_FILTERS};
+
 use crate::error::{IdKind, Limit, ModelError, Result};
 use crate::ids::new_id;
 use crate::network_interface::{self, EniAttachment};
@@ -153,41 +155,6 @@ impl Instance {
 
     pub fn private_dns_name(&self) -> String {
         network_interface::private_dns_name(&self.region, self.private_ip)
-    }
-
-    /// Values for DescribeInstances filters.
-    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
-        let s = |x: &str| vec![x.to_string()];
-        let enis = || state.network_interfaces.values().filter(|e| e.attachment.as_ref().is_some_and(|a| a.instance_id == self.id));
-        Some(match name {
-            "instance-id" => s(&self.id),
-            "instance-state-name" => s(self.state.name()),
-            "instance-state-code" => vec![self.state.code().to_string()],
-            "instance-type" => s(&self.instance_type),
-            "image-id" => s(&self.image_id),
-            "vpc-id" => s(&self.vpc_id),
-            "subnet-id" => s(&self.subnet_id),
-            "availability-zone" | "placement.availability-zone" => s(&self.availability_zone),
-            "private-ip-address" | "network-interface.addresses.private-ip-address" => vec![self.private_ip.to_string()],
-            "private-dns-name" => vec![self.private_dns_name()],
-            "ip-address" | "network-interface.association.public-ip" => enis().filter_map(|e| e.public_ip).map(|ip| ip.to_string()).collect(),
-            "dns-name" => enis().filter_map(|e| e.public_ip.map(|ip| crate::public_ip::shown_dns_name(state, &self.vpc_id, &self.region, ip))).filter(|n| !n.is_empty()).collect(),
-            "reservation-id" => s(&self.reservation_id),
-            "owner-id" => s(&self.owner),
-            "key-name" => self.key_name.iter().cloned().collect(),
-            "client-token" => self.client_token.iter().cloned().collect(),
-            "instance.group-id" | "group-id" => enis().flat_map(|e| e.groups.clone()).collect(),
-            "instance.group-name" | "group-name" => enis().flat_map(|e| e.groups.iter().filter_map(|g| state.security_groups.get(g)).map(|g| g.name.clone()).collect::<Vec<_>>()).collect(),
-            "network-interface.network-interface-id" => enis().map(|e| e.id.clone()).collect(),
-            "network-interface.subnet-id" => enis().map(|e| e.subnet_id.clone()).collect(),
-            "network-interface.vpc-id" => enis().map(|e| e.vpc_id.clone()).collect(),
-            "architecture" => s("x86_64"),
-            "root-device-type" => s("ebs"),
-            "tenancy" => s("default"),
-            "virtualization-type" => s("hvm"),
-            "hypervisor" => s("xen"),
-            _ => return None,
-        })
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::new_id;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
@@ -18,18 +19,16 @@ pub struct InternetGateway {
 }
 crate::impl_owned!(InternetGateway);
 
-impl InternetGateway {
-    /// Values for DescribeInternetGateways filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        Some(match name {
-            "attachment.state" => self.attached_vpc.iter().map(|_| "available".to_string()).collect(),
-            "attachment.vpc-id" => self.attached_vpc.iter().cloned().collect(),
-            "internet-gateway-id" => vec![self.id.clone()],
-            "owner-id" => vec![self.owner.clone()],
-            _ => return None,
-        })
-    }
-}
+/// DescribeInternetGateways' filters.
+pub const FILTERS: FilterTable<InternetGateway> = FilterTable {
+    tags: Some(|g, _| Some(&g.tags)),
+    fields: &[
+        ("attachment.state", Field::Values(|g, _| g.attached_vpc.iter().map(|_| "available".to_string()).collect())),
+        ("attachment.vpc-id", Field::Values(|g, _| opt(g.attached_vpc.as_ref()))),
+        ("internet-gateway-id", Field::Values(|g, _| one(&g.id))),
+        ("owner-id", Field::Values(|g, _| one(&g.owner))),
+    ],
+};
 
 /// CreateInternetGateway: detached.
 pub fn create(ctx: &Ctx, tags: Tags) -> (Changes, String) {

@@ -30,6 +30,7 @@ pub mod tags;
 
 pub mod image;
 pub mod instance;
+pub mod instance_filters;
 pub mod instance_type;
 pub mod internet_gateway;
 pub mod network_acl;
@@ -47,6 +48,7 @@ pub mod subnet;
 pub mod transit_gateway;
 pub mod transit_gateway_attachment;
 pub mod transit_gateway_route_table;
+pub mod volume;
 pub mod vpc;
 
 pub mod endpoint_service;

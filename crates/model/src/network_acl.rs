@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Ipv4Net};
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
 use crate::ip_protocol::{self, IpProtocol};
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -115,33 +116,37 @@ impl NetworkAcl {
 }
 
 
-impl NetworkAcl {
-    /// Values for DescribeNetworkAcls filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        let entries = |f: &dyn Fn(&NaclEntry) -> Option<String>| self.entries.iter().filter_map(f).collect::<Vec<_>>();
-        Some(match name {
-            "association.association-id" => self.associations.iter().map(|a| a.id.clone()).collect(),
-            "association.network-acl-id" => self.associations.iter().map(|_| self.id.clone()).collect(),
-            "association.subnet-id" => self.associations.iter().map(|a| a.subnet_id.clone()).collect(),
-            "default" => vec![self.is_default.to_string()],
-            "entry.cidr" => entries(&|e| Some(e.cidr.to_string())),
-            "entry.egress" => entries(&|e| Some(e.egress.to_string())),
-            "entry.icmp.code" => entries(&|e| e.icmp.map(|(_, c)| c.to_string())),
-            "entry.icmp.type" => entries(&|e| e.icmp.map(|(t, _)| t.to_string())),
-            "entry.ipv6-cidr" => vec![],
-            "entry.port-range.from" => entries(&|e| e.port_range.map(|(f, _)| f.to_string())),
-            "entry.port-range.to" => entries(&|e| e.port_range.map(|(_, t)| t.to_string())),
-            // AWS documents this filter as "tcp | udp | icmp or a protocol
-            // number", so an entry answers to both spellings.
-            "entry.protocol" => self.entries.iter().flat_map(|e| [e.protocol.nacl_form().into_owned(), e.protocol.sg_form().into_owned()]).collect(),
-            "entry.rule-action" => entries(&|e| Some(if e.allow { "allow" } else { "deny" }.to_string())),
-            "entry.rule-number" => entries(&|e| Some(e.rule_number.to_string())),
-            "network-acl-id" => vec![self.id.clone()],
-            "owner-id" => vec![self.owner.clone()],
-            "vpc-id" => vec![self.vpc_id.clone()],
-            _ => return None,
-        })
-    }
+/// DescribeNetworkAcls' filters.
+pub const FILTERS: FilterTable<NetworkAcl> = FilterTable {
+    tags: Some(|a, _| Some(&a.tags)),
+    fields: &[
+        ("association.association-id", Field::Values(|a, _| a.associations.iter().map(|x| x.id.clone()).collect())),
+        ("association.network-acl-id", Field::Values(|a, _| a.associations.iter().map(|_| a.id.clone()).collect())),
+        ("association.subnet-id", Field::Values(|a, _| a.associations.iter().map(|x| x.subnet_id.clone()).collect())),
+        ("default", Field::Values(|a, _| one(a.is_default))),
+        ("entry.cidr", Field::Values(|a, _| entries(a, |e| Some(e.cidr.to_string())))),
+        ("entry.egress", Field::Values(|a, _| entries(a, |e| Some(e.egress.to_string())))),
+        ("entry.icmp.code", Field::Values(|a, _| entries(a, |e| e.icmp.map(|(_, c)| c.to_string())))),
+        ("entry.icmp.type", Field::Values(|a, _| entries(a, |e| e.icmp.map(|(t, _)| t.to_string())))),
+        ("entry.ipv6-cidr", Field::Absent),
+        ("entry.port-range.from", Field::Values(|a, _| entries(a, |e| e.port_range.map(|(f, _)| f.to_string())))),
+        ("entry.port-range.to", Field::Values(|a, _| entries(a, |e| e.port_range.map(|(_, t)| t.to_string())))),
+        // AWS documents this filter as "tcp | udp | icmp or a protocol
+        // number", so an entry answers to both spellings.
+        ("entry.protocol", Field::Values(|a, _| {
+            a.entries.iter().flat_map(|e| [e.protocol.nacl_form().into_owned(), e.protocol.sg_form().into_owned()]).collect()
+        })),
+        ("entry.rule-action", Field::Values(|a, _| entries(a, |e| Some(if e.allow { "allow" } else { "deny" }.to_string())))),
+        ("entry.rule-number", Field::Values(|a, _| entries(a, |e| Some(e.rule_number.to_string())))),
+        ("network-acl-id", Field::Values(|a, _| one(&a.id))),
+        ("owner-id", Field::Values(|a, _| one(&a.owner))),
+        ("vpc-id", Field::Values(|a, _| one(&a.vpc_id))),
+    ],
+};
+
+/// One value per entry of the ACL that has one.
+fn entries(acl: &NetworkAcl, value: fn(&NaclEntry) -> Option<String>) -> Vec<String> {
+    acl.entries.iter().filter_map(value).collect()
 }
 
 /// The ACL a subnet is associated with.
@@ -403,7 +408,8 @@ mod tests {
         // The entry.protocol filter answers to the number and the name.
         let mut acl = NetworkAcl::custom_for(&vpc());
         acl.entries.push(check_entry(&input("tcp")).unwrap());
-        let values = acl.filter_field("entry.protocol").unwrap();
+        let (state, ctx) = (State::default(), Ctx::new("111111111111", "us-east-1", 0));
+        let values = FILTERS.values("entry.protocol", &acl, &crate::filter::Env { state: &state, ctx: &ctx });
         assert!(values.contains(&"6".to_string()) && values.contains(&"tcp".to_string()) && values.contains(&"-1".to_string()));
     }
 

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::new_id;
 use crate::ip_protocol::IpProtocol;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -59,24 +60,6 @@ crate::impl_owned!(NetworkInsightsPath);
 impl NetworkInsightsPath {
     pub fn arn(&self) -> String {
         format!("arn:aws:ec2:{}:{}:network-insights-path/{}", self.region, self.owner, self.id)
-    }
-
-    /// Values for DescribeNetworkInsightsPaths filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        let opt = |v: &Option<String>| v.iter().cloned().collect::<Vec<_>>();
-        Some(match name {
-            "destination" => opt(&self.destination),
-            "destination-ip" => opt(&self.destination_ip),
-            "destination-port" => self.destination_port.iter().map(|p| p.to_string()).collect(),
-            "protocol" => vec![self.protocol.to_string()],
-            "source" => vec![self.source.clone()],
-            "source-ip" => opt(&self.source_ip),
-            "filter-at-source.source-address" => opt(&self.filter_at_source.source_address),
-            "filter-at-source.destination-address" => opt(&self.filter_at_source.destination_address),
-            "filter-at-destination.source-address" => opt(&self.filter_at_destination.source_address),
-            "filter-at-destination.destination-address" => opt(&self.filter_at_destination.destination_address),
-            _ => return None,
-        })
     }
 }
 
@@ -212,16 +195,44 @@ impl NetworkInsightsAnalysis {
     pub fn arn(&self) -> String {
         format!("arn:aws:ec2:{}:{}:network-insights-analysis/{}", self.region, self.owner, self.id)
     }
-
-    /// Values for DescribeNetworkInsightsAnalyses filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        Some(match name {
-            "path-found" => vec![self.findings.network_path_found.to_string()],
-            "status" => vec![self.status.clone()],
-            _ => return None,
-        })
-    }
 }
+
+/// A port range as a filter value, `from-to` (AWS does not document the
+/// form; this is xvpc's reading).
+fn port_range(r: Option<(i32, i32)>) -> Vec<String> {
+    opt(r.map(|(from, to)| format!("{from}-{to}")))
+}
+
+/// DescribeNetworkInsightsPaths' filters (with the older `source-ip`,
+/// `destination-ip` and `destination-port`).
+pub const PATH_FILTERS: FilterTable<NetworkInsightsPath> = FilterTable {
+    tags: Some(|x, _| Some(&x.tags)),
+    fields: &[
+        ("destination", Field::Values(|x, _| opt(x.destination.as_ref()))),
+        ("destination-ip", Field::Values(|x, _| opt(x.destination_ip.as_ref()))),
+        ("destination-port", Field::Values(|x, _| opt(x.destination_port))),
+        ("filter-at-destination.destination-address", Field::Values(|x, _| opt(x.filter_at_destination.destination_address.as_ref()))),
+        ("filter-at-destination.destination-port-range", Field::Values(|x, _| port_range(x.filter_at_destination.destination_port_range))),
+        ("filter-at-destination.source-address", Field::Values(|x, _| opt(x.filter_at_destination.source_address.as_ref()))),
+        ("filter-at-destination.source-port-range", Field::Values(|x, _| port_range(x.filter_at_destination.source_port_range))),
+        ("filter-at-source.destination-address", Field::Values(|x, _| opt(x.filter_at_source.destination_address.as_ref()))),
+        ("filter-at-source.destination-port-range", Field::Values(|x, _| port_range(x.filter_at_source.destination_port_range))),
+        ("filter-at-source.source-address", Field::Values(|x, _| opt(x.filter_at_source.source_address.as_ref()))),
+        ("filter-at-source.source-port-range", Field::Values(|x, _| port_range(x.filter_at_source.source_port_range))),
+        ("protocol", Field::Values(|x, _| one(&x.protocol))),
+        ("source", Field::Values(|x, _| one(&x.source))),
+        ("source-ip", Field::Values(|x, _| opt(x.source_ip.as_ref()))),
+    ],
+};
+
+/// DescribeNetworkInsightsAnalyses' filters.
+pub const ANALYSIS_FILTERS: FilterTable<NetworkInsightsAnalysis> = FilterTable {
+    tags: Some(|x, _| Some(&x.tags)),
+    fields: &[
+        ("path-found", Field::Values(|x, _| one(x.findings.network_path_found))),
+        ("status", Field::Values(|x, _| one(&x.status))),
+    ],
+};
 
 /// Input of CreateNetworkInsightsPath.
 #[derive(Debug, Clone, Default)]

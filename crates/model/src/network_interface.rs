@@ -105,6 +105,7 @@ pub fn requester_managed(
 }
 
 use crate::error::{IdKind, Limit, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::new_id;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::subnet::Subnet;
@@ -113,44 +114,64 @@ use crate::subnet::Subnet;
 pub const GROUPS_PER_INTERFACE: usize = 5;
 
 impl NetworkInterface {
-    /// Values for DescribeNetworkInterfaces filters.
-    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
-        let att = self.attachment.as_ref();
-        Some(match name {
-            "network-interface-id" => vec![self.id.clone()],
-            "subnet-id" => vec![self.subnet_id.clone()],
-            "vpc-id" => vec![self.vpc_id.clone()],
-            "availability-zone" => vec![self.availability_zone.clone()],
-            "private-ip-address" | "addresses.private-ip-address" => self.all_ips().map(|i| i.to_string()).collect(),
-            "addresses.primary" => vec!["true".into()],
-            "private-dns-name" => vec![private_dns_name(&self.region, self.private_ip)],
-            "group-id" => self.groups.clone(),
-            "group-name" => self.groups.iter().filter_map(|g| state.security_groups.get(g)).map(|g| g.name.clone()).collect(),
-            "status" => vec![self.status().to_string()],
-            "description" => vec![self.description.clone()],
-            "interface-type" => vec![self.interface_type.clone()],
-            "owner-id" => vec![self.owner.clone()],
-            "requester-managed" => vec![self.requester_managed.to_string()],
-            "requester-id" => self.requester_id.iter().cloned().collect(),
-            "source-dest-check" => vec![self.source_dest_check.to_string()],
-            "mac-address" => vec![self.mac_address.clone()],
-            "association.public-ip" => self.public_ip.iter().map(|ip| ip.to_string()).collect(),
-            "association.ip-owner-id" => {
-                let eip = crate::elastic_ip::of_eni(state, &self.id);
-                self.public_ip.iter().map(|_| eip.map_or("amazon", |a| a.owner.as_str()).to_string()).collect()
-            }
-            "association.allocation-id" => crate::elastic_ip::of_eni(state, &self.id).map(|a| a.id.clone()).into_iter().collect(),
-            "association.association-id" => crate::elastic_ip::of_eni(state, &self.id).and_then(|a| a.association.as_ref()).map(|x| x.id.clone()).into_iter().collect(),
-            "attachment.attachment-id" => att.map(|a| a.id.clone()).into_iter().collect(),
-            "attachment.instance-id" => att.map(|a| a.instance_id.clone()).into_iter().collect(),
-            "attachment.instance-owner-id" => att.map(|_| self.owner.clone()).into_iter().collect(),
-            "attachment.device-index" => att.map(|a| a.device_index.to_string()).into_iter().collect(),
-            "attachment.status" => att.map(|_| "attached".to_string()).into_iter().collect(),
-            "attachment.delete-on-termination" => att.map(|a| a.delete_on_termination.to_string()).into_iter().collect(),
-            _ => return None,
-        })
+    /// The owner of the public address: the Elastic IP's account, or
+    /// `amazon` for an automatic one.
+    fn ip_owner(&self, state: &State) -> Option<String> {
+        let eip = crate::elastic_ip::of_eni(state, &self.id);
+        self.public_ip.map(|_| eip.map_or("amazon", |a| a.owner.as_str()).to_string())
     }
 }
+
+/// DescribeNetworkInterfaces' filters (`group-name` is an older one).
+/// `addresses.association.*` read the primary address's public address,
+/// the only one xvpc maps.
+pub const FILTERS: FilterTable<NetworkInterface> = FilterTable {
+    tags: Some(|n, _| Some(&n.tags)),
+    fields: &[
+        ("addresses.association.owner-id", Field::Values(|n, e| opt(n.ip_owner(e.state)))),
+        ("addresses.association.public-ip", Field::Values(|n, _| opt(n.public_ip))),
+        ("addresses.primary", Field::Values(|n, _| n.all_ips().enumerate().map(|(i, _)| (i == 0).to_string()).collect())),
+        ("addresses.private-ip-address", Field::Values(|n, _| n.all_ips().map(|i| i.to_string()).collect())),
+        ("association.allocation-id", Field::Values(|n, e| opt(crate::elastic_ip::of_eni(e.state, &n.id).map(|a| &a.id)))),
+        ("association.association-id", Field::Values(|n, e| {
+            opt(crate::elastic_ip::of_eni(e.state, &n.id).and_then(|a| a.association.as_ref()).map(|x| &x.id))
+        })),
+        ("association.ip-owner-id", Field::Values(|n, e| opt(n.ip_owner(e.state)))),
+        ("association.public-dns-name", Field::Values(|n, e| {
+            let name = n.public_ip.map(|ip| crate::public_ip::shown_dns_name(e.state, &n.vpc_id, &n.region, ip));
+            opt(name.filter(|d| !d.is_empty()))
+        })),
+        ("association.public-ip", Field::Values(|n, _| opt(n.public_ip))),
+        ("attachment.attach-time", Field::Values(|n, _| opt(n.attachment.as_ref().map(|a| crate::peering::iso8601(a.attach_time))))),
+        ("attachment.attachment-id", Field::Values(|n, _| opt(n.attachment.as_ref().map(|a| &a.id)))),
+        ("attachment.delete-on-termination", Field::Values(|n, _| opt(n.attachment.as_ref().map(|a| a.delete_on_termination)))),
+        ("attachment.device-index", Field::Values(|n, _| opt(n.attachment.as_ref().map(|a| a.device_index)))),
+        ("attachment.instance-id", Field::Values(|n, _| opt(n.attachment.as_ref().map(|a| &a.instance_id)))),
+        ("attachment.instance-owner-id", Field::Values(|n, _| opt(n.attachment.as_ref().map(|_| &n.owner)))),
+        ("attachment.status", Field::Values(|n, _| opt(n.attachment.as_ref().map(|_| "attached")))),
+        ("availability-zone", Field::Values(|n, _| one(&n.availability_zone))),
+        ("availability-zone-id", Field::Values(|n, e| opt(e.state.subnets.get(&n.subnet_id).map(|s| &s.availability_zone_id)))),
+        ("description", Field::Values(|n, _| one(&n.description))),
+        ("group-id", Field::Values(|n, _| n.groups.clone())),
+        ("group-name", Field::Values(|n, e| n.groups.iter().filter_map(|g| e.state.security_groups.get(g)).map(|g| g.name.clone()).collect())),
+        ("interface-type", Field::Values(|n, _| one(&n.interface_type))),
+        ("ipv6-addresses.ipv6-address", Field::Absent),
+        ("mac-address", Field::Values(|n, _| one(&n.mac_address))),
+        ("network-interface-id", Field::Values(|n, _| one(&n.id))),
+        // No interface is managed by a service operator in xvpc.
+        ("operator.managed", Field::Values(|_, _| one(false))),
+        ("operator.principal", Field::Absent),
+        ("owner-id", Field::Values(|n, _| one(&n.owner))),
+        ("private-dns-name", Field::Values(|n, _| one(private_dns_name(&n.region, n.private_ip)))),
+        ("private-ip-address", Field::Values(|n, _| n.all_ips().map(|i| i.to_string()).collect())),
+        ("requester-id", Field::Values(|n, _| opt(n.requester_id.as_ref()))),
+        ("requester-managed", Field::Values(|n, _| one(n.requester_managed))),
+        ("source-dest-check", Field::Values(|n, _| one(n.source_dest_check))),
+        ("status", Field::Values(|n, _| one(n.status()))),
+        ("subnet-id", Field::Values(|n, _| one(&n.subnet_id))),
+        ("vpc-id", Field::Values(|n, _| one(&n.vpc_id))),
+    ],
+};
 
 /// The private DNS name AWS gives an address (`ip-10-0-1-4.ec2.internal`
 /// in us-east-1, `ip-...<region>.compute.internal` elsewhere).

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Ipv4Net};
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::new_id;
 use crate::state::{owned, Changes, Ctx, State};
 use crate::tags::Tags;
@@ -203,25 +204,24 @@ impl VpcPeeringConnection {
             _ => side.cidr_blocks.clone(),
         }
     }
-
-    /// Values for DescribeVpcPeeringConnections filters.
-    pub fn filter_field(&self, state: &State, now: i64, name: &str) -> Option<Vec<String>> {
-        let cidrs = |s: &PeerSide| self.cidrs(state, s).iter().map(|c| c.to_string()).collect::<Vec<_>>();
-        Some(match name {
-            "accepter-vpc-info.cidr-block" => cidrs(&self.accepter),
-            "accepter-vpc-info.owner-id" => vec![self.accepter.owner.clone()],
-            "accepter-vpc-info.vpc-id" => vec![self.accepter.vpc_id.clone()],
-            "requester-vpc-info.cidr-block" => cidrs(&self.requester),
-            "requester-vpc-info.owner-id" => vec![self.requester.owner.clone()],
-            "requester-vpc-info.vpc-id" => vec![self.requester.vpc_id.clone()],
-            "status-code" => vec![self.status(now).code().to_string()],
-            "status-message" => vec![self.status_message(now)],
-            "vpc-peering-connection-id" => vec![self.id.clone()],
-            "expiration-time" => self.expiration_time(now).map(iso8601).into_iter().collect(),
-            _ => return None,
-        })
-    }
 }
+
+/// DescribeVpcPeeringConnections' filters; tags are each viewer's own.
+pub const FILTERS: FilterTable<VpcPeeringConnection> = FilterTable {
+    tags: Some(|x, ctx| x.tags_for(&ctx.account, &ctx.region)),
+    fields: &[
+        ("accepter-vpc-info.cidr-block", Field::Values(|x, e| x.cidrs(e.state, &x.accepter).iter().map(|c| c.to_string()).collect())),
+        ("accepter-vpc-info.owner-id", Field::Values(|x, _| one(&x.accepter.owner))),
+        ("accepter-vpc-info.vpc-id", Field::Values(|x, _| one(&x.accepter.vpc_id))),
+        ("expiration-time", Field::Values(|x, e| opt(x.expiration_time(e.ctx.now).map(iso8601)))),
+        ("requester-vpc-info.cidr-block", Field::Values(|x, e| x.cidrs(e.state, &x.requester).iter().map(|c| c.to_string()).collect())),
+        ("requester-vpc-info.owner-id", Field::Values(|x, _| one(&x.requester.owner))),
+        ("requester-vpc-info.vpc-id", Field::Values(|x, _| one(&x.requester.vpc_id))),
+        ("status-code", Field::Values(|x, e| one(x.status(e.ctx.now).code()))),
+        ("status-message", Field::Values(|x, e| one(x.status_message(e.ctx.now)))),
+        ("vpc-peering-connection-id", Field::Values(|x, _| one(&x.id))),
+    ],
+};
 
 /// AWS's timestamp form `2026-11-26T07:40:19.000Z` (filter values here;
 /// the API layer writes response timestamps with the same function).

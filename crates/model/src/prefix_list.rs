@@ -1,6 +1,7 @@
 //! AWS-managed prefix lists (S3 and DynamoDB), as DescribePrefixLists and
 //! DescribeManagedPrefixLists show them. Their ids are fixed per region.
 
+use crate::filter::{one, Field, FilterTable};
 use crate::state::Ctx;
 
 /// One AWS-managed prefix list.
@@ -34,3 +35,9 @@ pub fn managed(ctx: &Ctx) -> Vec<PrefixList> {
 pub fn exists(ctx: &Ctx, id: &str) -> bool {
     managed(ctx).iter().any(|p| p.id == id)
 }
+
+/// DescribePrefixLists' filters.
+pub const FILTERS: FilterTable<PrefixList> = FilterTable {
+    tags: None,
+    fields: &[("prefix-list-id", Field::Values(|l, _| one(&l.id))), ("prefix-list-name", Field::Values(|l, _| one(&l.name)))],
+};

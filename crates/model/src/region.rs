@@ -12,6 +12,8 @@
 //! while `us-east-1a` still means different zones to different accounts.
 //! The other names are spread over the remaining ids per account.
 
+use crate::filter::{one, Field, FilterTable};
+
 /// A region xvpc emulates.
 #[derive(Debug, Clone, Copy)]
 pub struct Region {
@@ -133,3 +135,38 @@ mod tests {
         assert!(zone_by_name("111111111111", "us-east-1", "us-east-1z").is_none());
     }
 }
+
+/// EC2's endpoint host for a region.
+pub fn endpoint(r: &Region) -> String {
+    format!("ec2.{}.amazonaws.com", r.name)
+}
+
+/// DescribeRegions' filters (every region is opted in by default).
+pub const REGION_FILTERS: FilterTable<Region> = FilterTable {
+    tags: None,
+    fields: &[
+        ("endpoint", Field::Values(|r, _| one(endpoint(r)))),
+        ("opt-in-status", Field::Values(|_, _| one("opt-in-not-required"))),
+        ("region-name", Field::Values(|r, _| one(r.name))),
+    ],
+};
+
+/// DescribeAvailabilityZones' filters (availability zones only: no Local
+/// or Wavelength zones, so no parent zone; the group is the region).
+pub const ZONE_FILTERS: FilterTable<Zone> = FilterTable {
+    tags: None,
+    fields: &[
+        ("group-long-name", Field::Values(|z, _| one(z.region))),
+        ("group-name", Field::Values(|z, _| one(z.region))),
+        ("message", Field::Absent),
+        ("network-border-group", Field::Values(|z, _| one(z.region))),
+        ("opt-in-status", Field::Values(|_, _| one("opt-in-not-required"))),
+        ("parent-zone-id", Field::Absent),
+        ("parent-zone-name", Field::Absent),
+        ("region-name", Field::Values(|z, _| one(z.region))),
+        ("state", Field::Values(|_, _| one("available"))),
+        ("zone-id", Field::Values(|z, _| one(&z.zone_id))),
+        ("zone-name", Field::Values(|z, _| one(&z.name))),
+        ("zone-type", Field::Values(|_, _| one("availability-zone"))),
+    ],
+};

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Ipv4Net};
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
@@ -187,49 +188,60 @@ pub fn longest_match<'a>(routes: &'a [Route], dst: std::net::Ipv4Addr) -> Option
 }
 
 
-impl RouteTable {
-    /// Values for DescribeRouteTables filters.
-    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
-        let vpc = state.vpcs.get(&self.vpc_id);
-        let routes = self.effective_routes(vpc);
-        let route_vals = |f: &dyn Fn(&Route) -> Option<String>| routes.iter().filter_map(f).collect::<Vec<_>>();
-        let target = |pred: fn(&RouteTarget) -> bool| {
-            routes.iter().filter(|r| pred(&r.target)).map(|r| r.target.id().to_string()).collect::<Vec<_>>()
-        };
-        Some(match name {
-            "association.route-table-association-id" => self.associations.iter().map(|a| a.id.clone()).collect(),
-            "association.route-table-id" => self.associations.iter().map(|_| self.id.clone()).collect(),
-            "association.subnet-id" => self.associations.iter().filter_map(|a| a.subnet_id.clone()).collect(),
-            "association.gateway-id" => self.associations.iter().filter_map(|a| a.gateway_id.clone()).collect(),
-            "association.main" => {
-                // A table with only subnet associations (or none) is "not main".
-                if self.main { vec!["true".into()] } else { vec!["false".into()] }
-            }
-            "association.association-state" => self.associations.iter().map(|_| "associated".to_string()).collect(),
-            "owner-id" => vec![self.owner.clone()],
-            "route-table-id" => vec![self.id.clone()],
-            "vpc-id" => vec![self.vpc_id.clone()],
-            "route.destination-cidr-block" => route_vals(&|r| match &r.destination {
+/// DescribeRouteTables' filters (plus `association.association-state`,
+/// `route.network-interface-id` and the IPv6/carrier/local gateway targets
+/// xvpc never holds). `route.*` read the table's routes as described,
+/// `local` routes included.
+pub const FILTERS: FilterTable<RouteTable> = FilterTable {
+    tags: Some(|t, _| Some(&t.tags)),
+    fields: &[
+        ("association.association-state", Field::Values(|t, _| t.associations.iter().map(|_| "associated".to_string()).collect())),
+        ("association.gateway-id", Field::Values(|t, _| t.associations.iter().filter_map(|a| a.gateway_id.clone()).collect())),
+        // A table with only subnet associations (or none) is "not main".
+        ("association.main", Field::Values(|t, _| one(t.main))),
+        ("association.route-table-association-id", Field::Values(|t, _| t.associations.iter().map(|a| a.id.clone()).collect())),
+        ("association.route-table-id", Field::Values(|t, _| t.associations.iter().map(|_| t.id.clone()).collect())),
+        ("association.subnet-id", Field::Values(|t, _| t.associations.iter().filter_map(|a| a.subnet_id.clone()).collect())),
+        ("owner-id", Field::Values(|t, _| one(&t.owner))),
+        ("route-table-id", Field::Values(|t, _| one(&t.id))),
+        ("route.carrier-gateway-id", Field::Absent),
+        ("route.core-network-arn", Field::Absent),
+        ("route.destination-cidr-block", Field::Values(|t, e| {
+            route_values(t, e.state, |_, _, r| match &r.destination {
                 Destination::Cidr(c) => Some(c.to_string()),
                 Destination::PrefixList(_) => None,
-            }),
-            "route.destination-prefix-list-id" => route_vals(&|r| match &r.destination {
+            })
+        })),
+        ("route.destination-ipv6-cidr-block", Field::Absent),
+        ("route.destination-prefix-list-id", Field::Values(|t, e| {
+            route_values(t, e.state, |_, _, r| match &r.destination {
                 Destination::PrefixList(p) => Some(p.clone()),
                 Destination::Cidr(_) => None,
-            }),
-            "route.destination-ipv6-cidr-block" | "route.egress-only-internet-gateway-id" | "route.carrier-gateway-id"
-            | "route.local-gateway-id" | "route.core-network-arn" => vec![],
-            "route.gateway-id" => target(|t| matches!(t, RouteTarget::Gateway(_) | RouteTarget::Local)),
-            "route.instance-id" => target(|t| matches!(t, RouteTarget::Instance(_))),
-            "route.nat-gateway-id" => target(|t| matches!(t, RouteTarget::NatGateway(_))),
-            "route.transit-gateway-id" => target(|t| matches!(t, RouteTarget::TransitGateway(_))),
-            "route.vpc-peering-connection-id" => target(|t| matches!(t, RouteTarget::VpcPeeringConnection(_))),
-            "route.network-interface-id" => target(|t| matches!(t, RouteTarget::NetworkInterface(_))),
-            "route.origin" => route_vals(&|r| Some(r.origin.as_str().to_string())),
-            "route.state" => route_vals(&|r| Some(route_state(state, self, r).as_str().to_string())),
-            _ => return None,
-        })
-    }
+            })
+        })),
+        ("route.egress-only-internet-gateway-id", Field::Absent),
+        ("route.gateway-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::Gateway(_) | RouteTarget::Local)))),
+        ("route.instance-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::Instance(_))))),
+        ("route.local-gateway-id", Field::Absent),
+        ("route.nat-gateway-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::NatGateway(_))))),
+        ("route.network-interface-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::NetworkInterface(_))))),
+        ("route.origin", Field::Values(|t, e| route_values(t, e.state, |_, _, r| Some(r.origin.as_str().to_string())))),
+        ("route.state", Field::Values(|t, e| route_values(t, e.state, |t, s, r| Some(route_state(s, t, r).as_str().to_string())))),
+        ("route.transit-gateway-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::TransitGateway(_))))),
+        ("route.vpc-peering-connection-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::VpcPeeringConnection(_))))),
+        ("vpc-id", Field::Values(|t, _| one(&t.vpc_id))),
+    ],
+};
+
+/// One value per route of the table (as described) that has one.
+fn route_values(table: &RouteTable, state: &State, value: fn(&RouteTable, &State, &Route) -> Option<String>) -> Vec<String> {
+    table.effective_routes(state.vpcs.get(&table.vpc_id)).iter().filter_map(|r| value(table, state, r)).collect()
+}
+
+/// The target ids of the table's routes whose target is of one kind.
+fn targets(table: &RouteTable, state: &State, kind: fn(&RouteTarget) -> bool) -> Vec<String> {
+    let routes = table.effective_routes(state.vpcs.get(&table.vpc_id));
+    routes.iter().filter(|r| kind(&r.target)).map(|r| r.target.id().to_string()).collect()
 }
 
 impl RouteOrigin {

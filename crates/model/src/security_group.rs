@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr::Ipv4Net;
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
 use crate::ip_protocol::IpProtocol;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -125,42 +126,68 @@ pub fn allow_all_egress() -> SgRule {
 }
 
 
-impl SecurityGroup {
-    /// Values for DescribeSecurityGroups filters. `ip-permission.*` look at
-    /// ingress rules, `egress.ip-permission.*` at egress rules.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        let (rules, field) = match name.strip_prefix("egress.ip-permission.") {
-            Some(f) => (&self.egress, Some(f)),
-            None => (&self.ingress, name.strip_prefix("ip-permission.")),
-        };
-        if let Some(f) = field {
-            return rule_field(rules, f);
-        }
-        Some(match name {
-            "description" => vec![self.description.clone()],
-            "group-id" => vec![self.id.clone()],
-            "group-name" => vec![self.name.clone()],
-            "owner-id" => vec![self.owner.clone()],
-            "vpc-id" => vec![self.vpc_id.clone()],
-            _ => return None,
-        })
-    }
+/// DescribeSecurityGroups' filters: `ip-permission.*` read the ingress
+/// rules, `egress.ip-permission.*` the egress rules.
+pub const FILTERS: FilterTable<SecurityGroup> = FilterTable {
+    tags: Some(|g, _| Some(&g.tags)),
+    fields: &[
+        ("description", Field::Values(|g, _| one(&g.description))),
+        ("egress.ip-permission.cidr", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::Cidr))),
+        ("egress.ip-permission.from-port", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::FromPort))),
+        ("egress.ip-permission.group-id", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::GroupId))),
+        ("egress.ip-permission.group-name", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::GroupName))),
+        ("egress.ip-permission.ipv6-cidr", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::Ipv6Cidr))),
+        ("egress.ip-permission.prefix-list-id", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::PrefixList))),
+        ("egress.ip-permission.protocol", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::Protocol))),
+        ("egress.ip-permission.to-port", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::ToPort))),
+        ("egress.ip-permission.user-id", Field::Values(|g, e| rule_values(&g.egress, e.state, RuleField::UserId))),
+        ("group-id", Field::Values(|g, _| one(&g.id))),
+        ("group-name", Field::Values(|g, _| one(&g.name))),
+        ("ip-permission.cidr", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::Cidr))),
+        ("ip-permission.from-port", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::FromPort))),
+        ("ip-permission.group-id", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::GroupId))),
+        ("ip-permission.group-name", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::GroupName))),
+        ("ip-permission.ipv6-cidr", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::Ipv6Cidr))),
+        ("ip-permission.prefix-list-id", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::PrefixList))),
+        ("ip-permission.protocol", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::Protocol))),
+        ("ip-permission.to-port", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::ToPort))),
+        ("ip-permission.user-id", Field::Values(|g, e| rule_values(&g.ingress, e.state, RuleField::UserId))),
+        ("owner-id", Field::Values(|g, _| one(&g.owner))),
+        ("vpc-id", Field::Values(|g, _| one(&g.vpc_id))),
+    ],
+};
+
+/// What an `ip-permission.*` filter reads from a rule.
+#[derive(Clone, Copy)]
+enum RuleField {
+    Cidr,
+    Ipv6Cidr,
+    PrefixList,
+    GroupId,
+    GroupName,
+    UserId,
+    FromPort,
+    ToPort,
+    Protocol,
 }
 
-fn rule_field(rules: &[SgRule], f: &str) -> Option<Vec<String>> {
+fn rule_values(rules: &[SgRule], state: &State, field: RuleField) -> Vec<String> {
     let port = |p: Option<i32>| p.unwrap_or(-1).to_string();
-    Some(match f {
-        "cidr" => rules.iter().filter_map(|r| match &r.peer { RulePeer::Cidr(c) => Some(c.to_string()), _ => None }).collect(),
-        "ipv6-cidr" => rules.iter().filter_map(|r| match &r.peer { RulePeer::Cidr6(c) => Some(c.clone()), _ => None }).collect(),
-        "prefix-list-id" => rules.iter().filter_map(|r| match &r.peer { RulePeer::PrefixList(p) => Some(p.clone()), _ => None }).collect(),
-        "group-id" => rules.iter().filter_map(|r| match &r.peer { RulePeer::Group { group_id, .. } => Some(group_id.clone()), _ => None }).collect(),
-        "user-id" => rules.iter().filter_map(|r| match &r.peer { RulePeer::Group { user_id, .. } => Some(user_id.clone()), _ => None }).collect(),
-        "group-name" => vec![],
-        "from-port" => rules.iter().map(|r| port(r.from_port)).collect(),
-        "to-port" => rules.iter().map(|r| port(r.to_port)).collect(),
-        "protocol" => rules.iter().map(|r| r.protocol.to_string()).collect(),
-        _ => return None,
-    })
+    let value = |r: &SgRule| -> Option<String> {
+        match (field, &r.peer) {
+            (RuleField::Cidr, RulePeer::Cidr(c)) => Some(c.to_string()),
+            (RuleField::Ipv6Cidr, RulePeer::Cidr6(c)) => Some(c.clone()),
+            (RuleField::PrefixList, RulePeer::PrefixList(p)) => Some(p.clone()),
+            (RuleField::GroupId, RulePeer::Group { group_id, .. }) => Some(group_id.clone()),
+            (RuleField::GroupName, RulePeer::Group { group_id, .. }) => state.security_groups.get(group_id).map(|g| g.name.clone()),
+            (RuleField::UserId, RulePeer::Group { user_id, .. }) => Some(user_id.clone()),
+            (RuleField::FromPort, _) => Some(port(r.from_port)),
+            (RuleField::ToPort, _) => Some(port(r.to_port)),
+            (RuleField::Protocol, _) => Some(r.protocol.to_string()),
+            _ => None,
+        }
+    };
+    rules.iter().filter_map(value).collect()
 }
 
 /// The VPC's `default` group.

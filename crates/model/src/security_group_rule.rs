@@ -7,10 +7,36 @@
 
 use crate::cidr;
 use crate::error::{IdKind, Limit, ModelError, Result};
+use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
 use crate::ip_protocol::IpProtocol;
 use crate::security_group::{RulePeer, SecurityGroup, SgRule, RULES_PER_DIRECTION};
 use crate::state::{owned, Changes, Ctx, State};
+
+/// One row of DescribeSecurityGroupRules: a rule and the group it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRule {
+    pub group_id: String,
+    pub egress: bool,
+    pub rule: SgRule,
+}
+
+/// Every rule of the caller's groups, ingress before egress.
+pub fn group_rules(state: &State, ctx: &Ctx) -> Vec<GroupRule> {
+    let mut out = Vec::new();
+    for g in state.security_groups.scope(ctx) {
+        let rules = g.ingress.iter().map(|r| (r, false)).chain(g.egress.iter().map(|r| (r, true)));
+        out.extend(rules.map(|(r, egress)| GroupRule { group_id: g.id.clone(), egress, rule: r.clone() }));
+    }
+    out
+}
+
+/// DescribeSecurityGroupRules' filters. Rules carry no tags of their own
+/// here, so `tag:<key>` matches nothing.
+pub const FILTERS: FilterTable<GroupRule> = FilterTable {
+    tags: Some(|_, _| None),
+    fields: &[("group-id", Field::Values(|r, _| one(&r.group_id))), ("security-group-rule-id", Field::Values(|r, _| one(&r.rule.id)))],
+};
 
 /// A peer as the request names it (before resolution).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Ipv4Net};
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
 use crate::region;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -34,28 +35,47 @@ impl Subnet {
         cidr::usable_count(&self.cidr).saturating_sub(used)
     }
 
-    /// Values for DescribeSubnets filters.
-    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
-        Some(match name {
-            "availability-zone" | "availabilityZone" => vec![self.availability_zone.clone()],
-            "availability-zone-id" | "availabilityZoneId" => vec![self.availability_zone_id.clone()],
-            "available-ip-address-count" => vec![self.available_ip_count(state).to_string()],
-            "cidr" | "cidr-block" | "cidrBlock" => vec![self.cidr.to_string()],
-            "default-for-az" | "defaultForAz" => vec!["false".into()],
-            "map-public-ip-on-launch" => vec![self.map_public_ip_on_launch.to_string()],
-            "owner-id" => vec![self.owner.clone()],
-            "state" => vec!["available".into()],
-            "subnet-id" => vec![self.id.clone()],
-            "subnet-arn" => vec![self.arn()],
-            "vpc-id" => vec![self.vpc_id.clone()],
-            _ => return None,
-        })
-    }
-
     pub fn arn(&self) -> String {
         format!("arn:aws:ec2:{}:{}:subnet/{}", self.region, self.owner, self.id)
     }
 }
+
+/// DescribeSubnets' filters, with the camelCase and `cidr` spellings EC2
+/// also accepts. The answers agree with what DescribeSubnets shows (no IPv6,
+/// no Outposts, `ip-name` hostnames).
+pub const FILTERS: FilterTable<Subnet> = FilterTable {
+    tags: Some(|s, _| Some(&s.tags)),
+    fields: &[
+        ("availability-zone", Field::Values(|s, _| one(&s.availability_zone))),
+        ("availabilityZone", Field::Values(|s, _| one(&s.availability_zone))),
+        ("availability-zone-id", Field::Values(|s, _| one(&s.availability_zone_id))),
+        ("availabilityZoneId", Field::Values(|s, _| one(&s.availability_zone_id))),
+        ("available-ip-address-count", Field::Values(|s, e| one(s.available_ip_count(e.state)))),
+        ("cidr", Field::Values(|s, _| one(s.cidr))),
+        ("cidr-block", Field::Values(|s, _| one(s.cidr))),
+        ("cidrBlock", Field::Values(|s, _| one(s.cidr))),
+        ("customer-owned-ipv4-pool", Field::Absent),
+        ("default-for-az", Field::Values(|_, _| one(false))),
+        ("defaultForAz", Field::Values(|_, _| one(false))),
+        ("enable-dns64", Field::Values(|_, _| one(false))),
+        ("enable-lni-at-device-index", Field::Absent),
+        ("ipv6-cidr-block-association.ipv6-cidr-block", Field::Absent),
+        ("ipv6-cidr-block-association.association-id", Field::Absent),
+        ("ipv6-cidr-block-association.state", Field::Absent),
+        ("ipv6-native", Field::Values(|_, _| one(false))),
+        ("map-customer-owned-ip-on-launch", Field::Values(|_, _| one(false))),
+        ("map-public-ip-on-launch", Field::Values(|s, _| one(s.map_public_ip_on_launch))),
+        ("outpost-arn", Field::Absent),
+        ("owner-id", Field::Values(|s, _| one(&s.owner))),
+        ("private-dns-name-options-on-launch.hostname-type", Field::Values(|_, _| one("ip-name"))),
+        ("private-dns-name-options-on-launch.enable-resource-name-dns-a-record", Field::Values(|_, _| one(false))),
+        ("private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record", Field::Values(|_, _| one(false))),
+        ("state", Field::Values(|_, _| one("available"))),
+        ("subnet-arn", Field::Values(|s, _| one(s.arn()))),
+        ("subnet-id", Field::Values(|s, _| one(&s.id))),
+        ("vpc-id", Field::Values(|s, _| one(&s.vpc_id))),
+    ],
+};
 
 /// Input of CreateSubnet. One of zone name or zone id; neither picks one.
 #[derive(Debug, Clone, Default)]

@@ -30,6 +30,7 @@ pub fn validate(existing: &Tags, new: &[(String, String)]) -> Result<(), ModelEr
 }
 
 use crate::error::{IdKind, Result as ModelResult};
+use crate::filter::{one, Field, FilterTable};
 use crate::state::{Changes, Ctx, Owned, State};
 
 /// Applies a tag edit to one stored resource of the caller, found by id.
@@ -117,3 +118,37 @@ pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
     }
     out
 }
+
+/// One row of DescribeTags: one tag of one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRow {
+    pub resource_id: String,
+    pub resource_type: &'static str,
+    pub key: String,
+    pub value: String,
+    /// All the resource's tags, for `tag:<key>`.
+    pub resource_tags: Tags,
+}
+
+/// Every tag of every resource of the caller, for DescribeTags.
+pub fn tag_rows(state: &State, ctx: &Ctx) -> Vec<TagRow> {
+    let mut out = Vec::new();
+    for r in tagged(state, ctx) {
+        for (k, v) in r.tags {
+            out.push(TagRow { resource_id: r.id.to_string(), resource_type: r.resource_type, key: k.clone(), value: v.clone(), resource_tags: r.tags.clone() });
+        }
+    }
+    out
+}
+
+/// DescribeTags' filters: `key`/`value` read the row's own tag,
+/// `tag:<key>` the resource's tags.
+pub const FILTERS: FilterTable<TagRow> = FilterTable {
+    tags: Some(|r, _| Some(&r.resource_tags)),
+    fields: &[
+        ("key", Field::Values(|r, _| one(&r.key))),
+        ("resource-id", Field::Values(|r, _| one(&r.resource_id))),
+        ("resource-type", Field::Values(|r, _| one(r.resource_type))),
+        ("value", Field::Values(|r, _| one(&r.value))),
+    ],
+};

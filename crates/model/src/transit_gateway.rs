@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::{check, new_id};
 use crate::state::{owned, Changes, Ctx, State};
 use crate::tags::Tags;
@@ -78,27 +79,30 @@ impl TransitGateway {
     fn listed(&self, now: i64) -> bool {
         self.deleted_at.is_none_or(|t| now - t < DELETED_VISIBLE_MS)
     }
-
-    /// Values for DescribeTransitGateways filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        let flag = |b: bool| vec![if b { "enable" } else { "disable" }.to_string()];
-        let o = &self.options;
-        Some(match name {
-            "transit-gateway-id" => vec![self.id.clone()],
-            "owner-id" => vec![self.owner.clone()],
-            "state" => vec![self.state().into()],
-            "options.amazon-side-asn" => vec![o.amazon_side_asn.to_string()],
-            "options.auto-accept-shared-attachments" => flag(o.auto_accept_shared_attachments),
-            "options.default-route-table-association" => flag(o.default_route_table_association),
-            "options.default-route-table-propagation" => flag(o.default_route_table_propagation),
-            "options.association-default-route-table-id" => o.association_default_route_table_id.clone().into_iter().collect(),
-            "options.propagation-default-route-table-id" => o.propagation_default_route_table_id.clone().into_iter().collect(),
-            "options.dns-support" => flag(o.dns_support),
-            "options.vpn-ecmp-support" => flag(o.vpn_ecmp_support),
-            _ => return None,
-        })
-    }
 }
+
+/// `enable` / `disable`, as the options show.
+fn flag(b: bool) -> Vec<String> {
+    one(if b { "enable" } else { "disable" })
+}
+
+/// DescribeTransitGateways' filters. Only the owner sees the tags.
+pub const FILTERS: FilterTable<TransitGateway> = FilterTable {
+    tags: Some(|t, ctx| (t.owner == ctx.account).then_some(&t.tags)),
+    fields: &[
+        ("options.amazon-side-asn", Field::Values(|t, _| one(t.options.amazon_side_asn))),
+        ("options.association-default-route-table-id", Field::Values(|t, _| opt(t.options.association_default_route_table_id.as_ref()))),
+        ("options.auto-accept-shared-attachments", Field::Values(|t, _| flag(t.options.auto_accept_shared_attachments))),
+        ("options.default-route-table-association", Field::Values(|t, _| flag(t.options.default_route_table_association))),
+        ("options.default-route-table-propagation", Field::Values(|t, _| flag(t.options.default_route_table_propagation))),
+        ("options.dns-support", Field::Values(|t, _| flag(t.options.dns_support))),
+        ("options.propagation-default-route-table-id", Field::Values(|t, _| opt(t.options.propagation_default_route_table_id.as_ref()))),
+        ("options.vpn-ecmp-support", Field::Values(|t, _| flag(t.options.vpn_ecmp_support))),
+        ("owner-id", Field::Values(|t, _| one(&t.owner))),
+        ("state", Field::Values(|t, _| one(t.state()))),
+        ("transit-gateway-id", Field::Values(|t, _| one(&t.id))),
+    ],
+};
 
 /// `enable` / `disable` option values.
 pub fn parse_flag(name: &str, v: &str) -> Result<bool> {

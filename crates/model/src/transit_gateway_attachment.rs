@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::{check, new_id};
 use crate::network_interface::{mac_for, NetworkInterface};
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -87,23 +88,37 @@ impl TgwAttachment {
     pub fn tags_for(&self, account: &str) -> Tags {
         self.tags.get(account).cloned().unwrap_or_default()
     }
-
-    /// Values for DescribeTransitGatewayAttachments / VpcAttachments filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        Some(match name {
-            "transit-gateway-attachment-id" => vec![self.id.clone()],
-            "transit-gateway-id" => vec![self.transit_gateway_id.clone()],
-            "transit-gateway-owner-id" => vec![self.tgw_owner.clone()],
-            "vpc-id" | "resource-id" => vec![self.vpc_id.clone()],
-            "resource-owner-id" | "vpc-owner-id" => vec![self.owner.clone()],
-            "resource-type" => vec!["vpc".into()],
-            "state" => vec![self.state.as_str().into()],
-            "association.transit-gateway-route-table-id" => self.association.clone().into_iter().collect(),
-            "association.state" => self.association.iter().map(|_| "associated".to_string()).collect(),
-            _ => return None,
-        })
-    }
 }
+
+/// DescribeTransitGatewayAttachments' filters (every attachment is a VPC
+/// attachment). Each account sees the tags it set.
+pub const ATTACHMENT_FILTERS: FilterTable<TgwAttachment> = FilterTable {
+    tags: Some(|a, ctx| a.tags.get(&ctx.account)),
+    fields: &[
+        ("association.state", Field::Values(|a, _| a.association.iter().map(|_| "associated".to_string()).collect())),
+        ("association.transit-gateway-route-table-id", Field::Values(|a, _| opt(a.association.as_ref()))),
+        ("resource-id", Field::Values(|a, _| one(&a.vpc_id))),
+        ("resource-owner-id", Field::Values(|a, _| one(&a.owner))),
+        ("resource-type", Field::Values(|_, _| one("vpc"))),
+        ("state", Field::Values(|a, _| one(a.state.as_str()))),
+        ("transit-gateway-attachment-id", Field::Values(|a, _| one(&a.id))),
+        ("transit-gateway-id", Field::Values(|a, _| one(&a.transit_gateway_id))),
+        ("transit-gateway-owner-id", Field::Values(|a, _| one(&a.tgw_owner))),
+    ],
+};
+
+/// DescribeTransitGatewayVpcAttachments' filters (`vpc-owner-id` is an
+/// older one).
+pub const VPC_ATTACHMENT_FILTERS: FilterTable<TgwAttachment> = FilterTable {
+    tags: Some(|a, ctx| a.tags.get(&ctx.account)),
+    fields: &[
+        ("state", Field::Values(|a, _| one(a.state.as_str()))),
+        ("transit-gateway-attachment-id", Field::Values(|a, _| one(&a.id))),
+        ("transit-gateway-id", Field::Values(|a, _| one(&a.transit_gateway_id))),
+        ("vpc-id", Field::Values(|a, _| one(&a.vpc_id))),
+        ("vpc-owner-id", Field::Values(|a, _| one(&a.owner))),
+    ],
+};
 
 /// Finds an attachment the caller may see.
 pub fn visible_attachment<'a>(state: &'a State, ctx: &Ctx, id: &str) -> Result<&'a TgwAttachment> {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Ipv4Net};
 use crate::error::{IdKind, ModelError, Result};
+use crate::filter::{one, opt, Field, Filter, FilterTable};
 use crate::ids::{check, new_id};
 use crate::state::{Changes, Ctx, State};
 use crate::tags::Tags;
@@ -119,19 +120,6 @@ impl TgwRouteTable {
             ),
             None => (false, false),
         }
-    }
-
-    /// Values for DescribeTransitGatewayRouteTables filters.
-    pub fn filter_field(&self, state: &State, name: &str) -> Option<Vec<String>> {
-        let (assoc, prop) = self.defaults(state);
-        Some(match name {
-            "transit-gateway-route-table-id" => vec![self.id.clone()],
-            "transit-gateway-id" => vec![self.transit_gateway_id.clone()],
-            "state" => vec![self.state().into()],
-            "default-association-route-table" => vec![assoc.to_string()],
-            "default-propagation-route-table" => vec![prop.to_string()],
-            _ => return None,
-        })
     }
 
     /// Attachments associated with this table.
@@ -367,45 +355,61 @@ pub fn delete_route(state: &State, ctx: &Ctx, table_id: &str, cidr_s: &str) -> R
     Ok((ch, route))
 }
 
-/// Values for SearchTransitGatewayRoutes filters; `route-search.*` compare
-/// CIDRs rather than strings.
-pub fn route_matches(route: &TgwRoute, state: &State, name: &str, values: &[String]) -> Result<bool> {
-    let nets = || -> Result<Vec<Ipv4Net>> {
-        values.iter().map(|v| cidr::parse_lenient(v).ok_or_else(|| ModelError::InvalidParameterValue(format!("Invalid CIDR {v}")))).collect()
-    };
-    let resource = route.attachment.as_ref().and_then(|a| state.transit_gateway_attachments.get(a));
-    let any = |field: Vec<String>| values.iter().any(|v| field.iter().any(|f| crate::filter::wildcard(v, f)));
-    Ok(match name {
-        "route-search.exact-match" => nets()?.iter().any(|n| *n == route.cidr),
-        "route-search.longest-prefix-match" => nets()?.iter().any(|n| cidr::contains(&route.cidr, n)),
-        "route-search.subnet-of-match" => nets()?.iter().any(|n| cidr::contains(n, &route.cidr)),
-        "route-search.supernet-of-match" => nets()?.iter().any(|n| cidr::contains(&route.cidr, n)),
-        "state" => any(vec![route.state_str().into()]),
-        "type" => any(vec![route.type_str().into()]),
-        "attachment.transit-gateway-attachment-id" => any(route.attachment.clone().into_iter().collect()),
-        "attachment.resource-id" => any(resource.map(|a| a.vpc_id.clone()).into_iter().collect()),
-        "attachment.resource-type" => any(resource.map(|_| "vpc".to_string()).into_iter().collect()),
-        "prefix-list-id" => false,
-        other => return Err(ModelError::InvalidFilter(other.to_string())),
-    })
+/// DescribeTransitGatewayRouteTables' filters.
+pub const FILTERS: FilterTable<TgwRouteTable> = FilterTable {
+    tags: Some(|r, _| Some(&r.tags)),
+    fields: &[
+        ("default-association-route-table", Field::Values(|r, e| one(r.defaults(e.state).0))),
+        ("default-propagation-route-table", Field::Values(|r, e| one(r.defaults(e.state).1))),
+        ("state", Field::Values(|r, _| one(r.state()))),
+        ("transit-gateway-id", Field::Values(|r, _| one(&r.transit_gateway_id))),
+        ("transit-gateway-route-table-id", Field::Values(|r, _| one(&r.id))),
+    ],
+};
+
+/// The filters of GetTransitGatewayRouteTableAssociations and
+/// ...Propagations, over the attachments listed.
+pub const LINK_FILTERS: FilterTable<TgwAttachment> = FilterTable {
+    tags: None,
+    fields: &[
+        ("resource-id", Field::Values(|a, _| one(&a.vpc_id))),
+        ("resource-type", Field::Values(|_, _| one("vpc"))),
+        ("transit-gateway-attachment-id", Field::Values(|a, _| one(&a.id))),
+    ],
+};
+
+/// The CIDRs a `route-search.*` filter gives.
+fn nets(values: &[String]) -> Result<Vec<Ipv4Net>> {
+    values.iter().map(|v| cidr::parse_lenient(v).ok_or_else(|| ModelError::InvalidParameterValue(format!("Invalid CIDR {v}")))).collect()
 }
+
+/// The attachment a route points to, if it still exists.
+fn route_attachment<'a>(route: &TgwRoute, state: &'a State) -> Option<&'a TgwAttachment> {
+    route.attachment.as_ref().and_then(|a| state.transit_gateway_attachments.get(a))
+}
+
+/// SearchTransitGatewayRoutes' filters; `route-search.*` compare CIDRs
+/// rather than strings.
+pub const ROUTE_FILTERS: FilterTable<TgwRoute> = FilterTable {
+    tags: None,
+    fields: &[
+        ("attachment.resource-id", Field::Values(|r, e| opt(route_attachment(r, e.state).map(|a| &a.vpc_id)))),
+        ("attachment.resource-type", Field::Values(|r, e| opt(route_attachment(r, e.state).map(|_| "vpc")))),
+        ("attachment.transit-gateway-attachment-id", Field::Values(|r, _| opt(r.attachment.as_ref()))),
+        ("prefix-list-id", Field::Absent),
+        ("route-search.exact-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| *n == r.cidr)))),
+        ("route-search.longest-prefix-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(&r.cidr, n))))),
+        ("route-search.subnet-of-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(n, &r.cidr))))),
+        ("route-search.supernet-of-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(&r.cidr, n))))),
+        ("state", Field::Values(|r, _| one(r.state_str()))),
+        ("type", Field::Values(|r, _| one(r.type_str()))),
+    ],
+};
 
 /// SearchTransitGatewayRoutes: routes matching every filter.
 /// `route-search.longest-prefix-match` keeps only the most specific match.
-pub fn search(table: &TgwRouteTable, state: &State, filters: &[crate::filter::Filter]) -> Result<Vec<TgwRoute>> {
-    let mut out = Vec::new();
-    for r in table.routes(state) {
-        let mut ok = true;
-        for f in filters {
-            if !route_matches(&r, state, &f.name, &f.values)? {
-                ok = false;
-                break;
-            }
-        }
-        if ok {
-            out.push(r);
-        }
-    }
+pub fn search(table: &TgwRouteTable, state: &State, ctx: &Ctx, filters: &[Filter]) -> Result<Vec<TgwRoute>> {
+    let mut out = ROUTE_FILTERS.select(filters, state, ctx, table.routes(state))?;
     if filters.iter().any(|f| f.name == "route-search.longest-prefix-match") {
         if let Some(best) = out.iter().map(|r| r.cidr.prefix_len()).max() {
             out.retain(|r| r.cidr.prefix_len() == best);

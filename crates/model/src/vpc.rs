@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Ipv4Net};
 use crate::error::{IdKind, Limit, ModelError, Result};
+use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
 use crate::network_acl::NetworkAcl;
 use crate::route_table::RouteTable;
@@ -53,24 +54,29 @@ impl Vpc {
     pub fn contains(&self, net: &Ipv4Net) -> bool {
         self.cidrs().any(|c| cidr::contains(&c, net))
     }
-
-    /// Values for DescribeVpcs filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        Some(match name {
-            "cidr" | "cidr-block" => vec![self.primary_cidr().to_string()],
-            "cidr-block-association.cidr-block" => self.cidrs().map(|c| c.to_string()).collect(),
-            "cidr-block-association.association-id" => self.cidr_blocks.iter().map(|b| b.association_id.clone()).collect(),
-            "cidr-block-association.state" => vec!["associated".into()],
-            "dhcp-options-id" => vec![self.dhcp_options_id.clone()],
-            "is-default" => vec![self.is_default.to_string()],
-            "owner-id" => vec![self.owner.clone()],
-            "state" => vec!["available".into()],
-            "vpc-id" => vec![self.id.clone()],
-            "instance-tenancy" => vec![self.instance_tenancy.clone()],
-            _ => return None,
-        })
-    }
 }
+
+/// DescribeVpcs' filters. `cidr-block` is the older spelling of `cidr`.
+pub const FILTERS: FilterTable<Vpc> = FilterTable {
+    tags: Some(|v, _| Some(&v.tags)),
+    fields: &[
+        ("cidr", Field::Values(|v, _| one(v.primary_cidr()))),
+        ("cidr-block", Field::Values(|v, _| one(v.primary_cidr()))),
+        ("cidr-block-association.cidr-block", Field::Values(|v, _| v.cidrs().map(|c| c.to_string()).collect())),
+        ("cidr-block-association.association-id", Field::Values(|v, _| v.cidr_blocks.iter().map(|b| b.association_id.clone()).collect())),
+        ("cidr-block-association.state", Field::Values(|v, _| v.cidr_blocks.iter().map(|_| "associated".to_string()).collect())),
+        ("dhcp-options-id", Field::Values(|v, _| one(&v.dhcp_options_id))),
+        ("ipv6-cidr-block-association.ipv6-cidr-block", Field::Absent),
+        ("ipv6-cidr-block-association.ipv6-pool", Field::Absent),
+        ("ipv6-cidr-block-association.association-id", Field::Absent),
+        ("ipv6-cidr-block-association.state", Field::Absent),
+        ("is-default", Field::Values(|v, _| one(v.is_default))),
+        ("owner-id", Field::Values(|v, _| one(&v.owner))),
+        ("state", Field::Values(|_, _| one("available"))),
+        ("vpc-id", Field::Values(|v, _| one(&v.id))),
+        ("instance-tenancy", Field::Values(|v, _| one(&v.instance_tenancy))),
+    ],
+};
 
 /// The caller's default VPC in its region, if it has one.
 pub fn default_vpc<'a>(state: &'a State, ctx: &Ctx) -> Option<&'a Vpc> {

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{IdKind, Limit, ModelError, Result};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::{new_id, random_hex};
 use crate::network_interface;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -104,20 +105,36 @@ impl VpcEndpoint {
         }
         out
     }
-
-    /// Values for DescribeVpcEndpoints filters.
-    pub fn filter_field(&self, name: &str) -> Option<Vec<String>> {
-        Some(match name {
-            "service-name" => vec![self.service_name.clone()],
-            "vpc-id" => vec![self.vpc_id.clone()],
-            "vpc-endpoint-id" => vec![self.id.clone()],
-            "vpc-endpoint-state" => vec![self.state.as_str().to_string()],
-            "vpc-endpoint-type" => vec![self.endpoint_type.clone()],
-            "ip-address-type" => vec!["ipv4".into()],
-            _ => return None,
-        })
-    }
 }
+
+/// DescribeVpcEndpoints' filters (interface endpoints of the endpoint's
+/// own region, IPv4 only).
+pub const FILTERS: FilterTable<VpcEndpoint> = FilterTable {
+    tags: Some(|x, _| Some(&x.tags)),
+    fields: &[
+        ("ip-address-type", Field::Values(|_, _| one("ipv4"))),
+        ("service-name", Field::Values(|x, _| one(&x.service_name))),
+        ("service-region", Field::Values(|x, _| one(&x.region))),
+        ("vpc-endpoint-id", Field::Values(|x, _| one(&x.id))),
+        ("vpc-endpoint-state", Field::Values(|x, _| one(x.state.as_str()))),
+        ("vpc-endpoint-type", Field::Values(|x, _| one(&x.endpoint_type))),
+        ("vpc-id", Field::Values(|x, _| one(&x.vpc_id))),
+    ],
+};
+
+/// DescribeVpcEndpointConnections' filters, over the endpoints connected
+/// to the caller's services.
+pub const CONNECTION_FILTERS: FilterTable<VpcEndpoint> = FilterTable {
+    tags: None,
+    fields: &[
+        ("ip-address-type", Field::Values(|_, _| one("ipv4"))),
+        ("service-id", Field::Values(|x, _| opt(x.service_id.as_ref()))),
+        ("vpc-endpoint-id", Field::Values(|x, _| one(&x.id))),
+        ("vpc-endpoint-owner", Field::Values(|x, _| one(&x.owner))),
+        ("vpc-endpoint-region", Field::Values(|x, _| one(&x.region))),
+        ("vpc-endpoint-state", Field::Values(|x, _| one(x.state.as_str()))),
+    ],
+};
 
 /// Input of CreateVpcEndpoint.
 #[derive(Debug, Clone, Default)]

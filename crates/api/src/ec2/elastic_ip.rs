@@ -2,7 +2,6 @@
 //! DisassociateAddress, ReleaseAddress, DescribeAddresses.
 
 use xvpc_model::elastic_ip::{self, Address, Associate};
-use xvpc_model::filter;
 use xvpc_model::State;
 use xvpc_wire::{QueryParams, XmlWriter};
 
@@ -97,13 +96,8 @@ fn describe_addresses(call: &mut Call, p: &QueryParams) -> Result<String> {
     for ip in &ips {
         elastic_ip::find(s, &call.ctx, None, Some(ip))?;
     }
-    let mut out = Vec::new();
-    for a in s.addresses.scope(&call.ctx) {
-        let listed = (ids.is_empty() || ids.contains(&a.id)) && (ips.is_empty() || ips.contains(&a.public_ip.to_string()));
-        if listed && filter::matches(&fs, &a.tags, |n| a.filter_field(s, n))? {
-            out.push(a);
-        }
-    }
+    let listed = |a: &&xvpc_model::elastic_ip::Address| (ids.is_empty() || ids.contains(&a.id)) && (ips.is_empty() || ips.contains(&a.public_ip.to_string()));
+    let out = elastic_ip::FILTERS.select(&fs, s, &call.ctx, s.addresses.scope(&call.ctx).filter(listed))?;
     let mut w = XmlWriter::new();
     w.items("addressesSet", out, |w, a| write_address(w, a, s));
     Ok(w.finish())

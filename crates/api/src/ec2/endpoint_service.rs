@@ -2,7 +2,7 @@
 //! service discovery (DescribeVpcEndpointServices) and connection decisions.
 
 use xvpc_model::endpoint_service::{self as es, CreateService, EndpointService, ModifyService, Unsuccessful};
-use xvpc_model::{filter, IdKind, State};
+use xvpc_model::{IdKind, State};
 use xvpc_wire::page::PageLimits;
 use xvpc_wire::{QueryParams, XmlWriter};
 
@@ -92,12 +92,7 @@ fn describe_services(call: &mut Call, p: &QueryParams) -> Result<String> {
     let now = call.ctx.now;
     let mine = |x: &&EndpointService| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.endpoint_services.get(id).is_some_and(|x| mine(&x)), IdKind::VpcEndpointService)?;
-    let mut out = Vec::new();
-    for x in s.endpoint_services.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(now, n))? {
-            out.push(x);
-        }
-    }
+    let out = es::CONFIGURATION_FILTERS.select(&fs, s, &call.ctx, s.endpoint_services.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("serviceConfigurationSet", page, |w, x| write_config(w, x, s, now));
@@ -146,19 +141,7 @@ fn modify_permissions(call: &mut Call, p: &QueryParams) -> Result<String> {
 fn describe_permissions(call: &mut Call, p: &QueryParams) -> Result<String> {
     let id = p.required("ServiceId")?;
     let s = es::owned(call.state(), &call.ctx, id)?;
-    let fs = filters(p);
-    let mut out = Vec::new();
-    for a in &s.allowed_principals {
-        let field = |n: &str| {
-            Some(match n {
-                "principal" => vec![a.principal.clone()],
-                _ => return None,
-            })
-        };
-        if filter::matches(&fs, &Default::default(), field)? {
-            out.push(a);
-        }
-    }
+    let out = es::PERMISSION_FILTERS.select(&filters(p), call.state(), &call.ctx, &s.allowed_principals)?;
     let (page, next) = paginate(out, p, |a| a.permission_id.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("allowedPrincipals", page, |w, a| {
@@ -179,21 +162,8 @@ fn describe_vpc_endpoint_services(call: &mut Call, p: &QueryParams) -> Result<St
     for n in &names {
         es::visible_by_name(s, ctx, n)?;
     }
-    let mut out = Vec::new();
-    for x in s.endpoint_services.values().filter(|x| x.region == ctx.region && x.allows(&ctx.account)) {
-        let field = |n: &str| {
-            Some(match n {
-                "service-name" => vec![x.name.clone()],
-                "service-type" => vec!["Interface".to_string()],
-                "owner" => vec![x.owner.clone()],
-                "service-region" => vec![x.region.clone()],
-                _ => return None,
-            })
-        };
-        if (names.is_empty() || names.contains(&x.name)) && filter::matches(&fs, &x.tags, field)? {
-            out.push(x);
-        }
-    }
+    let visible = s.endpoint_services.values().filter(|x| x.region == ctx.region && x.allows(&ctx.account));
+    let out = es::SERVICE_FILTERS.select(&fs, s, ctx, visible.filter(|x| names.is_empty() || names.contains(&x.name)))?;
     let (page, next) = paginate(out, p, |x| x.name.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.scalars("serviceNameSet", "item", page.iter().map(|x| x.name.as_str()));
@@ -229,37 +199,19 @@ fn describe_connections(call: &mut Call, p: &QueryParams) -> Result<String> {
     let fs = filters(p);
     let s = call.state();
     let ctx = &call.ctx;
-    let mut out = Vec::new();
-    for svc in s.endpoint_services.scope(ctx) {
-        for e in svc.connections(s) {
-            let field = |n: &str| {
-                Some(match n {
-                    "service-id" => vec![svc.id.clone()],
-                    "vpc-endpoint-owner" => vec![e.owner.clone()],
-                    "vpc-endpoint-state" => vec![e.state.as_str().to_string()],
-                    "vpc-endpoint-id" => vec![e.id.clone()],
-                    "ip-address-type" => vec!["ipv4".to_string()],
-                    _ => return None,
-                })
-            };
-            if filter::matches(&fs, &Default::default(), field)? {
-                out.push((svc, e));
-            }
-        }
-    }
-    filter::check_names(&fs, |n| {
-        ["service-id", "vpc-endpoint-owner", "vpc-endpoint-state", "vpc-endpoint-id", "ip-address-type"].contains(&n).then(Vec::new)
-    })?;
-    let (page, next) = paginate(out, p, |(_, e)| e.id.clone(), PageLimits::clamped(5, 1000))?;
+    let connections = s.endpoint_services.scope(ctx).flat_map(|svc| svc.connections(s));
+    let out = xvpc_model::vpc_endpoint::CONNECTION_FILTERS.select(&fs, s, ctx, connections)?;
+    let (page, next) = paginate(out, p, |e| e.id.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
-    w.items("vpcEndpointConnectionSet", page, |w, (svc, e)| {
-        w.leaf("serviceId", &svc.id)
+    w.items("vpcEndpointConnectionSet", page, |w, e| {
+        let svc = e.service_id.as_ref().and_then(|id| s.endpoint_services.get(id));
+        w.opt_leaf("serviceId", e.service_id.as_ref())
             .leaf("vpcEndpointId", &e.id)
             .leaf("vpcEndpointOwner", &e.owner)
             .leaf("vpcEndpointState", e.state.as_str())
             .leaf("creationTimestamp", timestamp(e.created_at));
         write_dns_entries(w, &e.dns_entries(s));
-        w.scalars("networkLoadBalancerArnSet", "item", &svc.network_load_balancer_arns)
+        w.scalars("networkLoadBalancerArnSet", "item", svc.map(|x| x.network_load_balancer_arns.as_slice()).unwrap_or_default())
             .leaf("ipAddressType", "ipv4")
             .leaf("vpcEndpointConnectionId", format!("vpce-con-{}", &e.id[5..]))
             .leaf("vpcEndpointRegion", &e.region);

@@ -1,6 +1,5 @@
 //! DescribeImages over the built-in AMI catalogue.
 
-use xvpc_model::filter;
 use xvpc_model::image::{self, Image, IMAGES};
 use xvpc_wire::{QueryParams, XmlWriter};
 
@@ -42,17 +41,9 @@ fn describe_images(call: &mut Call, p: &QueryParams) -> Result<String> {
     for id in &ids {
         image::find(id)?;
     }
-    let mut out = Vec::new();
-    for i in IMAGES {
-        let listed = ids.is_empty() || ids.iter().any(|x| x == i.id);
-        let owned = owners.is_empty() || owners.iter().any(|o| i.owned_by(o, &call.ctx.account));
-        if listed && owned && filter::matches(&fs, &Default::default(), |n| i.filter_field(n))? {
-            out.push(i);
-        }
-    }
-    if out.is_empty() {
-        filter::check_names(&fs, |n| IMAGES[0].filter_field(n))?;
-    }
+    let listed = |i: &&Image| ids.is_empty() || ids.iter().any(|x| x == i.id);
+    let owned = |i: &&Image| owners.is_empty() || owners.iter().any(|o| i.owned_by(o, &call.ctx.account));
+    let out = image::FILTERS.select(&fs, call.state(), &call.ctx, IMAGES.iter().filter(listed).filter(owned))?;
     let (page, next) = paginate(out, p, |i| i.id.to_string(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("imagesSet", page, |w, i| write_image(w, i));

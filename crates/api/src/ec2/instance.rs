@@ -1,10 +1,11 @@
 //! Instance actions: RunInstances, DescribeInstances, lifecycle, attributes,
 //! status and credit specifications.
 
-use xvpc_model::filter;
 use xvpc_model::instance::{self, Instance, InstanceAttribute, InstanceState, RunInstances, StateChange};
 use xvpc_model::{IdKind, ModelError, State};
 use xvpc_wire::{QueryParams, XmlWriter};
+
+use xvpc_model::volume::root_device;
 
 use super::network_interface::write_group_set;
 use super::{filters, paginate, tag_specs_for, timestamp, write_tags};
@@ -25,11 +26,6 @@ pub const ACTIONS: &[(&str, QueryHandler)] = &[
 
 fn write_state(w: &mut XmlWriter, name: &str, s: InstanceState) {
     w.open(name).leaf("code", s.code().to_string()).leaf("name", s.name()).close(name);
-}
-
-/// The root device name of the instance's image.
-pub fn root_device(i: &Instance) -> &'static str {
-    xvpc_model::image::find(&i.image_id).map(|im| im.root_device_name).unwrap_or("/dev/xvda")
 }
 
 /// One instance as DescribeInstances / RunInstances show it. `shown` is the
@@ -181,15 +177,8 @@ fn describe_instances(call: &mut Call, p: &QueryParams) -> Result<String> {
     for id in &ids {
         instance::visible(s, &call.ctx, id)?;
     }
-    let mut out = Vec::new();
-    for i in s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now)) {
-        if (ids.is_empty() || ids.contains(&i.id)) && filter::matches(&fs, &i.tags, |n| i.filter_field(s, n))? {
-            out.push(i);
-        }
-    }
-    if out.is_empty() {
-        filter::check_names(&fs, |n| Instance::default().filter_field(s, n))?;
-    }
+    let listed = s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now) && (ids.is_empty() || ids.contains(&i.id)));
+    let out = instance::FILTERS.select(&fs, s, &call.ctx, listed)?;
     let (page, next) = paginate(out, p, |i| format!("{}/{}", i.reservation_id, i.id), (5, 1000))?;
     let mut reservations: Vec<Vec<&Instance>> = Vec::new();
     for i in page {
@@ -324,23 +313,8 @@ fn describe_instance_status(call: &mut Call, p: &QueryParams) -> Result<String> 
     for id in &ids {
         instance::visible(s, &call.ctx, id)?;
     }
-    let mut out = Vec::new();
-    for i in s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now)) {
-        let field = |n: &str| {
-            Some(match n {
-                "availability-zone" => vec![i.availability_zone.clone()],
-                "instance-state-name" => vec![i.state.name().to_string()],
-                "instance-state-code" => vec![i.state.code().to_string()],
-                "instance-status.status" | "system-status.status" => vec!["ok".to_string()],
-                "instance-status.reachability" | "system-status.reachability" => vec!["passed".to_string()],
-                _ => return None,
-            })
-        };
-        let listed = ids.is_empty() || ids.contains(&i.id);
-        if listed && (all || i.state.is_running()) && filter::matches(&fs, &Default::default(), field)? {
-            out.push(i);
-        }
-    }
+    let listed = s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now) && (ids.is_empty() || ids.contains(&i.id)));
+    let out = instance::STATUS_FILTERS.select(&fs, s, &call.ctx, listed.filter(|i| all || i.state.is_running()))?;
     let (page, next) = paginate(out, p, |i| i.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("instanceStatusSet", page, |w, i| {
@@ -366,18 +340,14 @@ fn describe_instance_credit_specifications(call: &mut Call, p: &QueryParams) -> 
     for id in &ids {
         instance::visible(s, &call.ctx, id)?;
     }
-    let mut rows = Vec::new();
-    for i in s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now)) {
-        if !ids.is_empty() && !ids.contains(&i.id) {
-            continue;
-        }
-        if let Some(c) = xvpc_model::instance_type::find(&i.instance_type).and_then(|t| t.default_credits()) {
-            rows.push((i.id.clone(), c));
-        }
-    }
+    let credits = |i: &Instance| xvpc_model::instance_type::find(&i.instance_type).and_then(|t| t.default_credits());
+    let listed = s.instances.scope(&call.ctx).filter(|i| i.is_visible(call.ctx.now) && (ids.is_empty() || ids.contains(&i.id)) && credits(i).is_some());
+    let rows = instance::CREDIT_FILTERS.select(&filters(p), s, &call.ctx, listed)?;
+    let (page, next) = paginate(rows, p, |i| i.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
-    w.items("instanceCreditSpecificationSet", rows, |w, (id, c)| {
-        w.leaf("instanceId", id).leaf("cpuCredits", c);
+    w.items("instanceCreditSpecificationSet", page, |w, i| {
+        w.leaf("instanceId", &i.id).opt_leaf("cpuCredits", credits(i));
     });
+    w.opt_leaf("nextToken", next);
     Ok(w.finish())
 }

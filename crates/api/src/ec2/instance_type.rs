@@ -1,8 +1,7 @@
 //! DescribeInstanceTypes and DescribeInstanceTypeOfferings over the
 //! built-in catalogue.
 
-use xvpc_model::filter;
-use xvpc_model::instance_type::{InstanceType, TYPES};
+use xvpc_model::instance_type::{self, InstanceType, Offering, TYPES};
 use xvpc_model::{region, ModelError};
 use xvpc_wire::{QueryParams, XmlWriter};
 
@@ -40,7 +39,7 @@ fn write_type(w: &mut XmlWriter, t: &InstanceType) {
     w.scalars("supportedBootModes", "item", ["legacy-bios", "uefi"]);
 }
 
-fn describe_instance_types(_call: &mut Call, p: &QueryParams) -> Result<String> {
+fn describe_instance_types(call: &mut Call, p: &QueryParams) -> Result<String> {
     let names = p.list("InstanceType");
     let unknown: Vec<&String> = names.iter().filter(|n| !TYPES.iter().any(|t| &t.name == n)).collect();
     if !unknown.is_empty() {
@@ -48,12 +47,8 @@ fn describe_instance_types(_call: &mut Call, p: &QueryParams) -> Result<String> 
         return Err(ModelError::InvalidInstanceType(list).into());
     }
     let fs = filters(p);
-    let mut out = Vec::new();
-    for t in TYPES {
-        if (names.is_empty() || names.iter().any(|n| n == t.name)) && filter::matches(&fs, &Default::default(), |n| t.filter_field(n))? {
-            out.push(t);
-        }
-    }
+    let listed = TYPES.iter().filter(|t| names.is_empty() || names.iter().any(|n| n == t.name));
+    let out = instance_type::FILTERS.select(&fs, call.state(), &call.ctx, listed)?;
     let (page, next) = paginate(out, p, |t| t.name.to_string(), (5, 100))?;
     let mut w = XmlWriter::new();
     w.items("instanceTypeSet", page, |w, t| write_type(w, t));
@@ -71,25 +66,12 @@ fn describe_instance_type_offerings(call: &mut Call, p: &QueryParams) -> Result<
         other => return Err(client("InvalidParameterValue", format!("Value ({other}) for parameter locationType is invalid."))),
     };
     let fs = filters(p);
-    let mut rows = Vec::new();
-    for t in TYPES {
-        for l in &locations {
-            let field = |n: &str| {
-                Some(match n {
-                    "instance-type" => vec![t.name.to_string()],
-                    "location" => vec![l.clone()],
-                    _ => return None,
-                })
-            };
-            if filter::matches(&fs, &Default::default(), field)? {
-                rows.push((t.name, l.clone()));
-            }
-        }
-    }
-    let (page, next) = paginate(rows, p, |(t, l)| format!("{l}/{t}"), (5, 1000))?;
+    let offerings = TYPES.iter().flat_map(|t| locations.iter().map(|l| Offering { instance_type: t.name, location: l.clone() }));
+    let rows = instance_type::OFFERING_FILTERS.select(&fs, call.state(), &call.ctx, offerings)?;
+    let (page, next) = paginate(rows, p, |o| format!("{}/{}", o.location, o.instance_type), (5, 1000))?;
     let mut w = XmlWriter::new();
-    w.items("instanceTypeOfferingSet", page, |w, (t, l)| {
-        w.leaf("instanceType", t).leaf("locationType", loc_type).leaf("location", l);
+    w.items("instanceTypeOfferingSet", page, |w, o| {
+        w.leaf("instanceType", o.instance_type).leaf("locationType", loc_type).leaf("location", &o.location);
     });
     w.opt_leaf("nextToken", next);
     Ok(w.finish())

@@ -1,6 +1,5 @@
 //! Internet gateway actions.
 
-use xvpc_model::filter;
 use xvpc_model::internet_gateway::{self, InternetGateway};
 use xvpc_model::IdKind;
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -61,12 +60,7 @@ fn describe_internet_gateways(call: &mut Call, p: &QueryParams) -> Result<String
     let s = call.state();
     let mine = |x: &&InternetGateway| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.internet_gateways.get(id).is_some_and(|x| mine(&x)), IdKind::InternetGateway)?;
-    let mut out = Vec::new();
-    for x in s.internet_gateways.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
-            out.push(x);
-        }
-    }
+    let out = xvpc_model::internet_gateway::FILTERS.select(&fs, s, &call.ctx, s.internet_gateways.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("internetGatewaySet", page, |w, x| write_igw(w, x));

@@ -1,6 +1,5 @@
 //! Network ACL actions: ACLs, entries and subnet associations.
 
-use xvpc_model::filter;
 use xvpc_model::network_acl::{self, EntryInput, NetworkAcl};
 use xvpc_model::IdKind;
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -65,12 +64,7 @@ fn describe_network_acls(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let mine = |x: &&NetworkAcl| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.network_acls.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkAcl)?;
-    let mut out = Vec::new();
-    for x in s.network_acls.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
-            out.push(x);
-        }
-    }
+    let out = xvpc_model::network_acl::FILTERS.select(&fs, s, &call.ctx, s.network_acls.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("networkAclSet", page, |w, x| write_acl(w, x));

@@ -1,7 +1,6 @@
 //! Reachability Analyzer (Network Insights) actions. The analysis is
 //! computed by the reachability engine when it is started, and stored.
 
-use xvpc_model::filter;
 use xvpc_model::network_insights::{self as ni, AclRuleRef, AnalysisRef, CreatePath, Explanation, NetworkInsightsAnalysis, NetworkInsightsPath, PathComponent, PathFilter, RouteRef, SgRuleRef, StartAnalysis, TgwRouteRef};
 use xvpc_model::IdKind;
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -98,12 +97,8 @@ fn describe_paths(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let mine = |x: &&NetworkInsightsPath| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.network_insights_paths.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkInsightsPath)?;
-    let mut out = Vec::new();
-    for x in s.network_insights_paths.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
-            out.push(x);
-        }
-    }
+    let listed = s.network_insights_paths.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id));
+    let out = xvpc_model::network_insights::PATH_FILTERS.select(&fs, s, &call.ctx, listed)?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (1, 100))?;
     let mut w = XmlWriter::new();
     w.items("networkInsightsPathSet", page, |w, x| write_path(w, x));
@@ -243,12 +238,8 @@ fn describe_analyses(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let mine = |x: &&NetworkInsightsAnalysis| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.network_insights_analyses.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkInsightsAnalysis)?;
-    let mut out = Vec::new();
-    for x in s.network_insights_analyses.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && path.is_none_or(|pid| x.path_id == pid) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
-            out.push(x);
-        }
-    }
+    let listed = s.network_insights_analyses.scope(&call.ctx).filter(|x| (ids.is_empty() || ids.contains(&x.id)) && path.is_none_or(|pid| x.path_id == pid));
+    let out = xvpc_model::network_insights::ANALYSIS_FILTERS.select(&fs, s, &call.ctx, listed)?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (1, 100))?;
     let mut w = XmlWriter::new();
     w.items("networkInsightsAnalysisSet", page, |w, x| write_analysis(w, x));

@@ -1,6 +1,5 @@
 //! Network interface actions.
 
-use xvpc_model::filter;
 use xvpc_model::network_interface::{self, CreateEni, ModifyEni, NetworkInterface};
 use xvpc_model::{IdKind, State};
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -121,12 +120,7 @@ fn describe_network_interfaces(call: &mut Call, p: &QueryParams) -> Result<Strin
     let s = call.state();
     let mine = |x: &&NetworkInterface| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.network_interfaces.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkInterface)?;
-    let mut out = Vec::new();
-    for x in s.network_interfaces.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(s, n))? {
-            out.push(x);
-        }
-    }
+    let out = xvpc_model::network_interface::FILTERS.select(&fs, s, &call.ctx, s.network_interfaces.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("networkInterfaceSet", page, |w, x| write_eni(w, x, s));

@@ -1,7 +1,6 @@
 //! VPC peering actions, and DescribeStaleSecurityGroups (rules left stale
 //! when a peering goes away).
 
-use xvpc_model::filter;
 use xvpc_model::peering::{self, CreatePeering, OptionsChange, PeerSide, PeeringOptions, Status, VpcPeeringConnection};
 use xvpc_model::security_group::{RulePeer, SgRule};
 use xvpc_model::{IdKind, State};
@@ -133,23 +132,8 @@ fn describe_vpc_peering_connections(call: &mut Call, p: &QueryParams) -> Result<
     let (account, region, now) = (&call.ctx.account, &call.ctx.region, call.ctx.now);
     let seen = |x: &&VpcPeeringConnection| x.visible_to(account, region, now);
     require_all(&ids, |id| s.peering_connections.get(id).is_some_and(|x| seen(&x)), IdKind::VpcPeeringConnection)?;
-    let mut out = Vec::new();
-    for x in s.peering_connections.values().filter(seen) {
-        let tags = x.tags_for(account, region).cloned().unwrap_or_default();
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &tags, |n| x.filter_field(s, now, n))? {
-            out.push(x);
-        }
-    }
-    if out.is_empty() {
-        filter::check_names(&fs, |n| {
-            let known = [
-                "accepter-vpc-info.cidr-block", "accepter-vpc-info.owner-id", "accepter-vpc-info.vpc-id", "requester-vpc-info.cidr-block",
-                "requester-vpc-info.owner-id", "requester-vpc-info.vpc-id", "status-code", "status-message", "vpc-peering-connection-id",
-                "expiration-time",
-            ];
-            known.contains(&n).then(Vec::new)
-        })?;
-    }
+    let listed = s.peering_connections.values().filter(seen).filter(|x| ids.is_empty() || ids.contains(&x.id));
+    let out = xvpc_model::peering::FILTERS.select(&fs, s, &call.ctx, listed)?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("vpcPeeringConnectionSet", page, |w, x| write_pcx(w, call, x, None));

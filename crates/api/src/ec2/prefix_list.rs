@@ -1,6 +1,5 @@
 //! DescribePrefixLists: the AWS-managed S3 and DynamoDB prefix lists.
 
-use xvpc_model::filter;
 use xvpc_model::prefix_list;
 use xvpc_model::IdKind;
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -16,19 +15,7 @@ fn describe_prefix_lists(call: &mut Call, p: &QueryParams) -> Result<String> {
     let lists = prefix_list::managed(&call.ctx);
     require_all(&ids, |id| lists.iter().any(|l| l.id == id), IdKind::PrefixList)?;
     let fs = filters(p);
-    let mut out = Vec::new();
-    for l in &lists {
-        let field = |n: &str| {
-            Some(match n {
-                "prefix-list-id" => vec![l.id.clone()],
-                "prefix-list-name" => vec![l.name.clone()],
-                _ => return None,
-            })
-        };
-        if (ids.is_empty() || ids.contains(&l.id)) && filter::matches(&fs, &Default::default(), field)? {
-            out.push(l);
-        }
-    }
+    let out = prefix_list::FILTERS.select(&fs, call.state(), &call.ctx, lists.iter().filter(|l| ids.is_empty() || ids.contains(&l.id)))?;
     let (page, next) = paginate(out, p, |l| l.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("prefixListSet", page, |w, l| {

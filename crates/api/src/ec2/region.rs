@@ -1,6 +1,5 @@
 //! Regions, availability zones and account attributes.
 
-use xvpc_model::filter;
 use xvpc_model::region::{self, REGIONS};
 use xvpc_wire::{QueryParams, XmlWriter};
 
@@ -14,29 +13,17 @@ pub const ACTIONS: &[(&str, QueryHandler)] = &[
     ("DescribeAccountAttributes", describe_account_attributes),
 ];
 
-fn describe_regions(_call: &mut Call, p: &QueryParams) -> Result<String> {
+fn describe_regions(call: &mut Call, p: &QueryParams) -> Result<String> {
     let names = p.list("RegionName");
     let fs = filters(p);
     let mut w = XmlWriter::new();
-    let mut rows = Vec::new();
-    for r in REGIONS {
-        let field = |n: &str| {
-            Some(match n {
-                "region-name" => vec![r.name.to_string()],
-                "endpoint" => vec![format!("ec2.{}.amazonaws.com", r.name)],
-                "opt-in-status" => vec!["opt-in-not-required".to_string()],
-                _ => return None,
-            })
-        };
-        if (names.is_empty() || names.iter().any(|n| n == r.name)) && filter::matches(&fs, &Default::default(), field)? {
-            rows.push(r);
-        }
-    }
+    let listed = REGIONS.iter().filter(|r| names.is_empty() || names.iter().any(|n| n == r.name));
+    let rows = region::REGION_FILTERS.select(&fs, call.state(), &call.ctx, listed)?;
     if let Some(bad) = names.iter().find(|n| region::region(n).is_none()) {
         return Err(client("InvalidParameterValue", format!("Invalid region name: {bad}")));
     }
     w.items("regionInfo", rows, |w, r| {
-        w.leaf("regionName", r.name).leaf("regionEndpoint", format!("ec2.{}.amazonaws.com", r.name)).leaf("optInStatus", "opt-in-not-required");
+        w.leaf("regionName", r.name).leaf("regionEndpoint", region::endpoint(r)).leaf("optInStatus", "opt-in-not-required");
     });
     Ok(w.finish())
 }
@@ -57,26 +44,8 @@ fn describe_availability_zones(call: &mut Call, p: &QueryParams) -> Result<Strin
             return Err(client("InvalidParameterValue", format!("The zone id '{n}' does not exist.")));
         }
     }
-    let mut rows = Vec::new();
-    for z in &zones {
-        let field = |n: &str| {
-            Some(match n {
-                "zone-name" => vec![z.name.clone()],
-                "zone-id" => vec![z.zone_id.clone()],
-                "region-name" => vec![z.region.to_string()],
-                "state" => vec!["available".to_string()],
-                "zone-type" => vec!["availability-zone".to_string()],
-                "group-name" | "network-border-group" => vec![z.region.to_string()],
-                "opt-in-status" => vec!["opt-in-not-required".to_string()],
-                "message" => vec![],
-                _ => return None,
-            })
-        };
-        let wanted = (names.is_empty() && ids.is_empty()) || names.contains(&z.name) || ids.contains(&z.zone_id);
-        if wanted && filter::matches(&fs, &Default::default(), field)? {
-            rows.push(z);
-        }
-    }
+    let wanted = |z: &&region::Zone| (names.is_empty() && ids.is_empty()) || names.contains(&z.name) || ids.contains(&z.zone_id);
+    let rows = region::ZONE_FILTERS.select(&fs, call.state(), &call.ctx, zones.iter().filter(wanted))?;
     let mut w = XmlWriter::new();
     w.items("availabilityZoneInfo", rows, |w, z| {
         w.leaf("zoneName", &z.name)

@@ -1,6 +1,5 @@
 //! Route table actions: tables, routes and associations.
 
-use xvpc_model::filter;
 use xvpc_model::route_table::{self, Destination, RouteTable, RouteTarget};
 use xvpc_model::{IdKind, State};
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -85,35 +84,12 @@ fn describe_route_tables(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let mine = |x: &&RouteTable| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.route_tables.get(id).is_some_and(|x| mine(&x)), IdKind::RouteTable)?;
-    let mut out = Vec::new();
-    for x in s.route_tables.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(s, n))? {
-            out.push(x);
-        }
-    }
-    if out.is_empty() {
-        let sample = sample_table();
-        filter::check_names(&fs, |n| sample.filter_field(s, n))?;
-    }
+    let out = xvpc_model::route_table::FILTERS.select(&fs, s, &call.ctx, s.route_tables.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 100))?;
     let mut w = XmlWriter::new();
     w.items("routeTableSet", page, |w, x| write_route_table(w, x, s));
     w.opt_leaf("nextToken", next);
     Ok(w.finish())
-}
-
-/// A table used only to ask which filter names exist.
-fn sample_table() -> RouteTable {
-    RouteTable {
-        id: String::new(),
-        owner: String::new(),
-        region: String::new(),
-        vpc_id: String::new(),
-        main: false,
-        routes: vec![],
-        associations: vec![],
-        tags: Default::default(),
-    }
 }
 
 fn destination(p: &QueryParams) -> Result<Destination> {

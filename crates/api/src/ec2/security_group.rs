@@ -1,7 +1,6 @@
 //! Security group actions: groups, rules (by permission and by `sgr-` id),
 //! DescribeSecurityGroupRules.
 
-use xvpc_model::filter;
 use xvpc_model::security_group::{self, CreateGroup, RulePeer, SecurityGroup, SgRule};
 use xvpc_model::security_group_rule::{self as rules, Direction, PeerSpec, Permission, RuleUpdate};
 use xvpc_model::{IdKind, IpProtocol, State};
@@ -130,13 +129,8 @@ fn describe_security_groups(call: &mut Call, p: &QueryParams) -> Result<String> 
             return Err(xvpc_model::ModelError::NotFound(IdKind::SecurityGroup, n.clone()).into());
         }
     }
-    let mut out = Vec::new();
-    for x in s.security_groups.scope(&call.ctx) {
-        let wanted = (ids.is_empty() || ids.contains(&x.id)) && (names.is_empty() || names.contains(&x.name));
-        if wanted && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
-            out.push(x);
-        }
-    }
+    let wanted = |x: &&SecurityGroup| (ids.is_empty() || ids.contains(&x.id)) && (names.is_empty() || names.contains(&x.name));
+    let out = security_group::FILTERS.select(&fs, s, &call.ctx, s.security_groups.scope(&call.ctx).filter(wanted))?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("securityGroupInfo", page, |w, x| write_group(w, s, x));
@@ -230,36 +224,25 @@ fn revoke(call: &mut Call, p: &QueryParams, dir: Direction) -> Result<String> {
     Ok(w.finish())
 }
 
-/// Values of DescribeSecurityGroupRules filters.
-fn rule_field(g: &SecurityGroup, r: &SgRule, name: &str) -> Option<Vec<String>> {
-    Some(match name {
-        "group-id" => vec![g.id.clone()],
-        "security-group-rule-id" => vec![r.id.clone()],
-        _ => return None,
-    })
-}
-
 fn describe_security_group_rules(call: &mut Call, p: &QueryParams) -> Result<String> {
     let ids = p.list("SecurityGroupRuleId");
     let fs = filters(p);
     let s: &State = call.state();
-    let mut rows: Vec<(&SecurityGroup, &SgRule, bool)> = Vec::new();
-    for g in s.security_groups.scope(&call.ctx) {
-        for (r, egress) in g.ingress.iter().map(|r| (r, false)).chain(g.egress.iter().map(|r| (r, true))) {
-            if (ids.is_empty() || ids.contains(&r.id)) && filter::matches(&fs, &Default::default(), |n| rule_field(g, r, n))? {
-                rows.push((g, r, egress));
-            }
-        }
-    }
+    let listed = rules::group_rules(s, &call.ctx).into_iter().filter(|r| ids.is_empty() || ids.contains(&r.rule.id));
+    let rows = rules::FILTERS.select(&fs, s, &call.ctx, listed)?;
     for id in &ids {
         xvpc_model::ids::check(IdKind::SecurityGroupRule, id)?;
-        if !rows.iter().any(|(_, r, _)| &r.id == id) {
+        if !rows.iter().any(|r| &r.rule.id == id) {
             return Err(xvpc_model::ModelError::NotFound(IdKind::SecurityGroupRule, id.clone()).into());
         }
     }
-    let (page, next) = paginate(rows, p, |(_, r, _)| r.id.clone(), (5, 1000))?;
+    let (page, next) = paginate(rows, p, |r| r.rule.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
-    w.items("securityGroupRuleSet", page, |w, (g, r, egress)| write_rule(w, s, g, r, egress));
+    w.items("securityGroupRuleSet", page, |w, r| {
+        if let Some(g) = s.security_groups.get(&r.group_id) {
+            write_rule(w, s, g, &r.rule, r.egress);
+        }
+    });
     w.opt_leaf("nextToken", next);
     Ok(w.finish())
 }

@@ -1,6 +1,5 @@
 //! Subnet actions.
 
-use xvpc_model::filter;
 use xvpc_model::subnet::{self, CreateSubnet, Subnet};
 use xvpc_model::{IdKind, State};
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -103,12 +102,7 @@ fn describe_subnets(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let mine = |x: &&Subnet| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.subnets.get(id).is_some_and(|x| mine(&x)), IdKind::Subnet)?;
-    let mut out = Vec::new();
-    for x in s.subnets.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(s, n))? {
-            out.push(x);
-        }
-    }
+    let out = subnet::FILTERS.select(&fs, s, &call.ctx, s.subnets.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("subnetSet", page, |w, x| write_subnet(w, x, s));

@@ -1,6 +1,5 @@
 //! CreateTags, DeleteTags, DescribeTags: tags on any resource the caller owns.
 
-use xvpc_model::filter;
 use xvpc_model::tags;
 use xvpc_model::Changes;
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -71,28 +70,12 @@ fn delete_tags(call: &mut Call, p: &QueryParams) -> Result<String> {
 
 fn describe_tags(call: &mut Call, p: &QueryParams) -> Result<String> {
     let fs = filters(p);
-    let mut rows = Vec::new();
-    for r in tags::tagged(call.state(), &call.ctx) {
-        for (k, v) in r.tags {
-            let field = |n: &str| {
-                Some(match n {
-                    "resource-id" => vec![r.id.to_string()],
-                    "resource-type" => vec![r.resource_type.to_string()],
-                    "key" => vec![k.clone()],
-                    "value" => vec![v.clone()],
-                    _ => return None,
-                })
-            };
-            // DescribeTags' own key/value filters replace the generic tag ones.
-            if filter::matches(&fs, &Default::default(), field)? {
-                rows.push((r.id.to_string(), r.resource_type, k.clone(), v.clone()));
-            }
-        }
-    }
-    let (page, next) = paginate(rows, p, |r| format!("{}\u{0}{}", r.0, r.2), (5, 1000))?;
+    let s = call.state();
+    let rows = tags::FILTERS.select(&fs, s, &call.ctx, tags::tag_rows(s, &call.ctx))?;
+    let (page, next) = paginate(rows, p, |r| format!("{}\u{0}{}", r.resource_id, r.key), (5, 1000))?;
     let mut w = XmlWriter::new();
-    w.items("tagSet", page, |w, (id, rt, k, v)| {
-        w.leaf("resourceId", id).leaf("resourceType", rt).leaf("key", k).leaf("value", v);
+    w.items("tagSet", page, |w, r| {
+        w.leaf("resourceId", &r.resource_id).leaf("resourceType", r.resource_type).leaf("key", &r.key).leaf("value", &r.value);
     });
     w.opt_leaf("nextToken", next);
     Ok(w.finish())

@@ -1,7 +1,7 @@
 //! Transit gateway and VPC attachment actions. Route tables are in
 //! `transit_gateway_route_table.rs`.
 
-use xvpc_model::filter;
+use xvpc_model::filter::FilterTable;
 use xvpc_model::state::Ctx;
 use xvpc_model::tags::Tags;
 use xvpc_model::transit_gateway::{
@@ -120,13 +120,8 @@ fn describe_transit_gateways(call: &mut Call, p: &QueryParams) -> Result<String>
     let s = call.state();
     let ctx = &call.ctx;
     require_all(&ids, |id| s.transit_gateways.get(id).is_some_and(|t| tg::can_see(s, ctx, t)), IdKind::TransitGateway)?;
-    let mut out = Vec::new();
-    for t in s.transit_gateways.values().filter(|t| tg::can_see(s, ctx, t)) {
-        let tags = if t.owner == ctx.account { t.tags.clone() } else { Tags::new() };
-        if (ids.is_empty() || ids.contains(&t.id)) && filter::matches(&fs, &tags, |n| t.filter_field(n))? {
-            out.push(t);
-        }
-    }
+    let listed = s.transit_gateways.values().filter(|t| tg::can_see(s, ctx, t) && (ids.is_empty() || ids.contains(&t.id)));
+    let out = tg::FILTERS.select(&fs, s, ctx, listed)?;
     let (page, next) = paginate(out, p, |t| t.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("transitGatewaySet", page, |w, t| write_tgw(w, t, ctx, None));
@@ -257,23 +252,17 @@ fn modify_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
     Ok(one_attachment(call, &id, Some("modifying")))
 }
 
-/// Attachments the caller may see, filtered.
-fn visible_attachments<'a>(s: &'a State, ctx: &Ctx, p: &QueryParams) -> Result<Vec<&'a TgwAttachment>> {
+/// Attachments the caller may see, filtered with the call's own table.
+fn visible_attachments<'a>(s: &'a State, ctx: &Ctx, p: &QueryParams, table: &FilterTable<TgwAttachment>) -> Result<Vec<&'a TgwAttachment>> {
     let ids = p.list("TransitGatewayAttachmentIds");
-    let fs = filters(p);
     require_all(&ids, |id| s.transit_gateway_attachments.get(id).is_some_and(|a| a.visible_to(ctx)), IdKind::TransitGatewayAttachment)?;
-    let mut out = Vec::new();
-    for a in s.transit_gateway_attachments.values().filter(|a| a.visible_to(ctx)) {
-        if (ids.is_empty() || ids.contains(&a.id)) && filter::matches(&fs, &a.tags_for(&ctx.account), |n| a.filter_field(n))? {
-            out.push(a);
-        }
-    }
-    Ok(out)
+    let listed = s.transit_gateway_attachments.values().filter(|a| a.visible_to(ctx) && (ids.is_empty() || ids.contains(&a.id)));
+    Ok(table.select(&filters(p), s, ctx, listed)?)
 }
 
 fn describe_vpc_attachments(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
-    let out = visible_attachments(s, &call.ctx, p)?;
+    let out = visible_attachments(s, &call.ctx, p, &tg::VPC_ATTACHMENT_FILTERS)?;
     let (page, next) = paginate(out, p, |a| a.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("transitGatewayVpcAttachments", page, |w, a| write_vpc_attachment(w, a, &call.ctx, None));
@@ -283,7 +272,7 @@ fn describe_vpc_attachments(call: &mut Call, p: &QueryParams) -> Result<String> 
 
 fn describe_attachments(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
-    let out = visible_attachments(s, &call.ctx, p)?;
+    let out = visible_attachments(s, &call.ctx, p, &tg::ATTACHMENT_FILTERS)?;
     let (page, next) = paginate(out, p, |a| a.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("transitGatewayAttachments", page, |w, a| {

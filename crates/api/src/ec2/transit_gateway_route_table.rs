@@ -1,7 +1,7 @@
 //! Transit gateway route table actions: tables, associations,
 //! propagations and routes.
 
-use xvpc_model::filter::{self, Filter};
+use xvpc_model::transit_gateway::TgwAttachment;
 use xvpc_model::transit_gateway_route_table::{self as rt, TgwRoute, TgwRouteTable};
 use xvpc_model::{IdKind, State};
 use xvpc_wire::page::PageLimits;
@@ -71,12 +71,8 @@ fn describe_route_tables(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let ctx = &call.ctx;
     require_all(&ids, |id| s.transit_gateway_route_tables.get(id).is_some_and(|r| r.listed(ctx)), IdKind::TransitGatewayRouteTable)?;
-    let mut out = Vec::new();
-    for r in s.transit_gateway_route_tables.values().filter(|r| r.listed(ctx)) {
-        if (ids.is_empty() || ids.contains(&r.id)) && filter::matches(&fs, &r.tags, |n| r.filter_field(s, n))? {
-            out.push(r);
-        }
-    }
+    let listed = s.transit_gateway_route_tables.values().filter(|r| r.listed(ctx) && (ids.is_empty() || ids.contains(&r.id)));
+    let out = rt::FILTERS.select(&fs, s, ctx, listed)?;
     let (page, next) = paginate(out, p, |r| r.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("transitGatewayRouteTables", page, |w, r| write_table(w, r, s, None));
@@ -206,7 +202,7 @@ fn search_routes(call: &mut Call, p: &QueryParams) -> Result<String> {
     }
     let max = PageLimits::strict(5, 1000).by_default(1000).size(p.int("MaxResults")?).map_err(page_error)?.unwrap_or(usize::MAX);
     let r = table(call, &id)?;
-    let mut routes = rt::search(r, call.state(), &fs)?;
+    let mut routes = rt::search(r, call.state(), &call.ctx, &fs)?;
     let more = routes.len() > max;
     routes.truncate(max);
     let s = call.state();
@@ -216,37 +212,22 @@ fn search_routes(call: &mut Call, p: &QueryParams) -> Result<String> {
     Ok(w.finish())
 }
 
-/// Filters of the Get...Associations / Propagations calls.
-fn link_field(s: &State, att: &str, name: &str) -> Option<Vec<String>> {
-    let vpc = s.transit_gateway_attachments.get(att).map(|a| a.vpc_id.clone()).unwrap_or_default();
-    Some(match name {
-        "transit-gateway-attachment-id" => vec![att.to_string()],
-        "resource-id" => vec![vpc],
-        "resource-type" => vec!["vpc".into()],
-        _ => return None,
-    })
-}
-
-fn links(s: &State, atts: Vec<String>, fs: &[Filter]) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for a in atts {
-        if filter::matches(fs, &Default::default(), |n| link_field(s, &a, n))? {
-            out.push(a);
-        }
-    }
-    Ok(out)
+/// The attachments among `ids` that pass the call's filters.
+fn links<'a>(call: &'a Call, ids: Vec<String>, p: &QueryParams) -> Result<Vec<&'a TgwAttachment>> {
+    let s = call.state();
+    let atts = ids.iter().filter_map(|a| s.transit_gateway_attachments.get(a));
+    Ok(rt::LINK_FILTERS.select(&filters(p), s, &call.ctx, atts)?)
 }
 
 fn get_associations(call: &mut Call, p: &QueryParams) -> Result<String> {
     let id = p.required("TransitGatewayRouteTableId")?.to_string();
     let r = table(call, &id)?;
     let s = call.state();
-    let atts = links(s, r.associations(s).into_iter().map(|a| a.id.clone()).collect(), &filters(p))?;
-    let (page, next) = paginate(atts, p, |a| a.clone(), (5, 1000))?;
+    let atts = links(call, r.associations(s).into_iter().map(|a| a.id.clone()).collect(), p)?;
+    let (page, next) = paginate(atts, p, |a| a.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("associations", page, |w, a| {
-        let vpc = s.transit_gateway_attachments.get(&a).map(|x| x.vpc_id.clone()).unwrap_or_default();
-        w.leaf("transitGatewayAttachmentId", &a).leaf("resourceId", vpc).leaf("resourceType", "vpc").leaf("state", "associated");
+        w.leaf("transitGatewayAttachmentId", &a.id).leaf("resourceId", &a.vpc_id).leaf("resourceType", "vpc").leaf("state", "associated");
     });
     w.opt_leaf("nextToken", next);
     Ok(w.finish())
@@ -255,13 +236,11 @@ fn get_associations(call: &mut Call, p: &QueryParams) -> Result<String> {
 fn get_propagations(call: &mut Call, p: &QueryParams) -> Result<String> {
     let id = p.required("TransitGatewayRouteTableId")?.to_string();
     let r = table(call, &id)?;
-    let s = call.state();
-    let atts = links(s, r.propagations.clone(), &filters(p))?;
-    let (page, next) = paginate(atts, p, |a| a.clone(), (5, 1000))?;
+    let atts = links(call, r.propagations.clone(), p)?;
+    let (page, next) = paginate(atts, p, |a| a.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("transitGatewayRouteTablePropagations", page, |w, a| {
-        let vpc = s.transit_gateway_attachments.get(&a).map(|x| x.vpc_id.clone()).unwrap_or_default();
-        w.leaf("transitGatewayAttachmentId", &a).leaf("resourceId", vpc).leaf("resourceType", "vpc").leaf("state", "enabled");
+        w.leaf("transitGatewayAttachmentId", &a.id).leaf("resourceId", &a.vpc_id).leaf("resourceType", "vpc").leaf("state", "enabled");
     });
     w.opt_leaf("nextToken", next);
     Ok(w.finish())

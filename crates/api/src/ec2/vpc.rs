@@ -1,6 +1,5 @@
 //! VPC actions.
 
-use xvpc_model::filter;
 use xvpc_model::vpc::{self, CreateVpc, Vpc, VpcAttribute};
 use xvpc_model::IdKind;
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -71,37 +70,12 @@ fn describe_vpcs(call: &mut Call, p: &QueryParams) -> Result<String> {
     if !ids.is_empty() && p.get("MaxResults").is_some() {
         return Err(client("InvalidParameterCombination", "The parameter vpcIdsSet cannot be used with the parameter maxResults"));
     }
-    let mut out = Vec::new();
-    for v in s.vpcs.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&v.id)) && filter::matches(&fs, &v.tags, |n| v.filter_field(n))? {
-            out.push(v);
-        }
-    }
-    if out.is_empty() {
-        filter::check_names(&fs, |n| sample_vpc().filter_field(n))?;
-    }
+    let out = vpc::FILTERS.select(&fs, s, &call.ctx, s.vpcs.scope(&call.ctx).filter(|v| ids.is_empty() || ids.contains(&v.id)))?;
     let (page, next) = paginate(out, p, |v| v.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("vpcSet", page, |w, v| write_vpc(w, v));
     w.opt_leaf("nextToken", next);
     Ok(w.finish())
-}
-
-/// A VPC used only to ask which filter names exist.
-fn sample_vpc() -> Vpc {
-    Vpc {
-        id: String::new(),
-        owner: String::new(),
-        region: String::new(),
-        cidr_blocks: vec![vpc::CidrBlock { association_id: String::new(), cidr: "10.0.0.0/16".parse().expect("literal") }],
-        instance_tenancy: String::new(),
-        dhcp_options_id: String::new(),
-        is_default: false,
-        enable_dns_support: true,
-        enable_dns_hostnames: false,
-        tags: Default::default(),
-        created_at: 0,
-    }
 }
 
 fn modify_vpc_attribute(call: &mut Call, p: &QueryParams) -> Result<String> {

@@ -1,7 +1,7 @@
 //! Interface VPC endpoint actions (PrivateLink consumer side).
 
 use xvpc_model::vpc_endpoint::{self as ve, CreateEndpoint, DnsEntry, EndpointState, ModifyEndpoint, VpcEndpoint};
-use xvpc_model::{filter, IdKind, State};
+use xvpc_model::{IdKind, State};
 use xvpc_wire::page::PageLimits;
 use xvpc_wire::{QueryParams, XmlWriter};
 
@@ -87,12 +87,7 @@ fn describe_vpc_endpoints(call: &mut Call, p: &QueryParams) -> Result<String> {
     let s = call.state();
     let mine = |x: &&VpcEndpoint| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.vpc_endpoints.get(id).is_some_and(|x| mine(&x)), IdKind::VpcEndpoint)?;
-    let mut out = Vec::new();
-    for x in s.vpc_endpoints.scope(&call.ctx) {
-        if (ids.is_empty() || ids.contains(&x.id)) && filter::matches(&fs, &x.tags, |n| x.filter_field(n))? {
-            out.push(x);
-        }
-    }
+    let out = xvpc_model::vpc_endpoint::FILTERS.select(&fs, s, &call.ctx, s.vpc_endpoints.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
     let (page, next) = paginate(out, p, |x| x.id.clone(), PageLimits::clamped(5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("vpcEndpointSet", page, |w, x| write_endpoint(w, x, s, None));
