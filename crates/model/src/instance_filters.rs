@@ -145,7 +145,9 @@ pub const FILTERS: FilterTable<Instance> = FilterTable {
         ("network-interface.private-dns-name", Field::Values(|i, e| via_eni(i, e, "private-dns-name"))),
         ("network-interface.private-ip-address", Field::Values(|i, e| via_eni(i, e, "private-ip-address"))),
         ("network-interface.public-dns-name", Field::Values(|i, e| via_eni(i, e, "association.public-dns-name"))),
-        ("network-interface.requester-id", Field::Values(|i, e| via_eni(i, e, "requester-id"))),
+        // Only service-managed interfaces have a requester, and xvpc never
+        // attaches one to an instance.
+        ("network-interface.requester-id", Field::Absent),
         ("network-interface.requester-managed", Field::Values(|i, e| via_eni(i, e, "requester-managed"))),
         ("network-interface.source-dest-check", Field::Values(|i, e| via_eni(i, e, "source-dest-check"))),
         ("network-interface.status", Field::Values(|i, e| via_eni(i, e, "status"))),

@@ -24,6 +24,10 @@ pub mod filter;
 pub mod ids;
 pub mod ip_protocol;
 pub mod region;
+#[cfg(test)]
+pub mod populated;
+#[cfg(test)]
+mod filter_tables_tests;
 pub mod state;
 pub mod table;
 pub mod tags;
