@@ -110,8 +110,8 @@ pub struct RouteRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TgwRouteRef {
     pub destination_cidr: String,
-    pub state: String,
-    pub route_origin: String,
+    pub state: crate::transit_gateway_route_table::TgwRouteState,
+    pub route_origin: crate::transit_gateway_route_table::RouteType,
     pub attachment_id: Option<String>,
 }
 

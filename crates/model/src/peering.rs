@@ -512,6 +512,26 @@ pub fn check_route_target(state: &State, ctx: &Ctx, route_table_id: &str, table_
     Ok(())
 }
 
+crate::aws_enum! {
+    /// `PeeringStatus` of a security group rule that references a group
+    /// across a peering connection: `active`, `deleted` once the
+    /// connection is gone (the rule is then stale), `inactive` otherwise.
+    pub enum ReferenceStatus {
+        Active = "active",
+        Inactive = "inactive",
+        Deleted = "deleted",
+    }
+}
+
+/// The [`ReferenceStatus`] of a rule naming peering connection `id`.
+pub fn reference_status(state: &State, id: &str) -> ReferenceStatus {
+    state.peering_connections.get(id).map_or(ReferenceStatus::Deleted, |p| match p.status {
+        StoredStatus::Active => ReferenceStatus::Active,
+        StoredStatus::Deleted => ReferenceStatus::Deleted,
+        _ => ReferenceStatus::Inactive,
+    })
+}
+
 /// The active, same-region connection through which a group of `vpc_id`
 /// may reference a group of `peer_vpc_id` (AWS allows peer-group
 /// references only over an active peering in one region).

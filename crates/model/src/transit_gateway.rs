@@ -28,6 +28,19 @@ pub use crate::transit_gateway_attachment::*;
 /// listed (state `deleted` / `rejected`), as AWS keeps them a while.
 pub const DELETED_VISIBLE_MS: i64 = 60 * 60 * 1000;
 
+crate::aws_enum! {
+    /// A transit gateway's state (`TransitGatewayState`). A gateway stores
+    /// only whether it is deleted; `pending`, `modifying` and `deleting`
+    /// are what the create, modify and delete calls answer, as AWS does.
+    pub enum TgwState {
+        Pending = "pending",
+        Available = "available",
+        Modifying = "modifying",
+        Deleting = "deleting",
+        Deleted = "deleted",
+    }
+}
+
 /// A transit gateway.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransitGateway {
@@ -68,11 +81,12 @@ impl TransitGateway {
         self.deleted_at.is_some()
     }
 
-    pub fn state(&self) -> &'static str {
+    /// `available` until deleted (xvpc creates and modifies at once).
+    pub fn state(&self) -> TgwState {
         if self.is_deleted() {
-            "deleted"
+            TgwState::Deleted
         } else {
-            "available"
+            TgwState::Available
         }
     }
 

@@ -16,26 +16,28 @@ use crate::network_interface::{mac_for, NetworkInterface};
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::tags::Tags;
 use crate::transit_gateway::*;
+use crate::transit_gateway_route_table::AssociationState;
 
-/// An attachment's lifecycle state (`TransitGatewayAttachmentState`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AttachmentState {
-    PendingAcceptance,
-    Available,
-    Rejected,
-    Deleted,
+crate::aws_enum! {
+    /// An attachment's lifecycle state (`TransitGatewayAttachmentState`).
+    /// An attachment stores `pendingAcceptance`, `available`, `rejected` or
+    /// `deleted`; the other states are what the create, accept, reject,
+    /// modify and delete calls answer, as AWS does (xvpc changes at once).
+    /// Stored by variant name (`"PendingAcceptance"`), as event logs hold it.
+    #[derive(Serialize, Deserialize)]
+    pub enum AttachmentState {
+        PendingAcceptance = "pendingAcceptance",
+        Available = "available",
+        Rejected = "rejected",
+        Deleted = "deleted",
+        Pending = "pending",
+        Modifying = "modifying",
+        Rejecting = "rejecting",
+        Deleting = "deleting",
+    }
 }
 
 impl AttachmentState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttachmentState::PendingAcceptance => "pendingAcceptance",
-            AttachmentState::Available => "available",
-            AttachmentState::Rejected => "rejected",
-            AttachmentState::Deleted => "deleted",
-        }
-    }
-
     fn is_gone(self) -> bool {
         matches!(self, AttachmentState::Rejected | AttachmentState::Deleted)
     }
@@ -95,7 +97,7 @@ impl TgwAttachment {
 pub const ATTACHMENT_FILTERS: FilterTable<TgwAttachment> = FilterTable {
     tags: Some(|a, ctx| a.tags.get(&ctx.account)),
     fields: &[
-        ("association.state", Field::Values(|a, _| a.association.iter().map(|_| "associated".to_string()).collect())),
+        ("association.state", Field::Values(|a, _| a.association.iter().map(|_| AssociationState::Associated.to_string()).collect())),
         ("association.transit-gateway-route-table-id", Field::Values(|a, _| opt(a.association.as_ref()))),
         ("resource-id", Field::Values(|a, _| one(&a.vpc_id))),
         ("resource-owner-id", Field::Values(|a, _| one(&a.owner))),

@@ -43,11 +43,62 @@ pub struct StaticRoute {
     pub target: Option<String>,
 }
 
-/// `static` or `propagated`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteType {
-    Static,
-    Propagated,
+crate::aws_enum! {
+    /// A route table's state (`TransitGatewayRouteTableState`). A table
+    /// stores only whether it is deleted; `pending` and `deleting` are what
+    /// the create and delete calls answer, as AWS does.
+    pub enum TgwRouteTableState {
+        Pending = "pending",
+        Available = "available",
+        Deleting = "deleting",
+        Deleted = "deleted",
+    }
+}
+
+crate::aws_enum! {
+    /// An attachment's association with a route table
+    /// (`TransitGatewayAssociationState`): `associated` while it lasts; the
+    /// other states are what Associate/Disassociate answer.
+    pub enum AssociationState {
+        Associating = "associating",
+        Associated = "associated",
+        Disassociating = "disassociating",
+        Disassociated = "disassociated",
+    }
+}
+
+crate::aws_enum! {
+    /// An attachment's propagation to a route table
+    /// (`TransitGatewayPropagationState`): `enabled` while it lasts; the
+    /// other states are what Enable/Disable...Propagation answer.
+    pub enum PropagationState {
+        Enabling = "enabling",
+        Enabled = "enabled",
+        Disabling = "disabling",
+        Disabled = "disabled",
+    }
+}
+
+crate::aws_enum! {
+    /// `TransitGatewayRouteType`. Serialised in AWS's spelling (trace JSON).
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub enum RouteType {
+        Static = "static",
+        Propagated = "propagated",
+    }
+}
+
+crate::aws_enum! {
+    /// `TransitGatewayRouteState` of a route xvpc reports: `active`, or
+    /// `blackhole` (a blackhole route, or its attachment is gone).
+    /// Serialised in AWS's spelling (trace JSON).
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub enum TgwRouteState {
+        Active = "active",
+        Blackhole = "blackhole",
+    }
 }
 
 /// A route as SearchTransitGatewayRoutes reports it.
@@ -61,18 +112,11 @@ pub struct TgwRoute {
 }
 
 impl TgwRoute {
-    pub fn type_str(&self) -> &'static str {
-        match self.route_type {
-            RouteType::Static => "static",
-            RouteType::Propagated => "propagated",
-        }
-    }
-
-    pub fn state_str(&self) -> &'static str {
+    pub fn state(&self) -> TgwRouteState {
         if self.active {
-            "active"
+            TgwRouteState::Active
         } else {
-            "blackhole"
+            TgwRouteState::Blackhole
         }
     }
 }
@@ -97,11 +141,11 @@ impl TgwRouteTable {
         self.deleted_at.is_some()
     }
 
-    pub fn state(&self) -> &'static str {
+    pub fn state(&self) -> TgwRouteTableState {
         if self.is_deleted() {
-            "deleted"
+            TgwRouteTableState::Deleted
         } else {
-            "available"
+            TgwRouteTableState::Available
         }
     }
 
@@ -401,8 +445,8 @@ pub const ROUTE_FILTERS: FilterTable<TgwRoute> = FilterTable {
         ("route-search.longest-prefix-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(&r.cidr, n))))),
         ("route-search.subnet-of-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(n, &r.cidr))))),
         ("route-search.supernet-of-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(&r.cidr, n))))),
-        ("state", Field::Values(|r, _| one(r.state_str()))),
-        ("type", Field::Values(|r, _| one(r.type_str()))),
+        ("state", Field::Values(|r, _| one(r.state()))),
+        ("type", Field::Values(|r, _| one(r.route_type))),
     ],
 };
 

@@ -173,7 +173,7 @@ fn delete_refused_with_attachments_and_rejected_attachment_releases() {
     assert!(delete_attachment(&s, &ctx(A), &att).unwrap().is_empty());
     let ch = delete_transit_gateway(&s, &ctx(A), &t).unwrap();
     apply(&mut s, ch);
-    assert_eq!(s.transit_gateways[&t].state(), "deleted");
+    assert_eq!(s.transit_gateways[&t].state(), TgwState::Deleted);
 }
 
 #[test]
@@ -232,4 +232,52 @@ fn auto_accept_makes_shared_attachments_available() {
     .unwrap();
     apply(&mut s, ch);
     assert!(s.transit_gateway_attachments[&att].tags_for(B).is_empty());
+}
+
+/// Every state is spelled as botocore's enum of that name lists it.
+#[test]
+fn states_are_spelled_as_botocore() {
+    use rt::{AssociationState, PropagationState, RouteType, TgwRouteState, TgwRouteTableState};
+    fn spelled<T: Copy + std::fmt::Display>(all: &[T]) -> Vec<String> {
+        all.iter().map(|s| s.to_string()).collect()
+    }
+    assert_eq!(spelled(TgwState::ALL), ["pending", "available", "modifying", "deleting", "deleted"]);
+    assert_eq!(spelled(TgwRouteTableState::ALL), ["pending", "available", "deleting", "deleted"]);
+    assert_eq!(spelled(AssociationState::ALL), ["associating", "associated", "disassociating", "disassociated"]);
+    assert_eq!(spelled(PropagationState::ALL), ["enabling", "enabled", "disabling", "disabled"]);
+    assert_eq!(spelled(RouteType::ALL), ["static", "propagated"]);
+    let route_states = ["pending", "active", "blackhole", "deleting", "deleted"];
+    assert!(spelled(TgwRouteState::ALL).iter().all(|s| route_states.contains(&s.as_str())));
+    let attachment_states = [
+        "initiating", "initiatingRequest", "pendingAcceptance", "rollingBack", "pending", "available", "modifying", "deleting", "deleted", "failed",
+        "rejected", "rejecting", "failing",
+    ];
+    for s in AttachmentState::ALL {
+        assert!(attachment_states.contains(&s.as_str()), "{s:?}");
+    }
+    // Routes travel in trace JSON in AWS's spelling; attachments are
+    // stored by variant name, as existing event logs hold them.
+    assert_eq!(serde_json::to_string(&(RouteType::Propagated, TgwRouteState::Blackhole)).unwrap(), r#"["propagated","blackhole"]"#);
+    assert_eq!(serde_json::to_string(&AttachmentState::PendingAcceptance).unwrap(), r#""PendingAcceptance""#);
+}
+
+#[test]
+fn derived_states() {
+    let mut s = State::default();
+    let t = tgw(&mut s);
+    assert_eq!(s.transit_gateways[&t].state(), TgwState::Available);
+    let env = crate::filter::Env { state: &s, ctx: &ctx(A) };
+    assert_eq!(FILTERS.values("state", &s.transit_gateways[&t], &env), ["available"]);
+    let rtb = s.transit_gateways[&t].options.association_default_route_table_id.clone().unwrap();
+    assert_eq!(s.transit_gateway_route_tables[&rtb].state(), rt::TgwRouteTableState::Available);
+    let (ch, route) = rt::create_route(&s, &ctx(A), &rtb, "10.9.0.0/16", None, true).unwrap();
+    apply(&mut s, ch);
+    assert_eq!((route.state(), route.route_type), (rt::TgwRouteState::Blackhole, rt::RouteType::Static));
+    let (ch, extra) = rt::create_route_table(&s, &ctx(A), &t, Tags::new()).unwrap();
+    apply(&mut s, ch);
+    let ch = rt::delete_route_table(&s, &ctx(A), &extra).unwrap();
+    apply(&mut s, ch);
+    assert_eq!(s.transit_gateway_route_tables[&extra].state(), rt::TgwRouteTableState::Deleted);
+    let env = crate::filter::Env { state: &s, ctx: &ctx(A) };
+    assert_eq!(rt::FILTERS.values("state", &s.transit_gateway_route_tables[&extra], &env), ["deleted"]);
 }

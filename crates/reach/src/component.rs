@@ -3,6 +3,7 @@
 //! reports for each kind (ACL rule, security group rule, route, ...).
 
 use serde::{Deserialize, Serialize};
+use xvpc_model::transit_gateway_route_table::{RouteType, TgwRouteState};
 use xvpc_model::IpProtocol;
 
 /// Which way the packet is going.
@@ -154,7 +155,7 @@ pub enum Detail {
     /// A VPC route (`AnalysisRouteTableRoute`).
     Route { destination: String, target: String, state: String },
     /// A TGW route (`TransitGatewayRouteTableRoute`).
-    TgwRoute { destination: String, attachment: Option<String>, route_type: String, state: String },
+    TgwRoute { destination: String, attachment: Option<String>, route_type: RouteType, state: TgwRouteState },
     /// An NLB listener.
     Listener { protocol: String, port: u16 },
     /// A target and its port.

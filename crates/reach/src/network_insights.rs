@@ -99,7 +99,7 @@ fn route(d: &Detail) -> Option<RouteRef> {
 fn tgw_route(d: &Detail) -> Option<TgwRouteRef> {
     match d {
         Detail::TgwRoute { destination, attachment, route_type, state } => {
-            Some(TgwRouteRef { destination_cidr: destination.clone(), state: state.clone(), route_origin: route_type.clone(), attachment_id: attachment.clone() })
+            Some(TgwRouteRef { destination_cidr: destination.clone(), state: *state, route_origin: *route_type, attachment_id: attachment.clone() })
         }
         _ => None,
     }

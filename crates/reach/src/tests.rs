@@ -408,7 +408,7 @@ pub(crate) mod transit_gateway {
         let (b, client, _, web, tgw, rtb, _) = world(true);
         let a = tcp(&b, &client, &web, 80);
         assert!(a.reachable, "{:?}", a.blockers);
-        assert!(a.forward.iter().any(|h| h.component.id == rtb && matches!(&h.detail, crate::Detail::TgwRoute { route_type, .. } if route_type == "propagated")));
+        assert!(a.forward.iter().any(|h| h.component.id == rtb && matches!(&h.detail, crate::Detail::TgwRoute { route_type: xvpc_model::transit_gateway_route_table::RouteType::Propagated, .. })));
         assert!(a.return_path.iter().any(|h| h.component.id == rtb));
         let _ = tgw;
     }

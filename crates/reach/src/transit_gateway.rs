@@ -130,7 +130,7 @@ pub fn cross<'a>(topo: &Topology<'a>, tgw: &str, vpc: &Vpc, subnet: &Subnet, dst
         c.blockers.push(blocker(code::NO_ROUTE_TO_DESTINATION, dir, tc, format!("Transit gateway route table {} has no route to {dst}.", table.id), fix));
         return c;
     };
-    let detail = Detail::TgwRoute { destination: r.cidr.to_string(), attachment: r.attachment.clone(), route_type: r.type_str().into(), state: r.state_str().into() };
+    let detail = Detail::TgwRoute { destination: r.cidr.to_string(), attachment: r.attachment.clone(), route_type: r.route_type, state: r.state() };
     if !r.active {
         c.hops.push(hop(tc.clone(), dir, Verdict::Block, detail.clone()));
         let fix = dst_att.map(|a| fix::replace_tgw_route(&t.owner, &t.region, &table.id, &r.cidr.to_string(), &a.id));

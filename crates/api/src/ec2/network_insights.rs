@@ -177,8 +177,8 @@ fn write_tgw_route(w: &mut XmlWriter, r: &Option<TgwRouteRef>) {
     let Some(r) = r else { return };
     w.open("transitGatewayRouteTableRoute")
         .leaf("destinationCidr", &r.destination_cidr)
-        .leaf("state", &r.state)
-        .leaf("routeOrigin", &r.route_origin)
+        .leaf("state", r.state.as_str())
+        .leaf("routeOrigin", r.route_origin.as_str())
         .opt_leaf("attachmentId", r.attachment_id.as_deref())
         .close("transitGatewayRouteTableRoute");
 }

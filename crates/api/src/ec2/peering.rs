@@ -20,14 +20,9 @@ pub const ACTIONS: &[(&str, QueryHandler)] = &[
     ("DescribeStaleSecurityGroups", describe_stale_security_groups),
 ];
 
-/// `PeeringStatus` of a security group reference across a peering: the
-/// connection's status code (`deleted` once it is gone; its rules are stale).
+/// `PeeringStatus` of a security group reference across a peering.
 pub fn peering_status(state: &State, id: &str) -> &'static str {
-    state.peering_connections.get(id).map_or("deleted", |p| match p.status {
-        peering::StoredStatus::Active => "active",
-        peering::StoredStatus::Deleted => "deleted",
-        _ => "inactive",
-    })
+    peering::reference_status(state, id).as_str()
 }
 
 fn write_options(w: &mut XmlWriter, name: &str, o: &PeeringOptions) {

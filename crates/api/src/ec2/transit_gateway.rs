@@ -6,8 +6,9 @@ use xvpc_model::state::Ctx;
 use xvpc_model::tags::Tags;
 use xvpc_model::transit_gateway::{
     self as tg, parse_flag, AttachmentState, CreateAttachment, CreateTransitGateway, ModifyAttachment, ModifyTransitGateway, TgwAttachment,
-    TransitGateway,
+    TgwState, TransitGateway,
 };
+use xvpc_model::transit_gateway_route_table::AssociationState;
 use xvpc_model::{IdKind, State};
 use xvpc_wire::{QueryParams, XmlWriter};
 
@@ -58,11 +59,11 @@ fn en(b: bool) -> &'static str {
 }
 
 /// The `<transitGateway>` structure's content. Tags are the owner's only.
-pub fn write_tgw(w: &mut XmlWriter, t: &TransitGateway, ctx: &Ctx, state_override: Option<&str>) {
+pub fn write_tgw(w: &mut XmlWriter, t: &TransitGateway, ctx: &Ctx, state_override: Option<TgwState>) {
     let o = &t.options;
     w.leaf("transitGatewayId", &t.id)
         .leaf("transitGatewayArn", t.arn())
-        .leaf("state", state_override.unwrap_or(t.state()))
+        .leaf("state", state_override.unwrap_or(t.state()).as_str())
         .leaf("ownerId", &t.owner)
         .leaf("description", &t.description)
         .leaf("creationTime", timestamp(t.created_at));
@@ -83,7 +84,7 @@ pub fn write_tgw(w: &mut XmlWriter, t: &TransitGateway, ctx: &Ctx, state_overrid
     write_tags(w, if t.owner == ctx.account { &t.tags } else { &empty });
 }
 
-fn one_tgw(call: &Call, id: &str, state_override: Option<&str>) -> String {
+fn one_tgw(call: &Call, id: &str, state_override: Option<TgwState>) -> String {
     let mut w = XmlWriter::new();
     w.open("transitGateway");
     if let Some(t) = call.state().transit_gateways.get(id) {
@@ -111,7 +112,7 @@ fn create_transit_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
     let (ch, id) = tg::create_transit_gateway(call.state(), &call.ctx, input)?;
     call.commit(ch)?;
     // AWS reports a new gateway `pending`; xvpc makes it available at once.
-    Ok(one_tgw(call, &id, Some("pending")))
+    Ok(one_tgw(call, &id, Some(TgwState::Pending)))
 }
 
 fn describe_transit_gateways(call: &mut Call, p: &QueryParams) -> Result<String> {
@@ -146,25 +147,25 @@ fn modify_transit_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
     };
     let ch = tg::modify_transit_gateway(call.state(), &call.ctx, &id, m)?;
     call.commit(ch)?;
-    Ok(one_tgw(call, &id, Some("modifying")))
+    Ok(one_tgw(call, &id, Some(TgwState::Modifying)))
 }
 
 fn delete_transit_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
     let id = p.required("TransitGatewayId")?.to_string();
     let ch = tg::delete_transit_gateway(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
-    Ok(one_tgw(call, &id, Some("deleting")))
+    Ok(one_tgw(call, &id, Some(TgwState::Deleting)))
 }
 
 /// The `<transitGatewayVpcAttachment>` structure's content, as the caller
 /// sees it (its own tags).
-pub fn write_vpc_attachment(w: &mut XmlWriter, a: &TgwAttachment, ctx: &Ctx, state_override: Option<&str>) {
+pub fn write_vpc_attachment(w: &mut XmlWriter, a: &TgwAttachment, ctx: &Ctx, state_override: Option<AttachmentState>) {
     let o = &a.options;
     w.leaf("transitGatewayAttachmentId", &a.id)
         .leaf("transitGatewayId", &a.transit_gateway_id)
         .leaf("vpcId", &a.vpc_id)
         .leaf("vpcOwnerId", &a.owner)
-        .leaf("state", state_override.unwrap_or(a.state.as_str()))
+        .leaf("state", state_override.unwrap_or(a.state).as_str())
         .scalars("subnetIds", "item", &a.subnet_ids)
         .leaf("creationTime", timestamp(a.created_at));
     w.open("options")
@@ -176,7 +177,7 @@ pub fn write_vpc_attachment(w: &mut XmlWriter, a: &TgwAttachment, ctx: &Ctx, sta
     write_tags(w, &a.tags_for(&ctx.account));
 }
 
-fn one_attachment(call: &Call, id: &str, state_override: Option<&str>) -> String {
+fn one_attachment(call: &Call, id: &str, state_override: Option<AttachmentState>) -> String {
     let mut w = XmlWriter::new();
     w.open("transitGatewayVpcAttachment");
     if let Some(a) = call.state().transit_gateway_attachments.get(id) {
@@ -210,21 +211,21 @@ fn create_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
     let (ch, id) = tg::create_attachment(call.state(), &call.ctx, input)?;
     call.commit(ch)?;
     // AWS reports every new attachment `pending` first.
-    Ok(one_attachment(call, &id, Some("pending")))
+    Ok(one_attachment(call, &id, Some(AttachmentState::Pending)))
 }
 
 fn accept_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
     let id = p.required("TransitGatewayAttachmentId")?.to_string();
     let ch = tg::accept_attachment(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
-    Ok(one_attachment(call, &id, Some("pending")))
+    Ok(one_attachment(call, &id, Some(AttachmentState::Pending)))
 }
 
 fn reject_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
     let id = p.required("TransitGatewayAttachmentId")?.to_string();
     let ch = tg::reject_attachment(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
-    Ok(one_attachment(call, &id, Some("rejecting")))
+    Ok(one_attachment(call, &id, Some(AttachmentState::Rejecting)))
 }
 
 fn delete_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
@@ -232,7 +233,7 @@ fn delete_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
     let was = tg::visible_attachment(call.state(), &call.ctx, &id)?.state;
     let ch = tg::delete_attachment(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
-    let shown = if was == AttachmentState::Deleted { "deleted" } else { "deleting" };
+    let shown = if was == AttachmentState::Deleted { AttachmentState::Deleted } else { AttachmentState::Deleting };
     Ok(one_attachment(call, &id, Some(shown)))
 }
 
@@ -249,7 +250,7 @@ fn modify_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
     };
     let ch = tg::modify_attachment(call.state(), &call.ctx, &id, m)?;
     call.commit(ch)?;
-    Ok(one_attachment(call, &id, Some("modifying")))
+    Ok(one_attachment(call, &id, Some(AttachmentState::Modifying)))
 }
 
 /// Attachments the caller may see, filtered with the call's own table.
@@ -284,7 +285,7 @@ fn describe_attachments(call: &mut Call, p: &QueryParams) -> Result<String> {
             .leaf("resourceId", &a.vpc_id)
             .leaf("state", a.state.as_str());
         if let Some(r) = &a.association {
-            w.open("association").leaf("transitGatewayRouteTableId", r).leaf("state", "associated").close("association");
+            w.open("association").leaf("transitGatewayRouteTableId", r).leaf("state", AssociationState::Associated.as_str()).close("association");
         }
         w.leaf("creationTime", timestamp(a.created_at));
         write_tags(w, &a.tags_for(&call.ctx.account));

@@ -2,7 +2,7 @@
 //! propagations and routes.
 
 use xvpc_model::transit_gateway::TgwAttachment;
-use xvpc_model::transit_gateway_route_table::{self as rt, TgwRoute, TgwRouteTable};
+use xvpc_model::transit_gateway_route_table::{self as rt, AssociationState, PropagationState, TgwRoute, TgwRouteTable, TgwRouteTableState};
 use xvpc_model::{IdKind, State};
 use xvpc_wire::page::PageLimits;
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -28,18 +28,18 @@ pub const ACTIONS: &[(&str, QueryHandler)] = &[
     ("GetTransitGatewayRouteTablePropagations", get_propagations),
 ];
 
-fn write_table(w: &mut XmlWriter, r: &TgwRouteTable, s: &State, state_override: Option<&str>) {
+fn write_table(w: &mut XmlWriter, r: &TgwRouteTable, s: &State, state_override: Option<TgwRouteTableState>) {
     let (assoc, prop) = r.defaults(s);
     w.leaf("transitGatewayRouteTableId", &r.id)
         .leaf("transitGatewayId", &r.transit_gateway_id)
-        .leaf("state", state_override.unwrap_or(r.state()))
+        .leaf("state", state_override.unwrap_or(r.state()).as_str())
         .bool_leaf("defaultAssociationRouteTable", assoc)
         .bool_leaf("defaultPropagationRouteTable", prop)
         .leaf("creationTime", timestamp(r.created_at));
     write_tags(w, &r.tags);
 }
 
-fn one_table(call: &Call, id: &str, state_override: Option<&str>) -> String {
+fn one_table(call: &Call, id: &str, state_override: Option<TgwRouteTableState>) -> String {
     let s = call.state();
     let mut w = XmlWriter::new();
     w.open("transitGatewayRouteTable");
@@ -55,14 +55,14 @@ fn create_route_table(call: &mut Call, p: &QueryParams) -> Result<String> {
     let tags = tag_specs_any(p, "transit-gateway-route-table")?;
     let (ch, id) = rt::create_route_table(call.state(), &call.ctx, &tgw, tags)?;
     call.commit(ch)?;
-    Ok(one_table(call, &id, Some("pending")))
+    Ok(one_table(call, &id, Some(TgwRouteTableState::Pending)))
 }
 
 fn delete_route_table(call: &mut Call, p: &QueryParams) -> Result<String> {
     let id = p.required("TransitGatewayRouteTableId")?.to_string();
     let ch = rt::delete_route_table(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
-    Ok(one_table(call, &id, Some("deleting")))
+    Ok(one_table(call, &id, Some(TgwRouteTableState::Deleting)))
 }
 
 fn describe_route_tables(call: &mut Call, p: &QueryParams) -> Result<String> {
@@ -101,7 +101,7 @@ fn associate(call: &mut Call, p: &QueryParams) -> Result<String> {
     let ch = rt::associate(call.state(), &call.ctx, &table, &att)?;
     call.commit(ch)?;
     let mut w = XmlWriter::new();
-    write_link(&mut w, "association", call.state(), &table, &att, "associating");
+    write_link(&mut w, "association", call.state(), &table, &att, AssociationState::Associating.as_str());
     Ok(w.finish())
 }
 
@@ -110,7 +110,7 @@ fn disassociate(call: &mut Call, p: &QueryParams) -> Result<String> {
     let ch = rt::disassociate(call.state(), &call.ctx, &table, &att)?;
     call.commit(ch)?;
     let mut w = XmlWriter::new();
-    write_link(&mut w, "association", call.state(), &table, &att, "disassociating");
+    write_link(&mut w, "association", call.state(), &table, &att, AssociationState::Disassociating.as_str());
     Ok(w.finish())
 }
 
@@ -119,7 +119,7 @@ fn enable_propagation(call: &mut Call, p: &QueryParams) -> Result<String> {
     let ch = rt::enable_propagation(call.state(), &call.ctx, &table, &att)?;
     call.commit(ch)?;
     let mut w = XmlWriter::new();
-    write_link(&mut w, "propagation", call.state(), &table, &att, "enabling");
+    write_link(&mut w, "propagation", call.state(), &table, &att, PropagationState::Enabling.as_str());
     Ok(w.finish())
 }
 
@@ -128,7 +128,7 @@ fn disable_propagation(call: &mut Call, p: &QueryParams) -> Result<String> {
     let ch = rt::disable_propagation(call.state(), &call.ctx, &table, &att)?;
     call.commit(ch)?;
     let mut w = XmlWriter::new();
-    write_link(&mut w, "propagation", call.state(), &table, &att, "disabling");
+    write_link(&mut w, "propagation", call.state(), &table, &att, PropagationState::Disabling.as_str());
     Ok(w.finish())
 }
 
@@ -138,7 +138,7 @@ fn write_route(w: &mut XmlWriter, r: &TgwRoute, s: &State) {
         let vpc = s.transit_gateway_attachments.get(a).map(|x| x.vpc_id.clone()).unwrap_or_default();
         w.leaf("resourceId", vpc).leaf("transitGatewayAttachmentId", a).leaf("resourceType", "vpc");
     });
-    w.leaf("type", r.type_str()).leaf("state", r.state_str());
+    w.leaf("type", r.route_type.as_str()).leaf("state", r.state().as_str());
 }
 
 fn target(p: &QueryParams) -> Result<(String, String, Option<String>, bool)> {
@@ -227,7 +227,7 @@ fn get_associations(call: &mut Call, p: &QueryParams) -> Result<String> {
     let (page, next) = paginate(atts, p, |a| a.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("associations", page, |w, a| {
-        w.leaf("transitGatewayAttachmentId", &a.id).leaf("resourceId", &a.vpc_id).leaf("resourceType", "vpc").leaf("state", "associated");
+        w.leaf("transitGatewayAttachmentId", &a.id).leaf("resourceId", &a.vpc_id).leaf("resourceType", "vpc").leaf("state", AssociationState::Associated.as_str());
     });
     w.opt_leaf("nextToken", next);
     Ok(w.finish())
@@ -240,7 +240,7 @@ fn get_propagations(call: &mut Call, p: &QueryParams) -> Result<String> {
     let (page, next) = paginate(atts, p, |a| a.id.clone(), (5, 1000))?;
     let mut w = XmlWriter::new();
     w.items("transitGatewayRouteTablePropagations", page, |w, a| {
-        w.leaf("transitGatewayAttachmentId", &a.id).leaf("resourceId", &a.vpc_id).leaf("resourceType", "vpc").leaf("state", "enabled");
+        w.leaf("transitGatewayAttachmentId", &a.id).leaf("resourceId", &a.vpc_id).leaf("resourceType", "vpc").leaf("state", PropagationState::Enabled.as_str());
     });
     w.opt_leaf("nextToken", next);
     Ok(w.finish())

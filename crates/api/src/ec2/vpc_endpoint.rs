@@ -27,12 +27,12 @@ pub fn write_dns_entries(w: &mut XmlWriter, entries: &[DnsEntry]) {
 /// The `VpcEndpoint` structure's content. `state` overrides the stored
 /// state (the create response reports `pending` for an endpoint that needs
 /// no acceptance, as AWS does).
-fn write_endpoint(w: &mut XmlWriter, e: &VpcEndpoint, s: &State, state: Option<&str>) {
+fn write_endpoint(w: &mut XmlWriter, e: &VpcEndpoint, s: &State, state: Option<EndpointState>) {
     w.leaf("vpcEndpointId", &e.id)
         .leaf("vpcEndpointType", &e.endpoint_type)
         .leaf("vpcId", &e.vpc_id)
         .leaf("serviceName", &e.service_name)
-        .leaf("state", state.unwrap_or(e.state.as_str()))
+        .leaf("state", state.unwrap_or(e.state).as_str())
         .opt_leaf("policyDocument", e.policy_document.as_deref())
         .items("routeTableIdSet", Vec::<()>::new(), |_, _| {})
         .scalars("subnetIdSet", "item", &e.subnet_ids);
@@ -72,7 +72,7 @@ fn create_vpc_endpoint(call: &mut Call, p: &QueryParams) -> Result<String> {
     call.commit(ch)?;
     let s = call.state();
     let e = &s.vpc_endpoints[&id];
-    let shown = (e.state == EndpointState::Available).then_some("pending");
+    let shown = (e.state == EndpointState::Available).then_some(EndpointState::Pending);
     let mut w = XmlWriter::new();
     w.open("vpcEndpoint");
     write_endpoint(&mut w, e, s, shown);
