@@ -19,6 +19,18 @@ use crate::vpc_endpoint::{EndpointState, VpcEndpoint};
 /// A new service reports `Pending` for this long, then `Available`.
 pub const PENDING_MS: i64 = 2_000;
 
+crate::aws_enum! {
+    /// A service's state (`ServiceState`, capitalised as AWS spells it):
+    /// `Pending` for a moment after creation, then `Available`.
+    pub enum ServiceState {
+        Pending = "Pending",
+        Available = "Available",
+        Deleting = "Deleting",
+        Deleted = "Deleted",
+        Failed = "Failed",
+    }
+}
+
 /// An endpoint service configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EndpointService {
@@ -61,11 +73,11 @@ impl AllowedPrincipal {
 
 impl EndpointService {
     /// `Pending` right after creation, then `Available`.
-    pub fn state(&self, now: i64) -> &'static str {
+    pub fn state(&self, now: i64) -> ServiceState {
         if now < self.created_at + PENDING_MS {
-            "Pending"
+            ServiceState::Pending
         } else {
-            "Available"
+            ServiceState::Available
         }
     }
 
@@ -377,8 +389,10 @@ pub(crate) mod tests {
         let ctx = Ctx::new(A, "us-east-1", 0);
         let svc = &s.endpoint_services[&id];
         assert_eq!(svc.name, format!("com.amazonaws.vpce.us-east-1.{id}"));
-        assert_eq!(svc.state(0), "Pending");
-        assert_eq!(svc.state(PENDING_MS), "Available");
+        assert_eq!(svc.state(0).as_str(), "Pending");
+        assert_eq!(svc.state(PENDING_MS).as_str(), "Available");
+        // botocore's ServiceState enum, in its order.
+        assert_eq!(ServiceState::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(), ["Pending", "Available", "Deleting", "Deleted", "Failed"]);
         assert_eq!(svc.zone_ids(&s), load_balancer::zone_ids(&s.load_balancers[&lb]).into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>());
         let b = Ctx::new(B, "us-east-1", 0);
         assert!(matches!(visible_by_name(&s, &b, &svc.name), Err(ModelError::NotFound(IdKind::ServiceName, _))));

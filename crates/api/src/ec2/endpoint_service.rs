@@ -39,7 +39,7 @@ fn write_config(w: &mut XmlWriter, s: &EndpointService, state: &State, now: i64)
     });
     w.leaf("serviceId", &s.id)
         .leaf("serviceName", &s.name)
-        .leaf("serviceState", s.state(now))
+        .leaf("serviceState", s.state(now).as_str())
         .scalars("availabilityZoneIdSet", "item", s.zone_ids(state))
         .scalars("availabilityZoneSet", "item", s.zone_names_for(state, &s.owner))
         .bool_leaf("acceptanceRequired", s.acceptance_required)
@@ -59,7 +59,7 @@ fn write_config(w: &mut XmlWriter, s: &EndpointService, state: &State, now: i64)
     w.leaf("payerResponsibility", "ServiceOwner");
     write_tags(w, &s.tags);
     w.items("supportedRegionSet", [&s.region], |w, r| {
-        w.leaf("region", r.as_str()).leaf("serviceState", "Available");
+        w.leaf("region", r.as_str()).leaf("serviceState", es::ServiceState::Available.as_str());
     });
     w.bool_leaf("remoteAccessEnabled", false);
 }
