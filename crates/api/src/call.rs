@@ -6,34 +6,54 @@ use xvpc_model::{Changes, Ctx, State};
 use xvpc_store::Origin;
 use xvpc_wire::envelope;
 use xvpc_wire::sigv4;
-use xvpc_wire::{ApiError, HttpRequest, HttpResponse, QueryParams};
+use xvpc_wire::shapes;
+use xvpc_wire::{ApiError, HttpRequest, HttpResponse, Operation, QueryParams};
 
 use crate::errors::{Error, Result};
 use crate::identity::Caller;
 use crate::{App, World};
 
 /// An ec2Query or awsQuery handler: returns the XML inside the result element.
+/// Untyped handlers read raw parameters (the transition form); typed ones
+/// are registered with [`typed!`](crate::typed) and get this signature
+/// from the glue it generates.
 pub type QueryHandler = fn(&mut Call, &QueryParams) -> Result<String>;
+
+/// A registered action: its handler, and whether the handler is typed
+/// (decodes its own input). Untyped handlers get their request checked
+/// against the input shape first, so they answer `UnknownParameter` and
+/// friends too.
+#[derive(Clone, Copy)]
+pub struct Action {
+    pub run: QueryHandler,
+    pub typed: bool,
+}
+
 /// A service's query actions: the union of its families' `(Action, handler)`
 /// tables, merged once. An action listed twice is a programming error that
 /// would silently shadow one handler, so building the table refuses it.
 pub struct ActionTable {
-    by_name: std::collections::HashMap<&'static str, QueryHandler>,
+    by_name: std::collections::HashMap<&'static str, Action>,
 }
 
 impl ActionTable {
-    /// Merges the families' tables; panics on an action listed twice
-    /// (caught by each service's table test, never at run time).
-    pub fn new(families: &[&'static [(&'static str, QueryHandler)]]) -> ActionTable {
+    /// Merges the families' tables: `untyped` ones hold raw-parameter
+    /// handlers, `typed` ones entries made by [`typed!`](crate::typed).
+    /// Panics on an action listed twice (caught by each service's table
+    /// test, never at run time).
+    pub fn new(untyped: &[&'static [(&'static str, QueryHandler)]], typed: &[&'static [(&'static str, QueryHandler)]]) -> ActionTable {
         let mut by_name = std::collections::HashMap::new();
-        for (name, handler) in families.iter().flat_map(|f| f.iter().copied()) {
-            assert!(by_name.insert(name, handler).is_none(), "action {name} is listed twice");
+        let all = untyped.iter().map(|f| (f, false)).chain(typed.iter().map(|f| (f, true)));
+        for (family, typed) in all {
+            for &(name, run) in family.iter() {
+                assert!(by_name.insert(name, Action { run, typed }).is_none(), "action {name} is listed twice");
+            }
         }
         ActionTable { by_name }
     }
 
     /// The handler of an action, if the service implements it.
-    pub fn get(&self, action: &str) -> Option<QueryHandler> {
+    pub fn get(&self, action: &str) -> Option<Action> {
         self.by_name.get(action).copied()
     }
 
@@ -45,8 +65,69 @@ impl ActionTable {
     }
 }
 
-/// A restJson1 handler.
+/// A typed ec2Query/awsQuery handler as a table entry:
+/// `typed!(ops::CreateVpc, create_vpc)` where
+/// `fn create_vpc(&mut Call, CreateVpcRequest) -> Result<CreateVpcResult>`.
+/// The entry decodes the input (answering the protocol's errors before the
+/// handler runs), calls the handler and serializes its output.
+#[macro_export]
+macro_rules! typed {
+    ($op:ty, $handler:path) => {
+        (<$op as xvpc_wire::Operation>::NAME, {
+            fn run(call: &mut $crate::call::Call, params: &xvpc_wire::QueryParams) -> $crate::errors::Result<String> {
+                $crate::call::run_typed::<$op>(call, params, $handler)
+            }
+            run as $crate::call::QueryHandler
+        })
+    };
+}
+
+/// What [`typed!`] entries run: decode, handle, serialize.
+pub fn run_typed<O: Operation>(call: &mut Call, params: &QueryParams, handler: fn(&mut Call, O::Input) -> Result<O::Output>) -> Result<String>
+where
+    O::Input: xvpc_wire::query_input::FromQuery,
+    O::Output: xvpc_wire::xml_output::XmlMembers,
+{
+    let input = xvpc_wire::query_input::decode::<O>(params)?;
+    let output = handler(call, input)?;
+    Ok(xvpc_wire::xml_output::body(&output))
+}
+
+/// A restJson1 handler reading the raw JSON body (the transition form).
 pub type JsonHandler = fn(&mut Call, &serde_json::Value) -> Result<serde_json::Value>;
+
+/// A typed restJson1 entry's glue (made by [`typed_json!`](crate::typed_json)):
+/// decodes the body and query string itself.
+pub type TypedJsonHandler = fn(&mut Call, &serde_json::Value, &QueryParams) -> Result<serde_json::Value>;
+
+/// A typed restJson1 handler as a RAM table entry `(path, operation, glue)`:
+/// `typed_json!(ops::GetPermission, get_permission)`.
+#[macro_export]
+macro_rules! typed_json {
+    ($op:ty, $handler:path) => {
+        (<$op as xvpc_wire::Operation>::HTTP.1, <$op as xvpc_wire::Operation>::NAME, {
+            fn run(call: &mut $crate::call::Call, body: &serde_json::Value, query: &xvpc_wire::QueryParams) -> $crate::errors::Result<serde_json::Value> {
+                $crate::call::run_typed_json::<$op>(call, body, query, $handler)
+            }
+            run as $crate::call::TypedJsonHandler
+        })
+    };
+}
+
+/// What [`typed_json!`] entries run: decode, handle, serialize.
+pub fn run_typed_json<O: Operation>(
+    call: &mut Call,
+    body: &serde_json::Value,
+    query: &QueryParams,
+    handler: fn(&mut Call, O::Input) -> Result<O::Output>,
+) -> Result<serde_json::Value>
+where
+    O::Input: xvpc_wire::json_shape::FromRest,
+    O::Output: xvpc_wire::json_shape::ToJson,
+{
+    let input = xvpc_wire::json_shape::decode::<O>(body, query)?;
+    Ok(xvpc_wire::json_shape::ToJson::to_json(&handler(call, input)?))
+}
 
 /// The services xvpc speaks, named as in SigV4 credential scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,13 +324,26 @@ fn finish(call: Call<'_>) {
     }
 }
 
-fn query_handler(service: Service, action: &str) -> Option<QueryHandler> {
+/// The one place that says which query actions exist: anything else is
+/// `InvalidAction` (EC2, ELBv2, STS alike).
+fn query_action(service: Service, action: &str) -> Option<Action> {
     match service {
         Service::Ec2 => crate::ec2::actions().get(action),
-        Service::Sts => crate::sts::handler(action),
+        Service::Sts => crate::sts::actions().get(action),
         Service::Elbv2 => crate::elbv2::actions().get(action),
         Service::Iam | Service::Ram => None,
     }
+}
+
+/// Checks an untyped handler's request against the operation's input shape.
+fn validate_query(service: Service, action: &str, params: &QueryParams) -> std::result::Result<(), ApiError> {
+    let checked = match service {
+        Service::Ec2 => shapes::ec2::validate(action, params),
+        Service::Elbv2 => shapes::elbv2::validate(action, params),
+        Service::Sts => shapes::sts::validate(action, params),
+        Service::Iam | Service::Ram => None,
+    };
+    checked.unwrap_or(Ok(()))
 }
 
 fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, request_id: &str) -> HttpResponse {
@@ -258,7 +352,7 @@ fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, re
         Service::Ec2 => envelope::ec2_error(e, request_id),
         s => envelope::query_error(e, s.namespace(), request_id),
     };
-    let Some(handler) = query_handler(service, &action) else {
+    let Some(handler) = query_action(service, &action) else {
         let e = if action.is_empty() {
             ApiError::client("MissingAction", "The request must contain the parameter Action")
         } else {
@@ -266,13 +360,18 @@ fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, re
         };
         return render_err(&e);
     };
+    if !handler.typed {
+        if let Err(e) = validate_query(service, &action, params) {
+            return render_err(&e);
+        }
+    }
     let mut call = new_call(app, route, &action, request_id);
     let dry_run = match params.bool("DryRun") {
         Ok(d) => d.unwrap_or(false),
         Err(e) => return render_err(&Error::from(e).to_api()),
     };
     call.dry_run = dry_run;
-    let result = handler(&mut call, params).and_then(|body| if dry_run { Err(dry_run_ok()) } else { Ok(body) });
+    let result = (handler.run)(&mut call, params).and_then(|body| if dry_run { Err(dry_run_ok()) } else { Ok(body) });
     finish(call);
     match result {
         Ok(body) => match service {
@@ -301,13 +400,22 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
             }
         }
     };
-    for (k, v) in QueryParams::parse(&req.query, b"").iter() {
-        if body.get(k).is_none() {
-            body[k] = serde_json::Value::String(v.to_string());
-        }
-    }
+    let query = QueryParams::parse(&req.query, b"");
     let mut call = new_call(app, route, op, request_id);
-    let result = handler(&mut call, &body);
+    let result = match handler {
+        crate::ram::Handler::Typed(run) => run(&mut call, &body, &query),
+        crate::ram::Handler::Untyped(run) => match shapes::ram::validate(op, &body, &query).unwrap_or(Ok(())) {
+            Err(e) => Err(e.into()),
+            Ok(()) => {
+                for (k, v) in query.iter() {
+                    if body.get(k).is_none() {
+                        body[k] = serde_json::Value::String(v.to_string());
+                    }
+                }
+                run(&mut call, &body)
+            }
+        },
+    };
     finish(call);
     match result {
         Ok(v) => envelope::json_response(request_id, &v),
@@ -331,6 +439,19 @@ mod action_table_tests {
         assert!(elb.get("CreateVpc").is_none());
     }
 
+    /// The trimmed models (crates/codegen/models/operations.json) list
+    /// exactly the operations xvpc registers: a new handler needs its shapes
+    /// generated, and a shape nobody serves is compile time for nothing.
+    #[test]
+    fn every_action_has_generated_shapes_and_back() {
+        assert_eq!(crate::ec2::actions().names(), shapes::ec2::OPERATIONS);
+        assert_eq!(crate::elbv2::actions().names(), shapes::elbv2::OPERATIONS);
+        assert_eq!(crate::sts::actions().names(), shapes::sts::OPERATIONS);
+        let mut ram: Vec<&str> = crate::ram::ACTIONS.iter().map(|a| a.1).chain(crate::ram::TYPED.iter().map(|a| a.1)).collect();
+        ram.sort_unstable();
+        assert_eq!(ram, shapes::ram::OPERATIONS);
+    }
+
     #[test]
     #[should_panic(expected = "listed twice")]
     fn a_duplicate_action_is_refused() {
@@ -338,6 +459,6 @@ mod action_table_tests {
             Ok(String::new())
         }
         const A: &[(&str, QueryHandler)] = &[("X", h)];
-        ActionTable::new(&[A, A]);
+        ActionTable::new(&[A], &[A]);
     }
 }

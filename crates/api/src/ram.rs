@@ -8,16 +8,16 @@ use xvpc_model::ram::{self as model, Association, Invitation, ResourceOwner, Res
 use xvpc_model::tags::Tags;
 use xvpc_model::{ModelError, State};
 use xvpc_wire::page::{PageError, PageLimits};
+use xvpc_wire::shapes::ram::{self as shape, ops};
 use xvpc_wire::ApiError;
 
-use crate::call::{Call, JsonHandler};
+use crate::call::{Call, JsonHandler, TypedJsonHandler};
 use crate::errors::{Error, Result};
 
 /// `(path, operation, handler)` for every RAM operation xvpc implements.
 pub const ACTIONS: &[(&str, &str, JsonHandler)] = &[
     ("/createresourceshare", "CreateResourceShare", create_resource_share),
     ("/updateresourceshare", "UpdateResourceShare", update_resource_share),
-    ("/deleteresourceshare", "DeleteResourceShare", delete_resource_share),
     ("/associateresourceshare", "AssociateResourceShare", associate_resource_share),
     ("/disassociateresourceshare", "DisassociateResourceShare", disassociate_resource_share),
     ("/getresourceshares", "GetResourceShares", get_resource_shares),
@@ -36,10 +36,21 @@ pub const ACTIONS: &[(&str, &str, JsonHandler)] = &[
     ("/untagresource", "UntagResource", untag_resource),
 ];
 
-/// The handler and operation name for a request path.
-pub fn handler(path: &str) -> Option<(&'static str, JsonHandler)> {
+/// Typed operations: `(path, operation, glue)` made by `typed_json!`.
+pub const TYPED: &[(&str, &str, TypedJsonHandler)] = &[crate::typed_json!(ops::DeleteResourceShare, delete_resource_share)];
+
+/// A RAM operation's handler: typed, or reading the raw JSON body.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    Typed(TypedJsonHandler),
+    Untyped(JsonHandler),
+}
+
+/// The operation name and handler for a request path.
+pub fn handler(path: &str) -> Option<(&'static str, Handler)> {
     let path = path.trim_end_matches('/').to_ascii_lowercase();
-    ACTIONS.iter().find(|(p, _, _)| *p == path).map(|(_, op, h)| (*op, *h))
+    let typed = TYPED.iter().find(|(p, _, _)| *p == path).map(|(_, op, h)| (*op, Handler::Typed(*h)));
+    typed.or_else(|| ACTIONS.iter().find(|(p, _, _)| *p == path).map(|(_, op, h)| (*op, Handler::Untyped(*h))))
 }
 
 /// A protocol error (RAM's JSON decoding), not one of RAM's rules.
@@ -198,11 +209,10 @@ fn update_resource_share(call: &mut Call, v: &Value) -> Result<Value> {
     Ok(with_token(json!({ "resourceShare": share_json(&call.state().resource_shares[&arn]) }), v))
 }
 
-fn delete_resource_share(call: &mut Call, v: &Value) -> Result<Value> {
-    let arn = str_req(v, "resourceShareArn")?;
-    let ch = model::delete_share(call.state(), &call.ctx, &arn)?;
+fn delete_resource_share(call: &mut Call, input: shape::DeleteResourceShareRequest) -> Result<shape::DeleteResourceShareResponse> {
+    let ch = model::delete_share(call.state(), &call.ctx, &input.resource_share_arn)?;
     call.commit(ch)?;
-    Ok(with_token(json!({ "returnValue": true }), v))
+    Ok(shape::DeleteResourceShareResponse { return_value: Some(true), client_token: input.client_token })
 }
 
 fn associations_out(call: &Call, arn: &str, touched: &[Association], status: &str) -> Value {

@@ -1,42 +1,50 @@
 //! STS (awsQuery, 2011-06-15): who am I, and becoming another account.
+//! Typed handlers over the generated `shapes::sts`.
 
-use xvpc_wire::{QueryParams, XmlWriter};
+use std::sync::OnceLock;
 
-use crate::call::{Call, QueryHandler};
+use xvpc_wire::shapes::sts::{self as shape, ops};
+use xvpc_wire::Timestamp;
+
+use crate::call::{ActionTable, Call, QueryHandler};
 use crate::errors::{client, Result};
 use crate::identity::{temporary_key, temporary_secret, Session};
 
-pub fn handler(action: &str) -> Option<QueryHandler> {
-    Some(match action {
-        "GetCallerIdentity" => get_caller_identity,
-        "AssumeRole" => assume_role,
-        "GetSessionToken" => get_session_token,
-        _ => return None,
+const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::GetCallerIdentity, get_caller_identity),
+    crate::typed!(ops::AssumeRole, assume_role),
+    crate::typed!(ops::GetSessionToken, get_session_token),
+];
+
+/// Every STS action.
+pub fn actions() -> &'static ActionTable {
+    static TABLE: OnceLock<ActionTable> = OnceLock::new();
+    TABLE.get_or_init(|| ActionTable::new(&[], &[TYPED]))
+}
+
+fn get_caller_identity(call: &mut Call, _: shape::GetCallerIdentityRequest) -> Result<shape::GetCallerIdentityResponse> {
+    Ok(shape::GetCallerIdentityResponse {
+        arn: Some(call.caller.arn.clone()),
+        user_id: Some(call.caller.user_id.clone()),
+        account: Some(call.caller.account.clone()),
     })
 }
 
-fn get_caller_identity(call: &mut Call, _p: &QueryParams) -> Result<String> {
-    let mut w = XmlWriter::new();
-    w.leaf("Arn", &call.caller.arn).leaf("UserId", &call.caller.user_id).leaf("Account", &call.caller.account);
-    Ok(w.finish())
-}
-
-/// Issues a temporary key for `account` acting as `session`, remembers the
-/// session, and writes the `Credentials` element.
-fn credentials(call: &mut Call, w: &mut XmlWriter, account: &str, session: &Session, expires_ms: i64) -> Result<()> {
+/// Issues a temporary key for `account` acting as `session` and remembers
+/// the session.
+fn credentials(call: &mut Call, account: &str, session: &Session, expires_ms: i64) -> Result<shape::Credentials> {
     let key = temporary_key(account);
     call.put_meta(&Session::meta_key(&key), &serde_json::to_string(session).unwrap_or_default())?;
-    w.open("Credentials")
-        .leaf("AccessKeyId", &key)
-        .leaf("SecretAccessKey", temporary_secret(&key))
-        .leaf("SessionToken", format!("FwoGZXIvYXdzEXVPC{}", xvpc_model::ids::random_hex(64)))
-        .leaf("Expiration", crate::ec2::timestamp(expires_ms))
-        .close("Credentials");
-    Ok(())
+    Ok(shape::Credentials {
+        secret_access_key: temporary_secret(&key),
+        access_key_id: key,
+        session_token: format!("FwoGZXIvYXdzEXVPC{}", xvpc_model::ids::random_hex(64)),
+        expiration: Timestamp(expires_ms),
+    })
 }
 
-fn duration(p: &QueryParams, default: i64, max: i64) -> Result<i64> {
-    let d = p.int("DurationSeconds")?.unwrap_or(default);
+fn duration(d: Option<i32>, default: i64, max: i64) -> Result<i64> {
+    let d = d.map_or(default, i64::from);
     if !(900..=max).contains(&d) {
         return Err(client("ValidationError", format!("1 validation error detected: Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and {max}")));
     }
@@ -45,9 +53,9 @@ fn duration(p: &QueryParams, default: i64, max: i64) -> Result<i64> {
 
 /// AssumeRole into `arn:aws:iam::<account>:role/<name>` of any account;
 /// the temporary key maps to that account.
-fn assume_role(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arn = p.required("RoleArn")?;
-    let session = p.required("RoleSessionName")?;
+fn assume_role(call: &mut Call, input: shape::AssumeRoleRequest) -> Result<shape::AssumeRoleResponse> {
+    let arn = input.role_arn.as_str();
+    let session = input.role_session_name.as_str();
     let parts: Vec<&str> = arn.split(':').collect();
     let valid = parts.len() == 6
         && parts[0] == "arn"
@@ -61,22 +69,23 @@ fn assume_role(call: &mut Call, p: &QueryParams) -> Result<String> {
     }
     let account = parts[4];
     let role = &parts[5][5..];
-    let secs = duration(p, 3600, 43200)?;
+    let secs = duration(input.duration_seconds, 3600, 43200)?;
     let assumed = Session {
         arn: format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"),
         user_id: format!("AROA{}:{session}", xvpc_model::ids::random_hex(16).to_uppercase()),
     };
-    let mut w = XmlWriter::new();
-    credentials(call, &mut w, account, &assumed, call.ctx.now + secs * 1000)?;
-    w.open("AssumedRoleUser").leaf("AssumedRoleId", &assumed.user_id).leaf("Arn", &assumed.arn).close("AssumedRoleUser");
-    Ok(w.finish())
+    let expires = call.ctx.now + secs * 1000;
+    Ok(shape::AssumeRoleResponse {
+        credentials: Some(credentials(call, account, &assumed, expires)?),
+        assumed_role_user: Some(shape::AssumedRoleUser { assumed_role_id: assumed.user_id, arn: assumed.arn }),
+        ..Default::default()
+    })
 }
 
-fn get_session_token(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let secs = duration(p, 43200, 129600)?;
-    let mut w = XmlWriter::new();
+fn get_session_token(call: &mut Call, input: shape::GetSessionTokenRequest) -> Result<shape::GetSessionTokenResponse> {
+    let secs = duration(input.duration_seconds, 43200, 129600)?;
     let account = call.caller.account.clone();
     let same = Session { arn: call.caller.arn.clone(), user_id: call.caller.user_id.clone() };
-    credentials(call, &mut w, &account, &same, call.ctx.now + secs * 1000)?;
-    Ok(w.finish())
+    let expires = call.ctx.now + secs * 1000;
+    Ok(shape::GetSessionTokenResponse { credentials: Some(credentials(call, &account, &same, expires)?) })
 }

@@ -14,18 +14,32 @@
 //!   (every client shares one endpoint URL), the access key names the caller,
 //!   and strict mode verifies the signature.
 //!
+//! The typed side: [`shapes`] holds one generated module per service (a
+//! struct per input/output shape, an enum per string enum, an
+//! [`Operation`] type per operation), decoded by [`query_input`] or
+//! [`json_shape`] and serialized by [`xml_output`] or [`json_shape`], with
+//! each protocol's errors for requests that do not fit ([`shape`]).
+//!
 //! Nothing here knows what a VPC is. Decoders never panic on any input; that
 //! is pinned by property tests and a fuzz target.
 
 pub mod envelope;
 pub mod page;
 pub mod error;
+pub mod json_shape;
 pub mod query;
+pub mod query_input;
+pub mod shape;
+pub mod shapes;
 pub mod sigv4;
+pub mod timestamp;
 pub mod xml;
+pub mod xml_output;
 
 pub use error::{ApiError, WireError};
 pub use query::QueryParams;
+pub use shape::{DecodeError, EnumShape, Operation, Protocol};
+pub use timestamp::Timestamp;
 pub use xml::XmlWriter;
 
 /// An HTTP request as the protocols see it: no framework types leak in.

@@ -32,6 +32,7 @@ use std::sync::OnceLock;
 use xvpc_model::filter::Filter;
 use xvpc_model::tags::Tags;
 use xvpc_wire::page::{PageError, PageLimits};
+use xvpc_wire::shapes::ec2 as shape;
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use crate::call::ActionTable;
@@ -43,7 +44,6 @@ pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
     TABLE.get_or_init(|| ActionTable::new(&[
         region::ACTIONS,
-        vpc::ACTIONS,
         subnet::ACTIONS,
         tags::ACTIONS,
         route_table::ACTIONS,
@@ -63,6 +63,8 @@ pub fn actions() -> &'static ActionTable {
         volume::ACTIONS,
         transit_gateway::ACTIONS,
         transit_gateway_route_table::ACTIONS,
+    ], &[
+        vpc::TYPED,
     ]))
 }
 
@@ -85,22 +87,54 @@ pub fn tag_specs(p: &QueryParams, resource_type: &str) -> Result<Tags> {
 /// Tags per resource type, for actions that create several types
 /// (RunInstances: `instance`, `network-interface`, `volume`).
 pub fn tag_specs_for(p: &QueryParams, allowed: &[&str]) -> Result<HashMap<String, Tags>> {
-    let mut out: HashMap<String, Tags> = HashMap::new();
-    for spec in p.structs("TagSpecification") {
-        let rt = spec.get("ResourceType").unwrap_or("");
-        if !allowed.contains(&rt) {
-            return Err(client("InvalidParameterValue", format!("'{rt}' is not a valid taggable resource type for this operation.")));
-        }
-        let tags = out.entry(rt.to_string()).or_default();
-        let pairs: Vec<(String, String)> = spec
+    let specs = p.structs("TagSpecification").into_iter().map(|spec| {
+        let pairs = spec
             .structs("Tag")
             .into_iter()
             .map(|t| (t.get("Key").unwrap_or("").to_string(), t.get("Value").unwrap_or("").to_string()))
             .collect();
+        (spec.get("ResourceType").unwrap_or("").to_string(), pairs)
+    });
+    tags_by_type(specs, allowed)
+}
+
+/// Tags per resource type from `(ResourceType, [(key, value)])` specifications.
+fn tags_by_type(specs: impl Iterator<Item = (String, Vec<(String, String)>)>, allowed: &[&str]) -> Result<HashMap<String, Tags>> {
+    let mut out: HashMap<String, Tags> = HashMap::new();
+    for (rt, pairs) in specs {
+        if !allowed.contains(&rt.as_str()) {
+            return Err(client("InvalidParameterValue", format!("'{rt}' is not a valid taggable resource type for this operation.")));
+        }
+        let tags = out.entry(rt).or_default();
         xvpc_model::tags::validate(tags, &pairs)?;
         tags.extend(pairs);
     }
     Ok(out)
+}
+
+/// Typed handlers: the tags of `TagSpecification.N` for `resource_type`.
+pub fn tags_from_specs(specs: &[shape::TagSpecification], resource_type: &str) -> Result<Tags> {
+    tags_from_specs_for(specs, &[resource_type]).map(|mut m| m.remove(resource_type).unwrap_or_default())
+}
+
+/// Typed handlers: tags per resource type (actions creating several types).
+pub fn tags_from_specs_for(specs: &[shape::TagSpecification], allowed: &[&str]) -> Result<HashMap<String, Tags>> {
+    let specs = specs.iter().map(|s| {
+        let rt = s.resource_type.as_ref().map_or("", |r| r.as_str()).to_string();
+        let pairs = s.tags.iter().map(|t| (t.key.clone().unwrap_or_default(), t.value.clone().unwrap_or_default())).collect();
+        (rt, pairs)
+    });
+    tags_by_type(specs, allowed)
+}
+
+/// Typed handlers: `Filter.N` as the model's filters.
+pub fn filter_list(filters: &[shape::Filter]) -> Vec<Filter> {
+    filters.iter().map(|f| Filter { name: f.name.clone().unwrap_or_default(), values: f.values.clone() }).collect()
+}
+
+/// Typed handlers: a resource's tags as a `tagSet`.
+pub fn tag_set(tags: &Tags) -> Vec<shape::Tag> {
+    tags.iter().map(|(k, v)| shape::Tag { key: Some(k.clone()), value: Some(v.clone()) }).collect()
 }
 
 /// `<tagSet><item><key/><value/></item>...</tagSet>`.
@@ -114,7 +148,18 @@ pub fn write_tags(w: &mut XmlWriter, tags: &Tags) {
 /// ([`xvpc_wire::page`]); `limits` are the call's documented page sizes
 /// (`(min, max)` refuses anything outside them).
 pub fn paginate<T>(items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> String, limits: impl Into<PageLimits>) -> Result<(Vec<T>, Option<String>)> {
-    let page = xvpc_wire::page::page(items, key, p.int("MaxResults")?, p.get("NextToken"), &limits.into()).map_err(page_error)?;
+    paginate_by(items, p.int("MaxResults")?, p.get("NextToken"), key, limits)
+}
+
+/// [`paginate`] for typed handlers: `MaxResults` and `NextToken` as decoded.
+pub fn paginate_by<T>(
+    items: Vec<T>,
+    max: Option<i64>,
+    token: Option<&str>,
+    key: impl Fn(&T) -> String,
+    limits: impl Into<PageLimits>,
+) -> Result<(Vec<T>, Option<String>)> {
+    let page = xvpc_wire::page::page(items, key, max, token, &limits.into()).map_err(page_error)?;
     Ok((page.items, page.next))
 }
 

@@ -10,9 +10,9 @@ mod target_group;
 
 use std::sync::OnceLock;
 
-use xvpc_model::tags::Tags;
 use xvpc_model::Changes;
 use xvpc_wire::page::{PageError, PageLimits};
+use xvpc_wire::shapes::elbv2::{self as shape, ops};
 use xvpc_wire::{QueryParams, XmlWriter};
 
 use crate::call::{ActionTable, Call, QueryHandler};
@@ -21,7 +21,7 @@ use crate::errors::{client, Result};
 /// Every ELBv2 action: each family's `(Action, handler)` table.
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
-    TABLE.get_or_init(|| ActionTable::new(&[load_balancer::ACTIONS, target_group::ACTIONS, listener::ACTIONS, TAG_ACTIONS]))
+    TABLE.get_or_init(|| ActionTable::new(&[load_balancer::ACTIONS, target_group::ACTIONS, listener::ACTIONS, TAG_ACTIONS], &[TYPED_TAG_ACTIONS]))
 }
 
 /// A required parameter; ELBv2 answers `ValidationError` when one is missing.
@@ -65,13 +65,6 @@ pub(crate) fn write_attributes(w: &mut XmlWriter, attrs: &[(String, String)]) {
     });
 }
 
-/// `<Tags><member><Key/><Value/></member>...</Tags>`.
-pub(crate) fn write_tags(w: &mut XmlWriter, tags: &Tags) {
-    w.list("Tags", "member", tags, |w, (k, v)| {
-        w.leaf("Key", k).leaf("Value", v);
-    });
-}
-
 /// ELBv2's `PageSize`/`Marker` over the one paginator
 /// ([`xvpc_wire::page`]): 1 to 400 items, 400 when no size is given.
 pub(crate) fn paginate<T>(items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> String) -> Result<(Vec<T>, Option<String>)> {
@@ -86,10 +79,14 @@ pub(crate) fn paginate<T>(items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> St
     Ok((page.items, page.next))
 }
 
-const TAG_ACTIONS: &[(&str, QueryHandler)] = &[("AddTags", add_tags), ("RemoveTags", remove_tags), ("DescribeTags", describe_tags)];
+const TAG_ACTIONS: &[(&str, QueryHandler)] = &[("AddTags", add_tags), ("RemoveTags", remove_tags)];
+const TYPED_TAG_ACTIONS: &[(&str, QueryHandler)] = &[crate::typed!(ops::DescribeTags, describe_tags)];
 
 fn resource_arns(p: &QueryParams) -> Result<Vec<String>> {
-    let arns = p.members("ResourceArns");
+    non_empty_arns(p.members("ResourceArns"))
+}
+
+fn non_empty_arns(arns: Vec<String>) -> Result<Vec<String>> {
     if arns.is_empty() {
         return Err(client("ValidationError", "At least one resource ARN must be specified"));
     }
@@ -133,17 +130,14 @@ fn remove_tags(call: &mut Call, p: &QueryParams) -> Result<String> {
     Ok(String::new())
 }
 
-fn describe_tags(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arns = resource_arns(p)?;
+fn describe_tags(call: &mut Call, input: shape::DescribeTagsInput) -> Result<shape::DescribeTagsOutput> {
+    let arns = non_empty_arns(input.resource_arns)?;
     let s = call.state();
     let mut rows = Vec::new();
-    for arn in &arns {
-        rows.push((arn, xvpc_model::load_balancer::tags_of(s, &call.ctx, arn)?));
+    for arn in arns {
+        let tags = xvpc_model::load_balancer::tags_of(s, &call.ctx, &arn)?;
+        let tags = tags.iter().map(|(k, v)| shape::Tag { key: k.clone(), value: Some(v.clone()) }).collect();
+        rows.push(shape::TagDescription { resource_arn: Some(arn), tags });
     }
-    let mut w = XmlWriter::new();
-    w.list("TagDescriptions", "member", rows, |w, (arn, tags)| {
-        w.leaf("ResourceArn", arn.as_str());
-        write_tags(w, tags);
-    });
-    Ok(w.finish())
+    Ok(shape::DescribeTagsOutput { tag_descriptions: rows })
 }
