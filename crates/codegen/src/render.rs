@@ -7,6 +7,12 @@ use std::fmt::Write;
 use crate::model::{Member, Model};
 use crate::names::{capitalize, snake, type_name, variant};
 
+/// Enums whose unlisted input values reach the handler as `Unlisted`
+/// instead of being refused while decoding: AWS answers them per operation
+/// (DescribeInstanceTypes: `InvalidInstanceType`), and EC2 adds instance
+/// types faster than botocore's list grows.
+const OPEN_ENUMS: &[&str] = &["InstanceType"];
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Proto {
     Ec2,
@@ -424,7 +430,10 @@ impl Gen<'_> {
         let (is_in, is_out) = (self.ins.contains(shape), self.outs.contains(shape));
         let codecs: Vec<String> = match self.proto {
             Proto::Ec2 | Proto::Query => [
-                is_in.then(|| format!("impl rt::FromQuery for {ty} {{\n    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {{\n        r.enum_value(key)\n    }}\n}}")),
+                is_in.then(|| {
+                    let read = if OPEN_ENUMS.contains(&shape) { "Ok(r.take(key).map(|v| Self::from(v.as_str())))" } else { "r.enum_value(key)" };
+                    format!("impl rt::FromQuery for {ty} {{\n    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {{\n        {read}\n    }}\n}}")
+                }),
                 is_out.then(|| format!("impl rt::ToXml for {ty} {{\n    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {{\n        w.leaf(name, self.as_str());\n    }}\n}}")),
             ]
             .into_iter()

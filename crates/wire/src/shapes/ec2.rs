@@ -15346,7 +15346,7 @@ impl From<&str> for InstanceType {
 
 impl rt::FromQuery for InstanceType {
     fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
-        r.enum_value(key)
+        Ok(r.take(key).map(|v| Self::from(v.as_str())))
     }
 }
 
