@@ -17,6 +17,8 @@ pub mod identity;
 pub mod ops;
 pub mod ram;
 pub mod reachability;
+#[cfg(test)]
+pub mod shape_coverage;
 pub mod sts;
 
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -25,7 +25,7 @@ pub mod filter;
 pub mod ids;
 pub mod ip_protocol;
 pub mod region;
-#[cfg(test)]
+#[cfg(any(test, feature = "testing"))]
 pub mod populated;
 #[cfg(test)]
 mod filter_tables_tests;
