@@ -4,8 +4,6 @@
 //! Element names follow botocore's EC2 service model (`locationName`), the
 //! naming oracle for what clients expect.
 
-#[cfg(test)]
-pub(crate) mod coverage;
 mod elastic_ip;
 mod endpoint_service;
 mod image;
