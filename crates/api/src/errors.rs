@@ -134,6 +134,7 @@ fn elb(f: ElbFault) -> &'static str {
         ElbFault::DuplicateLoadBalancerName => "DuplicateLoadBalancerName",
         ElbFault::DuplicateTargetGroupName => "DuplicateTargetGroupName",
         ElbFault::DuplicateListener => "DuplicateListener",
+        ElbFault::DuplicateTagKeys => "DuplicateTagKeys",
         ElbFault::InvalidConfigurationRequest => "InvalidConfigurationRequest",
         ElbFault::InvalidSecurityGroup => "InvalidSecurityGroup",
         ElbFault::InvalidSubnet => "InvalidSubnet",

@@ -95,6 +95,7 @@ fn every_quota_and_service_fault_has_its_documented_code() {
         DuplicateLoadBalancerName => "DuplicateLoadBalancerName",
         DuplicateTargetGroupName => "DuplicateTargetGroupName",
         DuplicateListener => "DuplicateListener",
+        DuplicateTagKeys => "DuplicateTagKeys",
         InvalidConfigurationRequest => "InvalidConfigurationRequest",
         InvalidSecurityGroup => "InvalidSecurityGroup",
         InvalidSubnet => "InvalidSubnet",

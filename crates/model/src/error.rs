@@ -122,6 +122,8 @@ pub enum ElbFault {
     DuplicateLoadBalancerName,
     DuplicateTargetGroupName,
     DuplicateListener,
+    /// A tag key given twice in one AddTags call (`DuplicateTagKeysException`).
+    DuplicateTagKeys,
     InvalidConfigurationRequest,
     InvalidSecurityGroup,
     InvalidSubnet,

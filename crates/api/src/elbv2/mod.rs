@@ -10,7 +10,8 @@ mod target_group;
 
 use std::sync::OnceLock;
 
-use xvpc_model::Changes;
+use xvpc_model::error::ElbFault;
+use xvpc_model::{Changes, ModelError};
 use xvpc_wire::page::{PageError, PageLimits};
 use xvpc_wire::shapes::elbv2::{self as shape, ops};
 use xvpc_wire::{QueryParams, XmlWriter};
@@ -102,7 +103,7 @@ fn add_tags(call: &mut Call, p: &QueryParams) -> Result<String> {
     let mut keys: Vec<&String> = pairs.iter().map(|(k, _)| k).collect();
     keys.sort();
     if keys.windows(2).any(|w| w[0] == w[1]) {
-        return Err(client("DuplicateTagKeys", "A tag key was specified more than once"));
+        return Err(ModelError::Elb(ElbFault::DuplicateTagKeys, "A tag key was specified more than once".into()).into());
     }
     let mut all = Changes::new();
     for arn in &arns {
