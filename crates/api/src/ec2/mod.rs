@@ -57,14 +57,14 @@ pub fn actions() -> &'static ActionTable {
         network_acl::ACTIONS,
         network_interface::ACTIONS,
         instance::ACTIONS,
-        image::ACTIONS,
         instance_type::ACTIONS,
         prefix_list::ACTIONS,
-        volume::ACTIONS,
         transit_gateway::ACTIONS,
         transit_gateway_route_table::ACTIONS,
     ], &[
         vpc::TYPED,
+        image::TYPED,
+        volume::TYPED,
     ]))
 }
 
