@@ -2,68 +2,90 @@
 
 use xvpc_model::internet_gateway::{self, InternetGateway};
 use xvpc_model::IdKind;
-use xvpc_wire::{QueryParams, XmlWriter};
+use xvpc_wire::shape::ReturnTrue;
+use xvpc_wire::shapes::ec2::{self as shape, ops};
 
-use super::{filters, paginate, require_all, tag_specs, write_tags};
+use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs};
 use crate::call::{Call, QueryHandler};
 use crate::errors::Result;
 
-pub const ACTIONS: &[(&str, QueryHandler)] = &[
-    ("CreateInternetGateway", create_internet_gateway),
-    ("DeleteInternetGateway", delete_internet_gateway),
-    ("AttachInternetGateway", attach_internet_gateway),
-    ("DetachInternetGateway", detach_internet_gateway),
-    ("DescribeInternetGateways", describe_internet_gateways),
+pub const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::CreateInternetGateway, create_internet_gateway),
+    crate::typed!(ops::DeleteInternetGateway, delete_internet_gateway),
+    crate::typed!(ops::AttachInternetGateway, attach_internet_gateway),
+    crate::typed!(ops::DetachInternetGateway, detach_internet_gateway),
+    crate::typed!(ops::DescribeInternetGateways, describe_internet_gateways),
 ];
 
-/// The `<internetGateway>` structure's content.
-pub fn write_igw(w: &mut XmlWriter, g: &InternetGateway) {
-    w.items("attachmentSet", g.attached_vpc.iter(), |w, v| {
-        w.leaf("state", "available").leaf("vpcId", v);
-    });
-    w.leaf("internetGatewayId", &g.id).leaf("ownerId", &g.owner);
-    write_tags(w, &g.tags);
+/// The `InternetGateway` structure AWS describes.
+pub fn igw_shape(g: &InternetGateway) -> shape::InternetGateway {
+    shape::InternetGateway {
+        attachments: g
+            .attached_vpc
+            .iter()
+            .map(|v| shape::InternetGatewayAttachment {
+                // AWS reports an attached internet gateway as `available`, a
+                // value botocore's AttachmentStatus does not list (the
+                // DescribeInternetGateways reference says so).
+                state: Some(shape::AttachmentStatus::from("available")),
+                vpc_id: Some(v.clone()),
+            })
+            .collect(),
+        internet_gateway_id: Some(g.id.clone()),
+        owner_id: Some(g.owner.clone()),
+        tags: tag_set(&g.tags),
+    }
 }
 
-fn create_internet_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let tags = tag_specs(p, "internet-gateway")?;
+fn create_internet_gateway(call: &mut Call, input: shape::CreateInternetGatewayRequest) -> Result<shape::CreateInternetGatewayResult> {
+    let tags = tags_from_specs(&input.tag_specifications, "internet-gateway")?;
     let (ch, id) = internet_gateway::create(&call.ctx, tags);
     call.commit(ch)?;
-    let mut w = XmlWriter::new();
-    w.open("internetGateway");
-    write_igw(&mut w, &call.state().internet_gateways[&id]);
-    w.close("internetGateway");
-    Ok(w.finish())
+    Ok(shape::CreateInternetGatewayResult { internet_gateway: Some(igw_shape(&call.state().internet_gateways[&id])) })
 }
 
-fn delete_internet_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ch = internet_gateway::delete(call.state(), &call.ctx, p.required("InternetGatewayId")?)?;
+fn delete_internet_gateway(call: &mut Call, input: shape::DeleteInternetGatewayRequest) -> Result<ReturnTrue> {
+    let ch = internet_gateway::delete(call.state(), &call.ctx, &input.internet_gateway_id)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
 }
 
-fn attach_internet_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ch = internet_gateway::attach(call.state(), &call.ctx, p.required("InternetGatewayId")?, p.required("VpcId")?)?;
+fn attach_internet_gateway(call: &mut Call, input: shape::AttachInternetGatewayRequest) -> Result<ReturnTrue> {
+    let ch = internet_gateway::attach(call.state(), &call.ctx, &input.internet_gateway_id, &input.vpc_id)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
 }
 
-fn detach_internet_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ch = internet_gateway::detach(call.state(), &call.ctx, p.required("InternetGatewayId")?, p.required("VpcId")?)?;
+fn detach_internet_gateway(call: &mut Call, input: shape::DetachInternetGatewayRequest) -> Result<ReturnTrue> {
+    let ch = internet_gateway::detach(call.state(), &call.ctx, &input.internet_gateway_id, &input.vpc_id)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
 }
 
-fn describe_internet_gateways(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ids = p.list("InternetGatewayId");
-    let fs = filters(p);
+fn describe_internet_gateways(call: &mut Call, input: shape::DescribeInternetGatewaysRequest) -> Result<shape::DescribeInternetGatewaysResult> {
+    let ids = input.internet_gateway_ids;
+    let fs = filter_list(&input.filters);
     let s = call.state();
     let mine = |x: &&InternetGateway| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.internet_gateways.get(id).is_some_and(|x| mine(&x)), IdKind::InternetGateway)?;
-    let out = xvpc_model::internet_gateway::FILTERS.select(&fs, s, &call.ctx, s.internet_gateways.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
-    let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
-    let mut w = XmlWriter::new();
-    w.items("internetGatewaySet", page, |w, x| write_igw(w, x));
-    w.opt_leaf("nextToken", next);
-    Ok(w.finish())
+    let out = internet_gateway::FILTERS.select(&fs, s, &call.ctx, s.internet_gateways.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
+    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |x| x.id.clone(), (5, 1000))?;
+    Ok(shape::DescribeInternetGatewaysResult { internet_gateways: page.into_iter().map(igw_shape).collect(), next_token: next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape_coverage::missing;
+
+    #[test]
+    fn describe_internet_gateways_carries_every_member() {
+        let w = xvpc_model::populated::world();
+        let gateways: Vec<_> = w.state.internet_gateways.scope(&w.ctx).map(igw_shape).collect();
+        assert!(gateways.iter().any(|g| !g.attachments.is_empty()), "the world has an attached gateway");
+        let out = shape::DescribeInternetGatewaysResult { internet_gateways: gateways, next_token: Some("token".into()) };
+        let xml = xvpc_wire::xml_output::body(&out);
+        assert_eq!(missing("ec2", "DescribeInternetGatewaysResult", &xml), Vec::<String>::new());
+        assert!(xml.contains("<attachmentSet><item><state>available</state><vpcId>vpc-"), "{xml}");
+    }
 }

@@ -44,10 +44,8 @@ pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
     TABLE.get_or_init(|| ActionTable::new(&[
         region::ACTIONS,
-        subnet::ACTIONS,
         tags::ACTIONS,
         route_table::ACTIONS,
-        internet_gateway::ACTIONS,
         elastic_ip::ACTIONS,
         security_group::ACTIONS,
         endpoint_service::ACTIONS,
@@ -65,6 +63,8 @@ pub fn actions() -> &'static ActionTable {
         vpc::TYPED,
         image::TYPED,
         volume::TYPED,
+        subnet::TYPED,
+        internet_gateway::TYPED,
     ]))
 }
 

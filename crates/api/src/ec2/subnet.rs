@@ -1,111 +1,180 @@
 //! Subnet actions.
 
 use xvpc_model::subnet::{self, CreateSubnet, Subnet};
-use xvpc_model::{IdKind, State};
-use xvpc_wire::{QueryParams, XmlWriter};
+use xvpc_model::{IdKind, ModelError, State};
+use xvpc_wire::shape::ReturnTrue;
+use xvpc_wire::shapes::ec2::{self as shape, ops};
 
-use super::{filters, paginate, require_all, tag_specs, write_tags};
+use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs};
 use crate::call::{Call, QueryHandler};
-use crate::errors::{client, Result};
+use crate::errors::Result;
 
-pub const ACTIONS: &[(&str, QueryHandler)] = &[
-    ("CreateSubnet", create_subnet),
-    ("DeleteSubnet", delete_subnet),
-    ("DescribeSubnets", describe_subnets),
-    ("ModifySubnetAttribute", modify_subnet_attribute),
+pub const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::CreateSubnet, create_subnet),
+    crate::typed!(ops::DeleteSubnet, delete_subnet),
+    crate::typed!(ops::DescribeSubnets, describe_subnets),
+    crate::typed!(ops::ModifySubnetAttribute, modify_subnet_attribute),
 ];
 
-/// Subnet attributes xvpc does not model: accepted only at the value
-/// DescribeSubnets always shows for them.
-const FIXED_FALSE: &[&str] = &[
-    "AssignIpv6AddressOnCreation",
-    "MapCustomerOwnedIpOnLaunch",
-    "EnableDns64",
-    "EnableResourceNameDnsARecordOnLaunch",
-    "EnableResourceNameDnsAAAARecordOnLaunch",
-];
-
-fn modify_subnet_attribute(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("SubnetId")?;
-    let present: Vec<&str> = std::iter::once("MapPublicIpOnLaunch").chain(FIXED_FALSE.iter().copied()).filter(|a| p.has_child(a)).collect();
-    let attr = match present.as_slice() {
-        [] => return Err(client("MissingParameter", "The request must contain the parameter attribute")),
-        [a] => *a,
-        _ => return Err(client("InvalidParameterCombination", "You can only modify one attribute at a time.")),
-    };
-    let value = p.child(attr).bool("Value")?.ok_or_else(|| client("MissingParameter", format!("The request must contain the parameter {attr}.Value")))?;
-    if attr == "MapPublicIpOnLaunch" {
-        let ch = subnet::set_map_public_ip_on_launch(call.state(), &call.ctx, id, value)?;
-        call.commit(ch)?;
-    } else {
-        xvpc_model::state::owned(&call.state().subnets, &call.ctx, IdKind::Subnet, id)?;
-        if value {
-            return Err(client("InvalidParameterValue", format!("{attr} is not supported by xvpc")));
-        }
+/// The `Subnet` structure AWS describes. xvpc has no IPv6, Outposts or
+/// resource-name hostnames: those members show their off values, as AWS
+/// shows them for a subnet that does not use them.
+pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
+    shape::Subnet {
+        subnet_id: Some(s.id.clone()),
+        subnet_arn: Some(s.arn()),
+        state: Some(shape::SubnetState::Available),
+        owner_id: Some(s.owner.clone()),
+        vpc_id: Some(s.vpc_id.clone()),
+        cidr_block: Some(s.cidr.to_string()),
+        available_ip_address_count: Some(i32::try_from(s.available_ip_count(state)).unwrap_or(i32::MAX)),
+        availability_zone: Some(s.availability_zone.clone()),
+        availability_zone_id: Some(s.availability_zone_id.clone()),
+        default_for_az: Some(false),
+        map_public_ip_on_launch: Some(s.map_public_ip_on_launch),
+        assign_ipv6_address_on_creation: Some(false),
+        map_customer_owned_ip_on_launch: Some(false),
+        enable_dns64: Some(false),
+        ipv6_native: Some(false),
+        private_dns_name_options_on_launch: Some(shape::PrivateDnsNameOptionsOnLaunch {
+            hostname_type: Some(shape::HostnameType::IpName),
+            enable_resource_name_dns_a_record: Some(false),
+            enable_resource_name_dns_aaaa_record: Some(false),
+        }),
+        tags: tag_set(&s.tags),
+        ..Default::default()
     }
-    Ok("<return>true</return>".into())
 }
 
-/// The `<subnet>` structure's content.
-pub fn write_subnet(w: &mut XmlWriter, s: &Subnet, state: &State) {
-    w.leaf("subnetId", &s.id)
-        .leaf("subnetArn", s.arn())
-        .leaf("state", "available")
-        .leaf("ownerId", &s.owner)
-        .leaf("vpcId", &s.vpc_id)
-        .leaf("cidrBlock", s.cidr.to_string())
-        .items("ipv6CidrBlockAssociationSet", Vec::<()>::new(), |_, _| {})
-        .leaf("availableIpAddressCount", s.available_ip_count(state).to_string())
-        .leaf("availabilityZone", &s.availability_zone)
-        .leaf("availabilityZoneId", &s.availability_zone_id)
-        .bool_leaf("defaultForAz", false)
-        .bool_leaf("mapPublicIpOnLaunch", s.map_public_ip_on_launch)
-        .bool_leaf("assignIpv6AddressOnCreation", false)
-        .bool_leaf("mapCustomerOwnedIpOnLaunch", false)
-        .bool_leaf("enableDns64", false)
-        .bool_leaf("ipv6Native", false);
-    w.open("privateDnsNameOptionsOnLaunch")
-        .leaf("hostnameType", "ip-name")
-        .bool_leaf("enableResourceNameDnsARecord", false)
-        .bool_leaf("enableResourceNameDnsAAAARecord", false)
-        .close("privateDnsNameOptionsOnLaunch");
-    write_tags(w, &s.tags);
-}
-
-fn create_subnet(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let input = CreateSubnet {
-        vpc_id: p.required("VpcId")?.to_string(),
-        cidr: p.required("CidrBlock")?.to_string(),
-        availability_zone: p.get("AvailabilityZone").map(str::to_string),
-        availability_zone_id: p.get("AvailabilityZoneId").map(str::to_string),
-        tags: tag_specs(p, "subnet")?,
+fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<shape::CreateSubnetResult> {
+    if input.ipv4_ipam_pool_id.is_some() || input.ipv4_netmask_length.is_some() {
+        return Err(ModelError::InvalidParameterValue("IPAM pools are not supported by xvpc".into()).into());
+    }
+    if input.ipv6_cidr_block.is_some() || input.ipv6_native == Some(true) || input.ipv6_ipam_pool_id.is_some() || input.ipv6_netmask_length.is_some() {
+        return Err(ModelError::InvalidParameterValue("IPv6 subnets are not supported by xvpc".into()).into());
+    }
+    if input.outpost_arn.is_some() {
+        return Err(ModelError::InvalidParameterValue("Outposts are not supported by xvpc".into()).into());
+    }
+    let create = CreateSubnet {
+        vpc_id: input.vpc_id,
+        cidr: input.cidr_block.filter(|c| !c.is_empty()).ok_or_else(|| ModelError::MissingParameter("CidrBlock".into()))?,
+        availability_zone: input.availability_zone,
+        availability_zone_id: input.availability_zone_id,
+        tags: tags_from_specs(&input.tag_specifications, "subnet")?,
     };
-    let (ch, id) = subnet::create_subnet(call.state(), &call.ctx, input)?;
+    let (ch, id) = subnet::create_subnet(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
     let s = call.state();
-    let mut w = XmlWriter::new();
-    w.open("subnet");
-    write_subnet(&mut w, &s.subnets[&id], s);
-    w.close("subnet");
-    Ok(w.finish())
+    Ok(shape::CreateSubnetResult { subnet: Some(subnet_shape(&s.subnets[&id], s)) })
 }
 
-fn delete_subnet(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ch = subnet::delete_subnet(call.state(), &call.ctx, p.required("SubnetId")?)?;
+fn delete_subnet(call: &mut Call, input: shape::DeleteSubnetRequest) -> Result<ReturnTrue> {
+    let ch = subnet::delete_subnet(call.state(), &call.ctx, &input.subnet_id)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
 }
 
-fn describe_subnets(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ids = p.list("SubnetId");
-    let fs = filters(p);
+fn describe_subnets(call: &mut Call, input: shape::DescribeSubnetsRequest) -> Result<shape::DescribeSubnetsResult> {
+    let ids = input.subnet_ids;
+    let fs = filter_list(&input.filters);
     let s = call.state();
     let mine = |x: &&Subnet| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.subnets.get(id).is_some_and(|x| mine(&x)), IdKind::Subnet)?;
     let out = subnet::FILTERS.select(&fs, s, &call.ctx, s.subnets.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
-    let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
-    let mut w = XmlWriter::new();
-    w.items("subnetSet", page, |w, x| write_subnet(w, x, s));
-    w.opt_leaf("nextToken", next);
-    Ok(w.finish())
+    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |x| x.id.clone(), (5, 1000))?;
+    Ok(shape::DescribeSubnetsResult { subnets: page.into_iter().map(|x| subnet_shape(x, s)).collect(), next_token: next })
+}
+
+/// The one attribute a ModifySubnetAttribute call changes.
+enum Attribute {
+    MapPublicIpOnLaunch(bool),
+    /// An attribute xvpc does not model, and whether the value asked for
+    /// differs from the one DescribeSubnets always shows (only that one is
+    /// accepted).
+    Fixed(&'static str, bool),
+    /// An attribute for a feature xvpc does not have (Outposts, LNI).
+    Unsupported(&'static str),
+}
+
+fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeRequest) -> Result<ReturnTrue> {
+    let boolean = |v: &Option<shape::AttributeBooleanValue>, name: &'static str| {
+        v.as_ref().map(|a| a.value.ok_or_else(|| ModelError::MissingParameter(format!("{name}.Value"))))
+    };
+    let mut present: Vec<std::result::Result<Attribute, ModelError>> = Vec::new();
+    if let Some(v) = boolean(&input.map_public_ip_on_launch, "MapPublicIpOnLaunch") {
+        present.push(v.map(Attribute::MapPublicIpOnLaunch));
+    }
+    let fixed = [
+        (&input.assign_ipv6_address_on_creation, "AssignIpv6AddressOnCreation"),
+        (&input.map_customer_owned_ip_on_launch, "MapCustomerOwnedIpOnLaunch"),
+        (&input.enable_dns64, "EnableDns64"),
+        (&input.enable_resource_name_dns_a_record_on_launch, "EnableResourceNameDnsARecordOnLaunch"),
+        (&input.enable_resource_name_dns_aaaa_record_on_launch, "EnableResourceNameDnsAAAARecordOnLaunch"),
+    ];
+    for (v, name) in fixed {
+        if let Some(v) = boolean(v, name) {
+            present.push(v.map(|b| Attribute::Fixed(name, b)));
+        }
+    }
+    // DescribeSubnets always shows `ip-name` hostnames.
+    if let Some(h) = &input.private_dns_hostname_type_on_launch {
+        present.push(Ok(Attribute::Fixed("PrivateDnsHostnameTypeOnLaunch", *h != shape::HostnameType::IpName)));
+    }
+    if input.customer_owned_ipv4_pool.is_some() {
+        present.push(Ok(Attribute::Unsupported("CustomerOwnedIpv4Pool")));
+    }
+    if input.enable_lni_at_device_index.is_some() || input.disable_lni_at_device_index.is_some() {
+        present.push(Ok(Attribute::Unsupported("EnableLniAtDeviceIndex")));
+    }
+    let attr = match present.len() {
+        0 => return Err(ModelError::MissingParameter("attribute".into()).into()),
+        1 => present.pop().expect("one attribute")?,
+        _ => return Err(ModelError::InvalidParameterCombination("You can only modify one attribute at a time.".into()).into()),
+    };
+    let id = input.subnet_id.as_str();
+    match attr {
+        Attribute::MapPublicIpOnLaunch(on) => {
+            let ch = subnet::set_map_public_ip_on_launch(call.state(), &call.ctx, id, on)?;
+            call.commit(ch)?;
+        }
+        Attribute::Fixed(name, changed) => {
+            xvpc_model::state::owned(&call.state().subnets, &call.ctx, IdKind::Subnet, id)?;
+            if changed {
+                return Err(ModelError::InvalidParameterValue(format!("{name} is not supported by xvpc")).into());
+            }
+        }
+        Attribute::Unsupported(name) => {
+            xvpc_model::state::owned(&call.state().subnets, &call.ctx, IdKind::Subnet, id)?;
+            return Err(ModelError::InvalidParameterValue(format!("{name} is not supported by xvpc")).into());
+        }
+    }
+    Ok(ReturnTrue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape_coverage::missing;
+
+    #[test]
+    fn describe_subnets_carries_every_member_xvpc_holds() {
+        let w = xvpc_model::populated::world();
+        let subnets: Vec<_> = w.state.subnets.scope(&w.ctx).map(|x| subnet_shape(x, &w.state)).collect();
+        let out = shape::DescribeSubnetsResult { subnets, next_token: Some("token".into()) };
+        let xml = xvpc_wire::xml_output::body(&out);
+        assert_eq!(
+            missing("ec2", "DescribeSubnetsResult", &xml),
+            [
+                // No VPC Block Public Access, Outposts, customer-owned IPs,
+                // IPv6, LNI or subnet types in xvpc.
+                "Subnet.BlockPublicAccessStates",
+                "Subnet.CustomerOwnedIpv4Pool",
+                "Subnet.EnableLniAtDeviceIndex",
+                "Subnet.Ipv6CidrBlockAssociationSet",
+                "Subnet.OutpostArn",
+                "Subnet.Type",
+            ]
+        );
+    }
 }
