@@ -45,14 +45,12 @@ pub fn actions() -> &'static ActionTable {
     TABLE.get_or_init(|| ActionTable::new(&[
         region::ACTIONS,
         tags::ACTIONS,
-        route_table::ACTIONS,
         elastic_ip::ACTIONS,
         security_group::ACTIONS,
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
         network_insights::ACTIONS,
         peering::ACTIONS,
-        network_acl::ACTIONS,
         network_interface::ACTIONS,
         instance::ACTIONS,
         instance_type::ACTIONS,
@@ -65,6 +63,8 @@ pub fn actions() -> &'static ActionTable {
         volume::TYPED,
         subnet::TYPED,
         internet_gateway::TYPED,
+        route_table::TYPED,
+        network_acl::TYPED,
     ]))
 }
 
