@@ -212,6 +212,7 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::PropagationNotEnabled(_) => c("TransitGatewayRouteTablePropagation.NotFound"),
         M::InvalidPrincipal(_) => c("InvalidPrincipal"),
         M::InvalidInstanceType(_) => c("InvalidInstanceType"),
+        M::UnknownRegion(_) | M::UnknownZone(_) | M::UnknownZoneId(_) => c("InvalidParameterValue"),
         M::LimitExceeded(l, _) => c(limit(*l)),
         M::ValidationError(_) => c("ValidationError"),
         M::Elb(f, _) => c(elb(*f)),

@@ -280,6 +280,15 @@ pub enum ModelError {
     /// `InvalidInstanceType`: DescribeInstanceTypes names unknown types.
     #[error("The following supplied instance types do not exist: [{0}]")]
     InvalidInstanceType(String),
+    /// `InvalidParameterValue`: a region name EC2 does not know.
+    #[error("Invalid region name: {0}")]
+    UnknownRegion(String),
+    /// `InvalidParameterValue`: a zone name the caller's region has not.
+    #[error("The zone '{0}' does not exist.")]
+    UnknownZone(String),
+    /// `InvalidParameterValue`: a zone id the caller's region has not.
+    #[error("The zone id '{0}' does not exist.")]
+    UnknownZoneId(String),
     /// A quota is reached: `VpcLimitExceeded`, `TooManyTags`, ...
     #[error("{1}")]
     LimitExceeded(Limit, String),

@@ -12,6 +12,7 @@
 //! while `us-east-1a` still means different zones to different accounts.
 //! The other names are spread over the remaining ids per account.
 
+use crate::error::{ModelError, Result};
 use crate::filter::{one, Field, FilterTable};
 
 /// A region xvpc emulates.
@@ -97,6 +98,34 @@ pub fn zone_by_id(account: &str, region_name: &str, zone_id: &str) -> Option<Zon
     zones(account, region(region_name)?).into_iter().find(|z| z.zone_id == zone_id)
 }
 
+/// The regions `names` asks for (every one when empty), in catalogue
+/// order; a name EC2 does not know is refused, as AWS does.
+pub fn named_regions(names: &[String]) -> Result<Vec<&'static Region>> {
+    if let Some(bad) = names.iter().find(|n| region(n).is_none()) {
+        return Err(ModelError::UnknownRegion(bad.clone()));
+    }
+    Ok(REGIONS.iter().filter(|r| names.is_empty() || names.iter().any(|n| n == r.name)).collect())
+}
+
+/// The zones of `region_name` as `account` names them.
+pub fn zones_in(account: &str, region_name: &str) -> Result<Vec<Zone>> {
+    Ok(zones(account, region(region_name).ok_or_else(|| ModelError::UnknownRegion(region_name.to_string()))?))
+}
+
+/// The zones the caller asks for by name or id (every one when neither is
+/// given); a name or id its region does not have is refused.
+pub fn named_zones(account: &str, region_name: &str, names: &[String], ids: &[String]) -> Result<Vec<Zone>> {
+    let zones = zones_in(account, region_name)?;
+    if let Some(n) = names.iter().find(|n| !zones.iter().any(|z| &z.name == *n)) {
+        return Err(ModelError::UnknownZone(n.clone()));
+    }
+    if let Some(n) = ids.iter().find(|n| !zones.iter().any(|z| &z.zone_id == *n)) {
+        return Err(ModelError::UnknownZoneId(n.clone()));
+    }
+    let all = names.is_empty() && ids.is_empty();
+    Ok(zones.into_iter().filter(|z| all || names.contains(&z.name) || ids.contains(&z.zone_id)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +162,23 @@ mod tests {
             }
         }
         assert!(zone_by_name("111111111111", "us-east-1", "us-east-1z").is_none());
+    }
+
+    #[test]
+    fn unknown_regions_and_zones_are_refused() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(named_regions(&[]).unwrap().len(), REGIONS.len());
+        let two: Vec<_> = named_regions(&s(&["eu-west-1", "us-east-1"])).unwrap().into_iter().map(|r| r.name).collect();
+        assert_eq!(two, ["us-east-1", "eu-west-1"]);
+        assert_eq!(named_regions(&s(&["us-east-1", "xx-east-9"])).unwrap_err(), ModelError::UnknownRegion("xx-east-9".into()));
+        assert_eq!(zones_in("111111111111", "xx-east-9").unwrap_err(), ModelError::UnknownRegion("xx-east-9".into()));
+        let acct = "111111111111";
+        assert_eq!(named_zones(acct, "us-east-1", &[], &[]).unwrap().len(), 6);
+        let b = zone_by_name(acct, "us-east-1", "us-east-1b").unwrap();
+        let picked = named_zones(acct, "us-east-1", &s(&["us-east-1a"]), &[b.zone_id.clone()]).unwrap();
+        assert_eq!(picked.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["us-east-1a", "us-east-1b"]);
+        assert_eq!(named_zones(acct, "us-east-1", &s(&["us-east-1z"]), &[]).unwrap_err(), ModelError::UnknownZone("us-east-1z".into()));
+        assert_eq!(named_zones(acct, "us-east-1", &[], &s(&["use1-az9"])).unwrap_err(), ModelError::UnknownZoneId("use1-az9".into()));
     }
 }
 

@@ -43,7 +43,6 @@ use crate::errors::{client, Result};
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
     TABLE.get_or_init(|| ActionTable::new(&[
-        region::ACTIONS,
         tags::ACTIONS,
         elastic_ip::ACTIONS,
         security_group::ACTIONS,
@@ -53,7 +52,6 @@ pub fn actions() -> &'static ActionTable {
         peering::ACTIONS,
         network_interface::ACTIONS,
         instance::ACTIONS,
-        instance_type::ACTIONS,
         prefix_list::ACTIONS,
         transit_gateway::ACTIONS,
         transit_gateway_route_table::ACTIONS,
@@ -65,6 +63,8 @@ pub fn actions() -> &'static ActionTable {
         internet_gateway::TYPED,
         route_table::TYPED,
         network_acl::TYPED,
+        region::TYPED,
+        instance_type::TYPED,
     ]))
 }
 
