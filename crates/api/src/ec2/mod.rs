@@ -132,6 +132,18 @@ pub fn filter_list(filters: &[shape::Filter]) -> Vec<Filter> {
     filters.iter().map(|f| Filter { name: f.name.clone().unwrap_or_default(), values: f.values.clone() }).collect()
 }
 
+/// Typed handlers: AWS's answer to a valid input xvpc does not emulate
+/// (`what` in the plural: "IPv6 addresses"), `InvalidParameterValue`.
+pub fn unsupported(what: &str) -> crate::errors::Error {
+    xvpc_model::ModelError::InvalidParameterValue(format!("{what} are not supported by xvpc")).into()
+}
+
+/// Typed handlers: the `operator` of a resource no service manages (none
+/// is, in xvpc; the `operator.managed` filters answer `false` alike).
+pub fn not_managed() -> shape::OperatorResponse {
+    shape::OperatorResponse { managed: Some(false), ..Default::default() }
+}
+
 /// Typed handlers: a resource's tags as a `tagSet`.
 pub fn tag_set(tags: &Tags) -> Vec<shape::Tag> {
     tags.iter().map(|(k, v)| shape::Tag { key: Some(k.clone()), value: Some(v.clone()) }).collect()

@@ -6,7 +6,7 @@ use xvpc_model::{IdKind, State};
 use xvpc_wire::shapes::ec2::{self as shape, ops};
 use xvpc_wire::Timestamp;
 
-use super::{filter_list, paginate_by, require_all};
+use super::{filter_list, not_managed, paginate_by, require_all};
 use crate::call::{Call, QueryHandler};
 use crate::errors::Result;
 
@@ -44,7 +44,7 @@ fn volume_shape(i: &Instance, state: &State) -> shape::Volume {
         encrypted: Some(false),
         multi_attach_enabled: Some(false),
         fast_restored: Some(false),
-        operator: Some(shape::OperatorResponse { managed: Some(false), ..Default::default() }),
+        operator: Some(not_managed()),
         ..Default::default()
     }
 }
