@@ -1,93 +1,105 @@
-//! Target group actions, targets and their (computed) health.
+//! Target group actions, targets and their (computed) health: typed
+//! handlers over the generated `shapes::elbv2`.
 
+use xvpc_model::load_balancer::check_arn;
 use xvpc_model::network_interface::NetworkInterface;
 use xvpc_model::target_group::{self as tg, CreateTargetGroup, HealthCheckInput, TargetGroup, TargetInput};
+use xvpc_model::target_health::TargetHealthRow;
 use xvpc_model::{target_health, IdKind, ModelError, State};
-use xvpc_wire::{QueryParams, XmlWriter};
+use xvpc_wire::shapes::elbv2::{self as shape, ops};
 
-use super::{attribute_pairs, paginate, required, tag_pairs, write_attributes};
+use super::{attribute_pairs, paginate, tag_pairs};
 use crate::call::{Call, QueryHandler};
-use crate::errors::{client, Result};
+use crate::errors::Result;
 
-pub const ACTIONS: &[(&str, QueryHandler)] = &[
-    ("CreateTargetGroup", create_target_group),
-    ("DescribeTargetGroups", describe_target_groups),
-    ("ModifyTargetGroup", modify_target_group),
-    ("DeleteTargetGroup", delete_target_group),
-    ("DescribeTargetGroupAttributes", describe_target_group_attributes),
-    ("ModifyTargetGroupAttributes", modify_target_group_attributes),
-    ("RegisterTargets", register_targets),
-    ("DeregisterTargets", deregister_targets),
-    ("DescribeTargetHealth", describe_target_health),
+pub const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::CreateTargetGroup, create_target_group),
+    crate::typed!(ops::DescribeTargetGroups, describe_target_groups),
+    crate::typed!(ops::ModifyTargetGroup, modify_target_group),
+    crate::typed!(ops::DeleteTargetGroup, delete_target_group),
+    crate::typed!(ops::DescribeTargetGroupAttributes, describe_target_group_attributes),
+    crate::typed!(ops::ModifyTargetGroupAttributes, modify_target_group_attributes),
+    crate::typed!(ops::RegisterTargets, register_targets),
+    crate::typed!(ops::DeregisterTargets, deregister_targets),
+    crate::typed!(ops::DescribeTargetHealth, describe_target_health),
 ];
 
-/// The `TargetGroup` structure's content.
-fn write_tg(w: &mut XmlWriter, t: &TargetGroup, state: &State) {
+/// Saturating, for the model's `i64` counters in botocore's `Integer`s.
+fn int(n: i64) -> Option<i32> {
+    Some(i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+/// The `TargetGroup` structure AWS describes; the load balancers come from
+/// the listeners that forward to it. xvpc's target groups are IPv4.
+pub(super) fn target_group_shape(t: &TargetGroup, state: &State) -> shape::TargetGroup {
     let hc = &t.health_check;
-    w.leaf("TargetGroupArn", &t.id)
-        .leaf("TargetGroupName", &t.name)
-        .leaf("Protocol", &t.protocol)
-        .leaf("Port", t.port.to_string())
-        .leaf("VpcId", &t.vpc_id)
-        .leaf("HealthCheckProtocol", &hc.protocol)
-        .leaf("HealthCheckPort", &hc.port)
-        .bool_leaf("HealthCheckEnabled", hc.enabled)
-        .leaf("HealthCheckIntervalSeconds", hc.interval_seconds.to_string())
-        .leaf("HealthCheckTimeoutSeconds", hc.timeout_seconds.to_string())
-        .leaf("HealthyThresholdCount", hc.healthy_threshold.to_string())
-        .leaf("UnhealthyThresholdCount", hc.unhealthy_threshold.to_string())
-        .opt_leaf("HealthCheckPath", hc.path.as_deref());
-    if let Some(m) = &hc.matcher {
-        w.open("Matcher").leaf("HttpCode", m).close("Matcher");
+    shape::TargetGroup {
+        target_group_arn: Some(t.id.clone()),
+        target_group_name: Some(t.name.clone()),
+        protocol: Some(shape::ProtocolEnum::from(t.protocol.as_str())),
+        port: Some(i32::from(t.port)),
+        vpc_id: Some(t.vpc_id.clone()),
+        health_check_protocol: Some(shape::ProtocolEnum::from(hc.protocol.as_str())),
+        health_check_port: Some(hc.port.clone()),
+        health_check_enabled: Some(hc.enabled),
+        health_check_interval_seconds: int(hc.interval_seconds),
+        health_check_timeout_seconds: int(hc.timeout_seconds),
+        healthy_threshold_count: int(hc.healthy_threshold),
+        unhealthy_threshold_count: int(hc.unhealthy_threshold),
+        health_check_path: hc.path.clone(),
+        matcher: hc.matcher.as_ref().map(|m| shape::Matcher { http_code: Some(m.clone()), grpc_code: None }),
+        load_balancer_arns: t.load_balancer_arns(state),
+        target_type: Some(shape::TargetTypeEnum::from(t.target_type.as_str())),
+        ip_address_type: Some(shape::TargetGroupIpAddressTypeEnum::Ipv4),
+        ..Default::default()
     }
-    w.scalars("LoadBalancerArns", "member", t.load_balancer_arns(state))
-        .leaf("TargetType", &t.target_type)
-        .leaf("IpAddressType", "ipv4");
 }
 
-fn health_input(p: &QueryParams) -> Result<HealthCheckInput> {
-    Ok(HealthCheckInput {
-        enabled: p.bool("HealthCheckEnabled")?,
-        protocol: p.get("HealthCheckProtocol").map(str::to_string),
-        port: p.get("HealthCheckPort").map(str::to_string),
-        path: p.get("HealthCheckPath").map(str::to_string),
-        interval_seconds: p.int("HealthCheckIntervalSeconds")?,
-        timeout_seconds: p.int("HealthCheckTimeoutSeconds")?,
-        healthy_threshold: p.int("HealthyThresholdCount")?,
-        unhealthy_threshold: p.int("UnhealthyThresholdCount")?,
-        matcher: p.child("Matcher").get("HttpCode").map(str::to_string),
-    })
-}
-
-fn create_target_group(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let input = CreateTargetGroup {
-        name: required(p, "Name")?.to_string(),
-        protocol: p.get("Protocol").map(str::to_string),
-        port: p.int("Port")?,
-        vpc_id: p.get("VpcId").map(str::to_string),
-        target_type: p.get("TargetType").map(str::to_string),
-        health_check: health_input(p)?,
-        tags: tag_pairs(p),
+/// The health check members of CreateTargetGroup and ModifyTargetGroup
+/// (the same names in both inputs), as the model takes them.
+macro_rules! health_input {
+    ($i:expr) => {
+        HealthCheckInput {
+            enabled: $i.health_check_enabled,
+            protocol: $i.health_check_protocol.map(|p| p.as_str().to_string()),
+            port: $i.health_check_port,
+            path: $i.health_check_path,
+            interval_seconds: $i.health_check_interval_seconds.map(i64::from),
+            timeout_seconds: $i.health_check_timeout_seconds.map(i64::from),
+            healthy_threshold: $i.healthy_threshold_count.map(i64::from),
+            unhealthy_threshold: $i.unhealthy_threshold_count.map(i64::from),
+            matcher: $i.matcher.and_then(|m| m.http_code),
+        }
     };
-    let (ch, arn) = tg::create_target_group(call.state(), &call.ctx, input)?;
+}
+
+fn create_target_group(call: &mut Call, i: shape::CreateTargetGroupInput) -> Result<shape::CreateTargetGroupOutput> {
+    let health_check = health_input!(i);
+    let create = CreateTargetGroup {
+        name: i.name,
+        protocol: i.protocol.map(|p| p.as_str().to_string()),
+        port: i.port.map(i64::from),
+        vpc_id: i.vpc_id,
+        target_type: i.target_type.map(|t| t.as_str().to_string()),
+        health_check,
+        tags: tag_pairs(&i.tags),
+    };
+    let (ch, arn) = tg::create_target_group(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
     let s = call.state();
-    let mut w = XmlWriter::new();
-    w.list("TargetGroups", "member", [&s.target_groups[&arn]], |w, t| write_tg(w, t, s));
-    Ok(w.finish())
+    Ok(shape::CreateTargetGroupOutput { target_groups: vec![target_group_shape(&s.target_groups[&arn], s)] })
 }
 
-fn describe_target_groups(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arns = p.members("TargetGroupArns");
-    let names = p.members("Names");
-    let lb_arn = p.get("LoadBalancerArn");
+fn describe_target_groups(call: &mut Call, input: shape::DescribeTargetGroupsInput) -> Result<shape::DescribeTargetGroupsOutput> {
+    let (arns, names) = (input.target_group_arns, input.names);
+    let lb_arn = input.load_balancer_arn.as_deref();
     let s = call.state();
     if let Some(a) = lb_arn {
         xvpc_model::load_balancer::find(s, &call.ctx, a)?;
     }
     let mine: Vec<&TargetGroup> = s.target_groups.scope(&call.ctx).collect();
     for a in &arns {
-        xvpc_model::load_balancer::check_arn(a, "targetgroup")?;
+        check_arn(a, "targetgroup")?;
         if !mine.iter().any(|t| &t.id == a) {
             return Err(ModelError::NotFound(IdKind::TargetGroup, a.to_string()).into());
         }
@@ -102,76 +114,65 @@ fn describe_target_groups(call: &mut Call, p: &QueryParams) -> Result<String> {
         .filter(|t| {
             (arns.is_empty() || arns.contains(&t.id))
                 && (names.is_empty() || names.contains(&t.name))
-                && lb_arn.map_or(true, |a| t.load_balancer_arns(s).iter().any(|x| x == a))
+                && lb_arn.is_none_or(|a| t.load_balancer_arns(s).iter().any(|x| x == a))
         })
         .collect();
-    let (page, next) = paginate(out, p, |t| t.id.clone())?;
-    let mut w = XmlWriter::new();
-    w.list("TargetGroups", "member", page, |w, t| write_tg(w, t, s));
-    w.opt_leaf("NextMarker", next);
-    Ok(w.finish())
+    let (page, next_marker) = paginate(out, input.page_size, input.marker.as_deref(), |t| t.id.clone())?;
+    Ok(shape::DescribeTargetGroupsOutput { target_groups: page.into_iter().map(|t| target_group_shape(t, s)).collect(), next_marker })
 }
 
-fn modify_target_group(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arn = required(p, "TargetGroupArn")?.to_string();
-    let ch = tg::modify_target_group(call.state(), &call.ctx, &arn, &health_input(p)?)?;
+fn modify_target_group(call: &mut Call, i: shape::ModifyTargetGroupInput) -> Result<shape::ModifyTargetGroupOutput> {
+    let health_check = health_input!(i);
+    let ch = tg::modify_target_group(call.state(), &call.ctx, &i.target_group_arn, &health_check)?;
     call.commit(ch)?;
     let s = call.state();
-    let mut w = XmlWriter::new();
-    w.list("TargetGroups", "member", [&s.target_groups[&arn]], |w, t| write_tg(w, t, s));
-    Ok(w.finish())
+    Ok(shape::ModifyTargetGroupOutput { target_groups: vec![target_group_shape(&s.target_groups[&i.target_group_arn], s)] })
 }
 
-fn delete_target_group(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ch = tg::delete_target_group(call.state(), &call.ctx, required(p, "TargetGroupArn")?)?;
+fn delete_target_group(call: &mut Call, input: shape::DeleteTargetGroupInput) -> Result<shape::DeleteTargetGroupOutput> {
+    let ch = tg::delete_target_group(call.state(), &call.ctx, &input.target_group_arn)?;
     call.commit(ch)?;
-    Ok(String::new())
+    Ok(shape::DeleteTargetGroupOutput {})
 }
 
-fn describe_target_group_attributes(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arn = required(p, "TargetGroupArn")?;
-    xvpc_model::load_balancer::check_arn(arn, "targetgroup")?;
-    let t = tg::find(call.state(), &call.ctx, arn)?;
-    let mut w = XmlWriter::new();
-    write_attributes(&mut w, &t.all_attributes());
-    Ok(w.finish())
+fn attributes(t: &TargetGroup) -> Vec<shape::TargetGroupAttribute> {
+    t.all_attributes().into_iter().map(|(k, v)| shape::TargetGroupAttribute { key: Some(k), value: Some(v) }).collect()
 }
 
-fn modify_target_group_attributes(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arn = required(p, "TargetGroupArn")?.to_string();
-    let ch = tg::modify_attributes(call.state(), &call.ctx, &arn, &attribute_pairs(p)?)?;
+fn describe_target_group_attributes(
+    call: &mut Call,
+    input: shape::DescribeTargetGroupAttributesInput,
+) -> Result<shape::DescribeTargetGroupAttributesOutput> {
+    check_arn(&input.target_group_arn, "targetgroup")?;
+    let t = tg::find(call.state(), &call.ctx, &input.target_group_arn)?;
+    Ok(shape::DescribeTargetGroupAttributesOutput { attributes: attributes(t) })
+}
+
+fn modify_target_group_attributes(
+    call: &mut Call,
+    input: shape::ModifyTargetGroupAttributesInput,
+) -> Result<shape::ModifyTargetGroupAttributesOutput> {
+    let pairs = attribute_pairs(input.attributes.into_iter().map(|a| (a.key, a.value)))?;
+    let ch = tg::modify_attributes(call.state(), &call.ctx, &input.target_group_arn, &pairs)?;
     call.commit(ch)?;
-    let t = tg::find(call.state(), &call.ctx, &arn)?;
-    let mut w = XmlWriter::new();
-    write_attributes(&mut w, &t.all_attributes());
-    Ok(w.finish())
+    let t = tg::find(call.state(), &call.ctx, &input.target_group_arn)?;
+    Ok(shape::ModifyTargetGroupAttributesOutput { attributes: attributes(t) })
 }
 
-fn targets(p: &QueryParams) -> Result<Vec<TargetInput>> {
-    p.member_structs("Targets")
-        .into_iter()
-        .map(|t| {
-            Ok(TargetInput {
-                id: t.get("Id").filter(|s| !s.is_empty()).ok_or_else(|| client("ValidationError", "A target id must be specified"))?.to_string(),
-                port: t.int("Port")?,
-                availability_zone: t.get("AvailabilityZone").map(str::to_string),
-            })
-        })
-        .collect()
+fn targets(targets: Vec<shape::TargetDescription>) -> Vec<TargetInput> {
+    targets.into_iter().map(|t| TargetInput { id: t.id, port: t.port.map(i64::from), availability_zone: t.availability_zone }).collect()
 }
 
-fn register_targets(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arn = required(p, "TargetGroupArn")?.to_string();
-    let ch = tg::register_targets(call.state(), &call.ctx, &arn, &targets(p)?)?;
+fn register_targets(call: &mut Call, input: shape::RegisterTargetsInput) -> Result<shape::RegisterTargetsOutput> {
+    let ch = tg::register_targets(call.state(), &call.ctx, &input.target_group_arn, &targets(input.targets))?;
     call.commit(ch)?;
-    Ok(String::new())
+    Ok(shape::RegisterTargetsOutput {})
 }
 
-fn deregister_targets(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arn = required(p, "TargetGroupArn")?.to_string();
-    let ch = tg::deregister_targets(call.state(), &call.ctx, &arn, &targets(p)?)?;
+fn deregister_targets(call: &mut Call, input: shape::DeregisterTargetsInput) -> Result<shape::DeregisterTargetsOutput> {
+    let ch = tg::deregister_targets(call.state(), &call.ctx, &input.target_group_arn, &targets(input.targets))?;
     call.commit(ch)?;
-    Ok(String::new())
+    Ok(shape::DeregisterTargetsOutput {})
 }
 
 /// Whether health checks from NLB node `from` reach target `to` on TCP
@@ -181,22 +182,31 @@ fn probe(state: &State, now: i64) -> impl Fn(&NetworkInterface, &NetworkInterfac
     move |from, to, port| xvpc_reach::health_check(state, now, &from.id, &to.id, 6, port).is_ok()
 }
 
-fn describe_target_health(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let arn = required(p, "TargetGroupArn")?;
-    xvpc_model::load_balancer::check_arn(arn, "targetgroup")?;
+/// A `TargetHealthDescription`: the target, the port checked, its health.
+pub(super) fn target_health_shape(r: &TargetHealthRow) -> shape::TargetHealthDescription {
+    shape::TargetHealthDescription {
+        target: Some(shape::TargetDescription {
+            id: r.target.id.clone(),
+            port: Some(i32::from(r.target.port)),
+            availability_zone: r.target.availability_zone.clone(),
+            quic_server_id: None,
+        }),
+        health_check_port: Some(r.health_check_port.clone()),
+        target_health: Some(shape::TargetHealth {
+            state: Some(shape::TargetHealthStateEnum::from(r.health.state)),
+            reason: r.health.reason.map(shape::TargetHealthReasonEnum::from),
+            description: r.health.description.clone(),
+        }),
+        ..Default::default()
+    }
+}
+
+fn describe_target_health(call: &mut Call, input: shape::DescribeTargetHealthInput) -> Result<shape::DescribeTargetHealthOutput> {
+    check_arn(&input.target_group_arn, "targetgroup")?;
     let s = call.state();
-    let t = tg::find(s, &call.ctx, arn)?;
-    let only = targets(p)?;
+    let t = tg::find(s, &call.ctx, &input.target_group_arn)?;
+    let only = targets(input.targets);
     let check = probe(s, call.ctx.now);
     let rows = target_health::describe(s, t, &only, call.ctx.now, &check);
-    let mut w = XmlWriter::new();
-    w.list("TargetHealthDescriptions", "member", rows, |w, r| {
-        w.open("Target").leaf("Id", &r.target.id).leaf("Port", r.target.port.to_string());
-        w.opt_leaf("AvailabilityZone", r.target.availability_zone.as_deref());
-        w.close("Target").leaf("HealthCheckPort", &r.health_check_port);
-        w.open("TargetHealth").leaf("State", r.health.state);
-        w.opt_leaf("Reason", r.health.reason).opt_leaf("Description", r.health.description.as_deref());
-        w.close("TargetHealth");
-    });
-    Ok(w.finish())
+    Ok(shape::DescribeTargetHealthOutput { target_health_descriptions: rows.iter().map(target_health_shape).collect() })
 }
