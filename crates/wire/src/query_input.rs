@@ -50,6 +50,11 @@ pub trait FromQuery: Sized + Default {
     /// The value at `key` (for a structure: under `key.`), or `None` when
     /// the request has nothing there.
     fn from_query(r: &mut QueryReader, key: &str) -> Result<Option<Self>, DecodeError>;
+
+    /// Whether a required member holding this value counts as not given.
+    fn is_blank(&self) -> bool {
+        false
+    }
 }
 
 fn join(prefix: &str, name: &str) -> String {
@@ -91,8 +96,8 @@ impl QueryReader {
     pub fn req<T: FromQuery>(&mut self, prefix: &str, name: &str) -> Result<T, DecodeError> {
         let key = join(prefix, name);
         match T::from_query(self, &key)? {
-            Some(v) => Ok(v),
-            None => {
+            Some(v) if !v.is_blank() => Ok(v),
+            _ => {
                 self.missing.get_or_insert(DecodeError::Missing(key));
                 Ok(T::default())
             }
@@ -208,8 +213,15 @@ fn scalar<T>(r: &mut QueryReader, key: &str, expected: &'static str, parse: impl
 
 impl FromQuery for String {
     fn from_query(r: &mut QueryReader, key: &str) -> Result<Option<Self>, DecodeError> {
-        // An empty string is "not given", as AWS treats `VpcId=`.
-        Ok(r.take(key).filter(|v| !v.is_empty()))
+        // An empty string is a value where a member is optional: DeleteTags'
+        // `Tag.1.Value=` deletes the tag only if its value is empty, a
+        // filter may look for an empty tag value.
+        Ok(r.take(key))
+    }
+
+    /// A required string sent empty is "not given", as AWS treats `VpcId=`.
+    fn is_blank(&self) -> bool {
+        self.is_empty()
     }
 }
 

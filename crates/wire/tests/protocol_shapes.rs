@@ -64,6 +64,12 @@ fn ec2_refuses_unknown_missing_mistyped_and_unlisted() {
     let (c, m) = code(decode::<ec2::ops::DeleteVpc>(&params(&[])));
     assert_eq!((c.as_str(), m.as_str()), ("MissingParameter", "The request must contain the parameter VpcId"));
     assert_eq!(code(decode::<ec2::ops::DeleteVpc>(&params(&[("VpcId", "")]))).0, "MissingParameter");
+    // Optional strings keep an empty value: DeleteTags tells `Tag.1.Value=`
+    // (only a tag whose value is empty) from no value (any value).
+    let input = decode::<ec2::ops::DeleteTags>(&params(&[("ResourceId.1", "vpc-1"), ("Tag.1.Key", "k"), ("Tag.1.Value", ""), ("Tag.2.Key", "j")])).unwrap();
+    assert_eq!((input.tags[0].value.as_deref(), input.tags[1].value.as_deref()), (Some(""), None));
+    let input = decode::<ec2::ops::DescribeVpcs>(&params(&[("Filter.1.Name", "tag-value"), ("Filter.1.Value.1", "")])).unwrap();
+    assert_eq!(input.filters[0].values, vec![""]);
     let (c, m) = code(decode::<ec2::ops::DescribeVpcs>(&params(&[("MaxResults", "five")])));
     assert_eq!(c, "InvalidParameterValue");
     assert!(m.contains("five") && m.contains("MaxResults"), "{m}");
