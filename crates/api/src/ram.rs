@@ -167,16 +167,23 @@ fn page(items: Vec<Value>, v: &Value, key: &str, order: &[&str]) -> Result<Value
     let sort_key = |x: &Value| order.iter().map(|m| x.get(*m).and_then(Value::as_str).unwrap_or("")).collect::<Vec<_>>().join("\u{0}");
     let max = v.get("maxResults").and_then(Value::as_i64);
     let token = str_opt(v, "nextToken")?;
-    let page = xvpc_wire::page::page(items, sort_key, max, token.as_deref(), &PageLimits::strict(1, 500).by_default(500)).map_err(|e| match e {
-        PageError::Size { value, min, max } => fault(RamFault::InvalidParameter, format!("maxResults must be between {min} and {max}, not {value}")),
-        PageError::Token => ram_err("InvalidNextTokenException", "The specified value for nextToken is not valid."),
-    })?;
+    let (items, next) = page_by(items, max, token.as_deref(), sort_key)?;
     let mut out = Map::new();
-    out.insert(key.to_string(), Value::Array(page.items));
-    if let Some(t) = page.next {
+    out.insert(key.to_string(), Value::Array(items));
+    if let Some(t) = next {
         out.insert("nextToken".into(), json!(t));
     }
     Ok(Value::Object(out))
+}
+
+/// RAM's `maxResults`/`nextToken` over the one paginator, for typed
+/// handlers (`input.max_results.map(i64::from)`, `input.next_token.as_deref()`).
+fn page_by<T>(items: Vec<T>, max: Option<i64>, token: Option<&str>, key: impl Fn(&T) -> String) -> Result<(Vec<T>, Option<String>)> {
+    let page = xvpc_wire::page::page(items, key, max, token, &PageLimits::strict(1, 500).by_default(500)).map_err(|e| match e {
+        PageError::Size { value, min, max } => fault(RamFault::InvalidParameter, format!("maxResults must be between {min} and {max}, not {value}")),
+        PageError::Token => ram_err("InvalidNextTokenException", "The specified value for nextToken is not valid."),
+    })?;
+    Ok((page.items, page.next))
 }
 
 fn with_token(mut v: Value, req: &Value) -> Value {
