@@ -93,9 +93,6 @@ where
     Ok(xvpc_wire::xml_output::body(&output))
 }
 
-/// A restJson1 handler reading the raw JSON body (the transition form).
-pub type JsonHandler = fn(&mut Call, &serde_json::Value) -> Result<serde_json::Value>;
-
 /// A typed restJson1 entry's glue (made by [`typed_json!`](crate::typed_json)):
 /// decodes the body and query string itself.
 pub type TypedJsonHandler = fn(&mut Call, &serde_json::Value, &QueryParams) -> Result<serde_json::Value>;
@@ -389,7 +386,7 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
     };
     // restJson1: members in the JSON body, or in the query string for
     // DELETE /deleteresourceshare.
-    let mut body: serde_json::Value = if req.body.iter().all(u8::is_ascii_whitespace) {
+    let body: serde_json::Value = if req.body.iter().all(u8::is_ascii_whitespace) {
         serde_json::json!({})
     } else {
         match serde_json::from_slice(&req.body) {
@@ -402,20 +399,7 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
     };
     let query = QueryParams::parse(&req.query, b"");
     let mut call = new_call(app, route, op, request_id);
-    let result = match handler {
-        crate::ram::Handler::Typed(run) => run(&mut call, &body, &query),
-        crate::ram::Handler::Untyped(run) => match shapes::ram::validate(op, &body, &query).unwrap_or(Ok(())) {
-            Err(e) => Err(e.into()),
-            Ok(()) => {
-                for (k, v) in query.iter() {
-                    if body.get(k).is_none() {
-                        body[k] = serde_json::Value::String(v.to_string());
-                    }
-                }
-                run(&mut call, &body)
-            }
-        },
-    };
+    let result = handler(&mut call, &body, &query);
     finish(call);
     match result {
         Ok(v) => envelope::json_response(request_id, &v),
@@ -447,7 +431,7 @@ mod action_table_tests {
         assert_eq!(crate::ec2::actions().names(), shapes::ec2::OPERATIONS);
         assert_eq!(crate::elbv2::actions().names(), shapes::elbv2::OPERATIONS);
         assert_eq!(crate::sts::actions().names(), shapes::sts::OPERATIONS);
-        let mut ram: Vec<&str> = crate::ram::ACTIONS.iter().map(|a| a.1).chain(crate::ram::TYPED.iter().map(|a| a.1)).collect();
+        let mut ram: Vec<&str> = crate::ram::TYPED.iter().map(|a| a.1).collect();
         ram.sort_unstable();
         assert_eq!(ram, shapes::ram::OPERATIONS);
     }

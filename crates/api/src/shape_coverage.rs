@@ -14,13 +14,17 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The trimmed botocore model of `service` (`ec2`, `elbv2`).
+/// The trimmed botocore model of `service` (`ec2`, `elbv2`, `sts`, `ram`).
 fn model(service: &str) -> &'static Value {
     static EC2: OnceLock<Value> = OnceLock::new();
     static ELBV2: OnceLock<Value> = OnceLock::new();
+    static STS: OnceLock<Value> = OnceLock::new();
+    static RAM: OnceLock<Value> = OnceLock::new();
     let (cell, text) = match service {
         "ec2" => (&EC2, include_str!("../../codegen/models/ec2.json")),
         "elbv2" => (&ELBV2, include_str!("../../codegen/models/elbv2.json")),
+        "sts" => (&STS, include_str!("../../codegen/models/sts.json")),
+        "ram" => (&RAM, include_str!("../../codegen/models/ram.json")),
         other => panic!("no model for {other}"),
     };
     cell.get_or_init(|| serde_json::from_str(text).expect("botocore model parses"))
@@ -75,6 +79,23 @@ pub fn missing(service: &str, shape: &str, xml: &str) -> Vec<String> {
     let root = Node { name: String::new(), children: top };
     let mut out = BTreeSet::new();
     walk(m, shape, &[&root], &mut out, 0);
+    out.into_iter().collect()
+}
+
+/// [`missing`] for a restJson1 output (RAM): object members are elements
+/// named by their key, array entries list items.
+pub fn missing_json(service: &str, shape: &str, json: &Value) -> Vec<String> {
+    fn node(name: &str, v: &Value) -> Node {
+        let children = match v {
+            Value::Object(o) => o.iter().map(|(k, x)| node(k, x)).collect(),
+            Value::Array(a) => a.iter().map(|x| node("item", x)).collect(),
+            _ => Vec::new(),
+        };
+        Node { name: name.to_string(), children }
+    }
+    let root = node("", json);
+    let mut out = BTreeSet::new();
+    walk(model(service), shape, &[&root], &mut out, 0);
     out.into_iter().collect()
 }
 
@@ -134,6 +155,16 @@ mod tests {
         assert!(m.contains(&"Subnet.VpcId".to_string()));
         assert!(!m.contains(&"Subnet.SubnetId".to_string()));
         assert!(!m.iter().any(|x| x.starts_with("Tag.")), "no item, nothing below it to report: {m:?}");
+    }
+
+    #[test]
+    fn json_outputs_are_read_alike() {
+        let json = serde_json::json!({"resourceShares": [{"name": "s", "tags": [], "bogus": 1}, {"status": "ACTIVE"}]});
+        let m = missing_json("ram", "GetResourceSharesResponse", &json);
+        assert!(m.contains(&"GetResourceSharesResponse.nextToken".to_string()));
+        assert!(m.contains(&"ResourceShare.tags".to_string()), "an empty list holds nothing");
+        assert!(m.contains(&"ResourceShare.<bogus>?".to_string()));
+        assert!(!m.contains(&"ResourceShare.name".to_string()) && !m.contains(&"ResourceShare.status".to_string()), "items merged: {m:?}");
     }
 
     #[test]
