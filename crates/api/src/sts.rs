@@ -3,11 +3,12 @@
 
 use std::sync::OnceLock;
 
+use xvpc_model::ModelError;
 use xvpc_wire::shapes::sts::{self as shape, ops};
 use xvpc_wire::Timestamp;
 
 use crate::call::{ActionTable, Call, QueryHandler};
-use crate::errors::{client, Result};
+use crate::errors::Result;
 use crate::identity::{temporary_key, temporary_secret, Session};
 
 const TYPED: &[(&str, QueryHandler)] = &[
@@ -46,7 +47,10 @@ fn credentials(call: &mut Call, account: &str, session: &Session, expires_ms: i6
 fn duration(d: Option<i32>, default: i64, max: i64) -> Result<i64> {
     let d = d.map_or(default, i64::from);
     if !(900..=max).contains(&d) {
-        return Err(client("ValidationError", format!("1 validation error detected: Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and {max}")));
+        return Err(ModelError::ValidationError(format!(
+            "1 validation error detected: Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and {max}"
+        ))
+        .into());
     }
     Ok(d)
 }
@@ -65,7 +69,7 @@ fn assume_role(call: &mut Call, input: shape::AssumeRoleRequest) -> Result<shape
         && parts[5].starts_with("role/")
         && parts[5].len() > 5;
     if !valid {
-        return Err(client("ValidationError", format!("{arn} is invalid")));
+        return Err(ModelError::ValidationError(format!("{arn} is invalid")).into());
     }
     let account = parts[4];
     let role = &parts[5][5..];
@@ -78,7 +82,10 @@ fn assume_role(call: &mut Call, input: shape::AssumeRoleRequest) -> Result<shape
     Ok(shape::AssumeRoleResponse {
         credentials: Some(credentials(call, account, &assumed, expires)?),
         assumed_role_user: Some(shape::AssumedRoleUser { assumed_role_id: assumed.user_id, arn: assumed.arn }),
-        ..Default::default()
+        // AWS echoes the source identity the caller set on the session.
+        source_identity: input.source_identity,
+        // Session policies are accepted and not evaluated: no packed size.
+        packed_policy_size: None,
     })
 }
 
@@ -88,4 +95,44 @@ fn get_session_token(call: &mut Call, input: shape::GetSessionTokenRequest) -> R
     let same = Session { arn: call.caller.arn.clone(), user_id: call.caller.user_id.clone() };
     let expires = call.ctx.now + secs * 1000;
     Ok(shape::GetSessionTokenResponse { credentials: Some(credentials(call, &account, &same, expires)?) })
+}
+
+#[cfg(test)]
+mod tests {
+    use xvpc_wire::HttpRequest;
+
+    use crate::shape_coverage::missing;
+    use crate::{App, Config};
+
+    /// The `<XResult>` members of an STS call made by account A.
+    fn call(app: &App, params: &str) -> String {
+        let auth = "AWS4-HMAC-SHA256 Credential=111111111111/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0";
+        let req = HttpRequest {
+            method: "POST".into(),
+            path: "/".into(),
+            query: String::new(),
+            headers: vec![("authorization".into(), auth.into()), ("content-type".into(), "application/x-www-form-urlencoded".into())],
+            body: format!("Version=2011-06-15&{params}").into_bytes(),
+        };
+        let resp = app.handle(req);
+        let body = String::from_utf8(resp.body).unwrap();
+        assert_eq!(resp.status, 200, "{body}");
+        let action = params.split('&').next().unwrap().trim_start_matches("Action=");
+        let (open, close) = (format!("<{action}Result>"), format!("</{action}Result>"));
+        let start = body.find(&open).map(|i| i + open.len()).expect("a result element");
+        body[start..body.find(&close).expect("its end")].to_string()
+    }
+
+    #[test]
+    fn outputs_carry_every_member_botocore_declares() {
+        let store = xvpc_store::SqliteStore::in_memory().unwrap();
+        let app = App::new(Box::new(store), Config::default()).unwrap();
+        let xml = call(&app, "Action=GetCallerIdentity");
+        assert_eq!(missing("sts", "GetCallerIdentityResponse", &xml), Vec::<String>::new());
+        let xml = call(&app, "Action=AssumeRole&RoleArn=arn:aws:iam::222222222222:role/r&RoleSessionName=s&SourceIdentity=me");
+        // Session policies are not evaluated, so there is no packed size.
+        assert_eq!(missing("sts", "AssumeRoleResponse", &xml), ["AssumeRoleResponse.PackedPolicySize"]);
+        let xml = call(&app, "Action=GetSessionToken&DurationSeconds=900");
+        assert_eq!(missing("sts", "GetSessionTokenResponse", &xml), Vec::<String>::new());
+    }
 }
