@@ -2,93 +2,119 @@
 //! DisassociateAddress, ReleaseAddress, DescribeAddresses.
 
 use xvpc_model::elastic_ip::{self, Address, Associate};
-use xvpc_model::State;
-use xvpc_wire::{QueryParams, XmlWriter};
+use xvpc_model::{IdKind, ModelError, State};
+use xvpc_wire::shape::ReturnTrue;
+use xvpc_wire::shapes::ec2::{self as shape, ops};
 
-use super::{filters, tag_specs, write_tags};
+use super::{filter_list, tag_set, tags_from_specs, unsupported};
 use crate::call::{Call, QueryHandler};
-use crate::errors::{client, Result};
+use crate::errors::Result;
 
-pub const ACTIONS: &[(&str, QueryHandler)] = &[
-    ("AllocateAddress", allocate_address),
-    ("AssociateAddress", associate_address),
-    ("DisassociateAddress", disassociate_address),
-    ("ReleaseAddress", release_address),
-    ("DescribeAddresses", describe_addresses),
+pub const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::AllocateAddress, allocate_address),
+    crate::typed!(ops::AssociateAddress, associate_address),
+    crate::typed!(ops::DisassociateAddress, disassociate_address),
+    crate::typed!(ops::ReleaseAddress, release_address),
+    crate::typed!(ops::DescribeAddresses, describe_addresses),
 ];
 
-fn write_address(w: &mut XmlWriter, a: &Address, state: &State) {
-    w.leaf("publicIp", a.public_ip.to_string()).leaf("allocationId", &a.id).leaf("domain", "vpc");
+/// Every address comes from Amazon's pool of the caller's Region.
+const POOL: &str = "amazon";
+
+/// The `Address` structure AWS describes: where it is associated, the
+/// instance behind that interface if any.
+pub fn address_shape(a: &Address, state: &State) -> shape::Address {
+    let mut out = shape::Address {
+        allocation_id: Some(a.id.clone()),
+        public_ip: Some(a.public_ip.to_string()),
+        domain: Some(shape::DomainType::Vpc),
+        tags: tag_set(&a.tags),
+        public_ipv4_pool: Some(POOL.into()),
+        network_border_group: Some(a.region.clone()),
+        ..Default::default()
+    };
     if let Some(x) = &a.association {
         let eni = state.network_interfaces.get(&x.network_interface_id);
-        w.opt_leaf("instanceId", eni.and_then(|e| e.attachment.as_ref()).map(|t| t.instance_id.clone()));
-        w.leaf("associationId", &x.id).leaf("networkInterfaceId", &x.network_interface_id);
-        w.opt_leaf("networkInterfaceOwnerId", eni.map(|e| e.owner.clone())).leaf("privateIpAddress", x.private_ip.to_string());
+        out.instance_id = eni.and_then(|e| e.attachment.as_ref()).map(|t| t.instance_id.clone());
+        out.association_id = Some(x.id.clone());
+        out.network_interface_id = Some(x.network_interface_id.clone());
+        out.network_interface_owner_id = eni.map(|e| e.owner.clone());
+        out.private_ip_address = Some(x.private_ip.to_string());
     }
-    write_tags(w, &a.tags);
-    w.leaf("publicIpv4Pool", "amazon").leaf("networkBorderGroup", &a.region);
+    out
 }
 
-fn allocate_address(call: &mut Call, p: &QueryParams) -> Result<String> {
-    if p.get("Domain").is_some_and(|d| d != "vpc" && d != "standard") {
-        return Err(client("InvalidParameterValue", format!("Invalid value '{}' for domain.", p.get("Domain").unwrap_or_default())));
+fn allocate_address(call: &mut Call, input: shape::AllocateAddressRequest) -> Result<shape::AllocateAddressResult> {
+    if input.address.is_some() || input.public_ipv4_pool.as_deref().is_some_and(|p| p != POOL) || input.ipam_pool_id.is_some() {
+        return Err(unsupported("Bring-your-own addresses"));
     }
-    if p.get("Address").is_some() || p.get("PublicIpv4Pool").is_some_and(|x| x != "amazon") {
-        return Err(client("InvalidParameterValue", "Bring-your-own addresses are not supported by xvpc"));
+    if input.customer_owned_ipv4_pool.is_some() {
+        return Err(unsupported("Customer-owned addresses"));
     }
-    let tags = tag_specs(p, "elastic-ip")?;
+    // xvpc's Regions have one border group each, named after the Region
+    // (no Local or Wavelength Zones).
+    if let Some(g) = input.network_border_group.as_deref().filter(|g| *g != call.ctx.region) {
+        return Err(unsupported(&format!("Network border groups other than the Region ('{g}')")));
+    }
+    let tags = tags_from_specs(&input.tag_specifications, "elastic-ip")?;
     let (ch, id) = elastic_ip::allocate(call.state(), &call.ctx, tags)?;
     call.commit(ch)?;
     let a = &call.state().addresses[&id];
-    let mut w = XmlWriter::new();
-    w.leaf("publicIp", a.public_ip.to_string()).leaf("allocationId", &a.id).leaf("domain", "vpc");
-    w.leaf("publicIpv4Pool", "amazon").leaf("networkBorderGroup", &a.region);
-    Ok(w.finish())
+    Ok(shape::AllocateAddressResult {
+        allocation_id: Some(a.id.clone()),
+        public_ip: Some(a.public_ip.to_string()),
+        domain: Some(shape::DomainType::Vpc),
+        public_ipv4_pool: Some(POOL.into()),
+        network_border_group: Some(a.region.clone()),
+        ..Default::default()
+    })
 }
 
-fn associate_address(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let a = elastic_ip::find(call.state(), &call.ctx, p.get("AllocationId"), p.get("PublicIp"))?.clone();
-    let input = Associate {
-        instance_id: p.get("InstanceId").map(str::to_string),
-        network_interface_id: p.get("NetworkInterfaceId").map(str::to_string),
-        private_ip: p.get("PrivateIpAddress").map(str::to_string),
-        allow_reassociation: p.bool("AllowReassociation")?.unwrap_or(false),
+fn associate_address(call: &mut Call, input: shape::AssociateAddressRequest) -> Result<shape::AssociateAddressResult> {
+    let a = elastic_ip::find(call.state(), &call.ctx, input.allocation_id.as_deref(), input.public_ip.as_deref())?.clone();
+    let associate = Associate {
+        instance_id: input.instance_id,
+        network_interface_id: input.network_interface_id,
+        private_ip: input.private_ip_address,
+        allow_reassociation: input.allow_reassociation.unwrap_or(false),
     };
-    let (ch, id) = elastic_ip::associate(call.state(), &call.ctx, &a, input)?;
+    let (ch, id) = elastic_ip::associate(call.state(), &call.ctx, &a, associate)?;
     call.commit(ch)?;
-    let mut w = XmlWriter::new();
-    w.leaf("return", "true").leaf("associationId", id);
-    Ok(w.finish())
+    Ok(shape::AssociateAddressResult { association_id: Some(id) })
 }
 
-fn disassociate_address(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let assoc = match (p.get("AssociationId"), p.get("PublicIp")) {
-        (Some(id), _) => id.to_string(),
-        (None, ip) => {
-            let a = elastic_ip::find(call.state(), &call.ctx, None, ip)?;
+fn disassociate_address(call: &mut Call, input: shape::DisassociateAddressRequest) -> Result<ReturnTrue> {
+    let assoc = match input.association_id {
+        Some(id) => id,
+        None => {
+            let a = elastic_ip::find(call.state(), &call.ctx, None, input.public_ip.as_deref())?;
             match &a.association {
                 Some(x) => x.id.clone(),
                 // Idempotent, as AWS documents.
-                None => return Ok("<return>true</return>".into()),
+                None => return Ok(ReturnTrue),
             }
         }
     };
     let ch = elastic_ip::disassociate(call.state(), &call.ctx, &assoc)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
 }
 
-fn release_address(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let a = elastic_ip::find(call.state(), &call.ctx, p.get("AllocationId"), p.get("PublicIp"))?;
+fn release_address(call: &mut Call, input: shape::ReleaseAddressRequest) -> Result<ReturnTrue> {
+    let a = elastic_ip::find(call.state(), &call.ctx, input.allocation_id.as_deref(), input.public_ip.as_deref())?;
+    // The ReleaseAddress reference: a wrong border group is InvalidAddress.NotFound.
+    if input.network_border_group.as_deref().is_some_and(|g| g != a.region) {
+        return Err(ModelError::NotFound(IdKind::ElasticIp, a.public_ip.to_string()).into());
+    }
     let ch = elastic_ip::release(a)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
 }
 
-fn describe_addresses(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ids = p.list("AllocationId");
-    let ips = p.list("PublicIp");
-    let fs = filters(p);
+/// DescribeAddresses is not paginated in AWS: every address in one answer.
+fn describe_addresses(call: &mut Call, input: shape::DescribeAddressesRequest) -> Result<shape::DescribeAddressesResult> {
+    let (ids, ips) = (input.allocation_ids, input.public_ips);
+    let fs = filter_list(&input.filters);
     let s = call.state();
     for id in &ids {
         elastic_ip::find(s, &call.ctx, Some(id), None)?;
@@ -96,9 +122,34 @@ fn describe_addresses(call: &mut Call, p: &QueryParams) -> Result<String> {
     for ip in &ips {
         elastic_ip::find(s, &call.ctx, None, Some(ip))?;
     }
-    let listed = |a: &&xvpc_model::elastic_ip::Address| (ids.is_empty() || ids.contains(&a.id)) && (ips.is_empty() || ips.contains(&a.public_ip.to_string()));
+    let listed = |a: &&Address| (ids.is_empty() || ids.contains(&a.id)) && (ips.is_empty() || ips.contains(&a.public_ip.to_string()));
     let out = elastic_ip::FILTERS.select(&fs, s, &call.ctx, s.addresses.scope(&call.ctx).filter(listed))?;
-    let mut w = XmlWriter::new();
-    w.items("addressesSet", out, |w, a| write_address(w, a, s));
-    Ok(w.finish())
+    Ok(shape::DescribeAddressesResult { addresses: out.into_iter().map(|a| address_shape(a, s)).collect() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape_coverage::missing;
+
+    #[test]
+    fn describe_addresses_carries_every_member_xvpc_holds() {
+        let w = xvpc_model::populated::world();
+        let addresses: Vec<_> = w.state.addresses.scope(&w.ctx).map(|a| address_shape(a, &w.state)).collect();
+        assert!(addresses.iter().any(|a| a.association_id.is_some()), "the world has an associated address");
+        let xml = xvpc_wire::xml_output::body(&shape::DescribeAddressesResult { addresses });
+        assert_eq!(
+            missing("ec2", "DescribeAddressesResult", &xml),
+            [
+                // No Wavelength, Outposts or service-managed addresses in
+                // xvpc; SubnetId is only for addresses held in a subnet by a
+                // service.
+                "Address.CarrierIp",
+                "Address.CustomerOwnedIp",
+                "Address.CustomerOwnedIpv4Pool",
+                "Address.ServiceManaged",
+                "Address.SubnetId",
+            ]
+        );
+    }
 }

@@ -43,8 +43,6 @@ use crate::errors::{client, Result};
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
     TABLE.get_or_init(|| ActionTable::new(&[
-        tags::ACTIONS,
-        elastic_ip::ACTIONS,
         security_group::ACTIONS,
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
@@ -52,7 +50,6 @@ pub fn actions() -> &'static ActionTable {
         peering::ACTIONS,
         network_interface::ACTIONS,
         instance::ACTIONS,
-        prefix_list::ACTIONS,
         transit_gateway::ACTIONS,
         transit_gateway_route_table::ACTIONS,
     ], &[
@@ -65,6 +62,9 @@ pub fn actions() -> &'static ActionTable {
         network_acl::TYPED,
         region::TYPED,
         instance_type::TYPED,
+        elastic_ip::TYPED,
+        prefix_list::TYPED,
+        tags::TYPED,
     ]))
 }
 

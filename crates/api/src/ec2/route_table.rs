@@ -5,7 +5,7 @@ use xvpc_model::{IdKind, ModelError, State};
 use xvpc_wire::shape::ReturnTrue;
 use xvpc_wire::shapes::ec2::{self as shape, ops};
 
-use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs};
+use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs, unsupported};
 use crate::call::{Call, QueryHandler};
 use crate::errors::Result;
 
@@ -117,7 +117,7 @@ fn describe_route_tables(call: &mut Call, input: shape::DescribeRouteTablesReque
 /// What CreateRoute, ReplaceRoute and DeleteRoute name as the destination.
 fn destination(cidr: &Option<String>, ipv6: &Option<String>, prefix_list: &Option<String>) -> Result<Destination> {
     if ipv6.is_some() {
-        return Err(ModelError::InvalidParameterValue("IPv6 routes are not supported by xvpc".into()).into());
+        return Err(unsupported("IPv6 routes"));
     }
     Ok(route_table::parse_destination(cidr.as_deref(), prefix_list.as_deref())?)
 }
@@ -132,7 +132,7 @@ struct Targets<'a> {
 /// The one target a CreateRoute/ReplaceRoute names.
 fn target(t: Targets) -> Result<RouteTarget> {
     if let Some((_, name)) = t.unsupported.iter().find(|(v, _)| v.is_some()) {
-        return Err(ModelError::InvalidParameterValue(format!("{name} targets are not supported by xvpc")).into());
+        return Err(unsupported(&format!("{name} targets")));
     }
     let mut named: Vec<RouteTarget> =
         t.supported.iter().filter_map(|(v, f)| v.as_ref().filter(|v| !v.is_empty()).map(|v| f(v.clone()))).collect();
@@ -183,7 +183,7 @@ fn replace_route(call: &mut Call, input: shape::ReplaceRouteRequest) -> Result<R
     let d = destination(&input.destination_cidr_block, &input.destination_ipv6_cidr_block, &input.destination_prefix_list_id)?;
     // Resetting a replaced local route: xvpc never replaces local routes.
     if input.local_target == Some(true) {
-        return Err(ModelError::InvalidParameterValue("LocalTarget targets are not supported by xvpc".into()).into());
+        return Err(unsupported("LocalTarget resets"));
     }
     let t = target(targets!(input))?;
     let ch = route_table::replace_route(call.state(), &call.ctx, &input.route_table_id, d, t)?;
@@ -200,7 +200,7 @@ fn delete_route(call: &mut Call, input: shape::DeleteRouteRequest) -> Result<Ret
 
 fn associate_route_table(call: &mut Call, input: shape::AssociateRouteTableRequest) -> Result<shape::AssociateRouteTableResult> {
     if input.gateway_id.is_some() || input.public_ipv4_pool.is_some() {
-        return Err(ModelError::InvalidParameterValue("Gateway route table associations are not supported by xvpc".into()).into());
+        return Err(unsupported("Gateway route table associations"));
     }
     let subnet = input.subnet_id.filter(|s| !s.is_empty()).ok_or_else(|| ModelError::MissingParameter("SubnetId".into()))?;
     let (ch, id) = route_table::associate(call.state(), &call.ctx, &input.route_table_id, &subnet)?;

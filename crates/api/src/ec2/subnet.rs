@@ -5,7 +5,7 @@ use xvpc_model::{IdKind, ModelError, State};
 use xvpc_wire::shape::ReturnTrue;
 use xvpc_wire::shapes::ec2::{self as shape, ops};
 
-use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs};
+use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs, unsupported};
 use crate::call::{Call, QueryHandler};
 use crate::errors::Result;
 
@@ -48,13 +48,13 @@ pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
 
 fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<shape::CreateSubnetResult> {
     if input.ipv4_ipam_pool_id.is_some() || input.ipv4_netmask_length.is_some() {
-        return Err(ModelError::InvalidParameterValue("IPAM pools are not supported by xvpc".into()).into());
+        return Err(unsupported("IPAM pools"));
     }
     if input.ipv6_cidr_block.is_some() || input.ipv6_native == Some(true) || input.ipv6_ipam_pool_id.is_some() || input.ipv6_netmask_length.is_some() {
-        return Err(ModelError::InvalidParameterValue("IPv6 subnets are not supported by xvpc".into()).into());
+        return Err(unsupported("IPv6 subnets"));
     }
     if input.outpost_arn.is_some() {
-        return Err(ModelError::InvalidParameterValue("Outposts are not supported by xvpc".into()).into());
+        return Err(unsupported("Outposts"));
     }
     let create = CreateSubnet {
         vpc_id: input.vpc_id,
@@ -141,12 +141,12 @@ fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeR
         Attribute::Fixed(name, changed) => {
             xvpc_model::state::owned(&call.state().subnets, &call.ctx, IdKind::Subnet, id)?;
             if changed {
-                return Err(ModelError::InvalidParameterValue(format!("{name} is not supported by xvpc")).into());
+                return Err(unsupported(&format!("Values of {name} other than the one DescribeSubnets shows")));
             }
         }
         Attribute::Unsupported(name) => {
             xvpc_model::state::owned(&call.state().subnets, &call.ctx, IdKind::Subnet, id)?;
-            return Err(ModelError::InvalidParameterValue(format!("{name} is not supported by xvpc")).into());
+            return Err(unsupported(&format!("{name} settings")));
         }
     }
     Ok(ReturnTrue)
