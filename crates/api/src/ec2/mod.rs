@@ -47,7 +47,6 @@ pub fn actions() -> &'static ActionTable {
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
         network_insights::ACTIONS,
-        peering::ACTIONS,
         network_interface::ACTIONS,
         instance::ACTIONS,
         transit_gateway::ACTIONS,
@@ -65,6 +64,7 @@ pub fn actions() -> &'static ActionTable {
         elastic_ip::TYPED,
         prefix_list::TYPED,
         tags::TYPED,
+        peering::TYPED,
     ]))
 }
 
