@@ -18,7 +18,7 @@ use xvpc_wire::page::{PageError, PageLimits};
 use xvpc_wire::shapes::elbv2::{self as shape, ops};
 
 use crate::call::{ActionTable, Call, QueryHandler};
-use crate::errors::{client, Result};
+use crate::errors::Result;
 
 /// Every ELBv2 action: each family's `(Action, handler)` table.
 pub fn actions() -> &'static ActionTable {
@@ -56,11 +56,10 @@ pub(crate) fn attribute_pairs(attrs: impl Iterator<Item = (Option<String>, Optio
 pub(crate) fn paginate<T>(items: Vec<T>, page_size: Option<i32>, marker: Option<&str>, key: impl Fn(&T) -> String) -> Result<(Vec<T>, Option<String>)> {
     let limits = PageLimits::strict(1, 400).by_default(400);
     let page = xvpc_wire::page::page(items, key, page_size.map(i64::from), marker, &limits).map_err(|e| match e {
-        PageError::Size { value, min, max } => client(
-            "ValidationError",
-            format!("1 validation error detected: Value '{value}' at 'pageSize' failed to satisfy constraint: Member must have value between {min} and {max}"),
-        ),
-        PageError::Token => client("ValidationError", "Invalid marker"),
+        PageError::Size { value, min, max } => invalid(&format!(
+            "1 validation error detected: Value '{value}' at 'pageSize' failed to satisfy constraint: Member must have value between {min} and {max}"
+        )),
+        PageError::Token => invalid("Invalid marker"),
     })?;
     Ok((page.items, page.next))
 }
