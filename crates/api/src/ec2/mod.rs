@@ -47,8 +47,6 @@ pub fn actions() -> &'static ActionTable {
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
         network_insights::ACTIONS,
-        network_interface::ACTIONS,
-        instance::ACTIONS,
         transit_gateway::ACTIONS,
         transit_gateway_route_table::ACTIONS,
     ], &[
@@ -65,6 +63,8 @@ pub fn actions() -> &'static ActionTable {
         prefix_list::TYPED,
         tags::TYPED,
         peering::TYPED,
+        network_interface::TYPED,
+        instance::TYPED,
     ]))
 }
 

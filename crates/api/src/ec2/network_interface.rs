@@ -1,183 +1,285 @@
 //! Network interface actions.
 
-use xvpc_model::network_interface::{self, CreateEni, ModifyEni, NetworkInterface};
-use xvpc_model::{IdKind, State};
-use xvpc_wire::{QueryParams, XmlWriter};
+use std::net::Ipv4Addr;
 
-use super::{filters, paginate, require_all, tag_specs, timestamp, write_tags};
+use xvpc_model::elastic_ip::{self, Address};
+use xvpc_model::network_interface::{self, CreateEni, EniAttachment, ModifyEni, NetworkInterface};
+use xvpc_model::{IdKind, ModelError, State};
+use xvpc_wire::shape::ReturnTrue;
+use xvpc_wire::shapes::ec2::{self as shape, ops};
+use xvpc_wire::Timestamp;
+
+use super::{filter_list, not_managed, paginate_by, require_all, tag_set, tags_from_specs, unsupported};
 use crate::call::{Call, QueryHandler};
-use crate::errors::{client, Result};
+use crate::errors::Result;
 
-pub const ACTIONS: &[(&str, QueryHandler)] = &[
-    ("CreateNetworkInterface", create_network_interface),
-    ("DeleteNetworkInterface", delete_network_interface),
-    ("DescribeNetworkInterfaces", describe_network_interfaces),
-    ("ModifyNetworkInterfaceAttribute", modify_network_interface_attribute),
-    ("DescribeNetworkInterfaceAttribute", describe_network_interface_attribute),
-    ("AttachNetworkInterface", attach_network_interface),
-    ("DetachNetworkInterface", detach_network_interface),
+pub const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::CreateNetworkInterface, create_network_interface),
+    crate::typed!(ops::DeleteNetworkInterface, delete_network_interface),
+    crate::typed!(ops::DescribeNetworkInterfaces, describe_network_interfaces),
+    crate::typed!(ops::ModifyNetworkInterfaceAttribute, modify_network_interface_attribute),
+    crate::typed!(ops::DescribeNetworkInterfaceAttribute, describe_network_interface_attribute),
+    crate::typed!(ops::AttachNetworkInterface, attach_network_interface),
+    crate::typed!(ops::DetachNetworkInterface, detach_network_interface),
 ];
 
-/// `<groupSet>` of an interface: ids with names.
-pub fn write_group_set(w: &mut XmlWriter, groups: &[String], state: &State) {
-    w.items("groupSet", groups, |w, g| {
-        w.leaf("groupId", g);
-        w.opt_leaf("groupName", state.security_groups.get(g).map(|x| x.name.clone()));
-    });
+/// An interface's security groups, with their names.
+pub fn group_set(groups: &[String], state: &State) -> Vec<shape::GroupIdentifier> {
+    groups
+        .iter()
+        .map(|g| shape::GroupIdentifier { group_id: Some(g.clone()), group_name: state.security_groups.get(g).map(|x| x.name.clone()) })
+        .collect()
 }
 
-/// `<association>`: the public IPv4 address mapped to the interface's
-/// primary private address, when it has one: owned by `amazon`, or by the
-/// account for an Elastic IP (whose allocation and association ids the
-/// interface's own structure shows, `with_ids`; an instance's does not).
-pub fn write_association(w: &mut XmlWriter, e: &NetworkInterface, state: &State, with_ids: bool) {
-    if let Some(ip) = e.public_ip {
-        let eip = xvpc_model::elastic_ip::of_eni(state, &e.id);
-        w.open("association");
-        if let (Some(a), true) = (eip, with_ids) {
-            w.leaf("allocationId", &a.id).opt_leaf("associationId", a.association.as_ref().map(|x| x.id.clone()));
-        }
-        w.leaf("ipOwnerId", eip.map(|a| a.owner.as_str()).unwrap_or("amazon"))
-            .leaf("publicDnsName", xvpc_model::public_ip::shown_dns_name(state, &e.vpc_id, &e.region, ip))
-            .leaf("publicIp", ip.to_string())
-            .close("association");
+/// The public IPv4 address mapped to an interface's primary private
+/// address: owned by `amazon`, or by the account for an Elastic IP.
+pub struct PublicAddress<'a> {
+    pub ip: Ipv4Addr,
+    pub owner: &'a str,
+    /// Empty unless the VPC has DNS hostnames, as AWS shows it.
+    pub dns_name: String,
+    pub elastic: Option<&'a Address>,
+}
+
+/// The interface's public address, when it has one.
+pub fn public_address<'a>(e: &NetworkInterface, state: &'a State) -> Option<PublicAddress<'a>> {
+    let ip = e.public_ip?;
+    let elastic = elastic_ip::of_eni(state, &e.id);
+    Some(PublicAddress {
+        ip,
+        owner: elastic.map_or("amazon", |a| a.owner.as_str()),
+        dns_name: xvpc_model::public_ip::shown_dns_name(state, &e.vpc_id, &e.region, ip),
+        elastic,
+    })
+}
+
+/// The interface's own `association`: an Elastic IP's allocation and
+/// association ids with it.
+fn association(e: &NetworkInterface, state: &State) -> Option<shape::NetworkInterfaceAssociation> {
+    let p = public_address(e, state)?;
+    Some(shape::NetworkInterfaceAssociation {
+        allocation_id: p.elastic.map(|a| a.id.clone()),
+        association_id: p.elastic.and_then(|a| a.association.as_ref()).map(|x| x.id.clone()),
+        ip_owner_id: Some(p.owner.to_string()),
+        public_dns_name: Some(p.dns_name),
+        public_ip: Some(p.ip.to_string()),
+        ..Default::default()
+    })
+}
+
+fn attachment(e: &NetworkInterface, a: &EniAttachment) -> shape::NetworkInterfaceAttachment {
+    shape::NetworkInterfaceAttachment {
+        attachment_id: Some(a.id.clone()),
+        instance_id: Some(a.instance_id.clone()),
+        instance_owner_id: Some(e.owner.clone()),
+        device_index: i32::try_from(a.device_index).ok(),
+        network_card_index: Some(0),
+        status: Some(shape::AttachmentStatus::Attached),
+        attach_time: Some(Timestamp(a.attach_time)),
+        delete_on_termination: Some(a.delete_on_termination),
+        ..Default::default()
     }
 }
 
-/// The `<networkInterface>` structure's content.
-pub fn write_eni(w: &mut XmlWriter, e: &NetworkInterface, state: &State) {
-    let dns = network_interface::private_dns_name(&e.region, e.private_ip);
-    w.leaf("networkInterfaceId", &e.id)
-        .leaf("subnetId", &e.subnet_id)
-        .leaf("vpcId", &e.vpc_id)
-        .leaf("availabilityZone", &e.availability_zone)
-        .leaf("description", &e.description)
-        .leaf("ownerId", &e.owner)
-        .opt_leaf("requesterId", e.requester_id.as_ref())
-        .bool_leaf("requesterManaged", e.requester_managed)
-        .leaf("status", e.status())
-        .leaf("macAddress", &e.mac_address)
-        .leaf("privateIpAddress", e.private_ip.to_string())
-        .leaf("privateDnsName", &dns)
-        .bool_leaf("sourceDestCheck", e.source_dest_check);
-    write_group_set(w, &e.groups, state);
-    write_association(w, e, state, true);
-    if let Some(a) = &e.attachment {
-        w.open("attachment")
-            .leaf("attachmentId", &a.id)
-            .leaf("instanceId", &a.instance_id)
-            .leaf("instanceOwnerId", &e.owner)
-            .leaf("deviceIndex", a.device_index.to_string())
-            .leaf("networkCardIndex", "0")
-            .leaf("status", "attached")
-            .leaf("attachTime", timestamp(a.attach_time))
-            .bool_leaf("deleteOnTermination", a.delete_on_termination)
-            .close("attachment");
+/// The `NetworkInterface` structure AWS describes.
+pub fn eni_shape(e: &NetworkInterface, state: &State) -> shape::NetworkInterface {
+    let association = association(e, state);
+    let private_ips = e
+        .all_ips()
+        .enumerate()
+        .map(|(n, ip)| shape::NetworkInterfacePrivateIpAddress {
+            private_ip_address: Some(ip.to_string()),
+            private_dns_name: Some(network_interface::private_dns_name(&e.region, ip)),
+            primary: Some(n == 0),
+            // The public address maps to the primary private address.
+            association: if n == 0 { association.clone() } else { None },
+        })
+        .collect();
+    shape::NetworkInterface {
+        network_interface_id: Some(e.id.clone()),
+        subnet_id: Some(e.subnet_id.clone()),
+        vpc_id: Some(e.vpc_id.clone()),
+        availability_zone: Some(e.availability_zone.clone()),
+        availability_zone_id: state.subnets.get(&e.subnet_id).map(|s| s.availability_zone_id.clone()),
+        description: Some(e.description.clone()),
+        owner_id: Some(e.owner.clone()),
+        requester_id: e.requester_id.clone(),
+        requester_managed: Some(e.requester_managed),
+        status: Some(shape::NetworkInterfaceStatus::from(e.status())),
+        mac_address: Some(e.mac_address.clone()),
+        private_ip_address: Some(e.private_ip.to_string()),
+        private_dns_name: Some(network_interface::private_dns_name(&e.region, e.private_ip)),
+        public_dns_name: association.as_ref().and_then(|a| a.public_dns_name.clone()).filter(|d| !d.is_empty()),
+        source_dest_check: Some(e.source_dest_check),
+        groups: group_set(&e.groups, state),
+        association,
+        attachment: e.attachment.as_ref().map(|a| attachment(e, a)),
+        tag_set: tag_set(&e.tags),
+        private_ip_addresses: private_ips,
+        interface_type: Some(shape::NetworkInterfaceType::from(e.interface_type.as_str())),
+        // IPv4-only subnets: never IPv6-native, no IPv6 addresses.
+        ipv6_native: Some(false),
+        operator: Some(not_managed()),
+        ..Default::default()
     }
-    write_tags(w, &e.tags);
-    w.items("privateIpAddressesSet", e.all_ips().enumerate().collect::<Vec<_>>(), |w, (i, ip)| {
-        w.leaf("privateIpAddress", ip.to_string())
-            .leaf("privateDnsName", network_interface::private_dns_name(&e.region, ip))
-            .bool_leaf("primary", i == 0);
-        if i == 0 {
-            write_association(w, e, state, true);
-        }
-    });
-    w.items("ipv6AddressesSet", Vec::<()>::new(), |_, _| {});
-    w.leaf("interfaceType", &e.interface_type);
 }
 
-fn create_network_interface(call: &mut Call, p: &QueryParams) -> Result<String> {
-    if p.int("SecondaryPrivateIpAddressCount")?.is_some_and(|n| n > 0) || p.has_child("PrivateIpAddresses") {
-        return Err(client("InvalidParameterValue", "Secondary private IP addresses are not supported by xvpc"));
+fn create_network_interface(call: &mut Call, input: shape::CreateNetworkInterfaceRequest) -> Result<shape::CreateNetworkInterfaceResult> {
+    if input.secondary_private_ip_address_count.is_some_and(|n| n > 0) || !input.private_ip_addresses.is_empty() {
+        return Err(unsupported("Secondary private IP addresses"));
     }
-    let input = CreateEni {
-        subnet_id: p.required("SubnetId")?.to_string(),
-        private_ip: p.get("PrivateIpAddress").map(str::to_string),
-        groups: p.list("SecurityGroupId"),
-        description: p.get("Description").map(str::to_string),
-        tags: tag_specs(p, "network-interface")?,
+    if input.ipv6_address_count.is_some_and(|n| n > 0) || !input.ipv6_addresses.is_empty() || input.enable_primary_ipv6 == Some(true) {
+        return Err(unsupported("IPv6 addresses"));
+    }
+    let prefixes = input.ipv4_prefix_count.is_some_and(|n| n > 0) || input.ipv6_prefix_count.is_some_and(|n| n > 0);
+    if prefixes || !input.ipv4_prefixes.is_empty() || !input.ipv6_prefixes.is_empty() {
+        return Err(unsupported("Prefix delegations"));
+    }
+    if let Some(t) = &input.interface_type {
+        return Err(unsupported(&format!("Interfaces of type {}", t.as_str())));
+    }
+    let create = CreateEni {
+        subnet_id: input.subnet_id,
+        private_ip: input.private_ip_address,
+        groups: input.groups,
+        description: input.description,
+        tags: tags_from_specs(&input.tag_specifications, "network-interface")?,
     };
-    let (ch, id) = network_interface::create(call.state(), &call.ctx, input)?;
+    let (ch, id) = network_interface::create(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
     let s = call.state();
-    let mut w = XmlWriter::new();
-    w.open("networkInterface");
-    write_eni(&mut w, &s.network_interfaces[&id], s);
-    w.close("networkInterface");
-    Ok(w.finish())
+    Ok(shape::CreateNetworkInterfaceResult { network_interface: Some(eni_shape(&s.network_interfaces[&id], s)), client_token: input.client_token })
 }
 
-fn delete_network_interface(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ch = network_interface::delete(call.state(), &call.ctx, p.required("NetworkInterfaceId")?)?;
+fn delete_network_interface(call: &mut Call, input: shape::DeleteNetworkInterfaceRequest) -> Result<ReturnTrue> {
+    let ch = network_interface::delete(call.state(), &call.ctx, &input.network_interface_id)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
 }
 
-fn describe_network_interfaces(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ids = p.list("NetworkInterfaceId");
-    let fs = filters(p);
+fn describe_network_interfaces(call: &mut Call, input: shape::DescribeNetworkInterfacesRequest) -> Result<shape::DescribeNetworkInterfacesResult> {
+    let ids = &input.network_interface_ids;
     let s = call.state();
-    let mine = |x: &&NetworkInterface| x.owner == call.ctx.account && x.region == call.ctx.region;
-    require_all(&ids, |id| s.network_interfaces.get(id).is_some_and(|x| mine(&x)), IdKind::NetworkInterface)?;
-    let out = xvpc_model::network_interface::FILTERS.select(&fs, s, &call.ctx, s.network_interfaces.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
-    let (page, next) = paginate(out, p, |x| x.id.clone(), (5, 1000))?;
-    let mut w = XmlWriter::new();
-    w.items("networkInterfaceSet", page, |w, x| write_eni(w, x, s));
-    w.opt_leaf("nextToken", next);
-    Ok(w.finish())
+    let mine = |x: &NetworkInterface| x.owner == call.ctx.account && x.region == call.ctx.region;
+    require_all(ids, |id| s.network_interfaces.get(id).is_some_and(mine), IdKind::NetworkInterface)?;
+    let listed = s.network_interfaces.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id));
+    let out = network_interface::FILTERS.select(&filter_list(&input.filters), s, &call.ctx, listed)?;
+    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |x| x.id.clone(), (5, 1000))?;
+    Ok(shape::DescribeNetworkInterfacesResult { network_interfaces: page.into_iter().map(|x| eni_shape(x, s)).collect(), next_token: next })
 }
 
-fn modify_network_interface_attribute(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let groups = p.list("SecurityGroupId");
+fn modify_network_interface_attribute(call: &mut Call, input: shape::ModifyNetworkInterfaceAttributeRequest) -> Result<ReturnTrue> {
+    if input.associate_public_ip_address.is_some() {
+        return Err(unsupported("Public IPv4 address changes on an existing interface"));
+    }
+    if input.enable_primary_ipv6.is_some() {
+        return Err(unsupported("IPv6 addresses"));
+    }
+    if !input.associated_subnet_ids.is_empty() {
+        return Err(unsupported("Multi-subnet interfaces"));
+    }
+    let attachment = input.attachment.unwrap_or_default();
     let m = ModifyEni {
-        groups: (!groups.is_empty()).then_some(groups),
-        source_dest_check: p.child("SourceDestCheck").bool("Value")?,
-        description: p.child("Description").get("Value").map(str::to_string),
-        delete_on_termination: p.child("Attachment").bool("DeleteOnTermination")?,
-        attachment_id: p.child("Attachment").get("AttachmentId").map(str::to_string),
+        groups: (!input.groups.is_empty()).then_some(input.groups),
+        source_dest_check: input.source_dest_check.and_then(|v| v.value),
+        description: input.description.and_then(|v| v.value),
+        delete_on_termination: attachment.delete_on_termination,
+        attachment_id: attachment.attachment_id,
     };
-    let ch = network_interface::modify(call.state(), &call.ctx, p.required("NetworkInterfaceId")?, m)?;
+    let ch = network_interface::modify(call.state(), &call.ctx, &input.network_interface_id, m)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
 }
 
-fn describe_network_interface_attribute(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("NetworkInterfaceId")?;
+fn describe_network_interface_attribute(
+    call: &mut Call,
+    input: shape::DescribeNetworkInterfaceAttributeRequest,
+) -> Result<shape::DescribeNetworkInterfaceAttributeResult> {
+    use shape::NetworkInterfaceAttribute as Attr;
     let s = call.state();
-    let e = xvpc_model::state::owned(&s.network_interfaces, &call.ctx, IdKind::NetworkInterface, id)?;
-    let mut w = XmlWriter::new();
-    w.leaf("networkInterfaceId", &e.id);
-    match p.required("Attribute")? {
-        "description" => {
-            w.open("description").leaf("value", &e.description).close("description");
-        }
-        "groupSet" => write_group_set(&mut w, &e.groups, s),
-        "sourceDestCheck" => {
-            w.open("sourceDestCheck").bool_leaf("value", e.source_dest_check).close("sourceDestCheck");
-        }
-        "attachment" => {
-            if let Some(a) = &e.attachment {
-                w.open("attachment").leaf("attachmentId", &a.id).leaf("instanceId", &a.instance_id).leaf("deviceIndex", a.device_index.to_string());
-                w.leaf("status", "attached").bool_leaf("deleteOnTermination", a.delete_on_termination).close("attachment");
-            }
-        }
-        other => return Err(client("InvalidParameterValue", format!("Value ({other}) for parameter attribute is invalid."))),
+    let e = xvpc_model::state::owned(&s.network_interfaces, &call.ctx, IdKind::NetworkInterface, &input.network_interface_id)?;
+    let attr = input.attribute.ok_or_else(|| ModelError::MissingParameter("Attribute".into()))?;
+    let mut out = shape::DescribeNetworkInterfaceAttributeResult { network_interface_id: Some(e.id.clone()), ..Default::default() };
+    match attr {
+        Attr::Description => out.description = Some(shape::AttributeValue { value: Some(e.description.clone()) }),
+        Attr::GroupSet => out.groups = group_set(&e.groups, s),
+        Attr::SourceDestCheck => out.source_dest_check = Some(shape::AttributeBooleanValue { value: Some(e.source_dest_check) }),
+        Attr::Attachment => out.attachment = e.attachment.as_ref().map(|a| attachment(e, a)),
+        // An automatically assigned public address (an Elastic IP is not).
+        Attr::AssociatePublicIpAddress => out.associate_public_ip_address = Some(public_address(e, s).is_some_and(|p| p.elastic.is_none())),
+        // The decoder refuses values the model does not list.
+        Attr::Unlisted(other) => return Err(ModelError::InvalidParameterValue(format!("Value ({other}) for parameter attribute is invalid.")).into()),
     }
-    Ok(w.finish())
+    Ok(out)
 }
 
-fn attach_network_interface(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let idx = p.int("DeviceIndex")?.ok_or_else(|| xvpc_model::ModelError::MissingParameter("deviceIndex".into()))?;
-    let (ch, id) = network_interface::attach(call.state(), &call.ctx, p.required("NetworkInterfaceId")?, p.required("InstanceId")?, idx)?;
+fn attach_network_interface(call: &mut Call, input: shape::AttachNetworkInterfaceRequest) -> Result<shape::AttachNetworkInterfaceResult> {
+    if input.network_card_index.is_some_and(|n| n != 0) {
+        return Err(ModelError::InvalidParameterValue("Instances in xvpc have one network card (index 0)".into()).into());
+    }
+    let (ch, id) = network_interface::attach(call.state(), &call.ctx, &input.network_interface_id, &input.instance_id, i64::from(input.device_index))?;
     call.commit(ch)?;
-    let mut w = XmlWriter::new();
-    w.leaf("attachmentId", id).leaf("networkCardIndex", "0");
-    Ok(w.finish())
+    Ok(shape::AttachNetworkInterfaceResult { attachment_id: Some(id), network_card_index: Some(0) })
 }
 
-fn detach_network_interface(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ch = network_interface::detach(call.state(), &call.ctx, p.required("AttachmentId")?)?;
+fn detach_network_interface(call: &mut Call, input: shape::DetachNetworkInterfaceRequest) -> Result<ReturnTrue> {
+    // `Force` changes nothing: xvpc's detach always completes.
+    let ch = network_interface::detach(call.state(), &call.ctx, &input.attachment_id)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(ReturnTrue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xvpc_wire::xml_output::body;
+
+    /// An attached interface with an Elastic IP, and a service's, carry
+    /// every member xvpc holds under botocore's names.
+    #[test]
+    fn interfaces_carry_every_member_xvpc_holds() {
+        let w = xvpc_model::populated::world();
+        let enis: Vec<&NetworkInterface> = w.state.network_interfaces.scope(&w.ctx).collect();
+        assert!(enis.iter().any(|e| e.attachment.is_some() && elastic_ip::of_eni(&w.state, &e.id).is_some()));
+        assert!(enis.iter().any(|e| e.requester_id.is_some()));
+        let out = shape::DescribeNetworkInterfacesResult { network_interfaces: enis.iter().map(|e| eni_shape(e, &w.state)).collect(), next_token: Some("t".into()) };
+        let xml = body(&out);
+        let not_held = [
+            "NetworkInterface.AssociatedSubnets",
+            "NetworkInterface.ConnectionTrackingConfiguration",
+            "NetworkInterface.DenyAllIgwTraffic",
+            "NetworkInterface.Ipv4Prefixes",
+            "NetworkInterface.Ipv6Address",
+            "NetworkInterface.Ipv6Addresses",
+            "NetworkInterface.Ipv6Prefixes",
+            "NetworkInterface.OutpostArn",
+            "NetworkInterface.PublicIpDnsNameOptions",
+            "NetworkInterfaceAssociation.CarrierIp",
+            "NetworkInterfaceAssociation.CustomerOwnedIp",
+            "NetworkInterfaceAttachment.EnaQueueCount",
+            "NetworkInterfaceAttachment.EnaSrdSpecification",
+            "OperatorResponse.HiddenByDefault",
+            "OperatorResponse.Principal",
+        ];
+        assert_eq!(crate::shape_coverage::missing("ec2", "DescribeNetworkInterfacesResult", &xml), not_held, "{xml}");
+        assert!(xml.contains("<interfaceType>interface</interfaceType>"), "{xml}");
+    }
+
+    /// Every attribute DescribeNetworkInterfaceAttribute answers is written
+    /// under botocore's name.
+    #[test]
+    fn attribute_answers_carry_their_members() {
+        let w = xvpc_model::populated::world();
+        let e = w.state.network_interfaces.scope(&w.ctx).find(|e| e.attachment.is_some() && e.public_ip.is_some()).expect("an attached interface with a public address");
+        let out = shape::DescribeNetworkInterfaceAttributeResult {
+            network_interface_id: Some(e.id.clone()),
+            attachment: e.attachment.as_ref().map(|a| attachment(e, a)),
+            description: Some(shape::AttributeValue { value: Some(e.description.clone()) }),
+            groups: group_set(&e.groups, &w.state),
+            source_dest_check: Some(shape::AttributeBooleanValue { value: Some(true) }),
+            associate_public_ip_address: Some(false),
+        };
+        let not_held = ["NetworkInterfaceAttachment.EnaQueueCount", "NetworkInterfaceAttachment.EnaSrdSpecification"];
+        assert_eq!(crate::shape_coverage::missing("ec2", "DescribeNetworkInterfaceAttributeResult", &body(&out)), not_held);
+    }
 }
