@@ -53,7 +53,11 @@ def test_routes_to_igw_and_rules(ec2):
     raises("RouteAlreadyExists", c.create_route, RouteTableId=rid, DestinationCidrBlock="10.1.0.0/16", GatewayId=igw)
     # More specific than the VPC block: only interface targets.
     raises("InvalidParameterValue", c.create_route, RouteTableId=rid, DestinationCidrBlock="10.1.5.0/24", GatewayId=igw)
-    raises("InvalidParameterValue", c.create_route, RouteTableId=rid, DestinationCidrBlock="10.9.0.1/16", GatewayId=igw)
+    # Host bits are dropped (canonical form), so this is 10.9.0.0/16: accepted.
+    c.create_route(RouteTableId=rid, DestinationCidrBlock="10.9.0.1/16", GatewayId=igw)
+    raises("RouteAlreadyExists", c.create_route, RouteTableId=rid, DestinationCidrBlock="10.9.0.0/16", GatewayId=igw)
+    c.delete_route(RouteTableId=rid, DestinationCidrBlock="10.9.0.0/16")
+    raises("InvalidParameterValue", c.create_route, RouteTableId=rid, DestinationCidrBlock="10.9.0.1", GatewayId=igw)
     raises("InvalidGatewayID.NotFound", c.create_route, RouteTableId=rid, DestinationCidrBlock="8.8.0.0/16",
            GatewayId="igw-0123456789abcdef0")
     raises("InvalidRoute.NotFound", c.delete_route, RouteTableId=rid, DestinationCidrBlock="8.8.0.0/16")

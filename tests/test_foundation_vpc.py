@@ -19,11 +19,36 @@ def test_create_and_describe_vpc_with_tags_and_filters(ec2):
 def test_vpc_cidr_limits(ec2):
     c = ec2(A)
     for bad, code in [("10.0.0.0/15", "InvalidVpc.Range"), ("10.0.0.0/29", "InvalidVpc.Range"),
-                      ("10.0.0.1/16", "InvalidParameterValue"), ("nonsense", "InvalidParameterValue")]:
+                      ("10.0.0.0", "InvalidParameterValue"), ("nonsense", "InvalidParameterValue")]:
         with pytest.raises(ClientError) as e:
             c.create_vpc(CidrBlock=bad)
         assert error_code(e) == code, bad
     assert c.describe_vpcs()["Vpcs"] == [], "a failed request changes nothing"
+
+
+def test_cidrs_are_taken_in_canonical_form(ec2):
+    """AWS "modifies the specified CIDR block to its canonical form" for
+    CreateVpc, CreateSubnet, CreateRoute and CreateNetworkAclEntry."""
+    c = ec2(A)
+    vpc = c.create_vpc(CidrBlock="100.68.0.18/18")["Vpc"]
+    assert vpc["CidrBlock"] == "100.68.0.0/18"
+    vid = vpc["VpcId"]
+    sub = c.create_subnet(VpcId=vid, CidrBlock="100.68.1.77/24")["Subnet"]
+    assert sub["CidrBlock"] == "100.68.1.0/24"
+    rtb = c.create_route_table(VpcId=vid)["RouteTable"]["RouteTableId"]
+    igw = c.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    c.attach_internet_gateway(InternetGatewayId=igw, VpcId=vid)
+    c.create_route(RouteTableId=rtb, DestinationCidrBlock="8.8.8.8/8", GatewayId=igw)
+    routes = c.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+    assert "8.0.0.0/8" in [r.get("DestinationCidrBlock") for r in routes]
+    # The canonical form is the route's identity: a second create conflicts.
+    with pytest.raises(ClientError) as e:
+        c.create_route(RouteTableId=rtb, DestinationCidrBlock="8.1.2.3/8", GatewayId=igw)
+    assert error_code(e) == "RouteAlreadyExists"
+    acl = c.create_network_acl(VpcId=vid)["NetworkAcl"]["NetworkAclId"]
+    c.create_network_acl_entry(NetworkAclId=acl, RuleNumber=10, Protocol="-1", RuleAction="allow", Egress=False, CidrBlock="172.16.9.9/16")
+    entries = c.describe_network_acls(NetworkAclIds=[acl])["NetworkAcls"][0]["Entries"]
+    assert [e["CidrBlock"] for e in entries if e["RuleNumber"] == 10] == ["172.16.0.0/16"]
 
 
 def test_other_account_gets_not_found(ec2, aws):

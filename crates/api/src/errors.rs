@@ -36,6 +36,12 @@ fn not_found(kind: IdKind, id: &str) -> (&'static str, String) {
         IdKind::VpcCidrBlockAssociation => {
             ("InvalidVpcCidrBlockAssociationID.NotFound", format!("The vpc CIDR block association ID '{id}' does not exist"))
         }
+        IdKind::SubnetCidrBlockAssociation => {
+            ("InvalidSubnetCidrBlockAssociationID.NotFound", format!("The subnet CIDR block with association ID '{id}' does not exist"))
+        }
+        IdKind::EgressOnlyInternetGateway => {
+            ("InvalidEgressOnlyInternetGatewayId.NotFound", format!("The egressOnlyInternetGateway ID '{id}' does not exist"))
+        }
         IdKind::VpcPeeringConnection => {
             ("InvalidVpcPeeringConnectionID.NotFound", format!("The vpcPeeringConnection ID '{id}' does not exist"))
         }
@@ -99,9 +105,11 @@ fn malformed(kind: IdKind) -> Option<&'static str> {
         IdKind::TransitGateway => "InvalidTransitGatewayID.Malformed",
         IdKind::TransitGatewayAttachment => "InvalidTransitGatewayAttachmentID.Malformed",
         IdKind::ElasticIpAllocation => "InvalidAllocationID.Malformed",
+        IdKind::EgressOnlyInternetGateway => "InvalidEgressOnlyInternetGatewayId.Malformed",
         IdKind::Gateway
         | IdKind::Association
         | IdKind::VpcCidrBlockAssociation
+        | IdKind::SubnetCidrBlockAssociation
         | IdKind::ServiceName
         | IdKind::NetworkInsightsPath
         | IdKind::NetworkInsightsAnalysis

@@ -51,6 +51,8 @@ fn every_id_kind_has_its_documented_not_found_and_malformed_codes() {
         Volume => ("InvalidVolume.NotFound", Some("InvalidVolumeID.Malformed")),
         Association => ("InvalidAssociationID.NotFound", None),
         VpcCidrBlockAssociation => ("InvalidVpcCidrBlockAssociationID.NotFound", None),
+        SubnetCidrBlockAssociation => ("InvalidSubnetCidrBlockAssociationID.NotFound", None),
+        EgressOnlyInternetGateway => ("InvalidEgressOnlyInternetGatewayId.NotFound", Some("InvalidEgressOnlyInternetGatewayId.Malformed")),
         VpcPeeringConnection => ("InvalidVpcPeeringConnectionID.NotFound", Some("InvalidVpcPeeringConnectionId.Malformed")),
         TransitGateway => ("InvalidTransitGatewayID.NotFound", Some("InvalidTransitGatewayID.Malformed")),
         TransitGatewayAttachment => ("InvalidTransitGatewayAttachmentID.NotFound", Some("InvalidTransitGatewayAttachmentID.Malformed")),

@@ -29,6 +29,8 @@ pub enum IdKind {
     /// A route table, network ACL or Elastic IP association id.
     Association,
     VpcCidrBlockAssociation,
+    SubnetCidrBlockAssociation,
+    EgressOnlyInternetGateway,
     VpcPeeringConnection,
     TransitGateway,
     TransitGatewayAttachment,
@@ -71,6 +73,8 @@ impl IdKind {
             IdKind::Ami => "ami",
             IdKind::Volume => "vol",
             IdKind::VpcCidrBlockAssociation => "vpc-cidr-assoc",
+            IdKind::SubnetCidrBlockAssociation => "subnet-cidr-assoc",
+            IdKind::EgressOnlyInternetGateway => "eigw",
             IdKind::VpcPeeringConnection => "pcx",
             IdKind::TransitGateway => "tgw",
             IdKind::TransitGatewayAttachment => "tgw-attach",

@@ -263,9 +263,11 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
     let mut ch = Changes::new();
     let mut ids = Vec::new();
     let mut taken = Vec::new();
+    let mut taken6 = Vec::new();
     for _ in 0..count {
-        let mut eni = network_interface::build(state, ctx, subnet, ip, &input.group_ids, &taken)?;
+        let mut eni = network_interface::build(state, ctx, subnet, ip, &input.group_ids, &taken, &taken6)?;
         taken.push(eni.private_ip);
+        taken6.extend(eni.ipv6_addresses.iter().copied());
         if public {
             let ip = crate::public_ip::allocate(state, &ctx.region, &public_taken)?;
             public_taken.push(ip);

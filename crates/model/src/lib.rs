@@ -50,11 +50,13 @@ pub mod security_group;
 pub mod security_group_rule;
 pub mod stale_groups;
 pub mod subnet;
+pub mod subnet_ipv6;
 pub mod transit_gateway;
 pub mod transit_gateway_attachment;
 pub mod transit_gateway_route_table;
 pub mod volume;
 pub mod vpc;
+pub mod vpc_ipv6;
 
 pub mod endpoint_service;
 pub mod listener;

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cidr::{self, Ipv4Net};
+use std::net::IpAddr;
+
+use crate::cidr::{self, IpNet};
 use crate::error::{IdKind, ModelError, Result};
 use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
@@ -13,6 +15,10 @@ use crate::vpc::Vpc;
 
 /// The implicit last rule of every ACL (`*` in the console).
 pub const DEFAULT_RULE_NUMBER: i64 = 32767;
+
+/// The implicit last IPv6 rule of an ACL in a VPC with an IPv6 block (also
+/// `*` in the console; DescribeNetworkAcls reports it as 32768).
+pub const IPV6_DEFAULT_RULE_NUMBER: i64 = 32768;
 
 /// A network ACL of one VPC.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,7 +43,9 @@ pub struct NaclEntry {
     #[serde(with = "ip_protocol::nacl_form")]
     pub protocol: IpProtocol,
     pub allow: bool,
-    pub cidr: Ipv4Net,
+    /// `CidrBlock` or `Ipv6CidrBlock`, whichever the entry was given (the
+    /// stored JSON is the same string for IPv4 as before IPv6 existed).
+    pub cidr: IpNet,
     pub port_range: Option<(i32, i32)>,
     pub icmp: Option<(i32, i32)>,
 }
@@ -51,9 +59,9 @@ pub struct NaclAssociation {
 
 impl NaclEntry {
     /// Whether the entry matches a packet (protocol number, peer address,
-    /// destination port).
-    pub fn matches(&self, protocol: u8, peer: std::net::Ipv4Addr, port: u16) -> bool {
-        if !self.cidr.contains(&peer) {
+    /// destination port). An entry of one family never matches the other.
+    pub fn matches(&self, protocol: u8, peer: impl Into<IpAddr>, port: u16) -> bool {
+        if !self.cidr.contains(&peer.into()) {
             return false;
         }
         if !self.protocol.covers(protocol) {
@@ -76,21 +84,55 @@ impl NaclEntry {
             icmp: None,
         }
     }
+
+    /// All IPv6 traffic (`::/0`), allowed or denied.
+    pub fn catch_all_v6(egress: bool, allow: bool, rule_number: i64) -> NaclEntry {
+        NaclEntry { cidr: "::/0".parse().expect("literal CIDR"), ..NaclEntry::catch_all(egress, allow, rule_number) }
+    }
+
+    /// The IPv4 block, for an IPv4 entry.
+    pub fn ipv4_cidr(&self) -> Option<cidr::Ipv4Net> {
+        match self.cidr {
+            IpNet::V4(c) => Some(c),
+            IpNet::V6(_) => None,
+        }
+    }
+
+    /// The IPv6 block, for an IPv6 entry.
+    pub fn ipv6_cidr(&self) -> Option<cidr::Ipv6Net> {
+        match self.cidr {
+            IpNet::V6(c) => Some(c),
+            IpNet::V4(_) => None,
+        }
+    }
 }
 
 impl NetworkAcl {
     /// The default ACL of a new VPC: rule 100 allows everything both ways,
-    /// then the final deny.
+    /// then the final deny; in a VPC with an IPv6 block, rule 101 allows
+    /// `::/0` and a final IPv6 deny follows.
     pub fn default_for(vpc: &Vpc) -> NetworkAcl {
         let mut acl = NetworkAcl::custom_for(vpc);
         acl.is_default = true;
         acl.entries.insert(0, NaclEntry::catch_all(false, true, 100));
         acl.entries.insert(0, NaclEntry::catch_all(true, true, 100));
+        if !vpc.ipv6_cidr_blocks.is_empty() {
+            crate::vpc_ipv6::add_ipv6_rules(&mut acl);
+        }
         acl
     }
 
-    /// A new custom ACL: only the final deny in each direction.
+    /// A new custom ACL: only the final deny in each direction (IPv4, and
+    /// IPv6 in a VPC with an IPv6 block).
     pub fn custom_for(vpc: &Vpc) -> NetworkAcl {
+        let mut acl = NetworkAcl::bare(vpc);
+        if !vpc.ipv6_cidr_blocks.is_empty() {
+            crate::vpc_ipv6::add_ipv6_rules(&mut acl);
+        }
+        acl
+    }
+
+    fn bare(vpc: &Vpc) -> NetworkAcl {
         NetworkAcl {
             id: new_id("acl"),
             owner: vpc.owner.clone(),
@@ -107,8 +149,9 @@ impl NetworkAcl {
     }
 
     /// Evaluates one direction: lowest rule number first, first match wins.
-    /// Returns the matching entry (the final deny always matches).
-    pub fn evaluate(&self, egress: bool, protocol: u8, peer: std::net::Ipv4Addr, port: u16) -> Option<&NaclEntry> {
+    /// Returns the matching entry (`None`: nothing matched, so denied).
+    pub fn evaluate(&self, egress: bool, protocol: u8, peer: impl Into<IpAddr>, port: u16) -> Option<&NaclEntry> {
+        let peer = peer.into();
         let mut rules: Vec<&NaclEntry> = self.entries.iter().filter(|e| e.egress == egress).collect();
         rules.sort_by_key(|e| e.rule_number);
         rules.into_iter().find(|e| e.matches(protocol, peer, port))
@@ -124,11 +167,11 @@ pub const FILTERS: FilterTable<NetworkAcl> = FilterTable {
         ("association.network-acl-id", Field::Values(|a, _| a.associations.iter().map(|_| a.id.clone()).collect())),
         ("association.subnet-id", Field::Values(|a, _| a.associations.iter().map(|x| x.subnet_id.clone()).collect())),
         ("default", Field::Values(|a, _| one(a.is_default))),
-        ("entry.cidr", Field::Values(|a, _| entries(a, |e| Some(e.cidr.to_string())))),
+        ("entry.cidr", Field::Values(|a, _| entries(a, |e| e.ipv4_cidr().map(|c| c.to_string())))),
         ("entry.egress", Field::Values(|a, _| entries(a, |e| Some(e.egress.to_string())))),
         ("entry.icmp.code", Field::Values(|a, _| entries(a, |e| e.icmp.map(|(_, c)| c.to_string())))),
         ("entry.icmp.type", Field::Values(|a, _| entries(a, |e| e.icmp.map(|(t, _)| t.to_string())))),
-        ("entry.ipv6-cidr", Field::Absent),
+        ("entry.ipv6-cidr", Field::Values(|a, _| entries(a, |e| e.ipv6_cidr().map(|c| c.to_string())))),
         ("entry.port-range.from", Field::Values(|a, _| entries(a, |e| e.port_range.map(|(f, _)| f.to_string())))),
         ("entry.port-range.to", Field::Values(|a, _| entries(a, |e| e.port_range.map(|(_, t)| t.to_string())))),
         // AWS documents this filter as "tcp | udp | icmp or a protocol
@@ -193,7 +236,8 @@ pub struct EntryInput {
 }
 
 /// Validates an entry: rule number 1–32766, a known protocol, an action,
-/// an IPv4 block, ports for TCP/UDP and type/code for ICMP.
+/// one block (IPv4 or IPv6, in canonical form), ports for TCP/UDP and
+/// type/code for ICMP (and for ICMPv6 with an IPv6 block).
 pub fn check_entry(input: &EntryInput) -> Result<NaclEntry> {
     if !(1..=32766).contains(&input.rule_number) {
         return Err(ModelError::InvalidParameterValue(format!(
@@ -208,12 +252,15 @@ pub fn check_entry(input: &EntryInput) -> Result<NaclEntry> {
         "deny" => false,
         other => return Err(ModelError::InvalidParameterValue(format!("Value ({other}) for parameter ruleAction is invalid."))),
     };
-    if input.ipv6_cidr.is_some() {
-        return Err(ModelError::InvalidParameterValue("IPv6 network ACL entries are not supported by xvpc".into()));
-    }
-    let c = input.cidr.as_deref().ok_or_else(|| ModelError::MissingParameter("cidrBlock".into()))?;
-    let cidr = cidr::parse_lenient(c)
-        .ok_or_else(|| ModelError::InvalidParameterValue(format!("Value ({c}) for parameter cidrBlock is invalid. This is not a valid CIDR block.")))?;
+    let invalid = |name: &str, c: &str| ModelError::InvalidParameterValue(format!("Value ({c}) for parameter {name} is invalid. This is not a valid CIDR block."));
+    let cidr = match (input.cidr.as_deref(), input.ipv6_cidr.as_deref()) {
+        (Some(c), None) => IpNet::V4(cidr::parse_canonical(c).ok_or_else(|| invalid("cidrBlock", c))?),
+        (None, Some(c)) => IpNet::V6(cidr::parse_canonical_v6(c).ok_or_else(|| invalid("ipv6CidrBlock", c))?),
+        (None, None) => return Err(ModelError::MissingParameter("cidrBlock or ipv6CidrBlock".into())),
+        (Some(_), Some(_)) => {
+            return Err(ModelError::InvalidParameterCombination("Only one of cidrBlock or ipv6CidrBlock may be specified".into()))
+        }
+    };
     let mut port_range = None;
     let mut icmp = None;
     match protocol {
@@ -227,7 +274,9 @@ pub fn check_entry(input: &EntryInput) -> Result<NaclEntry> {
             }
             port_range = Some((f as i32, t as i32));
         }
-        IpProtocol::Icmp => {
+        // ICMPv6 with an IPv4 block matches every type and code, as the
+        // reference says, so only an IPv6 block takes them.
+        IpProtocol::Icmp | IpProtocol::Icmpv6 if protocol == IpProtocol::Icmp || cidr.addr().is_ipv6() => {
             let (t, c) = match input.icmp {
                 Some((t, c)) => (t.unwrap_or(-1), c.unwrap_or(-1)),
                 None => return Err(ModelError::MissingParameter("icmpTypeCode".into())),
@@ -341,6 +390,7 @@ mod tests {
             enable_dns_hostnames: false,
             tags: Tags::new(),
             created_at: 0,
+            ipv6_cidr_blocks: Vec::new(),
         }
     }
 
@@ -414,15 +464,43 @@ mod tests {
     }
 
     #[test]
+    fn ipv6_entries_and_canonical_blocks() {
+        let base = EntryInput { rule_number: 100, protocol: "-1".into(), action: "allow".into(), ..Default::default() };
+        // Host bits are dropped, as the reference says.
+        let e = check_entry(&EntryInput { cidr: Some("100.68.0.18/18".into()), ..base.clone() }).unwrap();
+        assert_eq!(e.cidr.to_string(), "100.68.0.0/18");
+        let e6 = check_entry(&EntryInput { ipv6_cidr: Some("2001:db8:1234:1a00::1/56".into()), ..base.clone() }).unwrap();
+        assert_eq!((e6.cidr.to_string(), e6.ipv4_cidr(), e6.ipv6_cidr().map(|c| c.prefix_len())), ("2001:db8:1234:1a00::/56".into(), None, Some(56)));
+        assert!(matches!(check_entry(&EntryInput { cidr: Some("10.0.0.0/8".into()), ipv6_cidr: Some("::/0".into()), ..base.clone() }), Err(ModelError::InvalidParameterCombination(_))));
+        assert!(matches!(check_entry(&base), Err(ModelError::MissingParameter(_))));
+        assert!(matches!(check_entry(&EntryInput { ipv6_cidr: Some("10.0.0.0/8".into()), ..base.clone() }), Err(ModelError::InvalidParameterValue(_))));
+        // ICMPv6 takes a type and code with an IPv6 block only.
+        let icmp6 = EntryInput { protocol: "58".into(), ipv6_cidr: Some("::/0".into()), ..base.clone() };
+        assert!(matches!(check_entry(&icmp6), Err(ModelError::MissingParameter(_))));
+        assert_eq!(check_entry(&EntryInput { icmp: Some((Some(128), Some(-1))), ..icmp6.clone() }).unwrap().icmp, Some((128, -1)));
+        assert_eq!(check_entry(&EntryInput { ipv6_cidr: None, cidr: Some("0.0.0.0/0".into()), ..icmp6 }).unwrap().icmp, None);
+        // An entry of one family never matches an address of the other.
+        let v6: std::net::Ipv6Addr = "2001:db8::5".parse().unwrap();
+        let v4: std::net::Ipv4Addr = "10.0.0.5".parse().unwrap();
+        assert!(e6.matches(6, "2001:db8:1234:1a00::9".parse::<std::net::Ipv6Addr>().unwrap(), 80));
+        assert!(!e6.matches(6, v4, 80));
+        assert!(!NaclEntry::catch_all(false, true, 1).matches(6, v6, 80));
+        assert!(NaclEntry::catch_all_v6(false, true, 1).matches(6, v6, 80));
+        // An IPv4-only ACL denies every IPv6 packet: nothing matches.
+        assert!(NetworkAcl::default_for(&vpc()).evaluate(false, 6, v6, 80).is_none());
+    }
+
+    #[test]
     fn first_match_by_rule_number() {
         let mut acl = NetworkAcl::custom_for(&vpc());
-        let ip = "10.2.0.5".parse().unwrap();
+        let ip: std::net::Ipv4Addr = "10.2.0.5".parse().unwrap();
         assert!(!acl.evaluate(false, 6, ip, 80).unwrap().allow, "custom ACL denies all");
         acl.entries.push(NaclEntry { rule_number: 200, egress: false, protocol: IpProtocol::Tcp, allow: true, cidr: "10.2.0.0/16".parse().unwrap(), port_range: Some((80, 80)), icmp: None });
         acl.entries.push(NaclEntry { rule_number: 100, egress: false, protocol: IpProtocol::Tcp, allow: false, cidr: "10.2.0.5/32".parse().unwrap(), port_range: Some((80, 80)), icmp: None });
         assert_eq!(acl.evaluate(false, 6, ip, 80).unwrap().rule_number, 100);
-        assert!(acl.evaluate(false, 6, "10.2.0.6".parse().unwrap(), 80).unwrap().allow);
-        assert!(!acl.evaluate(false, 6, "10.2.0.6".parse().unwrap(), 81).unwrap().allow);
+        let other: std::net::Ipv4Addr = "10.2.0.6".parse().unwrap();
+        assert!(acl.evaluate(false, 6, other, 80).unwrap().allow);
+        assert!(!acl.evaluate(false, 6, other, 81).unwrap().allow);
         assert!(NetworkAcl::default_for(&vpc()).evaluate(true, 17, ip, 53).unwrap().allow);
     }
 }

@@ -1,7 +1,7 @@
 //! Elastic network interfaces: the unit security groups apply to, and the
 //! endpoints of every path.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +35,9 @@ pub struct NetworkInterface {
     /// (AWS's `Association`), when the ENI has one.
     #[serde(default)]
     pub public_ip: Option<Ipv4Addr>,
+    /// IPv6 addresses from the subnet's /64 (public: no NAT applies).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_addresses: Vec<Ipv6Addr>,
 }
 crate::impl_owned!(NetworkInterface);
 
@@ -52,6 +55,19 @@ impl NetworkInterface {
     /// Primary and secondary private addresses.
     pub fn all_ips(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
         std::iter::once(self.private_ip).chain(self.secondary_ips.iter().copied())
+    }
+
+    /// Every address of either family the interface holds.
+    pub fn all_addresses(&self) -> impl Iterator<Item = IpAddr> + '_ {
+        self.all_ips().map(IpAddr::V4).chain(self.ipv6_addresses.iter().map(|a| IpAddr::V6(*a)))
+    }
+
+    /// Whether the interface holds `ip`.
+    pub fn holds(&self, ip: IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(a) => self.all_ips().any(|x| x == a),
+            IpAddr::V6(a) => self.ipv6_addresses.contains(&a),
+        }
     }
 
     /// `in-use` when attached or service-managed, else `available`.
@@ -101,6 +117,7 @@ pub fn requester_managed(
         source_dest_check: true,
         tags: Tags::new(),
         public_ip: None,
+        ipv6_addresses: Vec::new(),
     }
 }
 
@@ -155,7 +172,7 @@ pub const FILTERS: FilterTable<NetworkInterface> = FilterTable {
         ("group-id", Field::Values(|n, _| n.groups.clone())),
         ("group-name", Field::Values(|n, e| n.groups.iter().filter_map(|g| e.state.security_groups.get(g)).map(|g| g.name.clone()).collect())),
         ("interface-type", Field::Values(|n, _| one(&n.interface_type))),
-        ("ipv6-addresses.ipv6-address", Field::Absent),
+        ("ipv6-addresses.ipv6-address", Field::Values(|n, _| n.ipv6_addresses.iter().map(|a| a.to_string()).collect())),
         ("mac-address", Field::Values(|n, _| one(&n.mac_address))),
         ("network-interface-id", Field::Values(|n, _| one(&n.id))),
         // No interface is managed by a service operator in xvpc.
@@ -209,8 +226,10 @@ pub fn resolve_groups(state: &State, ctx: &Ctx, vpc_id: &str, groups: &[String])
 }
 
 /// A new ENI in `subnet` (not yet stored). `ip` is checked, or allocated
-/// avoiding `also_taken` (addresses given out earlier in the same request).
-pub fn build(state: &State, ctx: &Ctx, subnet: &Subnet, ip: Option<Ipv4Addr>, groups: &[String], also_taken: &[Ipv4Addr]) -> Result<NetworkInterface> {
+/// avoiding `also_taken` (addresses given out earlier in the same request);
+/// in a subnet that assigns IPv6 addresses on creation, it gets one too
+/// (avoiding `also_taken6`).
+pub fn build(state: &State, ctx: &Ctx, subnet: &Subnet, ip: Option<Ipv4Addr>, groups: &[String], also_taken: &[Ipv4Addr], also_taken6: &[Ipv6Addr]) -> Result<NetworkInterface> {
     let groups = resolve_groups(state, ctx, &subnet.vpc_id, groups)?;
     let private_ip = match ip {
         Some(ip) => {
@@ -222,6 +241,7 @@ pub fn build(state: &State, ctx: &Ctx, subnet: &Subnet, ip: Option<Ipv4Addr>, gr
         }
         None => crate::subnet::allocate_ip(state, subnet, also_taken)?,
     };
+    let ipv6_addresses = crate::subnet_ipv6::for_new_interface(state, subnet, &[], None, also_taken6)?;
     let id = new_id("eni");
     Ok(NetworkInterface {
         mac_address: mac_for(&id),
@@ -242,6 +262,7 @@ pub fn build(state: &State, ctx: &Ctx, subnet: &Subnet, ip: Option<Ipv4Addr>, gr
         source_dest_check: true,
         tags: Tags::new(),
         public_ip: None,
+        ipv6_addresses,
     })
 }
 
@@ -264,13 +285,44 @@ pub struct CreateEni {
 pub fn create(state: &State, ctx: &Ctx, input: CreateEni) -> Result<(Changes, String)> {
     let subnet = owned(&state.subnets, ctx, IdKind::Subnet, &input.subnet_id)?;
     let ip = input.private_ip.as_deref().map(parse_ip).transpose()?;
-    let mut e = build(state, ctx, subnet, ip, &input.groups, &[])?;
+    let mut e = build(state, ctx, subnet, ip, &input.groups, &[], &[])?;
     e.description = input.description.unwrap_or_default();
     e.tags = input.tags;
     let id = e.id.clone();
     let mut ch = Changes::new();
     ch.put(e);
     Ok((ch, id))
+}
+
+/// AssignIpv6Addresses: the addresses asked for (checked), or `count` more
+/// from the subnet's IPv6 block. Returns the addresses assigned.
+pub fn assign_ipv6_addresses(state: &State, ctx: &Ctx, id: &str, addresses: &[String], count: Option<u32>) -> Result<(Changes, Vec<Ipv6Addr>)> {
+    let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
+    let subnet = owned(&state.subnets, ctx, IdKind::Subnet, &e.subnet_id)?;
+    let asked = addresses.iter().map(|a| crate::subnet_ipv6::parse_address(a)).collect::<Result<Vec<_>>>()?;
+    if asked.is_empty() && count.is_none_or(|n| n == 0) {
+        return Err(ModelError::MissingParameter("ipv6Addresses or ipv6AddressCount".into()));
+    }
+    let new = crate::subnet_ipv6::for_new_interface(state, subnet, &asked, count, &[])?;
+    let mut e = e.clone();
+    e.ipv6_addresses.extend(&new);
+    let mut ch = Changes::new();
+    ch.put(e);
+    Ok((ch, new))
+}
+
+/// UnassignIpv6Addresses: each address must be the interface's.
+pub fn unassign_ipv6_addresses(state: &State, ctx: &Ctx, id: &str, addresses: &[String]) -> Result<(Changes, Vec<Ipv6Addr>)> {
+    let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;
+    let gone = addresses.iter().map(|a| crate::subnet_ipv6::parse_address(a)).collect::<Result<Vec<_>>>()?;
+    if let Some(a) = gone.iter().find(|a| !e.ipv6_addresses.contains(a)) {
+        return Err(ModelError::InvalidParameterValue(format!("Some of the specified addresses are not assigned to interface {id}: {a}")));
+    }
+    let mut e = e.clone();
+    e.ipv6_addresses.retain(|a| !gone.contains(a));
+    let mut ch = Changes::new();
+    ch.put(e);
+    Ok((ch, gone))
 }
 
 /// DeleteNetworkInterface: not while attached or managed by a service.

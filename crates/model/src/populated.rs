@@ -1,6 +1,7 @@
 //! Test support: one account's populated world, with at least one of every
 //! resource a Describe call lists and every optional part set (tags, a
-//! second CIDR, rules of every peer kind, an attached interface with an
+//! second CIDR, an Amazon-provided IPv6 block with a dual-stack subnet and
+//! interfaces holding IPv6 addresses, rules of every peer kind, an attached interface with an
 //! Elastic IP, a pending and an active peering, a gateway route table with
 //! static and propagated routes, an endpoint service with a connection, a
 //! Network Insights path and analysis). Each filter table's test checks
@@ -93,9 +94,9 @@ pub fn world() -> World {
     let a = Ctx::new(A, "us-east-1", 1_000_000);
     let mut b = Builder { s: State::default(), a: a.clone() };
 
-    // VPCs: one with two CIDRs and DNS hostnames, one peer in the account,
-    // one in account B.
-    let v1 = b.run(|s, c| vpc::create_vpc(s, c, CreateVpc { cidr: "10.0.0.0/16".into(), tags: tags("v1"), ..Default::default() }));
+    // VPCs: one with two IPv4 CIDRs, an IPv6 block and DNS hostnames, one
+    // peer in the account, one in account B.
+    let v1 = b.run(|s, c| vpc::create_vpc(s, c, CreateVpc { cidr: "10.0.0.0/16".into(), tags: tags("v1"), amazon_provided_ipv6_cidr_block: true, ..Default::default() }));
     b.run(|s, c| vpc::associate_cidr(s, c, &v1, "10.1.0.0/16"));
     b.change(|s, c| vpc::modify_attribute(s, c, &v1, VpcAttribute::EnableDnsHostnames(true)));
     let v2 = b.run(|s, c| vpc::create_vpc(s, c, CreateVpc { cidr: "10.2.0.0/16".into(), ..Default::default() }));
@@ -107,6 +108,11 @@ pub fn world() -> World {
     let s2 = subnet(&mut b, &v1, "10.0.2.0/24", "us-east-1b");
     let s3 = subnet(&mut b, &v2, "10.2.1.0/24", "us-east-1b");
     b.change(|s, c| subnet::set_map_public_ip_on_launch(s, c, &s1, true));
+    // Subnet 1 is dual-stack and gives its interfaces IPv6 addresses.
+    let v6 = b.s.vpcs[&v1].ipv6_cidr_blocks[0].cidr;
+    let s1_v6 = crate::cidr::nth_subnet_v6(&v6, 64, 1).expect("a /64 of the /56").to_string();
+    b.run(|s, c| crate::subnet_ipv6::associate(s, c, &s1, &s1_v6));
+    b.change(|s, c| crate::subnet_ipv6::set_assign_on_creation(s, c, &s1, true));
 
     // Internet gateway, attached.
     let (ch, igw) = crate::internet_gateway::create(&a, tags("igw"));
@@ -134,8 +140,10 @@ pub fn world() -> World {
     let acl = b.run(|s, c| network_acl::create(s, c, &v1, tags("acl")));
     let tcp = EntryInput { rule_number: 100, egress: false, protocol: "tcp".into(), action: "allow".into(), cidr: Some("0.0.0.0/0".into()), port_range: Some((Some(22), Some(22))), ..Default::default() };
     let icmp = EntryInput { rule_number: 110, egress: true, protocol: "icmp".into(), action: "deny".into(), cidr: Some("10.0.0.0/8".into()), icmp: Some((Some(8), Some(0))), ..Default::default() };
+    let tcp6 = EntryInput { rule_number: 120, cidr: None, ipv6_cidr: Some("::/0".into()), ..tcp.clone() };
     b.change(|s, c| network_acl::create_entry(s, c, &acl, &tcp));
     b.change(|s, c| network_acl::create_entry(s, c, &acl, &icmp));
+    b.change(|s, c| network_acl::create_entry(s, c, &acl, &tcp6));
     let old = b.s.network_acls.values().flat_map(|x| x.associations.iter()).find(|x| x.subnet_id == s1).expect("default ACL association").id.clone();
     b.run(|s, c| network_acl::replace_association(s, c, &old, &acl));
 
@@ -202,6 +210,8 @@ pub fn world() -> World {
         let dest = route_table::parse_destination(Some(cidr), None).unwrap();
         b.change(|s, c| route_table::create_route(s, c, &rt, dest, target));
     }
+    let dest = route_table::parse_any_destination(None, Some("::/0"), None).unwrap();
+    b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::Gateway(igw.clone())));
     let dest = Destination::PrefixList(pl);
     b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::NetworkInterface(eni_of_i1)));
     // No command makes NAT gateways or edge associations yet: set them on

@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cidr::{self, Ipv4Net};
+use std::net::IpAddr;
+
+use crate::cidr::{self, IpNet};
 use crate::error::{IdKind, ModelError, Result};
 use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
@@ -66,10 +68,11 @@ pub enum RouteOrigin {
     CreateRoute,
 }
 
-/// The destination of a route: an IPv4 block or a managed prefix list.
+/// The destination of a route: an IPv4 or IPv6 block, or a managed prefix
+/// list. (An IPv4 block is stored as the same JSON string as before IPv6.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Destination {
-    Cidr(Ipv4Net),
+    Cidr(IpNet),
     PrefixList(String),
 }
 
@@ -107,7 +110,8 @@ impl RouteState {
 }
 
 impl RouteTable {
-    /// The main table a new VPC gets, with one `local` route per CIDR block.
+    /// The main table a new VPC gets, with one `local` route per CIDR block
+    /// (IPv4 and IPv6).
     pub fn main_for(vpc: &Vpc) -> RouteTable {
         RouteTable {
             id: new_id("rtb"),
@@ -115,17 +119,17 @@ impl RouteTable {
             region: vpc.region.clone(),
             vpc_id: vpc.id.clone(),
             main: true,
-            routes: vpc.cidrs().map(local_route).collect(),
+            routes: vpc.all_cidrs().map(local_route).collect(),
             associations: vec![RouteTableAssociation { id: new_id("rtbassoc"), subnet_id: None, gateway_id: None, main: true }],
             tags: Tags::new(),
         }
     }
 
     /// The `local` routes are the VPC's current blocks; they follow
-    /// secondary CIDR associations, as in AWS.
+    /// secondary and IPv6 CIDR associations, as in AWS.
     pub fn effective_routes(&self, vpc: Option<&Vpc>) -> Vec<Route> {
         let mut out: Vec<Route> = match vpc {
-            Some(v) => v.cidrs().map(local_route).collect(),
+            Some(v) => v.all_cidrs().map(local_route).collect(),
             None => Vec::new(),
         };
         out.extend(self.routes.iter().filter(|r| r.target != RouteTarget::Local).cloned());
@@ -134,7 +138,7 @@ impl RouteTable {
 }
 
 /// The `local` route for one VPC block.
-pub fn local_route(cidr: Ipv4Net) -> Route {
+pub fn local_route(cidr: IpNet) -> Route {
     Route { destination: Destination::Cidr(cidr), target: RouteTarget::Local, origin: RouteOrigin::CreateRouteTable }
 }
 
@@ -176,8 +180,10 @@ pub fn route_state(state: &State, table: &RouteTable, route: &Route) -> RouteSta
 }
 
 /// Longest-prefix match over a table's routes, ignoring prefix lists.
-/// Returns the most specific route whose block contains `dst`.
-pub fn longest_match<'a>(routes: &'a [Route], dst: std::net::Ipv4Addr) -> Option<&'a Route> {
+/// Returns the most specific route whose block contains `dst` (routes of
+/// the other family never match).
+pub fn longest_match(routes: &[Route], dst: impl Into<IpAddr>) -> Option<&Route> {
+    let dst = dst.into();
     routes
         .iter()
         .filter(|r| matches!(&r.destination, Destination::Cidr(c) if c.contains(&dst)))
@@ -208,11 +214,16 @@ pub const FILTERS: FilterTable<RouteTable> = FilterTable {
         ("route.core-network-arn", Field::Absent),
         ("route.destination-cidr-block", Field::Values(|t, e| {
             route_values(t, e.state, |_, _, r| match &r.destination {
-                Destination::Cidr(c) => Some(c.to_string()),
-                Destination::PrefixList(_) => None,
+                Destination::Cidr(IpNet::V4(c)) => Some(c.to_string()),
+                _ => None,
             })
         })),
-        ("route.destination-ipv6-cidr-block", Field::Absent),
+        ("route.destination-ipv6-cidr-block", Field::Values(|t, e| {
+            route_values(t, e.state, |_, _, r| match &r.destination {
+                Destination::Cidr(IpNet::V6(c)) => Some(c.to_string()),
+                _ => None,
+            })
+        })),
         ("route.destination-prefix-list-id", Field::Values(|t, e| {
             route_values(t, e.state, |_, _, r| match &r.destination {
                 Destination::PrefixList(p) => Some(p.clone()),
@@ -278,19 +289,26 @@ pub fn delete_route_table(state: &State, ctx: &Ctx, id: &str) -> Result<Changes>
     Ok(ch)
 }
 
-/// Parses a route destination given as a CIDR (strict: a network address).
+/// Parses a route destination given as an IPv4 CIDR or a prefix list.
 pub fn parse_destination(cidr: Option<&str>, prefix_list: Option<&str>) -> Result<Destination> {
-    match (cidr, prefix_list) {
-        (Some(c), None) => cidr::parse_network(c).map(Destination::Cidr).ok_or_else(|| {
-            ModelError::InvalidParameterValue(format!("Value ({c}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block."))
-        }),
-        (None, Some(p)) => {
+    parse_any_destination(cidr, None, prefix_list)
+}
+
+/// Parses a route destination: exactly one of `DestinationCidrBlock`,
+/// `DestinationIpv6CidrBlock` or `DestinationPrefixListId`. Blocks are taken
+/// in their canonical form (`10.0.0.4/16` is `10.0.0.0/16`).
+pub fn parse_any_destination(cidr: Option<&str>, ipv6_cidr: Option<&str>, prefix_list: Option<&str>) -> Result<Destination> {
+    let invalid = |name: &str, c: &str| ModelError::InvalidParameterValue(format!("Value ({c}) for parameter {name} is invalid. This is not a valid CIDR block."));
+    match (cidr, ipv6_cidr, prefix_list) {
+        (Some(c), None, None) => cidr::parse_canonical(c).map(|n| Destination::Cidr(IpNet::V4(n))).ok_or_else(|| invalid("destinationCidrBlock", c)),
+        (None, Some(c), None) => cidr::parse_canonical_v6(c).map(|n| Destination::Cidr(IpNet::V6(n))).ok_or_else(|| invalid("destinationIpv6CidrBlock", c)),
+        (None, None, Some(p)) => {
             crate::ids::check(IdKind::PrefixList, p)?;
             Ok(Destination::PrefixList(p.to_string()))
         }
-        (None, None) => Err(ModelError::MissingParameter("destinationCidrBlock".into())),
-        (Some(_), Some(_)) => Err(ModelError::InvalidParameterCombination(
-            "Only one of destinationCidrBlock or destinationPrefixListId may be specified".into(),
+        (None, None, None) => Err(ModelError::MissingParameter("destinationCidrBlock".into())),
+        _ => Err(ModelError::InvalidParameterCombination(
+            "Only one of destinationCidrBlock, destinationIpv6CidrBlock or destinationPrefixListId may be specified".into(),
         )),
     }
 }
@@ -376,7 +394,7 @@ fn check_not_inside_vpc(state: &State, table: &RouteTable, dest: &Destination, t
     let Destination::Cidr(d) = dest else { return Ok(()) };
     let Some(vpc) = state.vpcs.get(&table.vpc_id) else { return Ok(()) };
     let interface_like = matches!(target, RouteTarget::NetworkInterface(_) | RouteTarget::Instance(_) | RouteTarget::NatGateway(_));
-    if vpc.cidrs().any(|c| cidr::contains(&c, d) && c.prefix_len() < d.prefix_len()) && !interface_like {
+    if vpc.all_cidrs().any(|c| c.contains(d) && c.prefix_len() < d.prefix_len()) && !interface_like {
         return Err(ModelError::InvalidParameterValue(format!(
             "The destination CIDR block {d} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance."
         )));
@@ -583,6 +601,21 @@ mod tests {
     }
 
     #[test]
+    fn destinations_are_canonical_and_of_one_kind() {
+        assert_eq!(parse_destination(Some("100.68.0.18/18"), None).unwrap(), Destination::Cidr("100.68.0.0/18".parse().unwrap()));
+        assert_eq!(parse_any_destination(None, Some("2001:db8:0:1::1/56"), None).unwrap(), Destination::Cidr("2001:db8::/56".parse().unwrap()));
+        assert!(matches!(parse_any_destination(Some("0.0.0.0/0"), Some("::/0"), None), Err(ModelError::InvalidParameterCombination(_))));
+        assert!(matches!(parse_any_destination(None, Some("10.0.0.0/8"), None), Err(ModelError::InvalidParameterValue(_))));
+        assert!(matches!(parse_any_destination(None, None, None), Err(ModelError::MissingParameter(_))));
+        // IPv6 routes match IPv6 addresses only.
+        let routes = vec![route("0.0.0.0/0", "igw-4"), route("::/0", "igw-6"), route("2001:db8::/56", "pcx-1")];
+        assert_eq!(longest_match(&routes, "2001:db8::9".parse::<std::net::Ipv6Addr>().unwrap()).unwrap().target.id(), "pcx-1");
+        assert_eq!(longest_match(&routes, "2600::1".parse::<std::net::Ipv6Addr>().unwrap()).unwrap().target.id(), "igw-6");
+        assert_eq!(longest_match(&routes, Ipv4Addr::new(1, 1, 1, 1)).unwrap().target.id(), "igw-4");
+        assert!(longest_match(&routes[..1], "2600::1".parse::<std::net::Ipv6Addr>().unwrap()).is_none());
+    }
+
+    #[test]
     fn longest_prefix_wins() {
         let routes = vec![route("0.0.0.0/0", "igw-1"), route("10.0.0.0/8", "a"), route("10.2.0.0/16", "b")];
         assert_eq!(longest_match(&routes, Ipv4Addr::new(10, 2, 3, 4)).unwrap().target.id(), "b");
@@ -597,9 +630,9 @@ mod tests {
         #[test]
         fn lpm_matches_brute_force(nets in proptest::collection::vec((any::<u32>(), 0u8..=32), 0..20), addr in any::<u32>()) {
             let routes: Vec<Route> = nets.iter().enumerate().map(|(i, (a, l))| Route {
-                destination: Destination::Cidr(Ipv4Net::new(Ipv4Addr::from(*a), *l).unwrap().trunc()),
+                destination: Destination::Cidr(IpNet::V4(cidr::Ipv4Net::new(Ipv4Addr::from(*a), *l).unwrap().trunc())),
                 target: RouteTarget::Gateway(format!("t{i}")), origin: RouteOrigin::CreateRoute }).collect();
-            let dst = Ipv4Addr::from(addr);
+            let dst = IpAddr::V4(Ipv4Addr::from(addr));
             let best = routes.iter().filter_map(|r| match &r.destination { Destination::Cidr(c) if c.contains(&dst) => Some(c.prefix_len()), _ => None }).max();
             match longest_match(&routes, dst) {
                 None => prop_assert!(best.is_none()),

@@ -37,12 +37,22 @@ crate::impl_owned!(SecurityGroup);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RulePeer {
     Cidr(Ipv4Net),
-    /// IPv6 blocks are stored and described, never matched (xvpc routes IPv4).
+    /// An IPv6 block, stored in canonical form as the text AWS describes.
     Cidr6(String),
     PrefixList(String),
     /// Another group; `user_id` is its owner, `peering_id` the peering
     /// connection named when the group is in a peer VPC.
     Group { group_id: String, user_id: String, vpc_id: Option<String>, peering_id: Option<String> },
+}
+
+impl RulePeer {
+    /// The IPv6 block of a `Cidr6` peer.
+    pub fn ipv6_net(&self) -> Option<crate::cidr::Ipv6Net> {
+        match self {
+            RulePeer::Cidr6(c) => crate::cidr::parse_canonical_v6(c),
+            _ => None,
+        }
+    }
 }
 
 /// One rule. Ports are absent for all protocols (`-1`); for ICMP they are
@@ -80,11 +90,11 @@ impl SgRule {
 }
 
 impl SecurityGroup {
-    /// The `default` group of a new VPC: all egress, and ingress from
-    /// members of the group itself.
+    /// The `default` group of a new VPC: all egress (to `::/0` too in a VPC
+    /// with an IPv6 block), and ingress from members of the group itself.
     pub fn default_for(vpc: &Vpc) -> SecurityGroup {
         let id = new_id("sg");
-        SecurityGroup {
+        let mut g = SecurityGroup {
             ingress: vec![SgRule {
                 id: new_id("sgr"),
                 protocol: IpProtocol::All,
@@ -101,7 +111,11 @@ impl SecurityGroup {
             name: "default".into(),
             description: "default VPC security group".into(),
             tags: Tags::new(),
+        };
+        if !vpc.ipv6_cidr_blocks.is_empty() {
+            crate::vpc_ipv6::add_ipv6_egress(&mut g);
         }
+        g
     }
 
     pub fn is_default(&self) -> bool {
@@ -125,6 +139,11 @@ pub fn allow_all_egress() -> SgRule {
     }
 }
 
+/// The egress rule the default group of a VPC with an IPv6 block has:
+/// everything to `::/0`.
+pub fn allow_all_egress_v6() -> SgRule {
+    SgRule { peer: RulePeer::Cidr6("::/0".into()), ..allow_all_egress() }
+}
 
 /// DescribeSecurityGroups' filters: `ip-permission.*` read the ingress
 /// rules, `egress.ip-permission.*` the egress rules.

@@ -113,7 +113,7 @@ fn check_ports(protocol: &str, from: Option<i64>, to: Option<i64>) -> Result<(Ip
 /// Resolves a peer named by a request.
 fn resolve_peer(state: &State, ctx: &Ctx, group: &SecurityGroup, peer: &PeerSpec) -> Result<RulePeer> {
     match peer {
-        PeerSpec::Cidr(c) => cidr::parse_lenient(c)
+        PeerSpec::Cidr(c) => cidr::parse_canonical(c)
             .map(RulePeer::Cidr)
             .ok_or_else(|| ModelError::InvalidParameterValue(format!("CIDR block {c} is malformed"))),
         PeerSpec::Cidr6(c) => {

@@ -25,10 +25,31 @@ pub struct Subnet {
     pub map_public_ip_on_launch: bool,
     pub tags: Tags,
     pub created_at: i64,
+    /// The subnet's IPv6 block (AWS allows one), inside its VPC's /56.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidr_blocks: Vec<SubnetIpv6Block>,
+    /// `AssignIpv6AddressOnCreation`: new interfaces get an IPv6 address.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub assign_ipv6_address_on_creation: bool,
 }
 crate::impl_owned!(Subnet);
 
+pub use crate::subnet_ipv6::SubnetIpv6Block;
+
 impl Subnet {
+    /// The subnet's IPv6 blocks.
+    pub fn ipv6_cidrs(&self) -> impl Iterator<Item = crate::cidr::Ipv6Net> + '_ {
+        self.ipv6_cidr_blocks.iter().map(|b| b.cidr)
+    }
+
+    /// Whether an address of either family lies in the subnet.
+    pub fn contains_ip(&self, ip: std::net::IpAddr) -> bool {
+        match ip {
+            std::net::IpAddr::V4(a) => self.cidr.contains(&a),
+            std::net::IpAddr::V6(a) => self.ipv6_cidrs().any(|c| c.contains(&a)),
+        }
+    }
+
     /// Addresses still free: usable minus those held by ENIs.
     pub fn available_ip_count(&self, state: &State) -> u64 {
         let used = state.network_interfaces.values().filter(|e| e.subnet_id == self.id).map(|e| e.all_ips().count() as u64).sum::<u64>();
@@ -41,8 +62,8 @@ impl Subnet {
 }
 
 /// DescribeSubnets' filters, with the camelCase and `cidr` spellings EC2
-/// also accepts. The answers agree with what DescribeSubnets shows (no IPv6,
-/// no Outposts, `ip-name` hostnames).
+/// also accepts. The answers agree with what DescribeSubnets shows (no
+/// Outposts, `ip-name` hostnames).
 pub const FILTERS: FilterTable<Subnet> = FilterTable {
     tags: Some(|s, _| Some(&s.tags)),
     fields: &[
@@ -59,9 +80,9 @@ pub const FILTERS: FilterTable<Subnet> = FilterTable {
         ("defaultForAz", Field::Values(|_, _| one(false))),
         ("enable-dns64", Field::Values(|_, _| one(false))),
         ("enable-lni-at-device-index", Field::Absent),
-        ("ipv6-cidr-block-association.ipv6-cidr-block", Field::Absent),
-        ("ipv6-cidr-block-association.association-id", Field::Absent),
-        ("ipv6-cidr-block-association.state", Field::Absent),
+        ("ipv6-cidr-block-association.ipv6-cidr-block", Field::Values(|s, _| s.ipv6_cidrs().map(|c| c.to_string()).collect())),
+        ("ipv6-cidr-block-association.association-id", Field::Values(|s, _| s.ipv6_cidr_blocks.iter().map(|b| b.association_id.clone()).collect())),
+        ("ipv6-cidr-block-association.state", Field::Values(|s, _| s.ipv6_cidr_blocks.iter().map(|_| "associated".to_string()).collect())),
         ("ipv6-native", Field::Values(|_, _| one(false))),
         ("map-customer-owned-ip-on-launch", Field::Values(|_, _| one(false))),
         ("map-public-ip-on-launch", Field::Values(|s, _| one(s.map_public_ip_on_launch))),
@@ -88,9 +109,16 @@ pub struct CreateSubnet {
 }
 
 /// CreateSubnet: inside one VPC block, /16–/28, no overlap with siblings.
+/// The block is taken in its canonical form (`10.0.1.9/24` is `10.0.1.0/24`).
 pub fn create_subnet(state: &State, ctx: &Ctx, input: CreateSubnet) -> Result<(Changes, String)> {
+    create_dual_stack(state, ctx, input, None)
+}
+
+/// CreateSubnet with an `Ipv6CidrBlock` too: a /64 inside the VPC's IPv6
+/// block, overlapping no sibling's (see [`crate::subnet_ipv6`]).
+pub fn create_dual_stack(state: &State, ctx: &Ctx, input: CreateSubnet, ipv6_cidr: Option<&str>) -> Result<(Changes, String)> {
     let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, &input.vpc_id)?;
-    let net = cidr::parse_network(&input.cidr).ok_or_else(|| {
+    let net = cidr::parse_canonical(&input.cidr).ok_or_else(|| {
         ModelError::InvalidParameterValue(format!(
             "Value ({}) for parameter cidrBlock is invalid. This is not a valid CIDR block.",
             input.cidr
@@ -102,6 +130,7 @@ pub fn create_subnet(state: &State, ctx: &Ctx, input: CreateSubnet) -> Result<(C
     if state.subnets.owned_by(&vpc.owner, &vpc.region).any(|s| s.vpc_id == vpc.id && cidr::overlaps(&s.cidr, &net)) {
         return Err(ModelError::InvalidSubnetConflict(input.cidr.clone()));
     }
+    let ipv6 = ipv6_cidr.map(|c| crate::subnet_ipv6::check_block(state, vpc, None, c)).transpose()?;
     let zone = match (&input.availability_zone, &input.availability_zone_id) {
         (Some(_), Some(_)) => {
             return Err(ModelError::InvalidParameterCombination(
@@ -132,6 +161,8 @@ pub fn create_subnet(state: &State, ctx: &Ctx, input: CreateSubnet) -> Result<(C
         map_public_ip_on_launch: false,
         tags: input.tags,
         created_at: ctx.now,
+        ipv6_cidr_blocks: ipv6.map(SubnetIpv6Block::new).into_iter().collect(),
+        assign_ipv6_address_on_creation: false,
     };
     let id = subnet.id.clone();
     let mut ch = Changes::new();
@@ -243,7 +274,13 @@ mod tests {
         assert_eq!(create_subnet(&s, &ctx, input(&vpc, "10.1.1.128/25")), Err(ModelError::InvalidSubnetConflict("10.1.1.128/25".into())));
         assert_eq!(create_subnet(&s, &ctx, input(&vpc, "10.2.0.0/24")), Err(ModelError::InvalidSubnetRange("10.2.0.0/24".into())));
         assert_eq!(create_subnet(&s, &ctx, input(&vpc, "10.1.0.0/29")), Err(ModelError::InvalidSubnetRange("10.1.0.0/29".into())));
-        assert!(matches!(create_subnet(&s, &ctx, input(&vpc, "10.1.2.1/24")), Err(ModelError::InvalidParameterValue(_))));
+        // Host bits are dropped: the subnet is 10.1.2.0/24 (and still conflicts
+        // as that block would).
+        let (ch, canonical) = create_subnet(&s, &ctx, input(&vpc, "10.1.2.9/24")).unwrap();
+        ch.events.into_iter().for_each(|e| s.apply(e));
+        assert_eq!(s.subnets[&canonical].cidr.to_string(), "10.1.2.0/24");
+        assert_eq!(create_subnet(&s, &ctx, input(&vpc, "10.1.2.200/25")), Err(ModelError::InvalidSubnetConflict("10.1.2.200/25".into())));
+        assert!(matches!(create_subnet(&s, &ctx, input(&vpc, "10.1.2.0")), Err(ModelError::InvalidParameterValue(_))));
         let mut bad_zone = input(&vpc, "10.1.3.0/24");
         bad_zone.availability_zone = Some("eu-west-1a".into());
         assert!(matches!(create_subnet(&s, &ctx, bad_zone), Err(ModelError::InvalidParameterValue(_))));

@@ -188,6 +188,7 @@ fn attachment_eni(state: &State, ctx: &Ctx, att_id: &str, subnet_id: &str, taken
         source_dest_check: false,
         tags: Tags::new(),
         public_ip: None,
+        ipv6_addresses: Vec::new(),
     })
 }
 

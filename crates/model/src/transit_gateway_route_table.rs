@@ -424,7 +424,7 @@ pub const LINK_FILTERS: FilterTable<TgwAttachment> = FilterTable {
 
 /// The CIDRs a `route-search.*` filter gives.
 fn nets(values: &[String]) -> Result<Vec<Ipv4Net>> {
-    values.iter().map(|v| cidr::parse_lenient(v).ok_or_else(|| ModelError::InvalidParameterValue(format!("Invalid CIDR {v}")))).collect()
+    values.iter().map(|v| cidr::parse_canonical(v).ok_or_else(|| ModelError::InvalidParameterValue(format!("Invalid CIDR {v}")))).collect()
 }
 
 /// The attachment a route points to, if it still exists.

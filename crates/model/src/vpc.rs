@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cidr::{self, Ipv4Net};
+use std::net::IpAddr;
+
+use crate::cidr::{self, Ipv4Net, Ipv6Net};
 use crate::error::{IdKind, Limit, ModelError, Result};
 use crate::filter::{one, Field, FilterTable};
 use crate::ids::new_id;
@@ -31,8 +33,14 @@ pub struct Vpc {
     pub enable_dns_hostnames: bool,
     pub tags: Tags,
     pub created_at: i64,
+    /// IPv6 blocks (Amazon-provided /56s), in association order. Absent
+    /// from state written before IPv6 existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidr_blocks: Vec<Ipv6CidrBlock>,
 }
 crate::impl_owned!(Vpc);
+
+pub use crate::vpc_ipv6::Ipv6CidrBlock;
 
 /// One IPv4 CIDR block of a VPC and its association id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,6 +62,30 @@ impl Vpc {
     pub fn contains(&self, net: &Ipv4Net) -> bool {
         self.cidrs().any(|c| cidr::contains(&c, net))
     }
+
+    /// The VPC's IPv6 blocks.
+    pub fn ipv6_cidrs(&self) -> impl Iterator<Item = Ipv6Net> + '_ {
+        self.ipv6_cidr_blocks.iter().map(|b| b.cidr)
+    }
+
+    /// Every block of the VPC, IPv4 then IPv6 (what its `local` routes
+    /// cover).
+    pub fn all_cidrs(&self) -> impl Iterator<Item = cidr::IpNet> + '_ {
+        self.cidrs().map(cidr::IpNet::V4).chain(self.ipv6_cidrs().map(cidr::IpNet::V6))
+    }
+
+    /// Whether an address of either family lies in one of the VPC's blocks.
+    pub fn contains_ip(&self, ip: IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(a) => self.cidrs().any(|c| c.contains(&a)),
+            IpAddr::V6(a) => self.ipv6_cidrs().any(|c| c.contains(&a)),
+        }
+    }
+
+    /// The block of the VPC that holds `ip`, as text.
+    pub fn block_of(&self, ip: IpAddr) -> Option<cidr::IpNet> {
+        self.all_cidrs().find(|c| c.contains(&ip))
+    }
 }
 
 /// DescribeVpcs' filters. `cidr-block` is the older spelling of `cidr`.
@@ -66,10 +98,10 @@ pub const FILTERS: FilterTable<Vpc> = FilterTable {
         ("cidr-block-association.association-id", Field::Values(|v, _| v.cidr_blocks.iter().map(|b| b.association_id.clone()).collect())),
         ("cidr-block-association.state", Field::Values(|v, _| v.cidr_blocks.iter().map(|_| "associated".to_string()).collect())),
         ("dhcp-options-id", Field::Values(|v, _| one(&v.dhcp_options_id))),
-        ("ipv6-cidr-block-association.ipv6-cidr-block", Field::Absent),
-        ("ipv6-cidr-block-association.ipv6-pool", Field::Absent),
-        ("ipv6-cidr-block-association.association-id", Field::Absent),
-        ("ipv6-cidr-block-association.state", Field::Absent),
+        ("ipv6-cidr-block-association.ipv6-cidr-block", Field::Values(|v, _| v.ipv6_cidrs().map(|c| c.to_string()).collect())),
+        ("ipv6-cidr-block-association.ipv6-pool", Field::Values(|v, _| v.ipv6_cidr_blocks.iter().map(|b| b.pool().to_string()).collect())),
+        ("ipv6-cidr-block-association.association-id", Field::Values(|v, _| v.ipv6_cidr_blocks.iter().map(|b| b.association_id.clone()).collect())),
+        ("ipv6-cidr-block-association.state", Field::Values(|v, _| v.ipv6_cidr_blocks.iter().map(|_| "associated".to_string()).collect())),
         ("is-default", Field::Values(|v, _| one(v.is_default))),
         ("owner-id", Field::Values(|v, _| one(&v.owner))),
         ("state", Field::Values(|_, _| one("available"))),
@@ -83,9 +115,10 @@ pub fn default_vpc<'a>(state: &'a State, ctx: &Ctx) -> Option<&'a Vpc> {
     state.vpcs.scope(ctx).find(|v| v.is_default)
 }
 
-/// Checks a VPC IPv4 block: a network address with a /16 to /28 mask.
+/// Checks a VPC IPv4 block: a CIDR with a /16 to /28 mask, taken in its
+/// canonical form (`10.0.0.4/16` is `10.0.0.0/16`, as the reference says).
 pub fn check_vpc_cidr(s: &str) -> Result<Ipv4Net> {
-    let net = cidr::parse_network(s).ok_or_else(|| {
+    let net = cidr::parse_canonical(s).ok_or_else(|| {
         ModelError::InvalidParameterValue(format!("Value ({s}) for parameter cidrBlock is invalid. This is not a valid CIDR block."))
     })?;
     if !(16..=28).contains(&net.prefix_len()) {
@@ -100,12 +133,26 @@ pub struct CreateVpc {
     pub cidr: String,
     pub instance_tenancy: Option<String>,
     pub tags: Tags,
+    /// `AmazonProvidedIpv6CidrBlock`: a /56 from Amazon's pool.
+    pub amazon_provided_ipv6_cidr_block: bool,
+    /// `Ipv6CidrBlockNetworkBorderGroup` (only with the above).
+    pub ipv6_network_border_group: Option<String>,
 }
 
 /// CreateVpc: the VPC plus its main route table (with the `local` route),
-/// default security group and default network ACL, as AWS creates them.
+/// default security group and default network ACL, as AWS creates them
+/// (with their IPv6 rules when the VPC gets an Amazon-provided block).
 pub fn create_vpc(state: &State, ctx: &Ctx, input: CreateVpc) -> Result<(Changes, String)> {
     let cidr = check_vpc_cidr(&input.cidr)?;
+    let ipv6 = match (input.amazon_provided_ipv6_cidr_block, &input.ipv6_network_border_group) {
+        (true, group) => Some(crate::vpc_ipv6::new_block(state, ctx, group.as_deref())?),
+        (false, Some(_)) => {
+            return Err(ModelError::InvalidParameterCombination(
+                "The parameter Ipv6CidrBlockNetworkBorderGroup requires AmazonProvidedIpv6CidrBlock".into(),
+            ))
+        }
+        (false, None) => None,
+    };
     let tenancy = input.instance_tenancy.unwrap_or_else(|| "default".into());
     if !["default", "dedicated"].contains(&tenancy.as_str()) {
         return Err(ModelError::InvalidParameterValue(format!("Value ({tenancy}) for parameter instanceTenancy is invalid.")));
@@ -126,6 +173,7 @@ pub fn create_vpc(state: &State, ctx: &Ctx, input: CreateVpc) -> Result<(Changes
         enable_dns_hostnames: false,
         tags: input.tags,
         created_at: ctx.now,
+        ipv6_cidr_blocks: ipv6.into_iter().collect(),
     };
     let mut ch = Changes::new();
     ch.put(RouteTable::main_for(&vpc));
@@ -198,14 +246,27 @@ pub fn associate_cidr(state: &State, ctx: &Ctx, vpc_id: &str, cidr_s: &str) -> R
     Ok((ch, block))
 }
 
-/// DisassociateVpcCidrBlock: the primary block cannot go, nor a block that
-/// still holds a subnet.
-pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Result<(Changes, String, CidrBlock)> {
-    let (vpc, block) = state
+/// A block DisassociateVpcCidrBlock removed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Disassociated {
+    V4(CidrBlock),
+    V6(Ipv6CidrBlock),
+}
+
+/// DisassociateVpcCidrBlock, for either family (one association id space):
+/// the primary IPv4 block cannot go, nor a block that still holds a subnet
+/// (see [`crate::vpc_ipv6::disassociate`] for IPv6).
+pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Result<(Changes, String, Disassociated)> {
+    let not_found = || ModelError::NotFound(IdKind::VpcCidrBlockAssociation, association_id.to_string());
+    let vpc = state
         .vpcs
         .scope(ctx)
-        .find_map(|v| v.cidr_blocks.iter().find(|b| b.association_id == association_id).map(|b| (v, b)))
-        .ok_or_else(|| ModelError::NotFound(IdKind::VpcCidrBlockAssociation, association_id.to_string()))?;
+        .find(|v| v.cidr_blocks.iter().any(|b| b.association_id == association_id) || v.ipv6_cidr_blocks.iter().any(|b| b.association_id == association_id))
+        .ok_or_else(not_found)?;
+    let Some(block) = vpc.cidr_blocks.iter().find(|b| b.association_id == association_id) else {
+        let (ch, block) = crate::vpc_ipv6::disassociate(state, vpc, association_id)?;
+        return Ok((ch, vpc.id.clone(), Disassociated::V6(block)));
+    };
     if vpc.cidr_blocks[0].association_id == association_id {
         return Err(ModelError::OperationNotPermitted(format!(
             "The vpc CIDR block with association ID {association_id} may not be disassociated. It is the primary IPv4 CIDR block of the VPC"
@@ -220,7 +281,7 @@ pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Resu
     v.cidr_blocks.retain(|b| b.association_id != association_id);
     let mut ch = Changes::new();
     ch.put(v);
-    Ok((ch, vpc.id.clone(), block.clone()))
+    Ok((ch, vpc.id.clone(), Disassociated::V4(block.clone())))
 }
 
 /// The VPC attributes ModifyVpcAttribute changes, one per call as in AWS.
@@ -276,7 +337,10 @@ mod tests {
         assert!(check_vpc_cidr("10.0.0.0/28").is_ok());
         assert_eq!(check_vpc_cidr("10.0.0.0/15"), Err(ModelError::InvalidVpcRange("10.0.0.0/15".into())));
         assert_eq!(check_vpc_cidr("10.0.0.0/29"), Err(ModelError::InvalidVpcRange("10.0.0.0/29".into())));
-        assert!(matches!(check_vpc_cidr("10.0.0.1/16"), Err(ModelError::InvalidParameterValue(_))));
+        // AWS stores the canonical form of a block given with host bits.
+        assert_eq!(check_vpc_cidr("100.68.0.18/18").unwrap().to_string(), "100.68.0.0/18");
+        assert_eq!(check_vpc_cidr("10.0.0.4/16").unwrap().to_string(), "10.0.0.0/16");
+        assert!(matches!(check_vpc_cidr("10.0.0.0/16/1"), Err(ModelError::InvalidParameterValue(_))));
         assert!(matches!(check_vpc_cidr("banana"), Err(ModelError::InvalidParameterValue(_))));
     }
 

@@ -93,9 +93,11 @@ fn nacl_chain(out: &mut String, name: &str, skip: &str, acl: &NetworkAcl, egress
     entries.sort_by_key(|e| e.rule_number);
     let field = if egress { "daddr" } else { "saddr" };
     for e in entries {
+        // IPv6 entries never match the IPv4 packets the data plane carries.
+        let Some(cidr) = e.ipv4_cidr() else { continue };
         let mut m = String::new();
-        if e.cidr.prefix_len() > 0 {
-            let _ = write!(m, "ip {field} {} ", e.cidr);
+        if cidr.prefix_len() > 0 {
+            let _ = write!(m, "ip {field} {cidr} ");
         }
         if let Some(p) = e.protocol.number() {
             match e.port_range {

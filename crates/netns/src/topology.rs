@@ -247,7 +247,8 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
                 ip.insert(format!("rule {p}"), line(format!("rule add pref {p} fwmark {n} {action}"), format!("rule del pref {p}")));
             }
             for r in rt.effective_routes(Some(vpc)) {
-                let Destination::Cidr(dst) = r.destination else { continue };
+                // IPv6 routes are the engine's only: the data plane carries IPv4.
+                let Destination::Cidr(xvpc_model::cidr::IpNet::V4(dst)) = r.destination else { continue };
                 let key = format!("route {n} {dst}");
                 if ip.contains_key(&key) {
                     continue; // the local route wins over an equal route

@@ -251,7 +251,7 @@ fn random_world(seed: u64) -> World {
     // AWS refuses a second route to the same destination, and one equal to
     // the VPC's own block (the local route): keep worlds valid.
     for t in w.state.route_tables.values_mut() {
-        let own = w.state.vpcs[&t.vpc_id].primary_cidr();
+        let own = xvpc_model::cidr::IpNet::V4(w.state.vpcs[&t.vpc_id].primary_cidr());
         let mut seen = std::collections::BTreeSet::new();
         t.routes.retain(|r| match &r.destination {
             xvpc_model::route_table::Destination::Cidr(c) => (r.target == RouteTarget::Local || *c != own) && seen.insert(*c),

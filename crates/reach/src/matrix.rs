@@ -62,12 +62,12 @@ fn splitting_blocks(state: &State) -> HashMap<&str, Vec<Ipv4Net>> {
         }
     }
     for a in state.network_acls.values() {
-        all.extend(a.entries.iter().map(|e| e.cidr));
+        all.extend(a.entries.iter().filter_map(|e| e.ipv4_cidr()));
     }
     for t in state.route_tables.values() {
         all.extend(t.routes.iter().filter_map(|r| match &r.destination {
-            Destination::Cidr(c) => Some(*c),
-            Destination::PrefixList(_) => None,
+            Destination::Cidr(xvpc_model::cidr::IpNet::V4(c)) => Some(*c),
+            _ => None,
         }));
     }
     all.sort();

@@ -34,7 +34,7 @@ fn covered(e: &NaclEntry, proto: u8) -> Option<(u16, u16)> {
 /// `Allow` only when all of them are admitted.
 pub fn evaluate(acl: &NetworkAcl, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) -> Option<AclVerdict<'_>> {
     let ports = if IpProtocol::from_number(proto).has_ports() { ports } else { (0, 0) };
-    let mut rules: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress && e.cidr.contains(&peer)).collect();
+    let mut rules: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress && e.cidr.contains(&std::net::IpAddr::V4(peer))).collect();
     rules.sort_by_key(|e| e.rule_number);
     // Ports not yet decided, as disjoint inclusive ranges.
     let mut open: Vec<(u32, u32)> = vec![(u32::from(ports.0), u32::from(ports.1))];

@@ -47,6 +47,7 @@ impl Builder {
             is_default: false,
             enable_dns_support: true,
             enable_dns_hostnames: false,
+            ipv6_cidr_blocks: Vec::new(),
             tags: Default::default(),
             created_at: 0,
         };
@@ -84,6 +85,8 @@ impl Builder {
             map_public_ip_on_launch: false,
             tags: Default::default(),
             created_at: 0,
+            ipv6_cidr_blocks: Vec::new(),
+            assign_ipv6_address_on_creation: false,
         };
         self.state.subnets.insert(id.clone(), s);
         id
@@ -149,6 +152,7 @@ impl Builder {
             mac_address: String::new(),
             tags: Default::default(),
             public_ip: None,
+            ipv6_addresses: Vec::new(),
         };
         self.state.network_interfaces.insert(id.clone(), e);
         id
@@ -222,7 +226,7 @@ impl Builder {
         } else {
             RouteTarget::Gateway(target.into())
         };
-        let r = Route { destination: Destination::Cidr(cidr.parse::<Ipv4Net>().expect("cidr")), target, origin: RouteOrigin::CreateRoute };
+        let r = Route { destination: Destination::Cidr(cidr.parse::<Ipv4Net>().expect("cidr").into()), target, origin: RouteOrigin::CreateRoute };
         self.state.route_tables.get_mut(table).expect("table").routes.push(r);
     }
 

@@ -1,8 +1,8 @@
 //! VPC actions: typed handlers (the pilot of the generated shapes, see
 //! HACKING.md "Converting a handler").
 
-use xvpc_model::vpc::{self, CidrBlock, CreateVpc, Vpc, VpcAttribute};
-use xvpc_model::IdKind;
+use xvpc_model::vpc::{self, CidrBlock, CreateVpc, Disassociated, Ipv6CidrBlock, Vpc, VpcAttribute};
+use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::shape::ReturnTrue;
 use xvpc_wire::shapes::ec2::{self as shape, ops};
 
@@ -29,6 +29,7 @@ pub fn vpc_shape(v: &Vpc) -> shape::Vpc {
         state: Some(shape::VpcState::Available),
         cidr_block: Some(v.primary_cidr().to_string()),
         cidr_block_association_set: v.cidr_blocks.iter().map(|b| cidr_association(b, shape::VpcCidrBlockStateCode::Associated)).collect(),
+        ipv6_cidr_block_association_set: v.ipv6_cidr_blocks.iter().map(|b| ipv6_association(b, shape::VpcCidrBlockStateCode::Associated)).collect(),
         dhcp_options_id: Some(v.dhcp_options_id.clone()),
         instance_tenancy: Some(shape::Tenancy::from(v.instance_tenancy.as_str())),
         is_default: Some(v.is_default),
@@ -45,15 +46,44 @@ fn cidr_association(b: &CidrBlock, state: shape::VpcCidrBlockStateCode) -> shape
     }
 }
 
-fn create_vpc(call: &mut Call, input: shape::CreateVpcRequest) -> Result<shape::CreateVpcResult> {
-    if input.ipv4_ipam_pool_id.is_some() {
+/// An Amazon-provided IPv6 block as AWS describes it (a public range from
+/// Amazon's pool).
+fn ipv6_association(b: &Ipv6CidrBlock, state: shape::VpcCidrBlockStateCode) -> shape::VpcIpv6CidrBlockAssociation {
+    shape::VpcIpv6CidrBlockAssociation {
+        association_id: Some(b.association_id.clone()),
+        ipv6_cidr_block: Some(b.cidr.to_string()),
+        ipv6_cidr_block_state: Some(shape::VpcCidrBlockState { state: Some(state), status_message: None }),
+        network_border_group: Some(b.network_border_group.clone()),
+        ipv6_pool: Some(b.pool().to_string()),
+        ipv6_address_attribute: Some(shape::Ipv6AddressAttribute::Public),
+        ip_source: Some(shape::IpSource::Amazon),
+    }
+}
+
+/// IPAM pools and BYOIP pools are not emulated: AWS would not find them.
+fn refuse_pools(ipam4: Option<&String>, ipam6: Option<&String>, pool6: Option<&String>, cidr6: Option<&String>) -> Result<()> {
+    if ipam4.is_some() || ipam6.is_some() {
         return Err(client("InvalidParameterValue", "IPAM pools are not supported by xvpc"));
     }
+    if let Some(p) = pool6 {
+        return Err(ModelError::InvalidParameterValue(format!("The IPv6 pool '{p}' does not exist: only Amazon-provided IPv6 blocks are available")).into());
+    }
+    if cidr6.is_some() {
+        // The reference: "You must also specify Ipv6Pool in the request."
+        return Err(ModelError::MissingParameter("Ipv6Pool".into()).into());
+    }
+    Ok(())
+}
+
+fn create_vpc(call: &mut Call, input: shape::CreateVpcRequest) -> Result<shape::CreateVpcResult> {
+    refuse_pools(input.ipv4_ipam_pool_id.as_ref(), input.ipv6_ipam_pool_id.as_ref(), input.ipv6_pool.as_ref(), input.ipv6_cidr_block.as_ref())?;
     let cidr = input.cidr_block.ok_or_else(|| client("MissingParameter", "The request must contain the parameter CidrBlock"))?;
     let create = CreateVpc {
         cidr,
         instance_tenancy: input.instance_tenancy.map(|t| t.as_str().to_string()),
         tags: tags_from_specs(&input.tag_specifications, "vpc")?,
+        amazon_provided_ipv6_cidr_block: input.amazon_provided_ipv6_cidr_block.unwrap_or(false),
+        ipv6_network_border_group: input.ipv6_cidr_block_network_border_group,
     };
     let (ch, id) = vpc::create_vpc(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
@@ -117,8 +147,23 @@ fn describe_vpc_attribute(call: &mut Call, input: shape::DescribeVpcAttributeReq
 }
 
 fn associate_vpc_cidr_block(call: &mut Call, input: shape::AssociateVpcCidrBlockRequest) -> Result<shape::AssociateVpcCidrBlockResult> {
-    if input.amazon_provided_ipv6_cidr_block.unwrap_or(false) || input.ipv6_cidr_block.is_some() {
-        return Err(client("InvalidParameterValue", "IPv6 CIDR blocks are not supported by xvpc"));
+    refuse_pools(input.ipv4_ipam_pool_id.as_ref(), input.ipv6_ipam_pool_id.as_ref(), input.ipv6_pool.as_ref(), input.ipv6_cidr_block.as_ref())?;
+    let amazon = input.amazon_provided_ipv6_cidr_block.unwrap_or(false);
+    if amazon && input.cidr_block.is_some() {
+        return Err(ModelError::InvalidParameterCombination("Only one of CidrBlock or AmazonProvidedIpv6CidrBlock may be specified".into()).into());
+    }
+    if amazon {
+        let group = input.ipv6_cidr_block_network_border_group.as_deref();
+        let (ch, block) = xvpc_model::vpc_ipv6::associate_amazon_provided(call.state(), &call.ctx, &input.vpc_id, group)?;
+        call.commit(ch)?;
+        return Ok(shape::AssociateVpcCidrBlockResult {
+            vpc_id: Some(input.vpc_id),
+            cidr_block_association: None,
+            ipv6_cidr_block_association: Some(ipv6_association(&block, shape::VpcCidrBlockStateCode::Associating)),
+        });
+    }
+    if input.ipv6_cidr_block_network_border_group.is_some() {
+        return Err(ModelError::InvalidParameterCombination("The parameter Ipv6CidrBlockNetworkBorderGroup requires AmazonProvidedIpv6CidrBlock".into()).into());
     }
     let cidr = input.cidr_block.ok_or_else(|| client("MissingParameter", "The request must contain the parameter CidrBlock"))?;
     let (ch, block) = vpc::associate_cidr(call.state(), &call.ctx, &input.vpc_id, &cidr)?;
@@ -133,9 +178,10 @@ fn associate_vpc_cidr_block(call: &mut Call, input: shape::AssociateVpcCidrBlock
 fn disassociate_vpc_cidr_block(call: &mut Call, input: shape::DisassociateVpcCidrBlockRequest) -> Result<shape::DisassociateVpcCidrBlockResult> {
     let (ch, vpc_id, block) = vpc::disassociate_cidr(call.state(), &call.ctx, &input.association_id)?;
     call.commit(ch)?;
-    Ok(shape::DisassociateVpcCidrBlockResult {
-        vpc_id: Some(vpc_id),
-        cidr_block_association: Some(cidr_association(&block, shape::VpcCidrBlockStateCode::Disassociating)),
-        ipv6_cidr_block_association: None,
-    })
+    let state = shape::VpcCidrBlockStateCode::Disassociating;
+    let (v4, v6) = match &block {
+        Disassociated::V4(b) => (Some(cidr_association(b, state)), None),
+        Disassociated::V6(b) => (None, Some(ipv6_association(b, state))),
+    };
+    Ok(shape::DisassociateVpcCidrBlockResult { vpc_id: Some(vpc_id), cidr_block_association: v4, ipv6_cidr_block_association: v6 })
 }

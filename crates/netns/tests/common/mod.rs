@@ -97,6 +97,7 @@ impl World {
             mac_address: mac_for(&id),
             tags: Default::default(),
             public_ip: None,
+            ipv6_addresses: Vec::new(),
         };
         self.state.network_interfaces.insert(id.clone(), e);
         id

@@ -34,6 +34,7 @@ fn vpc(state: &mut State, id: &str, owner: &str, region: &str, name: &str, cidr:
             enable_dns_hostnames: false,
             tags: tags(name),
             created_at: NOW,
+            ipv6_cidr_blocks: Vec::new(),
         },
     );
 }
@@ -53,6 +54,8 @@ fn subnet(state: &mut State, id: &str, vpc: &str, cidr: &str, az: &str, az_id: &
             map_public_ip_on_launch: false,
             tags: Default::default(),
             created_at: NOW,
+            ipv6_cidr_blocks: Vec::new(),
+            assign_ipv6_address_on_creation: false,
         },
     );
 }
