@@ -71,7 +71,8 @@ fn parse(xml: &str) -> Vec<Node> {
 /// `xml` (an output's members, as `xml_output::body` writes them) does not
 /// carry, as `Shape.Member`, sorted. A member counts as present when any
 /// item of its list has it; an empty list counts as missing (it holds
-/// nothing). An element botocore does not declare is reported as
+/// nothing). A shape reached by several paths (a group's ingress and egress
+/// permissions) is checked on each: a member missing on one is reported. An element botocore does not declare is reported as
 /// `Shape.<element>?` (botocore would drop it).
 pub fn missing(service: &str, shape: &str, xml: &str) -> Vec<String> {
     let m = model(service);

@@ -43,7 +43,6 @@ use crate::errors::{client, Result};
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
     TABLE.get_or_init(|| ActionTable::new(&[
-        security_group::ACTIONS,
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
         network_insights::ACTIONS,
@@ -65,6 +64,7 @@ pub fn actions() -> &'static ActionTable {
         peering::TYPED,
         network_interface::TYPED,
         instance::TYPED,
+        security_group::TYPED,
     ]))
 }
 
