@@ -26,7 +26,7 @@ pub const TYPED: &[(&str, QueryHandler)] = &[
 
 /// `PeeringStatus` of a reference to a group across a peering connection.
 fn peering_status(state: &State, peering_id: &Option<String>) -> Option<String> {
-    peering_id.as_deref().map(|id| xvpc_model::peering::reference_status(state, id).as_str().to_string())
+    peering_id.as_deref().map(|id| super::peering::peering_status(state, id).to_string())
 }
 
 /// Rules grouped into `IpPermission`s by protocol and port range, as
