@@ -94,13 +94,51 @@ pub struct SgRuleRef {
     pub protocol: String,
 }
 
+crate::aws_enum! {
+    /// The `AnalysisRouteTableRoute` member that names a route's target, by
+    /// the target's kind (stored under AWS's member name).
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub enum RouteTargetField {
+        GatewayId = "gatewayId",
+        InstanceId = "instanceId",
+        NatGatewayId = "natGatewayId",
+        NetworkInterfaceId = "networkInterfaceId",
+        TransitGatewayId = "transitGatewayId",
+        VpcPeeringConnectionId = "vpcPeeringConnectionId",
+    }
+}
+
+crate::aws_enum! {
+    /// The member of a `PathComponent` or an `Explanation` an
+    /// `AnalysisComponent` fills: its role there (stored under AWS's
+    /// member name).
+    #[derive(PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub enum ComponentRole {
+        Acl = "acl",
+        ElasticLoadBalancerListener = "elasticLoadBalancerListener",
+        InternetGateway = "internetGateway",
+        LoadBalancerTargetGroup = "loadBalancerTargetGroup",
+        NetworkInterface = "networkInterface",
+        RouteTable = "routeTable",
+        SecurityGroup = "securityGroup",
+        Subnet = "subnet",
+        TransitGateway = "transitGateway",
+        TransitGatewayAttachment = "transitGatewayAttachment",
+        TransitGatewayRouteTable = "transitGatewayRouteTable",
+        Vpc = "vpc",
+        VpcEndpoint = "vpcEndpoint",
+        VpcPeeringConnection = "vpcPeeringConnection",
+    }
+}
+
 /// `AnalysisRouteTableRoute`: `target_field` is AWS's member for the
-/// target kind (`gatewayId`, `vpcPeeringConnectionId`, `transitGatewayId`,
-/// ...).
+/// target kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteRef {
     pub destination_cidr: String,
-    pub target_field: String,
+    pub target_field: RouteTargetField,
     pub target: String,
     pub origin: String,
     pub state: String,
@@ -126,12 +164,12 @@ pub struct PacketHeader {
 }
 
 /// `PathComponent`: one hop. `refs` holds the `AnalysisComponent` members
-/// by AWS's member name (`vpc`, `subnet`, `transitGateway`, ...).
+/// by role (`vpc`, `subnet`, ...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathComponent {
     pub sequence_number: i32,
     pub component: AnalysisRef,
-    pub refs: BTreeMap<String, AnalysisRef>,
+    pub refs: BTreeMap<ComponentRole, AnalysisRef>,
     pub acl_rule: Option<AclRuleRef>,
     pub security_group_rule: Option<SgRuleRef>,
     pub route_table_route: Option<RouteRef>,
@@ -141,8 +179,8 @@ pub struct PathComponent {
 }
 
 /// `Explanation`: why the path is blocked at one component. `refs` holds
-/// the `AnalysisComponent` members by AWS's member name (`acl`,
-/// `securityGroup`, `routeTable`, `vpcPeeringConnection`, ...).
+/// the `AnalysisComponent` members by role (`acl`, `securityGroup`,
+/// `routeTable`, `vpcPeeringConnection`, ...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     pub explanation_code: String,
@@ -150,7 +188,7 @@ pub struct Explanation {
     pub component: AnalysisRef,
     pub component_account: Option<String>,
     pub component_region: Option<String>,
-    pub refs: BTreeMap<String, AnalysisRef>,
+    pub refs: BTreeMap<ComponentRole, AnalysisRef>,
     pub security_groups: Vec<AnalysisRef>,
     pub acl_rule: Option<AclRuleRef>,
     pub security_group_rule: Option<SgRuleRef>,
@@ -398,6 +436,23 @@ pub fn delete_analysis(state: &State, ctx: &Ctx, id: &str) -> Result<Changes> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Roles and route target members are stored under AWS's member names,
+    /// so analyses stored before they were enums read back unchanged.
+    #[test]
+    fn roles_and_route_fields_are_stored_under_aws_names() {
+        for r in ComponentRole::ALL {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+        }
+        for f in RouteTargetField::ALL {
+            assert_eq!(serde_json::to_value(f).unwrap(), f.as_str());
+        }
+        let stored = r#"{"sequence_number":1,"component":{"id":"acl-1","arn":"a","name":null},"refs":{"subnet":{"id":"subnet-1","arn":"c","name":null},"vpc":{"id":"vpc-1","arn":"b","name":"v"}},"acl_rule":null,"security_group_rule":null,"route_table_route":{"destination_cidr":"10.0.0.0/16","target_field":"vpcPeeringConnectionId","target":"pcx-1","origin":"CreateRoute","state":"active"},"transit_gateway_route_table_route":null,"inbound_header":null,"outbound_header":null}"#;
+        let c: PathComponent = serde_json::from_str(stored).unwrap();
+        assert_eq!(c.refs[&ComponentRole::Vpc].id, "vpc-1");
+        assert_eq!(c.route_table_route.as_ref().map(|r| r.target_field), Some(RouteTargetField::VpcPeeringConnectionId));
+        assert_eq!(serde_json::to_string(&c).unwrap(), stored);
+    }
 
     fn ctx(a: &str) -> Ctx {
         Ctx::new(a, "us-east-1", 1000)

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use xvpc_model::network_insights::{AclRuleRef, AnalysisRef, Explanation, Findings, NetworkInsightsPath, PathComponent, RouteRef, SgRuleRef, TgwRouteRef};
+use xvpc_model::network_insights::{
+    AclRuleRef, AnalysisRef, ComponentRole, Explanation, Findings, NetworkInsightsPath, PathComponent, RouteRef, RouteTargetField, SgRuleRef, TgwRouteRef,
+};
 use xvpc_model::State;
 
 use crate::component::{Component, Detail, Hop, Kind};
@@ -77,16 +79,16 @@ fn route(d: &Detail) -> Option<RouteRef> {
     match d {
         Detail::Route { destination, target, state } => {
             let field = match target.split('-').next().unwrap_or("") {
-                "pcx" => "vpcPeeringConnectionId",
-                "tgw" => "transitGatewayId",
-                "eni" => "networkInterfaceId",
-                "nat" => "natGatewayId",
-                "i" => "instanceId",
-                _ => "gatewayId",
+                "pcx" => RouteTargetField::VpcPeeringConnectionId,
+                "tgw" => RouteTargetField::TransitGatewayId,
+                "eni" => RouteTargetField::NetworkInterfaceId,
+                "nat" => RouteTargetField::NatGatewayId,
+                "i" => RouteTargetField::InstanceId,
+                _ => RouteTargetField::GatewayId,
             };
             Some(RouteRef {
                 destination_cidr: destination.clone(),
-                target_field: field.into(),
+                target_field: field,
                 target: target.clone(),
                 origin: if target == "local" { "CreateRouteTable" } else { "CreateRoute" }.into(),
                 state: state.clone(),
@@ -108,10 +110,10 @@ fn tgw_route(d: &Detail) -> Option<TgwRouteRef> {
 fn component(seq: usize, h: &Hop) -> PathComponent {
     let mut refs = BTreeMap::new();
     if let Some(v) = &h.vpc {
-        refs.insert("vpc".to_string(), ec2_ref(Kind::Vpc, v, &h.component));
+        refs.insert(ComponentRole::Vpc, ec2_ref(Kind::Vpc, v, &h.component));
     }
     if let Some(s) = &h.subnet {
-        refs.insert("subnet".to_string(), ec2_ref(Kind::Subnet, s, &h.component));
+        refs.insert(ComponentRole::Subnet, ec2_ref(Kind::Subnet, s, &h.component));
     }
     PathComponent {
         sequence_number: seq as i32 + 1,
@@ -126,29 +128,29 @@ fn component(seq: usize, h: &Hop) -> PathComponent {
     }
 }
 
-/// AWS's member name for a blocking component of this kind.
-fn role(kind: Kind) -> &'static str {
+/// The role a blocking component of this kind has in its explanation.
+fn role(kind: Kind) -> ComponentRole {
     match kind {
-        Kind::NetworkAcl => "acl",
-        Kind::SecurityGroup => "securityGroup",
-        Kind::RouteTable => "routeTable",
-        Kind::VpcPeeringConnection => "vpcPeeringConnection",
-        Kind::TransitGateway => "transitGateway",
-        Kind::TransitGatewayRouteTable => "transitGatewayRouteTable",
-        Kind::TransitGatewayAttachment => "transitGatewayAttachment",
-        Kind::VpcEndpoint => "vpcEndpoint",
-        Kind::Subnet => "subnet",
-        Kind::Vpc => "vpc",
-        Kind::InternetGateway => "internetGateway",
-        Kind::LoadBalancerListener => "elasticLoadBalancerListener",
-        Kind::TargetGroup => "loadBalancerTargetGroup",
-        _ => "networkInterface",
+        Kind::NetworkAcl => ComponentRole::Acl,
+        Kind::SecurityGroup => ComponentRole::SecurityGroup,
+        Kind::RouteTable => ComponentRole::RouteTable,
+        Kind::VpcPeeringConnection => ComponentRole::VpcPeeringConnection,
+        Kind::TransitGateway => ComponentRole::TransitGateway,
+        Kind::TransitGatewayRouteTable => ComponentRole::TransitGatewayRouteTable,
+        Kind::TransitGatewayAttachment => ComponentRole::TransitGatewayAttachment,
+        Kind::VpcEndpoint => ComponentRole::VpcEndpoint,
+        Kind::Subnet => ComponentRole::Subnet,
+        Kind::Vpc => ComponentRole::Vpc,
+        Kind::InternetGateway => ComponentRole::InternetGateway,
+        Kind::LoadBalancerListener => ComponentRole::ElasticLoadBalancerListener,
+        Kind::TargetGroup => ComponentRole::LoadBalancerTargetGroup,
+        _ => ComponentRole::NetworkInterface,
     }
 }
 
 fn explanation(b: &Blocker) -> Explanation {
     let mut refs = BTreeMap::new();
-    refs.insert(role(b.component.kind).to_string(), aref(&b.component));
+    refs.insert(role(b.component.kind), aref(&b.component));
     let direction = match (&b.detail, b.component.kind) {
         (Detail::AclRule { egress, .. }, _) => Some(if *egress { "egress" } else { "ingress" }.to_string()),
         (Detail::Text { text }, Kind::SecurityGroup) => Some(text.clone()),

@@ -45,7 +45,6 @@ pub fn actions() -> &'static ActionTable {
     TABLE.get_or_init(|| ActionTable::new(&[
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
-        network_insights::ACTIONS,
         transit_gateway::ACTIONS,
         transit_gateway_route_table::ACTIONS,
     ], &[
@@ -65,6 +64,7 @@ pub fn actions() -> &'static ActionTable {
         network_interface::TYPED,
         instance::TYPED,
         security_group::TYPED,
+        network_insights::TYPED,
     ]))
 }
 
