@@ -45,8 +45,6 @@ pub fn actions() -> &'static ActionTable {
     TABLE.get_or_init(|| ActionTable::new(&[
         endpoint_service::ACTIONS,
         vpc_endpoint::ACTIONS,
-        transit_gateway::ACTIONS,
-        transit_gateway_route_table::ACTIONS,
     ], &[
         vpc::TYPED,
         image::TYPED,
@@ -65,6 +63,8 @@ pub fn actions() -> &'static ActionTable {
         instance::TYPED,
         security_group::TYPED,
         network_insights::TYPED,
+        transit_gateway::TYPED,
+        transit_gateway_route_table::TYPED,
     ]))
 }
 

@@ -1,248 +1,265 @@
-//! Transit gateway and VPC attachment actions. Route tables are in
-//! `transit_gateway_route_table.rs`.
+//! Transit gateway and VPC attachment actions: typed handlers over the
+//! generated shapes. Route tables are in `transit_gateway_route_table.rs`.
 
 use xvpc_model::filter::FilterTable;
 use xvpc_model::state::Ctx;
-use xvpc_model::tags::Tags;
 use xvpc_model::transit_gateway::{
-    self as tg, parse_flag, AttachmentState, CreateAttachment, CreateTransitGateway, ModifyAttachment, ModifyTransitGateway, TgwAttachment,
-    TgwState, TransitGateway,
+    self as tg, parse_flag, AttachmentState, CreateAttachment, CreateTransitGateway, ModifyAttachment, ModifyTransitGateway,
+    TgwAttachment, TgwState, TransitGateway,
 };
 use xvpc_model::transit_gateway_route_table::AssociationState;
-use xvpc_model::{IdKind, State};
-use xvpc_wire::{QueryParams, XmlWriter};
+use xvpc_model::{IdKind, ModelError, State};
+use xvpc_wire::shapes::ec2::{self as shape, ops};
+use xvpc_wire::{EnumShape, Timestamp};
 
-use super::{filters, paginate, require_all, tag_specs, timestamp, write_tags};
+use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs};
 use crate::call::{Call, QueryHandler};
 use crate::errors::Result;
 
-pub const ACTIONS: &[(&str, QueryHandler)] = &[
-    ("CreateTransitGateway", create_transit_gateway),
-    ("DescribeTransitGateways", describe_transit_gateways),
-    ("ModifyTransitGateway", modify_transit_gateway),
-    ("DeleteTransitGateway", delete_transit_gateway),
-    ("CreateTransitGatewayVpcAttachment", create_vpc_attachment),
-    ("AcceptTransitGatewayVpcAttachment", accept_vpc_attachment),
-    ("RejectTransitGatewayVpcAttachment", reject_vpc_attachment),
-    ("DeleteTransitGatewayVpcAttachment", delete_vpc_attachment),
-    ("ModifyTransitGatewayVpcAttachment", modify_vpc_attachment),
-    ("DescribeTransitGatewayAttachments", describe_attachments),
-    ("DescribeTransitGatewayVpcAttachments", describe_vpc_attachments),
+pub const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::CreateTransitGateway, create_transit_gateway),
+    crate::typed!(ops::DescribeTransitGateways, describe_transit_gateways),
+    crate::typed!(ops::ModifyTransitGateway, modify_transit_gateway),
+    crate::typed!(ops::DeleteTransitGateway, delete_transit_gateway),
+    crate::typed!(ops::CreateTransitGatewayVpcAttachment, create_vpc_attachment),
+    crate::typed!(ops::AcceptTransitGatewayVpcAttachment, accept_vpc_attachment),
+    crate::typed!(ops::RejectTransitGatewayVpcAttachment, reject_vpc_attachment),
+    crate::typed!(ops::DeleteTransitGatewayVpcAttachment, delete_vpc_attachment),
+    crate::typed!(ops::ModifyTransitGatewayVpcAttachment, modify_vpc_attachment),
+    crate::typed!(ops::DescribeTransitGatewayAttachments, describe_attachments),
+    crate::typed!(ops::DescribeTransitGatewayVpcAttachments, describe_vpc_attachments),
 ];
 
-/// Tags from `TagSpecification.N` or `TagSpecifications.N`: the TGW
-/// actions' models disagree on the member's wire name.
-pub fn tag_specs_any(p: &QueryParams, resource_type: &str) -> Result<Tags> {
-    if p.has_child("TagSpecifications") {
-        let renamed = QueryParams::from_pairs(
-            p.iter().map(|(k, v)| (k.strip_prefix("TagSpecifications.").map(|r| format!("TagSpecification.{r}")).unwrap_or_else(|| k.to_string()), v.to_string())),
-        );
-        return tag_specs(&renamed, resource_type);
-    }
-    tag_specs(p, resource_type)
+/// An optional `enable`/`disable` option as a flag. The decoder admits
+/// only the model's two values; the model's parser still names the
+/// parameter if another ever came through.
+fn flag<E: EnumShape>(v: &Option<E>, name: &str) -> Result<Option<bool>> {
+    Ok(v.as_ref().map(|v| parse_flag(name, v.as_str())).transpose()?)
 }
 
-/// An optional `enable`/`disable` parameter.
-pub fn flag(p: &QueryParams, name: &str) -> Result<Option<bool>> {
-    Ok(match p.get(name) {
-        Some(v) => Some(parse_flag(name, v)?),
-        None => None,
-    })
+/// A flag as the `enable`/`disable` value of option type `E`.
+fn en<E: for<'a> From<&'a str>>(b: bool) -> Option<E> {
+    Some(E::from(if b { "enable" } else { "disable" }))
 }
 
-fn en(b: bool) -> &'static str {
-    if b {
-        "enable"
-    } else {
-        "disable"
-    }
-}
-
-/// The `<transitGateway>` structure's content. Tags are the owner's only.
-pub fn write_tgw(w: &mut XmlWriter, t: &TransitGateway, ctx: &Ctx, state_override: Option<TgwState>) {
+/// The `TransitGateway` structure as the caller sees it: tags are the
+/// owner's only. `state` overrides the state shown (the create, modify and
+/// delete responses' transitional states).
+pub fn tgw_shape(t: &TransitGateway, ctx: &Ctx, state: Option<TgwState>) -> shape::TransitGateway {
     let o = &t.options;
-    w.leaf("transitGatewayId", &t.id)
-        .leaf("transitGatewayArn", t.arn())
-        .leaf("state", state_override.unwrap_or(t.state()).as_str())
-        .leaf("ownerId", &t.owner)
-        .leaf("description", &t.description)
-        .leaf("creationTime", timestamp(t.created_at));
-    w.open("options")
-        .leaf("amazonSideAsn", o.amazon_side_asn.to_string())
-        .scalars("transitGatewayCidrBlocks", "item", &o.cidr_blocks)
-        .leaf("autoAcceptSharedAttachments", en(o.auto_accept_shared_attachments))
-        .leaf("defaultRouteTableAssociation", en(o.default_route_table_association))
-        .opt_leaf("associationDefaultRouteTableId", o.association_default_route_table_id.as_ref())
-        .leaf("defaultRouteTablePropagation", en(o.default_route_table_propagation))
-        .opt_leaf("propagationDefaultRouteTableId", o.propagation_default_route_table_id.as_ref())
-        .leaf("vpnEcmpSupport", en(o.vpn_ecmp_support))
-        .leaf("dnsSupport", en(o.dns_support))
-        .leaf("securityGroupReferencingSupport", en(o.security_group_referencing_support))
-        .leaf("multicastSupport", en(o.multicast_support))
-        .close("options");
-    let empty = Tags::new();
-    write_tags(w, if t.owner == ctx.account { &t.tags } else { &empty });
-}
-
-fn one_tgw(call: &Call, id: &str, state_override: Option<TgwState>) -> String {
-    let mut w = XmlWriter::new();
-    w.open("transitGateway");
-    if let Some(t) = call.state().transit_gateways.get(id) {
-        write_tgw(&mut w, t, &call.ctx, state_override);
+    shape::TransitGateway {
+        transit_gateway_id: Some(t.id.clone()),
+        transit_gateway_arn: Some(t.arn()),
+        state: Some(shape::TransitGatewayState::from(state.unwrap_or(t.state()).as_str())),
+        owner_id: Some(t.owner.clone()),
+        description: Some(t.description.clone()),
+        creation_time: Some(Timestamp(t.created_at)),
+        options: Some(shape::TransitGatewayOptions {
+            amazon_side_asn: Some(o.amazon_side_asn),
+            transit_gateway_cidr_blocks: o.cidr_blocks.clone(),
+            auto_accept_shared_attachments: en(o.auto_accept_shared_attachments),
+            default_route_table_association: en(o.default_route_table_association),
+            association_default_route_table_id: o.association_default_route_table_id.clone(),
+            default_route_table_propagation: en(o.default_route_table_propagation),
+            propagation_default_route_table_id: o.propagation_default_route_table_id.clone(),
+            vpn_ecmp_support: en(o.vpn_ecmp_support),
+            dns_support: en(o.dns_support),
+            security_group_referencing_support: en(o.security_group_referencing_support),
+            multicast_support: en(o.multicast_support),
+            // xvpc does not encrypt between VPCs.
+            encryption_support: None,
+        }),
+        tags: if t.owner == ctx.account { tag_set(&t.tags) } else { Vec::new() },
     }
-    w.close("transitGateway");
-    w.finish()
 }
 
-fn create_transit_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let o = p.child("Options");
-    let input = CreateTransitGateway {
-        description: p.get("Description").map(str::to_string),
-        amazon_side_asn: o.int("AmazonSideAsn")?,
-        auto_accept_shared_attachments: flag(&o, "AutoAcceptSharedAttachments")?,
-        default_route_table_association: flag(&o, "DefaultRouteTableAssociation")?,
-        default_route_table_propagation: flag(&o, "DefaultRouteTablePropagation")?,
-        dns_support: flag(&o, "DnsSupport")?,
-        vpn_ecmp_support: flag(&o, "VpnEcmpSupport")?,
-        multicast_support: flag(&o, "MulticastSupport")?,
-        security_group_referencing_support: flag(&o, "SecurityGroupReferencingSupport")?,
-        cidr_blocks: o.list("TransitGatewayCidrBlocks"),
-        tags: tag_specs_any(p, "transit-gateway")?,
+fn one_tgw(call: &Call, id: &str, state: Option<TgwState>) -> Option<shape::TransitGateway> {
+    call.state().transit_gateways.get(id).map(|t| tgw_shape(t, &call.ctx, state))
+}
+
+fn create_transit_gateway(call: &mut Call, input: shape::CreateTransitGatewayRequest) -> Result<shape::CreateTransitGatewayResult> {
+    let o = input.options.unwrap_or_default();
+    let create = CreateTransitGateway {
+        description: input.description,
+        amazon_side_asn: o.amazon_side_asn,
+        auto_accept_shared_attachments: flag(&o.auto_accept_shared_attachments, "AutoAcceptSharedAttachments")?,
+        default_route_table_association: flag(&o.default_route_table_association, "DefaultRouteTableAssociation")?,
+        default_route_table_propagation: flag(&o.default_route_table_propagation, "DefaultRouteTablePropagation")?,
+        dns_support: flag(&o.dns_support, "DnsSupport")?,
+        vpn_ecmp_support: flag(&o.vpn_ecmp_support, "VpnEcmpSupport")?,
+        multicast_support: flag(&o.multicast_support, "MulticastSupport")?,
+        security_group_referencing_support: flag(&o.security_group_referencing_support, "SecurityGroupReferencingSupport")?,
+        cidr_blocks: o.transit_gateway_cidr_blocks,
+        tags: tags_from_specs(&input.tag_specifications, "transit-gateway")?,
     };
-    let (ch, id) = tg::create_transit_gateway(call.state(), &call.ctx, input)?;
+    let (ch, id) = tg::create_transit_gateway(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
     // AWS reports a new gateway `pending`; xvpc makes it available at once.
-    Ok(one_tgw(call, &id, Some(TgwState::Pending)))
+    Ok(shape::CreateTransitGatewayResult { transit_gateway: one_tgw(call, &id, Some(TgwState::Pending)) })
 }
 
-fn describe_transit_gateways(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ids = p.list("TransitGatewayIds");
-    let fs = filters(p);
+fn describe_transit_gateways(call: &mut Call, input: shape::DescribeTransitGatewaysRequest) -> Result<shape::DescribeTransitGatewaysResult> {
+    let ids = input.transit_gateway_ids;
     let s = call.state();
     let ctx = &call.ctx;
     require_all(&ids, |id| s.transit_gateways.get(id).is_some_and(|t| tg::can_see(s, ctx, t)), IdKind::TransitGateway)?;
     let listed = s.transit_gateways.values().filter(|t| tg::can_see(s, ctx, t) && (ids.is_empty() || ids.contains(&t.id)));
-    let out = tg::FILTERS.select(&fs, s, ctx, listed)?;
-    let (page, next) = paginate(out, p, |t| t.id.clone(), (5, 1000))?;
-    let mut w = XmlWriter::new();
-    w.items("transitGatewaySet", page, |w, t| write_tgw(w, t, ctx, None));
-    w.opt_leaf("nextToken", next);
-    Ok(w.finish())
+    let out = tg::FILTERS.select(&filter_list(&input.filters), s, ctx, listed)?;
+    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |t| t.id.clone(), (5, 1000))?;
+    Ok(shape::DescribeTransitGatewaysResult { transit_gateways: page.into_iter().map(|t| tgw_shape(t, ctx, None)).collect(), next_token: next })
 }
 
-fn modify_transit_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("TransitGatewayId")?.to_string();
-    let o = p.child("Options");
+fn modify_transit_gateway(call: &mut Call, input: shape::ModifyTransitGatewayRequest) -> Result<shape::ModifyTransitGatewayResult> {
+    let id = input.transit_gateway_id;
+    let o = input.options.unwrap_or_default();
     let m = ModifyTransitGateway {
-        description: p.get("Description").map(str::to_string),
-        amazon_side_asn: o.int("AmazonSideAsn")?,
-        auto_accept_shared_attachments: flag(&o, "AutoAcceptSharedAttachments")?,
-        default_route_table_association: flag(&o, "DefaultRouteTableAssociation")?,
-        default_route_table_propagation: flag(&o, "DefaultRouteTablePropagation")?,
-        association_default_route_table_id: o.get("AssociationDefaultRouteTableId").map(str::to_string),
-        propagation_default_route_table_id: o.get("PropagationDefaultRouteTableId").map(str::to_string),
-        dns_support: flag(&o, "DnsSupport")?,
-        vpn_ecmp_support: flag(&o, "VpnEcmpSupport")?,
-        security_group_referencing_support: flag(&o, "SecurityGroupReferencingSupport")?,
+        description: input.description,
+        amazon_side_asn: o.amazon_side_asn,
+        auto_accept_shared_attachments: flag(&o.auto_accept_shared_attachments, "AutoAcceptSharedAttachments")?,
+        default_route_table_association: flag(&o.default_route_table_association, "DefaultRouteTableAssociation")?,
+        default_route_table_propagation: flag(&o.default_route_table_propagation, "DefaultRouteTablePropagation")?,
+        association_default_route_table_id: o.association_default_route_table_id,
+        propagation_default_route_table_id: o.propagation_default_route_table_id,
+        dns_support: flag(&o.dns_support, "DnsSupport")?,
+        vpn_ecmp_support: flag(&o.vpn_ecmp_support, "VpnEcmpSupport")?,
+        security_group_referencing_support: flag(&o.security_group_referencing_support, "SecurityGroupReferencingSupport")?,
     };
     let ch = tg::modify_transit_gateway(call.state(), &call.ctx, &id, m)?;
     call.commit(ch)?;
-    Ok(one_tgw(call, &id, Some(TgwState::Modifying)))
+    Ok(shape::ModifyTransitGatewayResult { transit_gateway: one_tgw(call, &id, Some(TgwState::Modifying)) })
 }
 
-fn delete_transit_gateway(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("TransitGatewayId")?.to_string();
+fn delete_transit_gateway(call: &mut Call, input: shape::DeleteTransitGatewayRequest) -> Result<shape::DeleteTransitGatewayResult> {
+    let id = input.transit_gateway_id;
     let ch = tg::delete_transit_gateway(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
-    Ok(one_tgw(call, &id, Some(TgwState::Deleting)))
+    Ok(shape::DeleteTransitGatewayResult { transit_gateway: one_tgw(call, &id, Some(TgwState::Deleting)) })
 }
 
-/// The `<transitGatewayVpcAttachment>` structure's content, as the caller
-/// sees it (its own tags).
-pub fn write_vpc_attachment(w: &mut XmlWriter, a: &TgwAttachment, ctx: &Ctx, state_override: Option<AttachmentState>) {
+/// The `TransitGatewayVpcAttachment` structure as the caller sees it (the
+/// tags its account set). `state` overrides the stored state.
+pub fn vpc_attachment_shape(a: &TgwAttachment, ctx: &Ctx, state: Option<AttachmentState>) -> shape::TransitGatewayVpcAttachment {
     let o = &a.options;
-    w.leaf("transitGatewayAttachmentId", &a.id)
-        .leaf("transitGatewayId", &a.transit_gateway_id)
-        .leaf("vpcId", &a.vpc_id)
-        .leaf("vpcOwnerId", &a.owner)
-        .leaf("state", state_override.unwrap_or(a.state).as_str())
-        .scalars("subnetIds", "item", &a.subnet_ids)
-        .leaf("creationTime", timestamp(a.created_at));
-    w.open("options")
-        .leaf("dnsSupport", en(o.dns_support))
-        .leaf("securityGroupReferencingSupport", en(o.security_group_referencing_support))
-        .leaf("ipv6Support", en(o.ipv6_support))
-        .leaf("applianceModeSupport", en(o.appliance_mode_support))
-        .close("options");
-    write_tags(w, &a.tags_for(&ctx.account));
-}
-
-fn one_attachment(call: &Call, id: &str, state_override: Option<AttachmentState>) -> String {
-    let mut w = XmlWriter::new();
-    w.open("transitGatewayVpcAttachment");
-    if let Some(a) = call.state().transit_gateway_attachments.get(id) {
-        write_vpc_attachment(&mut w, a, &call.ctx, state_override);
+    shape::TransitGatewayVpcAttachment {
+        transit_gateway_attachment_id: Some(a.id.clone()),
+        transit_gateway_id: Some(a.transit_gateway_id.clone()),
+        vpc_id: Some(a.vpc_id.clone()),
+        vpc_owner_id: Some(a.owner.clone()),
+        state: Some(shape::TransitGatewayAttachmentState::from(state.unwrap_or(a.state).as_str())),
+        subnet_ids: a.subnet_ids.clone(),
+        creation_time: Some(Timestamp(a.created_at)),
+        options: Some(shape::TransitGatewayVpcAttachmentOptions {
+            dns_support: en(o.dns_support),
+            security_group_referencing_support: en(o.security_group_referencing_support),
+            ipv6_support: en(o.ipv6_support),
+            appliance_mode_support: en(o.appliance_mode_support),
+        }),
+        tags: tag_set(&a.tags_for(&ctx.account)),
     }
-    w.close("transitGatewayVpcAttachment");
-    w.finish()
 }
 
-fn attachment_options(p: &QueryParams) -> Result<(Option<bool>, Option<bool>, Option<bool>, Option<bool>)> {
-    let o = p.child("Options");
-    Ok((flag(&o, "DnsSupport")?, flag(&o, "Ipv6Support")?, flag(&o, "ApplianceModeSupport")?, flag(&o, "SecurityGroupReferencingSupport")?))
-}
-
-fn create_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let (dns, ipv6, appliance, sgref) = attachment_options(p)?;
-    let subnet_ids = p.list("SubnetIds");
-    if subnet_ids.is_empty() {
-        return Err(xvpc_wire::WireError::MissingParameter("SubnetIds".into()).into());
+/// The `TransitGatewayAttachment` structure (DescribeTransitGatewayAttachments):
+/// every attachment xvpc holds is a VPC attachment.
+pub fn attachment_shape(a: &TgwAttachment, ctx: &Ctx) -> shape::TransitGatewayAttachment {
+    shape::TransitGatewayAttachment {
+        transit_gateway_attachment_id: Some(a.id.clone()),
+        transit_gateway_id: Some(a.transit_gateway_id.clone()),
+        transit_gateway_owner_id: Some(a.tgw_owner.clone()),
+        resource_owner_id: Some(a.owner.clone()),
+        resource_type: Some(shape::TransitGatewayAttachmentResourceType::Vpc),
+        resource_id: Some(a.vpc_id.clone()),
+        state: Some(shape::TransitGatewayAttachmentState::from(a.state.as_str())),
+        association: a.association.as_ref().map(|r| shape::TransitGatewayAttachmentAssociation {
+            transit_gateway_route_table_id: Some(r.clone()),
+            state: Some(shape::TransitGatewayAssociationState::from(AssociationState::Associated.as_str())),
+        }),
+        creation_time: Some(Timestamp(a.created_at)),
+        tags: tag_set(&a.tags_for(&ctx.account)),
     }
-    let input = CreateAttachment {
-        transit_gateway_id: p.required("TransitGatewayId")?.to_string(),
-        vpc_id: p.required("VpcId")?.to_string(),
-        subnet_ids,
+}
+
+fn one_attachment(call: &Call, id: &str, state: AttachmentState) -> Option<shape::TransitGatewayVpcAttachment> {
+    call.state().transit_gateway_attachments.get(id).map(|a| vpc_attachment_shape(a, &call.ctx, Some(state)))
+}
+
+/// The options of a create or modify request (the two shapes have the
+/// same members).
+fn attachment_options(
+    dns: &Option<shape::DnsSupportValue>,
+    ipv6: &Option<shape::Ipv6SupportValue>,
+    appliance: &Option<shape::ApplianceModeSupportValue>,
+    sgref: &Option<shape::SecurityGroupReferencingSupportValue>,
+) -> Result<[Option<bool>; 4]> {
+    Ok([flag(dns, "DnsSupport")?, flag(ipv6, "Ipv6Support")?, flag(appliance, "ApplianceModeSupport")?, flag(sgref, "SecurityGroupReferencingSupport")?])
+}
+
+fn create_vpc_attachment(
+    call: &mut Call,
+    input: shape::CreateTransitGatewayVpcAttachmentRequest,
+) -> Result<shape::CreateTransitGatewayVpcAttachmentResult> {
+    let o = input.options.unwrap_or_default();
+    let [dns, ipv6, appliance, sgref] = attachment_options(&o.dns_support, &o.ipv6_support, &o.appliance_mode_support, &o.security_group_referencing_support)?;
+    if input.subnet_ids.is_empty() {
+        return Err(ModelError::MissingParameter("SubnetIds".into()).into());
+    }
+    let create = CreateAttachment {
+        transit_gateway_id: input.transit_gateway_id,
+        vpc_id: input.vpc_id,
+        subnet_ids: input.subnet_ids,
         dns_support: dns,
         ipv6_support: ipv6,
         appliance_mode_support: appliance,
         security_group_referencing_support: sgref,
-        tags: tag_specs_any(p, "transit-gateway-attachment")?,
+        tags: tags_from_specs(&input.tag_specifications, "transit-gateway-attachment")?,
     };
-    let (ch, id) = tg::create_attachment(call.state(), &call.ctx, input)?;
+    let (ch, id) = tg::create_attachment(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
     // AWS reports every new attachment `pending` first.
-    Ok(one_attachment(call, &id, Some(AttachmentState::Pending)))
+    Ok(shape::CreateTransitGatewayVpcAttachmentResult { transit_gateway_vpc_attachment: one_attachment(call, &id, AttachmentState::Pending) })
 }
 
-fn accept_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("TransitGatewayAttachmentId")?.to_string();
+fn accept_vpc_attachment(
+    call: &mut Call,
+    input: shape::AcceptTransitGatewayVpcAttachmentRequest,
+) -> Result<shape::AcceptTransitGatewayVpcAttachmentResult> {
+    let id = input.transit_gateway_attachment_id;
     let ch = tg::accept_attachment(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
-    Ok(one_attachment(call, &id, Some(AttachmentState::Pending)))
+    Ok(shape::AcceptTransitGatewayVpcAttachmentResult { transit_gateway_vpc_attachment: one_attachment(call, &id, AttachmentState::Pending) })
 }
 
-fn reject_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("TransitGatewayAttachmentId")?.to_string();
+fn reject_vpc_attachment(
+    call: &mut Call,
+    input: shape::RejectTransitGatewayVpcAttachmentRequest,
+) -> Result<shape::RejectTransitGatewayVpcAttachmentResult> {
+    let id = input.transit_gateway_attachment_id;
     let ch = tg::reject_attachment(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
-    Ok(one_attachment(call, &id, Some(AttachmentState::Rejecting)))
+    Ok(shape::RejectTransitGatewayVpcAttachmentResult { transit_gateway_vpc_attachment: one_attachment(call, &id, AttachmentState::Rejecting) })
 }
 
-fn delete_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("TransitGatewayAttachmentId")?.to_string();
+fn delete_vpc_attachment(
+    call: &mut Call,
+    input: shape::DeleteTransitGatewayVpcAttachmentRequest,
+) -> Result<shape::DeleteTransitGatewayVpcAttachmentResult> {
+    let id = input.transit_gateway_attachment_id;
     let was = tg::visible_attachment(call.state(), &call.ctx, &id)?.state;
     let ch = tg::delete_attachment(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
     let shown = if was == AttachmentState::Deleted { AttachmentState::Deleted } else { AttachmentState::Deleting };
-    Ok(one_attachment(call, &id, Some(shown)))
+    Ok(shape::DeleteTransitGatewayVpcAttachmentResult { transit_gateway_vpc_attachment: one_attachment(call, &id, shown) })
 }
 
-fn modify_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("TransitGatewayAttachmentId")?.to_string();
-    let (dns, ipv6, appliance, sgref) = attachment_options(p)?;
+fn modify_vpc_attachment(
+    call: &mut Call,
+    input: shape::ModifyTransitGatewayVpcAttachmentRequest,
+) -> Result<shape::ModifyTransitGatewayVpcAttachmentResult> {
+    let id = input.transit_gateway_attachment_id;
+    let o = input.options.unwrap_or_default();
+    let [dns, ipv6, appliance, sgref] = attachment_options(&o.dns_support, &o.ipv6_support, &o.appliance_mode_support, &o.security_group_referencing_support)?;
     let m = ModifyAttachment {
-        add_subnet_ids: p.list("AddSubnetIds"),
-        remove_subnet_ids: p.list("RemoveSubnetIds"),
+        add_subnet_ids: input.add_subnet_ids,
+        remove_subnet_ids: input.remove_subnet_ids,
         dns_support: dns,
         ipv6_support: ipv6,
         appliance_mode_support: appliance,
@@ -250,46 +267,49 @@ fn modify_vpc_attachment(call: &mut Call, p: &QueryParams) -> Result<String> {
     };
     let ch = tg::modify_attachment(call.state(), &call.ctx, &id, m)?;
     call.commit(ch)?;
-    Ok(one_attachment(call, &id, Some(AttachmentState::Modifying)))
+    Ok(shape::ModifyTransitGatewayVpcAttachmentResult { transit_gateway_vpc_attachment: one_attachment(call, &id, AttachmentState::Modifying) })
 }
 
-/// Attachments the caller may see, filtered with the call's own table.
-fn visible_attachments<'a>(s: &'a State, ctx: &Ctx, p: &QueryParams, table: &FilterTable<TgwAttachment>) -> Result<Vec<&'a TgwAttachment>> {
-    let ids = p.list("TransitGatewayAttachmentIds");
-    require_all(&ids, |id| s.transit_gateway_attachments.get(id).is_some_and(|a| a.visible_to(ctx)), IdKind::TransitGatewayAttachment)?;
+/// Attachments the caller may see among `ids` (all when empty), filtered
+/// with the call's own table.
+fn visible_attachments<'a>(
+    s: &'a State,
+    ctx: &Ctx,
+    ids: &[String],
+    filters: &[shape::Filter],
+    table: &FilterTable<TgwAttachment>,
+) -> Result<Vec<&'a TgwAttachment>> {
+    require_all(ids, |id| s.transit_gateway_attachments.get(id).is_some_and(|a| a.visible_to(ctx)), IdKind::TransitGatewayAttachment)?;
     let listed = s.transit_gateway_attachments.values().filter(|a| a.visible_to(ctx) && (ids.is_empty() || ids.contains(&a.id)));
-    Ok(table.select(&filters(p), s, ctx, listed)?)
+    Ok(table.select(&filter_list(filters), s, ctx, listed)?)
 }
 
-fn describe_vpc_attachments(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let s = call.state();
-    let out = visible_attachments(s, &call.ctx, p, &tg::VPC_ATTACHMENT_FILTERS)?;
-    let (page, next) = paginate(out, p, |a| a.id.clone(), (5, 1000))?;
-    let mut w = XmlWriter::new();
-    w.items("transitGatewayVpcAttachments", page, |w, a| write_vpc_attachment(w, a, &call.ctx, None));
-    w.opt_leaf("nextToken", next);
-    Ok(w.finish())
+fn describe_vpc_attachments(
+    call: &mut Call,
+    input: shape::DescribeTransitGatewayVpcAttachmentsRequest,
+) -> Result<shape::DescribeTransitGatewayVpcAttachmentsResult> {
+    let ctx = &call.ctx;
+    let out = visible_attachments(call.state(), ctx, &input.transit_gateway_attachment_ids, &input.filters, &tg::VPC_ATTACHMENT_FILTERS)?;
+    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |a| a.id.clone(), (5, 1000))?;
+    Ok(shape::DescribeTransitGatewayVpcAttachmentsResult {
+        transit_gateway_vpc_attachments: page.into_iter().map(|a| vpc_attachment_shape(a, ctx, None)).collect(),
+        next_token: next,
+    })
 }
 
-fn describe_attachments(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let s = call.state();
-    let out = visible_attachments(s, &call.ctx, p, &tg::ATTACHMENT_FILTERS)?;
-    let (page, next) = paginate(out, p, |a| a.id.clone(), (5, 1000))?;
-    let mut w = XmlWriter::new();
-    w.items("transitGatewayAttachments", page, |w, a| {
-        w.leaf("transitGatewayAttachmentId", &a.id)
-            .leaf("transitGatewayId", &a.transit_gateway_id)
-            .leaf("transitGatewayOwnerId", &a.tgw_owner)
-            .leaf("resourceOwnerId", &a.owner)
-            .leaf("resourceType", "vpc")
-            .leaf("resourceId", &a.vpc_id)
-            .leaf("state", a.state.as_str());
-        if let Some(r) = &a.association {
-            w.open("association").leaf("transitGatewayRouteTableId", r).leaf("state", AssociationState::Associated.as_str()).close("association");
-        }
-        w.leaf("creationTime", timestamp(a.created_at));
-        write_tags(w, &a.tags_for(&call.ctx.account));
-    });
-    w.opt_leaf("nextToken", next);
-    Ok(w.finish())
+fn describe_attachments(
+    call: &mut Call,
+    input: shape::DescribeTransitGatewayAttachmentsRequest,
+) -> Result<shape::DescribeTransitGatewayAttachmentsResult> {
+    let ctx = &call.ctx;
+    let out = visible_attachments(call.state(), ctx, &input.transit_gateway_attachment_ids, &input.filters, &tg::ATTACHMENT_FILTERS)?;
+    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |a| a.id.clone(), (5, 1000))?;
+    Ok(shape::DescribeTransitGatewayAttachmentsResult {
+        transit_gateway_attachments: page.into_iter().map(|a| attachment_shape(a, ctx)).collect(),
+        next_token: next,
+    })
 }
+
+#[cfg(test)]
+#[path = "transit_gateway_tests.rs"]
+mod tests;
