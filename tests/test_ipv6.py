@@ -52,9 +52,6 @@ def test_a_new_ipv6_vpc_gets_ipv6_defaults(ec2):
     assert len(main["Routes"]) == 2, "a local route for each block"
 
 
-# DescribeNetworkAcls writes IPv6 entries under Ipv6CidrBlock once
-# network_acl.rs is converted to the typed shapes (issue 14).
-@pytest.mark.xfail(strict=True, reason="DescribeNetworkAcls' IPv6 members await the typed network_acl handler")
 def test_a_new_ipv6_vpc_gets_ipv6_acl_rules(ec2):
     c = ec2(A)
     vid = c.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]

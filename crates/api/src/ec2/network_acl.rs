@@ -21,10 +21,12 @@ pub const TYPED: &[(&str, QueryHandler)] = &[
 
 fn entry_shape(e: &NaclEntry) -> shape::NetworkAclEntry {
     shape::NetworkAclEntry {
-        cidr_block: Some(e.cidr.to_string()),
+        // An entry holds one block: IPv4 under `cidrBlock`, IPv6 (the ::/0
+        // rules of a VPC with an IPv6 block) under `ipv6CidrBlock`.
+        cidr_block: e.ipv4_cidr().map(|c| c.to_string()),
         egress: Some(e.egress),
         icmp_type_code: e.icmp.map(|(t, c)| shape::IcmpTypeCode { code: Some(c), type_: Some(t) }),
-        ipv6_cidr_block: None,
+        ipv6_cidr_block: e.ipv6_cidr().map(|c| c.to_string()),
         port_range: e.port_range.map(|(f, t)| shape::PortRange { from: Some(f), to: Some(t) }),
         protocol: Some(e.protocol.nacl_form().to_string()),
         rule_action: Some(if e.allow { shape::RuleAction::Allow } else { shape::RuleAction::Deny }),
@@ -132,7 +134,8 @@ mod tests {
         let acls: Vec<_> = w.state.network_acls.scope(&w.ctx).map(acl_shape).collect();
         let out = shape::DescribeNetworkAclsResult { network_acls: acls, next_token: Some("token".into()) };
         let xml = xvpc_wire::xml_output::body(&out);
-        // No IPv6 entries in xvpc.
-        assert_eq!(missing("ec2", "DescribeNetworkAclsResult", &xml), ["NetworkAclEntry.Ipv6CidrBlock"]);
+        assert!(w.state.network_acls.values().flat_map(|a| &a.entries).any(|e| e.ipv6_cidr().is_some()), "the world has IPv6 entries");
+        assert_eq!(missing("ec2", "DescribeNetworkAclsResult", &xml), Vec::<String>::new());
+        assert!(xml.contains("<ipv6CidrBlock>::/0</ipv6CidrBlock>") && !xml.contains("<cidrBlock>::/0</cidrBlock>"), "{xml}");
     }
 }
