@@ -16,9 +16,9 @@ pub const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::ModifySubnetAttribute, modify_subnet_attribute),
 ];
 
-/// The `Subnet` structure AWS describes. xvpc has no IPv6, Outposts or
-/// resource-name hostnames: those members show their off values, as AWS
-/// shows them for a subnet that does not use them.
+/// The `Subnet` structure AWS describes. xvpc has no IPv6-only subnets,
+/// DNS64, Outposts or resource-name hostnames: those members show their off
+/// values, as AWS shows them for a subnet that does not use them.
 pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
     shape::Subnet {
         subnet_id: Some(s.id.clone()),
@@ -32,7 +32,20 @@ pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
         availability_zone_id: Some(s.availability_zone_id.clone()),
         default_for_az: Some(false),
         map_public_ip_on_launch: Some(s.map_public_ip_on_launch),
-        assign_ipv6_address_on_creation: Some(false),
+        assign_ipv6_address_on_creation: Some(s.assign_ipv6_address_on_creation),
+        ipv6_cidr_block_association_set: s
+            .ipv6_cidr_blocks
+            .iter()
+            .map(|b| shape::SubnetIpv6CidrBlockAssociation {
+                association_id: Some(b.association_id.clone()),
+                ipv6_cidr_block: Some(b.cidr.to_string()),
+                ipv6_cidr_block_state: Some(shape::SubnetCidrBlockState { state: Some(shape::SubnetCidrBlockStateCode::Associated), status_message: None }),
+                // Blocks come from the VPC's Amazon-provided one: public
+                // addresses from Amazon's pool, as AWS reports them.
+                ipv6_address_attribute: Some(shape::Ipv6AddressAttribute::Public),
+                ip_source: Some(shape::IpSource::Amazon),
+            })
+            .collect(),
         map_customer_owned_ip_on_launch: Some(false),
         enable_dns64: Some(false),
         ipv6_native: Some(false),
@@ -167,13 +180,13 @@ mod tests {
             missing("ec2", "DescribeSubnetsResult", &xml),
             [
                 // No VPC Block Public Access, Outposts, customer-owned IPs,
-                // IPv6, LNI or subnet types in xvpc.
+                // LNI or subnet types in xvpc; associations are immediate.
                 "Subnet.BlockPublicAccessStates",
                 "Subnet.CustomerOwnedIpv4Pool",
                 "Subnet.EnableLniAtDeviceIndex",
-                "Subnet.Ipv6CidrBlockAssociationSet",
                 "Subnet.OutpostArn",
                 "Subnet.Type",
+                "SubnetCidrBlockState.StatusMessage",
             ]
         );
     }
