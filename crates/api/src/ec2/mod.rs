@@ -43,8 +43,6 @@ use crate::errors::{client, Result};
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
     TABLE.get_or_init(|| ActionTable::new(&[
-        endpoint_service::ACTIONS,
-        vpc_endpoint::ACTIONS,
     ], &[
         vpc::TYPED,
         image::TYPED,
@@ -65,6 +63,8 @@ pub fn actions() -> &'static ActionTable {
         network_insights::TYPED,
         transit_gateway::TYPED,
         transit_gateway_route_table::TYPED,
+        vpc_endpoint::TYPED,
+        endpoint_service::TYPED,
     ]))
 }
 

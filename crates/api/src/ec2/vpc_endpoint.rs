@@ -1,127 +1,160 @@
-//! Interface VPC endpoint actions (PrivateLink consumer side).
+//! Interface VPC endpoint actions (PrivateLink consumer side): typed
+//! handlers over the generated shapes.
 
 use xvpc_model::vpc_endpoint::{self as ve, CreateEndpoint, DnsEntry, EndpointState, ModifyEndpoint, VpcEndpoint};
-use xvpc_model::{IdKind, State};
+use xvpc_model::{IdKind, ModelError, State};
 use xvpc_wire::page::PageLimits;
-use xvpc_wire::{QueryParams, XmlWriter};
+use xvpc_wire::shapes::ec2::{self as shape, ops};
+use xvpc_wire::Timestamp;
 
-use super::endpoint_service::write_unsuccessful;
-use super::{filters, paginate, require_all, tag_specs, timestamp, write_tags};
+use super::endpoint_service::unsuccessful_items;
+use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs, unsupported};
 use crate::call::{Call, QueryHandler};
-use crate::errors::{client, Result};
+use crate::errors::Result;
 
-pub const ACTIONS: &[(&str, QueryHandler)] = &[
-    ("CreateVpcEndpoint", create_vpc_endpoint),
-    ("DescribeVpcEndpoints", describe_vpc_endpoints),
-    ("ModifyVpcEndpoint", modify_vpc_endpoint),
-    ("DeleteVpcEndpoints", delete_vpc_endpoints),
+pub const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::CreateVpcEndpoint, create_vpc_endpoint),
+    crate::typed!(ops::DescribeVpcEndpoints, describe_vpc_endpoints),
+    crate::typed!(ops::ModifyVpcEndpoint, modify_vpc_endpoint),
+    crate::typed!(ops::DeleteVpcEndpoints, delete_vpc_endpoints),
 ];
 
-/// `<dnsEntrySet><item><dnsName/><hostedZoneId/></item>...`.
-pub fn write_dns_entries(w: &mut XmlWriter, entries: &[DnsEntry]) {
-    w.items("dnsEntrySet", entries, |w, d| {
-        w.leaf("dnsName", &d.dns_name).leaf("hostedZoneId", d.hosted_zone_id);
-    });
+/// An endpoint's DNS names and their Route 53 zone (`dnsEntrySet`).
+pub fn dns_entries(entries: &[DnsEntry]) -> Vec<shape::DnsEntry> {
+    entries.iter().map(|d| shape::DnsEntry { dns_name: Some(d.dns_name.clone()), hosted_zone_id: Some(d.hosted_zone_id.to_string()) }).collect()
 }
 
-/// The `VpcEndpoint` structure's content. `state` overrides the stored
-/// state (the create response reports `pending` for an endpoint that needs
-/// no acceptance, as AWS does).
-fn write_endpoint(w: &mut XmlWriter, e: &VpcEndpoint, s: &State, state: Option<EndpointState>) {
-    w.leaf("vpcEndpointId", &e.id)
-        .leaf("vpcEndpointType", &e.endpoint_type)
-        .leaf("vpcId", &e.vpc_id)
-        .leaf("serviceName", &e.service_name)
-        .leaf("state", state.unwrap_or(e.state).as_str())
-        .opt_leaf("policyDocument", e.policy_document.as_deref())
-        .items("routeTableIdSet", Vec::<()>::new(), |_, _| {})
-        .scalars("subnetIdSet", "item", &e.subnet_ids);
-    w.items("groupSet", &e.security_group_ids, |w, g| {
-        w.leaf("groupId", g);
-        w.opt_leaf("groupName", s.security_groups.get(g).map(|x| x.name.as_str()));
-    });
-    w.leaf("ipAddressType", "ipv4");
-    w.open("dnsOptions").leaf("dnsRecordIpType", "ipv4").close("dnsOptions");
-    w.bool_leaf("privateDnsEnabled", e.private_dns_enabled)
-        .bool_leaf("requesterManaged", false)
-        .scalars("networkInterfaceIdSet", "item", &e.network_interface_ids);
-    write_dns_entries(w, &e.dns_entries(s));
-    w.leaf("creationTimestamp", timestamp(e.created_at));
-    write_tags(w, &e.tags);
-    w.leaf("ownerId", &e.owner);
-    if e.state == EndpointState::Failed {
-        w.leaf("failureReason", "The endpoint service no longer exists");
+/// An endpoint state as AWS spells it (`State`).
+pub fn endpoint_state(e: EndpointState) -> shape::State {
+    shape::State::from(e.as_str())
+}
+
+/// The `VpcEndpoint` structure. `state` overrides the stored state (the
+/// create response reports `pending` for an endpoint that needs no
+/// acceptance, as AWS does).
+fn endpoint_shape(e: &VpcEndpoint, s: &State, state: Option<EndpointState>) -> shape::VpcEndpoint {
+    shape::VpcEndpoint {
+        vpc_endpoint_id: Some(e.id.clone()),
+        vpc_endpoint_type: Some(shape::VpcEndpointType::from(e.endpoint_type.as_str())),
+        vpc_id: Some(e.vpc_id.clone()),
+        service_name: Some(e.service_name.clone()),
+        state: Some(endpoint_state(state.unwrap_or(e.state))),
+        policy_document: e.policy_document.clone(),
+        subnet_ids: e.subnet_ids.clone(),
+        groups: e
+            .security_group_ids
+            .iter()
+            .map(|g| shape::SecurityGroupIdentifier { group_id: Some(g.clone()), group_name: s.security_groups.get(g).map(|x| x.name.clone()) })
+            .collect(),
+        // Interface endpoints of xvpc are IPv4 only.
+        ip_address_type: Some(shape::IpAddressType::Ipv4),
+        dns_options: Some(shape::DnsOptions { dns_record_ip_type: Some(shape::DnsRecordIpType::Ipv4), ..Default::default() }),
+        private_dns_enabled: Some(e.private_dns_enabled),
+        requester_managed: Some(false),
+        network_interface_ids: e.network_interface_ids.clone(),
+        dns_entries: dns_entries(&e.dns_entries(s)),
+        creation_timestamp: Some(Timestamp(e.created_at)),
+        tags: tag_set(&e.tags),
+        owner_id: Some(e.owner.clone()),
+        failure_reason: (e.state == EndpointState::Failed).then(|| "The endpoint service no longer exists".to_string()),
+        // xvpc connects only to services of the endpoint's own Region.
+        service_region: Some(e.region.clone()),
+        ..Default::default()
     }
 }
 
-fn create_vpc_endpoint(call: &mut Call, p: &QueryParams) -> Result<String> {
-    if !p.list("RouteTableId").is_empty() {
-        return Err(client("InvalidParameter", "Gateway endpoints (route tables) are not supported by xvpc"));
+/// Refuses the request options xvpc does not emulate: IPv6 and dual-stack
+/// endpoints, chosen endpoint addresses.
+fn check_supported(
+    ip_address_type: &Option<shape::IpAddressType>,
+    dns: &Option<shape::DnsOptionsSpecification>,
+    subnet_configurations: &[shape::SubnetConfiguration],
+) -> Result<()> {
+    let dns_type = dns.as_ref().and_then(|d| d.dns_record_ip_type.as_ref());
+    if ip_address_type.as_ref().is_some_and(|t| *t != shape::IpAddressType::Ipv4)
+        || dns_type.is_some_and(|t| !matches!(t, shape::DnsRecordIpType::Ipv4 | shape::DnsRecordIpType::ServiceDefined))
+    {
+        return Err(unsupported("IPv6 and dual-stack endpoints"));
     }
-    let input = CreateEndpoint {
-        vpc_id: p.required("VpcId")?.to_string(),
-        endpoint_type: p.get("VpcEndpointType").map(str::to_string),
-        service_name: p.required("ServiceName")?.to_string(),
-        subnet_ids: p.list("SubnetId"),
-        security_group_ids: p.list("SecurityGroupId"),
-        private_dns_enabled: p.bool("PrivateDnsEnabled")?,
-        policy_document: p.get("PolicyDocument").map(str::to_string),
-        tags: tag_specs(p, "vpc-endpoint")?,
+    if !subnet_configurations.is_empty() {
+        return Err(unsupported("Subnet configurations (chosen endpoint addresses)"));
+    }
+    Ok(())
+}
+
+fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) -> Result<shape::CreateVpcEndpointResult> {
+    if !input.route_table_ids.is_empty() {
+        return Err(ModelError::InvalidParameter("Gateway endpoints (route tables) are not supported by xvpc".into()).into());
+    }
+    check_supported(&input.ip_address_type, &input.dns_options, &input.subnet_configurations)?;
+    if input.service_region.as_ref().is_some_and(|r| *r != call.ctx.region) {
+        return Err(unsupported("Cross-Region endpoints"));
+    }
+    let service_name = match input.service_name {
+        Some(name) => name,
+        None if input.service_network_arn.is_some() || input.resource_configuration_arn.is_some() => {
+            return Err(unsupported("Service network and resource endpoints"))
+        }
+        None => return Err(ModelError::MissingParameter("ServiceName".into()).into()),
     };
-    let (ch, id) = ve::create_endpoint(call.state(), &call.ctx, input)?;
+    let create = CreateEndpoint {
+        vpc_id: input.vpc_id,
+        endpoint_type: input.vpc_endpoint_type.map(|t| t.as_str().to_string()),
+        service_name,
+        subnet_ids: input.subnet_ids,
+        security_group_ids: input.security_group_ids,
+        private_dns_enabled: input.private_dns_enabled,
+        policy_document: input.policy_document,
+        tags: tags_from_specs(&input.tag_specifications, "vpc-endpoint")?,
+    };
+    let (ch, id) = ve::create_endpoint(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
     let s = call.state();
     let e = &s.vpc_endpoints[&id];
     let shown = (e.state == EndpointState::Available).then_some(EndpointState::Pending);
-    let mut w = XmlWriter::new();
-    w.open("vpcEndpoint");
-    write_endpoint(&mut w, e, s, shown);
-    w.close("vpcEndpoint");
-    w.opt_leaf("clientToken", p.get("ClientToken"));
-    Ok(w.finish())
+    Ok(shape::CreateVpcEndpointResult { vpc_endpoint: Some(endpoint_shape(e, s, shown)), client_token: input.client_token })
 }
 
-fn describe_vpc_endpoints(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ids = p.list("VpcEndpointId");
-    let fs = filters(p);
+fn describe_vpc_endpoints(call: &mut Call, input: shape::DescribeVpcEndpointsRequest) -> Result<shape::DescribeVpcEndpointsResult> {
+    let ids = input.vpc_endpoint_ids;
     let s = call.state();
     let mine = |x: &&VpcEndpoint| x.owner == call.ctx.account && x.region == call.ctx.region;
     require_all(&ids, |id| s.vpc_endpoints.get(id).is_some_and(|x| mine(&x)), IdKind::VpcEndpoint)?;
-    let out = xvpc_model::vpc_endpoint::FILTERS.select(&fs, s, &call.ctx, s.vpc_endpoints.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id)))?;
-    let (page, next) = paginate(out, p, |x| x.id.clone(), PageLimits::clamped(5, 1000))?;
-    let mut w = XmlWriter::new();
-    w.items("vpcEndpointSet", page, |w, x| write_endpoint(w, x, s, None));
-    w.opt_leaf("nextToken", next);
-    Ok(w.finish())
+    let listed = s.vpc_endpoints.scope(&call.ctx).filter(|x| ids.is_empty() || ids.contains(&x.id));
+    let out = ve::FILTERS.select(&filter_list(&input.filters), s, &call.ctx, listed)?;
+    let max = input.max_results.map(i64::from);
+    let (page, next) = paginate_by(out, max, input.next_token.as_deref(), |x| x.id.clone(), PageLimits::clamped(5, 1000))?;
+    Ok(shape::DescribeVpcEndpointsResult { vpc_endpoints: page.into_iter().map(|x| endpoint_shape(x, s, None)).collect(), next_token: next })
 }
 
-fn modify_vpc_endpoint(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let id = p.required("VpcEndpointId")?.to_string();
-    if !p.list("AddRouteTableId").is_empty() || !p.list("RemoveRouteTableId").is_empty() {
-        return Err(client("InvalidParameter", "Route tables can only be changed on Gateway endpoints"));
+fn modify_vpc_endpoint(call: &mut Call, input: shape::ModifyVpcEndpointRequest) -> Result<shape::ModifyVpcEndpointResult> {
+    if !input.add_route_table_ids.is_empty() || !input.remove_route_table_ids.is_empty() {
+        return Err(ModelError::InvalidParameter("Route tables can only be changed on Gateway endpoints".into()).into());
     }
+    check_supported(&input.ip_address_type, &input.dns_options, &input.subnet_configurations)?;
     let m = ModifyEndpoint {
-        add_subnets: p.list("AddSubnetId"),
-        remove_subnets: p.list("RemoveSubnetId"),
-        add_groups: p.list("AddSecurityGroupId"),
-        remove_groups: p.list("RemoveSecurityGroupId"),
-        policy_document: p.get("PolicyDocument").map(str::to_string),
-        reset_policy: p.bool("ResetPolicy")?.unwrap_or(false),
-        private_dns_enabled: p.bool("PrivateDnsEnabled")?,
+        add_subnets: input.add_subnet_ids,
+        remove_subnets: input.remove_subnet_ids,
+        add_groups: input.add_security_group_ids,
+        remove_groups: input.remove_security_group_ids,
+        policy_document: input.policy_document,
+        reset_policy: input.reset_policy.unwrap_or(false),
+        private_dns_enabled: input.private_dns_enabled,
     };
-    let ch = ve::modify_endpoint(call.state(), &call.ctx, &id, m)?;
+    let ch = ve::modify_endpoint(call.state(), &call.ctx, &input.vpc_endpoint_id, m)?;
     call.commit(ch)?;
-    Ok("<return>true</return>".into())
+    Ok(shape::ModifyVpcEndpointResult { return_: Some(true) })
 }
 
-fn delete_vpc_endpoints(call: &mut Call, p: &QueryParams) -> Result<String> {
-    let ids = p.list("VpcEndpointId");
-    if ids.is_empty() {
-        return Err(client("MissingParameter", "The request must contain the parameter VpcEndpointId"));
+fn delete_vpc_endpoints(call: &mut Call, input: shape::DeleteVpcEndpointsRequest) -> Result<shape::DeleteVpcEndpointsResult> {
+    if input.vpc_endpoint_ids.is_empty() {
+        return Err(ModelError::MissingParameter("VpcEndpointId".into()).into());
     }
-    let (ch, failed) = ve::delete_endpoints(call.state(), &call.ctx, &ids);
+    let (ch, failed) = ve::delete_endpoints(call.state(), &call.ctx, &input.vpc_endpoint_ids);
     call.commit(ch)?;
-    let mut w = XmlWriter::new();
-    write_unsuccessful(&mut w, &failed);
-    Ok(w.finish())
+    Ok(shape::DeleteVpcEndpointsResult { unsuccessful: unsuccessful_items(&failed) })
 }
+
+#[cfg(test)]
+#[path = "vpc_endpoint_tests.rs"]
+mod tests;
