@@ -1,5 +1,5 @@
 //! EC2 (ec2Query, version 2016-11-15): one file per resource family, and the
-//! helpers they share (filters, tags, pagination, timestamps).
+//! helpers they share (filters, tags, pagination, unsupported inputs).
 //!
 //! Element names follow botocore's EC2 service model (`locationName`), the
 //! naming oracle for what clients expect.
@@ -33,7 +33,6 @@ use xvpc_model::filter::Filter;
 use xvpc_model::tags::Tags;
 use xvpc_wire::page::{PageError, PageLimits};
 use xvpc_wire::shapes::ec2 as shape;
-use xvpc_wire::{QueryParams, XmlWriter};
 
 use crate::call::ActionTable;
 use crate::errors::{client, Result};
@@ -42,8 +41,8 @@ use crate::errors::{client, Result};
 /// family = one line here.
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
-    TABLE.get_or_init(|| ActionTable::new(&[
-    ], &[
+    // Every EC2 family is typed: no untyped table is left.
+    TABLE.get_or_init(|| ActionTable::new(&[], &[
         vpc::TYPED,
         image::TYPED,
         volume::TYPED,
@@ -66,36 +65,6 @@ pub fn actions() -> &'static ActionTable {
         vpc_endpoint::TYPED,
         endpoint_service::TYPED,
     ]))
-}
-
-/// EC2's timestamp format: `2026-11-26T07:40:19.000Z`.
-pub fn timestamp(ms: i64) -> String {
-    xvpc_model::peering::iso8601(ms)
-}
-
-/// `Filter.N.Name` / `Filter.N.Value.M`.
-pub fn filters(p: &QueryParams) -> Vec<Filter> {
-    p.structs("Filter").into_iter().map(|f| Filter { name: f.get("Name").unwrap_or("").to_string(), values: f.list("Value") }).collect()
-}
-
-/// Tags from `TagSpecification.N` for `resource_type`. A specification for
-/// a type the action does not create is AWS's `InvalidParameterValue`.
-pub fn tag_specs(p: &QueryParams, resource_type: &str) -> Result<Tags> {
-    tag_specs_for(p, &[resource_type]).map(|mut m| m.remove(resource_type).unwrap_or_default())
-}
-
-/// Tags per resource type, for actions that create several types
-/// (RunInstances: `instance`, `network-interface`, `volume`).
-pub fn tag_specs_for(p: &QueryParams, allowed: &[&str]) -> Result<HashMap<String, Tags>> {
-    let specs = p.structs("TagSpecification").into_iter().map(|spec| {
-        let pairs = spec
-            .structs("Tag")
-            .into_iter()
-            .map(|t| (t.get("Key").unwrap_or("").to_string(), t.get("Value").unwrap_or("").to_string()))
-            .collect();
-        (spec.get("ResourceType").unwrap_or("").to_string(), pairs)
-    });
-    tags_by_type(specs, allowed)
 }
 
 /// Tags per resource type from `(ResourceType, [(key, value)])` specifications.
@@ -149,21 +118,9 @@ pub fn tag_set(tags: &Tags) -> Vec<shape::Tag> {
     tags.iter().map(|(k, v)| shape::Tag { key: Some(k.clone()), value: Some(v.clone()) }).collect()
 }
 
-/// `<tagSet><item><key/><value/></item>...</tagSet>`.
-pub fn write_tags(w: &mut XmlWriter, tags: &Tags) {
-    w.items("tagSet", tags, |w, (k, v)| {
-        w.leaf("key", k).leaf("value", v);
-    });
-}
-
-/// EC2's `MaxResults`/`NextToken` over the one paginator
+/// EC2's `MaxResults`/`NextToken` (as decoded) over the one paginator
 /// ([`xvpc_wire::page`]); `limits` are the call's documented page sizes
 /// (`(min, max)` refuses anything outside them).
-pub fn paginate<T>(items: Vec<T>, p: &QueryParams, key: impl Fn(&T) -> String, limits: impl Into<PageLimits>) -> Result<(Vec<T>, Option<String>)> {
-    paginate_by(items, p.int("MaxResults")?, p.get("NextToken"), key, limits)
-}
-
-/// [`paginate`] for typed handlers: `MaxResults` and `NextToken` as decoded.
 pub fn paginate_by<T>(
     items: Vec<T>,
     max: Option<i64>,
@@ -203,23 +160,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timestamps_have_ec2_form() {
-        assert_eq!(timestamp(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(timestamp(1_795_765_219_123), "2026-11-27T07:40:19.123Z");
-    }
-
-    #[test]
     fn pagination_speaks_ec2() {
         let items: Vec<String> = (0..7).map(|i| format!("id-{i}")).collect();
-        let p = QueryParams::from_pairs([("MaxResults", "5")]);
-        let (first, next) = paginate(items.clone(), &p, |s| s.clone(), (5, 1000)).unwrap();
+        let page = |max: Option<i64>, token: Option<&str>| paginate_by(items.clone(), max, token, |s| s.clone(), (5, 1000));
+        let (first, next) = page(Some(5), None).unwrap();
         assert_eq!(first.len(), 5);
-        let p = QueryParams::from_pairs([("MaxResults", "5".to_string()), ("NextToken", next.unwrap())]);
-        let (rest, next) = paginate(items.clone(), &p, |s| s.clone(), (5, 1000)).unwrap();
+        let (rest, next) = page(Some(5), next.as_deref()).unwrap();
         assert_eq!((rest, next), (vec!["id-5".to_string(), "id-6".to_string()], None));
-        let code = |pairs: &[(&str, &str)]| paginate(items.clone(), &QueryParams::from_pairs(pairs.to_vec()), |s| s.clone(), (5, 1000)).unwrap_err().to_api();
-        let e = code(&[("MaxResults", "2")]);
+        let e = page(Some(2), None).unwrap_err().to_api();
         assert_eq!((e.code.as_str(), e.message.as_str()), ("InvalidParameterValue", "Value ( 2 ) for parameter maxResults is invalid. Expecting a value between 5 and 1000."));
-        assert_eq!(code(&[("NextToken", "bogus")]).code, "InvalidPaginationToken");
+        assert_eq!(page(None, Some("bogus")).unwrap_err().to_api().code, "InvalidPaginationToken");
     }
 }
