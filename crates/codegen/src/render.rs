@@ -7,8 +7,8 @@ use std::fmt::Write;
 use crate::model::{Member, Model};
 use crate::names::{capitalize, snake, type_name, variant};
 
-/// Enums whose unlisted input values reach the handler as `Unlisted`
-/// instead of being refused while decoding: AWS answers them per operation
+/// Enums whose unlisted input values reach the handler instead of being
+/// refused while decoding (a string newtype): AWS answers them per operation
 /// (DescribeInstanceTypes: `InvalidInstanceType`), and EC2 adds instance
 /// types faster than botocore's list grows.
 const OPEN_ENUMS: &[&str] = &["InstanceType"];
@@ -364,6 +364,9 @@ impl Gen<'_> {
     fn enumeration(&mut self, shape: &str) {
         let ty = self.types[shape].clone();
         let values: Vec<String> = self.m.shape(shape)["enum"].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        if OPEN_ENUMS.contains(&shape) {
+            return self.open_enumeration(shape, &ty, &values);
+        }
         let mut used = BTreeSet::from(["Unlisted".to_string()]);
         let variants: Vec<String> = values
             .iter()
@@ -430,10 +433,7 @@ impl Gen<'_> {
         let (is_in, is_out) = (self.ins.contains(shape), self.outs.contains(shape));
         let codecs: Vec<String> = match self.proto {
             Proto::Ec2 | Proto::Query => [
-                is_in.then(|| {
-                    let read = if OPEN_ENUMS.contains(&shape) { "Ok(r.take(key).map(|v| Self::from(v.as_str())))" } else { "r.enum_value(key)" };
-                    format!("impl rt::FromQuery for {ty} {{\n    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {{\n        {read}\n    }}\n}}")
-                }),
+                is_in.then(|| format!("impl rt::FromQuery for {ty} {{\n    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {{\n        r.enum_value(key)\n    }}\n}}")),
                 is_out.then(|| format!("impl rt::ToXml for {ty} {{\n    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {{\n        w.leaf(name, self.as_str());\n    }}\n}}")),
             ]
             .into_iter()
@@ -450,6 +450,62 @@ impl Gen<'_> {
         for c in codecs {
             self.w("");
             self.w(&c);
+        }
+    }
+
+    /// An open enum: the value as a string newtype (no variant per value:
+    /// InstanceType's 1,200 would be a fifth of ec2.rs), with the model's
+    /// values for handlers that check them.
+    fn open_enumeration(&mut self, shape: &str, ty: &str, values: &[String]) {
+        assert!(matches!(self.proto, Proto::Ec2 | Proto::Query), "{shape}: open enums are query-only");
+        self.w("");
+        self.w(&format!("/// botocore enum `{shape}`, open: any value decodes, the handler decides."));
+        self.w("#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]");
+        self.w(&format!("pub struct {ty}(pub String);"));
+        self.w("");
+        self.w(&format!("impl {ty} {{"));
+        self.w("    /// The value as AWS spells it.");
+        self.w("    pub fn as_str(&self) -> &str {");
+        self.w("        &self.0");
+        self.w("    }");
+        self.w("}");
+        self.w("");
+        self.w(&format!("impl rt::EnumShape for {ty} {{"));
+        self.w("    const VALUES: &'static [&'static str] = &[");
+        for val in values {
+            self.w(&format!("        {val:?},"));
+        }
+        self.w("    ];");
+        self.w("");
+        self.w("    fn as_str(&self) -> &str {");
+        self.w("        &self.0");
+        self.w("    }");
+        self.w("");
+        self.w("    fn parse(s: &str) -> Option<Self> {");
+        self.w("        Self::VALUES.contains(&s).then(|| Self(s.to_string()))");
+        self.w("    }");
+        self.w("}");
+        self.w("");
+        self.w(&format!("impl From<&str> for {ty} {{"));
+        self.w("    fn from(s: &str) -> Self {");
+        self.w("        Self(s.to_string())");
+        self.w("    }");
+        self.w("}");
+        if self.ins.contains(shape) {
+            self.w("");
+            self.w(&format!("impl rt::FromQuery for {ty} {{"));
+            self.w("    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {");
+            self.w("        Ok(r.take(key).map(Self))");
+            self.w("    }");
+            self.w("}");
+        }
+        if self.outs.contains(shape) {
+            self.w("");
+            self.w(&format!("impl rt::ToXml for {ty} {{"));
+            self.w("    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {");
+            self.w("        w.leaf(name, &self.0);");
+            self.w("    }");
+            self.w("}");
         }
     }
 
