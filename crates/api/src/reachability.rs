@@ -50,11 +50,11 @@ fn endpoint(v: &Value, what: &str) -> Result<Endpoint, String> {
         Value::Object(o) => o.get("id").and_then(Value::as_str).unwrap_or(""),
         _ => "",
     };
-    Endpoint::parse(s).ok_or_else(|| format!("{what} {v} is not an instance, ENI, VPC endpoint, load balancer ARN or IPv4 address"))
+    Endpoint::parse(s).ok_or_else(|| format!("{what} {v} is not an instance, ENI, VPC endpoint, load balancer ARN or IP address"))
 }
 
-fn ip(s: Option<&str>) -> Result<Option<std::net::Ipv4Addr>, String> {
-    s.map(|x| x.parse().map_err(|_| format!("{x:?} is not an IPv4 address"))).transpose()
+fn ip(s: Option<&str>) -> Result<Option<std::net::IpAddr>, String> {
+    s.map(|x| x.parse().map_err(|_| format!("{x:?} is not an IP address"))).transpose()
 }
 
 /// `POST /_xvpc/trace`: (status, body).

@@ -35,6 +35,12 @@ fn internet_gateways() {
 }
 
 #[test]
+fn egress_only_internet_gateways() {
+    let w = world();
+    w.check(&crate::egress_only_internet_gateway::FILTERS, &w.state.egress_only_internet_gateways.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
 fn addresses() {
     let w = world();
     w.check(&elastic_ip::FILTERS, &w.state.addresses.scope(&w.ctx).collect::<Vec<_>>());

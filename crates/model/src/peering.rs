@@ -204,6 +204,15 @@ impl VpcPeeringConnection {
             _ => side.cidr_blocks.clone(),
         }
     }
+
+    /// The side's current IPv6 blocks (`Ipv6CidrBlockSet`): the live VPC's;
+    /// none once it is gone.
+    pub fn ipv6_cidrs(&self, state: &State, side: &PeerSide) -> Vec<crate::cidr::Ipv6Net> {
+        match state.vpcs.get(&side.vpc_id) {
+            Some(v) if v.owner == side.owner && v.region == side.region => v.ipv6_cidrs().collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// DescribeVpcPeeringConnections' filters; tags are each viewer's own.

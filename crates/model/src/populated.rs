@@ -212,6 +212,9 @@ pub fn world() -> World {
     }
     let dest = route_table::parse_any_destination(None, Some("::/0"), None).unwrap();
     b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::Gateway(igw.clone())));
+    let eigw = b.run(|s, c| crate::egress_only_internet_gateway::create(s, c, &v1, tags("eigw")));
+    let dest = route_table::parse_any_destination(None, Some("2600::/16"), None).unwrap();
+    b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::EgressOnlyInternetGateway(eigw)));
     let dest = Destination::PrefixList(pl);
     b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::NetworkInterface(eni_of_i1)));
     // No command makes NAT gateways or edge associations yet: set them on

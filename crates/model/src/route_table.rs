@@ -44,6 +44,8 @@ pub enum RouteTarget {
     NetworkInterface(String),
     NatGateway(String),
     Instance(String),
+    /// An egress-only internet gateway (`eigw-`): IPv6 routes only.
+    EgressOnlyInternetGateway(String),
 }
 
 impl RouteTarget {
@@ -56,7 +58,8 @@ impl RouteTarget {
             | RouteTarget::TransitGateway(x)
             | RouteTarget::NetworkInterface(x)
             | RouteTarget::NatGateway(x)
-            | RouteTarget::Instance(x) => x,
+            | RouteTarget::Instance(x)
+            | RouteTarget::EgressOnlyInternetGateway(x) => x,
         }
     }
 }
@@ -162,6 +165,7 @@ pub fn route_state(state: &State, table: &RouteTable, route: &Route) -> RouteSta
             .get(id)
             .is_some_and(|g| g.attached_vpc.as_deref() == Some(table.vpc_id.as_str())),
         RouteTarget::Gateway(_) => true,
+        RouteTarget::EgressOnlyInternetGateway(id) => state.egress_only_internet_gateways.get(id).is_some_and(|g| g.vpc_id == table.vpc_id),
         RouteTarget::NetworkInterface(id) => state.network_interfaces.contains_key(id),
         RouteTarget::Instance(id) => state.instances.get(id).is_some_and(|i| i.state.is_running()),
         // A route to a peering connection carries traffic only while the
@@ -230,7 +234,7 @@ pub const FILTERS: FilterTable<RouteTable> = FilterTable {
                 Destination::Cidr(_) => None,
             })
         })),
-        ("route.egress-only-internet-gateway-id", Field::Absent),
+        ("route.egress-only-internet-gateway-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::EgressOnlyInternetGateway(_))))),
         ("route.gateway-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::Gateway(_) | RouteTarget::Local)))),
         ("route.instance-id", Field::Values(|t, e| targets(t, e.state, |x| matches!(x, RouteTarget::Instance(_))))),
         ("route.local-gateway-id", Field::Absent),
@@ -369,6 +373,13 @@ pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &Route
             Ok(())
         }
         RouteTarget::NatGateway(id) => Err(ModelError::NotFound(IdKind::NatGateway, id.clone())),
+        RouteTarget::EgressOnlyInternetGateway(id) => {
+            let g = owned(&state.egress_only_internet_gateways, ctx, IdKind::EgressOnlyInternetGateway, id)?;
+            if g.vpc_id != table.vpc_id {
+                return Err(different(id));
+            }
+            Ok(())
+        }
         RouteTarget::VpcPeeringConnection(id) => check_peering_target(state, ctx, table, id),
         RouteTarget::TransitGateway(id) => check_transit_gateway_target(state, ctx, table, id),
     }
@@ -402,6 +413,21 @@ fn check_not_inside_vpc(state: &State, table: &RouteTable, dest: &Destination, t
     Ok(())
 }
 
+/// Targets that carry one family only: an egress-only internet gateway
+/// IPv6 ("[IPv6 traffic only]"), a NAT gateway IPv4 ("[IPv4 traffic only]").
+fn check_family(dest: &Destination, target: &RouteTarget) -> Result<()> {
+    let Destination::Cidr(d) = dest else { return Ok(()) };
+    match target {
+        RouteTarget::EgressOnlyInternetGateway(g) if d.addr().is_ipv4() => Err(ModelError::InvalidParameterValue(format!(
+            "Route {d} cannot target egress-only internet gateway {g}: it carries IPv6 traffic only"
+        ))),
+        RouteTarget::NatGateway(g) if d.addr().is_ipv6() => {
+            Err(ModelError::InvalidParameterValue(format!("Route {d} cannot target NAT gateway {g}: it carries IPv4 traffic only")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// CreateRoute.
 pub fn create_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination, target: RouteTarget) -> Result<Changes> {
     let t = owned(&state.route_tables, ctx, IdKind::RouteTable, table_id)?;
@@ -410,6 +436,7 @@ pub fn create_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination,
         return Err(ModelError::RouteAlreadyExists(dest.describe()));
     }
     check_not_inside_vpc(state, t, &dest, &target)?;
+    check_family(&dest, &target)?;
     check_target(state, ctx, t, &target)?;
     let mut t = t.clone();
     t.routes.push(Route { destination: dest, target, origin: RouteOrigin::CreateRoute });
@@ -431,6 +458,7 @@ pub fn replace_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination
         return Err(ModelError::LocalRoute(format!("cannot replace local route {} in route table {}", dest.describe(), t.id)));
     }
     check_not_inside_vpc(state, t, &dest, &target)?;
+    check_family(&dest, &target)?;
     check_target(state, ctx, t, &target)?;
     let mut t = t.clone();
     for r in t.routes.iter_mut().filter(|r| r.destination == dest) {

@@ -26,8 +26,11 @@ impl Ctx {
 /// Declares every stored resource type once: the `Resource` enum that
 /// events carry, the `State` maps that hold them, and `apply`.
 /// To add a resource type, add one line here; the type needs `id: String`.
+/// A table added after logs were first stored carries
+/// `#[serde(skip_serializing_if = "crate::table::Table::is_empty")]`, so
+/// an old snapshot re-serialises byte for byte.
 macro_rules! resources {
-    ($($variant:ident($ty:ty) => $field:ident),* $(,)?) => {
+    ($($(#[$attr:meta])* $variant:ident($ty:ty) => $field:ident),* $(,)?) => {
         /// One stored resource, as carried by a `Put` event.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         pub enum Resource { $($variant($ty)),* }
@@ -40,7 +43,7 @@ macro_rules! resources {
         /// by owner and region (see [`crate::table`]).
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         pub struct State {
-            $(#[serde(default)] pub $field: crate::table::Table<$ty>,)*
+            $(#[serde(default)] $(#[$attr])* pub $field: crate::table::Table<$ty>,)*
         }
 
         impl State {
@@ -69,6 +72,8 @@ resources! {
     Subnet(crate::subnet::Subnet) => subnets,
     RouteTable(crate::route_table::RouteTable) => route_tables,
     InternetGateway(crate::internet_gateway::InternetGateway) => internet_gateways,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    EgressOnlyInternetGateway(crate::egress_only_internet_gateway::EgressOnlyInternetGateway) => egress_only_internet_gateways,
     Address(crate::elastic_ip::Address) => addresses,
     SecurityGroup(crate::security_group::SecurityGroup) => security_groups,
     NetworkAcl(crate::network_acl::NetworkAcl) => network_acls,
@@ -100,6 +105,14 @@ pub enum Event {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Changes {
     pub events: Vec<Event>,
+}
+
+impl State {
+    /// Applies every event of a command's changes, in order (what the api
+    /// does after persisting them; tests and builders call it directly).
+    pub fn apply_all(&mut self, ch: Changes) {
+        ch.events.into_iter().for_each(|e| self.apply(e));
+    }
 }
 
 impl Changes {

@@ -8,15 +8,11 @@ fn ctx() -> Ctx {
     Ctx::new("111111111111", "us-east-1", 0)
 }
 
-fn apply(s: &mut State, ch: Changes) {
-    ch.events.into_iter().for_each(|e| s.apply(e));
-}
-
 /// A dual-stack VPC and its /56.
 fn setup() -> (State, String, Ipv6Net) {
     let mut s = State::default();
     let (ch, v) = create_vpc(&s, &ctx(), CreateVpc { cidr: "10.0.0.0/16".into(), amazon_provided_ipv6_cidr_block: true, ..Default::default() }).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let block = s.vpcs[&v].ipv6_cidr_blocks[0].cidr;
     (s, v, block)
 }
@@ -33,7 +29,7 @@ fn nth(block: &Ipv6Net, i: u128) -> String {
 fn subnet_blocks_are_64s_inside_the_vpc_block_without_overlap() {
     let (mut s, v, block) = setup();
     let (ch, a) = create_dual_stack(&s, &ctx(), input(&v, "10.0.1.0/24"), Some(&nth(&block, 1))).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert_eq!(s.subnets[&a].ipv6_cidrs().next().unwrap().to_string(), nth(&block, 1));
     assert!(s.subnets[&a].ipv6_cidr_blocks[0].association_id.starts_with("subnet-cidr-assoc-"));
     let try_ = |c: &str| create_dual_stack(&s, &ctx(), input(&v, "10.0.2.0/24"), Some(c));
@@ -45,7 +41,7 @@ fn subnet_blocks_are_64s_inside_the_vpc_block_without_overlap() {
     assert!(matches!(try_("banana"), Err(ModelError::InvalidParameterValue(_))));
     // Given with host bits, the block is taken in canonical form.
     let (ch, b) = create_dual_stack(&s, &ctx(), input(&v, "10.0.2.0/24"), Some(&format!("{}/64", cidr::nth_subnet_v6(&block, 64, 2).unwrap().network().to_string().replace("::", "::7")))).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert_eq!(s.subnets[&b].ipv6_cidrs().next().unwrap().to_string(), nth(&block, 2));
 }
 
@@ -53,7 +49,7 @@ fn subnet_blocks_are_64s_inside_the_vpc_block_without_overlap() {
 fn an_ipv4_only_vpc_takes_no_subnet_ipv6_block() {
     let mut s = State::default();
     let (ch, v) = create_vpc(&s, &ctx(), CreateVpc { cidr: "10.0.0.0/16".into(), ..Default::default() }).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert_eq!(create_dual_stack(&s, &ctx(), input(&v, "10.0.1.0/24"), Some("2001:db8::/64")), Err(ModelError::InvalidSubnetRange("2001:db8::/64".into())));
 }
 
@@ -61,22 +57,22 @@ fn an_ipv4_only_vpc_takes_no_subnet_ipv6_block() {
 fn one_block_per_subnet_and_disassociation_rules() {
     let (mut s, v, block) = setup();
     let (ch, sub) = create_subnet(&s, &ctx(), input(&v, "10.0.1.0/24")).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let (ch, assoc) = associate(&s, &ctx(), &sub, &nth(&block, 7)).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert!(matches!(associate(&s, &ctx(), &sub, &nth(&block, 8)), Err(ModelError::InvalidParameterValue(_))));
     // An interface holding an address of the block keeps it associated.
     let ch = set_assign_on_creation(&s, &ctx(), &sub, true).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let (ch, eni) = crate::network_interface::create(&s, &ctx(), crate::network_interface::CreateEni { subnet_id: sub.clone(), ..Default::default() }).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let first = assoc.cidr.network();
     assert_eq!(s.network_interfaces[&eni].ipv6_addresses, vec![Ipv6Addr::from(u128::from(first) + 4)]);
     assert!(matches!(disassociate(&s, &ctx(), &assoc.association_id), Err(ModelError::DependencyViolation(_))));
     let ch = crate::network_interface::delete(&s, &ctx(), &eni).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let (ch, subnet_id, gone) = disassociate(&s, &ctx(), &assoc.association_id).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert_eq!((subnet_id.as_str(), gone.cidr), (sub.as_str(), assoc.cidr));
     assert!(s.subnets[&sub].ipv6_cidr_blocks.is_empty());
     assert_eq!(disassociate(&s, &ctx(), &assoc.association_id).unwrap_err(), ModelError::NotFound(IdKind::SubnetCidrBlockAssociation, assoc.association_id.clone()));
@@ -87,13 +83,13 @@ fn one_block_per_subnet_and_disassociation_rules() {
 fn interface_addresses_are_unique_unreserved_and_checked() {
     let (mut s, v, block) = setup();
     let (ch, sub) = create_dual_stack(&s, &ctx(), input(&v, "10.0.1.0/24"), Some(&nth(&block, 0))).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     // Without AssignIpv6AddressOnCreation an interface gets none.
     let (ch, e1) = crate::network_interface::create(&s, &ctx(), crate::network_interface::CreateEni { subnet_id: sub.clone(), ..Default::default() }).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert!(s.network_interfaces[&e1].ipv6_addresses.is_empty());
     let (ch, got) = crate::network_interface::assign_ipv6_addresses(&s, &ctx(), &e1, &[], Some(2)).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let base = u128::from(block.network());
     assert_eq!(got, vec![Ipv6Addr::from(base + 4), Ipv6Addr::from(base + 5)]);
     let subnet = &s.subnets[&sub];
@@ -105,10 +101,10 @@ fn interface_addresses_are_unique_unreserved_and_checked() {
     assert!(check_address(&s, subnet, "2001:db8:ffff::9".parse().unwrap(), &[]).is_err());
     let asked = Ipv6Addr::from(base + 100).to_string();
     let (ch, _) = crate::network_interface::assign_ipv6_addresses(&s, &ctx(), &e1, std::slice::from_ref(&asked), None).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert!(crate::network_interface::unassign_ipv6_addresses(&s, &ctx(), &e1, &[Ipv6Addr::from(base + 9).to_string()]).is_err());
     let (ch, _) = crate::network_interface::unassign_ipv6_addresses(&s, &ctx(), &e1, &[Ipv6Addr::from(base + 4).to_string()]).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     // The freed address is the next one given out.
     assert_eq!(allocate(&s, &s.subnets[&sub], &[]).unwrap(), Ipv6Addr::from(base + 4));
     assert!(crate::network_interface::assign_ipv6_addresses(&s, &ctx(), &e1, &[], None).is_err());
@@ -118,12 +114,12 @@ fn interface_addresses_are_unique_unreserved_and_checked() {
 fn launching_several_instances_gives_each_its_own_address() {
     let (mut s, v, block) = setup();
     let (ch, sub) = create_dual_stack(&s, &ctx(), input(&v, "10.0.1.0/24"), Some(&nth(&block, 0))).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let ch = set_assign_on_creation(&s, &ctx(), &sub, true).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let run = crate::instance::RunInstances { image_id: "ami-12c6146b".into(), subnet_id: Some(sub.clone()), min_count: 3, max_count: 3, ..Default::default() };
     let (ch, ids) = crate::instance::run_instances(&s, &ctx(), run).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let mut seen: Vec<Ipv6Addr> = ids.iter().flat_map(|i| s.network_interfaces[&s.instances[i].primary_eni].ipv6_addresses.clone()).collect();
     seen.sort();
     seen.dedup();
@@ -134,6 +130,6 @@ fn launching_several_instances_gives_each_its_own_address() {
 fn a_subnet_without_a_block_cannot_give_addresses() {
     let (mut s, v, _) = setup();
     let (ch, sub) = create_subnet(&s, &ctx(), input(&v, "10.0.1.0/24")).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert!(matches!(allocate(&s, &s.subnets[&sub], &[]), Err(ModelError::InvalidParameterValue(_))));
 }

@@ -35,6 +35,15 @@ impl<T> Default for Table<T> {
     }
 }
 
+impl<T> Table<T> {
+    /// Whether the table has no rows (tables added after the first stored
+    /// logs are left out of the JSON while empty, so old snapshots
+    /// re-serialise unchanged).
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
 impl<T> Deref for Table<T> {
     type Target = BTreeMap<String, T>;
     fn deref(&self) -> &BTreeMap<String, T> {

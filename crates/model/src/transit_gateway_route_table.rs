@@ -4,15 +4,16 @@
 //! Each attachment is associated with at most one table (stored on the
 //! attachment, so "exactly one" cannot be broken). A table's routes are its
 //! static routes plus, derived when read, the CIDRs of the VPCs whose
-//! attachments propagate to it: a propagated CIDR that overlaps one already
-//! installed in the table is not installed, and a static route for the same
-//! CIDR wins over a propagated one.
+//! attachments propagate to it (their IPv6 blocks too when the attachment
+//! has IPv6 support): a propagated CIDR that overlaps one already installed
+//! in the table is not installed, and a static route for the same CIDR wins
+//! over a propagated one.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cidr::{self, Ipv4Net};
+use crate::cidr::{self, IpNet};
 use crate::error::{IdKind, ModelError, Result};
 use crate::filter::{one, opt, Field, Filter, FilterTable};
 use crate::ids::{check, new_id};
@@ -39,7 +40,8 @@ crate::impl_owned!(TgwRouteTable);
 /// A static route: to an attachment, or a blackhole (`target` None).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaticRoute {
-    pub cidr: Ipv4Net,
+    /// IPv4 or IPv6 (IPv4 stored as the same JSON string as before IPv6).
+    pub cidr: IpNet,
     pub target: Option<String>,
 }
 
@@ -104,7 +106,7 @@ crate::aws_enum! {
 /// A route as SearchTransitGatewayRoutes reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TgwRoute {
-    pub cidr: Ipv4Net,
+    pub cidr: IpNet,
     pub route_type: RouteType,
     /// The attachment traffic goes to (None for a blackhole route).
     pub attachment: Option<String>,
@@ -184,14 +186,16 @@ impl TgwRouteTable {
                 active: r.target.as_deref().is_some_and(available),
             })
             .collect();
-        let mut installed: Vec<Ipv4Net> = Vec::new();
+        let mut installed: Vec<IpNet> = Vec::new();
         for att_id in &self.propagations {
             let Some(att) = state.transit_gateway_attachments.get(att_id).filter(|a| a.state == AttachmentState::Available) else {
                 continue;
             };
             let Some(vpc) = state.vpcs.get(&att.vpc_id) else { continue };
-            for c in vpc.cidrs() {
-                if installed.iter().any(|i| cidr::overlaps(i, &c)) {
+            // IPv6 blocks propagate only from attachments with IPv6 support.
+            let blocks = vpc.all_cidrs().filter(|c| c.addr().is_ipv4() || att.options.ipv6_support);
+            for c in blocks {
+                if installed.iter().any(|i| cidr::overlaps_any(i, &c)) {
                     continue;
                 }
                 installed.push(c);
@@ -201,13 +205,24 @@ impl TgwRouteTable {
                 out.push(TgwRoute { cidr: c, route_type: RouteType::Propagated, attachment: Some(att_id.clone()), active: true });
             }
         }
-        out.sort_by_key(|r| (u32::from(r.cidr.network()), r.cidr.prefix_len()));
+        // IPv4 first, then IPv6, each by address then length.
+        out.sort_by_key(|r| (r.cidr.addr().is_ipv6(), sort_key(r.cidr.network()), r.cidr.prefix_len()));
         out
     }
 
-    /// Longest-prefix match over the table's routes.
-    pub fn lookup(&self, state: &State, dst: Ipv4Addr) -> Option<TgwRoute> {
+    /// Longest-prefix match over the table's routes (of the address's
+    /// family).
+    pub fn lookup(&self, state: &State, dst: impl Into<IpAddr>) -> Option<TgwRoute> {
+        let dst = dst.into();
         self.routes(state).into_iter().filter(|r| r.cidr.contains(&dst)).max_by_key(|r| r.cidr.prefix_len())
+    }
+}
+
+/// An address as a number, for ordering routes.
+fn sort_key(ip: IpAddr) -> u128 {
+    match ip {
+        IpAddr::V4(a) => u128::from(u32::from(a)),
+        IpAddr::V6(a) => u128::from(a),
     }
 }
 
@@ -332,8 +347,13 @@ pub fn disable_propagation(state: &State, ctx: &Ctx, table_id: &str, att_id: &st
     Ok(ch)
 }
 
-fn parse_destination(s: &str) -> Result<Ipv4Net> {
-    cidr::parse_network(s)
+/// A static route's destination, IPv4 or IPv6, given as its network
+/// address (the reference promises no canonicalisation here).
+fn parse_destination(s: &str) -> Result<IpNet> {
+    s.trim()
+        .parse::<IpNet>()
+        .ok()
+        .filter(|n| n.network() == n.addr())
         .ok_or_else(|| ModelError::InvalidParameterValue(format!("Value ({s}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.")))
 }
 
@@ -422,9 +442,15 @@ pub const LINK_FILTERS: FilterTable<TgwAttachment> = FilterTable {
     ],
 };
 
-/// The CIDRs a `route-search.*` filter gives.
-fn nets(values: &[String]) -> Result<Vec<Ipv4Net>> {
-    values.iter().map(|v| cidr::parse_canonical(v).ok_or_else(|| ModelError::InvalidParameterValue(format!("Invalid CIDR {v}")))).collect()
+/// The CIDRs a `route-search.*` filter gives (either family).
+fn nets(values: &[String]) -> Result<Vec<IpNet>> {
+    let parse = |v: &String| v.trim().parse::<IpNet>().ok().map(|n| n.trunc());
+    values.iter().map(|v| parse(v).ok_or_else(|| ModelError::InvalidParameterValue(format!("Invalid CIDR {v}")))).collect()
+}
+
+/// Whether `outer` contains all of `inner` (never across families).
+fn covers(outer: &IpNet, inner: &IpNet) -> bool {
+    outer.contains(inner)
 }
 
 /// The attachment a route points to, if it still exists.
@@ -442,9 +468,9 @@ pub const ROUTE_FILTERS: FilterTable<TgwRoute> = FilterTable {
         ("attachment.transit-gateway-attachment-id", Field::Values(|r, _| opt(r.attachment.as_ref()))),
         ("prefix-list-id", Field::Absent),
         ("route-search.exact-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| *n == r.cidr)))),
-        ("route-search.longest-prefix-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(&r.cidr, n))))),
-        ("route-search.subnet-of-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(n, &r.cidr))))),
-        ("route-search.supernet-of-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| cidr::contains(&r.cidr, n))))),
+        ("route-search.longest-prefix-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| covers(&r.cidr, n))))),
+        ("route-search.subnet-of-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| covers(n, &r.cidr))))),
+        ("route-search.supernet-of-match", Field::Test(|r, _, v| Ok(nets(v)?.iter().any(|n| covers(&r.cidr, n))))),
         ("state", Field::Values(|r, _| one(r.state()))),
         ("type", Field::Values(|r, _| one(r.route_type))),
     ],

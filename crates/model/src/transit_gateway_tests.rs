@@ -207,8 +207,8 @@ fn overlapping_propagation_is_not_installed_and_static_routes() {
     assert!(!r.active);
     assert!(matches!(rt::create_route(&s, &ctx(A), &rtb2, "10.1.5.0/24", None, true), Err(ModelError::RouteAlreadyExists(_))));
     let table = &s.transit_gateway_route_tables[&rtb2];
-    assert!(!table.lookup(&s, "10.1.5.9".parse().unwrap()).unwrap().active);
-    assert_eq!(table.lookup(&s, "10.1.6.9".parse().unwrap()).unwrap().attachment.as_deref(), Some(a1.as_str()));
+    assert!(!table.lookup(&s, "10.1.5.9".parse::<std::net::Ipv4Addr>().unwrap()).unwrap().active);
+    assert_eq!(table.lookup(&s, "10.1.6.9".parse::<std::net::Ipv4Addr>().unwrap()).unwrap().attachment.as_deref(), Some(a1.as_str()));
     assert!(matches!(rt::delete_route_table(&s, &ctx(A), &rtb2), Err(ModelError::IncorrectState(_))));
 }
 
@@ -280,4 +280,46 @@ fn derived_states() {
     assert_eq!(s.transit_gateway_route_tables[&extra].state(), rt::TgwRouteTableState::Deleted);
     let env = crate::filter::Env { state: &s, ctx: &ctx(A) };
     assert_eq!(rt::FILTERS.values("state", &s.transit_gateway_route_tables[&extra], &env), ["deleted"]);
+}
+
+/// IPv6 blocks propagate only from attachments with IPv6 support; static
+/// routes take either family; lookups never cross families.
+#[test]
+fn ipv6_blocks_propagate_with_ipv6_support() {
+    let mut s = State::default();
+    let v6 = |s: &mut State, cidr: &str| {
+        let (ch, v) = create_vpc(s, &ctx(A), CreateVpc { cidr: cidr.into(), amazon_provided_ipv6_cidr_block: true, ..Default::default() }).unwrap();
+        apply(s, ch);
+        let input = CreateSubnet { vpc_id: v.clone(), cidr: cidr.replace(".0.0/16", ".1.0/24"), availability_zone: Some("us-east-1a".into()), ..Default::default() };
+        let (ch, sub) = create_subnet(s, &ctx(A), input).unwrap();
+        apply(s, ch);
+        (v, sub)
+    };
+    let (va, sa) = v6(&mut s, "10.1.0.0/16");
+    let (vb, sb) = v6(&mut s, "10.2.0.0/16");
+    let t = tgw(&mut s);
+    let with = CreateAttachment { transit_gateway_id: t.clone(), vpc_id: va.clone(), subnet_ids: vec![sa], ipv6_support: Some(true), ..Default::default() };
+    let (ch, aa) = create_attachment(&s, &ctx(A), with).unwrap();
+    apply(&mut s, ch);
+    let (ch, ab) = attach(&s, A, &t, &vb, &[sb]).unwrap();
+    apply(&mut s, ch);
+    let table_id = s.transit_gateways[&t].options.association_default_route_table_id.clone().unwrap();
+    let table = &s.transit_gateway_route_tables[&table_id];
+    let routes: Vec<(String, Option<String>)> = table.routes(&s).into_iter().map(|r| (r.cidr.to_string(), r.attachment)).collect();
+    let block_a = s.vpcs[&va].ipv6_cidr_blocks[0].cidr.to_string();
+    let block_b = s.vpcs[&vb].ipv6_cidr_blocks[0].cidr.to_string();
+    assert!(routes.contains(&(block_a.clone(), Some(aa.clone()))), "{routes:?}");
+    assert!(!routes.iter().any(|(c, _)| *c == block_b), "no IPv6 support, no IPv6 routes: {routes:?}");
+    assert_eq!(routes.iter().filter(|(c, _)| c.contains('.')).count(), 2);
+    let inside_a: std::net::Ipv6Addr = block_a.replace("::/56", "::9").parse().unwrap();
+    assert_eq!(table.lookup(&s, inside_a).unwrap().attachment.as_deref(), Some(aa.as_str()));
+    assert!(table.lookup(&s, "2001:db8:ffff::1".parse::<std::net::Ipv6Addr>().unwrap()).is_none());
+    // A static IPv6 route (as a network address) to the other attachment.
+    let (ch, r) = rt::create_route(&s, &ctx(A), &table_id, "2600::/16", Some(&ab), false).unwrap();
+    apply(&mut s, ch);
+    assert_eq!((r.cidr.to_string(), r.route_type), ("2600::/16".to_string(), rt::RouteType::Static));
+    assert!(rt::create_route(&s, &ctx(A), &table_id, "2600::1/16", Some(&ab), false).is_err());
+    let table = &s.transit_gateway_route_tables[&table_id];
+    assert_eq!(table.lookup(&s, "2600::5".parse::<std::net::Ipv6Addr>().unwrap()).unwrap().attachment.as_deref(), Some(ab.as_str()));
+    assert!(table.lookup(&s, "10.9.9.9".parse::<std::net::Ipv4Addr>().unwrap()).is_none());
 }

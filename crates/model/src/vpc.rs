@@ -197,6 +197,9 @@ pub fn delete_vpc(state: &State, ctx: &Ctx, vpc_id: &str) -> Result<Changes> {
     if state.internet_gateways.values().any(|g| g.attached_vpc.as_deref() == Some(vpc.id.as_str())) {
         return Err(dependency(""));
     }
+    if crate::egress_only_internet_gateway::of_vpc(state, &vpc.id).is_some() {
+        return Err(dependency(""));
+    }
     if state.route_tables.owned_by(&vpc.owner, &vpc.region).any(|r| r.vpc_id == vpc.id && !r.main) {
         return Err(dependency(""));
     }

@@ -13,13 +13,9 @@ fn ctx(account: &str, region: &str) -> Ctx {
     Ctx::new(account, region, 0)
 }
 
-fn apply(s: &mut State, ch: Changes) {
-    ch.events.into_iter().for_each(|e| s.apply(e));
-}
-
 fn vpc(s: &mut State, c: &Ctx, cidr: &str, ipv6: bool) -> String {
     let (ch, id) = create_vpc(s, c, CreateVpc { cidr: cidr.into(), amazon_provided_ipv6_cidr_block: ipv6, ..Default::default() }).unwrap();
-    apply(s, ch);
+    s.apply_all(ch);
     id
 }
 
@@ -41,7 +37,7 @@ fn blocks_are_distinct_documentation_56s_in_order() {
     assert_eq!(s.vpcs[&b].ipv6_cidr_blocks[0].network_border_group, "eu-west-1");
     // A freed block is handed out again: the lowest free one.
     let ch = delete_vpc(&s, &ctx(A, "us-east-1"), &a).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let d = vpc(&mut s, &ctx(A, "us-east-1"), "10.2.0.0/16", true);
     assert_eq!(block(&s, &d).as_deref(), Some("2001:db8::/56"));
 }
@@ -73,7 +69,7 @@ fn a_new_ipv6_vpc_comes_with_ipv6_defaults() {
     assert!(routes.iter().any(|r| r.destination == Destination::Cidr(block.into()) && r.target == RouteTarget::Local));
     // A custom ACL of the VPC has both final denies and nothing else.
     let (ch, custom) = crate::network_acl::create(&s, &c, &v, Default::default()).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let n: Vec<i64> = s.network_acls[&custom].entries.iter().map(|e| e.rule_number).collect();
     assert_eq!(n, vec![DEFAULT_RULE_NUMBER, IPV6_DEFAULT_RULE_NUMBER, DEFAULT_RULE_NUMBER, IPV6_DEFAULT_RULE_NUMBER]);
 }
@@ -104,9 +100,9 @@ fn associating_later_adds_rules_only_to_untouched_directions() {
         ..Default::default()
     };
     let ch = crate::network_acl::create_entry(&s, &c, &acl, &entry).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let (ch, block) = associate_amazon_provided(&s, &c, &v, None).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert_eq!(s.vpcs[&v].ipv6_cidr_blocks, vec![block.clone()]);
     let has = |egress: bool, n: i64| s.network_acls[&acl].entries.iter().any(|e| e.egress == egress && e.rule_number == n && e.cidr.addr().is_ipv6());
     assert!(!has(false, 101), "modified inbound rules get no IPv6 allow");
@@ -121,13 +117,13 @@ fn associating_later_adds_rules_only_to_untouched_directions() {
     assert_eq!(associate_amazon_provided(&s, &ctx(B, "us-east-1"), &v, None).unwrap_err(), ModelError::NotFound(IdKind::Vpc, v.clone()));
     // Disassociation by the shared association-id space.
     let (ch, vpc_id, gone) = disassociate_cidr(&s, &c, &block.association_id).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert_eq!((vpc_id, gone), (v.clone(), Disassociated::V6(block)));
     assert!(s.vpcs[&v].ipv6_cidr_blocks.is_empty());
     // Re-associating adds no second copy of the rules.
     let before = s.network_acls[&acl].entries.len();
     let (ch, _) = associate_amazon_provided(&s, &c, &v, None).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert_eq!(s.network_acls[&acl].entries.len(), before);
 }
 
@@ -139,7 +135,7 @@ fn a_block_with_subnet_blocks_cannot_go() {
     let block = s.vpcs[&v].ipv6_cidr_blocks[0].clone();
     let sub = crate::subnet::CreateSubnet { vpc_id: v.clone(), cidr: "10.0.1.0/24".into(), availability_zone: Some("us-east-1a".into()), ..Default::default() };
     let (ch, _) = crate::subnet::create_dual_stack(&s, &c, sub, Some(&cidr::nth_subnet_v6(&block.cidr, 64, 3).unwrap().to_string())).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert!(matches!(disassociate_cidr(&s, &c, &block.association_id), Err(ModelError::DependencyViolation(_))));
     assert_eq!(disassociate_cidr(&s, &c, "vpc-cidr-assoc-0000000000000000f").unwrap_err(), ModelError::NotFound(IdKind::VpcCidrBlockAssociation, "vpc-cidr-assoc-0000000000000000f".into()));
 }

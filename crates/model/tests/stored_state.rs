@@ -56,33 +56,32 @@ fn old_blocks_read_as_ipv4() {
 /// default group's `::/0` egress) writes and reads back unchanged.
 #[test]
 fn an_ipv6_state_round_trips() {
-    use xvpc_model::{network_interface, route_table, subnet, subnet_ipv6, vpc, Changes, Ctx};
+    use xvpc_model::{network_interface, route_table, subnet, subnet_ipv6, vpc, Ctx};
     let ctx = Ctx::new("111111111111", "us-east-1", 0);
     let mut s = State::default();
-    let apply = |s: &mut State, ch: Changes| ch.events.into_iter().for_each(|e| s.apply(e));
     let (ch, v) = vpc::create_vpc(&s, &ctx, vpc::CreateVpc { cidr: "10.0.0.0/16".into(), amazon_provided_ipv6_cidr_block: true, ..Default::default() }).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let block = s.vpcs[&v].ipv6_cidr_blocks[0].cidr;
     let input = subnet::CreateSubnet { vpc_id: v.clone(), cidr: "10.0.1.0/24".into(), availability_zone: Some("us-east-1a".into()), ..Default::default() };
     let sixty_four = xvpc_model::cidr::nth_subnet_v6(&block, 64, 0).unwrap().to_string();
     let (ch, sub) = subnet::create_dual_stack(&s, &ctx, input, Some(&sixty_four)).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let ch = subnet_ipv6::set_assign_on_creation(&s, &ctx, &sub, true).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let (ch, eni) = network_interface::create(&s, &ctx, network_interface::CreateEni { subnet_id: sub, ..Default::default() }).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     assert_eq!(s.network_interfaces[&eni].ipv6_addresses.len(), 1);
     let rt = s.route_tables.values().find(|t| t.vpc_id == v).unwrap().id.clone();
     let igw = {
         let (ch, g) = xvpc_model::internet_gateway::create(&ctx, Default::default());
-        apply(&mut s, ch);
+        s.apply_all(ch);
         let ch = xvpc_model::internet_gateway::attach(&s, &ctx, &g, &v).unwrap();
-        apply(&mut s, ch);
+        s.apply_all(ch);
         g
     };
     let dest = route_table::parse_any_destination(None, Some("::/0"), None).unwrap();
     let ch = route_table::create_route(&s, &ctx, &rt, dest, route_table::RouteTarget::Gateway(igw)).unwrap();
-    apply(&mut s, ch);
+    s.apply_all(ch);
     let json = serde_json::to_string(&s).unwrap();
     for key in ["ipv6_cidr_blocks", "ipv6_addresses", "assign_ipv6_address_on_creation", "::/0", &block.to_string()] {
         assert!(json.contains(key), "{key} missing from the stored state");

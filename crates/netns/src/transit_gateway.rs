@@ -99,7 +99,8 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
         // Route tables: effective routes (static and propagated).
         for rt in state.transit_gateway_route_tables.values().filter(|t| t.transit_gateway_id == tgw.id && !t.is_deleted()) {
             let n = 1000 + alloc.table(&rt.id);
-            for r in rt.routes(state) {
+            // The data plane carries IPv4 only: IPv6 routes are the engine's.
+            for r in rt.routes(state).into_iter().filter(|r| r.cidr.addr().is_ipv4()) {
                 let key = format!("route {n} {}", r.cidr);
                 let add = match r.attachment.as_deref().and_then(|a| dev_of.get(a)).filter(|_| r.active) {
                     Some(dev) => format!("route replace {} via {LINK_NEXT_HOP} dev {dev} onlink table {n}", r.cidr),

@@ -169,9 +169,9 @@ fn engine_and_real_packets_agree_on_internet_gateway_worlds() {
             for (c, r) in list.into_iter().zip(real) {
                 let from = match &c.0 {
                     Some(eni) => Endpoint::NetworkInterface(eni.clone()),
-                    None => Endpoint::Ip(INTERNET_HOST),
+                    None => Endpoint::Ip(INTERNET_HOST.into()),
                 };
-                let a = analyze(&w.state, 0, &Query::tcp(from, Endpoint::Ip(c.1), c.2)).expect("analysis");
+                let a = analyze(&w.state, 0, &Query::tcp(from, Endpoint::Ip(c.1.into()), c.2)).expect("analysis");
                 total += 1;
                 if r == Probe::Reached {
                     reached += 1;

@@ -33,7 +33,7 @@ fn both(dp: &mut Dataplane, w: &World, from: Option<&str>, to: &str, port: u16) 
     let prefix = dp.prefix().to_string();
     let (ns, src) = match from {
         Some(eni) => (xvpc_netns::names::ns(&prefix, eni), Endpoint::NetworkInterface(eni.into())),
-        None => (namespace(&prefix), Endpoint::Ip(INTERNET_HOST)),
+        None => (namespace(&prefix), Endpoint::Ip(INTERNET_HOST.into())),
     };
     let real = probe1(&ns, to, port);
     let a = analyze(&w.state, 0, &Query::tcp(src, Endpoint::parse(to).unwrap(), port)).expect("query");

@@ -1,8 +1,12 @@
 //! The path walk: resolves the query's ends, then evaluates every check of
 //! the forward and return paths (security groups, ACLs, routes), keeping
 //! going after a failure so that all blockers are reported at once.
+//!
+//! A question is about IPv4 or IPv6 as its addresses say ([`Query::is_ipv6`]):
+//! an ENI is then reached by its primary IPv4 address or its first IPv6
+//! address, and every rule and route of the other family is ignored.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::instance::Instance;
 use xvpc_model::network_interface::NetworkInterface;
@@ -26,8 +30,14 @@ pub fn analyze(state: &State, now: i64, q: &Query) -> Result<Analysis, QueryErro
 
 /// [`analyze`] over a prebuilt [`Topology`] (for many queries on one snapshot).
 pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
+    let v6 = q.is_ipv6();
+    if let (Some(a), Some(b)) = (q.source_ip, q.destination_ip) {
+        if a.is_ipv6() != b.is_ipv6() {
+            return Err(QueryError::Unsupported(format!("{a} and {b} are of different address families")));
+        }
+    }
     if let Endpoint::Ip(ip) = &q.source {
-        if crate::internet_gateway::is_internet(*ip) && !topo.state.network_interfaces.values().any(|e| e.all_ips().any(|x| x == *ip)) {
+        if crate::internet_gateway::is_internet(*ip) && !topo.state.network_interfaces.values().any(|e| e.holds(*ip)) {
             return crate::internet_gateway::from_internet(topo, q, *ip);
         }
     }
@@ -39,7 +49,7 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
         }
         Endpoint::NetworkInterface(id) => (topo.eni(id).ok_or_else(|| QueryError::UnknownSource(id.clone()))?, None),
         Endpoint::Ip(ip) => {
-            let mut hits = topo.state.network_interfaces.values().filter(|e| e.all_ips().any(|x| x == *ip));
+            let mut hits = topo.state.network_interfaces.values().filter(|e| e.holds(*ip));
             match (hits.next(), hits.next()) {
                 (Some(e), None) => (e, None),
                 (None, _) => return Err(QueryError::UnknownSource(ip.to_string())),
@@ -48,7 +58,11 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
         }
         other => return Err(QueryError::Unsupported(format!("{} cannot be a source", other.id()))),
     };
-    let src_ip = q.source_ip.unwrap_or(src.private_ip);
+    let src_ip = match (q.source_ip, &q.source) {
+        (Some(ip), _) => ip,
+        (None, Endpoint::Ip(ip)) => *ip,
+        (None, _) => address_of(src, v6)?,
+    };
     if let Some(i) = src_instance {
         instance_state(&mut seg, i, Direction::Forward);
     }
@@ -57,33 +71,47 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
             let i = topo.state.instances.get(id).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
             let e = topo.eni(&i.primary_eni).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
             instance_state(&mut seg, i, Direction::Forward);
-            (Some(e), q.destination_ip.unwrap_or(e.private_ip))
+            (Some(e), q.destination_ip.map_or_else(|| address_of(e, v6), Ok)?)
         }
         Endpoint::NetworkInterface(id) => {
             let e = topo.eni(id).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
-            (Some(e), q.destination_ip.unwrap_or(e.private_ip))
+            (Some(e), q.destination_ip.map_or_else(|| address_of(e, v6), Ok)?)
         }
         Endpoint::Ip(ip) => (None, *ip),
+        // Interface endpoints and load balancers are reached over IPv4 here.
+        Endpoint::VpcEndpoint(_) | Endpoint::LoadBalancer(_) if v6 => {
+            return Err(QueryError::Unsupported(format!("{} is analysed over IPv4 only", q.destination.id())));
+        }
         Endpoint::VpcEndpoint(id) => {
             let ep = topo.state.vpc_endpoints.get(id).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
             let mut path = crate::privatelink::via_endpoint(topo, src, src_ip, ep, q.protocol, q.port);
-            return Ok(finish(q, seg, &mut path, src_ip, ep.network_interface_ids.first().and_then(|e| topo.eni(e)).map(|e| e.private_ip)));
+            return Ok(finish(q, seg, &mut path, src_ip, ep.network_interface_ids.first().and_then(|e| topo.eni(e)).map(|e| IpAddr::V4(e.private_ip))));
         }
         Endpoint::LoadBalancer(arn) => {
             let lb = topo.state.load_balancers.get(arn).ok_or_else(|| QueryError::UnknownDestination(arn.clone()))?;
             let mut path = crate::privatelink::to_load_balancer(topo, src, src_ip, lb, q.protocol, q.port);
-            return Ok(finish(q, seg, &mut path, src_ip, lb.zones.first().map(|z| z.private_ip)));
+            return Ok(finish(q, seg, &mut path, src_ip, lb.zones.first().map(|z| IpAddr::V4(z.private_ip))));
         }
     };
-    // Addressed by its public IP: the packet goes by the internet, and
-    // nothing of the destination's identity (its groups) travels with it.
-    let dst = dst.filter(|e| e.public_ip != Some(dst_ip));
+    // Addressed by its public IPv4 address: the packet goes by the
+    // internet, and nothing of the destination's identity (its groups)
+    // travels with it. (An IPv6 address is both: the routes decide.)
+    let dst = dst.filter(|e| e.public_ip.map(IpAddr::V4) != Some(dst_ip));
     let mut path = eni_path(topo, src, src_ip, Target { eni: dst, ip: dst_ip }, q.protocol, q.port);
     Ok(finish(q, seg, &mut path, src_ip, Some(dst_ip)))
 }
 
+/// The address an ENI is reached by: its primary IPv4 address, or its
+/// first IPv6 address for an IPv6 question.
+fn address_of(e: &NetworkInterface, v6: bool) -> Result<IpAddr, QueryError> {
+    if !v6 {
+        return Ok(IpAddr::V4(e.private_ip));
+    }
+    e.ipv6_addresses.first().map(|a| IpAddr::V6(*a)).ok_or_else(|| QueryError::Unsupported(format!("{} has no IPv6 address", e.id)))
+}
+
 /// Joins the checks made so far with the path's and states the verdict.
-pub(crate) fn finish(q: &Query, mut seg: Segment, path: &mut Segment, src_ip: Ipv4Addr, dst_ip: Option<Ipv4Addr>) -> Analysis {
+pub(crate) fn finish(q: &Query, mut seg: Segment, path: &mut Segment, src_ip: IpAddr, dst_ip: Option<IpAddr>) -> Analysis {
     // One cause met on both paths (a pending peering) is one blocker.
     for b in path.blockers.drain(..) {
         let fix = b.fix.as_ref().map(|f| &f.command);
@@ -118,7 +146,7 @@ pub fn health_check(state: &State, now: i64, from_eni: &str, to_eni: &str, proto
     };
     let from = topo.eni(from_eni).ok_or_else(|| vec![unknown(from_eni)])?;
     let to = topo.eni(to_eni).ok_or_else(|| vec![unknown(to_eni)])?;
-    let seg = eni_path(&topo, from, from.private_ip, Target { eni: Some(to), ip: to.private_ip }, protocol, port);
+    let seg = eni_path(&topo, from, IpAddr::V4(from.private_ip), Target { eni: Some(to), ip: IpAddr::V4(to.private_ip) }, protocol, port);
     if seg.blockers.is_empty() {
         Ok(())
     } else {
@@ -138,7 +166,7 @@ pub struct Segment {
 #[derive(Clone, Copy)]
 pub struct Target<'a> {
     pub eni: Option<&'a NetworkInterface>,
-    pub ip: Ipv4Addr,
+    pub ip: IpAddr,
 }
 
 pub(crate) fn instance_state(seg: &mut Segment, i: &Instance, dir: Direction) {
@@ -171,23 +199,27 @@ pub(crate) fn eni_hop(topo: &Topology, e: &NetworkInterface, dir: Direction) -> 
 
 /// ENI to ENI (or address) inside the VPC fabric: security groups, ACLs
 /// and routes, forward and return.
-pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, dst: Target, proto: u8, port: u16) -> Segment {
+pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Target, proto: u8, port: u16) -> Segment {
     let mut seg = Segment::default();
     let src_subnet = topo.subnet(&src.subnet_id);
     let dst_vpc_hint: Option<&Vpc> = dst.eni.and_then(|e| topo.vpc(&e.vpc_id));
     seg.forward.push(eni_hop(topo, src, Direction::Forward));
 
-    // 1. Source security groups, outbound.
-    security_groups(topo, &mut seg, src, false, Peer { ip: dst.ip, eni: dst.eni }, proto, port);
-
     // 2. Routing out of the source subnet (decides the destination's VPC
-    //    when only an address was given).
+    //    when only an address was given, and whether an IPv6 destination
+    //    is reached inside or over the internet).
     let walk = src_subnet.map(|s| routing::route(topo, Direction::Forward, s, dst.ip, dst_vpc_hint));
+    let via_internet = walk.as_ref().is_some_and(|w| w.internet.is_some());
+
+    // 1. Source security groups, outbound. Group membership does not
+    //    travel over the internet.
+    let peer_eni = if via_internet { None } else { dst.eni };
+    security_groups(topo, &mut seg, src, false, Peer { ip: dst.ip, eni: peer_eni }, proto, port);
     let landed = walk.as_ref().and_then(|w| w.landed.as_ref().map(|(v, _)| *v));
     let dst_eni = dst.eni.or_else(|| landed.and_then(|v| topo.eni_by_ip(&v.id, dst.ip)));
     let dst_subnet: Option<&Subnet> = match dst_eni {
         Some(e) => topo.subnet(&e.subnet_id),
-        None => landed.and_then(|v| topo.state.subnets.values().find(|s| s.vpc_id == v.id && s.cidr.contains(&dst.ip))),
+        None => landed.and_then(|v| topo.state.subnets.values().find(|s| s.vpc_id == v.id && s.contains_ip(dst.ip))),
     };
     let same_subnet = dst_subnet.is_some_and(|d| d.id == src.subnet_id);
 
@@ -323,7 +355,7 @@ pub(crate) fn security_groups(topo: &Topology, seg: &mut Segment, eni: &NetworkI
 /// Evaluates a subnet's ACL in one direction and records the hop (and the
 /// blocker). `peer` is the remote address; `ports` the destination ports.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn acl(topo: &Topology, seg: &mut Segment, dir: Direction, subnet: &Subnet, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) {
+pub(crate) fn acl(topo: &Topology, seg: &mut Segment, dir: Direction, subnet: &Subnet, egress: bool, proto: u8, peer: IpAddr, ports: (u16, u16)) {
     let Some(a) = topo.network_acl(subnet) else { return };
     let comp = topo.acl_component(a);
     let list = if dir == Direction::Forward { &mut seg.forward } else { &mut seg.ret };

@@ -2,7 +2,7 @@
 //! run it. Commands are complete and runnable as printed (ids, ports and
 //! CIDRs filled in); the account is the owner of the resource they change.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::network_acl::NetworkAcl;
 use xvpc_model::route_table::RouteTable;
@@ -38,6 +38,10 @@ pub enum SgPeer<'a> {
 pub fn sg_ingress(owner: &str, region: &str, group: &str, proto: u8, port: u16, peer: SgPeer) -> Fix {
     let who = match peer {
         SgPeer::Group(g) => format!("--source-group {g}"),
+        // `--cidr` takes IPv4 only: an IPv6 range goes by --ip-permissions.
+        SgPeer::Cidr(c) if is_v6(&c) => {
+            return fix(owner, region, format!("aws ec2 authorize-security-group-ingress --group-id {group} --ip-permissions '{}'", permission(proto, port, &SgPeer::Cidr(c))));
+        }
         SgPeer::Cidr(c) => format!("--cidr {c}"),
     };
     fix(owner, region, format!("aws ec2 authorize-security-group-ingress --group-id {group} {} {who}", sg_ports(proto, port)))
@@ -46,19 +50,30 @@ pub fn sg_ingress(owner: &str, region: &str, group: &str, proto: u8, port: u16, 
 /// `authorize-security-group-egress` on `group` (the CLI takes egress rules
 /// only as `--ip-permissions`).
 pub fn sg_egress(owner: &str, region: &str, group: &str, proto: u8, port: u16, peer: SgPeer) -> Fix {
+    fix(owner, region, format!("aws ec2 authorize-security-group-egress --group-id {group} --ip-permissions '{}'", permission(proto, port, &peer)))
+}
+
+/// One `--ip-permissions` entry admitting `proto`/`port` from or to `peer`.
+fn permission(proto: u8, port: u16, peer: &SgPeer) -> String {
     let p = IpProtocol::from_number(proto);
     let ports = if p.has_ports() {
         format!("IpProtocol={p},FromPort={port},ToPort={port}")
-    } else if p == IpProtocol::Icmp {
-        "IpProtocol=icmp,FromPort=-1,ToPort=-1".into()
+    } else if p == IpProtocol::Icmp || p == IpProtocol::Icmpv6 {
+        format!("IpProtocol={p},FromPort=-1,ToPort=-1")
     } else {
         format!("IpProtocol={}", p.nacl_form())
     };
     let who = match peer {
         SgPeer::Group(g) => format!("UserIdGroupPairs=[{{GroupId={g}}}]"),
+        SgPeer::Cidr(c) if is_v6(c) => format!("Ipv6Ranges=[{{CidrIpv6={c}}}]"),
         SgPeer::Cidr(c) => format!("IpRanges=[{{CidrIp={c}}}]"),
     };
-    fix(owner, region, format!("aws ec2 authorize-security-group-egress --group-id {group} --ip-permissions '{ports},{who}'"))
+    format!("{ports},{who}")
+}
+
+/// Whether a block written as text is IPv6.
+fn is_v6(cidr: &str) -> bool {
+    cidr.contains(':')
 }
 
 /// `create-network-acl-entry` allowing `ports` to/from `cidr`, numbered to
@@ -68,17 +83,18 @@ pub fn acl_allow(acl: &NetworkAcl, egress: bool, proto: u8, ports: (u16, u16), c
     let p = IpProtocol::from_number(proto);
     let port_arg = if p.has_ports() {
         format!(" --port-range From={},To={}", ports.0, ports.1)
-    } else if p == IpProtocol::Icmp {
+    } else if p == IpProtocol::Icmp || (p == IpProtocol::Icmpv6 && is_v6(cidr)) {
         " --icmp-type-code Type=-1,Code=-1".into()
     } else {
         String::new()
     };
+    let block = if is_v6(cidr) { "--ipv6-cidr-block" } else { "--cidr-block" };
     match crate::network_acl::free_rule_number_below(acl, egress, before) {
         Some(n) => fix(
             &acl.owner,
             &acl.region,
             format!(
-                "aws ec2 create-network-acl-entry --network-acl-id {} {dir} --rule-number {n} --protocol {proto}{port_arg} --cidr-block {cidr} --rule-action allow",
+                "aws ec2 create-network-acl-entry --network-acl-id {} {dir} --rule-number {n} --protocol {proto}{port_arg} {block} {cidr} --rule-action allow",
                 acl.id
             ),
         ),
@@ -87,7 +103,7 @@ pub fn acl_allow(acl: &NetworkAcl, egress: bool, proto: u8, ports: (u16, u16), c
             &acl.owner,
             &acl.region,
             format!(
-                "aws ec2 replace-network-acl-entry --network-acl-id {} {dir} --rule-number {before} --protocol {proto}{port_arg} --cidr-block {cidr} --rule-action allow",
+                "aws ec2 replace-network-acl-entry --network-acl-id {} {dir} --rule-number {before} --protocol {proto}{port_arg} {block} {cidr} --rule-action allow",
                 acl.id
             ),
         ),
@@ -106,6 +122,8 @@ pub fn route_target_flag(target: &str) -> &'static str {
         "--nat-gateway-id"
     } else if target.starts_with("i-") {
         "--instance-id"
+    } else if target.starts_with("eigw-") {
+        "--egress-only-internet-gateway-id"
     } else {
         "--gateway-id"
     }
@@ -114,11 +132,8 @@ pub fn route_target_flag(target: &str) -> &'static str {
 /// `create-route` (or `replace-route` when `replace`) for `cidr` via `target`.
 pub fn route(table: &RouteTable, cidr: &str, target: &str, replace: bool) -> Fix {
     let verb = if replace { "replace-route" } else { "create-route" };
-    fix(
-        &table.owner,
-        &table.region,
-        format!("aws ec2 {verb} --route-table-id {} --destination-cidr-block {cidr} {} {target}", table.id, route_target_flag(target)),
-    )
+    let dest = if is_v6(cidr) { "--destination-ipv6-cidr-block" } else { "--destination-cidr-block" };
+    fix(&table.owner, &table.region, format!("aws ec2 {verb} --route-table-id {} {dest} {cidr} {} {target}", table.id, route_target_flag(target)))
 }
 
 /// `accept-vpc-peering-connection`, by the accepter.
@@ -187,7 +202,21 @@ pub fn accept_endpoint(provider: &str, region: &str, service: &str, endpoint: &s
     fix(provider, region, format!("aws ec2 accept-vpc-endpoint-connections --service-id {service} --vpc-endpoint-ids {endpoint}"))
 }
 
-/// A host route for one address.
-pub fn host(ip: Ipv4Addr) -> String {
-    format!("{ip}/32")
+/// A host route for one address (/32, or /128 for IPv6).
+pub fn host(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(a) => format!("{a}/32"),
+        IpAddr::V6(a) => format!("{a}/128"),
+    }
+}
+
+/// `modify-transit-gateway-vpc-attachment` enabling IPv6 support, by the
+/// attachment's owner.
+pub fn enable_tgw_ipv6(owner: &str, region: &str, attachment: &str) -> Fix {
+    fix(owner, region, format!("aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id {attachment} --options Ipv6Support=enable"))
+}
+
+/// `assign-ipv6-addresses`, giving an interface an IPv6 address.
+pub fn assign_ipv6(owner: &str, region: &str, eni: &str) -> Fix {
+    fix(owner, region, format!("aws ec2 assign-ipv6-addresses --network-interface-id {eni} --ipv6-address-count 1"))
 }

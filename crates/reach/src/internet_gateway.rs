@@ -16,9 +16,17 @@
 //!
 //! Two VPCs reach each other through their public addresses like any two
 //! internet hosts: out through one gateway, in through the other.
+//!
+//! IPv6 (VPC user guide, "Enable internet access", "Egress-only internet
+//! gateways"): an interface's IPv6 addresses are public, so no association
+//! is needed and none is translated; an internet gateway carries IPv6 both
+//! ways, an egress-only internet gateway carries it out and lets replies
+//! back, but refuses connections from the internet. Internet IPv6
+//! addresses are the global unicast ones (2000::/3).
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use xvpc_model::egress_only_internet_gateway::EgressOnlyInternetGateway;
 use xvpc_model::internet_gateway::InternetGateway;
 use xvpc_model::network_interface::NetworkInterface;
 use xvpc_model::vpc::Vpc;
@@ -36,22 +44,34 @@ fn is_shared(ip: Ipv4Addr) -> bool {
     a == 100 && (64..128).contains(&b)
 }
 
+/// Whether an IPv6 address is global unicast (2000::/3): the internet's
+/// (the VPCs' own blocks included: their addresses are public).
+fn is_global_v6(ip: Ipv6Addr) -> bool {
+    ip.segments()[0] & 0xe000 == 0x2000
+}
+
 /// Why an internet gateway refuses `dst` as an outbound destination, if it
 /// does: its explanation code.
-pub fn refused_destination(dst: Ipv4Addr) -> Option<&'static str> {
-    if dst.is_private() {
-        Some(code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS)
-    } else if is_shared(dst) {
-        Some(code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS)
-    } else {
-        None
+pub fn refused_destination(dst: IpAddr) -> Option<&'static str> {
+    match dst {
+        IpAddr::V4(d) if d.is_private() => Some(code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS),
+        IpAddr::V4(d) if is_shared(d) => Some(code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS),
+        IpAddr::V4(_) => None,
+        // Unique local, link-local, multicast, ...: not the internet's.
+        IpAddr::V6(d) if !is_global_v6(d) => Some(code::NO_ROUTE_TO_DESTINATION),
+        IpAddr::V6(_) => None,
     }
 }
 
 /// Whether `ip` is an internet address: routable through an internet
 /// gateway (not private, shared, loopback, link-local, multicast, ...).
-pub fn is_internet(ip: Ipv4Addr) -> bool {
-    refused_destination(ip).is_none() && !ip.is_loopback() && !ip.is_link_local() && !ip.is_multicast() && !ip.is_unspecified() && !ip.is_broadcast()
+pub fn is_internet(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(a) => {
+            refused_destination(ip).is_none() && !a.is_loopback() && !a.is_link_local() && !a.is_multicast() && !a.is_unspecified() && !a.is_broadcast()
+        }
+        IpAddr::V6(a) => is_global_v6(a),
+    }
 }
 
 /// The gateway attached to a VPC.
@@ -59,20 +79,37 @@ pub fn attached<'a>(topo: &Topology<'a>, vpc_id: &str) -> Option<&'a InternetGat
     topo.state.internet_gateways.values().find(|g| g.attached_vpc.as_deref() == Some(vpc_id))
 }
 
-/// The ENI whose public address is `ip`.
-pub fn eni_by_public_ip<'a>(topo: &Topology<'a>, ip: Ipv4Addr) -> Option<&'a NetworkInterface> {
-    topo.state.network_interfaces.values().find(|e| e.public_ip == Some(ip))
+/// The ENI whose public address is `ip`: its public IPv4 address, or any of
+/// its IPv6 addresses (all public).
+pub fn eni_by_public_ip<'a>(topo: &Topology<'a>, ip: IpAddr) -> Option<&'a NetworkInterface> {
+    match ip {
+        IpAddr::V4(a) => topo.state.network_interfaces.values().find(|e| e.public_ip == Some(a)),
+        IpAddr::V6(a) => topo.state.network_interfaces.values().find(|e| e.ipv6_addresses.contains(&a)),
+    }
 }
 
 pub fn component(g: &InternetGateway) -> Component {
     Component::new(Kind::InternetGateway, &g.id, &g.owner, &g.region).named(&g.tags)
 }
 
+pub fn eigw_component(g: &EgressOnlyInternetGateway) -> Component {
+    Component::new(Kind::EgressOnlyInternetGateway, &g.id, &g.owner, &g.region).named(&g.tags)
+}
+
+/// The component of a gateway to the internet, by id (either kind).
+fn any_component(topo: &Topology, id: &str) -> Option<Component> {
+    topo.state
+        .internet_gateways
+        .get(id)
+        .map(component)
+        .or_else(|| topo.state.egress_only_internet_gateways.get(id).map(eigw_component))
+}
+
 fn hop(component: Component, dir: Direction, text: String, vpc: &str) -> Hop {
     Hop { component, direction: dir, verdict: Verdict::Pass, detail: Detail::Text { text }, vpc: Some(vpc.to_string()), subnet: None }
 }
 
-fn internet_hop(ip: Ipv4Addr, dir: Direction) -> Hop {
+fn internet_hop(ip: IpAddr, dir: Direction) -> Hop {
     Hop { component: Component::new(Kind::Address, &ip.to_string(), "", ""), direction: dir, verdict: Verdict::Pass, detail: Detail::Text { text: "internet".into() }, vpc: None, subnet: None }
 }
 
@@ -114,20 +151,40 @@ fn no_gateway(topo: &Topology, vpc: &Vpc, dir: Direction) -> Blocker {
 }
 
 /// The route that sends internet traffic of `vpc`'s subnets to its
-/// gateway, when it has one.
-pub fn suggest_route(topo: &Topology, table: &xvpc_model::route_table::RouteTable, vpc: &Vpc, dst: Ipv4Addr) -> Option<Fix> {
+/// gateway, when it has one: IPv4 to the internet gateway, IPv6 to it or
+/// else to the egress-only one.
+pub fn suggest_route(topo: &Topology, table: &xvpc_model::route_table::RouteTable, vpc: &Vpc, dst: IpAddr) -> Option<Fix> {
     if !is_internet(dst) {
         return None;
     }
-    let g = attached(topo, &vpc.id)?;
-    let replace = table.routes.iter().any(|r| matches!(&r.destination, xvpc_model::route_table::Destination::Cidr(c) if c.prefix_len() == 0));
-    Some(crate::fix::route(table, "0.0.0.0/0", &g.id, replace))
+    let any = if dst.is_ipv6() { "::/0" } else { "0.0.0.0/0" };
+    let g = match attached(topo, &vpc.id) {
+        Some(g) => g.id.clone(),
+        None if dst.is_ipv6() => xvpc_model::egress_only_internet_gateway::of_vpc(topo.state, &vpc.id)?.id.clone(),
+        None => return None,
+    };
+    let replace = table.routes.iter().any(|r| matches!(&r.destination, xvpc_model::route_table::Destination::Cidr(c) if c.prefix_len() == 0 && c.addr().is_ipv6() == dst.is_ipv6()));
+    Some(crate::fix::route(table, any, &g, replace))
 }
 
 /// The source of an outbound packet must be an ENI's primary private
-/// address with a public one paired: otherwise the gateway drops it.
-pub fn check_source(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip: Ipv4Addr, igw: &str) {
-    if src.public_ip.is_some() && src_ip == src.private_ip {
+/// address with a public one paired: otherwise the gateway drops it. An
+/// IPv6 source needs no pairing: it must only be the ENI's own address.
+pub fn check_source(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip: IpAddr, igw: &str) {
+    if let IpAddr::V6(a) = src_ip {
+        if !src.ipv6_addresses.contains(&a) {
+            seg.blockers.push(Blocker {
+                detail: Detail::None,
+                code: code::IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS.into(),
+                direction: Direction::Forward,
+                component: topo.eni_component(src),
+                explanation: format!("{a} is not an IPv6 address of {}, so gateway {igw} drops its traffic.", src.id),
+                fix: src.ipv6_addresses.is_empty().then(|| crate::fix::assign_ipv6(&src.owner, &src.region, &src.id)),
+            });
+        }
+        return;
+    }
+    if src.public_ip.is_some() && src_ip == IpAddr::V4(src.private_ip) {
         return;
     }
     seg.blockers.push(Blocker {
@@ -139,17 +196,23 @@ pub fn check_source(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, 
             "{} has no public IPv4 address paired with {src_ip}, so internet gateway {igw} drops its traffic: associate an Elastic IP (or launch with a public IP).",
             src.id
         ),
-        fix: (src.public_ip.is_none() && src_ip == src.private_ip).then(|| elastic_ip_fix(topo, src)),
+        fix: (src.public_ip.is_none() && src_ip == IpAddr::V4(src.private_ip)).then(|| elastic_ip_fix(topo, src)),
     });
 }
 
-/// After a packet from `src` left through gateway `igw` for `dst`: where it
-/// goes on the internet (another ENI's public address: in through that
-/// VPC's gateway) and the reply's way back in to `src`.
+/// After a packet from `src` left through gateway `igw` (an internet
+/// gateway, or an egress-only one) for `dst`: where it goes on the internet
+/// (another ENI's public address: in through that VPC's gateway) and the
+/// reply's way back in to `src` (an egress-only gateway lets replies in).
 #[allow(clippy::too_many_arguments)]
-pub fn beyond(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip: Ipv4Addr, igw: &str, dst: Ipv4Addr, proto: u8, port: u16) {
+pub fn beyond(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip: IpAddr, igw: &str, dst: IpAddr, proto: u8, port: u16) {
     check_source(topo, seg, src, src_ip, igw);
-    let from = src.public_ip.unwrap_or(src_ip);
+    // IPv4 leaves as the public address paired with the private one; IPv6
+    // as itself.
+    let from = match src_ip {
+        IpAddr::V4(_) => src.public_ip.map(IpAddr::V4).unwrap_or(src_ip),
+        IpAddr::V6(_) => src_ip,
+    };
     match eni_by_public_ip(topo, dst) {
         Some(far) => {
             let mut inner = inbound(topo, from, far, dst, proto, port);
@@ -164,8 +227,12 @@ pub fn beyond(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip
     }
     // The reply comes back in through the source's gateway, to its
     // private address, through its subnet's ACL (groups are stateful).
-    if let Some(g) = topo.state.internet_gateways.get(igw) {
-        seg.ret.push(hop(component(g), Direction::Return, format!("{} -> {}", src.public_ip.map(|i| i.to_string()).unwrap_or_default(), src.private_ip), &src.vpc_id));
+    if let Some(c) = any_component(topo, igw) {
+        let text = match src_ip {
+            IpAddr::V4(_) => format!("{} -> {}", src.public_ip.map(|i| i.to_string()).unwrap_or_default(), src.private_ip),
+            IpAddr::V6(_) => format!("{dst} -> {src_ip}"),
+        };
+        seg.ret.push(hop(c, Direction::Return, text, &src.vpc_id));
     }
     if let Some(s) = topo.subnet(&src.subnet_id) {
         analysis::acl(topo, seg, Direction::Return, s, false, proto, dst, EPHEMERAL_PORTS);
@@ -173,19 +240,49 @@ pub fn beyond(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip
     seg.ret.push(analysis::eni_hop(topo, src, Direction::Return));
 }
 
-/// From the internet address `from` to `public`, the public address of
-/// `dst`: in through the VPC's gateway, the subnet's ACL and the ENI's
-/// groups; the reply out through the ACL and a route to the gateway.
-pub fn inbound(topo: &Topology, from: Ipv4Addr, dst: &NetworkInterface, public: Ipv4Addr, proto: u8, port: u16) -> Segment {
+/// From the internet address `from` to `public`, a public address of `dst`
+/// (its public IPv4 address or one of its IPv6 addresses): in through the
+/// VPC's internet gateway (never an egress-only one), the subnet's ACL and
+/// the ENI's groups; the reply out through the ACL and a route to a
+/// gateway.
+pub fn inbound(topo: &Topology, from: IpAddr, dst: &NetworkInterface, public: IpAddr, proto: u8, port: u16) -> Segment {
     let mut seg = Segment::default();
     seg.forward.push(internet_hop(from, Direction::Forward));
     let Some(vpc) = topo.vpc(&dst.vpc_id) else { return seg };
     let gw = attached(topo, &vpc.id);
+    let inside = match public {
+        IpAddr::V4(_) => dst.private_ip.to_string(),
+        IpAddr::V6(a) => a.to_string(),
+    };
     match gw {
-        Some(g) => seg.forward.push(hop(component(g), Direction::Forward, format!("{public} -> {}", dst.private_ip), &vpc.id)),
-        None => seg.blockers.push(no_gateway(topo, vpc, Direction::Forward)),
+        Some(g) => seg.forward.push(hop(component(g), Direction::Forward, format!("{public} -> {inside}"), &vpc.id)),
+        None => match xvpc_model::egress_only_internet_gateway::of_vpc(topo.state, &vpc.id).filter(|_| public.is_ipv6()) {
+            Some(e) => seg.blockers.push(Blocker {
+                detail: Detail::None,
+                code: code::NO_ROUTE_TO_DESTINATION.into(),
+                direction: Direction::Forward,
+                component: eigw_component(e),
+                explanation: format!(
+                    "VPC {} reaches the internet over IPv6 only through egress-only internet gateway {}, which lets replies in but no connection from the internet; an internet gateway would.",
+                    vpc.id, e.id
+                ),
+                fix: Some(gateway_fix(topo, vpc)),
+            }),
+            None => seg.blockers.push(no_gateway(topo, vpc, Direction::Forward)),
+        },
     }
-    if dst.public_ip != Some(public) {
+    if let IpAddr::V6(a) = public {
+        if !dst.ipv6_addresses.contains(&a) {
+            seg.blockers.push(Blocker {
+                detail: Detail::None,
+                code: code::IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS.into(),
+                direction: Direction::Forward,
+                component: topo.eni_component(dst),
+                explanation: format!("{a} is not an IPv6 address of {}.", dst.id),
+                fix: dst.ipv6_addresses.is_empty().then(|| crate::fix::assign_ipv6(&dst.owner, &dst.region, &dst.id)),
+            });
+        }
+    } else if dst.public_ip.map(IpAddr::V4) != Some(public) {
         seg.blockers.push(Blocker {
             detail: Detail::None,
             code: code::IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS.into(),
@@ -227,7 +324,7 @@ pub fn inbound(topo: &Topology, from: Ipv4Addr, dst: &NetworkInterface, public: 
 
 /// A query from an internet address: to an ENI's public address (named
 /// by the address, or by the instance or ENI holding it).
-pub fn from_internet(topo: &Topology, q: &crate::Query, from: Ipv4Addr) -> Result<crate::Analysis, crate::QueryError> {
+pub fn from_internet(topo: &Topology, q: &crate::Query, from: IpAddr) -> Result<crate::Analysis, crate::QueryError> {
     use crate::{Endpoint, QueryError};
     let unknown = || QueryError::UnknownDestination(q.destination.id());
     let mut seg = Segment::default();
@@ -237,16 +334,28 @@ pub fn from_internet(topo: &Topology, q: &crate::Query, from: Ipv4Addr) -> Resul
             let i = topo.state.instances.get(id).ok_or_else(unknown)?;
             analysis::instance_state(&mut seg, i, Direction::Forward);
             let e = topo.eni(&i.primary_eni).ok_or_else(unknown)?;
-            (e, q.destination_ip.or(e.public_ip).unwrap_or(e.private_ip))
+            (e, public_of(e, q, from)?)
         }
         Endpoint::NetworkInterface(id) => {
             let e = topo.eni(id).ok_or_else(unknown)?;
-            (e, q.destination_ip.or(e.public_ip).unwrap_or(e.private_ip))
+            (e, public_of(e, q, from)?)
         }
         other => return Err(QueryError::Unsupported(format!("{} cannot be reached from the internet", other.id()))),
     };
     let mut path = inbound(topo, from, dst, public, q.protocol, q.port);
     Ok(analysis::finish(q, seg, &mut path, from, Some(public)))
+}
+
+/// The address of `e` the internet host `from` sends to: the one asked
+/// for, else the public address of `from`'s family.
+fn public_of(e: &NetworkInterface, q: &crate::Query, from: IpAddr) -> Result<IpAddr, crate::QueryError> {
+    if let Some(ip) = q.destination_ip {
+        return Ok(ip);
+    }
+    match from {
+        IpAddr::V4(_) => Ok(IpAddr::V4(e.public_ip.unwrap_or(e.private_ip))),
+        IpAddr::V6(_) => e.ipv6_addresses.first().map(|a| IpAddr::V6(*a)).ok_or_else(|| crate::QueryError::Unsupported(format!("{} has no IPv6 address", e.id))),
+    }
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ pub mod security_group;
 pub mod topology;
 pub mod transit_gateway;
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 use xvpc_model::IpProtocol;
@@ -90,17 +90,18 @@ pub use xvpc_model::State;
 pub enum Endpoint {
     Instance(String),
     NetworkInterface(String),
-    Ip(Ipv4Addr),
+    /// An address of either family: an ENI's, or one on the internet.
+    Ip(IpAddr),
     VpcEndpoint(String),
     /// A load balancer, by ARN.
     LoadBalancer(String),
 }
 
 impl Endpoint {
-    /// Reads `i-...`, `eni-...`, `vpce-...`, an ELB ARN or an IPv4 address.
+    /// Reads `i-...`, `eni-...`, `vpce-...`, an ELB ARN or an IP address.
     pub fn parse(s: &str) -> Option<Endpoint> {
         let s = s.trim();
-        if let Ok(ip) = s.parse::<Ipv4Addr>() {
+        if let Ok(ip) = s.parse::<IpAddr>() {
             return Some(Endpoint::Ip(ip));
         }
         if s.starts_with("arn:aws:elasticloadbalancing:") {
@@ -140,18 +141,27 @@ pub struct Query {
     pub protocol: u8,
     /// Destination port (ignored for protocols without ports).
     pub port: u16,
-    /// Overrides the source address (default: the source ENI's primary IP).
+    /// Overrides the source address (default: the source ENI's primary
+    /// IP, or its first IPv6 address when the question is about IPv6).
     #[serde(default)]
-    pub source_ip: Option<Ipv4Addr>,
+    pub source_ip: Option<IpAddr>,
     /// Overrides the destination address.
     #[serde(default)]
-    pub destination_ip: Option<Ipv4Addr>,
+    pub destination_ip: Option<IpAddr>,
 }
 
 impl Query {
     /// A TCP question between two endpoints.
     pub fn tcp(source: Endpoint, destination: Endpoint, port: u16) -> Query {
         Query { source, destination, protocol: IpProtocol::TCP, port, source_ip: None, destination_ip: None }
+    }
+
+    /// Whether the question is about IPv6: an IPv6 address names one of its
+    /// ends. Otherwise ENIs are reached by their primary IPv4 addresses.
+    pub fn is_ipv6(&self) -> bool {
+        let v6 = |ip: &Option<IpAddr>| ip.is_some_and(|i| i.is_ipv6());
+        let end = |e: &Endpoint| matches!(e, Endpoint::Ip(IpAddr::V6(_)));
+        v6(&self.source_ip) || v6(&self.destination_ip) || end(&self.source) || end(&self.destination)
     }
 }
 
@@ -161,8 +171,8 @@ pub struct Analysis {
     pub reachable: bool,
     pub query: Query,
     /// Source and destination addresses as analysed.
-    pub source_ip: Option<Ipv4Addr>,
-    pub destination_ip: Option<Ipv4Addr>,
+    pub source_ip: Option<IpAddr>,
+    pub destination_ip: Option<IpAddr>,
     pub forward: Vec<Hop>,
     #[serde(rename = "return")]
     pub return_path: Vec<Hop>,
@@ -230,3 +240,6 @@ mod tests;
 
 #[cfg(test)]
 mod properties;
+
+#[cfg(test)]
+mod ipv6_tests;

@@ -10,7 +10,7 @@
 //! expanded to members on demand.
 
 use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use serde::Serialize;
 use xvpc_model::cidr::Ipv4Net;
@@ -156,7 +156,7 @@ impl<'a> Fast<'a> {
 
     fn lands(&self, from: &Subnet, dst: Ipv4Addr, want_vpc: &str) -> bool {
         let Some(routes) = self.routes.get(from.id.as_str()) else { return false };
-        routing::landing(self.topo, from, routes, dst).is_some_and(|v| v.id == want_vpc)
+        routing::landing(self.topo, from, routes, IpAddr::V4(dst)).is_some_and(|v| v.id == want_vpc)
     }
 
     fn acl_ok(&self, s: &Subnet, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) -> bool {
@@ -167,7 +167,7 @@ impl<'a> Fast<'a> {
     }
 
     fn sg_ok(&self, eni: &NetworkInterface, ingress: bool, peer: &NetworkInterface, proto: u8, port: u16) -> bool {
-        !matches!(security_group::evaluate(self.topo, eni, ingress, &Peer { ip: peer.private_ip, eni: Some(peer) }, proto, port), SgVerdict::Deny { .. })
+        !matches!(security_group::evaluate(self.topo, eni, ingress, &Peer { ip: IpAddr::V4(peer.private_ip), eni: Some(peer) }, proto, port), SgVerdict::Deny { .. })
     }
 
     /// The verdict of [`crate::analyze`] between two ENIs, without the evidence.

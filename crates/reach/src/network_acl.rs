@@ -2,7 +2,7 @@
 //! evaluated for a single port (requests) or for a whole port range
 //! (replies, which may go to any ephemeral port of the client).
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::network_acl::{NaclEntry, NetworkAcl};
 
@@ -32,9 +32,11 @@ fn covered(e: &NaclEntry, proto: u8) -> Option<(u16, u16)> {
 /// Evaluates `egress` (outbound) or inbound traffic of `proto` with
 /// `peer` as the remote address, for every port of `ports`. The verdict is
 /// `Allow` only when all of them are admitted.
-pub fn evaluate(acl: &NetworkAcl, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) -> Option<AclVerdict<'_>> {
+/// Entries of the other address family never match.
+pub fn evaluate(acl: &NetworkAcl, egress: bool, proto: u8, peer: impl Into<IpAddr>, ports: (u16, u16)) -> Option<AclVerdict<'_>> {
+    let peer = peer.into();
     let ports = if IpProtocol::from_number(proto).has_ports() { ports } else { (0, 0) };
-    let mut rules: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress && e.cidr.contains(&std::net::IpAddr::V4(peer))).collect();
+    let mut rules: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress && e.cidr.contains(&peer)).collect();
     rules.sort_by_key(|e| e.rule_number);
     // Ports not yet decided, as disjoint inclusive ranges.
     let mut open: Vec<(u32, u32)> = vec![(u32::from(ports.0), u32::from(ports.1))];
@@ -111,25 +113,29 @@ mod tests {
 
     const IP: &str = "10.1.0.5";
 
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn first_match_by_number_decides() {
         let a = acl(vec![entry(200, false, IpProtocol::Tcp, true, "10.0.0.0/8", Some((80, 80))), entry(100, false, IpProtocol::Tcp, false, "10.1.0.0/16", Some((80, 80)))]);
-        assert!(matches!(evaluate(&a, false, 6, IP.parse().unwrap(), (80, 80)), Some(AclVerdict::Deny(e)) if e.rule_number == 100));
-        assert!(matches!(evaluate(&a, false, 6, "10.2.0.1".parse().unwrap(), (80, 80)), Some(AclVerdict::Allow(e)) if e.rule_number == 200));
+        assert!(matches!(evaluate(&a, false, 6, ip(IP), (80, 80)), Some(AclVerdict::Deny(e)) if e.rule_number == 100));
+        assert!(matches!(evaluate(&a, false, 6, ip("10.2.0.1"), (80, 80)), Some(AclVerdict::Allow(e)) if e.rule_number == 200));
     }
 
     #[test]
     fn ephemeral_range_needs_every_port() {
         let partial = acl(vec![entry(100, true, IpProtocol::Tcp, true, "0.0.0.0/0", Some((32768, 65535)))]);
-        assert!(matches!(evaluate(&partial, true, 6, IP.parse().unwrap(), (1024, 65535)), Some(AclVerdict::Deny(e)) if e.rule_number == 32767));
+        assert!(matches!(evaluate(&partial, true, 6, ip(IP), (1024, 65535)), Some(AclVerdict::Deny(e)) if e.rule_number == 32767));
         let split = acl(vec![entry(100, true, IpProtocol::Tcp, true, "0.0.0.0/0", Some((32768, 65535))), entry(110, true, IpProtocol::Tcp, true, "0.0.0.0/0", Some((1024, 32767)))]);
-        assert!(matches!(evaluate(&split, true, 6, IP.parse().unwrap(), (1024, 65535)), Some(AclVerdict::Allow(e)) if e.rule_number == 100));
+        assert!(matches!(evaluate(&split, true, 6, ip(IP), (1024, 65535)), Some(AclVerdict::Allow(e)) if e.rule_number == 100));
     }
 
     #[test]
     fn all_protocol_rules_ignore_ports_and_udp_does_not_match_tcp() {
         let a = acl(vec![entry(100, false, IpProtocol::Udp, true, "0.0.0.0/0", Some((0, 65535))), entry(110, false, IpProtocol::All, true, "10.1.0.0/16", Some((1, 2)))]);
-        assert!(matches!(evaluate(&a, false, 6, IP.parse().unwrap(), (443, 443)), Some(AclVerdict::Allow(e)) if e.rule_number == 110));
+        assert!(matches!(evaluate(&a, false, 6, ip(IP), (443, 443)), Some(AclVerdict::Allow(e)) if e.rule_number == 110));
     }
 
     #[test]

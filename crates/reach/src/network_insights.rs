@@ -3,7 +3,7 @@
 //! (`PathComponent`s and `Explanation`s, stored by the model).
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::network_insights::{
     AclRuleRef, AnalysisRef, ComponentRole, Explanation, Findings, NetworkInsightsPath, PathComponent, RouteRef, RouteTargetField, SgRuleRef, TgwRouteRef,
@@ -15,7 +15,7 @@ use crate::{analyze, Analysis, Blocker, Endpoint, Query};
 
 /// The query a path asks. Filters narrow addresses and ports as AWS's do.
 pub fn query_for(path: &NetworkInsightsPath) -> Result<Query, String> {
-    let parse_ip = |s: &Option<String>| s.as_deref().map(|x| x.parse::<Ipv4Addr>().map_err(|_| format!("bad address {x}"))).transpose();
+    let parse_ip = |s: &Option<String>| s.as_deref().map(|x| x.parse::<IpAddr>().map_err(|_| format!("bad address {x}"))).transpose();
     let source = Endpoint::parse(&path.source).ok_or_else(|| format!("unsupported source {}", path.source))?;
     let destination_ip = parse_ip(&path.destination_ip)?.or(parse_ip(&path.filter_at_source.destination_address)?);
     let destination = match &path.destination {
@@ -141,7 +141,8 @@ fn role(kind: Kind) -> ComponentRole {
         Kind::VpcEndpoint => ComponentRole::VpcEndpoint,
         Kind::Subnet => ComponentRole::Subnet,
         Kind::Vpc => ComponentRole::Vpc,
-        Kind::InternetGateway => ComponentRole::InternetGateway,
+        // The Explanation shape has one member for both kinds of gateway.
+        Kind::InternetGateway | Kind::EgressOnlyInternetGateway => ComponentRole::InternetGateway,
         Kind::LoadBalancerListener => ComponentRole::ElasticLoadBalancerListener,
         Kind::TargetGroup => ComponentRole::LoadBalancerTargetGroup,
         _ => ComponentRole::NetworkInterface,

@@ -3,7 +3,7 @@
 //! packets addressed to the peer VPC itself (no transitive peering, no
 //! edge-to-edge routing through the peer's gateways or other connections).
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::peering::{Status, VpcPeeringConnection};
 use xvpc_model::vpc::Vpc;
@@ -46,7 +46,8 @@ pub fn other_side<'a>(topo: &Topology<'a>, p: &VpcPeeringConnection, vpc: &str) 
 
 /// Where a packet for `dst` sent from `vpc` into connection `pcx` lands, or
 /// why it does not.
-pub fn cross<'a>(topo: &Topology<'a>, pcx: &str, vpc: &Vpc, dst: Ipv4Addr, dir: Direction) -> Result<&'a Vpc, Blocker> {
+/// IPv6 crosses as IPv4 does: addressed to one of the peer's (IPv6) blocks.
+pub fn cross<'a>(topo: &Topology<'a>, pcx: &str, vpc: &Vpc, dst: IpAddr, dir: Direction) -> Result<&'a Vpc, Blocker> {
     let Some(p) = topo.state.peering_connections.get(pcx) else {
         return Err(Blocker {
             code: code::BAD_STATE_ROUTE.into(),
@@ -83,7 +84,7 @@ pub fn cross<'a>(topo: &Topology<'a>, pcx: &str, vpc: &Vpc, dst: Ipv4Addr, dir: 
             detail: Detail::None,
         });
     };
-    if !other.cidrs().any(|c| c.contains(&dst)) {
+    if !other.contains_ip(dst) {
         return Err(Blocker {
             code: code::PCX_REQUIRES_ADDRESS_IN_VPC_CIDR.into(),
             direction: dir,
@@ -92,7 +93,7 @@ pub fn cross<'a>(topo: &Topology<'a>, pcx: &str, vpc: &Vpc, dst: Ipv4Addr, dir: 
                 "Peering connection {} carries only traffic addressed to {} ({}); {dst} is not in it (peering is not transitive, and a peer's gateways and connections cannot be used).",
                 p.id,
                 other.id,
-                other.cidrs().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+                other.all_cidrs().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
             ),
             fix: None,
             detail: Detail::None,

@@ -5,7 +5,7 @@
 //! Behind an endpoint the target sees the NLB node's private IP as the
 //! source, so the target's rules must admit the NLB, not the consumer.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use xvpc_model::load_balancer::LoadBalancer;
 use xvpc_model::network_interface::NetworkInterface;
@@ -44,7 +44,7 @@ fn pick_eni<'a>(topo: &Topology<'a>, enis: &[String], zone: Option<&str>) -> Opt
 }
 
 /// Source ENI → interface endpoint → service → NLB → target.
-pub fn via_endpoint(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, ep: &VpcEndpoint, proto: u8, port: u16) -> Segment {
+pub fn via_endpoint(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, ep: &VpcEndpoint, proto: u8, port: u16) -> Segment {
     let mut seg = Segment::default();
     let src_zone = zone_of(topo, src);
     let epc = Component::new(Kind::VpcEndpoint, &ep.id, &ep.owner, &ep.region).named(&ep.tags);
@@ -53,7 +53,7 @@ pub fn via_endpoint(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, e
         return seg;
     };
     // The consumer's side: an ordinary ENI-to-ENI path, both ways.
-    let mut first = eni_path(topo, src, src_ip, Target { eni: Some(ep_eni), ip: ep_eni.private_ip }, proto, port);
+    let mut first = eni_path(topo, src, src_ip, Target { eni: Some(ep_eni), ip: IpAddr::V4(ep_eni.private_ip) }, proto, port);
     seg.forward.append(&mut first.forward);
     seg.ret.append(&mut first.ret);
     seg.blockers.append(&mut first.blockers);
@@ -93,7 +93,7 @@ pub fn via_endpoint(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, e
 }
 
 /// Source ENI → an NLB directly (its node in the source's zone, else any).
-pub fn to_load_balancer(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Addr, lb: &LoadBalancer, proto: u8, port: u16) -> Segment {
+pub fn to_load_balancer(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, lb: &LoadBalancer, proto: u8, port: u16) -> Segment {
     let mut seg = Segment::default();
     let zone = zone_of(topo, src);
     let enis: Vec<String> = lb.zones.iter().map(|z| z.eni_id.clone()).collect();
@@ -101,7 +101,7 @@ pub fn to_load_balancer(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Add
         seg.blockers.push(blocker(code::BAD_STATE, lb_component(lb), format!("Load balancer {} has no nodes.", lb.name), None));
         return seg;
     };
-    let mut first = eni_path(topo, src, src_ip, Target { eni: Some(node), ip: node.private_ip }, proto, port);
+    let mut first = eni_path(topo, src, src_ip, Target { eni: Some(node), ip: IpAddr::V4(node.private_ip) }, proto, port);
     seg.forward.append(&mut first.forward);
     seg.ret.append(&mut first.ret);
     seg.blockers.append(&mut first.blockers);
@@ -113,7 +113,7 @@ pub fn to_load_balancer(topo: &Topology, src: &NetworkInterface, src_ip: Ipv4Add
 
 /// NLB node → listener → target group → a healthy target. `client` is the
 /// original client when its address is preserved to the target.
-fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface>, client: Option<Ipv4Addr>, proto: u8, port: u16) -> Segment {
+fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface>, client: Option<IpAddr>, proto: u8, port: u16) -> Segment {
     let mut seg = Segment::default();
     let lbc = lb_component(lb);
     seg.forward.push(hop(lbc.clone(), Verdict::Pass, Detail::Text { text: lb.scheme.clone() }));
@@ -165,7 +165,7 @@ fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface
     }
     // The first target that is healthy and reachable wins; otherwise
     // report what stops each one.
-    let probe_node = |from: &NetworkInterface, to: &NetworkInterface, p: u16| crate::analysis::eni_path(topo, from, from.private_ip, Target { eni: Some(to), ip: to.private_ip }, xvpc_model::IpProtocol::TCP, p).blockers.is_empty();
+    let probe_node = |from: &NetworkInterface, to: &NetworkInterface, p: u16| crate::analysis::eni_path(topo, from, IpAddr::V4(from.private_ip), Target { eni: Some(to), ip: IpAddr::V4(to.private_ip) }, xvpc_model::IpProtocol::TCP, p).blockers.is_empty();
     let mut per_target: Vec<Segment> = Vec::new();
     for (tg, tgc, t, all_zones) in candidates {
         let mut s = Segment::default();
@@ -189,7 +189,7 @@ fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface
         // when it is preserved.
         let from_ip = match client {
             Some(ip) if preserve => ip,
-            _ => node.private_ip,
+            _ => IpAddr::V4(node.private_ip),
         };
         let mut p = eni_path(topo, node, from_ip, Target { eni: Some(eni), ip }, proto, t.port);
         s.forward.push(hop(Component::new(Kind::NetworkInterface, &eni.id, &eni.owner, &eni.region), Verdict::Pass, Detail::Target { id: t.id.clone(), ip: ip.to_string(), port: t.port }));
@@ -199,7 +199,7 @@ fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface
             // The traffic port gets through; the health check does not, or
             // the target is not in service.
             let hc_port = tg.health_check_port(t);
-            let hc = eni_path(topo, node, node.private_ip, Target { eni: Some(eni), ip }, xvpc_model::IpProtocol::TCP, hc_port);
+            let hc = eni_path(topo, node, IpAddr::V4(node.private_ip), Target { eni: Some(eni), ip }, xvpc_model::IpProtocol::TCP, hc_port);
             if hc.blockers.is_empty() {
                 s.blockers.push(blocker(
                     code::BAD_STATE,
@@ -229,12 +229,12 @@ fn to_targets(topo: &Topology, lb: &LoadBalancer, node: Option<&NetworkInterface
 }
 
 /// A target's ENI and address.
-fn locate<'a>(topo: &Topology<'a>, tg: &TargetGroup, id: &str) -> (Option<&'a NetworkInterface>, Ipv4Addr) {
+fn locate<'a>(topo: &Topology<'a>, tg: &TargetGroup, id: &str) -> (Option<&'a NetworkInterface>, IpAddr) {
     if tg.target_type == "instance" {
         let eni = topo.state.instances.get(id).and_then(|i| topo.eni(&i.primary_eni));
-        (eni, eni.map(|e| e.private_ip).unwrap_or(Ipv4Addr::UNSPECIFIED))
+        (eni, IpAddr::V4(eni.map(|e| e.private_ip).unwrap_or(Ipv4Addr::UNSPECIFIED)))
     } else {
-        let ip = id.parse().unwrap_or(Ipv4Addr::UNSPECIFIED);
+        let ip = id.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         (topo.eni_by_ip(&tg.vpc_id, ip), ip)
     }
 }

@@ -1,5 +1,6 @@
 //! Property tests over generated worlds: the matrix agrees with the full
-//! analysis; allowing more never blocks; removing a route never connects.
+//! analysis; allowing more never blocks; removing a route never connects;
+//! IPv6 is judged exactly as IPv4 when its rules mirror the IPv4 ones.
 
 use xvpc_model::IpProtocol;
 use proptest::prelude::*;
@@ -91,6 +92,87 @@ fn build(s: &Spec) -> (Builder, Vec<String>, Vec<String>, Vec<String>) {
     (b, enis, groups, subnets)
 }
 
+/// The same world, dual-stack: each VPC has a /56, each subnet a /64, each
+/// ENI an IPv6 address, and every rule, ACL entry and route naming an IPv4
+/// block has an IPv6 twin naming the block that holds the same things
+/// (ACL twins numbered right after their IPv4 entry, so the order holds).
+fn build_dual(s: &Spec) -> (Builder, Vec<String>) {
+    let mut plain = s.clone();
+    plain.rules.clear();
+    plain.acls.clear();
+    plain.peering = 0;
+    let (mut b, enis, groups, subnets) = build(&plain);
+    let vpcs: Vec<String> = b.state.vpcs.keys().cloned().collect();
+    for v in &vpcs {
+        b.ipv6(v);
+    }
+    for (i, sn) in subnets.iter().enumerate() {
+        b.subnet_ipv6(sn, i as u128);
+    }
+    for e in &enis {
+        b.eni_ipv6(e);
+    }
+    let v4_vpc = |b: &Builder, cidr: &str| b.state.vpcs.values().find(|v| v.primary_cidr().to_string() == cidr).map(|v| v.id.clone()).expect("vpc");
+    let (v1, v2) = (v4_vpc(&b, "10.1.0.0/16"), v4_vpc(&b, "10.2.0.0/16"));
+    let twin = |b: &Builder, cidr: &str| -> String {
+        let block = |v: &str| b.state.vpcs[v].ipv6_cidr_blocks[0].cidr.to_string();
+        let sub = |i: usize| b.state.subnets[&subnets[i]].ipv6_cidr_blocks[0].cidr.to_string();
+        let host = |i: usize| format!("{}/128", b.state.network_interfaces[&enis[i]].ipv6_addresses[0]);
+        match cidr {
+            "0.0.0.0/0" => "::/0".into(),
+            "10.1.0.0/16" => block(&v1),
+            "10.2.0.0/16" => block(&v2),
+            "10.1.1.0/24" => sub(0),
+            "10.1.2.0/24" => sub(1),
+            "10.2.1.0/24" => sub(2),
+            "10.1.1.10/32" => host(0),
+            "10.2.1.11/32" => host(5),
+            other => panic!("no twin for {other}"),
+        }
+    };
+    for r in &s.rules {
+        add_rule(&mut b, &groups, r);
+        if let Ok(c) = r.4 {
+            let (proto, ports) = if r.2 { (IpProtocol::All, None) } else { (IpProtocol::Tcp, PORTS[r.3].or(Some((0, 65535)))) };
+            let peer = twin(&b, CIDRS[c]);
+            b.allow(&groups[r.0], r.1, proto, ports, &peer);
+        }
+    }
+    if s.peering > 0 {
+        use xvpc_model::peering::StoredStatus;
+        let pcx = b.peering(&v1, &v2, if s.peering == 2 { StoredStatus::Active } else { StoredStatus::PendingAcceptance });
+        for (i, on) in s.routes.iter().enumerate() {
+            if *on {
+                let t = b.table_for(&subnets[i]);
+                let far = if i < 2 { "10.2.0.0/16" } else { "10.1.0.0/16" };
+                let far6 = twin(&b, far);
+                b.route(&t, far, &pcx);
+                b.route(&t, &far6, &pcx);
+            }
+        }
+    }
+    let mut acl_ids: Vec<Option<String>> = vec![None; 4];
+    for e in &s.acls {
+        let id = acl_ids[e.0].get_or_insert_with(|| b.acl_for(&subnets[e.0])).clone();
+        let n = e.1 * 10;
+        if b.state.network_acls[&id].entries.iter().any(|x| x.rule_number == n && x.egress == e.2) {
+            continue;
+        }
+        add_acl(&mut b, &id, e);
+        let (proto, ports) = if e.3 { (IpProtocol::All, None) } else { (IpProtocol::Tcp, PORTS[e.6].or(Some((0, 65535)))) };
+        let c6 = twin(&b, CIDRS[e.5]);
+        b.acl_entry(&id, n + 1, e.2, proto, e.4, &c6, ports);
+    }
+    (b, enis)
+}
+
+/// The verdict of TCP 80 from ENI `from` to `to`'s IPv6 address.
+fn reach6(b: &Builder, from: &str, to: &str) -> bool {
+    let ip = std::net::IpAddr::V6(b.state.network_interfaces[to].ipv6_addresses[0]);
+    let q = Query { destination_ip: Some(ip), ..Query::tcp(Endpoint::NetworkInterface(from.into()), Endpoint::NetworkInterface(to.into()), 80) };
+    analyze(&b.state, 0, &q).unwrap().reachable
+}
+
 fn add_rule(b: &mut Builder, groups: &[String], r: &SgSpec) {
     let peer = match r.4 {
         Ok(c) => CIDRS[c].to_string(),
@@ -129,6 +211,22 @@ proptest! {
             for c in &enis {
                 prop_assert_eq!(m.get(a, c), Some(reach(&b, a, c)), "{} -> {}", a, c);
             }
+        }
+    }
+
+    /// In a dual-stack world whose IPv6 rules, entries and routes mirror
+    /// the IPv4 ones, every pair gets the same verdict over both families;
+    /// and the IPv4 verdicts are those of the IPv4-only world (IPv6 rules
+    /// never touch IPv4).
+    #[test]
+    fn ipv6_mirrors_ipv4(s in spec()) {
+        let (b4, enis4, _, _) = build(&s);
+        let (b, enis) = build_dual(&s);
+        let only4 = all_pairs(&b4, &enis4);
+        for (k, (a, c)) in enis.iter().flat_map(|a| enis.iter().map(move |c| (a, c))).enumerate() {
+            let v4 = reach(&b, a, c);
+            prop_assert_eq!(v4, only4[k], "IPv4 {} -> {} changed by IPv6 rules", a, c);
+            prop_assert_eq!(reach6(&b, a, c), v4, "{} -> {}: IPv6 differs from IPv4", a, c);
         }
     }
 

@@ -2,9 +2,12 @@
 //! over the subnet's table (explicit association, else main), then the
 //! target decides: `local` delivers inside the VPC; a peering connection
 //! delivers into the peer VPC only (no transitive, no edge-to-edge); a
-//! transit gateway routes by the attachment's associated TGW route table.
+//! transit gateway routes by the attachment's associated TGW route table;
+//! an internet gateway (either family) or an egress-only internet gateway
+//! (IPv6 out) leads to the internet. Routes of one family never match an
+//! address of the other.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::route_table::{longest_match, route_state, Destination, Route, RouteState, RouteTable, RouteTarget};
 use xvpc_model::subnet::Subnet;
@@ -30,7 +33,8 @@ pub struct Walk<'a> {
     /// The VPC the packet is delivered into (its router then delivers
     /// locally), or `None` when it is dropped.
     pub landed: Option<(&'a Vpc, Via)>,
-    /// The internet gateway the packet left through to the internet.
+    /// The gateway the packet left through to the internet: an internet
+    /// gateway, or an egress-only one (IPv6).
     pub internet: Option<String>,
 }
 
@@ -52,14 +56,14 @@ fn hop(component: Component, dir: Direction, verdict: Verdict, detail: Detail, v
 }
 
 /// The block of `vpc` that contains `ip`.
-fn block_of(vpc: &Vpc, ip: Ipv4Addr) -> Option<String> {
-    vpc.cidrs().find(|c| c.contains(&ip)).map(|c| c.to_string())
+fn block_of(vpc: &Vpc, ip: IpAddr) -> Option<String> {
+    vpc.block_of(ip).map(|c| c.to_string())
 }
 
 /// The route that should exist in `table` for `dst` (in `dst_vpc`): via a
 /// connection that already joins the two VPCs, else the command that
 /// creates one.
-fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: Ipv4Addr, dst_vpc: Option<&Vpc>) -> Option<crate::Fix> {
+fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: IpAddr, dst_vpc: Option<&Vpc>) -> Option<crate::Fix> {
     if let Some(f) = crate::internet_gateway::suggest_route(topo, table, from, dst) {
         return Some(f);
     }
@@ -91,7 +95,7 @@ pub fn any_peering_between(topo: &Topology, a: &str, b: &str) -> Option<String> 
 /// Where a packet for `dst` leaving `subnet` (whose effective routes are
 /// `routes`) is delivered: the VPC whose router then delivers it locally,
 /// or `None` when it is dropped. The decision [`route`] explains.
-pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: Ipv4Addr) -> Option<&'a Vpc> {
+pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: IpAddr) -> Option<&'a Vpc> {
     let r = longest_match(routes, dst)?;
     match &r.target {
         RouteTarget::Local => topo.vpc(&subnet.vpc_id),
@@ -132,7 +136,7 @@ pub fn candidate_vpcs<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route]
 
 /// Routes a packet for `dst` out of `subnet`. `dst_vpc` is the VPC the
 /// caller expects it to reach (for fixes and for the wrong-VPC check).
-pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4Addr, dst_vpc: Option<&'a Vpc>) -> Walk<'a> {
+pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAddr, dst_vpc: Option<&'a Vpc>) -> Walk<'a> {
     let mut w = Walk { hops: Vec::new(), blockers: Vec::new(), landed: None, internet: None };
     let Some(vpc) = topo.vpc(&subnet.vpc_id) else { return w };
     let Some(table) = topo.route_table(subnet) else {
@@ -198,7 +202,16 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
             }
             w.internet = Some(g.clone());
         }
-        RouteTarget::Gateway(g) if g.starts_with("igw-") && state == RouteState::Active => {
+        RouteTarget::EgressOnlyInternetGateway(g) if state == RouteState::Active && crate::internet_gateway::refused_destination(dst).is_none() => {
+            // Out to the internet, IPv6 only (routes to it are IPv6 routes);
+            // replies come back, nothing else comes in.
+            w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            if let Some(gw) = topo.state.egress_only_internet_gateways.get(g) {
+                w.hops.push(hop(crate::internet_gateway::eigw_component(gw), dir, Verdict::Pass, Detail::Text { text: format!("{} -> internet", vpc.id) }, &vpc.id, None));
+            }
+            w.internet = Some(g.clone());
+        }
+        RouteTarget::Gateway(g) | RouteTarget::EgressOnlyInternetGateway(g) if (g.starts_with("igw-") || g.starts_with("eigw-")) && state == RouteState::Active => {
             // The internet gateway sends private destinations nowhere.
             w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));
             w.blockers.push(Blocker {
@@ -206,7 +219,7 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: Ipv4
                 code: crate::internet_gateway::refused_destination(dst).unwrap_or(code::IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS).into(),
                 direction: dir,
                 component: tc,
-                explanation: format!("Route table {} sends {dst} to internet gateway {g}, which does not deliver private addresses.", table.id),
+                explanation: format!("Route table {} sends {dst} to internet gateway {g}, which delivers only internet addresses.", table.id),
                 fix: suggest_route(topo, table, vpc, dst, dst_vpc),
             });
         }

@@ -4,7 +4,7 @@
 //! between VPCs peered by an active peering connection in the same region.
 //! Across a transit gateway or PrivateLink, only addresses count.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::network_interface::NetworkInterface;
 use xvpc_model::security_group::{RulePeer, SgRule};
@@ -16,7 +16,7 @@ use crate::topology::Topology;
 /// The other end of the traffic a rule must admit.
 #[derive(Debug, Clone, Copy)]
 pub struct Peer<'a> {
-    pub ip: Ipv4Addr,
+    pub ip: IpAddr,
     /// The peer ENI, when its group membership is visible to this ENI.
     pub eni: Option<&'a NetworkInterface>,
 }
@@ -35,8 +35,13 @@ pub enum SgVerdict<'a> {
 /// Whether a rule's peer covers `peer`, seen from an ENI in `vpc`.
 fn peer_matches(topo: &Topology, rule: &SgRule, vpc: &str, peer: &Peer) -> bool {
     match &rule.peer {
-        RulePeer::Cidr(c) => c.contains(&peer.ip),
-        RulePeer::Cidr6(_) | RulePeer::PrefixList(_) => false,
+        // A block of one family admits addresses of that family only.
+        RulePeer::Cidr(c) => matches!(peer.ip, IpAddr::V4(a) if c.contains(&a)),
+        RulePeer::Cidr6(_) => match (rule.peer.ipv6_net(), peer.ip) {
+            (Some(c), IpAddr::V6(a)) => c.contains(&a),
+            _ => false,
+        },
+        RulePeer::PrefixList(_) => false,
         RulePeer::Group { group_id, .. } => peer.eni.is_some_and(|p| p.groups.iter().any(|g| g == group_id) && group_membership_visible(topo, vpc, &p.vpc_id)),
     }
 }

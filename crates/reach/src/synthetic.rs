@@ -6,7 +6,7 @@
 use xvpc_model::IpProtocol;
 use std::net::Ipv4Addr;
 
-use xvpc_model::cidr::Ipv4Net;
+use xvpc_model::cidr::{IpNet, Ipv6Net};
 use xvpc_model::instance::{Instance, InstanceState};
 use xvpc_model::network_acl::{NaclAssociation, NaclEntry, NetworkAcl};
 use xvpc_model::network_interface::NetworkInterface;
@@ -117,6 +117,8 @@ impl Builder {
         let owner = self.state.security_groups[group].owner.clone();
         let peer = if peer.starts_with("sg-") {
             RulePeer::Group { group_id: peer.into(), user_id: owner, vpc_id: None, peering_id: None }
+        } else if peer.contains(':') {
+            RulePeer::Cidr6(xvpc_model::cidr::parse_canonical_v6(peer).expect("cidr").to_string())
         } else {
             RulePeer::Cidr(peer.parse().expect("cidr"))
         };
@@ -223,10 +225,12 @@ impl Builder {
             RouteTarget::TransitGateway(target.into())
         } else if target.starts_with("eni-") {
             RouteTarget::NetworkInterface(target.into())
+        } else if target.starts_with("eigw-") {
+            RouteTarget::EgressOnlyInternetGateway(target.into())
         } else {
             RouteTarget::Gateway(target.into())
         };
-        let r = Route { destination: Destination::Cidr(cidr.parse::<Ipv4Net>().expect("cidr").into()), target, origin: RouteOrigin::CreateRoute };
+        let r = Route { destination: Destination::Cidr(cidr.parse::<IpNet>().expect("cidr")), target, origin: RouteOrigin::CreateRoute };
         self.state.route_tables.get_mut(table).expect("table").routes.push(r);
     }
 
@@ -250,6 +254,57 @@ impl Builder {
     pub fn acl_entry(&mut self, acl: &str, n: i64, egress: bool, proto: IpProtocol, allow: bool, cidr: &str, ports: Option<(i32, i32)>) {
         let e = NaclEntry { rule_number: n, egress, protocol: proto, allow, cidr: cidr.parse().expect("cidr"), port_range: ports, icmp: None };
         self.state.network_acls.get_mut(acl).expect("acl").entries.push(e);
+    }
+
+    /// Gives a VPC an Amazon-provided /56, with the IPv6 rules AWS adds to
+    /// its default ACL and group.
+    pub fn ipv6(&mut self, vpc: &str) -> Ipv6Net {
+        let cidr = xvpc_model::vpc_ipv6::allocate(&self.state).expect("a free /56");
+        let block = xvpc_model::vpc::Ipv6CidrBlock { association_id: self.id("vpc-cidr-assoc"), cidr, network_border_group: "us-east-1".into() };
+        self.state.vpcs.get_mut(vpc).expect("vpc").ipv6_cidr_blocks.push(block);
+        for a in self.state.network_acls.values_mut().filter(|a| a.vpc_id == vpc) {
+            xvpc_model::vpc_ipv6::add_ipv6_rules(a);
+        }
+        for g in self.state.security_groups.values_mut().filter(|g| g.vpc_id == vpc && g.is_default()) {
+            xvpc_model::vpc_ipv6::add_ipv6_egress(g);
+        }
+        cidr
+    }
+
+    /// Gives a subnet the `index`-th /64 of its VPC's /56.
+    pub fn subnet_ipv6(&mut self, subnet: &str, index: u128) -> Ipv6Net {
+        let vpc = self.state.subnets[subnet].vpc_id.clone();
+        let block = self.state.vpcs[&vpc].ipv6_cidr_blocks[0].cidr;
+        let cidr = xvpc_model::cidr::nth_subnet_v6(&block, 64, index).expect("a /64");
+        let b = xvpc_model::subnet::SubnetIpv6Block { association_id: self.id("subnet-cidr-assoc"), cidr };
+        self.state.subnets.get_mut(subnet).expect("subnet").ipv6_cidr_blocks.push(b);
+        cidr
+    }
+
+    /// Gives an ENI the next free IPv6 address of its subnet.
+    pub fn eni_ipv6(&mut self, eni: &str) -> std::net::Ipv6Addr {
+        let subnet = self.state.subnets[&self.state.network_interfaces[eni].subnet_id].clone();
+        let ip = xvpc_model::subnet_ipv6::allocate(&self.state, &subnet, &[]).expect("a free address");
+        self.state.network_interfaces.get_mut(eni).expect("eni").ipv6_addresses.push(ip);
+        ip
+    }
+
+    /// An internet gateway attached to `vpc`.
+    pub fn igw(&mut self, vpc: &str) -> String {
+        let v = self.state.vpcs[vpc].clone();
+        let id = self.id("igw");
+        let g = xvpc_model::internet_gateway::InternetGateway { id: id.clone(), owner: v.owner, region: v.region, attached_vpc: Some(vpc.into()), tags: Default::default() };
+        self.state.internet_gateways.insert(id.clone(), g);
+        id
+    }
+
+    /// An egress-only internet gateway of `vpc`.
+    pub fn eigw(&mut self, vpc: &str) -> String {
+        let v = self.state.vpcs[vpc].clone();
+        let id = self.id("eigw");
+        let g = xvpc_model::egress_only_internet_gateway::EgressOnlyInternetGateway { id: id.clone(), owner: v.owner, region: v.region, vpc_id: vpc.into(), tags: Default::default() };
+        self.state.egress_only_internet_gateways.insert(id.clone(), g);
+        id
     }
 
     /// The default security group of a VPC.

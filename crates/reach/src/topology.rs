@@ -2,7 +2,7 @@
 //! route table and ACL govern each subnet, which ENI holds an address.
 
 use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::network_acl::NetworkAcl;
 use xvpc_model::network_interface::NetworkInterface;
@@ -36,7 +36,7 @@ pub struct Topology<'a> {
     index: std::cell::OnceCell<SubnetIndex<'a>>,
     /// ENIs by (VPC, address): addresses are unique within a VPC only.
     /// Built on first use (only address destinations need it).
-    by_ip: std::cell::OnceCell<HashMap<(&'a str, Ipv4Addr), &'a NetworkInterface>>,
+    by_ip: std::cell::OnceCell<HashMap<(&'a str, IpAddr), &'a NetworkInterface>>,
 }
 
 impl<'a> Topology<'a> {
@@ -109,12 +109,12 @@ impl<'a> Topology<'a> {
         }
     }
 
-    /// The ENI holding `ip` in `vpc`.
-    pub fn eni_by_ip(&self, vpc: &str, ip: Ipv4Addr) -> Option<&'a NetworkInterface> {
+    /// The ENI holding `ip` (either family) in `vpc`.
+    pub fn eni_by_ip(&self, vpc: &str, ip: IpAddr) -> Option<&'a NetworkInterface> {
         let map = self.by_ip.get_or_init(|| {
             let mut m = HashMap::new();
             for e in self.state.network_interfaces.values() {
-                for ip in e.all_ips() {
+                for ip in e.all_addresses() {
                     m.insert((e.vpc_id.as_str(), ip), e);
                 }
             }
@@ -124,8 +124,8 @@ impl<'a> Topology<'a> {
     }
 
     /// The VPCs with a block containing `ip`.
-    pub fn vpcs_containing(&self, ip: Ipv4Addr) -> impl Iterator<Item = &'a Vpc> + '_ {
-        self.state.vpcs.values().filter(move |v| v.cidrs().any(|c| c.contains(&ip)))
+    pub fn vpcs_containing(&self, ip: IpAddr) -> impl Iterator<Item = &'a Vpc> + '_ {
+        self.state.vpcs.values().filter(move |v| v.contains_ip(ip))
     }
 
     pub fn eni_component(&self, e: &NetworkInterface) -> Component {

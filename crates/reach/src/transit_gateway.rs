@@ -5,7 +5,7 @@
 //! delivers into the VPC of the chosen attachment. Unlike peering, a TGW
 //! routes transitively, as its tables say.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use xvpc_model::subnet::Subnet;
 use xvpc_model::transit_gateway::{AttachmentState, TgwAttachment};
@@ -64,7 +64,7 @@ pub fn attached_vpcs<'a>(topo: &Topology<'a>, tgw: &str) -> Vec<&'a str> {
 }
 
 /// A packet for `dst` sent from `subnet` of `vpc` into `tgw`.
-pub fn cross<'a>(topo: &Topology<'a>, tgw: &str, vpc: &Vpc, subnet: &Subnet, dst: Ipv4Addr, dst_vpc: Option<&Vpc>, dir: Direction) -> Crossing<'a> {
+pub fn cross<'a>(topo: &Topology<'a>, tgw: &str, vpc: &Vpc, subnet: &Subnet, dst: IpAddr, dst_vpc: Option<&Vpc>, dir: Direction) -> Crossing<'a> {
     let mut c = Crossing { hops: Vec::new(), blockers: Vec::new(), landed: None };
     let tgw_res = topo.state.transit_gateways.get(tgw).filter(|t| !t.is_deleted());
     let Some(t) = tgw_res else {
@@ -94,6 +94,11 @@ pub fn cross<'a>(topo: &Topology<'a>, tgw: &str, vpc: &Vpc, subnet: &Subnet, dst
         ));
     } else {
         c.hops.push(hop(ac.clone(), dir, Verdict::Pass, Detail::Text { text: format!("{} -> {}", vpc.id, t.id) }));
+    }
+    // IPv6 enters (and leaves) a transit gateway only through attachments
+    // with IPv6 support.
+    if dst.is_ipv6() {
+        ipv6_support(&mut c, att, dir);
     }
     // The same-AZ rule: the attachment needs a subnet in the sender's zone.
     if !zones(topo, att).contains(&subnet.availability_zone_id) {
@@ -142,7 +147,10 @@ pub fn cross<'a>(topo: &Topology<'a>, tgw: &str, vpc: &Vpc, subnet: &Subnet, dst
     c.hops.push(hop(tc.clone(), dir, Verdict::Pass, detail));
     let out = r.attachment.as_deref().and_then(|a| topo.state.transit_gateway_attachments.get(a));
     let Some(out) = out else { return c };
-    let Some(w) = topo.vpc(&out.vpc_id).filter(|w| w.cidrs().any(|c| c.contains(&dst))) else {
+    if dst.is_ipv6() {
+        ipv6_support(&mut c, out, dir);
+    }
+    let Some(w) = topo.vpc(&out.vpc_id).filter(|w| w.contains_ip(dst)) else {
         c.blockers.push(blocker(code::NO_POSSIBLE_DESTINATION, dir, attachment_component(out), format!("Attachment {} leads to {}, which does not contain {dst}.", out.id, out.vpc_id), None));
         return c;
     };
@@ -151,6 +159,20 @@ pub fn cross<'a>(topo: &Topology<'a>, tgw: &str, vpc: &Vpc, subnet: &Subnet, dst
         c.landed = Some((w, att.id.clone(), out.id.clone()));
     }
     c
+}
+
+/// The blocker of an attachment without IPv6 support, for IPv6 traffic.
+fn ipv6_support(c: &mut Crossing, att: &TgwAttachment, dir: Direction) {
+    if att.options.ipv6_support {
+        return;
+    }
+    c.blockers.push(blocker(
+        code::BAD_STATE_ATTACHMENT,
+        dir,
+        attachment_component(att),
+        format!("Attachment {} of {} has IPv6 support disabled, so IPv6 traffic does not cross it.", att.id, att.vpc_id),
+        Some(fix::enable_tgw_ipv6(&att.owner, &att.region, &att.id)),
+    ));
 }
 
 /// The first thing to do so that `from` can use a transit gateway `dst_vpc`
@@ -186,7 +208,7 @@ pub fn subnet_in_zone<'a>(topo: &Topology<'a>, att: &str, zone_id: &str) -> Opti
 }
 
 /// One end of a crossing: the subnet of the host and its address.
-pub type End<'s> = (&'s Subnet, Ipv4Addr);
+pub type End<'s> = (&'s Subnet, IpAddr);
 
 /// The network ACLs of the attachment subnets a packet crosses over a
 /// transit gateway, entering through attachment `from` and leaving through
@@ -216,7 +238,7 @@ pub fn attachment_acls(topo: &Topology, seg: &mut crate::analysis::Segment, dir:
 /// One attachment subnet's ACL; a blocker says whose network interface
 /// the subnet holds (the fix is the ordinary ACL entry of the VPC's owner).
 #[allow(clippy::too_many_arguments)]
-fn attachment_acl(topo: &Topology, seg: &mut crate::analysis::Segment, dir: Direction, att: &str, subnet: &Subnet, egress: bool, proto: u8, peer: Ipv4Addr, ports: (u16, u16)) {
+fn attachment_acl(topo: &Topology, seg: &mut crate::analysis::Segment, dir: Direction, att: &str, subnet: &Subnet, egress: bool, proto: u8, peer: IpAddr, ports: (u16, u16)) {
     let before = seg.blockers.len();
     crate::analysis::acl(topo, seg, dir, subnet, egress, proto, peer, ports);
     for b in &mut seg.blockers[before..] {

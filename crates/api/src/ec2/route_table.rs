@@ -35,6 +35,7 @@ fn route_shape(state: &State, t: &RouteTable, r: &route_table::Route) -> shape::
         ..Default::default()
     };
     match &r.destination {
+        Destination::Cidr(c) if c.addr().is_ipv6() => out.destination_ipv6_cidr_block = Some(c.to_string()),
         Destination::Cidr(c) => out.destination_cidr_block = Some(c.to_string()),
         Destination::PrefixList(p) => out.destination_prefix_list_id = Some(p.clone()),
     }
@@ -42,6 +43,7 @@ fn route_shape(state: &State, t: &RouteTable, r: &route_table::Route) -> shape::
         RouteTarget::Local => out.gateway_id = Some("local".into()),
         RouteTarget::Gateway(g) => out.gateway_id = Some(g.clone()),
         RouteTarget::NatGateway(g) => out.nat_gateway_id = Some(g.clone()),
+        RouteTarget::EgressOnlyInternetGateway(g) => out.egress_only_internet_gateway_id = Some(g.clone()),
         RouteTarget::TransitGateway(g) => out.transit_gateway_id = Some(g.clone()),
         RouteTarget::VpcPeeringConnection(g) => out.vpc_peering_connection_id = Some(g.clone()),
         RouteTarget::NetworkInterface(g) => {
@@ -116,17 +118,14 @@ fn describe_route_tables(call: &mut Call, input: shape::DescribeRouteTablesReque
 
 /// What CreateRoute, ReplaceRoute and DeleteRoute name as the destination.
 fn destination(cidr: &Option<String>, ipv6: &Option<String>, prefix_list: &Option<String>) -> Result<Destination> {
-    if ipv6.is_some() {
-        return Err(unsupported("IPv6 routes"));
-    }
-    Ok(route_table::parse_destination(cidr.as_deref(), prefix_list.as_deref())?)
+    Ok(route_table::parse_any_destination(cidr.as_deref(), ipv6.as_deref(), prefix_list.as_deref())?)
 }
 
 /// The targets a CreateRoute/ReplaceRoute request can name, by parameter.
 struct Targets<'a> {
-    supported: [(&'a Option<String>, fn(String) -> RouteTarget); 7],
+    supported: [(&'a Option<String>, fn(String) -> RouteTarget); 8],
     /// Targets of features xvpc does not have, by parameter name.
-    unsupported: [(&'a Option<String>, &'static str); 5],
+    unsupported: [(&'a Option<String>, &'static str); 4],
 }
 
 /// The one target a CreateRoute/ReplaceRoute names.
@@ -138,7 +137,7 @@ fn target(t: Targets) -> Result<RouteTarget> {
         t.supported.iter().filter_map(|(v, f)| v.as_ref().filter(|v| !v.is_empty()).map(|v| f(v.clone()))).collect();
     match named.len() {
         0 => Err(ModelError::InvalidParameterCombination(
-            "The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, transitGatewayId or instanceId".into(),
+            "The request must contain exactly one of gatewayId, egressOnlyInternetGatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, transitGatewayId or instanceId".into(),
         )
         .into()),
         1 => Ok(named.remove(0)),
@@ -159,9 +158,9 @@ macro_rules! targets {
                 (&$input.nat_gateway_id, RouteTarget::NatGateway),
                 (&$input.vpc_peering_connection_id, RouteTarget::VpcPeeringConnection),
                 (&$input.transit_gateway_id, RouteTarget::TransitGateway),
+                (&$input.egress_only_internet_gateway_id, RouteTarget::EgressOnlyInternetGateway),
             ],
             unsupported: [
-                (&$input.egress_only_internet_gateway_id, "EgressOnlyInternetGatewayId"),
                 (&$input.local_gateway_id, "LocalGatewayId"),
                 (&$input.carrier_gateway_id, "CarrierGatewayId"),
                 (&$input.core_network_arn, "CoreNetworkArn"),
@@ -237,13 +236,11 @@ mod tests {
         assert_eq!(
             missing("ec2", "DescribeRouteTablesResult", &xml),
             [
-                // No IPv6, egress-only, Outposts, Wavelength, Cloud WAN,
-                // ODB or virtual private gateways in xvpc; associations are
-                // immediate (no status message).
+                // No Outposts, Wavelength, Cloud WAN, ODB or virtual
+                // private gateways in xvpc; associations are immediate (no
+                // status message).
                 "Route.CarrierGatewayId",
                 "Route.CoreNetworkArn",
-                "Route.DestinationIpv6CidrBlock",
-                "Route.EgressOnlyInternetGatewayId",
                 "Route.IpAddress",
                 "Route.LocalGatewayId",
                 "Route.OdbNetworkArn",
