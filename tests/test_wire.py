@@ -109,3 +109,16 @@ def test_random_bodies_never_crash_the_server(server):
     status, _ = raw_request(server, "POST", body=os.urandom(64))
     assert status == 400
     assert raw_request(server, "GET", {"Action": "DescribeVpcs", **EC2})[0] == 200
+
+
+def test_unsigned_requests_name_their_service_by_version(server):
+    # Without a signature the service comes from `Version` (each service's
+    # API version, from botocore's model): STS and ELBv2 answer in their own
+    # awsQuery envelope; an unknown version is EC2's, which does not know
+    # the action.
+    status, body = raw_request(server, "POST", {"Action": "GetCallerIdentity", "Version": "2011-06-15"}, sign=False)
+    assert status == 200 and b"<GetCallerIdentityResult>" in body and b"<Account>000000000000</Account>" in body, body
+    status, body = raw_request(server, "POST", {"Action": "DescribeLoadBalancers", "Version": "2015-12-01"}, sign=False)
+    assert status == 200 and b"<DescribeLoadBalancersResult>" in body, body
+    status, body = raw_request(server, "POST", {"Action": "GetCallerIdentity", "Version": "1999-01-01"}, sign=False)
+    assert (status, code_of(body)) == (400, "InvalidAction")

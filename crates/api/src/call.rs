@@ -13,47 +13,32 @@ use crate::errors::{Error, Result};
 use crate::identity::Caller;
 use crate::{App, World};
 
-/// An ec2Query or awsQuery handler: returns the XML inside the result element.
-/// Untyped handlers read raw parameters (the transition form); typed ones
-/// are registered with [`typed!`](crate::typed) and get this signature
-/// from the glue it generates.
+/// An ec2Query or awsQuery table entry: returns the XML inside the result
+/// element. Handlers are written typed and registered with
+/// [`typed!`](crate::typed), whose glue has this signature.
 pub type QueryHandler = fn(&mut Call, &QueryParams) -> Result<String>;
-
-/// A registered action: its handler, and whether the handler is typed
-/// (decodes its own input). Untyped handlers get their request checked
-/// against the input shape first, so they answer `UnknownParameter` and
-/// friends too.
-#[derive(Clone, Copy)]
-pub struct Action {
-    pub run: QueryHandler,
-    pub typed: bool,
-}
 
 /// A service's query actions: the union of its families' `(Action, handler)`
 /// tables, merged once. An action listed twice is a programming error that
 /// would silently shadow one handler, so building the table refuses it.
 pub struct ActionTable {
-    by_name: std::collections::HashMap<&'static str, Action>,
+    by_name: std::collections::HashMap<&'static str, QueryHandler>,
 }
 
 impl ActionTable {
-    /// Merges the families' tables: `untyped` ones hold raw-parameter
-    /// handlers, `typed` ones entries made by [`typed!`](crate::typed).
+    /// Merges the families' tables of [`typed!`](crate::typed) entries.
     /// Panics on an action listed twice (caught by each service's table
     /// test, never at run time).
-    pub fn new(untyped: &[&'static [(&'static str, QueryHandler)]], typed: &[&'static [(&'static str, QueryHandler)]]) -> ActionTable {
+    pub fn new(families: &[&'static [(&'static str, QueryHandler)]]) -> ActionTable {
         let mut by_name = std::collections::HashMap::new();
-        let all = untyped.iter().map(|f| (f, false)).chain(typed.iter().map(|f| (f, true)));
-        for (family, typed) in all {
-            for &(name, run) in family.iter() {
-                assert!(by_name.insert(name, Action { run, typed }).is_none(), "action {name} is listed twice");
-            }
+        for &(name, run) in families.iter().flat_map(|f| f.iter()) {
+            assert!(by_name.insert(name, run).is_none(), "action {name} is listed twice");
         }
         ActionTable { by_name }
     }
 
     /// The handler of an action, if the service implements it.
-    pub fn get(&self, action: &str) -> Option<Action> {
+    pub fn get(&self, action: &str) -> Option<QueryHandler> {
         self.by_name.get(action).copied()
     }
 
@@ -126,7 +111,11 @@ where
     Ok(xvpc_wire::json_shape::ToJson::to_json(&handler(call, input)?))
 }
 
-/// The services xvpc speaks, named as in SigV4 credential scopes.
+/// IAM's API version: xvpc routes IAM requests (to answer that it does not
+/// serve them) but has no IAM model to take the version from.
+const IAM_API_VERSION: &str = "2010-05-08";
+
+/// The services xvpc routes, named as in SigV4 credential scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     Ec2,
@@ -146,6 +135,17 @@ impl Service {
             "iam" => Service::Iam,
             _ => return None,
         })
+    }
+
+    /// The service an unsigned ec2Query/awsQuery request names by its
+    /// `Version`; any other version is EC2's, as the CLI's default service.
+    fn from_api_version(version: &str) -> Service {
+        match version {
+            v if v == shapes::elbv2::API_VERSION => Service::Elbv2,
+            v if v == shapes::sts::API_VERSION => Service::Sts,
+            v if v == IAM_API_VERSION => Service::Iam,
+            _ => Service::Ec2,
+        }
     }
 
     /// The XML namespace of an awsQuery service.
@@ -259,11 +259,8 @@ fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Res
             if app.config.verify_signatures {
                 return Err(ApiError::client("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.").with_status(403));
             }
-            let service = match params.get("Version") {
-                Some("2015-12-01") => Service::Elbv2,
-                Some("2011-06-15") => Service::Sts,
-                Some("2010-05-08") => Service::Iam,
-                Some(_) => Service::Ec2,
+            let service = match params.version() {
+                Some(v) => Service::from_api_version(v),
                 None if req.path.len() > 1 => Service::Ram,
                 None => Service::Ec2,
             };
@@ -280,8 +277,8 @@ pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
     let route = match route(app, &req, &params) {
         Ok(r) => r,
         Err(e) => {
-            return match params.get("Version") {
-                Some("2015-12-01") | Some("2011-06-15") => envelope::query_error(&e, "", request_id),
+            return match params.version().map(Service::from_api_version) {
+                Some(Service::Elbv2 | Service::Sts) => envelope::query_error(&e, "", request_id),
                 _ if is_json => envelope::json_error(&e, request_id),
                 _ => envelope::ec2_error(&e, request_id),
             }
@@ -323,7 +320,7 @@ fn finish(call: Call<'_>) {
 
 /// The one place that says which query actions exist: anything else is
 /// `InvalidAction` (EC2, ELBv2, STS alike).
-fn query_action(service: Service, action: &str) -> Option<Action> {
+fn query_action(service: Service, action: &str) -> Option<QueryHandler> {
     match service {
         Service::Ec2 => crate::ec2::actions().get(action),
         Service::Sts => crate::sts::actions().get(action),
@@ -332,19 +329,8 @@ fn query_action(service: Service, action: &str) -> Option<Action> {
     }
 }
 
-/// Checks an untyped handler's request against the operation's input shape.
-fn validate_query(service: Service, action: &str, params: &QueryParams) -> std::result::Result<(), ApiError> {
-    let checked = match service {
-        Service::Ec2 => shapes::ec2::validate(action, params),
-        Service::Elbv2 => shapes::elbv2::validate(action, params),
-        Service::Sts => shapes::sts::validate(action, params),
-        Service::Iam | Service::Ram => None,
-    };
-    checked.unwrap_or(Ok(()))
-}
-
 fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, request_id: &str) -> HttpResponse {
-    let action = params.get("Action").unwrap_or("").to_string();
+    let action = params.action().unwrap_or("").to_string();
     let render_err = |e: &ApiError| match service {
         Service::Ec2 => envelope::ec2_error(e, request_id),
         s => envelope::query_error(e, s.namespace(), request_id),
@@ -357,18 +343,13 @@ fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, re
         };
         return render_err(&e);
     };
-    if !handler.typed {
-        if let Err(e) = validate_query(service, &action, params) {
-            return render_err(&e);
-        }
-    }
     let mut call = new_call(app, route, &action, request_id);
-    let dry_run = match params.bool("DryRun") {
-        Ok(d) => d.unwrap_or(false),
+    let dry_run = match params.dry_run() {
+        Ok(d) => d,
         Err(e) => return render_err(&Error::from(e).to_api()),
     };
     call.dry_run = dry_run;
-    let result = (handler.run)(&mut call, params).and_then(|body| if dry_run { Err(dry_run_ok()) } else { Ok(body) });
+    let result = handler(&mut call, params).and_then(|body| if dry_run { Err(dry_run_ok()) } else { Ok(body) });
     finish(call);
     match result {
         Ok(body) => match service {
@@ -443,6 +424,6 @@ mod action_table_tests {
             Ok(String::new())
         }
         const A: &[(&str, QueryHandler)] = &[("X", h)];
-        ActionTable::new(&[A], &[A]);
+        ActionTable::new(&[A, A]);
     }
 }

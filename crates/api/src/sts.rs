@@ -20,7 +20,7 @@ const TYPED: &[(&str, QueryHandler)] = &[
 /// Every STS action.
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
-    TABLE.get_or_init(|| ActionTable::new(&[], &[TYPED]))
+    TABLE.get_or_init(|| ActionTable::new(&[TYPED]))
 }
 
 fn get_caller_identity(call: &mut Call, _: shape::GetCallerIdentityRequest) -> Result<shape::GetCallerIdentityResponse> {

@@ -553,26 +553,9 @@ impl Gen<'_> {
         }
         self.w("];");
         self.w("");
-        self.w("/// Decodes the input of `action` only to check it, for handlers that");
-        self.w("/// still read raw parameters. `None`: no such operation here.");
-        match self.proto {
-            Proto::RestJson => {
-                self.w("pub fn validate(action: &str, body: &rt::Value, query: &rt::QueryParams) -> Option<Result<(), rt::ApiError>> {");
-                self.w("    Some(match action {");
-                for op in &ops {
-                    self.w(&format!("        {op:?} => rt::json_decode::<ops::{op}>(body, query).map(drop),"));
-                }
-            }
-            _ => {
-                self.w("pub fn validate(action: &str, params: &rt::QueryParams) -> Option<Result<(), rt::ApiError>> {");
-                self.w("    Some(match action {");
-                for op in &ops {
-                    self.w(&format!("        {op:?} => rt::query_decode::<ops::{op}>(params).map(drop),"));
-                }
-            }
-        }
-        self.w("        _ => return None,");
-        self.w("    })");
-        self.w("}");
+        self.w("/// The service's API version: the `Version` an ec2Query/awsQuery request");
+        self.w("/// carries, which routes an unsigned request to this service.");
+        let api = self.m.json["metadata"]["apiVersion"].as_str().unwrap_or("").to_string();
+        self.w(&format!("pub const API_VERSION: &str = {api:?};"));
     }
 }

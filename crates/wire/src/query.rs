@@ -152,6 +152,23 @@ impl QueryParams {
     pub fn member_structs(&self, prefix: &str) -> Vec<QueryParams> {
         self.structs(&format!("{prefix}.member"))
     }
+
+    /// `Action`, a common parameter of every ec2Query/awsQuery request (AWS's
+    /// "Common Query Parameters"): the operation to run.
+    pub fn action(&self) -> Option<&str> {
+        self.get("Action")
+    }
+
+    /// `Version`, the other common parameter: the service's API version,
+    /// which is how an unsigned request names its service.
+    pub fn version(&self) -> Option<&str> {
+        self.get("Version")
+    }
+
+    /// `DryRun`, which every EC2 operation takes: validate, change nothing.
+    pub fn dry_run(&self) -> Result<bool, WireError> {
+        Ok(self.bool("DryRun")?.unwrap_or(false))
+    }
 }
 
 #[cfg(test)]

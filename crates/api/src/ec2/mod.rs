@@ -42,7 +42,7 @@ use crate::errors::{client, Result};
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
     // Every EC2 family is typed: no untyped table is left.
-    TABLE.get_or_init(|| ActionTable::new(&[], &[
+    TABLE.get_or_init(|| ActionTable::new(&[
         vpc::TYPED,
         image::TYPED,
         volume::TYPED,

@@ -6,10 +6,10 @@ use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::shape::ReturnTrue;
 use xvpc_wire::shapes::ec2::{self as shape, ops};
 
-use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs};
+use super::{filter_list, paginate_by, require_all, tag_set, tags_from_specs, unsupported};
 use crate::call::QueryHandler;
 use crate::call::Call;
-use crate::errors::{client, Result};
+use crate::errors::Result;
 
 pub const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::CreateVpc, create_vpc),
@@ -63,7 +63,7 @@ fn ipv6_association(b: &Ipv6CidrBlock, state: shape::VpcCidrBlockStateCode) -> s
 /// IPAM pools and BYOIP pools are not emulated: AWS would not find them.
 fn refuse_pools(ipam4: Option<&String>, ipam6: Option<&String>, pool6: Option<&String>, cidr6: Option<&String>) -> Result<()> {
     if ipam4.is_some() || ipam6.is_some() {
-        return Err(client("InvalidParameterValue", "IPAM pools are not supported by xvpc"));
+        return Err(unsupported("IPAM pools"));
     }
     if let Some(p) = pool6 {
         return Err(ModelError::InvalidParameterValue(format!("The IPv6 pool '{p}' does not exist: only Amazon-provided IPv6 blocks are available")).into());
@@ -77,7 +77,7 @@ fn refuse_pools(ipam4: Option<&String>, ipam6: Option<&String>, pool6: Option<&S
 
 fn create_vpc(call: &mut Call, input: shape::CreateVpcRequest) -> Result<shape::CreateVpcResult> {
     refuse_pools(input.ipv4_ipam_pool_id.as_ref(), input.ipv6_ipam_pool_id.as_ref(), input.ipv6_pool.as_ref(), input.ipv6_cidr_block.as_ref())?;
-    let cidr = input.cidr_block.ok_or_else(|| client("MissingParameter", "The request must contain the parameter CidrBlock"))?;
+    let cidr = input.cidr_block.filter(|c| !c.is_empty()).ok_or_else(|| ModelError::MissingParameter("CidrBlock".into()))?;
     let create = CreateVpc {
         cidr,
         instance_tenancy: input.instance_tenancy.map(|t| t.as_str().to_string()),
@@ -105,7 +105,7 @@ fn describe_vpcs(call: &mut Call, input: shape::DescribeVpcsRequest) -> Result<s
     let mine = |v: &&Vpc| v.owner == call.ctx.account && v.region == call.ctx.region;
     require_all(&ids, |id| s.vpcs.get(id).is_some_and(|v| mine(&v)), IdKind::Vpc)?;
     if !ids.is_empty() && input.max_results.is_some() {
-        return Err(client("InvalidParameterCombination", "The parameter vpcIdsSet cannot be used with the parameter maxResults"));
+        return Err(ModelError::InvalidParameterCombination("The parameter vpcIdsSet cannot be used with the parameter maxResults".into()).into());
     }
     let out = vpc::FILTERS.select(&fs, s, &call.ctx, s.vpcs.scope(&call.ctx).filter(|v| ids.is_empty() || ids.contains(&v.id)))?;
     let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |v| v.id.clone(), (5, 1000))?;
@@ -123,8 +123,8 @@ fn modify_vpc_attribute(call: &mut Call, input: shape::ModifyVpcAttributeRequest
             xvpc_model::state::owned(&call.state().vpcs, &call.ctx, IdKind::Vpc, id)?;
             return Ok(ReturnTrue);
         }
-        (None, None, false) => return Err(client("MissingParameter", "The request must contain the parameter EnableDnsSupport or EnableDnsHostnames")),
-        _ => return Err(client("InvalidParameterCombination", "Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames")),
+        (None, None, false) => return Err(ModelError::MissingParameter("EnableDnsSupport or EnableDnsHostnames".into()).into()),
+        _ => return Err(ModelError::InvalidParameterCombination("Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames".into()).into()),
     };
     let ch = vpc::modify_attribute(call.state(), &call.ctx, id, attr)?;
     call.commit(ch)?;
@@ -141,7 +141,7 @@ fn describe_vpc_attribute(call: &mut Call, input: shape::DescribeVpcAttributeReq
         Name::EnableDnsHostnames => out.enable_dns_hostnames = value(v.enable_dns_hostnames),
         Name::EnableNetworkAddressUsageMetrics => out.enable_network_address_usage_metrics = value(false),
         // The decoder refuses values the model does not list.
-        Name::Unlisted(other) => return Err(client("InvalidParameterValue", format!("Value ({other}) for parameter attribute is invalid. Unknown attribute."))),
+        Name::Unlisted(other) => return Err(ModelError::InvalidParameterValue(format!("Value ({other}) for parameter attribute is invalid. Unknown attribute.")).into()),
     }
     Ok(out)
 }
@@ -165,7 +165,7 @@ fn associate_vpc_cidr_block(call: &mut Call, input: shape::AssociateVpcCidrBlock
     if input.ipv6_cidr_block_network_border_group.is_some() {
         return Err(ModelError::InvalidParameterCombination("The parameter Ipv6CidrBlockNetworkBorderGroup requires AmazonProvidedIpv6CidrBlock".into()).into());
     }
-    let cidr = input.cidr_block.ok_or_else(|| client("MissingParameter", "The request must contain the parameter CidrBlock"))?;
+    let cidr = input.cidr_block.filter(|c| !c.is_empty()).ok_or_else(|| ModelError::MissingParameter("CidrBlock".into()))?;
     let (ch, block) = vpc::associate_cidr(call.state(), &call.ctx, &input.vpc_id, &cidr)?;
     call.commit(ch)?;
     Ok(shape::AssociateVpcCidrBlockResult {

@@ -23,7 +23,7 @@ use crate::errors::Result;
 /// Every ELBv2 action: each family's `(Action, handler)` table.
 pub fn actions() -> &'static ActionTable {
     static TABLE: OnceLock<ActionTable> = OnceLock::new();
-    TABLE.get_or_init(|| ActionTable::new(&[], &[load_balancer::TYPED, target_group::TYPED, listener::TYPED, TAG_ACTIONS]))
+    TABLE.get_or_init(|| ActionTable::new(&[load_balancer::TYPED, target_group::TYPED, listener::TYPED, TAG_ACTIONS]))
 }
 
 /// A `ValidationError`: a value ELBv2 refuses.

@@ -4121,36 +4121,6 @@ pub const OPERATIONS: &[&str] = &[
     "SetSubnets",
 ];
 
-/// Decodes the input of `action` only to check it, for handlers that
-/// still read raw parameters. `None`: no such operation here.
-pub fn validate(action: &str, params: &rt::QueryParams) -> Option<Result<(), rt::ApiError>> {
-    Some(match action {
-        "AddTags" => rt::query_decode::<ops::AddTags>(params).map(drop),
-        "CreateListener" => rt::query_decode::<ops::CreateListener>(params).map(drop),
-        "CreateLoadBalancer" => rt::query_decode::<ops::CreateLoadBalancer>(params).map(drop),
-        "CreateTargetGroup" => rt::query_decode::<ops::CreateTargetGroup>(params).map(drop),
-        "DeleteListener" => rt::query_decode::<ops::DeleteListener>(params).map(drop),
-        "DeleteLoadBalancer" => rt::query_decode::<ops::DeleteLoadBalancer>(params).map(drop),
-        "DeleteTargetGroup" => rt::query_decode::<ops::DeleteTargetGroup>(params).map(drop),
-        "DeregisterTargets" => rt::query_decode::<ops::DeregisterTargets>(params).map(drop),
-        "DescribeCapacityReservation" => rt::query_decode::<ops::DescribeCapacityReservation>(params).map(drop),
-        "DescribeListenerAttributes" => rt::query_decode::<ops::DescribeListenerAttributes>(params).map(drop),
-        "DescribeListeners" => rt::query_decode::<ops::DescribeListeners>(params).map(drop),
-        "DescribeLoadBalancerAttributes" => rt::query_decode::<ops::DescribeLoadBalancerAttributes>(params).map(drop),
-        "DescribeLoadBalancers" => rt::query_decode::<ops::DescribeLoadBalancers>(params).map(drop),
-        "DescribeTags" => rt::query_decode::<ops::DescribeTags>(params).map(drop),
-        "DescribeTargetGroupAttributes" => rt::query_decode::<ops::DescribeTargetGroupAttributes>(params).map(drop),
-        "DescribeTargetGroups" => rt::query_decode::<ops::DescribeTargetGroups>(params).map(drop),
-        "DescribeTargetHealth" => rt::query_decode::<ops::DescribeTargetHealth>(params).map(drop),
-        "ModifyListener" => rt::query_decode::<ops::ModifyListener>(params).map(drop),
-        "ModifyListenerAttributes" => rt::query_decode::<ops::ModifyListenerAttributes>(params).map(drop),
-        "ModifyLoadBalancerAttributes" => rt::query_decode::<ops::ModifyLoadBalancerAttributes>(params).map(drop),
-        "ModifyTargetGroup" => rt::query_decode::<ops::ModifyTargetGroup>(params).map(drop),
-        "ModifyTargetGroupAttributes" => rt::query_decode::<ops::ModifyTargetGroupAttributes>(params).map(drop),
-        "RegisterTargets" => rt::query_decode::<ops::RegisterTargets>(params).map(drop),
-        "RemoveTags" => rt::query_decode::<ops::RemoveTags>(params).map(drop),
-        "SetSecurityGroups" => rt::query_decode::<ops::SetSecurityGroups>(params).map(drop),
-        "SetSubnets" => rt::query_decode::<ops::SetSubnets>(params).map(drop),
-        _ => return None,
-    })
-}
+/// The service's API version: the `Version` an ec2Query/awsQuery request
+/// carries, which routes an unsigned request to this service.
+pub const API_VERSION: &str = "2015-12-01";

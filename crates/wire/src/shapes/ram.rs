@@ -2157,29 +2157,6 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateResourceShare",
 ];
 
-/// Decodes the input of `action` only to check it, for handlers that
-/// still read raw parameters. `None`: no such operation here.
-pub fn validate(action: &str, body: &rt::Value, query: &rt::QueryParams) -> Option<Result<(), rt::ApiError>> {
-    Some(match action {
-        "AcceptResourceShareInvitation" => rt::json_decode::<ops::AcceptResourceShareInvitation>(body, query).map(drop),
-        "AssociateResourceShare" => rt::json_decode::<ops::AssociateResourceShare>(body, query).map(drop),
-        "CreateResourceShare" => rt::json_decode::<ops::CreateResourceShare>(body, query).map(drop),
-        "DeleteResourceShare" => rt::json_decode::<ops::DeleteResourceShare>(body, query).map(drop),
-        "DisassociateResourceShare" => rt::json_decode::<ops::DisassociateResourceShare>(body, query).map(drop),
-        "GetPermission" => rt::json_decode::<ops::GetPermission>(body, query).map(drop),
-        "GetResourceShareAssociations" => rt::json_decode::<ops::GetResourceShareAssociations>(body, query).map(drop),
-        "GetResourceShareInvitations" => rt::json_decode::<ops::GetResourceShareInvitations>(body, query).map(drop),
-        "GetResourceShares" => rt::json_decode::<ops::GetResourceShares>(body, query).map(drop),
-        "ListPendingInvitationResources" => rt::json_decode::<ops::ListPendingInvitationResources>(body, query).map(drop),
-        "ListPermissions" => rt::json_decode::<ops::ListPermissions>(body, query).map(drop),
-        "ListPrincipals" => rt::json_decode::<ops::ListPrincipals>(body, query).map(drop),
-        "ListResourceSharePermissions" => rt::json_decode::<ops::ListResourceSharePermissions>(body, query).map(drop),
-        "ListResourceTypes" => rt::json_decode::<ops::ListResourceTypes>(body, query).map(drop),
-        "ListResources" => rt::json_decode::<ops::ListResources>(body, query).map(drop),
-        "RejectResourceShareInvitation" => rt::json_decode::<ops::RejectResourceShareInvitation>(body, query).map(drop),
-        "TagResource" => rt::json_decode::<ops::TagResource>(body, query).map(drop),
-        "UntagResource" => rt::json_decode::<ops::UntagResource>(body, query).map(drop),
-        "UpdateResourceShare" => rt::json_decode::<ops::UpdateResourceShare>(body, query).map(drop),
-        _ => return None,
-    })
-}
+/// The service's API version: the `Version` an ec2Query/awsQuery request
+/// carries, which routes an unsigned request to this service.
+pub const API_VERSION: &str = "2018-01-04";

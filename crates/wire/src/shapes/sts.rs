@@ -299,13 +299,6 @@ pub const OPERATIONS: &[&str] = &[
     "GetSessionToken",
 ];
 
-/// Decodes the input of `action` only to check it, for handlers that
-/// still read raw parameters. `None`: no such operation here.
-pub fn validate(action: &str, params: &rt::QueryParams) -> Option<Result<(), rt::ApiError>> {
-    Some(match action {
-        "AssumeRole" => rt::query_decode::<ops::AssumeRole>(params).map(drop),
-        "GetCallerIdentity" => rt::query_decode::<ops::GetCallerIdentity>(params).map(drop),
-        "GetSessionToken" => rt::query_decode::<ops::GetSessionToken>(params).map(drop),
-        _ => return None,
-    })
-}
+/// The service's API version: the `Version` an ec2Query/awsQuery request
+/// carries, which routes an unsigned request to this service.
+pub const API_VERSION: &str = "2011-06-15";
