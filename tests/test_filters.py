@@ -54,6 +54,8 @@ def populate(ec2, elbv2, ram, server):
     c = ec2(A)
     tag = lambda rt, name: [{"ResourceType": rt, "Tags": [{"Key": "Name", "Value": name}]}]
     vpcs = [c.create_vpc(CidrBlock=f"10.{2 * i}.0.0/16", TagSpecifications=tag("vpc", f"v{i}"))["Vpc"]["VpcId"] for i in range(5)]
+    for i, v in enumerate(vpcs):
+        c.create_egress_only_internet_gateway(VpcId=v, TagSpecifications=tag("egress-only-internet-gateway", f"e{i}"))
     subnets = [c.create_subnet(VpcId=vpcs[0], CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{'abc'[i % 3]}",
                                TagSpecifications=tag("subnet", f"s{i}"))["Subnet"]["SubnetId"] for i in range(6)]
     consumer = {z: c.create_subnet(VpcId=vpcs[1], CidrBlock=f"10.2.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
@@ -139,6 +141,7 @@ def populate(ec2, elbv2, ram, server):
 # besides filters, given the world's ids for the caller).
 FILTERED = [
     ("DescribeVpcs", None), ("DescribeSubnets", None), ("DescribeRouteTables", None), ("DescribeInternetGateways", None),
+    ("DescribeEgressOnlyInternetGateways", None),
     ("DescribeAddresses", None), ("DescribeSecurityGroups", None), ("DescribeSecurityGroupRules", None), ("DescribeNetworkAcls", None),
     ("DescribeNetworkInterfaces", None), ("DescribeInstances", None), ("DescribeInstanceStatus", None),
     ("DescribeInstanceCreditSpecifications", None), ("DescribeVolumes", None), ("DescribeImages", None), ("DescribeInstanceTypes", None),
@@ -184,7 +187,8 @@ def test_unknown_filter_names_are_refused_whatever_the_account_holds(ec2, elbv2,
     model = botocore_ec2_model()
     failures = []
     for op, need in FILTERED:
-        valid = next(n for n in documented_filters(model, op) if not n.startswith(("route-search", "tag")))
+        # A call filtering by tags only (egress-only gateways) uses tag-key.
+        valid = next((n for n in documented_filters(model, op) if not n.startswith(("route-search", "tag"))), "tag-key")
         # A call that needs a parent runs in the account holding only that.
         empty = EMPTY if need is None else PARENTS
         cases = {
@@ -252,7 +256,7 @@ def pages_match(client, op, params, size, token_key):
 
 
 EC2_PAGED = [
-    "DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeInternetGateways", "DescribeSecurityGroups",
+    "DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeInternetGateways", "DescribeEgressOnlyInternetGateways", "DescribeSecurityGroups",
     "DescribeSecurityGroupRules", "DescribeNetworkAcls", "DescribeNetworkInterfaces", "DescribeInstances", "DescribeInstanceStatus",
     "DescribeInstanceCreditSpecifications", "DescribeVolumes", "DescribeImages", "DescribeInstanceTypes", "DescribeInstanceTypeOfferings",
     "DescribePrefixLists", "DescribeTags", "DescribeVpcEndpointServiceConfigurations", "DescribeVpcEndpointServicePermissions",
@@ -263,8 +267,9 @@ EC2_PAGED = [
 ]
 
 # Lists the world cannot fill past one smallest page: five VPCs is the
-# quota, two managed prefix lists exist, a table has at most five VPCs.
-ONE_PAGE = {"DescribeVpcs", "DescribePrefixLists", "GetTransitGatewayRouteTableAssociations", "GetTransitGatewayRouteTablePropagations"}
+# quota (so five egress-only gateways, one per VPC), two managed prefix
+# lists exist, a table has at most five VPCs.
+ONE_PAGE = {"DescribeVpcs", "DescribeEgressOnlyInternetGateways", "DescribePrefixLists", "GetTransitGatewayRouteTableAssociations", "GetTransitGatewayRouteTablePropagations"}
 
 
 def test_every_paginated_call_pages_completely_once(ec2, elbv2, ram, server):

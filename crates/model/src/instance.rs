@@ -194,6 +194,10 @@ pub struct RunInstances {
     /// `NetworkInterface.1.AssociatePublicIpAddress`: overrides the
     /// subnet's MapPublicIpOnLaunch either way.
     pub associate_public_ip: Option<bool>,
+    /// `Ipv6Addresses`: specific IPv6 addresses (one instance only).
+    pub ipv6_addresses: Vec<String>,
+    /// `Ipv6AddressCount`: that many IPv6 addresses per instance.
+    pub ipv6_address_count: Option<u32>,
 }
 
 /// RunInstances: between MinCount and MaxCount instances in one subnet,
@@ -227,6 +231,10 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
     if input.private_ip.is_some() && input.max_count > 1 {
         return Err(ModelError::InvalidParameterCombination("Cannot specify a private IP address when launching more than one instance".into()));
     }
+    if !input.ipv6_addresses.is_empty() && input.max_count > 1 {
+        return Err(ModelError::InvalidParameterCombination("Cannot specify IPv6 addresses when launching more than one instance".into()));
+    }
+    let ipv6_asked = input.ipv6_addresses.iter().map(|a| crate::subnet_ipv6::parse_address(a)).collect::<Result<Vec<_>>>()?;
     if let Some(b) = &input.shutdown_behavior {
         if b != "stop" && b != "terminate" {
             return Err(ModelError::InvalidParameterValue(format!("Value ({b}) for parameter instanceInitiatedShutdownBehavior is invalid.")));
@@ -266,6 +274,10 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
     let mut taken6 = Vec::new();
     for _ in 0..count {
         let mut eni = network_interface::build(state, ctx, subnet, ip, &input.group_ids, &taken, &taken6)?;
+        // Addresses asked for replace the one the subnet assigns on creation.
+        if !ipv6_asked.is_empty() || input.ipv6_address_count.is_some() {
+            eni.ipv6_addresses = crate::subnet_ipv6::for_new_interface(state, subnet, &ipv6_asked, input.ipv6_address_count, &taken6)?;
+        }
         taken.push(eni.private_ip);
         taken6.extend(eni.ipv6_addresses.iter().copied());
         if public {

@@ -279,6 +279,10 @@ pub struct CreateEni {
     pub groups: Vec<String>,
     pub description: Option<String>,
     pub tags: Tags,
+    /// `Ipv6Addresses`: specific addresses of the subnet's IPv6 block.
+    pub ipv6_addresses: Vec<String>,
+    /// `Ipv6AddressCount`: that many addresses, chosen from the block.
+    pub ipv6_address_count: Option<u32>,
 }
 
 /// CreateNetworkInterface.
@@ -286,6 +290,11 @@ pub fn create(state: &State, ctx: &Ctx, input: CreateEni) -> Result<(Changes, St
     let subnet = owned(&state.subnets, ctx, IdKind::Subnet, &input.subnet_id)?;
     let ip = input.private_ip.as_deref().map(parse_ip).transpose()?;
     let mut e = build(state, ctx, subnet, ip, &input.groups, &[], &[])?;
+    // Addresses asked for replace the one the subnet assigns on creation.
+    if !input.ipv6_addresses.is_empty() || input.ipv6_address_count.is_some() {
+        let asked = input.ipv6_addresses.iter().map(|a| crate::subnet_ipv6::parse_address(a)).collect::<Result<Vec<_>>>()?;
+        e.ipv6_addresses = crate::subnet_ipv6::for_new_interface(state, subnet, &asked, input.ipv6_address_count, &[])?;
+    }
     e.description = input.description.unwrap_or_default();
     e.tags = input.tags;
     let id = e.id.clone();

@@ -101,7 +101,7 @@ pub fn world() -> World {
     b.change(|s, c| vpc::modify_attribute(s, c, &v1, VpcAttribute::EnableDnsHostnames(true)));
     let v2 = b.run(|s, c| vpc::create_vpc(s, c, CreateVpc { cidr: "10.2.0.0/16".into(), ..Default::default() }));
     let ctx_b = Ctx::new(B, "us-east-1", a.now);
-    let (ch, vb) = vpc::create_vpc(&b.s, &ctx_b, CreateVpc { cidr: "10.3.0.0/16".into(), ..Default::default() }).unwrap();
+    let (ch, vb) = vpc::create_vpc(&b.s, &ctx_b, CreateVpc { cidr: "10.3.0.0/16".into(), amazon_provided_ipv6_cidr_block: true, ..Default::default() }).unwrap();
     b.apply(ch);
 
     let s1 = subnet(&mut b, &v1, "10.0.1.0/24", "us-east-1a");

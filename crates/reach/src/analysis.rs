@@ -77,6 +77,9 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
             let e = topo.eni(id).ok_or_else(|| QueryError::UnknownDestination(id.clone()))?;
             (Some(e), q.destination_ip.map_or_else(|| address_of(e, v6), Ok)?)
         }
+        // An IPv6 address belongs to one interface at most (Amazon-provided
+        // blocks are unique): it names that interface.
+        Endpoint::Ip(ip @ IpAddr::V6(_)) => (topo.state.network_interfaces.values().find(|e| e.holds(*ip)), *ip),
         Endpoint::Ip(ip) => (None, *ip),
         // Interface endpoints and load balancers are reached over IPv4 here.
         Endpoint::VpcEndpoint(_) | Endpoint::LoadBalancer(_) if v6 => {

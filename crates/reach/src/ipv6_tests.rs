@@ -142,6 +142,11 @@ fn over_peering_both_vpcs_need_ipv6_routes() {
     let fix = a.blockers[0].fix.clone().unwrap();
     assert_eq!(fix.account, B);
     assert_eq!(fix.command, format!("aws ec2 create-route --route-table-id {tb} --destination-ipv6-cidr-block {} --vpc-peering-connection-id {pcx} --region {R}", block(&b, &va)));
+    // Named by its IPv6 address alone, the web server is still known: the
+    // same blockers and fixes.
+    let by_address = Query::tcp(Endpoint::Instance(client.clone()), Endpoint::Ip(v6_of(&b, &web)), 443);
+    let a2 = analyze(&b.state, 0, &by_address).unwrap();
+    assert_eq!(a2.blockers.iter().map(|x| x.fix.clone()).collect::<Vec<_>>(), a.blockers.iter().map(|x| x.fix.clone()).collect::<Vec<_>>());
     let (ba, bb) = (block(&b, &va), block(&b, &vb));
     b.route(&tb, &ba, &pcx);
     b.route(&ta, &bb, &pcx);

@@ -64,8 +64,13 @@ fn block_of(vpc: &Vpc, ip: IpAddr) -> Option<String> {
 /// connection that already joins the two VPCs, else the command that
 /// creates one.
 fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: IpAddr, dst_vpc: Option<&Vpc>) -> Option<crate::Fix> {
-    if let Some(f) = crate::internet_gateway::suggest_route(topo, table, from, dst) {
-        return Some(f);
+    // An IPv6 address of a known VPC is public, but a private connection to
+    // that VPC is the better way when one exists (peering, TGW).
+    let private_first = dst.is_ipv6() && dst_vpc.is_some();
+    if !private_first {
+        if let Some(f) = crate::internet_gateway::suggest_route(topo, table, from, dst) {
+            return Some(f);
+        }
     }
     let dst_vpc = dst_vpc?;
     let cidr = block_of(dst_vpc, dst)?;
@@ -83,6 +88,9 @@ fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: IpAddr, d
     // account owns or has been shared: the next step towards it.
     if let Some(step) = crate::transit_gateway::next_step(topo, from, dst_vpc) {
         return Some(step);
+    }
+    if let Some(f) = crate::internet_gateway::suggest_route(topo, table, from, dst).filter(|_| private_first) {
+        return Some(f);
     }
     Some(fix::create_peering(&from.owner, &from.region, &from.id, &dst_vpc.id, &dst_vpc.owner, &dst_vpc.region))
 }

@@ -11,16 +11,18 @@ use crate::paint::Paint;
 /// Options of `xvpc trace`.
 #[derive(clap::Args, Debug)]
 pub struct TraceArgs {
-    /// Source: instance (i-...), ENI (eni-...) or IPv4 address.
+    /// Source: instance (i-...), ENI (eni-...) or IP address (IPv4 or IPv6).
     #[arg(long)]
     pub from: String,
-    /// Destination: instance, ENI, VPC endpoint (vpce-...), NLB ARN or IPv4 address.
+    /// Destination: instance, ENI, VPC endpoint (vpce-...), NLB ARN or IP address.
     #[arg(long)]
     pub to: Option<String>,
-    /// Destination address (alone, or to pick an address of --to).
+    /// Destination address (alone, or to pick an address of --to; an IPv6
+    /// one asks about IPv6).
     #[arg(long)]
     pub to_ip: Option<String>,
-    /// Source address (default: the source's primary private IP).
+    /// Source address (default: the source's primary private IP, or its
+    /// first IPv6 address when the question is about IPv6).
     #[arg(long)]
     pub from_ip: Option<String>,
     /// tcp, udp, icmp or a protocol number.

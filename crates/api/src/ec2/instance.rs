@@ -95,10 +95,16 @@ fn interface_shape(e: &NetworkInterface, state: &State) -> Option<shape::Instanc
             ..Default::default()
         }),
         private_ip_addresses: private_ips,
+        ipv6_addresses: e.ipv6_addresses.iter().map(|a| shape::InstanceIpv6Address { ipv6_address: Some(a.to_string()), is_primary_ipv6: Some(false) }).collect(),
         interface_type: Some(e.interface_type.clone()),
         operator: Some(not_managed()),
         ..Default::default()
     })
+}
+
+/// `Ipv6AddressCount` as the model takes it (a negative count refused).
+fn ipv6_count(n: Option<i32>) -> Result<Option<u32>> {
+    n.map(|n| u32::try_from(n).map_err(|_| ModelError::InvalidParameterValue(format!("Value ({n}) for parameter Ipv6AddressCount is invalid.")).into())).transpose()
 }
 
 /// One instance as DescribeInstances / RunInstances show it: an x86_64,
@@ -117,6 +123,8 @@ pub fn instance_shape(i: &Instance, state: &State, shown: InstanceState) -> shap
         image_id: Some(i.image_id.clone()),
         state: Some(state_shape(shown)),
         private_dns_name: Some(if live { i.private_dns_name() } else { String::new() }),
+        // The first IPv6 address of its primary interface, as AWS shows it.
+        ipv6_address: primary.filter(|_| live).and_then(|e| e.ipv6_addresses.first()).map(|a| a.to_string()),
         public_dns_name: Some(public.as_ref().map(|p| p.dns_name.clone()).unwrap_or_default()),
         state_transition_reason: Some(if live { String::new() } else { format!("User initiated ({})", Timestamp(i.terminated_at.unwrap_or(0)).iso8601()) }),
         state_reason: (!live).then(|| shape::StateReason {
@@ -245,6 +253,8 @@ fn run_instances(call: &mut Call, input: shape::RunInstancesRequest) -> Result<s
         ebs_optimized: input.ebs_optimized.unwrap_or(false),
         monitoring: input.monitoring.is_some_and(|m| m.enabled),
         associate_public_ip: nic.associate_public_ip_address,
+        ipv6_addresses: input.ipv6_addresses.iter().chain(&nic.ipv6_addresses).filter_map(|a| a.ipv6_address.clone()).collect(),
+        ipv6_address_count: ipv6_count(input.ipv6_address_count.or(nic.ipv6_address_count))?,
     };
     // A repeated client token answers the first launch as it is now.
     let fresh = run.client_token.as_ref().is_none_or(|t| !call.state().instances.scope(&call.ctx).any(|i| i.client_token.as_ref() == Some(t)));

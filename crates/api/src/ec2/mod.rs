@@ -4,6 +4,7 @@
 //! Element names follow botocore's EC2 service model (`locationName`), the
 //! naming oracle for what clients expect.
 
+mod egress_only_internet_gateway;
 mod elastic_ip;
 mod endpoint_service;
 mod image;
@@ -48,6 +49,7 @@ pub fn actions() -> &'static ActionTable {
         volume::TYPED,
         subnet::TYPED,
         internet_gateway::TYPED,
+        egress_only_internet_gateway::TYPED,
         route_table::TYPED,
         network_acl::TYPED,
         region::TYPED,

@@ -21,7 +21,23 @@ pub const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::DescribeNetworkInterfaceAttribute, describe_network_interface_attribute),
     crate::typed!(ops::AttachNetworkInterface, attach_network_interface),
     crate::typed!(ops::DetachNetworkInterface, detach_network_interface),
+    crate::typed!(ops::AssignIpv6Addresses, assign_ipv6_addresses),
+    crate::typed!(ops::UnassignIpv6Addresses, unassign_ipv6_addresses),
 ];
+
+/// An interface's IPv6 addresses as AWS lists them (none is the primary
+/// IPv6 address: xvpc has no `EnablePrimaryIpv6`).
+pub fn ipv6_set(e: &NetworkInterface) -> Vec<shape::NetworkInterfaceIpv6Address> {
+    e.ipv6_addresses
+        .iter()
+        .map(|a| shape::NetworkInterfaceIpv6Address { ipv6_address: Some(a.to_string()), is_primary_ipv6: Some(false), ..Default::default() })
+        .collect()
+}
+
+/// A count parameter as the model takes it (negative counts refused).
+fn count(n: Option<i32>, name: &str) -> Result<Option<u32>> {
+    n.map(|n| u32::try_from(n).map_err(|_| ModelError::InvalidParameterValue(format!("Value ({n}) for parameter {name} is invalid.")).into())).transpose()
+}
 
 /// An interface's security groups, with their names.
 pub fn group_set(groups: &[String], state: &State) -> Vec<shape::GroupIdentifier> {
@@ -117,7 +133,8 @@ pub fn eni_shape(e: &NetworkInterface, state: &State) -> shape::NetworkInterface
         tag_set: tag_set(&e.tags),
         private_ip_addresses: private_ips,
         interface_type: Some(shape::NetworkInterfaceType::from(e.interface_type.as_str())),
-        // IPv4-only subnets: never IPv6-native, no IPv6 addresses.
+        ipv6_addresses: ipv6_set(e),
+        // No IPv6-only subnets: never IPv6-native.
         ipv6_native: Some(false),
         operator: Some(not_managed()),
         ..Default::default()
@@ -128,8 +145,8 @@ fn create_network_interface(call: &mut Call, input: shape::CreateNetworkInterfac
     if input.secondary_private_ip_address_count.is_some_and(|n| n > 0) || !input.private_ip_addresses.is_empty() {
         return Err(unsupported("Secondary private IP addresses"));
     }
-    if input.ipv6_address_count.is_some_and(|n| n > 0) || !input.ipv6_addresses.is_empty() || input.enable_primary_ipv6 == Some(true) {
-        return Err(unsupported("IPv6 addresses"));
+    if input.enable_primary_ipv6 == Some(true) {
+        return Err(unsupported("Primary IPv6 addresses"));
     }
     let prefixes = input.ipv4_prefix_count.is_some_and(|n| n > 0) || input.ipv6_prefix_count.is_some_and(|n| n > 0);
     if prefixes || !input.ipv4_prefixes.is_empty() || !input.ipv6_prefixes.is_empty() {
@@ -144,6 +161,8 @@ fn create_network_interface(call: &mut Call, input: shape::CreateNetworkInterfac
         groups: input.groups,
         description: input.description,
         tags: tags_from_specs(&input.tag_specifications, "network-interface")?,
+        ipv6_addresses: input.ipv6_addresses.iter().filter_map(|a| a.ipv6_address.clone()).collect(),
+        ipv6_address_count: count(input.ipv6_address_count, "Ipv6AddressCount")?,
     };
     let (ch, id) = network_interface::create(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
@@ -173,7 +192,7 @@ fn modify_network_interface_attribute(call: &mut Call, input: shape::ModifyNetwo
         return Err(unsupported("Public IPv4 address changes on an existing interface"));
     }
     if input.enable_primary_ipv6.is_some() {
-        return Err(unsupported("IPv6 addresses"));
+        return Err(unsupported("Primary IPv6 addresses"));
     }
     if !input.associated_subnet_ids.is_empty() {
         return Err(unsupported("Multi-subnet interfaces"));
@@ -229,6 +248,33 @@ fn detach_network_interface(call: &mut Call, input: shape::DetachNetworkInterfac
     Ok(ReturnTrue)
 }
 
+fn assign_ipv6_addresses(call: &mut Call, input: shape::AssignIpv6AddressesRequest) -> Result<shape::AssignIpv6AddressesResult> {
+    if input.ipv6_prefix_count.is_some() || !input.ipv6_prefixes.is_empty() {
+        return Err(unsupported("Prefix delegations"));
+    }
+    let n = count(input.ipv6_address_count, "Ipv6AddressCount")?;
+    let (ch, got) = network_interface::assign_ipv6_addresses(call.state(), &call.ctx, &input.network_interface_id, &input.ipv6_addresses, n)?;
+    call.commit(ch)?;
+    Ok(shape::AssignIpv6AddressesResult {
+        assigned_ipv6_addresses: got.iter().map(|a| a.to_string()).collect(),
+        assigned_ipv6_prefixes: Vec::new(),
+        network_interface_id: Some(input.network_interface_id),
+    })
+}
+
+fn unassign_ipv6_addresses(call: &mut Call, input: shape::UnassignIpv6AddressesRequest) -> Result<shape::UnassignIpv6AddressesResult> {
+    if !input.ipv6_prefixes.is_empty() {
+        return Err(unsupported("Prefix delegations"));
+    }
+    let (ch, gone) = network_interface::unassign_ipv6_addresses(call.state(), &call.ctx, &input.network_interface_id, &input.ipv6_addresses)?;
+    call.commit(ch)?;
+    Ok(shape::UnassignIpv6AddressesResult {
+        network_interface_id: Some(input.network_interface_id),
+        unassigned_ipv6_addresses: gone.iter().map(|a| a.to_string()).collect(),
+        unassigned_ipv6_prefixes: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,8 +295,8 @@ mod tests {
             "NetworkInterface.ConnectionTrackingConfiguration",
             "NetworkInterface.DenyAllIgwTraffic",
             "NetworkInterface.Ipv4Prefixes",
+            // No primary IPv6 address or IPv6 DNS names in xvpc.
             "NetworkInterface.Ipv6Address",
-            "NetworkInterface.Ipv6Addresses",
             "NetworkInterface.Ipv6Prefixes",
             "NetworkInterface.OutpostArn",
             "NetworkInterface.PublicIpDnsNameOptions",
@@ -258,6 +304,7 @@ mod tests {
             "NetworkInterfaceAssociation.CustomerOwnedIp",
             "NetworkInterfaceAttachment.EnaQueueCount",
             "NetworkInterfaceAttachment.EnaSrdSpecification",
+            "NetworkInterfaceIpv6Address.PublicIpv6DnsName",
             "OperatorResponse.HiddenByDefault",
             "OperatorResponse.Principal",
         ];

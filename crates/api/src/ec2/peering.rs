@@ -52,6 +52,7 @@ fn side_shape(p: &VpcPeeringConnection, side: &PeerSide, full: bool, state: &Sta
         let cidrs = p.cidrs(state, side);
         info.cidr_block = cidrs.first().map(|c| c.to_string());
         info.cidr_block_set = cidrs.iter().map(|c| shape::CidrBlock { cidr_block: Some(c.to_string()) }).collect();
+        info.ipv6_cidr_block_set = p.ipv6_cidrs(state, side).iter().map(|c| shape::Ipv6CidrBlock { ipv6_cidr_block: Some(c.to_string()) }).collect();
         info.peering_options = Some(options_shape(&side.options));
     }
     info

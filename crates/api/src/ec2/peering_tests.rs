@@ -27,8 +27,10 @@ fn describe_vpc_peering_connections_covers_the_shape() {
         next_token: Some("token".into()),
     };
     let xml = body(&out);
-    // xvpc peers IPv4 VPCs only.
-    assert_eq!(missing("ec2", "DescribeVpcPeeringConnectionsResult", &xml), ["VpcPeeringConnectionVpcInfo.Ipv6CidrBlockSet"]);
+    assert_eq!(missing("ec2", "DescribeVpcPeeringConnectionsResult", &xml), Vec::<String>::new(), "{xml}");
+    // The requester's Amazon-provided IPv6 block too.
+    assert!(xml.contains("<ipv6CidrBlockSet><item><ipv6CidrBlock>2001:db8::/56</ipv6CidrBlock></item></ipv6CidrBlockSet>"), "{xml}");
+    assert!(xml.contains("<ipv6CidrBlock>2001:db8:0:100::/56</ipv6CidrBlock>"), "the accepter's block: {xml}");
     // The values, not only the names: the requester's blocks and the caller's tags.
     assert!(xml.contains("<cidrBlockSet><item><cidrBlock>10.0.0.0/16</cidrBlock></item><item><cidrBlock>10.1.0.0/16</cidrBlock></item></cidrBlockSet>"), "{xml}");
     assert!(xml.contains("<tagSet><item><key>Name</key><value>to-b</value></item></tagSet>"), "{xml}");

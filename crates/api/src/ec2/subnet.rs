@@ -1,6 +1,7 @@
 //! Subnet actions.
 
-use xvpc_model::subnet::{self, CreateSubnet, Subnet};
+use xvpc_model::subnet::{self, CreateSubnet, Subnet, SubnetIpv6Block};
+use xvpc_model::subnet_ipv6;
 use xvpc_model::{IdKind, ModelError, State};
 use xvpc_wire::shape::ReturnTrue;
 use xvpc_wire::shapes::ec2::{self as shape, ops};
@@ -14,9 +15,11 @@ pub const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::DeleteSubnet, delete_subnet),
     crate::typed!(ops::DescribeSubnets, describe_subnets),
     crate::typed!(ops::ModifySubnetAttribute, modify_subnet_attribute),
+    crate::typed!(ops::AssociateSubnetCidrBlock, associate_subnet_cidr_block),
+    crate::typed!(ops::DisassociateSubnetCidrBlock, disassociate_subnet_cidr_block),
 ];
 
-/// The `Subnet` structure AWS describes. xvpc has no IPv6-only subnets,
+/// The `Subnet` structure AWS describes. xvpc has no IPv6-only subnets (yet),
 /// DNS64, Outposts or resource-name hostnames: those members show their off
 /// values, as AWS shows them for a subnet that does not use them.
 pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
@@ -36,15 +39,7 @@ pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
         ipv6_cidr_block_association_set: s
             .ipv6_cidr_blocks
             .iter()
-            .map(|b| shape::SubnetIpv6CidrBlockAssociation {
-                association_id: Some(b.association_id.clone()),
-                ipv6_cidr_block: Some(b.cidr.to_string()),
-                ipv6_cidr_block_state: Some(shape::SubnetCidrBlockState { state: Some(shape::SubnetCidrBlockStateCode::Associated), status_message: None }),
-                // Blocks come from the VPC's Amazon-provided one: public
-                // addresses from Amazon's pool, as AWS reports them.
-                ipv6_address_attribute: Some(shape::Ipv6AddressAttribute::Public),
-                ip_source: Some(shape::IpSource::Amazon),
-            })
+            .map(|b| ipv6_association(b, shape::SubnetCidrBlockStateCode::Associated))
             .collect(),
         map_customer_owned_ip_on_launch: Some(false),
         enable_dns64: Some(false),
@@ -59,12 +54,24 @@ pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
     }
 }
 
+/// A subnet's IPv6 block as AWS describes it: carved from the VPC's
+/// Amazon-provided block, so public addresses from Amazon's pool.
+fn ipv6_association(b: &SubnetIpv6Block, state: shape::SubnetCidrBlockStateCode) -> shape::SubnetIpv6CidrBlockAssociation {
+    shape::SubnetIpv6CidrBlockAssociation {
+        association_id: Some(b.association_id.clone()),
+        ipv6_cidr_block: Some(b.cidr.to_string()),
+        ipv6_cidr_block_state: Some(shape::SubnetCidrBlockState { state: Some(state), status_message: None }),
+        ipv6_address_attribute: Some(shape::Ipv6AddressAttribute::Public),
+        ip_source: Some(shape::IpSource::Amazon),
+    }
+}
+
 fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<shape::CreateSubnetResult> {
-    if input.ipv4_ipam_pool_id.is_some() || input.ipv4_netmask_length.is_some() {
+    if input.ipv4_ipam_pool_id.is_some() || input.ipv4_netmask_length.is_some() || input.ipv6_ipam_pool_id.is_some() || input.ipv6_netmask_length.is_some() {
         return Err(unsupported("IPAM pools"));
     }
-    if input.ipv6_cidr_block.is_some() || input.ipv6_native == Some(true) || input.ipv6_ipam_pool_id.is_some() || input.ipv6_netmask_length.is_some() {
-        return Err(unsupported("IPv6 subnets"));
+    if input.ipv6_native == Some(true) {
+        return Err(unsupported("IPv6-only subnets"));
     }
     if input.outpost_arn.is_some() {
         return Err(unsupported("Outposts"));
@@ -76,10 +83,32 @@ fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<s
         availability_zone_id: input.availability_zone_id,
         tags: tags_from_specs(&input.tag_specifications, "subnet")?,
     };
-    let (ch, id) = subnet::create_subnet(call.state(), &call.ctx, create)?;
+    let (ch, id) = subnet::create_dual_stack(call.state(), &call.ctx, create, input.ipv6_cidr_block.as_deref())?;
     call.commit(ch)?;
     let s = call.state();
     Ok(shape::CreateSubnetResult { subnet: Some(subnet_shape(&s.subnets[&id], s)) })
+}
+
+fn associate_subnet_cidr_block(call: &mut Call, input: shape::AssociateSubnetCidrBlockRequest) -> Result<shape::AssociateSubnetCidrBlockResult> {
+    if input.ipv6_ipam_pool_id.is_some() || input.ipv6_netmask_length.is_some() {
+        return Err(unsupported("IPAM pools"));
+    }
+    let cidr = input.ipv6_cidr_block.filter(|c| !c.is_empty()).ok_or_else(|| ModelError::MissingParameter("Ipv6CidrBlock".into()))?;
+    let (ch, block) = subnet_ipv6::associate(call.state(), &call.ctx, &input.subnet_id, &cidr)?;
+    call.commit(ch)?;
+    Ok(shape::AssociateSubnetCidrBlockResult {
+        ipv6_cidr_block_association: Some(ipv6_association(&block, shape::SubnetCidrBlockStateCode::Associating)),
+        subnet_id: Some(input.subnet_id),
+    })
+}
+
+fn disassociate_subnet_cidr_block(call: &mut Call, input: shape::DisassociateSubnetCidrBlockRequest) -> Result<shape::DisassociateSubnetCidrBlockResult> {
+    let (ch, subnet_id, block) = subnet_ipv6::disassociate(call.state(), &call.ctx, &input.association_id)?;
+    call.commit(ch)?;
+    Ok(shape::DisassociateSubnetCidrBlockResult {
+        ipv6_cidr_block_association: Some(ipv6_association(&block, shape::SubnetCidrBlockStateCode::Disassociating)),
+        subnet_id: Some(subnet_id),
+    })
 }
 
 fn delete_subnet(call: &mut Call, input: shape::DeleteSubnetRequest) -> Result<ReturnTrue> {
@@ -102,6 +131,7 @@ fn describe_subnets(call: &mut Call, input: shape::DescribeSubnetsRequest) -> Re
 /// The one attribute a ModifySubnetAttribute call changes.
 enum Attribute {
     MapPublicIpOnLaunch(bool),
+    AssignIpv6AddressOnCreation(bool),
     /// An attribute xvpc does not model, and whether the value asked for
     /// differs from the one DescribeSubnets always shows (only that one is
     /// accepted).
@@ -118,8 +148,10 @@ fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeR
     if let Some(v) = boolean(&input.map_public_ip_on_launch, "MapPublicIpOnLaunch") {
         present.push(v.map(Attribute::MapPublicIpOnLaunch));
     }
+    if let Some(v) = boolean(&input.assign_ipv6_address_on_creation, "AssignIpv6AddressOnCreation") {
+        present.push(v.map(Attribute::AssignIpv6AddressOnCreation));
+    }
     let fixed = [
-        (&input.assign_ipv6_address_on_creation, "AssignIpv6AddressOnCreation"),
         (&input.map_customer_owned_ip_on_launch, "MapCustomerOwnedIpOnLaunch"),
         (&input.enable_dns64, "EnableDns64"),
         (&input.enable_resource_name_dns_a_record_on_launch, "EnableResourceNameDnsARecordOnLaunch"),
@@ -149,6 +181,10 @@ fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeR
     match attr {
         Attribute::MapPublicIpOnLaunch(on) => {
             let ch = subnet::set_map_public_ip_on_launch(call.state(), &call.ctx, id, on)?;
+            call.commit(ch)?;
+        }
+        Attribute::AssignIpv6AddressOnCreation(on) => {
+            let ch = subnet_ipv6::set_assign_on_creation(call.state(), &call.ctx, id, on)?;
             call.commit(ch)?;
         }
         Attribute::Fixed(name, changed) => {

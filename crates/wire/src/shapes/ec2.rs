@@ -954,6 +954,55 @@ impl rt::ToXml for ArchitectureValues {
     }
 }
 
+/// botocore shape `AssignIpv6AddressesRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignIpv6AddressesRequest {
+    pub ipv6_prefix_count: Option<i32>,
+    pub ipv6_prefixes: Vec<String>,
+    pub network_interface_id: String,
+    pub ipv6_addresses: Vec<String>,
+    pub ipv6_address_count: Option<i32>,
+}
+
+impl rt::FromQuery for AssignIpv6AddressesRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            ipv6_prefix_count: r.opt(key, "Ipv6PrefixCount")?,
+            ipv6_prefixes: r.list(key, "Ipv6Prefix", None)?,
+            network_interface_id: r.req(key, "NetworkInterfaceId")?,
+            ipv6_addresses: r.list(key, "Ipv6Addresses", None)?,
+            ipv6_address_count: r.opt(key, "Ipv6AddressCount")?,
+        }))
+    }
+}
+
+/// botocore shape `AssignIpv6AddressesResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignIpv6AddressesResult {
+    pub assigned_ipv6_addresses: Vec<String>,
+    pub assigned_ipv6_prefixes: Vec<String>,
+    pub network_interface_id: Option<String>,
+}
+
+impl rt::ToXml for AssignIpv6AddressesResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for AssignIpv6AddressesResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "assignedIpv6Addresses", "item", &self.assigned_ipv6_addresses);
+        rt::xml_list(w, "assignedIpv6PrefixSet", "item", &self.assigned_ipv6_prefixes);
+        rt::ToXml::to_xml(&self.network_interface_id, w, "networkInterfaceId");
+    }
+}
+
 /// botocore shape `AssociateAddressRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssociateAddressRequest {
@@ -1047,6 +1096,51 @@ impl rt::XmlMembers for AssociateRouteTableResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.association_id, w, "associationId");
         rt::ToXml::to_xml(&self.association_state, w, "associationState");
+    }
+}
+
+/// botocore shape `AssociateSubnetCidrBlockRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateSubnetCidrBlockRequest {
+    pub ipv6_ipam_pool_id: Option<String>,
+    pub ipv6_netmask_length: Option<i32>,
+    pub subnet_id: String,
+    pub ipv6_cidr_block: Option<String>,
+}
+
+impl rt::FromQuery for AssociateSubnetCidrBlockRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            ipv6_ipam_pool_id: r.opt(key, "Ipv6IpamPoolId")?,
+            ipv6_netmask_length: r.opt(key, "Ipv6NetmaskLength")?,
+            subnet_id: r.req(key, "SubnetId")?,
+            ipv6_cidr_block: r.opt(key, "Ipv6CidrBlock")?,
+        }))
+    }
+}
+
+/// botocore shape `AssociateSubnetCidrBlockResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateSubnetCidrBlockResult {
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    pub subnet_id: Option<String>,
+}
+
+impl rt::ToXml for AssociateSubnetCidrBlockResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for AssociateSubnetCidrBlockResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.ipv6_cidr_block_association, w, "ipv6CidrBlockAssociation");
+        rt::ToXml::to_xml(&self.subnet_id, w, "subnetId");
     }
 }
 
@@ -2417,6 +2511,51 @@ impl rt::FromQuery for CpuOptionsRequest {
     }
 }
 
+/// botocore shape `CreateEgressOnlyInternetGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEgressOnlyInternetGatewayRequest {
+    pub client_token: Option<String>,
+    pub dry_run: Option<bool>,
+    pub vpc_id: String,
+    pub tag_specifications: Vec<TagSpecification>,
+}
+
+impl rt::FromQuery for CreateEgressOnlyInternetGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            client_token: r.opt(key, "ClientToken")?,
+            dry_run: r.opt(key, "DryRun")?,
+            vpc_id: r.req(key, "VpcId")?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+        }))
+    }
+}
+
+/// botocore shape `CreateEgressOnlyInternetGatewayResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEgressOnlyInternetGatewayResult {
+    pub client_token: Option<String>,
+    pub egress_only_internet_gateway: Option<EgressOnlyInternetGateway>,
+}
+
+impl rt::ToXml for CreateEgressOnlyInternetGatewayResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateEgressOnlyInternetGatewayResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.client_token, w, "clientToken");
+        rt::ToXml::to_xml(&self.egress_only_internet_gateway, w, "egressOnlyInternetGateway");
+    }
+}
+
 /// botocore shape `CreateInternetGatewayRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateInternetGatewayRequest {
@@ -3503,6 +3642,45 @@ impl rt::ToXml for DefaultRouteTablePropagationValue {
     }
 }
 
+/// botocore shape `DeleteEgressOnlyInternetGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteEgressOnlyInternetGatewayRequest {
+    pub dry_run: Option<bool>,
+    pub egress_only_internet_gateway_id: String,
+}
+
+impl rt::FromQuery for DeleteEgressOnlyInternetGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            egress_only_internet_gateway_id: r.req(key, "EgressOnlyInternetGatewayId")?,
+        }))
+    }
+}
+
+/// botocore shape `DeleteEgressOnlyInternetGatewayResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteEgressOnlyInternetGatewayResult {
+    pub return_code: Option<bool>,
+}
+
+impl rt::ToXml for DeleteEgressOnlyInternetGatewayResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DeleteEgressOnlyInternetGatewayResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.return_code, w, "returnCode");
+    }
+}
+
 /// botocore shape `DeleteInternetGatewayRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteInternetGatewayRequest {
@@ -4206,6 +4384,53 @@ impl rt::ToXml for DescribeAvailabilityZonesResult {
 impl rt::XmlMembers for DescribeAvailabilityZonesResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "availabilityZoneInfo", "item", &self.availability_zones);
+    }
+}
+
+/// botocore shape `DescribeEgressOnlyInternetGatewaysRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeEgressOnlyInternetGatewaysRequest {
+    pub dry_run: Option<bool>,
+    pub egress_only_internet_gateway_ids: Vec<String>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub filters: Vec<Filter>,
+}
+
+impl rt::FromQuery for DescribeEgressOnlyInternetGatewaysRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            egress_only_internet_gateway_ids: r.list(key, "EgressOnlyInternetGatewayId", None)?,
+            max_results: r.opt(key, "MaxResults")?,
+            next_token: r.opt(key, "NextToken")?,
+            filters: r.list(key, "Filter", None)?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeEgressOnlyInternetGatewaysResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeEgressOnlyInternetGatewaysResult {
+    pub egress_only_internet_gateways: Vec<EgressOnlyInternetGateway>,
+    pub next_token: Option<String>,
+}
+
+impl rt::ToXml for DescribeEgressOnlyInternetGatewaysResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeEgressOnlyInternetGatewaysResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "egressOnlyInternetGatewaySet", "item", &self.egress_only_internet_gateways);
+        rt::ToXml::to_xml(&self.next_token, w, "nextToken");
     }
 }
 
@@ -5984,6 +6209,45 @@ impl rt::FromQuery for DisassociateRouteTableRequest {
     }
 }
 
+/// botocore shape `DisassociateSubnetCidrBlockRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateSubnetCidrBlockRequest {
+    pub association_id: String,
+}
+
+impl rt::FromQuery for DisassociateSubnetCidrBlockRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            association_id: r.req(key, "AssociationId")?,
+        }))
+    }
+}
+
+/// botocore shape `DisassociateSubnetCidrBlockResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateSubnetCidrBlockResult {
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    pub subnet_id: Option<String>,
+}
+
+impl rt::ToXml for DisassociateSubnetCidrBlockResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DisassociateSubnetCidrBlockResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.ipv6_cidr_block_association, w, "ipv6CidrBlockAssociation");
+        rt::ToXml::to_xml(&self.subnet_id, w, "subnetId");
+    }
+}
+
 /// botocore shape `DisassociateTransitGatewayRouteTableRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisassociateTransitGatewayRouteTableRequest {
@@ -6894,6 +7158,30 @@ impl rt::ToXml for EfaInfo {
 impl rt::XmlMembers for EfaInfo {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.maximum_efa_interfaces, w, "maximumEfaInterfaces");
+    }
+}
+
+/// botocore shape `EgressOnlyInternetGateway`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EgressOnlyInternetGateway {
+    pub attachments: Vec<InternetGatewayAttachment>,
+    pub egress_only_internet_gateway_id: Option<String>,
+    pub tags: Vec<Tag>,
+}
+
+impl rt::ToXml for EgressOnlyInternetGateway {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for EgressOnlyInternetGateway {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "attachmentSet", "item", &self.attachments);
+        rt::ToXml::to_xml(&self.egress_only_internet_gateway_id, w, "egressOnlyInternetGatewayId");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
     }
 }
 
@@ -20168,6 +20456,51 @@ impl rt::XmlMembers for TransitGatewayVpcAttachmentOptions {
     }
 }
 
+/// botocore shape `UnassignIpv6AddressesRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnassignIpv6AddressesRequest {
+    pub ipv6_prefixes: Vec<String>,
+    pub network_interface_id: String,
+    pub ipv6_addresses: Vec<String>,
+}
+
+impl rt::FromQuery for UnassignIpv6AddressesRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            ipv6_prefixes: r.list(key, "Ipv6Prefix", None)?,
+            network_interface_id: r.req(key, "NetworkInterfaceId")?,
+            ipv6_addresses: r.list(key, "Ipv6Addresses", None)?,
+        }))
+    }
+}
+
+/// botocore shape `UnassignIpv6AddressesResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnassignIpv6AddressesResult {
+    pub network_interface_id: Option<String>,
+    pub unassigned_ipv6_addresses: Vec<String>,
+    pub unassigned_ipv6_prefixes: Vec<String>,
+}
+
+impl rt::ToXml for UnassignIpv6AddressesResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for UnassignIpv6AddressesResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.network_interface_id, w, "networkInterfaceId");
+        rt::xml_list(w, "unassignedIpv6Addresses", "item", &self.unassigned_ipv6_addresses);
+        rt::xml_list(w, "unassignedIpv6PrefixSet", "item", &self.unassigned_ipv6_prefixes);
+    }
+}
+
 /// botocore shape `UnsuccessfulItem`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnsuccessfulItem {
@@ -21934,6 +22267,17 @@ pub mod ops {
         type Output = super::AllocateAddressResult;
     }
 
+    /// The `AssignIpv6Addresses` operation.
+    pub struct AssignIpv6Addresses;
+
+    impl rt::Operation for AssignIpv6Addresses {
+        const NAME: &'static str = "AssignIpv6Addresses";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::AssignIpv6AddressesRequest;
+        type Output = super::AssignIpv6AddressesResult;
+    }
+
     /// The `AssociateAddress` operation.
     pub struct AssociateAddress;
 
@@ -21954,6 +22298,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::AssociateRouteTableRequest;
         type Output = super::AssociateRouteTableResult;
+    }
+
+    /// The `AssociateSubnetCidrBlock` operation.
+    pub struct AssociateSubnetCidrBlock;
+
+    impl rt::Operation for AssociateSubnetCidrBlock {
+        const NAME: &'static str = "AssociateSubnetCidrBlock";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::AssociateSubnetCidrBlockRequest;
+        type Output = super::AssociateSubnetCidrBlockResult;
     }
 
     /// The `AssociateTransitGatewayRouteTable` operation.
@@ -22020,6 +22375,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::AuthorizeSecurityGroupIngressRequest;
         type Output = super::AuthorizeSecurityGroupIngressResult;
+    }
+
+    /// The `CreateEgressOnlyInternetGateway` operation.
+    pub struct CreateEgressOnlyInternetGateway;
+
+    impl rt::Operation for CreateEgressOnlyInternetGateway {
+        const NAME: &'static str = "CreateEgressOnlyInternetGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateEgressOnlyInternetGatewayRequest;
+        type Output = super::CreateEgressOnlyInternetGatewayResult;
     }
 
     /// The `CreateInternetGateway` operation.
@@ -22218,6 +22584,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::CreateVpcPeeringConnectionRequest;
         type Output = super::CreateVpcPeeringConnectionResult;
+    }
+
+    /// The `DeleteEgressOnlyInternetGateway` operation.
+    pub struct DeleteEgressOnlyInternetGateway;
+
+    impl rt::Operation for DeleteEgressOnlyInternetGateway {
+        const NAME: &'static str = "DeleteEgressOnlyInternetGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteEgressOnlyInternetGatewayRequest;
+        type Output = super::DeleteEgressOnlyInternetGatewayResult;
     }
 
     /// The `DeleteInternetGateway` operation.
@@ -22460,6 +22837,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DescribeAvailabilityZonesRequest;
         type Output = super::DescribeAvailabilityZonesResult;
+    }
+
+    /// The `DescribeEgressOnlyInternetGateways` operation.
+    pub struct DescribeEgressOnlyInternetGateways;
+
+    impl rt::Operation for DescribeEgressOnlyInternetGateways {
+        const NAME: &'static str = "DescribeEgressOnlyInternetGateways";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeEgressOnlyInternetGatewaysRequest;
+        type Output = super::DescribeEgressOnlyInternetGatewaysResult;
     }
 
     /// The `DescribeImages` operation.
@@ -22891,6 +23279,17 @@ pub mod ops {
         type Output = rt::ReturnTrue;
     }
 
+    /// The `DisassociateSubnetCidrBlock` operation.
+    pub struct DisassociateSubnetCidrBlock;
+
+    impl rt::Operation for DisassociateSubnetCidrBlock {
+        const NAME: &'static str = "DisassociateSubnetCidrBlock";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DisassociateSubnetCidrBlockRequest;
+        type Output = super::DisassociateSubnetCidrBlockResult;
+    }
+
     /// The `DisassociateTransitGatewayRouteTable` operation.
     pub struct DisassociateTransitGatewayRouteTable;
 
@@ -23254,6 +23653,17 @@ pub mod ops {
         type Output = super::TerminateInstancesResult;
     }
 
+    /// The `UnassignIpv6Addresses` operation.
+    pub struct UnassignIpv6Addresses;
+
+    impl rt::Operation for UnassignIpv6Addresses {
+        const NAME: &'static str = "UnassignIpv6Addresses";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::UnassignIpv6AddressesRequest;
+        type Output = super::UnassignIpv6AddressesResult;
+    }
+
     /// The `UpdateSecurityGroupRuleDescriptionsEgress` operation.
     pub struct UpdateSecurityGroupRuleDescriptionsEgress;
 
@@ -23283,14 +23693,17 @@ pub const OPERATIONS: &[&str] = &[
     "AcceptVpcEndpointConnections",
     "AcceptVpcPeeringConnection",
     "AllocateAddress",
+    "AssignIpv6Addresses",
     "AssociateAddress",
     "AssociateRouteTable",
+    "AssociateSubnetCidrBlock",
     "AssociateTransitGatewayRouteTable",
     "AssociateVpcCidrBlock",
     "AttachInternetGateway",
     "AttachNetworkInterface",
     "AuthorizeSecurityGroupEgress",
     "AuthorizeSecurityGroupIngress",
+    "CreateEgressOnlyInternetGateway",
     "CreateInternetGateway",
     "CreateNetworkAcl",
     "CreateNetworkAclEntry",
@@ -23309,6 +23722,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateVpcEndpoint",
     "CreateVpcEndpointServiceConfiguration",
     "CreateVpcPeeringConnection",
+    "DeleteEgressOnlyInternetGateway",
     "DeleteInternetGateway",
     "DeleteNetworkAcl",
     "DeleteNetworkAclEntry",
@@ -23331,6 +23745,7 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeAccountAttributes",
     "DescribeAddresses",
     "DescribeAvailabilityZones",
+    "DescribeEgressOnlyInternetGateways",
     "DescribeImages",
     "DescribeInstanceAttribute",
     "DescribeInstanceCreditSpecifications",
@@ -23370,6 +23785,7 @@ pub const OPERATIONS: &[&str] = &[
     "DisableTransitGatewayRouteTablePropagation",
     "DisassociateAddress",
     "DisassociateRouteTable",
+    "DisassociateSubnetCidrBlock",
     "DisassociateTransitGatewayRouteTable",
     "DisassociateVpcCidrBlock",
     "EnableTransitGatewayRouteTablePropagation",
@@ -23403,6 +23819,7 @@ pub const OPERATIONS: &[&str] = &[
     "StartNetworkInsightsAnalysis",
     "StopInstances",
     "TerminateInstances",
+    "UnassignIpv6Addresses",
     "UpdateSecurityGroupRuleDescriptionsEgress",
     "UpdateSecurityGroupRuleDescriptionsIngress",
 ];
