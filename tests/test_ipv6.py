@@ -318,3 +318,45 @@ def test_trace_ipv6_to_the_internet_through_an_egress_only_gateway(server, ec2):
     rc, a = trace(server, client, "2600:1f18::1", 443)
     assert rc == 0, a["blockers"]
     assert any(h["component"]["id"] == eigw for h in a["forward"])
+
+
+def test_ipv6_only_subnets_and_their_dns_options(ec2):
+    """What the VPC module's ipv6-only and dual-stack examples ask of a
+    subnet: Ipv6Native, DNS64 and resource-name DNS records."""
+    c = ec2(A)
+    vpc = c.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
+    vid, block = vpc["VpcId"], ipaddress.ip_network(ipv6_blocks(vpc)[0])
+    sixty_fours = [str(n) for n in block.subnets(new_prefix=64)][:4]
+    with pytest.raises(ClientError) as e:
+        c.create_subnet(VpcId=vid, Ipv6Native=True)
+    assert error_code(e) == "MissingParameter"
+    with pytest.raises(ClientError) as e:
+        c.create_subnet(VpcId=vid, Ipv6Native=True, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=sixty_fours[0])
+    assert error_code(e) == "InvalidParameterCombination"
+    with pytest.raises(ClientError) as e:
+        c.create_subnet(VpcId=vid, Ipv6CidrBlock=sixty_fours[0])
+    assert error_code(e) == "MissingParameter"
+    sub = c.create_subnet(VpcId=vid, Ipv6Native=True, Ipv6CidrBlock=sixty_fours[0])["Subnet"]
+    assert sub["Ipv6Native"] is True and "CidrBlock" not in sub and sub["AvailableIpAddressCount"] == 0
+    assert sub["AssignIpv6AddressOnCreation"] is True
+    assert sub["PrivateDnsNameOptionsOnLaunch"]["HostnameType"] == "resource-name"
+    sid = sub["SubnetId"]
+    c.modify_subnet_attribute(SubnetId=sid, EnableDns64={"Value": True})
+    c.modify_subnet_attribute(SubnetId=sid, EnableResourceNameDnsAAAARecordOnLaunch={"Value": True})
+    for bad in [{"PrivateDnsHostnameTypeOnLaunch": "ip-name"}, {"EnableResourceNameDnsARecordOnLaunch": {"Value": True}}]:
+        with pytest.raises(ClientError) as e:
+            c.modify_subnet_attribute(SubnetId=sid, **bad)
+        assert error_code(e) == "InvalidParameterValue", bad
+    got = c.describe_subnets(SubnetIds=[sid])["Subnets"][0]
+    assert got["EnableDns64"] is True and got["PrivateDnsNameOptionsOnLaunch"]["EnableResourceNameDnsAAAARecord"] is True
+    assert [s["SubnetId"] for s in c.describe_subnets(Filters=[{"Name": "ipv6-native", "Values": ["true"]}])["Subnets"]] == [sid]
+    # A dual-stack subnet takes every option, hostnames by id included.
+    dual = c.create_subnet(VpcId=vid, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=sixty_fours[1])["Subnet"]["SubnetId"]
+    c.modify_subnet_attribute(SubnetId=dual, PrivateDnsHostnameTypeOnLaunch="resource-name")
+    c.modify_subnet_attribute(SubnetId=dual, EnableResourceNameDnsARecordOnLaunch={"Value": True})
+    opts = c.describe_subnets(SubnetIds=[dual])["Subnets"][0]["PrivateDnsNameOptionsOnLaunch"]
+    assert (opts["HostnameType"], opts["EnableResourceNameDnsARecord"]) == ("resource-name", True)
+    # Interfaces without IPv4 are not emulated: refused, not half-built.
+    with pytest.raises(ClientError) as e:
+        c.create_network_interface(SubnetId=sid)
+    assert error_code(e) == "InvalidParameterValue"

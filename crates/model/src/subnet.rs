@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cidr::{self, Ipv4Net};
 use crate::error::{IdKind, ModelError, Result};
-use crate::filter::{one, Field, FilterTable};
+use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::new_id;
 use crate::region;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
@@ -19,7 +19,10 @@ pub struct Subnet {
     pub owner: String,
     pub region: String,
     pub vpc_id: String,
-    pub cidr: Ipv4Net,
+    /// The IPv4 block; `None` for an IPv6-only (`Ipv6Native`) subnet.
+    /// (Stored as the same JSON string as before IPv6 when present.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<Ipv4Net>,
     pub availability_zone: String,
     pub availability_zone_id: String,
     pub map_public_ip_on_launch: bool,
@@ -31,12 +34,28 @@ pub struct Subnet {
     /// `AssignIpv6AddressOnCreation`: new interfaces get an IPv6 address.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub assign_ipv6_address_on_creation: bool,
+    /// `EnableDns64` and `PrivateDnsNameOptionsOnLaunch`.
+    #[serde(default, skip_serializing_if = "crate::subnet_dns::DnsOptions::is_default")]
+    pub dns: crate::subnet_dns::DnsOptions,
 }
 crate::impl_owned!(Subnet);
 
 pub use crate::subnet_ipv6::SubnetIpv6Block;
 
 impl Subnet {
+    /// Whether the subnet is IPv6-only (`Ipv6Native`): it has no IPv4 block.
+    pub fn ipv6_native(&self) -> bool {
+        self.cidr.is_none()
+    }
+
+    /// The IPv4 block, for callers that give out IPv4 addresses: an
+    /// IPv6-only subnet has none, and xvpc has no IPv6-only interfaces.
+    pub fn ipv4_block(&self) -> Result<Ipv4Net> {
+        self.cidr.ok_or_else(|| {
+            ModelError::InvalidParameterValue(format!("Subnet {} is IPv6-only: interfaces without an IPv4 address are not supported by xvpc", self.id))
+        })
+    }
+
     /// The subnet's IPv6 blocks.
     pub fn ipv6_cidrs(&self) -> impl Iterator<Item = crate::cidr::Ipv6Net> + '_ {
         self.ipv6_cidr_blocks.iter().map(|b| b.cidr)
@@ -45,15 +64,17 @@ impl Subnet {
     /// Whether an address of either family lies in the subnet.
     pub fn contains_ip(&self, ip: std::net::IpAddr) -> bool {
         match ip {
-            std::net::IpAddr::V4(a) => self.cidr.contains(&a),
+            std::net::IpAddr::V4(a) => self.cidr.is_some_and(|c| c.contains(&a)),
             std::net::IpAddr::V6(a) => self.ipv6_cidrs().any(|c| c.contains(&a)),
         }
     }
 
     /// Addresses still free: usable minus those held by ENIs.
+    /// IPv4 addresses still free (none in an IPv6-only subnet).
     pub fn available_ip_count(&self, state: &State) -> u64 {
+        let Some(block) = self.cidr else { return 0 };
         let used = state.network_interfaces.values().filter(|e| e.subnet_id == self.id).map(|e| e.all_ips().count() as u64).sum::<u64>();
-        cidr::usable_count(&self.cidr).saturating_sub(used)
+        cidr::usable_count(&block).saturating_sub(used)
     }
 
     pub fn arn(&self) -> String {
@@ -63,7 +84,7 @@ impl Subnet {
 
 /// DescribeSubnets' filters, with the camelCase and `cidr` spellings EC2
 /// also accepts. The answers agree with what DescribeSubnets shows (no
-/// Outposts, `ip-name` hostnames).
+/// Outposts).
 pub const FILTERS: FilterTable<Subnet> = FilterTable {
     tags: Some(|s, _| Some(&s.tags)),
     fields: &[
@@ -72,25 +93,25 @@ pub const FILTERS: FilterTable<Subnet> = FilterTable {
         ("availability-zone-id", Field::Values(|s, _| one(&s.availability_zone_id))),
         ("availabilityZoneId", Field::Values(|s, _| one(&s.availability_zone_id))),
         ("available-ip-address-count", Field::Values(|s, e| one(s.available_ip_count(e.state)))),
-        ("cidr", Field::Values(|s, _| one(s.cidr))),
-        ("cidr-block", Field::Values(|s, _| one(s.cidr))),
-        ("cidrBlock", Field::Values(|s, _| one(s.cidr))),
+        ("cidr", Field::Values(|s, _| opt(s.cidr))),
+        ("cidr-block", Field::Values(|s, _| opt(s.cidr))),
+        ("cidrBlock", Field::Values(|s, _| opt(s.cidr))),
         ("customer-owned-ipv4-pool", Field::Absent),
         ("default-for-az", Field::Values(|_, _| one(false))),
         ("defaultForAz", Field::Values(|_, _| one(false))),
-        ("enable-dns64", Field::Values(|_, _| one(false))),
+        ("enable-dns64", Field::Values(|s, _| one(s.dns.enable_dns64))),
         ("enable-lni-at-device-index", Field::Absent),
         ("ipv6-cidr-block-association.ipv6-cidr-block", Field::Values(|s, _| s.ipv6_cidrs().map(|c| c.to_string()).collect())),
         ("ipv6-cidr-block-association.association-id", Field::Values(|s, _| s.ipv6_cidr_blocks.iter().map(|b| b.association_id.clone()).collect())),
         ("ipv6-cidr-block-association.state", Field::Values(|s, _| s.ipv6_cidr_blocks.iter().map(|_| "associated".to_string()).collect())),
-        ("ipv6-native", Field::Values(|_, _| one(false))),
+        ("ipv6-native", Field::Values(|s, _| one(s.ipv6_native()))),
         ("map-customer-owned-ip-on-launch", Field::Values(|_, _| one(false))),
         ("map-public-ip-on-launch", Field::Values(|s, _| one(s.map_public_ip_on_launch))),
         ("outpost-arn", Field::Absent),
         ("owner-id", Field::Values(|s, _| one(&s.owner))),
-        ("private-dns-name-options-on-launch.hostname-type", Field::Values(|_, _| one("ip-name"))),
-        ("private-dns-name-options-on-launch.enable-resource-name-dns-a-record", Field::Values(|_, _| one(false))),
-        ("private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record", Field::Values(|_, _| one(false))),
+        ("private-dns-name-options-on-launch.hostname-type", Field::Values(|s, _| one(s.dns.hostname_type))),
+        ("private-dns-name-options-on-launch.enable-resource-name-dns-a-record", Field::Values(|s, _| one(s.dns.a_record))),
+        ("private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record", Field::Values(|s, _| one(s.dns.aaaa_record))),
         ("state", Field::Values(|_, _| one("available"))),
         ("subnet-arn", Field::Values(|s, _| one(s.arn()))),
         ("subnet-id", Field::Values(|s, _| one(&s.id))),
@@ -102,7 +123,10 @@ pub const FILTERS: FilterTable<Subnet> = FilterTable {
 #[derive(Debug, Clone, Default)]
 pub struct CreateSubnet {
     pub vpc_id: String,
+    /// `CidrBlock`; empty when not given (an IPv6-only subnet has none).
     pub cidr: String,
+    /// `Ipv6Native`: an IPv6-only subnet (its IPv6 block is then required).
+    pub ipv6_native: bool,
     pub availability_zone: Option<String>,
     pub availability_zone_id: Option<String>,
     pub tags: Tags,
@@ -115,21 +139,20 @@ pub fn create_subnet(state: &State, ctx: &Ctx, input: CreateSubnet) -> Result<(C
 }
 
 /// CreateSubnet with an `Ipv6CidrBlock` too: a /64 inside the VPC's IPv6
-/// block, overlapping no sibling's (see [`crate::subnet_ipv6`]).
+/// block, overlapping no sibling's (see [`crate::subnet_ipv6`]). An
+/// IPv6-only subnet (`Ipv6Native`) takes no IPv4 block and needs the IPv6
+/// one ("This parameter is required for an IPv6 only subnet").
 pub fn create_dual_stack(state: &State, ctx: &Ctx, input: CreateSubnet, ipv6_cidr: Option<&str>) -> Result<(Changes, String)> {
     let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, &input.vpc_id)?;
-    let net = cidr::parse_canonical(&input.cidr).ok_or_else(|| {
-        ModelError::InvalidParameterValue(format!(
-            "Value ({}) for parameter cidrBlock is invalid. This is not a valid CIDR block.",
-            input.cidr
-        ))
-    })?;
-    if !(16..=28).contains(&net.prefix_len()) || !vpc.contains(&net) {
-        return Err(ModelError::InvalidSubnetRange(input.cidr.clone()));
-    }
-    if state.subnets.owned_by(&vpc.owner, &vpc.region).any(|s| s.vpc_id == vpc.id && cidr::overlaps(&s.cidr, &net)) {
-        return Err(ModelError::InvalidSubnetConflict(input.cidr.clone()));
-    }
+    let net = match (input.ipv6_native, input.cidr.is_empty()) {
+        (true, false) => {
+            return Err(ModelError::InvalidParameterCombination("The parameter CidrBlock is not supported for an IPv6 only subnet".into()))
+        }
+        (true, true) if ipv6_cidr.is_none() => return Err(ModelError::MissingParameter("Ipv6CidrBlock".into())),
+        (true, true) => None,
+        (false, true) => return Err(ModelError::MissingParameter("CidrBlock".into())),
+        (false, false) => Some(check_ipv4_block(state, vpc, &input.cidr)?),
+    };
     let ipv6 = ipv6_cidr.map(|c| crate::subnet_ipv6::check_block(state, vpc, None, c)).transpose()?;
     let zone = match (&input.availability_zone, &input.availability_zone_id) {
         (Some(_), Some(_)) => {
@@ -162,7 +185,9 @@ pub fn create_dual_stack(state: &State, ctx: &Ctx, input: CreateSubnet, ipv6_cid
         tags: input.tags,
         created_at: ctx.now,
         ipv6_cidr_blocks: ipv6.map(SubnetIpv6Block::new).into_iter().collect(),
-        assign_ipv6_address_on_creation: false,
+        // An IPv6-only subnet gives every interface an IPv6 address.
+        assign_ipv6_address_on_creation: input.ipv6_native,
+        dns: crate::subnet_dns::DnsOptions::for_new(input.ipv6_native),
     };
     let id = subnet.id.clone();
     let mut ch = Changes::new();
@@ -174,6 +199,21 @@ pub fn create_dual_stack(state: &State, ctx: &Ctx, input: CreateSubnet, ipv6_cid
         ch.put(acl);
     }
     Ok((ch, id))
+}
+
+/// A subnet's IPv4 block: canonical form, /16–/28, inside one of the VPC's
+/// blocks, overlapping no sibling's.
+fn check_ipv4_block(state: &State, vpc: &crate::vpc::Vpc, given: &str) -> Result<Ipv4Net> {
+    let net = cidr::parse_canonical(given).ok_or_else(|| {
+        ModelError::InvalidParameterValue(format!("Value ({given}) for parameter cidrBlock is invalid. This is not a valid CIDR block."))
+    })?;
+    if !(16..=28).contains(&net.prefix_len()) || !vpc.contains(&net) {
+        return Err(ModelError::InvalidSubnetRange(given.to_string()));
+    }
+    if state.subnets.owned_by(&vpc.owner, &vpc.region).any(|s| s.vpc_id == vpc.id && s.cidr.is_some_and(|c| cidr::overlaps(&c, &net))) {
+        return Err(ModelError::InvalidSubnetConflict(given.to_string()));
+    }
+    Ok(net)
 }
 
 fn zone_names(ctx: &Ctx) -> String {
@@ -220,6 +260,7 @@ pub fn set_map_public_ip_on_launch(state: &State, ctx: &Ctx, subnet_id: &str, on
 
 /// The first free address of a subnet, skipping AWS's five reserved ones.
 pub fn allocate_ip(state: &State, subnet: &Subnet, also_taken: &[Ipv4Addr]) -> Result<Ipv4Addr> {
+    let block = subnet.ipv4_block()?;
     let used: std::collections::HashSet<Ipv4Addr> = state
         .network_interfaces
         .values()
@@ -227,17 +268,17 @@ pub fn allocate_ip(state: &State, subnet: &Subnet, also_taken: &[Ipv4Addr]) -> R
         .flat_map(|e| e.all_ips().collect::<Vec<_>>())
         .chain(also_taken.iter().copied())
         .collect();
-    subnet
-        .cidr
+    block
         .hosts()
-        .find(|ip| !cidr::is_reserved(&subnet.cidr, *ip) && !used.contains(ip))
+        .find(|ip| !cidr::is_reserved(&block, *ip) && !used.contains(ip))
         .ok_or_else(|| ModelError::InsufficientFreeAddresses(subnet.id.clone()))
 }
 
 /// Checks a requested private address: inside the subnet, not reserved,
 /// not in use.
 pub fn check_ip(state: &State, subnet: &Subnet, ip: Ipv4Addr) -> Result<()> {
-    if !subnet.cidr.contains(&ip) || cidr::is_reserved(&subnet.cidr, ip) {
+    let block = subnet.ipv4_block()?;
+    if !block.contains(&ip) || cidr::is_reserved(&block, ip) {
         return Err(ModelError::InvalidParameterValue(format!(
             "Address {ip} does not fall within the subnet's address range"
         )));
@@ -278,7 +319,7 @@ mod tests {
         // as that block would).
         let (ch, canonical) = create_subnet(&s, &ctx, input(&vpc, "10.1.2.9/24")).unwrap();
         ch.events.into_iter().for_each(|e| s.apply(e));
-        assert_eq!(s.subnets[&canonical].cidr.to_string(), "10.1.2.0/24");
+        assert_eq!(s.subnets[&canonical].cidr.map(|c| c.to_string()).as_deref(), Some("10.1.2.0/24"));
         assert_eq!(create_subnet(&s, &ctx, input(&vpc, "10.1.2.200/25")), Err(ModelError::InvalidSubnetConflict("10.1.2.200/25".into())));
         assert!(matches!(create_subnet(&s, &ctx, input(&vpc, "10.1.2.0")), Err(ModelError::InvalidParameterValue(_))));
         let mut bad_zone = input(&vpc, "10.1.3.0/24");

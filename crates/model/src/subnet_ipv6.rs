@@ -6,7 +6,8 @@
 //!   one of its VPC's IPv6 blocks and overlaps no other subnet's
 //!   (`InvalidSubnet.Range`, `InvalidSubnet.Conflict`);
 //! - "You can only associate a single IPv6 CIDR block with your subnet";
-//! - a block cannot be disassociated while resources use it;
+//! - a block cannot be disassociated while resources use it, nor the only
+//!   block of an IPv6-only subnet;
 //! - the first four and the last address of the block are reserved;
 //!   interfaces get addresses from the rest, never one in use.
 
@@ -83,6 +84,12 @@ pub fn disassociate(state: &State, ctx: &Ctx, association_id: &str) -> Result<(C
         .find(|s| s.ipv6_cidr_blocks.iter().any(|b| b.association_id == association_id))
         .ok_or_else(|| ModelError::NotFound(IdKind::SubnetCidrBlockAssociation, association_id.to_string()))?;
     let block = subnet.ipv6_cidr_blocks.iter().find(|b| b.association_id == association_id).cloned().expect("found above");
+    if subnet.ipv6_native() {
+        return Err(ModelError::OperationNotPermitted(format!(
+            "The subnet CIDR block with association ID {association_id} may not be disassociated. It is the only CIDR block of the IPv6-only subnet '{}'",
+            subnet.id
+        )));
+    }
     let in_use = state.network_interfaces.values().any(|e| e.subnet_id == subnet.id && e.ipv6_addresses.iter().any(|a| block.cidr.contains(a)));
     if in_use {
         return Err(ModelError::DependencyViolation(format!(

@@ -133,3 +133,38 @@ fn a_subnet_without_a_block_cannot_give_addresses() {
     s.apply_all(ch);
     assert!(matches!(allocate(&s, &s.subnets[&sub], &[]), Err(ModelError::InvalidParameterValue(_))));
 }
+
+#[test]
+fn ipv6_only_subnets_have_no_ipv4_block() {
+    use crate::subnet_dns::{self, DnsAttribute, HostnameType};
+    let (mut s, v, block) = setup();
+    let native = |cidr: &str| CreateSubnet { ipv6_native: true, cidr: cidr.into(), ..input(&v, "") };
+    assert!(matches!(create_dual_stack(&s, &ctx(), native(""), None), Err(ModelError::MissingParameter(_))));
+    assert!(matches!(create_dual_stack(&s, &ctx(), native("10.0.9.0/24"), Some(&nth(&block, 9))), Err(ModelError::InvalidParameterCombination(_))));
+    assert!(matches!(create_dual_stack(&s, &ctx(), input(&v, ""), Some(&nth(&block, 9))), Err(ModelError::MissingParameter(_))));
+    let (ch, sub) = create_dual_stack(&s, &ctx(), native(""), Some(&nth(&block, 9))).unwrap();
+    s.apply_all(ch);
+    let subnet = &s.subnets[&sub];
+    assert!(subnet.ipv6_native() && subnet.cidr.is_none() && subnet.assign_ipv6_address_on_creation);
+    assert_eq!((subnet.available_ip_count(&s), subnet.dns.hostname_type), (0, HostnameType::ResourceName));
+    // Its hosts need a name by id, and have no IPv4 address for an A record.
+    assert!(subnet_dns::set(&s, &ctx(), &sub, DnsAttribute::HostnameType(HostnameType::IpName)).is_err());
+    assert!(subnet_dns::set(&s, &ctx(), &sub, DnsAttribute::ResourceNameARecord(true)).is_err());
+    let ch = subnet_dns::set(&s, &ctx(), &sub, DnsAttribute::EnableDns64(true)).unwrap();
+    s.apply_all(ch);
+    assert!(s.subnets[&sub].dns.enable_dns64);
+    // Interfaces without an IPv4 address are not modelled: refused clearly.
+    let eni = crate::network_interface::create(&s, &ctx(), crate::network_interface::CreateEni { subnet_id: sub.clone(), ..Default::default() });
+    assert!(matches!(eni, Err(ModelError::InvalidParameterValue(m)) if m.contains("IPv6-only")));
+    // An IPv4 sibling may use any block: the IPv6-only one holds none.
+    let (ch, _) = create_dual_stack(&s, &ctx(), input(&v, "10.0.0.0/24"), None).unwrap();
+    s.apply_all(ch);
+    // Stored without a `cidr` key, read back as IPv6-only.
+    let json = serde_json::to_value(&s.subnets[&sub]).unwrap();
+    assert!(json.get("cidr").is_none(), "{json}");
+    // Its only block cannot go.
+    let assoc = s.subnets[&sub].ipv6_cidr_blocks[0].association_id.clone();
+    assert!(matches!(disassociate(&s, &ctx(), &assoc), Err(ModelError::OperationNotPermitted(_))));
+    let back: crate::subnet::Subnet = serde_json::from_value(json).unwrap();
+    assert_eq!(&back, &s.subnets[&sub]);
+}

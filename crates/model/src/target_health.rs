@@ -70,7 +70,7 @@ fn locate<'a>(state: &'a State, tg: &TargetGroup, target: &Target) -> (Option<&'
         _ => {
             let Ok(ip) = target.id.parse::<std::net::Ipv4Addr>() else { return (None, None) };
             let eni = state.network_interfaces.values().find(|e| e.vpc_id == tg.vpc_id && e.all_ips().any(|x| x == ip));
-            let zone = state.subnets.values().find(|s| s.vpc_id == tg.vpc_id && s.cidr.contains(&ip)).map(|s| s.availability_zone_id.clone());
+            let zone = state.subnets.values().find(|s| s.vpc_id == tg.vpc_id && s.cidr.is_some_and(|c| c.contains(&ip))).map(|s| s.availability_zone_id.clone());
             (eni, zone)
         }
     }

@@ -275,7 +275,7 @@ pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Resu
             "The vpc CIDR block with association ID {association_id} may not be disassociated. It is the primary IPv4 CIDR block of the VPC"
         )));
     }
-    if state.subnets.owned_by(&vpc.owner, &vpc.region).any(|s| s.vpc_id == vpc.id && cidr::contains(&block.cidr, &s.cidr)) {
+    if state.subnets.owned_by(&vpc.owner, &vpc.region).any(|s| s.vpc_id == vpc.id && s.cidr.is_some_and(|c| cidr::contains(&block.cidr, &c))) {
         return Err(ModelError::DependencyViolation(format!(
             "The vpc CIDR block with association ID {association_id} may not be disassociated. It has subnets"
         )));

@@ -157,7 +157,9 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
 
     for e in state.network_interfaces.values() {
         let (Some(subnet), true) = (state.subnets.get(&e.subnet_id), state.vpcs.contains_key(&e.vpc_id)) else { continue };
-        let gateway = Ipv4Addr::from(u32::from(subnet.cidr.network()) + 1);
+        // The data plane carries IPv4: an IPv6-only subnet holds no port.
+        let Some(block) = subnet.cidr else { continue };
+        let gateway = Ipv4Addr::from(u32::from(block.network()) + 1);
         d.enis.insert(
             e.id.clone(),
             Eni {
@@ -168,7 +170,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
                 mac: e.mac_address.clone(),
                 port_mac: names::mac(0x0a, &e.id),
                 ips: e.all_ips().collect(),
-                subnet: subnet.cidr,
+                subnet: block,
                 gateway,
             },
         );
@@ -228,7 +230,8 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
         // Gateway (.1) of each subnet and the resolver (base + 2) live on lo:
         // the router answers ARP for them on every port.
         for s in state.subnets.values().filter(|s| s.vpc_id == vpc.id) {
-            let gw = Ipv4Addr::from(u32::from(s.cidr.network()) + 1);
+            let Some(block) = s.cidr else { continue };
+            let gw = Ipv4Addr::from(u32::from(block.network()) + 1);
             ip.insert(format!("addr {gw}"), line(format!("addr replace {gw}/32 dev lo"), format!("addr del {gw}/32 dev lo")));
         }
         let dns = crate::dns::address(vpc);

@@ -379,7 +379,7 @@ fn describe(state: &State, case: &(String, String, u16)) -> String {
     let mut out = String::new();
     for id in [&case.0, &case.1] {
         let e = &state.network_interfaces[id];
-        out += &format!("ENI {id} {} subnet {} ({}, {}) groups {:?}\n", e.private_ip, e.subnet_id, state.subnets[&e.subnet_id].cidr, state.subnets[&e.subnet_id].availability_zone, e.groups);
+        out += &format!("ENI {id} {} subnet {} ({}, {}) groups {:?}\n", e.private_ip, e.subnet_id, state.subnets[&e.subnet_id].cidr.map(|c| c.to_string()).unwrap_or_default(), state.subnets[&e.subnet_id].availability_zone, e.groups);
     }
     let ends: Vec<&xvpc_model::network_interface::NetworkInterface> = [&case.0, &case.1].iter().map(|id| &state.network_interfaces[*id]).collect();
     let subnets: Vec<&String> = ends.iter().map(|e| &e.subnet_id).collect();

@@ -74,7 +74,9 @@ fn splitting_blocks(state: &State) -> HashMap<&str, Vec<Ipv4Net>> {
     all.dedup();
     let mut out = HashMap::new();
     for s in state.subnets.values() {
-        let v: Vec<Ipv4Net> = all.iter().filter(|c| c.prefix_len() > s.cidr.prefix_len() && xvpc_model::cidr::overlaps(c, &s.cidr)).copied().collect();
+        // An IPv6-only subnet holds no interface the matrix ranks.
+        let Some(block) = s.cidr else { continue };
+        let v: Vec<Ipv4Net> = all.iter().filter(|c| c.prefix_len() > block.prefix_len() && xvpc_model::cidr::overlaps(c, &block)).copied().collect();
         out.insert(s.id.as_str(), v);
     }
     out

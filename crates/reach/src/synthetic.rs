@@ -79,7 +79,7 @@ impl Builder {
             owner: v.owner.clone(),
             region: v.region.clone(),
             vpc_id: vpc.into(),
-            cidr: cidr.parse().expect("cidr"),
+            cidr: Some(cidr.parse().expect("cidr")),
             availability_zone: az.into(),
             availability_zone_id: format!("use1-az{}", az.bytes().last().map(|b| b.saturating_sub(b'a') + 1).unwrap_or(1)),
             map_public_ip_on_launch: false,
@@ -87,6 +87,7 @@ impl Builder {
             created_at: 0,
             ipv6_cidr_blocks: Vec::new(),
             assign_ipv6_address_on_creation: false,
+            dns: Default::default(),
         };
         self.state.subnets.insert(id.clone(), s);
         id
@@ -323,7 +324,7 @@ impl Builder {
         let mut zones = Vec::new();
         for (i, sn) in subnets.iter().enumerate() {
             let sub = self.state.subnets[*sn].clone();
-            let ip = Ipv4Addr::from(u32::from(sub.cidr.network()) + 200 + i as u32);
+            let ip = Ipv4Addr::from(u32::from(sub.cidr.expect("an IPv4 subnet").network()) + 200 + i as u32);
             let eni = self.eni(sn, &ip.to_string(), &[]);
             if let Some(e) = self.state.network_interfaces.get_mut(&eni) {
                 e.interface_type = "network_load_balancer".into();
@@ -405,7 +406,7 @@ impl Builder {
         let mut enis = Vec::new();
         for (i, sn) in subnets.iter().enumerate() {
             let sub = self.state.subnets[*sn].clone();
-            let ip = Ipv4Addr::from(u32::from(sub.cidr.network()) + 100 + i as u32);
+            let ip = Ipv4Addr::from(u32::from(sub.cidr.expect("an IPv4 subnet").network()) + 100 + i as u32);
             let eni = self.eni(sn, &ip.to_string(), groups);
             if let Some(e) = self.state.network_interfaces.get_mut(&eni) {
                 e.interface_type = "vpc_endpoint".into();

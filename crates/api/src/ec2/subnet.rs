@@ -1,6 +1,7 @@
 //! Subnet actions.
 
 use xvpc_model::subnet::{self, CreateSubnet, Subnet, SubnetIpv6Block};
+use xvpc_model::subnet_dns::{self, DnsAttribute, HostnameType};
 use xvpc_model::subnet_ipv6;
 use xvpc_model::{IdKind, ModelError, State};
 use xvpc_wire::shape::ReturnTrue;
@@ -19,9 +20,9 @@ pub const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::DisassociateSubnetCidrBlock, disassociate_subnet_cidr_block),
 ];
 
-/// The `Subnet` structure AWS describes. xvpc has no IPv6-only subnets (yet),
-/// DNS64, Outposts or resource-name hostnames: those members show their off
-/// values, as AWS shows them for a subnet that does not use them.
+/// The `Subnet` structure AWS describes. xvpc has no Outposts or
+/// customer-owned addresses: those members show their off values, as AWS
+/// shows them for a subnet that does not use them.
 pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
     shape::Subnet {
         subnet_id: Some(s.id.clone()),
@@ -29,7 +30,7 @@ pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
         state: Some(shape::SubnetState::Available),
         owner_id: Some(s.owner.clone()),
         vpc_id: Some(s.vpc_id.clone()),
-        cidr_block: Some(s.cidr.to_string()),
+        cidr_block: s.cidr.map(|c| c.to_string()),
         available_ip_address_count: Some(i32::try_from(s.available_ip_count(state)).unwrap_or(i32::MAX)),
         availability_zone: Some(s.availability_zone.clone()),
         availability_zone_id: Some(s.availability_zone_id.clone()),
@@ -42,12 +43,12 @@ pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
             .map(|b| ipv6_association(b, shape::SubnetCidrBlockStateCode::Associated))
             .collect(),
         map_customer_owned_ip_on_launch: Some(false),
-        enable_dns64: Some(false),
-        ipv6_native: Some(false),
+        enable_dns64: Some(s.dns.enable_dns64),
+        ipv6_native: Some(s.ipv6_native()),
         private_dns_name_options_on_launch: Some(shape::PrivateDnsNameOptionsOnLaunch {
-            hostname_type: Some(shape::HostnameType::IpName),
-            enable_resource_name_dns_a_record: Some(false),
-            enable_resource_name_dns_aaaa_record: Some(false),
+            hostname_type: Some(shape::HostnameType::from(s.dns.hostname_type.as_str())),
+            enable_resource_name_dns_a_record: Some(s.dns.a_record),
+            enable_resource_name_dns_aaaa_record: Some(s.dns.aaaa_record),
         }),
         tags: tag_set(&s.tags),
         ..Default::default()
@@ -70,15 +71,15 @@ fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<s
     if input.ipv4_ipam_pool_id.is_some() || input.ipv4_netmask_length.is_some() || input.ipv6_ipam_pool_id.is_some() || input.ipv6_netmask_length.is_some() {
         return Err(unsupported("IPAM pools"));
     }
-    if input.ipv6_native == Some(true) {
-        return Err(unsupported("IPv6-only subnets"));
-    }
+
     if input.outpost_arn.is_some() {
         return Err(unsupported("Outposts"));
     }
     let create = CreateSubnet {
         vpc_id: input.vpc_id,
-        cidr: input.cidr_block.filter(|c| !c.is_empty()).ok_or_else(|| ModelError::MissingParameter("CidrBlock".into()))?,
+        // Required unless the subnet is IPv6-only (the model says which).
+        cidr: input.cidr_block.unwrap_or_default(),
+        ipv6_native: input.ipv6_native.unwrap_or(false),
         availability_zone: input.availability_zone,
         availability_zone_id: input.availability_zone_id,
         tags: tags_from_specs(&input.tag_specifications, "subnet")?,
@@ -132,6 +133,7 @@ fn describe_subnets(call: &mut Call, input: shape::DescribeSubnetsRequest) -> Re
 enum Attribute {
     MapPublicIpOnLaunch(bool),
     AssignIpv6AddressOnCreation(bool),
+    Dns(DnsAttribute),
     /// An attribute xvpc does not model, and whether the value asked for
     /// differs from the one DescribeSubnets always shows (only that one is
     /// accepted).
@@ -151,20 +153,26 @@ fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeR
     if let Some(v) = boolean(&input.assign_ipv6_address_on_creation, "AssignIpv6AddressOnCreation") {
         present.push(v.map(Attribute::AssignIpv6AddressOnCreation));
     }
-    let fixed = [
-        (&input.map_customer_owned_ip_on_launch, "MapCustomerOwnedIpOnLaunch"),
-        (&input.enable_dns64, "EnableDns64"),
-        (&input.enable_resource_name_dns_a_record_on_launch, "EnableResourceNameDnsARecordOnLaunch"),
-        (&input.enable_resource_name_dns_aaaa_record_on_launch, "EnableResourceNameDnsAAAARecordOnLaunch"),
+    let dns: [(_, _, fn(bool) -> DnsAttribute); 3] = [
+        (&input.enable_dns64, "EnableDns64", DnsAttribute::EnableDns64),
+        (&input.enable_resource_name_dns_a_record_on_launch, "EnableResourceNameDnsARecordOnLaunch", DnsAttribute::ResourceNameARecord),
+        (&input.enable_resource_name_dns_aaaa_record_on_launch, "EnableResourceNameDnsAAAARecordOnLaunch", DnsAttribute::ResourceNameAaaaRecord),
     ];
-    for (v, name) in fixed {
+    for (v, name, attr) in dns {
         if let Some(v) = boolean(v, name) {
-            present.push(v.map(|b| Attribute::Fixed(name, b)));
+            present.push(v.map(|b| Attribute::Dns(attr(b))));
         }
     }
-    // DescribeSubnets always shows `ip-name` hostnames.
     if let Some(h) = &input.private_dns_hostname_type_on_launch {
-        present.push(Ok(Attribute::Fixed("PrivateDnsHostnameTypeOnLaunch", *h != shape::HostnameType::IpName)));
+        let h = match h {
+            shape::HostnameType::ResourceName => HostnameType::ResourceName,
+            _ => HostnameType::IpName,
+        };
+        present.push(Ok(Attribute::Dns(DnsAttribute::HostnameType(h))));
+    }
+    // Customer-owned addresses exist only on Outposts: only "off" is true.
+    if let Some(v) = boolean(&input.map_customer_owned_ip_on_launch, "MapCustomerOwnedIpOnLaunch") {
+        present.push(v.map(|b| Attribute::Fixed("MapCustomerOwnedIpOnLaunch", b)));
     }
     if input.customer_owned_ipv4_pool.is_some() {
         present.push(Ok(Attribute::Unsupported("CustomerOwnedIpv4Pool")));
@@ -185,6 +193,10 @@ fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeR
         }
         Attribute::AssignIpv6AddressOnCreation(on) => {
             let ch = subnet_ipv6::set_assign_on_creation(call.state(), &call.ctx, id, on)?;
+            call.commit(ch)?;
+        }
+        Attribute::Dns(a) => {
+            let ch = subnet_dns::set(call.state(), &call.ctx, id, a)?;
             call.commit(ch)?;
         }
         Attribute::Fixed(name, changed) => {

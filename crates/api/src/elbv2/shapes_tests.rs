@@ -34,7 +34,7 @@ fn world() -> World {
     subnets.sort_by(|a, b| a.availability_zone.cmp(&b.availability_zone));
     let (first, second) = (subnets[0].clone(), subnets[1].clone());
     let group = s.security_groups.values().find(|g| g.vpc_id == vpc && g.name != "default").expect("a group").id.clone();
-    let fixed = first.cidr.hosts().nth(99).expect("an address").to_string();
+    let fixed = first.cidr.expect("an IPv4 subnet").hosts().nth(99).expect("an address").to_string();
     let create = CreateLoadBalancer {
         name: "full".into(),
         lb_type: Some("network".into()),
@@ -71,7 +71,7 @@ fn world() -> World {
     };
     let (ch, tg_arn) = tg::create_target_group(&w.state, &ctx, create).unwrap();
     apply(&mut w, ch);
-    let target = first.cidr.hosts().nth(9).expect("an address").to_string();
+    let target = first.cidr.expect("an IPv4 subnet").hosts().nth(9).expect("an address").to_string();
     let targets = [TargetInput { id: target, port: Some(8443), availability_zone: Some(first.availability_zone.clone()) }];
     let ch = tg::register_targets(&w.state, &ctx, &tg_arn, &targets).unwrap();
     apply(&mut w, ch);

@@ -48,7 +48,7 @@ fn subnet(state: &mut State, id: &str, vpc: &str, cidr: &str, az: &str, az_id: &
             owner: v.owner,
             region: v.region,
             vpc_id: vpc.into(),
-            cidr: cidr.parse().unwrap(),
+            cidr: Some(cidr.parse().unwrap()),
             availability_zone: az.into(),
             availability_zone_id: az_id.into(),
             map_public_ip_on_launch: false,
@@ -56,6 +56,7 @@ fn subnet(state: &mut State, id: &str, vpc: &str, cidr: &str, az: &str, az_id: &
             created_at: NOW,
             ipv6_cidr_blocks: Vec::new(),
             assign_ipv6_address_on_creation: false,
+            dns: Default::default(),
         },
     );
 }

@@ -186,7 +186,9 @@ impl Topology {
                     zone_id: s.availability_zone_id.clone(),
                     subnets: vec![],
                 });
-                zone.subnets.push(SubnetBox { id: s.id.clone(), name: name_tag(&s.tags), cidr: s.cidr.to_string(), items });
+                // An IPv6-only subnet is labelled with its IPv6 block.
+                let cidr = s.cidr.map(|c| c.to_string()).or_else(|| s.ipv6_cidrs().next().map(|c| c.to_string())).unwrap_or_default();
+                zone.subnets.push(SubnetBox { id: s.id.clone(), name: name_tag(&s.tags), cidr, items });
             }
             let mut zones: Vec<Zone> = zones.into_values().collect();
             for z in &mut zones {
