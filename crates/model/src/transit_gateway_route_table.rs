@@ -359,7 +359,9 @@ fn parse_destination(s: &str) -> Result<IpNet> {
 
 /// Where a static route goes: exactly one of an attachment or a blackhole.
 fn route_target(state: &State, ctx: &Ctx, r: &TgwRouteTable, att: Option<&str>, blackhole: bool) -> Result<Option<String>> {
-    match (att, blackhole) {
+    // An attachment id sent empty names none (Terraform's AWS provider
+    // sends `TransitGatewayAttachmentId=` with `Blackhole=true`).
+    match (att.filter(|a| !a.is_empty()), blackhole) {
         (Some(_), true) => Err(ModelError::InvalidParameterCombination(
             "Either TransitGatewayAttachmentId or Blackhole must be specified, not both".into(),
         )),

@@ -206,6 +206,11 @@ fn overlapping_propagation_is_not_installed_and_static_routes() {
     apply(&mut s, ch);
     assert!(!r.active);
     assert!(matches!(rt::create_route(&s, &ctx(A), &rtb2, "10.1.5.0/24", None, true), Err(ModelError::RouteAlreadyExists(_))));
+    // An empty attachment id beside Blackhole (as Terraform sends it) names none.
+    let (ch, r) = rt::create_route(&s, &ctx(A), &rtb2, "10.1.7.0/24", Some(""), true).unwrap();
+    apply(&mut s, ch);
+    assert!(!r.active && r.attachment.is_none());
+    assert!(matches!(rt::create_route(&s, &ctx(A), &rtb2, "10.1.8.0/24", Some(&a1), true), Err(ModelError::InvalidParameterCombination(_))));
     let table = &s.transit_gateway_route_tables[&rtb2];
     assert!(!table.lookup(&s, "10.1.5.9".parse::<std::net::Ipv4Addr>().unwrap()).unwrap().active);
     assert_eq!(table.lookup(&s, "10.1.6.9".parse::<std::net::Ipv4Addr>().unwrap()).unwrap().attachment.as_deref(), Some(a1.as_str()));
