@@ -19,7 +19,7 @@ use crate::timestamp::Timestamp;
 /// Parameters every request may carry besides its input's members: the
 /// action and version, and signature parameters (SigV2, SigV4 in the query).
 fn is_envelope_parameter(key: &str) -> bool {
-    matches!(key, "Action" | "Version" | "AWSAccessKeyId" | "SignatureMethod" | "SignatureVersion" | "Signature" | "Timestamp" | "Expires" | "SecurityToken")
+    key == crate::query::ACTION || key == crate::query::VERSION || matches!(key, "AWSAccessKeyId" | "SignatureMethod" | "SignatureVersion" | "Signature" | "Timestamp" | "Expires" | "SecurityToken")
         || key.starts_with("X-Amz-")
 }
 
