@@ -175,6 +175,15 @@ mod tests {
     use super::*;
     use xvpc_store::SqliteStore;
 
+    #[test]
+    fn filter_and_response_timestamps_are_the_same_form() {
+        // The model formats filter values, wire formats responses; a filter
+        // on a time must match what the Describe call showed.
+        for ms in [0, 1, 999, 1_795_765_219_000, 1_795_765_219_123, 4_102_444_799_999] {
+            assert_eq!(xvpc_model::peering::iso8601(ms), xvpc_wire::Timestamp(ms).iso8601(), "{ms}");
+        }
+    }
+
     /// Appends `commands` CreateVpc commands (5 per account, AWS's quota)
     /// to a fresh store file; returns the path and the state they build.
     fn filled_store(name: &str, commands: usize) -> (std::path::PathBuf, State) {

@@ -232,8 +232,9 @@ pub const FILTERS: FilterTable<VpcPeeringConnection> = FilterTable {
     ],
 };
 
-/// AWS's timestamp form `2026-11-26T07:40:19.000Z` (filter values here;
-/// the API layer writes response timestamps with the same function).
+/// AWS's timestamp form `2026-11-26T07:40:19.000Z`, for filter values.
+/// Responses are written by `wire::Timestamp::iso8601`; the model may not
+/// depend on wire, so the api crate's tests keep the two in step.
 pub fn iso8601(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
