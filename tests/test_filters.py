@@ -74,6 +74,8 @@ def populate(ec2, elbv2, ram, server):
     eip = c.allocate_address(Domain="vpc")["AllocationId"]
     c.associate_address(AllocationId=eip, InstanceId=instances[0])
     c.allocate_address(Domain="vpc")
+    for i, s in enumerate(subnets):
+        c.create_nat_gateway(SubnetId=s, ConnectivityType="private", TagSpecifications=tag("natgateway", f"n{i}"))
 
     # PrivateLink: six NLBs, each with a service and an endpoint to it.
     lbs, services = [], []
@@ -141,7 +143,7 @@ def populate(ec2, elbv2, ram, server):
 # besides filters, given the world's ids for the caller).
 FILTERED = [
     ("DescribeVpcs", None), ("DescribeSubnets", None), ("DescribeRouteTables", None), ("DescribeInternetGateways", None),
-    ("DescribeEgressOnlyInternetGateways", None),
+    ("DescribeEgressOnlyInternetGateways", None), ("DescribeNatGateways", None),
     ("DescribeAddresses", None), ("DescribeSecurityGroups", None), ("DescribeSecurityGroupRules", None), ("DescribeNetworkAcls", None),
     ("DescribeNetworkInterfaces", None), ("DescribeInstances", None), ("DescribeInstanceStatus", None),
     ("DescribeInstanceCreditSpecifications", None), ("DescribeVolumes", None), ("DescribeImages", None), ("DescribeInstanceTypes", None),
@@ -158,7 +160,14 @@ FILTERED = [
 ]
 
 
+# Calls whose filter member is singular (botocore's `Filter`).
+SINGULAR_FILTER = {"DescribeNatGateways"}
+
+
 def call(client, op, params):
+    if op in SINGULAR_FILTER and "Filters" in params:
+        params = {**params, "Filter": params["Filters"]}
+        del params["Filters"]
     return getattr(client, botocore.xform_name(op))(**params)
 
 
@@ -256,7 +265,7 @@ def pages_match(client, op, params, size, token_key):
 
 
 EC2_PAGED = [
-    "DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeInternetGateways", "DescribeEgressOnlyInternetGateways", "DescribeSecurityGroups",
+    "DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeInternetGateways", "DescribeEgressOnlyInternetGateways", "DescribeNatGateways", "DescribeSecurityGroups",
     "DescribeSecurityGroupRules", "DescribeNetworkAcls", "DescribeNetworkInterfaces", "DescribeInstances", "DescribeInstanceStatus",
     "DescribeInstanceCreditSpecifications", "DescribeVolumes", "DescribeImages", "DescribeInstanceTypes", "DescribeInstanceTypeOfferings",
     "DescribePrefixLists", "DescribeTags", "DescribeVpcEndpointServiceConfigurations", "DescribeVpcEndpointServicePermissions",

@@ -124,6 +124,7 @@ fn malformed(kind: IdKind) -> Option<&'static str> {
 fn limit(l: Limit) -> &'static str {
     match l {
         Limit::Vpcs => "VpcLimitExceeded",
+        Limit::Addresses => "AddressLimitExceeded",
         Limit::VpcCidrBlocks => "CidrLimitExceeded",
         Limit::Instances => "InstanceLimitExceeded",
         Limit::RulesPerSecurityGroup => "RulesPerSecurityGroupLimitExceeded",

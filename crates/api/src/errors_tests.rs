@@ -80,6 +80,7 @@ fn every_id_kind_has_its_documented_not_found_and_malformed_codes() {
 fn every_quota_and_service_fault_has_its_documented_code() {
     let limits = cases!(Limit;
         Vpcs => "VpcLimitExceeded",
+        Addresses => "AddressLimitExceeded",
         VpcCidrBlocks => "CidrLimitExceeded",
         Instances => "InstanceLimitExceeded",
         RulesPerSecurityGroup => "RulesPerSecurityGroupLimitExceeded",

@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{IdKind, ModelError, Result};
+use crate::error::{IdKind, Limit, ModelError, Result};
 use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::new_id;
 use crate::network_interface::NetworkInterface;
@@ -66,8 +66,15 @@ pub fn of_eni<'a>(state: &'a State, eni_id: &str) -> Option<&'a Address> {
     state.addresses.values().find(|a| a.association.as_ref().is_some_and(|x| x.network_interface_id == eni_id))
 }
 
-/// AllocateAddress: a free address of the region's pool.
+/// AWS's default quota of Elastic IP addresses per Region ("EC2-VPC
+/// Elastic IPs": 5).
+pub const ADDRESSES_PER_REGION: usize = 5;
+
+/// AllocateAddress: a free address of the region's pool, within the quota.
 pub fn allocate(state: &State, ctx: &Ctx, tags: Tags) -> Result<(Changes, String)> {
+    if state.addresses.scope(ctx).count() >= ADDRESSES_PER_REGION {
+        return Err(ModelError::LimitExceeded(Limit::Addresses, "The maximum number of addresses has been reached.".into()));
+    }
     let ip = crate::public_ip::allocate(state, &ctx.region, &[])?;
     let a = Address { id: new_id("eipalloc"), owner: ctx.account.clone(), region: ctx.region.clone(), public_ip: ip, association: None, tags };
     let id = a.id.clone();

@@ -102,6 +102,8 @@ impl IdKind {
 pub enum Limit {
     /// VPCs per Region.
     Vpcs,
+    /// Elastic IP addresses per Region.
+    Addresses,
     /// IPv4 CIDR blocks per VPC.
     VpcCidrBlocks,
     /// Instances in one RunInstances call.

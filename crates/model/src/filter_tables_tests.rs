@@ -41,6 +41,12 @@ fn egress_only_internet_gateways() {
 }
 
 #[test]
+fn nat_gateways() {
+    let w = world();
+    w.check(&crate::nat_gateway::FILTERS, &w.state.nat_gateways.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
 fn addresses() {
     let w = world();
     w.check(&elastic_ip::FILTERS, &w.state.addresses.scope(&w.ctx).collect::<Vec<_>>());

@@ -30,6 +30,11 @@ pub const FILTERS: FilterTable<InternetGateway> = FilterTable {
     ],
 };
 
+/// The gateway attached to `vpc_id`, if any.
+pub fn attached_to<'a>(state: &'a State, vpc_id: &str) -> Option<&'a InternetGateway> {
+    state.internet_gateways.values().find(|g| g.attached_vpc.as_deref() == Some(vpc_id))
+}
+
 /// CreateInternetGateway: detached.
 pub fn create(ctx: &Ctx, tags: Tags) -> (Changes, String) {
     let g = InternetGateway { id: new_id("igw"), owner: ctx.account.clone(), region: ctx.region.clone(), attached_vpc: None, tags };

@@ -39,6 +39,7 @@ pub mod instance;
 pub mod instance_filters;
 pub mod instance_type;
 pub mod internet_gateway;
+pub mod nat_gateway;
 pub mod network_acl;
 pub mod network_insights;
 pub mod network_interface;

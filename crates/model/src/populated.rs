@@ -217,13 +217,16 @@ pub fn world() -> World {
     b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::EgressOnlyInternetGateway(eigw)));
     let dest = Destination::PrefixList(pl);
     b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::NetworkInterface(eni_of_i1)));
-    // No command makes NAT gateways or edge associations yet: set them on
-    // the table directly, as a later feature would.
+    // A public NAT gateway (with its own Elastic IP and a secondary
+    // address) and a route to it.
+    let nat_eip = b.run(|s, c| elastic_ip::allocate(s, c, tags("nat-eip")));
+    let nat = crate::nat_gateway::CreateNatGateway { subnet_id: s2.clone(), allocation_id: Some(nat_eip), tags: tags("nat"), ..Default::default() };
+    let nat = b.run(|s, c| crate::nat_gateway::create(s, c, nat));
+    let dest = route_table::parse_destination(Some("172.19.0.0/16"), None).unwrap();
+    b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::NatGateway(nat)));
+    // No command makes edge associations yet: set one on the table
+    // directly, as a later feature would.
     let mut table: RouteTable = b.s.route_tables[&rt].clone();
-    let mut nat = table.routes[0].clone();
-    nat.destination = route_table::parse_destination(Some("172.19.0.0/16"), None).unwrap();
-    nat.target = RouteTarget::NatGateway("nat-0123456789abcdef0".into());
-    table.routes.push(nat);
     table.associations.push(RouteTableAssociation { id: "rtbassoc-0123456789abcdef0".into(), subnet_id: None, gateway_id: Some(igw.clone()), main: false });
     b.put(table);
 

@@ -173,8 +173,9 @@ pub fn route_state(state: &State, table: &RouteTable, route: &Route) -> RouteSta
         RouteTarget::VpcPeeringConnection(id) => crate::peering::is_active(state, id),
         // A TGW route needs the VPC's attachment to be available.
         RouteTarget::TransitGateway(id) => crate::transit_gateway::vpc_route_active(state, &table.vpc_id, id),
-        // NAT targets are judged by their own module once it exists.
-        RouteTarget::NatGateway(_) => false,
+        // A NAT gateway that failed or is deleted (or being deleted) is a
+        // blackhole (stored facts: the route's state needs no clock).
+        RouteTarget::NatGateway(id) => state.nat_gateways.get(id).is_some_and(|g| g.failure.is_none() && g.deleted_at.is_none()),
     };
     if ok {
         RouteState::Active
@@ -372,7 +373,16 @@ pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &Route
             }
             Ok(())
         }
-        RouteTarget::NatGateway(id) => Err(ModelError::NotFound(IdKind::NatGateway, id.clone())),
+        RouteTarget::NatGateway(id) => {
+            let g = crate::nat_gateway::visible(state, ctx, id)?;
+            if g.deleted_at.is_some() {
+                return Err(ModelError::NotFound(IdKind::NatGateway, id.clone()));
+            }
+            if g.vpc_id != table.vpc_id {
+                return Err(different(id));
+            }
+            Ok(())
+        }
         RouteTarget::EgressOnlyInternetGateway(id) => {
             let g = owned(&state.egress_only_internet_gateways, ctx, IdKind::EgressOnlyInternetGateway, id)?;
             if g.vpc_id != table.vpc_id {

@@ -75,6 +75,8 @@ resources! {
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     EgressOnlyInternetGateway(crate::egress_only_internet_gateway::EgressOnlyInternetGateway) => egress_only_internet_gateways,
     Address(crate::elastic_ip::Address) => addresses,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    NatGateway(crate::nat_gateway::NatGateway) => nat_gateways,
     SecurityGroup(crate::security_group::SecurityGroup) => security_groups,
     NetworkAcl(crate::network_acl::NetworkAcl) => network_acls,
     NetworkInterface(crate::network_interface::NetworkInterface) => network_interfaces,

@@ -11,6 +11,7 @@ mod image;
 mod instance;
 mod instance_type;
 mod internet_gateway;
+mod nat_gateway;
 mod network_insights;
 mod peering;
 mod network_acl;
@@ -50,6 +51,7 @@ pub fn actions() -> &'static ActionTable {
         subnet::TYPED,
         internet_gateway::TYPED,
         egress_only_internet_gateway::TYPED,
+        nat_gateway::TYPED,
         route_table::TYPED,
         network_acl::TYPED,
         region::TYPED,

@@ -1706,6 +1706,168 @@ impl rt::ToXml for AutoAcceptSharedAttachmentsValue {
     }
 }
 
+/// botocore enum `AutoProvisionZonesState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum AutoProvisionZonesState {
+    #[default]
+    Enabled,
+    Disabled,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl AutoProvisionZonesState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for AutoProvisionZonesState {
+    const VALUES: &'static [&'static str] = &[
+        "enabled",
+        "disabled",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for AutoProvisionZonesState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for AutoProvisionZonesState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore enum `AutoScalingIpsState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum AutoScalingIpsState {
+    #[default]
+    Enabled,
+    Disabled,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl AutoScalingIpsState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for AutoScalingIpsState {
+    const VALUES: &'static [&'static str] = &[
+        "enabled",
+        "disabled",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for AutoScalingIpsState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for AutoScalingIpsState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore enum `AvailabilityMode`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum AvailabilityMode {
+    #[default]
+    Zonal,
+    Regional,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl AvailabilityMode {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Zonal => "zonal",
+            Self::Regional => "regional",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for AvailabilityMode {
+    const VALUES: &'static [&'static str] = &[
+        "zonal",
+        "regional",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "zonal" => Self::Zonal,
+            "regional" => Self::Regional,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for AvailabilityMode {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for AvailabilityMode {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for AvailabilityMode {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// botocore shape `AvailabilityZone`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AvailabilityZone {
@@ -1749,6 +1911,27 @@ impl rt::XmlMembers for AvailabilityZone {
         rt::xml_list(w, "geographySet", "item", &self.geography);
         rt::xml_list(w, "subGeographySet", "item", &self.sub_geography);
         rt::ToXml::to_xml(&self.state, w, "zoneState");
+    }
+}
+
+/// botocore shape `AvailabilityZoneAddress`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AvailabilityZoneAddress {
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+    pub allocation_ids: Vec<String>,
+}
+
+impl rt::FromQuery for AvailabilityZoneAddress {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            availability_zone: r.opt(key, "AvailabilityZone")?,
+            availability_zone_id: r.opt(key, "AvailabilityZoneId")?,
+            allocation_ids: r.list(key, "AllocationId", None)?,
+        }))
     }
 }
 
@@ -2462,6 +2645,64 @@ impl rt::XmlMembers for ConnectionTrackingSpecificationResponse {
     }
 }
 
+/// botocore enum `ConnectivityType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum ConnectivityType {
+    #[default]
+    Private,
+    Public,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl ConnectivityType {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Private => "private",
+            Self::Public => "public",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for ConnectivityType {
+    const VALUES: &'static [&'static str] = &[
+        "private",
+        "public",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "private" => Self::Private,
+            "public" => Self::Public,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for ConnectivityType {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for ConnectivityType {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for ConnectivityType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// botocore shape `CpuOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CpuOptions {
@@ -2592,6 +2833,69 @@ impl rt::ToXml for CreateInternetGatewayResult {
 impl rt::XmlMembers for CreateInternetGatewayResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.internet_gateway, w, "internetGateway");
+    }
+}
+
+/// botocore shape `CreateNatGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNatGatewayRequest {
+    pub availability_mode: Option<AvailabilityMode>,
+    pub allocation_id: Option<String>,
+    pub client_token: Option<String>,
+    pub dry_run: Option<bool>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub availability_zone_addresses: Vec<AvailabilityZoneAddress>,
+    pub tag_specifications: Vec<TagSpecification>,
+    pub connectivity_type: Option<ConnectivityType>,
+    pub private_ip_address: Option<String>,
+    pub secondary_allocation_ids: Vec<String>,
+    pub secondary_private_ip_addresses: Vec<String>,
+    pub secondary_private_ip_address_count: Option<i32>,
+}
+
+impl rt::FromQuery for CreateNatGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            availability_mode: r.opt(key, "AvailabilityMode")?,
+            allocation_id: r.opt(key, "AllocationId")?,
+            client_token: r.opt(key, "ClientToken")?,
+            dry_run: r.opt(key, "DryRun")?,
+            subnet_id: r.opt(key, "SubnetId")?,
+            vpc_id: r.opt(key, "VpcId")?,
+            availability_zone_addresses: r.list(key, "AvailabilityZoneAddress", None)?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+            connectivity_type: r.opt(key, "ConnectivityType")?,
+            private_ip_address: r.opt(key, "PrivateIpAddress")?,
+            secondary_allocation_ids: r.list(key, "SecondaryAllocationId", None)?,
+            secondary_private_ip_addresses: r.list(key, "SecondaryPrivateIpAddress", None)?,
+            secondary_private_ip_address_count: r.opt(key, "SecondaryPrivateIpAddressCount")?,
+        }))
+    }
+}
+
+/// botocore shape `CreateNatGatewayResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNatGatewayResult {
+    pub client_token: Option<String>,
+    pub nat_gateway: Option<NatGateway>,
+}
+
+impl rt::ToXml for CreateNatGatewayResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateNatGatewayResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.client_token, w, "clientToken");
+        rt::ToXml::to_xml(&self.nat_gateway, w, "natGateway");
     }
 }
 
@@ -3700,6 +4004,45 @@ impl rt::FromQuery for DeleteInternetGatewayRequest {
     }
 }
 
+/// botocore shape `DeleteNatGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNatGatewayRequest {
+    pub dry_run: Option<bool>,
+    pub nat_gateway_id: String,
+}
+
+impl rt::FromQuery for DeleteNatGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            nat_gateway_id: r.req(key, "NatGatewayId")?,
+        }))
+    }
+}
+
+/// botocore shape `DeleteNatGatewayResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNatGatewayResult {
+    pub nat_gateway_id: Option<String>,
+}
+
+impl rt::ToXml for DeleteNatGatewayResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DeleteNatGatewayResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.nat_gateway_id, w, "natGatewayId");
+    }
+}
+
 /// botocore shape `DeleteNetworkAclEntryRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteNetworkAclEntryRequest {
@@ -4796,6 +5139,53 @@ impl rt::ToXml for DescribeInternetGatewaysResult {
 impl rt::XmlMembers for DescribeInternetGatewaysResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "internetGatewaySet", "item", &self.internet_gateways);
+        rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+/// botocore shape `DescribeNatGatewaysRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeNatGatewaysRequest {
+    pub dry_run: Option<bool>,
+    pub filter: Vec<Filter>,
+    pub max_results: Option<i32>,
+    pub nat_gateway_ids: Vec<String>,
+    pub next_token: Option<String>,
+}
+
+impl rt::FromQuery for DescribeNatGatewaysRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            filter: r.list(key, "Filter", None)?,
+            max_results: r.opt(key, "MaxResults")?,
+            nat_gateway_ids: r.list(key, "NatGatewayId", None)?,
+            next_token: r.opt(key, "NextToken")?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeNatGatewaysResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeNatGatewaysResult {
+    pub nat_gateways: Vec<NatGateway>,
+    pub next_token: Option<String>,
+}
+
+impl rt::ToXml for DescribeNatGatewaysResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeNatGatewaysResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "natGatewaySet", "item", &self.nat_gateways);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
     }
 }
@@ -13624,6 +14014,432 @@ impl rt::ToXml for MulticastSupportValue {
     }
 }
 
+/// botocore shape `NatGateway`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NatGateway {
+    pub create_time: Option<rt::Timestamp>,
+    pub delete_time: Option<rt::Timestamp>,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
+    pub nat_gateway_addresses: Vec<NatGatewayAddress>,
+    pub nat_gateway_id: Option<String>,
+    pub provisioned_bandwidth: Option<ProvisionedBandwidth>,
+    pub state: Option<NatGatewayState>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub tags: Vec<Tag>,
+    pub connectivity_type: Option<ConnectivityType>,
+    pub availability_mode: Option<AvailabilityMode>,
+    pub auto_scaling_ips: Option<AutoScalingIpsState>,
+    pub auto_provision_zones: Option<AutoProvisionZonesState>,
+    pub attached_appliances: Vec<NatGatewayAttachedAppliance>,
+    pub route_table_id: Option<String>,
+}
+
+impl rt::ToXml for NatGateway {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for NatGateway {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.create_time, w, "createTime");
+        rt::ToXml::to_xml(&self.delete_time, w, "deleteTime");
+        rt::ToXml::to_xml(&self.failure_code, w, "failureCode");
+        rt::ToXml::to_xml(&self.failure_message, w, "failureMessage");
+        rt::xml_list(w, "natGatewayAddressSet", "item", &self.nat_gateway_addresses);
+        rt::ToXml::to_xml(&self.nat_gateway_id, w, "natGatewayId");
+        rt::ToXml::to_xml(&self.provisioned_bandwidth, w, "provisionedBandwidth");
+        rt::ToXml::to_xml(&self.state, w, "state");
+        rt::ToXml::to_xml(&self.subnet_id, w, "subnetId");
+        rt::ToXml::to_xml(&self.vpc_id, w, "vpcId");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+        rt::ToXml::to_xml(&self.connectivity_type, w, "connectivityType");
+        rt::ToXml::to_xml(&self.availability_mode, w, "availabilityMode");
+        rt::ToXml::to_xml(&self.auto_scaling_ips, w, "autoScalingIps");
+        rt::ToXml::to_xml(&self.auto_provision_zones, w, "autoProvisionZones");
+        rt::xml_list(w, "attachedApplianceSet", "item", &self.attached_appliances);
+        rt::ToXml::to_xml(&self.route_table_id, w, "routeTableId");
+    }
+}
+
+/// botocore shape `NatGatewayAddress`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NatGatewayAddress {
+    pub allocation_id: Option<String>,
+    pub network_interface_id: Option<String>,
+    pub private_ip: Option<String>,
+    pub public_ip: Option<String>,
+    pub association_id: Option<String>,
+    pub is_primary: Option<bool>,
+    pub failure_message: Option<String>,
+    pub status: Option<NatGatewayAddressStatus>,
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+}
+
+impl rt::ToXml for NatGatewayAddress {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for NatGatewayAddress {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.allocation_id, w, "allocationId");
+        rt::ToXml::to_xml(&self.network_interface_id, w, "networkInterfaceId");
+        rt::ToXml::to_xml(&self.private_ip, w, "privateIp");
+        rt::ToXml::to_xml(&self.public_ip, w, "publicIp");
+        rt::ToXml::to_xml(&self.association_id, w, "associationId");
+        rt::ToXml::to_xml(&self.is_primary, w, "isPrimary");
+        rt::ToXml::to_xml(&self.failure_message, w, "failureMessage");
+        rt::ToXml::to_xml(&self.status, w, "status");
+        rt::ToXml::to_xml(&self.availability_zone, w, "availabilityZone");
+        rt::ToXml::to_xml(&self.availability_zone_id, w, "availabilityZoneId");
+    }
+}
+
+/// botocore enum `NatGatewayAddressStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum NatGatewayAddressStatus {
+    #[default]
+    Assigning,
+    Unassigning,
+    Associating,
+    Disassociating,
+    Succeeded,
+    Failed,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl NatGatewayAddressStatus {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Assigning => "assigning",
+            Self::Unassigning => "unassigning",
+            Self::Associating => "associating",
+            Self::Disassociating => "disassociating",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for NatGatewayAddressStatus {
+    const VALUES: &'static [&'static str] = &[
+        "assigning",
+        "unassigning",
+        "associating",
+        "disassociating",
+        "succeeded",
+        "failed",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "assigning" => Self::Assigning,
+            "unassigning" => Self::Unassigning,
+            "associating" => Self::Associating,
+            "disassociating" => Self::Disassociating,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for NatGatewayAddressStatus {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for NatGatewayAddressStatus {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore enum `NatGatewayApplianceModifyState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum NatGatewayApplianceModifyState {
+    #[default]
+    Modifying,
+    Completed,
+    Failed,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl NatGatewayApplianceModifyState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Modifying => "modifying",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for NatGatewayApplianceModifyState {
+    const VALUES: &'static [&'static str] = &[
+        "modifying",
+        "completed",
+        "failed",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "modifying" => Self::Modifying,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for NatGatewayApplianceModifyState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for NatGatewayApplianceModifyState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore enum `NatGatewayApplianceState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum NatGatewayApplianceState {
+    #[default]
+    Attaching,
+    Attached,
+    Detaching,
+    Detached,
+    AttachFailed,
+    DetachFailed,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl NatGatewayApplianceState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Attaching => "attaching",
+            Self::Attached => "attached",
+            Self::Detaching => "detaching",
+            Self::Detached => "detached",
+            Self::AttachFailed => "attach-failed",
+            Self::DetachFailed => "detach-failed",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for NatGatewayApplianceState {
+    const VALUES: &'static [&'static str] = &[
+        "attaching",
+        "attached",
+        "detaching",
+        "detached",
+        "attach-failed",
+        "detach-failed",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "attaching" => Self::Attaching,
+            "attached" => Self::Attached,
+            "detaching" => Self::Detaching,
+            "detached" => Self::Detached,
+            "attach-failed" => Self::AttachFailed,
+            "detach-failed" => Self::DetachFailed,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for NatGatewayApplianceState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for NatGatewayApplianceState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore enum `NatGatewayApplianceType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum NatGatewayApplianceType {
+    #[default]
+    NetworkFirewallProxy,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl NatGatewayApplianceType {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NetworkFirewallProxy => "network-firewall-proxy",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for NatGatewayApplianceType {
+    const VALUES: &'static [&'static str] = &[
+        "network-firewall-proxy",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "network-firewall-proxy" => Self::NetworkFirewallProxy,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for NatGatewayApplianceType {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for NatGatewayApplianceType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore shape `NatGatewayAttachedAppliance`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NatGatewayAttachedAppliance {
+    pub type_: Option<NatGatewayApplianceType>,
+    pub appliance_arn: Option<String>,
+    pub vpc_endpoint_id: Option<String>,
+    pub attachment_state: Option<NatGatewayApplianceState>,
+    pub modification_state: Option<NatGatewayApplianceModifyState>,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
+}
+
+impl rt::ToXml for NatGatewayAttachedAppliance {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for NatGatewayAttachedAppliance {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.type_, w, "type");
+        rt::ToXml::to_xml(&self.appliance_arn, w, "applianceArn");
+        rt::ToXml::to_xml(&self.vpc_endpoint_id, w, "vpcEndpointId");
+        rt::ToXml::to_xml(&self.attachment_state, w, "attachmentState");
+        rt::ToXml::to_xml(&self.modification_state, w, "modificationState");
+        rt::ToXml::to_xml(&self.failure_code, w, "failureCode");
+        rt::ToXml::to_xml(&self.failure_message, w, "failureMessage");
+    }
+}
+
+/// botocore enum `NatGatewayState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum NatGatewayState {
+    #[default]
+    Pending,
+    Failed,
+    Available,
+    Deleting,
+    Deleted,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl NatGatewayState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Failed => "failed",
+            Self::Available => "available",
+            Self::Deleting => "deleting",
+            Self::Deleted => "deleted",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for NatGatewayState {
+    const VALUES: &'static [&'static str] = &[
+        "pending",
+        "failed",
+        "available",
+        "deleting",
+        "deleted",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "failed" => Self::Failed,
+            "available" => Self::Available,
+            "deleting" => Self::Deleting,
+            "deleted" => Self::Deleted,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for NatGatewayState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for NatGatewayState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// botocore enum `NestedVirtualizationSpecification`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum NestedVirtualizationSpecification {
@@ -15649,6 +16465,34 @@ impl rt::FromQuery for Protocol {
 impl rt::ToXml for Protocol {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore shape `ProvisionedBandwidth`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProvisionedBandwidth {
+    pub provision_time: Option<rt::Timestamp>,
+    pub provisioned: Option<String>,
+    pub request_time: Option<rt::Timestamp>,
+    pub requested: Option<String>,
+    pub status: Option<String>,
+}
+
+impl rt::ToXml for ProvisionedBandwidth {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for ProvisionedBandwidth {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.provision_time, w, "provisionTime");
+        rt::ToXml::to_xml(&self.provisioned, w, "provisioned");
+        rt::ToXml::to_xml(&self.request_time, w, "requestTime");
+        rt::ToXml::to_xml(&self.requested, w, "requested");
+        rt::ToXml::to_xml(&self.status, w, "status");
     }
 }
 
@@ -22399,6 +23243,17 @@ pub mod ops {
         type Output = super::CreateInternetGatewayResult;
     }
 
+    /// The `CreateNatGateway` operation.
+    pub struct CreateNatGateway;
+
+    impl rt::Operation for CreateNatGateway {
+        const NAME: &'static str = "CreateNatGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateNatGatewayRequest;
+        type Output = super::CreateNatGatewayResult;
+    }
+
     /// The `CreateNetworkAcl` operation.
     pub struct CreateNetworkAcl;
 
@@ -22606,6 +23461,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DeleteInternetGatewayRequest;
         type Output = rt::ReturnTrue;
+    }
+
+    /// The `DeleteNatGateway` operation.
+    pub struct DeleteNatGateway;
+
+    impl rt::Operation for DeleteNatGateway {
+        const NAME: &'static str = "DeleteNatGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteNatGatewayRequest;
+        type Output = super::DeleteNatGatewayResult;
     }
 
     /// The `DeleteNetworkAcl` operation.
@@ -22936,6 +23802,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DescribeInternetGatewaysRequest;
         type Output = super::DescribeInternetGatewaysResult;
+    }
+
+    /// The `DescribeNatGateways` operation.
+    pub struct DescribeNatGateways;
+
+    impl rt::Operation for DescribeNatGateways {
+        const NAME: &'static str = "DescribeNatGateways";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeNatGatewaysRequest;
+        type Output = super::DescribeNatGatewaysResult;
     }
 
     /// The `DescribeNetworkAcls` operation.
@@ -23705,6 +24582,7 @@ pub const OPERATIONS: &[&str] = &[
     "AuthorizeSecurityGroupIngress",
     "CreateEgressOnlyInternetGateway",
     "CreateInternetGateway",
+    "CreateNatGateway",
     "CreateNetworkAcl",
     "CreateNetworkAclEntry",
     "CreateNetworkInsightsPath",
@@ -23724,6 +24602,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateVpcPeeringConnection",
     "DeleteEgressOnlyInternetGateway",
     "DeleteInternetGateway",
+    "DeleteNatGateway",
     "DeleteNetworkAcl",
     "DeleteNetworkAclEntry",
     "DeleteNetworkInsightsAnalysis",
@@ -23754,6 +24633,7 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeInstanceTypes",
     "DescribeInstances",
     "DescribeInternetGateways",
+    "DescribeNatGateways",
     "DescribeNetworkAcls",
     "DescribeNetworkInsightsAnalyses",
     "DescribeNetworkInsightsPaths",
