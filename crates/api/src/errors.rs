@@ -189,7 +189,7 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::InvalidParameter(_) => c("InvalidParameter"),
         M::MissingInput(_) => c("MissingInput"),
         M::VpcIdNotSpecified(_) => c("VPCIdNotSpecified"),
-        M::InvalidVpcRange(_) => c("InvalidVpc.Range"),
+        M::InvalidVpcRange(_) | M::RestrictedVpcRange(_) => c("InvalidVpc.Range"),
         M::InvalidSubnetRange(_) => c("InvalidSubnet.Range"),
         M::InvalidSubnetConflict(_) => c("InvalidSubnet.Conflict"),
         M::DependencyViolation(_) => c("DependencyViolation"),

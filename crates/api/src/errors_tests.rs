@@ -139,6 +139,7 @@ fn every_variant_has_its_documented_code() {
         MissingInput(s()) => "MissingInput",
         VpcIdNotSpecified(s()) => "VPCIdNotSpecified",
         InvalidVpcRange(s()) => "InvalidVpc.Range",
+        RestrictedVpcRange(s()) => "InvalidVpc.Range",
         InvalidSubnetRange(s()) => "InvalidSubnet.Range",
         InvalidSubnetConflict(s()) => "InvalidSubnet.Conflict",
         DependencyViolation(s()) => "DependencyViolation",

@@ -185,6 +185,10 @@ pub enum ModelError {
     /// `InvalidVpc.Range`: VPC CIDR outside /16–/28 or not private-style.
     #[error("The CIDR '{0}' is invalid.")]
     InvalidVpcRange(String),
+    /// `InvalidVpc.Range` for a secondary block AWS restricts (another
+    /// private range, 198.19.0.0/16, a route's destination): the message.
+    #[error("{0}")]
+    RestrictedVpcRange(String),
     /// `InvalidSubnet.Range`: subnet CIDR outside the VPC or size limits.
     #[error("The CIDR '{0}' is invalid.")]
     InvalidSubnetRange(String),

@@ -59,6 +59,7 @@ pub mod transit_gateway_attachment;
 pub mod transit_gateway_route_table;
 pub mod volume;
 pub mod vpc;
+pub mod vpc_cidr;
 pub mod vpc_ipv6;
 
 pub mod endpoint_service;

@@ -388,6 +388,7 @@ mod tests {
             is_default: false,
             enable_dns_support: true,
             enable_dns_hostnames: false,
+            enable_network_address_usage_metrics: false,
             tags: Tags::new(),
             created_at: 0,
             ipv6_cidr_blocks: Vec::new(),

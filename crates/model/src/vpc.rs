@@ -37,6 +37,11 @@ pub struct Vpc {
     /// from state written before IPv6 existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ipv6_cidr_blocks: Vec<Ipv6CidrBlock>,
+    /// `EnableNetworkAddressUsageMetrics` (off by default; absent from
+    /// state written before it existed). Stored and described only: it
+    /// changes no path.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub enable_network_address_usage_metrics: bool,
 }
 crate::impl_owned!(Vpc);
 
@@ -174,6 +179,7 @@ pub fn create_vpc(state: &State, ctx: &Ctx, input: CreateVpc) -> Result<(Changes
         tags: input.tags,
         created_at: ctx.now,
         ipv6_cidr_blocks: ipv6.into_iter().collect(),
+        enable_network_address_usage_metrics: false,
     };
     let mut ch = Changes::new();
     ch.put(RouteTable::main_for(&vpc));
@@ -227,14 +233,13 @@ pub fn delete_vpc(state: &State, ctx: &Ctx, vpc_id: &str) -> Result<Changes> {
     Ok(ch)
 }
 
-/// AssociateVpcCidrBlock: a secondary IPv4 block that overlaps none of the
-/// VPC's blocks, within the per-VPC quota.
+/// AssociateVpcCidrBlock: a secondary IPv4 block in a range AWS allows
+/// beside the primary, overlapping none of the VPC's blocks nor swallowing
+/// a route's destination ([`crate::vpc_cidr`]), within the per-VPC quota.
 pub fn associate_cidr(state: &State, ctx: &Ctx, vpc_id: &str, cidr_s: &str) -> Result<(Changes, CidrBlock)> {
     let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, vpc_id)?;
     let cidr = check_vpc_cidr(cidr_s)?;
-    if vpc.cidrs().any(|c| cidr::overlaps(&c, &cidr)) {
-        return Err(ModelError::InvalidVpcRange(cidr_s.to_string()));
-    }
+    crate::vpc_cidr::check_secondary(state, vpc, cidr_s, &cidr)?;
     if vpc.cidr_blocks.len() >= CIDRS_PER_VPC {
         return Err(ModelError::LimitExceeded(Limit::VpcCidrBlocks, format!(
             "This network '{}' has met its maximum number of allowed CIDRs: {CIDRS_PER_VPC}",
@@ -292,6 +297,7 @@ pub fn disassociate_cidr(state: &State, ctx: &Ctx, association_id: &str) -> Resu
 pub enum VpcAttribute {
     EnableDnsSupport(bool),
     EnableDnsHostnames(bool),
+    EnableNetworkAddressUsageMetrics(bool),
 }
 
 /// ModifyVpcAttribute. DNS hostnames need DNS support, as AWS enforces.
@@ -314,6 +320,7 @@ pub fn modify_attribute(state: &State, ctx: &Ctx, vpc_id: &str, attr: VpcAttribu
             }
             v.enable_dns_hostnames = b;
         }
+        VpcAttribute::EnableNetworkAddressUsageMetrics(b) => v.enable_network_address_usage_metrics = b,
     }
     let mut ch = Changes::new();
     ch.put(v);

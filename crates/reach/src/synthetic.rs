@@ -47,6 +47,7 @@ impl Builder {
             is_default: false,
             enable_dns_support: true,
             enable_dns_hostnames: false,
+            enable_network_address_usage_metrics: false,
             ipv6_cidr_blocks: Vec::new(),
             tags: Default::default(),
             created_at: 0,

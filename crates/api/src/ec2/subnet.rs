@@ -134,12 +134,11 @@ enum Attribute {
     MapPublicIpOnLaunch(bool),
     AssignIpv6AddressOnCreation(bool),
     Dns(DnsAttribute),
-    /// An attribute xvpc does not model, and whether the value asked for
-    /// differs from the one DescribeSubnets always shows (only that one is
-    /// accepted).
-    Fixed(&'static str, bool),
-    /// An attribute for a feature xvpc does not have (Outposts, LNI).
-    Unsupported(&'static str),
+    /// An Outposts attribute set to the value every subnet outside an
+    /// Outpost has: accepted, nothing changes.
+    Unchanged,
+    /// An Outposts feature asked of a subnet that is not on an Outpost.
+    Outposts(&'static str),
 }
 
 fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeRequest) -> Result<ReturnTrue> {
@@ -170,15 +169,32 @@ fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeR
         };
         present.push(Ok(Attribute::Dns(DnsAttribute::HostnameType(h))));
     }
-    // Customer-owned addresses exist only on Outposts: only "off" is true.
-    if let Some(v) = boolean(&input.map_customer_owned_ip_on_launch, "MapCustomerOwnedIpOnLaunch") {
-        present.push(v.map(|b| Attribute::Fixed("MapCustomerOwnedIpOnLaunch", b)));
+    // Customer-owned addresses (a pool and the flag, set together) and
+    // local network interfaces exist only on Outposts subnets, which xvpc
+    // has none of: only the values DescribeSubnets shows are accepted.
+    let coip = boolean(&input.map_customer_owned_ip_on_launch, "MapCustomerOwnedIpOnLaunch");
+    match (coip, &input.customer_owned_ipv4_pool) {
+        (Some(Ok(true)), None) => present.push(Err(ModelError::MissingParameter("CustomerOwnedIpv4Pool".into()))),
+        (Some(Ok(false)), None) => present.push(Ok(Attribute::Unchanged)),
+        (Some(Err(e)), _) => present.push(Err(e)),
+        (None, Some(_)) => present.push(Err(ModelError::MissingParameter("MapCustomerOwnedIpOnLaunch".into()))),
+        (Some(Ok(_)), Some(_)) => present.push(Ok(Attribute::Outposts("Customer-owned IPv4 addresses"))),
+        (None, None) => {}
     }
-    if input.customer_owned_ipv4_pool.is_some() {
-        present.push(Ok(Attribute::Unsupported("CustomerOwnedIpv4Pool")));
+    if let Some(i) = input.enable_lni_at_device_index {
+        present.push(if i < 1 {
+            Err(ModelError::InvalidParameterValue(format!(
+                "Value ({i}) for parameter EnableLniAtDeviceIndex is invalid. A local network interface cannot be the primary network interface (device index 0)."
+            )))
+        } else {
+            Ok(Attribute::Outposts("Local network interfaces"))
+        });
     }
-    if input.enable_lni_at_device_index.is_some() || input.disable_lni_at_device_index.is_some() {
-        present.push(Ok(Attribute::Unsupported("EnableLniAtDeviceIndex")));
+    match boolean(&input.disable_lni_at_device_index, "DisableLniAtDeviceIndex") {
+        Some(Ok(false)) => present.push(Ok(Attribute::Unchanged)),
+        Some(Ok(true)) => present.push(Ok(Attribute::Outposts("Local network interfaces"))),
+        Some(Err(e)) => present.push(Err(e)),
+        None => {}
     }
     let attr = match present.len() {
         0 => return Err(ModelError::MissingParameter("attribute".into()).into()),
@@ -199,15 +215,12 @@ fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeR
             let ch = subnet_dns::set(call.state(), &call.ctx, id, a)?;
             call.commit(ch)?;
         }
-        Attribute::Fixed(name, changed) => {
+        Attribute::Unchanged => {
             xvpc_model::state::owned(&call.state().subnets, &call.ctx, IdKind::Subnet, id)?;
-            if changed {
-                return Err(unsupported(&format!("Values of {name} other than the one DescribeSubnets shows")));
-            }
         }
-        Attribute::Unsupported(name) => {
+        Attribute::Outposts(what) => {
             xvpc_model::state::owned(&call.state().subnets, &call.ctx, IdKind::Subnet, id)?;
-            return Err(unsupported(&format!("{name} settings")));
+            return Err(ModelError::InvalidParameterValue(format!("{what} are only available to subnets on an AWS Outpost, and subnet {id} is not on one")).into());
         }
     }
     Ok(ReturnTrue)

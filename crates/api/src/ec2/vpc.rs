@@ -113,20 +113,22 @@ fn describe_vpcs(call: &mut Call, input: shape::DescribeVpcsRequest) -> Result<s
 }
 
 fn modify_vpc_attribute(call: &mut Call, input: shape::ModifyVpcAttributeRequest) -> Result<ReturnTrue> {
-    let id = input.vpc_id.as_str();
     let value = |a: &Option<shape::AttributeBooleanValue>| a.as_ref().and_then(|a| a.value);
-    let attr = match (value(&input.enable_dns_support), value(&input.enable_dns_hostnames), input.enable_network_address_usage_metrics.is_some()) {
-        (Some(b), None, false) => VpcAttribute::EnableDnsSupport(b),
-        (None, Some(b), false) => VpcAttribute::EnableDnsHostnames(b),
-        (None, None, true) => {
-            // Accepted and ignored: it has no effect on routing.
-            xvpc_model::state::owned(&call.state().vpcs, &call.ctx, IdKind::Vpc, id)?;
-            return Ok(ReturnTrue);
-        }
-        (None, None, false) => return Err(ModelError::MissingParameter("EnableDnsSupport or EnableDnsHostnames".into()).into()),
-        _ => return Err(ModelError::InvalidParameterCombination("Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames".into()).into()),
+    // One attribute per call, as AWS requires.
+    let given: Vec<VpcAttribute> = [
+        value(&input.enable_dns_support).map(VpcAttribute::EnableDnsSupport),
+        value(&input.enable_dns_hostnames).map(VpcAttribute::EnableDnsHostnames),
+        value(&input.enable_network_address_usage_metrics).map(VpcAttribute::EnableNetworkAddressUsageMetrics),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let attr = match given[..] {
+        [one] => one,
+        [] => return Err(ModelError::MissingParameter("EnableDnsSupport, EnableDnsHostnames or EnableNetworkAddressUsageMetrics".into()).into()),
+        _ => return Err(ModelError::InvalidParameterCombination("Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames, enableNetworkAddressUsageMetrics".into()).into()),
     };
-    let ch = vpc::modify_attribute(call.state(), &call.ctx, id, attr)?;
+    let ch = vpc::modify_attribute(call.state(), &call.ctx, &input.vpc_id, attr)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
 }
@@ -139,7 +141,7 @@ fn describe_vpc_attribute(call: &mut Call, input: shape::DescribeVpcAttributeReq
     match input.attribute {
         Name::EnableDnsSupport => out.enable_dns_support = value(v.enable_dns_support),
         Name::EnableDnsHostnames => out.enable_dns_hostnames = value(v.enable_dns_hostnames),
-        Name::EnableNetworkAddressUsageMetrics => out.enable_network_address_usage_metrics = value(false),
+        Name::EnableNetworkAddressUsageMetrics => out.enable_network_address_usage_metrics = value(v.enable_network_address_usage_metrics),
         // The decoder refuses values the model does not list.
         Name::Unlisted(other) => return Err(ModelError::InvalidParameterValue(format!("Value ({other}) for parameter attribute is invalid. Unknown attribute.")).into()),
     }

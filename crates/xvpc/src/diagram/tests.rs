@@ -32,6 +32,7 @@ fn vpc(state: &mut State, id: &str, owner: &str, region: &str, name: &str, cidr:
             is_default: false,
             enable_dns_support: true,
             enable_dns_hostnames: false,
+            enable_network_address_usage_metrics: false,
             tags: tags(name),
             created_at: NOW,
             ipv6_cidr_blocks: Vec::new(),
