@@ -18,12 +18,18 @@
 //! 2. Security groups, stateful: `ct state established,related accept`,
 //!    then the sender's egress rules and the receiver's ingress rules (the
 //!    union of the ENI's groups; a match is `return`, the end is `drop`).
-//!    A group referenced as a peer becomes the set of its members' addresses.
+//!    A group referenced as a peer becomes the set of its members' addresses
+//!    (IPv4 and IPv6).
+//!
+//! The table is `inet`: every chain sees IPv4 and IPv6 packets, and a rule
+//! or entry of one family matches only packets of that family (`0.0.0.0/0`
+//! is `meta nfproto ipv4`, `::/0` is `meta nfproto ipv6`), as in AWS.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
+use xvpc_model::cidr::IpNet;
 use xvpc_model::network_acl::NetworkAcl;
 use xvpc_model::security_group::{RulePeer, SgRule};
 use xvpc_model::vpc::Vpc;
@@ -57,25 +63,43 @@ fn sg_match(rule: &SgRule) -> String {
     }
 }
 
-/// The address match of a rule's peer; `None` when it matches nothing
-/// (an empty group, a prefix list the data plane cannot resolve, IPv6).
-fn sg_peer(peer: &RulePeer, field: &str, members: &BTreeMap<String, BTreeSet<Ipv4Addr>>) -> Option<String> {
-    match peer {
-        RulePeer::Cidr(c) if c.prefix_len() == 0 => Some(String::new()),
-        RulePeer::Cidr(c) => Some(format!("ip {field} {c} ")),
-        RulePeer::Group { group_id, .. } => {
-            let ips = members.get(group_id).filter(|s| !s.is_empty())?;
-            let list: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
-            Some(format!("ip {field} {{ {} }} ", list.join(", ")))
-        }
-        RulePeer::Cidr6(_) | RulePeer::PrefixList(_) => None,
+/// The address match of a block, for packets of its family only.
+fn cidr_match(c: IpNet, field: &str) -> String {
+    match c {
+        IpNet::V4(c) if c.prefix_len() == 0 => "meta nfproto ipv4 ".into(),
+        IpNet::V4(c) => format!("ip {field} {c} "),
+        IpNet::V6(c) if c.prefix_len() == 0 => "meta nfproto ipv6 ".into(),
+        IpNet::V6(c) => format!("ip6 {field} {c} "),
     }
 }
 
-fn sg_chain(out: &mut String, name: &str, rules: &[&SgRule], field: &str, members: &BTreeMap<String, BTreeSet<Ipv4Addr>>) {
+/// The address matches of a rule's peer (one per family it covers); none
+/// when it matches nothing (an empty group, a prefix list the data plane
+/// cannot resolve).
+fn sg_peer(peer: &RulePeer, field: &str, members: &BTreeMap<String, BTreeSet<IpAddr>>) -> Vec<String> {
+    match peer {
+        RulePeer::Cidr(c) => vec![cidr_match(IpNet::V4(*c), field)],
+        RulePeer::Cidr6(_) => peer.ipv6_net().map(|c| cidr_match(IpNet::V6(c), field)).into_iter().collect(),
+        RulePeer::Group { group_id, .. } => {
+            let Some(ips) = members.get(group_id) else { return Vec::new() };
+            let (v4, v6): (Vec<&IpAddr>, Vec<&IpAddr>) = ips.iter().partition(|i| i.is_ipv4());
+            let mut out = Vec::new();
+            for (family, list) in [("ip", v4), ("ip6", v6)] {
+                if !list.is_empty() {
+                    let list: Vec<String> = list.iter().map(|i| i.to_string()).collect();
+                    out.push(format!("{family} {field} {{ {} }} ", list.join(", ")));
+                }
+            }
+            out
+        }
+        RulePeer::PrefixList(_) => Vec::new(),
+    }
+}
+
+fn sg_chain(out: &mut String, name: &str, rules: &[&SgRule], field: &str, members: &BTreeMap<String, BTreeSet<IpAddr>>) {
     let _ = writeln!(out, "  chain {name} {{");
     for r in rules {
-        if let Some(peer) = sg_peer(&r.peer, field, members) {
+        for peer in sg_peer(&r.peer, field, members) {
             let _ = writeln!(out, "    {peer}{}return", sg_match(r));
         }
     }
@@ -93,12 +117,7 @@ fn nacl_chain(out: &mut String, name: &str, skip: &str, acl: &NetworkAcl, egress
     entries.sort_by_key(|e| e.rule_number);
     let field = if egress { "daddr" } else { "saddr" };
     for e in entries {
-        // IPv6 entries never match the IPv4 packets the data plane carries.
-        let Some(cidr) = e.ipv4_cidr() else { continue };
-        let mut m = String::new();
-        if cidr.prefix_len() > 0 {
-            let _ = write!(m, "ip {field} {cidr} ");
-        }
+        let mut m = cidr_match(e.cidr, field);
         if let Some(p) = e.protocol.number() {
             match e.port_range {
                 Some((from, to)) if e.protocol.has_ports() => {
@@ -130,14 +149,14 @@ fn elements<I: IntoIterator<Item = String>>(items: I) -> String {
 pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mut Alloc, tgw_zones: Option<&BTreeMap<String, BTreeMap<String, String>>>) -> String {
     // Members of every group, as this VPC sees them: the addresses of the
     // ENIs that carry it, in this VPC or a same-region actively peered one.
-    let mut members: BTreeMap<String, BTreeSet<Ipv4Addr>> = BTreeMap::new();
+    let mut members: BTreeMap<String, BTreeSet<IpAddr>> = BTreeMap::new();
     let mut visible: BTreeMap<&str, bool> = BTreeMap::new();
     for e in state.network_interfaces.values() {
         if !*visible.entry(e.vpc_id.as_str()).or_insert_with(|| crate::peering::group_membership_visible(state, &vpc.id, &e.vpc_id)) {
             continue;
         }
         for g in &e.groups {
-            members.entry(g.clone()).or_default().extend(e.all_ips());
+            members.entry(g.clone()).or_default().extend(e.all_addresses());
         }
     }
     let mine: Vec<(&Eni, &xvpc_model::network_interface::NetworkInterface)> = enis

@@ -17,15 +17,26 @@
 //!   ACLs see the internet host's address, as in AWS.
 //!
 //! The internet namespace routes each public address to its VPC's link.
+//!
+//! IPv6 (no NAT: an interface's IPv6 addresses are public): the internet
+//! namespace also holds [`INTERNET_HOST6`] and routes each VPC's IPv6
+//! blocks to its internet gateway's link, else to its egress-only
+//! gateway's (`o<hex>`, a link of its own). In the VPC router, traffic
+//! for the internet must be for a global unicast address (2000::/3), and
+//! what arrives over an egress-only gateway's link must belong to a
+//! connection the VPC opened (conntrack: `ct state established,related`):
+//! "it prevents the internet from initiating an IPv6 connection with your
+//! instances" (VPC user guide, "Enable outbound IPv6 traffic using an
+//! egress-only internet gateway").
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use xvpc_model::State;
 
 use crate::names;
-use crate::topology::{Line, Link, LINK_NEXT_HOP};
+use crate::topology::{Line, Link, LINK_NEXT_HOP, LINK_NEXT_HOP6};
 
 /// The model id standing for the internet (its namespace is
 /// `<prefix>-internet`).
@@ -41,6 +52,13 @@ pub const MTU: u32 = 1500;
 /// space no real host uses, and only on the internet namespace's `lo`.
 pub const INTERNET_HOST: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
 
+/// The simulated internet's IPv6 host: in the documentation prefix
+/// 2001:db8::/32 (RFC 3849), which no real host uses, and global unicast
+/// as the reachability engine requires of an internet address. VPC blocks
+/// come from the same prefix, lowest /56 first, so they would reach this
+/// one only after 16 million VPCs.
+pub const INTERNET_HOST6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 0x10);
+
 /// Destinations an internet gateway refuses: RFC 1918 and RFC 6598.
 const REFUSED: &str = "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10";
 
@@ -54,7 +72,8 @@ pub struct Internet {
     pub links: Vec<Link>,
     /// Per VPC: gateway id → the link's interface in the VPC router.
     pub ends: BTreeMap<String, BTreeMap<String, String>>,
-    /// `table ip xvpc_nat` of each VPC router with a gateway.
+    /// `table ip xvpc_nat` (and `table ip6 xvpc_nat`) of each VPC router
+    /// with a gateway.
     pub nat: BTreeMap<String, String>,
 }
 
@@ -79,19 +98,13 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
             by_vpc.entry(e.vpc_id.as_str()).or_default().push((p, e.private_ip));
         }
     }
+    // IPv6 gateways of each VPC: (internet gateway's link, egress-only's).
+    let mut six: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
     for g in state.internet_gateways.values() {
         let Some(vpc) = g.attached_vpc.as_ref().filter(|v| state.vpcs.contains_key(*v)) else { continue };
         let dev = names::ifname('g', &g.id);
         let router = names::ns(prefix, vpc);
-        let link = Link {
-            id: g.id.clone(),
-            ifname: dev.clone(),
-            a_ns: router.clone(),
-            a_mac: names::mac(0x0a, &format!("{}/vpc", g.id)),
-            b_ns: inet.clone(),
-            b_mac: names::mac(0x0a, &format!("{}/internet", g.id)),
-            mtu: MTU,
-        };
+        let link = gateway_link(&g.id, &dev, &router, &inet);
         ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
         ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {} dev {dev} nud permanent", link.a_mac), None));
         let mut pairs = by_vpc.get(vpc.as_str()).cloned().unwrap_or_default();
@@ -100,15 +113,72 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
             ip.insert(format!("route {public}"), line(format!("route replace {public}/32 via {LINK_NEXT_HOP} dev {dev} onlink"), Some(format!("route del {public}/32"))));
         }
         out.nat.insert(router, nat_table(&dev, &pairs));
-        out.ends.entry(vpc.clone()).or_default().insert(g.id.clone(), dev);
+        out.ends.entry(vpc.clone()).or_default().insert(g.id.clone(), dev.clone());
+        six.entry(vpc.clone()).or_default().0 = Some(dev);
         out.links.push(link);
+    }
+    for g in state.egress_only_internet_gateways.values().filter(|g| state.vpcs.contains_key(&g.vpc_id)) {
+        let dev = names::ifname('o', &g.id);
+        let link = gateway_link(&g.id, &dev, &names::ns(prefix, &g.vpc_id), &inet);
+        ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
+        out.ends.entry(g.vpc_id.clone()).or_default().insert(g.id.clone(), dev.clone());
+        six.entry(g.vpc_id.clone()).or_default().1 = Some(dev);
+        out.links.push(link);
+    }
+    for (vpc, (igw, eigw)) in &six {
+        let blocks: Vec<_> = state.vpcs[vpc].ipv6_cidrs().collect();
+        if blocks.is_empty() {
+            continue;
+        }
+        let router = names::ns(prefix, vpc);
+        // Into the VPC: by its internet gateway when it has one (an
+        // egress-only gateway only lets replies in, and those find the
+        // VPC router's conntrack whichever link they take).
+        if let Some(dev) = igw.as_ref().or(eigw.as_ref()) {
+            let mac = &out.links.iter().find(|l| &l.ifname == dev && l.a_ns == router).map(|l| l.a_mac.clone()).unwrap_or_default();
+            ip.insert(format!("neigh6 {dev}"), line(format!("neigh replace {LINK_NEXT_HOP6} lladdr {mac} dev {dev} nud permanent"), None));
+            for b in blocks {
+                ip.insert(format!("route {b}"), line(format!("route replace {b} via {LINK_NEXT_HOP6} dev {dev}"), Some(format!("route del {b}"))));
+            }
+        }
+        let t = out.nat.entry(router).or_default();
+        t.push_str(&ipv6_table(igw.as_deref(), eigw.as_deref()));
     }
     if !out.links.is_empty() {
         let host = INTERNET_HOST;
         ip.insert(format!("addr {host}"), line(format!("addr replace {host}/32 dev lo"), None));
+        let host6 = INTERNET_HOST6;
+        ip.insert(format!("addr {host6}"), line(format!("addr replace {host6}/128 dev lo"), None));
         out.router = Some((inet, ip));
     }
     out
+}
+
+/// The link of gateway `id` between a VPC router and the internet.
+fn gateway_link(id: &str, dev: &str, router: &str, inet: &str) -> Link {
+    Link {
+        id: id.to_string(),
+        ifname: dev.to_string(),
+        a_ns: router.to_string(),
+        a_mac: names::mac(0x0a, &format!("{id}/vpc")),
+        b_ns: inet.to_string(),
+        b_mac: names::mac(0x0a, &format!("{id}/internet")),
+        mtu: MTU,
+    }
+}
+
+/// The VPC router's IPv6 rules for its gateways' links (after the
+/// firewall): only global unicast destinations leave, and nothing the
+/// internet initiates comes in over an egress-only gateway.
+fn ipv6_table(igw: Option<&str>, eigw: Option<&str>) -> String {
+    let mut t = String::from("table ip6 xvpc_nat {\n  chain forward {\n    type filter hook forward priority filter + 10; policy accept;\n");
+    if let Some(dev) = eigw {
+        let _ = writeln!(t, "    iifname \"{dev}\" ct state != {{ established, related }} drop");
+    }
+    let devs: Vec<String> = igw.into_iter().chain(eigw).map(|d| format!("\"{d}\"")).collect();
+    let _ = writeln!(t, "    oifname {{ {} }} ip6 daddr != 2000::/3 drop", devs.join(", "));
+    t += "  }\n}\n";
+    t
 }
 
 /// The VPC router's NAT for one gateway link `dev`: DNAT in, SNAT out, and

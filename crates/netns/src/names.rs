@@ -5,6 +5,12 @@
 //! servers on one machine never touch each other's namespaces. Interface
 //! names must fit Linux's 15 characters, so they use the id's hex part.
 
+/// Marks an `ip -batch` line that needs `ip -6` (policy rules: `ip rule`
+/// takes its family from the command line only, and a batch line cannot
+/// carry options; routes, addresses and neighbours take it from their
+/// address). `system::ip_batch` runs such lines in a second batch.
+pub const IPV6: &str = "-6 ";
+
 /// The run prefix of this process: `xv` + 4 hex digits.
 pub fn new_prefix() -> String {
     format!("xv{}", &xvpc_model::ids::random_hex(4))

@@ -9,7 +9,7 @@
 //! socket there, and send the whole configuration in one write.
 
 use std::fs::File;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::{AsRawFd, OwnedFd};
 
 use nix::sched::{setns, CloneFlags};
@@ -29,6 +29,8 @@ const NLM_F_ACK: u16 = 4;
 const NLM_F_REPLACE: u16 = 0x100;
 const NLM_F_CREATE: u16 = 0x400;
 const AF_INET: u8 = 2;
+const AF_INET6: u8 = 10;
+const IFA_F_NODAD: u32 = 0x02;
 const IFF_UP: u32 = 1;
 const IFA_ADDRESS: u16 = 1;
 const IFA_LOCAL: u16 = 2;
@@ -108,12 +110,30 @@ impl Batch {
         self.msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, &b, &[(IFA_LOCAL, &o), (IFA_ADDRESS, &o), (IFA_FLAGS, &IFA_F_NOPREFIXROUTE.to_ne_bytes())]);
     }
 
-    fn neigh(&mut self, index: i32, ip: Ipv4Addr, mac: &[u8; 6]) {
-        let mut b = vec![AF_INET, 0, 0, 0];
+    /// An IPv6 address, usable at once: no duplicate address detection
+    /// (the model hands out unique addresses), no prefix route.
+    fn addr6(&mut self, index: i32, ip: Ipv6Addr, prefix: u8) {
+        let mut b = vec![AF_INET6, prefix, 0, 0];
+        b.extend_from_slice(&(index as u32).to_ne_bytes());
+        let o = ip.octets();
+        let flags = (IFA_F_NOPREFIXROUTE | IFA_F_NODAD).to_ne_bytes();
+        self.msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, &b, &[(IFA_LOCAL, &o), (IFA_ADDRESS, &o), (IFA_FLAGS, &flags)]);
+    }
+
+    fn neigh(&mut self, index: i32, family: u8, ip: &[u8], mac: &[u8; 6]) {
+        let mut b = vec![family, 0, 0, 0];
         b.extend_from_slice(&index.to_ne_bytes());
         b.extend_from_slice(&NUD_PERMANENT.to_ne_bytes());
         b.extend_from_slice(&[0, 0]);
-        self.msg(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &b, &[(NDA_DST, &ip.octets()), (NDA_LLADDR, mac)]);
+        self.msg(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &b, &[(NDA_DST, ip), (NDA_LLADDR, mac)]);
+    }
+
+    /// `::/0 via gw dev <index>` in the main table (`gw` is link-local).
+    fn default_route6(&mut self, index: i32, gw: Ipv6Addr) {
+        let b = vec![AF_INET6, 0, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, 0, RTN_UNICAST, 0, 0, 0, 0];
+        let g = gw.octets();
+        let oif = (index as u32).to_ne_bytes();
+        self.msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &b, &[(RTA_GATEWAY, &g), (RTA_OIF, &oif)]);
     }
 
     /// [`BIG_TCP`] packet sizes on interface `name`.
@@ -171,9 +191,17 @@ pub fn configure_new_guest(e: &Eni) -> Result<(), Error> {
     for ip in &e.ips {
         b.addr(ETH0_INDEX, *ip, e.subnet.prefix_len());
     }
-    b.neigh(ETH0_INDEX, e.gateway, &parse_mac(&e.port_mac)?);
+    let port_mac = parse_mac(&e.port_mac)?;
+    b.neigh(ETH0_INDEX, AF_INET, &e.gateway.octets(), &port_mac);
     b.route(ETH0_INDEX, e.subnet.network(), e.subnet.prefix_len(), e.gateway);
     b.route(ETH0_INDEX, Ipv4Addr::UNSPECIFIED, 0, e.gateway);
+    if !e.ips6.is_empty() {
+        for ip in &e.ips6 {
+            b.addr6(ETH0_INDEX, *ip, crate::topology::SUBNET6_LEN);
+        }
+        b.neigh(ETH0_INDEX, AF_INET6, &crate::topology::GATEWAY6.octets(), &port_mac);
+        b.default_route6(ETH0_INDEX, crate::topology::GATEWAY6);
+    }
     send_all(&fd, &b, &e.ns)
 }
 

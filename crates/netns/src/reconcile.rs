@@ -39,14 +39,25 @@ pub struct Dataplane {
     pub parallelism: usize,
 }
 
+/// Removes both NAT tables (`ip` and `ip6 xvpc_nat`) in one nft
+/// transaction, whether they exist or not (each is declared first).
+const NAT_RESET: &str = "table ip xvpc_nat\ndelete table ip xvpc_nat\ntable ip6 xvpc_nat\ndelete table ip6 xvpc_nat\n";
+
 const ROUTER_SYSCTLS: &[&str] = &[
     "net.ipv4.ip_forward=1",
     "net.ipv4.conf.all.rp_filter=0",
     "net.ipv4.conf.default.rp_filter=0",
     "net.ipv4.conf.all.send_redirects=0",
     "net.ipv4.conf.default.send_redirects=0",
-    "net.ipv6.conf.all.disable_ipv6=1",
-    "net.ipv6.conf.default.disable_ipv6=1",
+    // IPv6 is forwarded like IPv4. Router ports get no link-local address
+    // (`addr_gen_mode` 1): neighbours are permanent entries, so nothing
+    // needs one, and each would cost duplicate address detection and
+    // multicast joins per port.
+    "net.ipv6.conf.all.disable_ipv6=0",
+    "net.ipv6.conf.default.disable_ipv6=0",
+    "net.ipv6.conf.default.addr_gen_mode=1",
+    "net.ipv6.conf.all.forwarding=1",
+    "net.ipv6.conf.default.forwarding=1",
 ];
 
 impl Dataplane {
@@ -359,7 +370,7 @@ impl Dataplane {
         for ns in stale {
             self.nat.remove(&ns);
             if alive(&ns, self) {
-                let _ = system::in_ns(&ns, "nft", &["delete", "table", "ip", "xvpc_nat"], None);
+                let _ = system::in_ns(&ns, "nft", &["-f", "-"], Some(NAT_RESET));
             }
         }
         for (ns, table) in &want.nat {
@@ -367,7 +378,7 @@ impl Dataplane {
                 continue;
             }
             let first = !self.nat.contains_key(ns);
-            let tx = format!("table ip xvpc_nat\ndelete table ip xvpc_nat\n{table}");
+            let tx = format!("{NAT_RESET}{table}");
             let res = (if first { system::in_ns(ns, "sysctl", &["-q", "-w", "net.ipv4.ip_forward=1"], None).map(|_| ()) } else { Ok(()) })
                 .and_then(|_| system::in_ns(ns, "nft", &["-f", "-"], Some(&tx)).map(|_| ()));
             match res {

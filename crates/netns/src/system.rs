@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::names;
+use crate::names::IPV6;
 use crate::Error;
 
 /// Where namespaces are bind-mounted (`ip netns` convention).
@@ -38,8 +39,25 @@ pub fn run(program: &str, args: &[&str], stdin: Option<&str>) -> Result<String, 
 
 /// Runs an `ip -batch` (in namespace `ns` when given). With `force`, every
 /// line runs even after a failure (used for undo lines whose object may
-/// already be gone with its device).
+/// already be gone with its device). Lines starting with [`IPV6`] run
+/// after the others, in a second `ip -6 -batch`.
 pub fn ip_batch(ns: Option<&str>, batch: &str, force: bool) -> Result<(), Error> {
+    if !batch.lines().any(|l| l.starts_with(IPV6)) {
+        return ip_batch_family(ns, batch, force, None);
+    }
+    let (mut v4, mut v6) = (String::new(), String::new());
+    for l in batch.lines() {
+        match l.strip_prefix(IPV6) {
+            Some(rest) => (v6 += rest, v6.push('\n')),
+            None => (v4 += l, v4.push('\n')),
+        };
+    }
+    let first = ip_batch_family(ns, &v4, force, None);
+    let second = ip_batch_family(ns, &v6, force, Some("-6"));
+    first.and(second)
+}
+
+fn ip_batch_family(ns: Option<&str>, batch: &str, force: bool, family: Option<&str>) -> Result<(), Error> {
     if batch.is_empty() {
         return Ok(());
     }
@@ -47,6 +65,7 @@ pub fn ip_batch(ns: Option<&str>, batch: &str, force: bool) -> Result<(), Error>
     if let Some(ns) = ns {
         args.extend(["-n", ns]);
     }
+    args.extend(family);
     if force {
         args.push("-force");
     }

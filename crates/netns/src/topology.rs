@@ -15,9 +15,16 @@
 //! - an attached internet gateway is a link to the run's simulated internet
 //!   namespace, with 1:1 NAT of public addresses in the VPC router (see
 //!   [`crate::internet_gateway`]).
+//! - IPv6 takes the same ways: an ENI's IPv6 addresses sit on its `eth0`
+//!   (no duplicate address detection: the model hands out unique ones),
+//!   its router is [`GATEWAY6`], and the router holds a /128 route and a
+//!   permanent neighbour entry per address; each route table's IPv6
+//!   routes live in the same Linux table as its IPv4 ones, and each link's
+//!   next hop is [`LINK_NEXT_HOP6`]. Only VPCs with an IPv6 block get IPv6
+//!   rules, so IPv4-only worlds are built exactly as before.
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use xvpc_model::cidr::Ipv4Net;
 use xvpc_model::instance::InstanceState;
@@ -25,11 +32,23 @@ use xvpc_model::route_table::{self, Destination, RouteState, RouteTarget};
 use xvpc_model::State;
 
 use crate::names;
+use crate::names::IPV6;
 
 /// The next hop every router uses on a link; a permanent neighbour entry on
 /// each link maps it to the other end's MAC, so the same address serves
 /// every link.
 pub const LINK_NEXT_HOP: &str = "169.254.0.2";
+
+/// The IPv6 next hop on every link (a link-local address, with a
+/// permanent neighbour entry per link like [`LINK_NEXT_HOP`]).
+pub const LINK_NEXT_HOP6: &str = "fe80::2";
+
+/// A guest's IPv6 router: link-local, mapped to its router port's MAC by a
+/// permanent neighbour entry (no router advertisements are needed).
+pub const GATEWAY6: Ipv6Addr = Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1);
+
+/// The prefix length of a subnet's IPv6 block (AWS: always a /64).
+pub const SUBNET6_LEN: u8 = 64;
 
 /// The ENI's MTU, as on AWS (jumbo frames inside a VPC).
 pub const MTU: u32 = 9001;
@@ -66,6 +85,8 @@ pub struct Eni {
     pub ips: Vec<Ipv4Addr>,
     pub subnet: Ipv4Net,
     pub gateway: Ipv4Addr,
+    /// The ENI's IPv6 addresses (none in an IPv4-only subnet).
+    pub ips6: Vec<Ipv6Addr>,
 }
 
 impl Eni {
@@ -78,6 +99,13 @@ impl Eni {
         b += &format!("neigh replace {} lladdr {} dev eth0 nud permanent\n", self.gateway, self.port_mac);
         b += &format!("route replace {} via {} dev eth0 onlink\n", self.subnet, self.gateway);
         b += &format!("route replace default via {} dev eth0 onlink\n", self.gateway);
+        if !self.ips6.is_empty() {
+            for ip in &self.ips6 {
+                b += &format!("addr add {ip}/{SUBNET6_LEN} dev eth0 nodad noprefixroute\n");
+            }
+            b += &format!("neigh replace {GATEWAY6} lladdr {} dev eth0 nud permanent\n", self.port_mac);
+            b += &format!("route replace ::/0 via {GATEWAY6} dev eth0\n");
+        }
         b
     }
 }
@@ -172,6 +200,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
                 ips: e.all_ips().collect(),
                 subnet: block,
                 gateway,
+                ips6: e.ipv6_addresses.clone(),
             },
         );
     }
@@ -233,7 +262,15 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
             let Some(block) = s.cidr else { continue };
             let gw = Ipv4Addr::from(u32::from(block.network()) + 1);
             ip.insert(format!("addr {gw}"), line(format!("addr replace {gw}/32 dev lo"), format!("addr del {gw}/32 dev lo")));
+            // The subnet's first IPv6 address (reserved by AWS for its
+            // router): the source of the router's ICMPv6 errors (packet
+            // too big), which need an address that is not link-local.
+            for b6 in &s.ipv6_cidr_blocks {
+                let gw6 = Ipv6Addr::from(u128::from(b6.cidr.network()) + 1);
+                ip.insert(format!("addr {gw6}"), line(format!("addr replace {gw6}/128 dev lo"), format!("addr del {gw6}/128 dev lo")));
+            }
         }
+        let v6 = vpc.ipv6_cidrs().next().is_some();
         let dns = crate::dns::address(vpc);
         ip.insert(format!("addr {dns}"), line(format!("addr replace {dns}/32 dev lo"), format!("addr del {dns}/32 dev lo")));
         let ll = crate::dns::LINK_LOCAL;
@@ -248,10 +285,13 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
             let pref = 100 + 3 * k;
             for (p, action) in [(pref, format!("lookup {n}")), (pref + 1, "lookup main".to_string()), (pref + 2, "blackhole".to_string())] {
                 ip.insert(format!("rule {p}"), line(format!("rule add pref {p} fwmark {n} {action}"), format!("rule del pref {p}")));
+                if v6 {
+                    ip.insert(format!("rule6 {p}"), line(format!("{IPV6}rule add pref {p} fwmark {n} {action}"), format!("{IPV6}rule del pref {p}")));
+                }
             }
             for r in rt.effective_routes(Some(vpc)) {
-                // IPv6 routes are the engine's only: the data plane carries IPv4.
-                let Destination::Cidr(xvpc_model::cidr::IpNet::V4(dst)) = r.destination else { continue };
+                let Destination::Cidr(dst) = r.destination else { continue };
+                let hop = if dst.addr().is_ipv6() { LINK_NEXT_HOP6 } else { LINK_NEXT_HOP };
                 let key = format!("route {n} {dst}");
                 if ip.contains_key(&key) {
                     continue; // the local route wins over an equal route
@@ -262,7 +302,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
                     "blackhole".to_string()
                 } else {
                     match my_ends.get(r.target.id()) {
-                        Some(dev) => format!("via {LINK_NEXT_HOP} dev {dev} onlink"),
+                        Some(dev) => format!("via {hop} dev {dev} onlink"),
                         // A target the data plane does not build (yet): drop.
                         None => "blackhole".to_string(),
                     }
@@ -286,6 +326,11 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
             let p = 20000 + 2 * j;
             ip.insert(format!("rule {p}"), line(format!("rule add pref {p} iif {dev} lookup main"), format!("rule del pref {p}")));
             ip.insert(format!("rule {}", p + 1), line(format!("rule add pref {} iif {dev} blackhole", p + 1), format!("rule del pref {}", p + 1)));
+            if v6 {
+                ip.insert(format!("neigh6 {dev}"), line(format!("neigh replace {LINK_NEXT_HOP6} lladdr {peer_mac} dev {dev} nud permanent"), None));
+                ip.insert(format!("rule6 {p}"), line(format!("{IPV6}rule add pref {p} iif {dev} lookup main"), format!("{IPV6}rule del pref {p}")));
+                ip.insert(format!("rule6 {}", p + 1), line(format!("{IPV6}rule add pref {} iif {dev} blackhole", p + 1), format!("{IPV6}rule del pref {}", p + 1)));
+            }
         }
 
         // ENI ports: always up (a stopped instance's port is cut off by the
@@ -295,6 +340,10 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
             ip.insert(format!("link {}", e.port), line(format!("link set {} up", e.port), None));
             for a in &e.ips {
                 ip.insert(format!("route main {a}"), line(format!("route replace {a}/32 dev {}", e.port), format!("route del {a}/32")));
+                ip.insert(format!("neigh {} {a}", e.port), line(format!("neigh replace {a} lladdr {} dev {} nud permanent", e.mac, e.port), format!("neigh del {a} dev {}", e.port)));
+            }
+            for a in &e.ips6 {
+                ip.insert(format!("route main {a}"), line(format!("route replace {a}/128 dev {}", e.port), format!("route del {a}/128")));
                 ip.insert(format!("neigh {} {a}", e.port), line(format!("neigh replace {a} lladdr {} dev {} nud permanent", e.mac, e.port), format!("neigh del {a} dev {}", e.port)));
             }
         }

@@ -13,14 +13,17 @@
 //!   send to the gateway (enforced in the VPC router's firewall).
 //! - The attachment subnet's network ACL applies on the link, in the zone
 //!   of the VPC's end of the packet (the firewall's `tgw_*` rules).
+//! - IPv6 enters and leaves only through attachments with IPv6 support
+//!   (`Ipv6Support`): for the others, IPv6 arriving is dropped (an `ip -6`
+//!   rule) and IPv6 routes to them are blackholes.
 
 use std::collections::BTreeMap;
 
 use xvpc_model::transit_gateway::AttachmentState;
 use xvpc_model::State;
 
-use crate::names;
-use crate::topology::{Alloc, Line, Link, LINK_NEXT_HOP};
+use crate::names::{self, IPV6};
+use crate::topology::{Alloc, Line, Link, LINK_NEXT_HOP, LINK_NEXT_HOP6};
 
 /// A transit gateway carries packets of up to 8500 bytes between VPCs
 /// ("What is AWS Transit Gateway": "a transit gateway supports an MTU of
@@ -31,11 +34,14 @@ pub const MTU: u32 = 8500;
 /// quotas, MTU: "Transit gateway enforces Maximum Segment Size (MSS)
 /// clamping for all packets"), so TCP between jumbo-frame VPCs settles on
 /// segments that fit 8500 bytes without relying on ICMP.
+/// IPv4 headers take 40 bytes of the MTU, IPv6 ones 60.
 fn mss_clamp() -> String {
-    let mss = MTU - 40;
-    format!(
-        "table ip xvpc_nat {{\n  chain clamp {{\n    type filter hook forward priority mangle; policy accept;\n    tcp flags syn tcp option maxseg size > {mss} tcp option maxseg size set {mss}\n  }}\n}}\n"
-    )
+    [("ip", MTU - 40), ("ip6", MTU - 60)]
+        .iter()
+        .map(|(family, mss)| format!(
+            "table {family} xvpc_nat {{\n  chain clamp {{\n    type filter hook forward priority mangle; policy accept;\n    tcp flags syn tcp option maxseg size > {mss} tcp option maxseg size set {mss}\n  }}\n}}\n"
+        ))
+        .collect()
 }
 
 /// What the transit gateways add to the desired data plane.
@@ -83,14 +89,20 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
             };
             ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
             ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {} dev {dev} nud permanent", link.a_mac), None));
-            // Association: the attachment's table, or nothing.
+            ip.insert(format!("neigh6 {dev}"), line(format!("neigh replace {LINK_NEXT_HOP6} lladdr {} dev {dev} nud permanent", link.a_mac), None));
+            // Association: the attachment's table, or nothing; IPv6 only
+            // with IPv6 support.
             let j = alloc.link(&a.id);
             let p = 20000 + 2 * j;
             if let Some(rt) = a.association.as_ref().filter(|r| state.transit_gateway_route_tables.get(*r).is_some_and(|t| !t.is_deleted())) {
                 let n = 1000 + alloc.table(rt);
                 ip.insert(format!("rule {p}"), line(format!("rule add pref {p} iif {dev} lookup {n}"), Some(format!("rule del pref {p}"))));
+                if a.options.ipv6_support {
+                    ip.insert(format!("rule6 {p}"), line(format!("{IPV6}rule add pref {p} iif {dev} lookup {n}"), Some(format!("{IPV6}rule del pref {p}"))));
+                }
             }
             ip.insert(format!("rule {}", p + 1), line(format!("rule add pref {} iif {dev} blackhole", p + 1), Some(format!("rule del pref {}", p + 1))));
+            ip.insert(format!("rule6 {}", p + 1), line(format!("{IPV6}rule add pref {} iif {dev} blackhole", p + 1), Some(format!("{IPV6}rule del pref {}", p + 1))));
             out.ends.entry(a.vpc_id.clone()).or_default().insert(tgw.id.clone(), dev.clone());
             let zones: BTreeMap<String, String> = a.subnet_ids.iter().filter_map(|s| state.subnets.get(s)).map(|s| (s.availability_zone_id.clone(), s.id.clone())).collect();
             out.zones.entry(a.vpc_id.clone()).or_default().insert(dev.clone(), zones);
@@ -99,11 +111,14 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
         // Route tables: effective routes (static and propagated).
         for rt in state.transit_gateway_route_tables.values().filter(|t| t.transit_gateway_id == tgw.id && !t.is_deleted()) {
             let n = 1000 + alloc.table(&rt.id);
-            // The data plane carries IPv4 only: IPv6 routes are the engine's.
-            for r in rt.routes(state).into_iter().filter(|r| r.cidr.addr().is_ipv4()) {
+            for r in rt.routes(state) {
                 let key = format!("route {n} {}", r.cidr);
-                let add = match r.attachment.as_deref().and_then(|a| dev_of.get(a)).filter(|_| r.active) {
-                    Some(dev) => format!("route replace {} via {LINK_NEXT_HOP} dev {dev} onlink table {n}", r.cidr),
+                let v6 = r.cidr.addr().is_ipv6();
+                // IPv6 leaves only by an attachment with IPv6 support.
+                let carries = |a: &str| !v6 || state.transit_gateway_attachments.get(a).is_some_and(|a| a.options.ipv6_support);
+                let hop = if v6 { LINK_NEXT_HOP6 } else { LINK_NEXT_HOP };
+                let add = match r.attachment.as_deref().filter(|a| carries(a)).and_then(|a| dev_of.get(a)).filter(|_| r.active) {
+                    Some(dev) => format!("route replace {} via {hop} dev {dev} onlink table {n}", r.cidr),
                     None => format!("route replace blackhole {} table {n}", r.cidr),
                 };
                 ip.insert(key, line(add, Some(format!("route del {} table {n}", r.cidr))));

@@ -15,7 +15,7 @@
 mod common;
 
 use xvpc_model::IpProtocol;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use common::{can_run, probe, Probe, World};
 use rand::rngs::StdRng;
@@ -271,9 +271,9 @@ fn compare(dp: &mut Dataplane, state: &State, pairs: &[(String, String, u16)]) -
         by_src.entry(p.0.as_str()).or_default().push(p);
     }
     // Every source probes at once: a world costs one timeout, not one per ENI.
-    let jobs: Vec<(String, Vec<(Ipv4Addr, u16)>)> = by_src
+    let jobs: Vec<(String, Vec<(IpAddr, u16)>)> = by_src
         .iter()
-        .map(|(src, list)| (dp.namespace_of(src), list.iter().map(|(_, d, port)| (state.network_interfaces[d].private_ip, *port)).collect()))
+        .map(|(src, list)| (dp.namespace_of(src), list.iter().map(|(_, d, port)| (IpAddr::V4(state.network_interfaces[d].private_ip), *port)).collect()))
         .collect();
     let reals: Vec<Vec<Probe>> = std::thread::scope(|sc| {
         let handles: Vec<_> = jobs.iter().map(|(ns, targets)| sc.spawn(move || probe(ns, targets, 1.5))).collect();

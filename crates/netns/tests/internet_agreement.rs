@@ -12,7 +12,7 @@
 mod common;
 
 use xvpc_model::IpProtocol;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use common::{can_run, probe, Probe, World};
 use rand::rngs::StdRng;
@@ -163,7 +163,7 @@ fn engine_and_real_packets_agree_on_internet_gateway_worlds() {
                 Some(eni) => dp.namespace_of(eni),
                 None => namespace(dp.prefix()),
             };
-            let targets: Vec<(Ipv4Addr, u16)> = list.iter().map(|c| (c.1, c.2)).collect();
+            let targets: Vec<(IpAddr, u16)> = list.iter().map(|c| (IpAddr::V4(c.1), c.2)).collect();
             // No gateway attached anywhere: no internet, nothing answers.
             let real = if src.is_none() && !xvpc_netns::system::list_namespaces().contains(&ns) { vec![Probe::Timeout; targets.len()] } else { probe(&ns, &targets, 1.5) };
             for (c, r) in list.into_iter().zip(real) {

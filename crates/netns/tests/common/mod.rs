@@ -5,7 +5,7 @@
 pub mod paths;
 
 use xvpc_model::IpProtocol;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv6Addr};
 
 use xvpc_model::instance::{Instance, InstanceState};
 use xvpc_model::network_acl::NaclEntry;
@@ -157,6 +157,46 @@ impl World {
         id
     }
 
+    /// Gives a VPC an Amazon-provided /56, with the IPv6 rules AWS adds to
+    /// its default ACL and default group (as AssociateVpcCidrBlock does).
+    pub fn ipv6(&mut self, vpc: &str) -> xvpc_model::cidr::Ipv6Net {
+        let cidr = xvpc_model::vpc_ipv6::allocate(&self.state).expect("a free /56");
+        let block = xvpc_model::vpc::Ipv6CidrBlock { association_id: xvpc_model::ids::new_id("vpc-cidr-assoc"), cidr, network_border_group: "us-east-1".into() };
+        self.state.vpcs.get_mut(vpc).unwrap().ipv6_cidr_blocks.push(block);
+        for a in self.state.network_acls.values_mut().filter(|a| a.vpc_id == vpc) {
+            xvpc_model::vpc_ipv6::add_ipv6_rules(a);
+        }
+        for g in self.state.security_groups.values_mut().filter(|g| g.vpc_id == vpc && g.is_default()) {
+            xvpc_model::vpc_ipv6::add_ipv6_egress(g);
+        }
+        cidr
+    }
+
+    /// Gives a subnet the `index`-th /64 of its VPC's first IPv6 block.
+    pub fn subnet_ipv6(&mut self, subnet: &str, index: u128) -> xvpc_model::cidr::Ipv6Net {
+        let vpc = self.state.subnets[subnet].vpc_id.clone();
+        let block = self.state.vpcs[&vpc].ipv6_cidr_blocks[0].cidr;
+        let cidr = xvpc_model::cidr::nth_subnet_v6(&block, 64, index).expect("a /64");
+        let b = xvpc_model::subnet::SubnetIpv6Block { association_id: xvpc_model::ids::new_id("subnet-cidr-assoc"), cidr };
+        self.state.subnets.get_mut(subnet).unwrap().ipv6_cidr_blocks.push(b);
+        cidr
+    }
+
+    /// Gives an ENI the next free IPv6 address of its subnet.
+    pub fn eni_ipv6(&mut self, eni: &str) -> Ipv6Addr {
+        let subnet = self.state.subnets[&self.state.network_interfaces[eni].subnet_id].clone();
+        let ip = xvpc_model::subnet_ipv6::allocate(&self.state, &subnet, &[]).expect("a free address");
+        self.state.network_interfaces.get_mut(eni).unwrap().ipv6_addresses.push(ip);
+        ip
+    }
+
+    /// An egress-only internet gateway for `vpc`.
+    pub fn eigw(&mut self, vpc: &str) -> String {
+        let (ch, id) = xvpc_model::egress_only_internet_gateway::create(&self.state, &self.ctx, vpc, Default::default()).expect("eigw");
+        self.apply(ch);
+        id
+    }
+
     /// A group admitting everything from 10.0.0.0/8.
     pub fn open_sg(&mut self, vpc: &str) -> String {
         let g = self.sg(vpc, "open");
@@ -249,8 +289,8 @@ const PROBE_PY: &str = r#"
 import socket, sys, concurrent.futures as cf
 t = float(sys.argv[1])
 def one(a):
-    ip, port = a.split(':')
-    s = socket.socket(); s.settimeout(t)
+    ip, port = a.rsplit('/', 1)
+    s = socket.socket(socket.AF_INET6 if ':' in ip else socket.AF_INET); s.settimeout(t)
     try:
         s.connect((ip, int(port))); return a + ' reached'
     except ConnectionRefusedError: return a + ' reached'
@@ -260,10 +300,11 @@ with cf.ThreadPoolExecutor(64) as ex:
     for r in ex.map(one, sys.argv[2:]): print(r)
 "#;
 
-/// TCP-connects from namespace `ns` to each `(ip, port)` concurrently.
-pub fn probe(ns: &str, targets: &[(Ipv4Addr, u16)], timeout_s: f64) -> Vec<Probe> {
+/// TCP-connects from namespace `ns` to each `(ip, port)` concurrently
+/// (IPv4 or IPv6).
+pub fn probe(ns: &str, targets: &[(IpAddr, u16)], timeout_s: f64) -> Vec<Probe> {
     let mut args: Vec<String> = vec!["netns".into(), "exec".into(), ns.into(), "python3".into(), "-c".into(), PROBE_PY.into(), timeout_s.to_string()];
-    args.extend(targets.iter().map(|(i, p)| format!("{i}:{p}")));
+    args.extend(targets.iter().map(|(i, p)| format!("{i}/{p}")));
     let out = std::process::Command::new("ip").args(&args).output().expect("probe");
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
