@@ -110,6 +110,9 @@ def expectation(key):
 
 
 @requires_terraform
+# One example takes 2-7 minutes on a loaded machine (most of it Terraform's
+# own waits), and a test may also wait for the examples queued before it.
+@pytest.mark.timeout(2400)
 @pytest.mark.parametrize("key", [pytest.param(k, id="/".join(k), marks=expectation(k)) for k in EXAMPLES])
 def test_example_applies_plans_empty_and_destroys(runs, key):
     rc, out = runs[key].result()
