@@ -25,6 +25,9 @@ SOURCES = {
     "elbv2": ("elbv2", "2015-12-01"),
     "sts": ("sts", "2011-06-15"),
     "ram": ("ram", "2018-01-04"),
+    "rds": ("rds", "2014-10-31"),
+    "elasticache": ("elasticache", "2015-02-02"),
+    "redshift": ("redshift", "2012-12-01"),
 }
 # Keys that only document; dropped from every operation, shape and member.
 DROP = {"documentation", "documentationUrl", "deprecatedMessage", "examples", "errors", "endpointdiscovery", "authtype", "auth", "staticContextParams", "contextParam", "requestcompression", "httpChecksum"}

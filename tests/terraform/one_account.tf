@@ -1,5 +1,6 @@
 # The provider of the single-account configurations (linked as providers.tf
-# into each): account 111111111111, us-east-1, EC2 and STS at var.endpoint.
+# into each): account 111111111111, us-east-1, EC2, STS and the services
+# that keep subnet groups (RDS, ElastiCache, Redshift) at var.endpoint.
 terraform {
   required_version = ">= 1.5.0"
   required_providers {
@@ -24,7 +25,10 @@ provider "aws" {
   skip_requesting_account_id  = true
   max_retries                 = 3
   endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
+    ec2         = var.endpoint
+    sts         = var.endpoint
+    rds         = var.endpoint
+    elasticache = var.endpoint
+    redshift    = var.endpoint
   }
 }

@@ -123,6 +123,9 @@ pub enum Service {
     Sts,
     Ram,
     Iam,
+    Rds,
+    ElastiCache,
+    Redshift,
 }
 
 impl Service {
@@ -133,6 +136,9 @@ impl Service {
             "sts" => Service::Sts,
             "ram" => Service::Ram,
             "iam" => Service::Iam,
+            "rds" => Service::Rds,
+            "elasticache" => Service::ElastiCache,
+            "redshift" => Service::Redshift,
             _ => return None,
         })
     }
@@ -144,6 +150,9 @@ impl Service {
             v if v == shapes::elbv2::API_VERSION => Service::Elbv2,
             v if v == shapes::sts::API_VERSION => Service::Sts,
             v if v == IAM_API_VERSION => Service::Iam,
+            v if v == shapes::rds::API_VERSION => Service::Rds,
+            v if v == shapes::elasticache::API_VERSION => Service::ElastiCache,
+            v if v == shapes::redshift::API_VERSION => Service::Redshift,
             _ => Service::Ec2,
         }
     }
@@ -151,8 +160,11 @@ impl Service {
     /// The XML namespace of an awsQuery service.
     fn namespace(self) -> &'static str {
         match self {
-            Service::Elbv2 => "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
-            Service::Sts => "https://sts.amazonaws.com/doc/2011-06-15/",
+            Service::Elbv2 => shapes::elbv2::XML_NAMESPACE,
+            Service::Sts => shapes::sts::XML_NAMESPACE,
+            Service::Rds => shapes::rds::XML_NAMESPACE,
+            Service::ElastiCache => shapes::elasticache::XML_NAMESPACE,
+            Service::Redshift => shapes::redshift::XML_NAMESPACE,
             Service::Iam => "https://iam.amazonaws.com/doc/2010-05-08/",
             Service::Ec2 => envelope::EC2_NS,
             Service::Ram => "",
@@ -278,7 +290,9 @@ pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
         Ok(r) => r,
         Err(e) => {
             return match params.version().map(Service::from_api_version) {
-                Some(Service::Elbv2 | Service::Sts) => envelope::query_error(&e, "", request_id),
+                Some(s @ (Service::Elbv2 | Service::Sts | Service::Rds | Service::ElastiCache | Service::Redshift)) => {
+                    envelope::query_error(&e, s.namespace(), request_id)
+                }
                 _ if is_json => envelope::json_error(&e, request_id),
                 _ => envelope::ec2_error(&e, request_id),
             }
@@ -325,6 +339,9 @@ fn query_action(service: Service, action: &str) -> Option<QueryHandler> {
         Service::Ec2 => crate::ec2::actions().get(action),
         Service::Sts => crate::sts::actions().get(action),
         Service::Elbv2 => crate::elbv2::actions().get(action),
+        Service::Rds => crate::rds::actions().get(action),
+        Service::ElastiCache => crate::elasticache::actions().get(action),
+        Service::Redshift => crate::redshift::actions().get(action),
         Service::Iam | Service::Ram => None,
     }
 }
@@ -412,6 +429,9 @@ mod action_table_tests {
         assert_eq!(crate::ec2::actions().names(), shapes::ec2::OPERATIONS);
         assert_eq!(crate::elbv2::actions().names(), shapes::elbv2::OPERATIONS);
         assert_eq!(crate::sts::actions().names(), shapes::sts::OPERATIONS);
+        assert_eq!(crate::rds::actions().names(), shapes::rds::OPERATIONS);
+        assert_eq!(crate::elasticache::actions().names(), shapes::elasticache::OPERATIONS);
+        assert_eq!(crate::redshift::actions().names(), shapes::redshift::OPERATIONS);
         let mut ram: Vec<&str> = crate::ram::TYPED.iter().map(|a| a.1).collect();
         ram.sort_unstable();
         assert_eq!(ram, shapes::ram::OPERATIONS);

@@ -10,6 +10,7 @@
 //! and botocore's ELBv2 and RAM models for their exceptions.
 
 use xvpc_model::error::{ElbFault, Limit, RamFault};
+use xvpc_model::subnet_group::{GroupFault, GroupService};
 use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::ApiError;
 
@@ -170,6 +171,40 @@ fn ram(f: RamFault) -> &'static str {
     }
 }
 
+/// The code and HTTP status of a subnet group refusal: each service names
+/// its own faults (botocore's `error.code` and `httpStatusCode` of each
+/// exception shape; RDS's "not found" is the one 404). Where a service
+/// declares no exception of its own, its generic `InvalidParameterValue`.
+fn subnet_group(service: GroupService, f: GroupFault) -> (&'static str, u16) {
+    use GroupFault as F;
+    use GroupService as S;
+    let code = match (service, f) {
+        (S::Rds, F::NotFound) => return ("DBSubnetGroupNotFoundFault", 404),
+        (S::Redshift, F::ResourceNotFound) => return ("ResourceNotFoundFault", 404),
+        (S::Rds, F::AlreadyExists) => "DBSubnetGroupAlreadyExists",
+        (S::Rds, F::NotEnoughZones) => "DBSubnetGroupDoesNotCoverEnoughAZs",
+        (S::Rds, F::GroupQuotaExceeded) => "DBSubnetGroupQuotaExceeded",
+        (S::Rds, F::SubnetQuotaExceeded) => "DBSubnetQuotaExceededFault",
+        (S::ElastiCache, F::AlreadyExists) => "CacheSubnetGroupAlreadyExists",
+        (S::ElastiCache, F::NotFound) => "CacheSubnetGroupNotFoundFault",
+        (S::ElastiCache, F::GroupQuotaExceeded) => "CacheSubnetGroupQuotaExceeded",
+        (S::ElastiCache, F::SubnetQuotaExceeded) => "CacheSubnetQuotaExceededFault",
+        (S::ElastiCache, F::TagQuotaExceeded) => "TagQuotaPerResourceExceeded",
+        (S::ElastiCache, F::InvalidArn | F::ResourceNotFound) => "InvalidARN",
+        (S::Redshift, F::AlreadyExists) => "ClusterSubnetGroupAlreadyExists",
+        (S::Redshift, F::NotFound) => "ClusterSubnetGroupNotFoundFault",
+        (S::Redshift, F::GroupQuotaExceeded) => "ClusterSubnetGroupQuotaExceeded",
+        (S::Redshift, F::SubnetQuotaExceeded) => "ClusterSubnetQuotaExceededFault",
+        (S::Redshift, F::TagQuotaExceeded) => "TagLimitExceededFault",
+        (S::Redshift, F::InvalidTag) => "InvalidTagFault",
+        (_, F::InvalidSubnet | F::NotEnoughZones) => "InvalidSubnet",
+        (S::Rds, F::TagQuotaExceeded | F::InvalidTag | F::InvalidArn | F::ResourceNotFound)
+        | (S::ElastiCache, F::InvalidTag)
+        | (S::Redshift, F::InvalidArn) => "InvalidParameterValue",
+    };
+    (code, 400)
+}
+
 /// Maps a model error to the AWS error the client sees.
 pub fn to_api(e: &ModelError) -> ApiError {
     use ModelError as M;
@@ -226,6 +261,10 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::ValidationError(_) => c("ValidationError"),
         M::Elb(f, _) => c(elb(*f)),
         M::Ram(f, _) => c(ram(*f)),
+        M::SubnetGroup(service, f, _) => {
+            let (code, status) = subnet_group(*service, *f);
+            c(code).with_status(status)
+        }
     }
 }
 

@@ -180,9 +180,36 @@ fn every_variant_has_its_documented_code() {
         ValidationError(s()) => "ValidationError",
         Elb(ElbFault::DuplicateListener, s()) => "DuplicateListener",
         Ram(RamFault::UnknownResource, s()) => "UnknownResourceException",
+        SubnetGroup(GroupService::Rds, GroupFault::AlreadyExists, s()) => "DBSubnetGroupAlreadyExists",
     );
     for (e, code) in all {
         check(&e, code);
+    }
+}
+
+/// Each service's subnet group faults, as botocore's exception shapes spell
+/// them (`error.code`, `httpStatusCode`).
+#[test]
+fn every_subnet_group_fault_has_each_services_code() {
+    use GroupService as S;
+    // (RDS, ElastiCache, Redshift).
+    let faults = cases!(GroupFault;
+        AlreadyExists => (("DBSubnetGroupAlreadyExists", 400), ("CacheSubnetGroupAlreadyExists", 400), ("ClusterSubnetGroupAlreadyExists", 400)),
+        NotFound => (("DBSubnetGroupNotFoundFault", 404), ("CacheSubnetGroupNotFoundFault", 400), ("ClusterSubnetGroupNotFoundFault", 400)),
+        NotEnoughZones => (("DBSubnetGroupDoesNotCoverEnoughAZs", 400), ("InvalidSubnet", 400), ("InvalidSubnet", 400)),
+        InvalidSubnet => (("InvalidSubnet", 400), ("InvalidSubnet", 400), ("InvalidSubnet", 400)),
+        GroupQuotaExceeded => (("DBSubnetGroupQuotaExceeded", 400), ("CacheSubnetGroupQuotaExceeded", 400), ("ClusterSubnetGroupQuotaExceeded", 400)),
+        SubnetQuotaExceeded => (("DBSubnetQuotaExceededFault", 400), ("CacheSubnetQuotaExceededFault", 400), ("ClusterSubnetQuotaExceededFault", 400)),
+        TagQuotaExceeded => (("InvalidParameterValue", 400), ("TagQuotaPerResourceExceeded", 400), ("TagLimitExceededFault", 400)),
+        InvalidTag => (("InvalidParameterValue", 400), ("InvalidParameterValue", 400), ("InvalidTagFault", 400)),
+        InvalidArn => (("InvalidParameterValue", 400), ("InvalidARN", 400), ("InvalidParameterValue", 400)),
+        ResourceNotFound => (("InvalidParameterValue", 400), ("InvalidARN", 400), ("ResourceNotFoundFault", 404)),
+    );
+    for (f, (rds, cache, redshift)) in faults {
+        for (service, (code, status)) in [(S::Rds, rds), (S::ElastiCache, cache), (S::Redshift, redshift)] {
+            let api = to_api(&ModelError::SubnetGroup(service, f, s()));
+            assert_eq!((api.code.as_str(), api.status), (code, status), "{service:?} {f:?}");
+        }
     }
 }
 

@@ -11,15 +11,19 @@
 
 pub mod call;
 pub mod ec2;
+pub mod elasticache;
 pub mod elbv2;
 pub mod errors;
 pub mod identity;
 pub mod ops;
 pub mod ram;
+pub mod rds;
 pub mod reachability;
+pub mod redshift;
 #[cfg(test)]
 pub mod shape_coverage;
 pub mod sts;
+pub mod subnet_groups;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 

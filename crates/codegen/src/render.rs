@@ -557,5 +557,12 @@ impl Gen<'_> {
         self.w("/// carries, which routes an unsigned request to this service.");
         let api = self.m.json["metadata"]["apiVersion"].as_str().unwrap_or("").to_string();
         self.w(&format!("pub const API_VERSION: &str = {api:?};"));
+        // awsQuery responses and errors carry the service's namespace (EC2's
+        // envelope spells its own, with a trailing slash the model omits).
+        if let (Proto::Query, Some(ns)) = (self.proto, self.m.json["metadata"]["xmlNamespace"].as_str()) {
+            self.w("");
+            self.w("/// The XML namespace of this service's responses and errors.");
+            self.w(&format!("pub const XML_NAMESPACE: &str = {ns:?};"));
+        }
     }
 }

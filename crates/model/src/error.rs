@@ -314,6 +314,9 @@ pub enum ModelError {
     /// RAM's refusals.
     #[error("{1}")]
     Ram(RamFault, String),
+    /// A subnet group's refusals, per service that keeps it.
+    #[error("{2}")]
+    SubnetGroup(crate::subnet_group::GroupService, crate::subnet_group::GroupFault, String),
 }
 
 /// The hint AWS adds to a malformed id: ` (expecting "sg-...")`.

@@ -53,6 +53,7 @@ pub mod security_group_rule;
 pub mod stale_groups;
 pub mod subnet;
 pub mod subnet_dns;
+pub mod subnet_group;
 pub mod subnet_ipv6;
 pub mod transit_gateway;
 pub mod transit_gateway_attachment;

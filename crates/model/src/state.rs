@@ -94,6 +94,8 @@ resources! {
     TransitGatewayRouteTable(crate::transit_gateway_route_table::TgwRouteTable) => transit_gateway_route_tables,
     ResourceShare(crate::ram::ResourceShare) => resource_shares,
     Invitation(crate::ram::Invitation) => invitations,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    SubnetGroup(crate::subnet_group::SubnetGroup) => subnet_groups,
 }
 
 /// A change to the state: a resource written whole, or removed.

@@ -89,3 +89,33 @@ fn an_ipv6_state_round_trips() {
     let back: State = serde_json::from_str(&json).unwrap();
     assert_eq!(back, s);
 }
+
+/// A state with a subnet group of each service writes and reads back
+/// unchanged; the old snapshot above has no `subnet_groups` key at all.
+#[test]
+fn subnet_groups_round_trip() {
+    use xvpc_model::subnet_group::{create, CreateGroup, GroupService};
+    use xvpc_model::{subnet, vpc, Ctx};
+    let ctx = Ctx::new("111111111111", "us-east-1", 0);
+    let mut s = State::default();
+    let (ch, v) = vpc::create_vpc(&s, &ctx, vpc::CreateVpc { cidr: "10.0.0.0/16".into(), ..Default::default() }).unwrap();
+    s.apply_all(ch);
+    let mut subnets = Vec::new();
+    for (cidr, az) in [("10.0.1.0/24", "us-east-1a"), ("10.0.2.0/24", "us-east-1b")] {
+        let input = subnet::CreateSubnet { vpc_id: v.clone(), cidr: cidr.into(), availability_zone: Some(az.into()), ..Default::default() };
+        let (ch, id) = subnet::create_subnet(&s, &ctx, input).unwrap();
+        s.apply_all(ch);
+        subnets.push(id);
+    }
+    for service in [GroupService::Rds, GroupService::ElastiCache, GroupService::Redshift] {
+        let input = CreateGroup { name: "g".into(), description: "d".into(), subnet_ids: subnets.clone(), tags: vec![("k".into(), "v".into())] };
+        let (ch, _) = create(&s, &ctx, service, input).unwrap();
+        s.apply_all(ch);
+    }
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(json.contains("\"subnet_groups\"") && json.contains("ElastiCache"));
+    let back: State = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, s);
+    let old: serde_json::Value = serde_json::from_str(BEFORE).unwrap();
+    assert!(old.get("subnet_groups").is_none());
+}

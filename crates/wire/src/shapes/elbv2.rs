@@ -4124,3 +4124,6 @@ pub const OPERATIONS: &[&str] = &[
 /// The service's API version: the `Version` an ec2Query/awsQuery request
 /// carries, which routes an unsigned request to this service.
 pub const API_VERSION: &str = "2015-12-01";
+
+/// The XML namespace of this service's responses and errors.
+pub const XML_NAMESPACE: &str = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";

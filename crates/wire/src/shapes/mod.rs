@@ -4,8 +4,11 @@
 //! hand: change the model list or the generator and regenerate.
 
 pub mod ec2;
+pub mod elasticache;
 pub mod elbv2;
 pub mod ram;
+pub mod rds;
+pub mod redshift;
 pub mod sts;
 
 /// What the generated code calls, under short names (not every service

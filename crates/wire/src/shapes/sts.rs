@@ -302,3 +302,6 @@ pub const OPERATIONS: &[&str] = &[
 /// The service's API version: the `Version` an ec2Query/awsQuery request
 /// carries, which routes an unsigned request to this service.
 pub const API_VERSION: &str = "2011-06-15";
+
+/// The XML namespace of this service's responses and errors.
+pub const XML_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
