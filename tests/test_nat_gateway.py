@@ -1,10 +1,16 @@
 """NAT gateways (boto3): their states on the emulator's clock, their network
 interface and Elastic IP, the routes to them, the errors AWS answers, and
 the Elastic IP quota."""
+import json
+import shlex
+import subprocess
+
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import A, B, error_code
+from conftest import A, B, binary, error_code
+
+HOST = "203.0.113.10"
 
 
 def setup(c, igw=True):
@@ -187,3 +193,53 @@ def test_pages_of_gateways(ec2):
     pages = list(c.get_paginator("describe_nat_gateways").paginate(PaginationConfig={"PageSize": 5}))
     assert [len(p["NatGateways"]) for p in pages] == [5, 2]
     assert {g["NatGatewayId"] for p in pages for g in p["NatGateways"]} == ids
+
+
+def trace(server, src, to, port=80):
+    """(exit status, analysis) of `xvpc trace --json`."""
+    flag = "--to-ip" if to[0].isdigit() else "--to"
+    p = subprocess.run([binary(), "trace", "--from", src, flag, to, "--port", str(port), "--endpoint", server.url, "--json"],
+                       capture_output=True, text=True, timeout=60)
+    return p.returncode, json.loads(p.stdout)
+
+
+def test_trace_a_private_subnet_out_through_the_nat_gateway_and_the_fixes(server, ec2, aws):
+    """A private instance reaches the internet through a public NAT gateway
+    once the gateway's subnet routes to the internet gateway: trace names
+    the missing route, and the command it prints, run as the account it
+    names, fixes it. Nothing from the internet gets in."""
+    c = ec2(A)
+    vpc, public, private = setup(c)
+    eip = c.allocate_address(Domain="vpc")
+    nat = c.create_nat_gateway(SubnetId=public, AllocationId=eip["AllocationId"])["NatGateway"]["NatGatewayId"]
+    rtb = c.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    c.associate_route_table(RouteTableId=rtb, SubnetId=private)
+    c.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    app = c.run_instances(ImageId="ami-1e749f67", InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=private)["Instances"][0]["InstanceId"]
+    rc, a = trace(server, app, HOST)
+    # Every blocker at once: the gateway is pending, and its subnet does not
+    # route to the internet gateway.
+    assert rc == 1 and [b["code"] for b in a["blockers"]] == ["BAD_STATE", "NO_ROUTE_TO_DESTINATION"], a["blockers"]
+    assert a["blockers"][0]["component"]["id"] == nat
+    server.advance_clock(5)
+    # The public subnet uses the main table: no route to the internet gateway.
+    rc, a = trace(server, app, HOST)
+    assert rc == 1 and [(b["code"], b["direction"]) for b in a["blockers"]] == [("NO_ROUTE_TO_DESTINATION", "forward")], a["blockers"]
+    fix = a["blockers"][0]["fix"]
+    assert fix["account"] == A and "--gateway-id igw-" in fix["command"] and "--destination-cidr-block 0.0.0.0/0" in fix["command"]
+    aws(fix["account"], *shlex.split(fix["command"])[1:])
+    rc, a = trace(server, app, HOST)
+    assert rc == 0, a["blockers"]
+    ids = [h["component"]["id"] for h in a["forward"]]
+    assert nat in ids and any(i.startswith("igw-") for i in ids)
+    # Not the other way: neither to the instance nor to the gateway's address.
+    rc, a = trace(server, HOST, app)
+    assert rc == 1 and a["blockers"][0]["code"] == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+    assert nat in a["blockers"][0]["explanation"]
+    rc, a = trace(server, HOST, eip["PublicIp"])
+    assert rc == 1 and [(b["code"], b["component"]["id"]) for b in a["blockers"]] == [("NO_POSSIBLE_DESTINATION", nat)]
+    # Deleted: the route is a blackhole, and the fix names a new gateway.
+    c.delete_nat_gateway(NatGatewayId=nat)
+    rc, a = trace(server, app, HOST)
+    assert rc == 1 and a["blockers"][0]["code"] == "BAD_STATE_ROUTE"
+    assert a["blockers"][0]["fix"]["command"] == f"aws ec2 create-nat-gateway --subnet-id {public} --allocation-id {eip['AllocationId']} --region us-east-1"

@@ -120,6 +120,7 @@ crate::aws_enum! {
         ElasticLoadBalancerListener = "elasticLoadBalancerListener",
         InternetGateway = "internetGateway",
         LoadBalancerTargetGroup = "loadBalancerTargetGroup",
+        NatGateway = "natGateway",
         NetworkInterface = "networkInterface",
         RouteTable = "routeTable",
         SecurityGroup = "securityGroup",

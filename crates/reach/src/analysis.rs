@@ -212,7 +212,7 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Ta
     //    when only an address was given, and whether an IPv6 destination
     //    is reached inside or over the internet).
     let walk = src_subnet.map(|s| routing::route(topo, Direction::Forward, s, dst.ip, dst_vpc_hint));
-    let via_internet = walk.as_ref().is_some_and(|w| w.internet.is_some());
+    let via_internet = walk.as_ref().is_some_and(|w| w.internet.is_some() || w.nat.is_some());
 
     // 1. Source security groups, outbound. Group membership does not
     //    travel over the internet.
@@ -231,6 +231,7 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Ta
         acl(topo, &mut seg, Direction::Forward, s, true, proto, dst.ip, (port, port));
     }
     let internet = walk.as_ref().and_then(|w| w.internet.clone());
+    let nat = walk.as_ref().and_then(|w| w.nat.clone());
     let over_tgw = walk.as_ref().and_then(|w| tgw_ends(w.landed.as_ref()));
     if let Some(mut w) = walk {
         seg.forward.append(&mut w.hops);
@@ -238,6 +239,12 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Ta
     }
     if let Some(igw) = internet {
         crate::internet_gateway::beyond(topo, &mut seg, src, src_ip, &igw, dst.ip, proto, port);
+        return seg;
+    }
+    if let Some(nat) = nat {
+        // The destination is what the NAT gateway's subnet reaches, whatever
+        // VPC the caller expected.
+        crate::nat_gateway::beyond(topo, &mut seg, src, src_ip, &nat, dst, proto, port);
         return seg;
     }
     if dst_subnet.is_none() && dst_eni.is_none() {

@@ -282,13 +282,20 @@ pub fn inbound(topo: &Topology, from: IpAddr, dst: &NetworkInterface, public: Ip
                 fix: dst.ipv6_addresses.is_empty().then(|| crate::fix::assign_ipv6(&dst.owner, &dst.region, &dst.id)),
             });
         }
+    } else if let Some(g) = crate::nat_gateway::of_interface(topo, dst) {
+        seg.blockers.push(crate::nat_gateway::refuses_inbound(g, public));
     } else if dst.public_ip.map(IpAddr::V4) != Some(public) {
         seg.blockers.push(Blocker {
             detail: Detail::None,
             code: code::IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS.into(),
             direction: Direction::Forward,
             component: gw.map(component).unwrap_or_else(|| topo.eni_component(dst)),
-            explanation: format!("{public} is not the public IPv4 address of {} (it has {}), so the internet cannot address it.", dst.id, dst.public_ip.map(|i| i.to_string()).unwrap_or_else(|| "none".into())),
+            explanation: format!(
+                "{public} is not the public IPv4 address of {} (it has {}), so the internet cannot address it.{}",
+                dst.id,
+                dst.public_ip.map(|i| i.to_string()).unwrap_or_else(|| "none".into()),
+                behind_nat(topo, dst).map(|g| format!(" Its subnet reaches the internet through NAT gateway {g}, which lets replies in but no connection from the internet.")).unwrap_or_default()
+            ),
             fix: dst.public_ip.is_none().then(|| elastic_ip_fix(topo, dst)),
         });
     }
@@ -320,6 +327,16 @@ pub fn inbound(topo: &Topology, from: IpAddr, dst: &NetworkInterface, public: Ip
         });
     }
     seg
+}
+
+/// The NAT gateway `eni`'s subnet sends internet traffic to, if any.
+fn behind_nat(topo: &Topology, eni: &NetworkInterface) -> Option<String> {
+    let s = topo.subnet(&eni.subnet_id)?;
+    let routes = topo.route_table(s)?.effective_routes(topo.vpc(&s.vpc_id));
+    match &xvpc_model::route_table::longest_match(&routes, Ipv4Addr::new(203, 0, 113, 10))?.target {
+        xvpc_model::route_table::RouteTarget::NatGateway(g) => Some(g.clone()),
+        _ => None,
+    }
 }
 
 /// A query from an internet address: to an ENI's public address (named
@@ -360,4 +377,4 @@ fn public_of(e: &NetworkInterface, q: &crate::Query, from: IpAddr) -> Result<IpA
 
 #[cfg(test)]
 #[path = "internet_gateway_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -47,11 +47,11 @@ fn add(b: &mut Builder, owner: &str, cidr: &str, sub: &str, ip: &str, public: Op
     World { b: std::mem::take(b), vpc, subnet, table, igw, web, group }
 }
 
-fn tcp(b: &Builder, from: &str, to: &str, port: u16) -> Analysis {
+pub(crate) fn tcp(b: &Builder, from: &str, to: &str, port: u16) -> Analysis {
     analyze(&b.state, 0, &Query::tcp(Endpoint::parse(from).unwrap(), Endpoint::parse(to).unwrap(), port)).unwrap()
 }
 
-fn codes(a: &Analysis) -> Vec<(String, Direction)> {
+pub(crate) fn codes(a: &Analysis) -> Vec<(String, Direction)> {
     a.blockers.iter().map(|b| (b.code.clone(), b.direction)).collect()
 }
 

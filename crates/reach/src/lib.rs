@@ -66,6 +66,7 @@ pub mod explanation;
 pub mod fix;
 pub mod internet_gateway;
 pub mod matrix;
+pub mod nat_gateway;
 pub mod network_acl;
 pub mod network_insights;
 pub mod peering;

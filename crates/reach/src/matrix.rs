@@ -180,6 +180,13 @@ impl<'a> Fast<'a> {
         if !running(s) || !running(d) {
             return false;
         }
+        // Through a NAT gateway the source address changes on the way:
+        // the full walk decides.
+        let routes = self.routes.get(ss.id.as_str());
+        if routes.and_then(|r| xvpc_model::route_table::longest_match(r, d.private_ip)).is_some_and(|r| matches!(r.target, xvpc_model::route_table::RouteTarget::NatGateway(_))) {
+            let to = crate::analysis::Target { eni: Some(d), ip: IpAddr::V4(d.private_ip) };
+            return crate::analysis::eni_path(t, s, IpAddr::V4(s.private_ip), to, proto, port).blockers.is_empty();
+        }
         let same = ss.id == ds.id;
         self.lands(ss, d.private_ip, &d.vpc_id)
             && self.lands(ds, s.private_ip, &s.vpc_id)

@@ -143,6 +143,7 @@ fn role(kind: Kind) -> ComponentRole {
         Kind::Vpc => ComponentRole::Vpc,
         // The Explanation shape has one member for both kinds of gateway.
         Kind::InternetGateway | Kind::EgressOnlyInternetGateway => ComponentRole::InternetGateway,
+        Kind::NatGateway => ComponentRole::NatGateway,
         Kind::LoadBalancerListener => ComponentRole::ElasticLoadBalancerListener,
         Kind::TargetGroup => ComponentRole::LoadBalancerTargetGroup,
         _ => ComponentRole::NetworkInterface,

@@ -36,6 +36,9 @@ pub struct Walk<'a> {
     /// The gateway the packet left through to the internet: an internet
     /// gateway, or an egress-only one (IPv6).
     pub internet: Option<String>,
+    /// The NAT gateway the packet was handed to (it goes on from the NAT
+    /// gateway's subnet, translated: see [`crate::nat_gateway`]).
+    pub nat: Option<String>,
 }
 
 /// The id of an active peering connection between two VPCs, if any.
@@ -119,6 +122,14 @@ pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: 
     }
 }
 
+/// The subnet of the available NAT gateway a route sends to (a packet
+/// handed to it goes on from there).
+pub fn nat_subnet<'a>(topo: &Topology<'a>, target: &RouteTarget) -> Option<&'a Subnet> {
+    let RouteTarget::NatGateway(id) = target else { return None };
+    let g = topo.state.nat_gateways.get(id).filter(|g| g.is_available(topo.now))?;
+    topo.subnet(&g.subnet_id)
+}
+
 /// Every VPC a packet leaving `subnet` can land in, whatever its address
 /// (a superset of what [`landing`] returns for any destination): the
 /// subnet's own VPC and the far side of each active connection its table
@@ -128,6 +139,15 @@ pub fn candidate_vpcs<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route]
     for r in routes {
         if let RouteTarget::TransitGateway(tgw) = &r.target {
             out.extend(crate::transit_gateway::attached_vpcs(topo, tgw));
+        }
+        // Through a NAT gateway: wherever its own subnet's routes lead
+        // (one NAT gateway deep: a NAT gateway's traffic is not translated
+        // twice).
+        if let Some(s) = nat_subnet(topo, &r.target) {
+            if let (Some(t), Some(v)) = (topo.route_table(s), topo.vpc(&s.vpc_id)) {
+                let routes: Vec<Route> = t.effective_routes(Some(v)).into_iter().filter(|x| !matches!(x.target, RouteTarget::NatGateway(_))).collect();
+                out.extend(candidate_vpcs(topo, s, &routes));
+            }
         }
         if let RouteTarget::VpcPeeringConnection(pcx) = &r.target {
             if let Some(p) = topo.state.peering_connections.get(pcx).filter(|p| p.status(topo.now) == xvpc_model::peering::Status::Active) {
@@ -145,7 +165,7 @@ pub fn candidate_vpcs<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route]
 /// Routes a packet for `dst` out of `subnet`. `dst_vpc` is the VPC the
 /// caller expects it to reach (for fixes and for the wrong-VPC check).
 pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAddr, dst_vpc: Option<&'a Vpc>) -> Walk<'a> {
-    let mut w = Walk { hops: Vec::new(), blockers: Vec::new(), landed: None, internet: None };
+    let mut w = Walk { hops: Vec::new(), blockers: Vec::new(), landed: None, internet: None, nat: None };
     let Some(vpc) = topo.vpc(&subnet.vpc_id) else { return w };
     let Some(table) = topo.route_table(subnet) else {
         return w;
@@ -210,6 +230,28 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAd
             }
             w.internet = Some(g.clone());
         }
+        RouteTarget::NatGateway(g) if state == RouteState::Active && dir == Direction::Forward => {
+            // To the NAT gateway, which sends it on translated.
+            w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            w.nat = Some(g.clone());
+        }
+        RouteTarget::NatGateway(g) if state == RouteState::Active => {
+            // A reply handed to a NAT gateway leaves with the gateway's
+            // address as its source: the client drops it.
+            w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            w.blockers.push(Blocker {
+                detail: route_detail(r, state),
+                code: code::NO_ROUTE_TO_DESTINATION.into(),
+                direction: dir,
+                component: tc,
+                explanation: format!(
+                    "Route table {} sends replies to {dst} to NAT gateway {g}, which would give them its own address as their source; replies must go back the way the connection came.",
+                    table.id
+                ),
+                fix: suggest_route(topo, table, vpc, dst, dst_vpc)
+                    .map(|f| crate::Fix { command: f.command.replacen("create-route", "replace-route", 1), ..f }),
+            });
+        }
         RouteTarget::EgressOnlyInternetGateway(g) if state == RouteState::Active && crate::internet_gateway::refused_destination(dst).is_none() => {
             // Out to the internet, IPv6 only (routes to it are IPv6 routes);
             // replies come back, nothing else comes in.
@@ -244,7 +286,7 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAd
                 direction: dir,
                 component: tc,
                 explanation: format!("Route {cidr} -> {} in {} is a blackhole: its target cannot carry traffic.", r.target.id(), table.id),
-                fix: suggest_route(topo, table, vpc, dst, dst_vpc).map(|f| {
+                fix: crate::nat_gateway::replacement(topo, table, vpc, &cidr, &r.target).or_else(|| suggest_route(topo, table, vpc, dst, dst_vpc)).map(|f| {
                     if f.command.contains("create-route") {
                         crate::Fix { command: f.command.replacen("create-route", "replace-route", 1), ..f }
                     } else {

@@ -229,6 +229,8 @@ impl Builder {
             RouteTarget::NetworkInterface(target.into())
         } else if target.starts_with("eigw-") {
             RouteTarget::EgressOnlyInternetGateway(target.into())
+        } else if target.starts_with("nat-") {
+            RouteTarget::NatGateway(target.into())
         } else {
             RouteTarget::Gateway(target.into())
         };
@@ -297,6 +299,22 @@ impl Builder {
         let id = self.id("igw");
         let g = xvpc_model::internet_gateway::InternetGateway { id: id.clone(), owner: v.owner, region: v.region, attached_vpc: Some(vpc.into()), tags: Default::default() };
         self.state.internet_gateways.insert(id.clone(), g);
+        id
+    }
+
+    /// An available NAT gateway in `subnet` at `ip`: public with the
+    /// Elastic IP `public`, else private. Returns its id.
+    pub fn nat_gateway(&mut self, subnet: &str, ip: &str, public: Option<&str>) -> String {
+        use xvpc_model::nat_gateway::{Connectivity, NatAddress, NatGateway};
+        let eni = self.eni(subnet, ip, &[]);
+        let e = self.state.network_interfaces.get_mut(&eni).expect("eni");
+        (e.interface_type, e.requester_managed, e.public_ip) = ("nat_gateway".into(), true, public.map(|p| p.parse().expect("ip")));
+        let (owner, region, vpc_id, private_ip) = (e.owner.clone(), e.region.clone(), e.vpc_id.clone(), e.private_ip);
+        let id = self.id("nat");
+        let connectivity = if public.is_some() { Connectivity::Public } else { Connectivity::Private };
+        let address = NatAddress { private_ip, allocation_id: None, public_ip: public.map(|p| p.parse().expect("ip")), association_id: None, primary: true };
+        let g = NatGateway { id: id.clone(), owner, region, vpc_id, subnet_id: subnet.into(), connectivity, network_interface_id: Some(eni), addresses: vec![address], created_at: -60_000, deleted_at: None, failure: None, tags: Default::default() };
+        self.state.nat_gateways.insert(id.clone(), g);
         id
     }
 

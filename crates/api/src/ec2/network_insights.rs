@@ -300,6 +300,7 @@ fn explanation_shape(e: &Explanation) -> shape::Explanation {
             Role::ElasticLoadBalancerListener => &mut out.elastic_load_balancer_listener,
             Role::InternetGateway => &mut out.internet_gateway,
             Role::LoadBalancerTargetGroup => &mut out.load_balancer_target_group,
+            Role::NatGateway => &mut out.nat_gateway,
             Role::NetworkInterface => &mut out.network_interface,
             Role::RouteTable => &mut out.route_table,
             Role::SecurityGroup => &mut out.security_group,

@@ -101,7 +101,7 @@ fn analyses_carry_every_member_xvpc_holds() {
     let out = shape::DescribeNetworkInsightsAnalysesResult { network_insights_analyses: vec![analysis_shape(&a)], next_token: Some("t".into()) };
     let xml = body(&out);
     // What the engine never reports: firewalls, VPN and customer gateways,
-    // NAT gateways and prefix lists as components, load balancer targets,
+    // prefix lists as components, load balancer targets,
     // alternate paths, and the failure-only members.
     let not_held = [
         "AnalysisRouteTableRoute.CarrierGatewayId",
@@ -126,7 +126,6 @@ fn analyses_carry_every_member_xvpc_holds() {
         "Explanation.LoadBalancerTargetGroups",
         "Explanation.LoadBalancerTargetPort",
         "Explanation.MissingComponent",
-        "Explanation.NatGateway",
         "Explanation.PacketField",
         "Explanation.PortRanges",
         "Explanation.PrefixList",
