@@ -5,7 +5,11 @@
 //!
 //! Worlds join their VPCs by peerings, by a transit gateway, or by both
 //! (mixed: a reply may come back another way than its request went); the
-//! seed decides which, so consecutive seeds cover all three.
+//! seed decides which, so consecutive seeds cover all three. Most VPCs are
+//! dual stack (an IPv6 /56, /64 subnets, ENIs with IPv6 addresses, IPv6
+//! rules, ACL entries and routes, attachments with or without
+//! `Ipv6Support`), and every pair of ENIs with IPv6 addresses is probed
+//! over IPv6 too.
 //!
 //! `XVPC_AGREEMENT_SEED=<n>` replays one world; `XVPC_AGREEMENT_WORLDS`
 //! sets how many worlds (default 12, fixed seeds: four of each kind);
@@ -69,8 +73,11 @@ fn random_world(seed: u64) -> World {
     let nv = 3u8;
     let mut vpcs = Vec::new();
     let mut all_groups: Vec<String> = Vec::new();
+    // Each VPC's IPv6 /56, when it has one.
+    let mut blocks6: Vec<Option<String>> = Vec::new();
     for v in 1..=nv {
         let vpc = w.vpc(&format!("10.{v}.0.0/16"));
+        blocks6.push(rng.gen_bool(0.85).then(|| w.ipv6(&vpc).to_string()));
         let mut groups = vec![w.default_sg(&vpc)];
         for g in 0..rng.gen_range(1..=2) {
             groups.push(w.sg(&vpc, &format!("g{g}")));
@@ -80,14 +87,22 @@ fn random_world(seed: u64) -> World {
         let mut subnets = Vec::new();
         for s in 1..=nsub {
             let zone = if rng.gen_bool(0.5) { "us-east-1a" } else { "us-east-1b" };
-            subnets.push(w.subnet_in(&vpc, &format!("10.{v}.{s}.0/24"), zone));
+            let sub = w.subnet_in(&vpc, &format!("10.{v}.{s}.0/24"), zone);
+            // The subnet's /64 is the s-th of the /56.
+            if blocks6.last().unwrap().is_some() && rng.gen_bool(0.85) {
+                w.subnet_ipv6(&sub, u128::from(s));
+            }
+            subnets.push(sub);
         }
         for (i, sub) in subnets.iter().enumerate() {
             for e in 0..rng.gen_range(1..=2u8) {
                 let k = rng.gen_range(1..=2);
                 let mut gs: Vec<&str> = groups.choose_multiple(&mut rng, k).map(String::as_str).collect();
                 gs.sort();
-                w.eni(sub, &format!("10.{v}.{}.{}", i + 1, 10 + e), &gs);
+                let eni = w.eni(sub, &format!("10.{v}.{}.{}", i + 1, 10 + e), &gs);
+                if !w.state.subnets[sub].ipv6_cidr_blocks.is_empty() && rng.gen_bool(0.9) {
+                    w.eni_ipv6(&eni);
+                }
             }
         }
         vpcs.push((vpc, groups, subnets));
@@ -125,6 +140,7 @@ fn random_world(seed: u64) -> World {
                 chosen.retain(|s| zones.insert(w.state.subnets[s].availability_zone.clone()));
                 let (ch, id) = tgwm::create_attachment(&w.state, &w.ctx, CreateAttachment { transit_gateway_id: tgw.clone(), vpc_id: vpc.clone(), subnet_ids: chosen, ..Default::default() }).unwrap();
                 w.apply(ch);
+                w.state.transit_gateway_attachments.get_mut(&id).unwrap().options.ipv6_support = rng.gen_bool(0.85);
                 atts.push(id);
             }
         }
@@ -150,7 +166,11 @@ fn random_world(seed: u64) -> World {
             for _ in 0..rng.gen_range(0..=2) {
                 let Some(a) = atts.choose(&mut rng).cloned() else { break };
                 let v = w.state.vpcs[&w.state.transit_gateway_attachments[&a].vpc_id].primary_cidr().network().octets()[1];
-                let dst = if rng.gen_bool(0.5) { format!("10.{v}.0.0/16") } else { format!("10.{v}.{}.0/24", rng.gen_range(1..=3)) };
+                let dst = match (rng.gen_range(0..3), &blocks6[v as usize - 1]) {
+                    (0, Some(b)) => b.clone(),
+                    (1, _) => format!("10.{v}.0.0/16"),
+                    _ => format!("10.{v}.{}.0/24", rng.gen_range(1..=3)),
+                };
                 let blackhole = rng.gen_bool(0.15);
                 let att = Some(a.as_str()).filter(|_| !blackhole);
                 if let Ok((ch, _)) = tgwrt::create_route(&w.state, &w.ctx, t, &dst, att, blackhole) {
@@ -176,6 +196,23 @@ fn random_world(seed: u64) -> World {
             _ => format!("10.{v}.{}.10/32", rng.gen_range(1..=3)),
         }
     };
+    // The IPv6 counterpart: everything, every VPC's block (the
+    // documentation prefix), VPC `v`'s /56, one of its /64s, or one ENI.
+    let state6 = w.state.clone();
+    let cidr6 = |rng: &mut StdRng, v: u8| -> Option<String> {
+        let block: xvpc_model::cidr::Ipv6Net = blocks6[v as usize - 1].as_ref()?.parse().ok()?;
+        let sub = xvpc_model::cidr::nth_subnet_v6(&block, 64, rng.gen_range(1..=3))?;
+        Some(match rng.gen_range(0..5) {
+            0 => "::/0".to_string(),
+            1 => "2001:db8::/32".to_string(),
+            2 => block.to_string(),
+            3 => sub.to_string(),
+            _ => {
+                let hosts: Vec<std::net::Ipv6Addr> = state6.network_interfaces.values().flat_map(|e| e.ipv6_addresses.iter().copied()).filter(|a| sub.contains(a)).collect();
+                format!("{}/128", hosts.choose(rng).copied().unwrap_or(sub.network()))
+            }
+        })
+    };
     for (vi, (_, groups, subnets)) in vpcs.iter().enumerate() {
         let v = vi as u8 + 1;
         // Rules: peers are CIDRs (this VPC's or another's), or groups
@@ -186,12 +223,17 @@ fn random_world(seed: u64) -> World {
             if rng.gen_bool(0.35) {
                 w.allow_in(g, IpProtocol::All, None, RulePeer::Cidr("10.0.0.0/8".parse().unwrap()));
             }
-            for _ in 0..rng.gen_range(0..=3) {
+            if rng.gen_bool(0.4) {
+                w.allow_in(g, IpProtocol::All, None, RulePeer::Cidr6("2001:db8::/32".into()));
+            }
+            for _ in 0..rng.gen_range(0..=4) {
+                let of = if rng.gen_bool(0.6) { v } else { rng.gen_range(1..=nv) };
                 let peer = if rng.gen_bool(0.3) {
                     let gid = if rng.gen_bool(0.7) { groups.choose(&mut rng).unwrap().clone() } else { all_groups.choose(&mut rng).unwrap().clone() };
                     RulePeer::Group { group_id: gid, user_id: common::ACCOUNT.into(), vpc_id: None, peering_id: None }
+                } else if let Some(c) = cidr6(&mut rng, of).filter(|_| rng.gen_bool(0.4)) {
+                    RulePeer::Cidr6(c)
                 } else {
-                    let of = if rng.gen_bool(0.6) { v } else { rng.gen_range(1..=nv) };
                     RulePeer::Cidr(cidr(&mut rng, of).parse().unwrap())
                 };
                 let proto = if rng.gen_bool(0.3) { IpProtocol::All } else { IpProtocol::Tcp };
@@ -203,9 +245,13 @@ fn random_world(seed: u64) -> World {
         for sub in subnets {
             if rng.gen_bool(0.3) {
                 let mut entries = Vec::new();
-                for i in 0..rng.gen_range(1..=4) {
+                for i in 0..rng.gen_range(1..=5) {
                     let of = if rng.gen_bool(0.6) { v } else { rng.gen_range(1..=nv) };
-                    let c = if rng.gen_bool(0.3) { "0.0.0.0/0".to_string() } else { cidr(&mut rng, of) };
+                    let c = match cidr6(&mut rng, of).filter(|_| rng.gen_bool(0.4)) {
+                        Some(c6) => c6,
+                        None if rng.gen_bool(0.3) => "0.0.0.0/0".to_string(),
+                        None => cidr(&mut rng, of),
+                    };
                     let proto = if rng.gen_bool(0.5) { IpProtocol::All } else { IpProtocol::Tcp };
                     let p = if proto == IpProtocol::Tcp { ports(&mut rng).or(Some((0, 65535))) } else { None };
                     entries.push((100 + 10 * i, rng.gen_bool(0.5), proto, rng.gen_bool(0.8), c, p));
@@ -230,20 +276,42 @@ fn random_world(seed: u64) -> World {
                     1 => w.route(&rt, &format!("10.{other}.{}.0/24", rng.gen_range(1..=3)), RouteTarget::VpcPeeringConnection(id.clone())),
                     _ => w.route(&rt, &format!("10.{other}.0.0/16"), RouteTarget::VpcPeeringConnection(id.clone())),
                 }
+                // IPv6: the peer's /56, or one of its /64s (AWS accepts a
+                // route to any block; the peer must hold the address).
+                if let Some(b6) = blocks6[other as usize - 1].as_ref().filter(|_| rng.gen_bool(0.8)) {
+                    let dst = match rng.gen_range(0..3) {
+                        0 => cidr6(&mut rng, other).filter(|c| c.ends_with("/64")).unwrap_or_else(|| b6.clone()),
+                        _ => b6.clone(),
+                    };
+                    w.route(&rt, &dst, RouteTarget::VpcPeeringConnection(id.clone()));
+                }
             }
             if let Some(tgw) = tgw_id.as_ref().filter(|_| rng.gen_bool(0.8)) {
                 let dst = if rng.gen_bool(0.6) { "10.0.0.0/8".to_string() } else { format!("10.{}.0.0/16", rng.gen_range(1..=nv)) };
                 w.route(&rt, &dst, RouteTarget::TransitGateway(tgw.clone()));
             }
+            if let Some(tgw) = tgw_id.as_ref().filter(|_| blocks6[vi].is_some() && rng.gen_bool(0.9)) {
+                let other = rng.gen_range(1..=nv);
+                let dst = match &blocks6[other as usize - 1] {
+                    Some(b) if rng.gen_bool(0.25) => b.clone(),
+                    _ => "::/0".to_string(),
+                };
+                w.route(&rt, &dst, RouteTarget::TransitGateway(tgw.clone()));
+            }
             // Sometimes a broad route over any of this VPC's peerings (to
             // try transitive paths) or to a gateway that does not exist.
-            match rng.gen_range(0..6) {
+            match rng.gen_range(0..7) {
                 0 => {
                     if let Some((_, _, id)) = pcx.iter().filter(|(a, b, _)| *a == v || *b == v).collect::<Vec<_>>().choose(&mut rng) {
                         w.route(&rt, "10.0.0.0/8", RouteTarget::VpcPeeringConnection(id.clone()));
                     }
                 }
                 1 => w.route(&rt, &format!("10.{}.0.0/16", rng.gen_range(1..=nv)), RouteTarget::Gateway("igw-00000000".into())),
+                2 => {
+                    if let Some((_, _, id)) = pcx.iter().filter(|(a, b, _)| *a == v || *b == v).collect::<Vec<_>>().choose(&mut rng) {
+                        w.route(&rt, "::/0", RouteTarget::VpcPeeringConnection(id.clone()));
+                    }
+                }
                 _ => {}
             }
         }
@@ -251,52 +319,76 @@ fn random_world(seed: u64) -> World {
     // AWS refuses a second route to the same destination, and one equal to
     // the VPC's own block (the local route): keep worlds valid.
     for t in w.state.route_tables.values_mut() {
-        let own = xvpc_model::cidr::IpNet::V4(w.state.vpcs[&t.vpc_id].primary_cidr());
+        let own: Vec<xvpc_model::cidr::IpNet> = w.state.vpcs[&t.vpc_id].all_cidrs().collect();
         let mut seen = std::collections::BTreeSet::new();
         t.routes.retain(|r| match &r.destination {
-            xvpc_model::route_table::Destination::Cidr(c) => (r.target == RouteTarget::Local || *c != own) && seen.insert(*c),
+            xvpc_model::route_table::Destination::Cidr(c) => (r.target == RouteTarget::Local || !own.contains(c)) && seen.insert(*c),
             _ => true,
         });
     }
     w
 }
 
-/// Engine verdicts and real probes for every (source, destination, port).
-fn compare(dp: &mut Dataplane, state: &State, pairs: &[(String, String, u16)]) -> Vec<(String, String, u16, bool, Probe)> {
+/// One probe: a TCP connect from one ENI to another's primary IPv4
+/// address, or (`v6`) to its first IPv6 address.
+#[derive(Debug, Clone)]
+struct Case {
+    src: String,
+    dst: String,
+    port: u16,
+    v6: bool,
+}
+
+impl Case {
+    fn target(&self, state: &State) -> IpAddr {
+        let d = &state.network_interfaces[&self.dst];
+        if self.v6 {
+            IpAddr::V6(d.ipv6_addresses[0])
+        } else {
+            IpAddr::V4(d.private_ip)
+        }
+    }
+
+    /// The engine's question: about IPv6 when the destination address is.
+    fn query(&self, state: &State) -> Query {
+        let mut q = Query::tcp(Endpoint::NetworkInterface(self.src.clone()), Endpoint::NetworkInterface(self.dst.clone()), self.port);
+        q.destination_ip = Some(self.target(state)).filter(|_| self.v6);
+        q
+    }
+}
+
+/// Engine verdicts and real probes for every case.
+fn compare(dp: &mut Dataplane, state: &State, cases: &[Case]) -> Vec<(Case, bool, Probe)> {
     let rep = dp.reconcile(state);
     assert!(rep.errors.is_empty(), "reconcile errors: {:?}", rep.errors);
     let mut out = Vec::new();
-    let mut by_src: std::collections::BTreeMap<&str, Vec<&(String, String, u16)>> = Default::default();
-    for p in pairs {
-        by_src.entry(p.0.as_str()).or_default().push(p);
+    let mut by_src: std::collections::BTreeMap<&str, Vec<&Case>> = Default::default();
+    for c in cases {
+        by_src.entry(c.src.as_str()).or_default().push(c);
     }
     // Every source probes at once: a world costs one timeout, not one per ENI.
-    let jobs: Vec<(String, Vec<(IpAddr, u16)>)> = by_src
-        .iter()
-        .map(|(src, list)| (dp.namespace_of(src), list.iter().map(|(_, d, port)| (IpAddr::V4(state.network_interfaces[d].private_ip), *port)).collect()))
-        .collect();
+    let jobs: Vec<(String, Vec<(IpAddr, u16)>)> = by_src.iter().map(|(src, list)| (dp.namespace_of(src), list.iter().map(|c| (c.target(state), c.port)).collect())).collect();
     let reals: Vec<Vec<Probe>> = std::thread::scope(|sc| {
         let handles: Vec<_> = jobs.iter().map(|(ns, targets)| sc.spawn(move || probe(ns, targets, 1.5))).collect();
         handles.into_iter().map(|h| h.join().expect("probe thread")).collect()
     });
     for ((_, list), real) in by_src.into_iter().zip(reals) {
-        for ((s, d, port), r) in list.into_iter().zip(real) {
-            let q = Query::tcp(Endpoint::NetworkInterface(s.clone()), Endpoint::NetworkInterface(d.clone()), *port);
-            let verdict = analyze(state, 0, &q).expect("analysis").reachable;
-            out.push((s.clone(), d.clone(), *port, verdict, r));
+        for (c, r) in list.into_iter().zip(real) {
+            let verdict = analyze(state, 0, &c.query(state)).expect("analysis").reachable;
+            out.push((c.clone(), verdict, r));
         }
     }
     out
 }
 
-fn disagrees(dp: &mut Dataplane, state: &State, case: &(String, String, u16)) -> bool {
+fn disagrees(dp: &mut Dataplane, state: &State, case: &Case) -> bool {
     let r = compare(dp, state, std::slice::from_ref(case));
-    r[0].3 != (r[0].4 == Probe::Reached)
+    r[0].1 != (r[0].2 == Probe::Reached)
 }
 
 /// Greedy shrinking: removes one thing at a time while the case still
 /// disagrees (within a time budget: each try is a real build and probe).
-fn shrink(dp: &mut Dataplane, mut state: State, case: &(String, String, u16)) -> State {
+fn shrink(dp: &mut Dataplane, mut state: State, case: &Case) -> State {
     type Cut = Box<dyn Fn(&mut State) -> bool>;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let mut changed = true;
@@ -304,7 +396,7 @@ fn shrink(dp: &mut Dataplane, mut state: State, case: &(String, String, u16)) ->
         changed = false;
         let mut cuts: Vec<Cut> = Vec::new();
         for (id, e) in &state.network_interfaces {
-            if *id != case.0 && *id != case.1 {
+            if *id != case.src && *id != case.dst {
                 let id = id.clone();
                 cuts.push(Box::new(move |s: &mut State| s.network_interfaces.remove(&id).is_some()));
                 let _ = e;
@@ -375,13 +467,23 @@ fn shrink(dp: &mut Dataplane, mut state: State, case: &(String, String, u16)) ->
     state
 }
 
-fn describe(state: &State, case: &(String, String, u16)) -> String {
+fn describe(state: &State, case: &Case) -> String {
     let mut out = String::new();
-    for id in [&case.0, &case.1] {
+    for id in [&case.src, &case.dst] {
         let e = &state.network_interfaces[id];
-        out += &format!("ENI {id} {} subnet {} ({}, {}) groups {:?}\n", e.private_ip, e.subnet_id, state.subnets[&e.subnet_id].cidr.map(|c| c.to_string()).unwrap_or_default(), state.subnets[&e.subnet_id].availability_zone, e.groups);
+        let s = &state.subnets[&e.subnet_id];
+        out += &format!(
+            "ENI {id} {} {:?} subnet {} ({}, {:?}, {}) groups {:?}\n",
+            e.private_ip,
+            e.ipv6_addresses,
+            e.subnet_id,
+            s.cidr.map(|c| c.to_string()).unwrap_or_default(),
+            s.ipv6_cidr_blocks.iter().map(|b| b.cidr.to_string()).collect::<Vec<_>>(),
+            s.availability_zone,
+            e.groups
+        );
     }
-    let ends: Vec<&xvpc_model::network_interface::NetworkInterface> = [&case.0, &case.1].iter().map(|id| &state.network_interfaces[*id]).collect();
+    let ends: Vec<&xvpc_model::network_interface::NetworkInterface> = [&case.src, &case.dst].iter().map(|id| &state.network_interfaces[*id]).collect();
     let subnets: Vec<&String> = ends.iter().map(|e| &e.subnet_id).collect();
     for g in state.security_groups.values() {
         if ends.iter().any(|e| e.groups.contains(&g.id)) {
@@ -395,7 +497,7 @@ fn describe(state: &State, case: &(String, String, u16)) -> String {
         out += &format!("RT {} main={} subnets {:?} routes {:?}\n", t.id, t.main, t.associations.iter().map(|x| &x.subnet_id).collect::<Vec<_>>(), t.routes.iter().map(|r| (format!("{:?}", r.destination), r.target.id().to_string())).collect::<Vec<_>>());
     }
     for a in state.transit_gateway_attachments.values() {
-        out += &format!("TGW attachment {} vpc {} subnets {:?} assoc {:?}\n", a.id, a.vpc_id, a.subnet_ids.iter().map(|s| (s, &state.subnets[s].availability_zone)).collect::<Vec<_>>(), a.association);
+        out += &format!("TGW attachment {} vpc {} subnets {:?} assoc {:?} ipv6 {}\n", a.id, a.vpc_id, a.subnet_ids.iter().map(|s| (s, &state.subnets[s].availability_zone)).collect::<Vec<_>>(), a.association, a.options.ipv6_support);
     }
     for t in state.transit_gateway_route_tables.values() {
         out += &format!("TGW table {} routes {:?}\n", t.id, t.routes(state).iter().map(|r| (r.cidr.to_string(), r.attachment.clone(), r.active)).collect::<Vec<_>>());
@@ -403,8 +505,7 @@ fn describe(state: &State, case: &(String, String, u16)) -> String {
     for p in state.peering_connections.values() {
         out += &format!("PCX {} {} <-> {} {:?}\n", p.id, p.requester.vpc_id, p.accepter.vpc_id, p.status);
     }
-    let q = Query::tcp(Endpoint::NetworkInterface(case.0.clone()), Endpoint::NetworkInterface(case.1.clone()), case.2);
-    let a = analyze(state, 0, &q).unwrap();
+    let a = analyze(state, 0, &case.query(state)).unwrap();
     out += &format!("engine: reachable={} blockers={:?}\n", a.reachable, a.blockers.iter().map(|b| &b.code).collect::<Vec<_>>());
     out
 }
@@ -426,24 +527,35 @@ fn engine_and_real_packets_agree_on_random_worlds() {
     };
     let mut dp = Dataplane::start().expect("data plane");
     let mut failures = Vec::new();
-    let (mut total, mut reachable) = (0, 0);
+    let (mut total, mut reachable, mut total6, mut reachable6, mut disagreements) = (0, 0, 0, 0, 0);
+    // Reachable IPv6 paths by the way they take.
+    let mut v6_paths: std::collections::BTreeMap<&str, usize> = Default::default();
+    let fixed = std::env::var_os("XVPC_AGREEMENT_RANDOM").is_none() && std::env::var_os("XVPC_AGREEMENT_SEED").is_none();
     for seed in seeds {
         let w = random_world(seed);
         let enis: Vec<String> = w.state.network_interfaces.keys().cloned().collect();
         let mut pairs = Vec::new();
+        let has_v6 = |id: &String| !w.state.network_interfaces[id].ipv6_addresses.is_empty();
         for s in &enis {
             for d in &enis {
                 if s != d {
-                    for p in PORTS {
-                        pairs.push((s.clone(), d.clone(), p));
+                    for port in PORTS {
+                        pairs.push(Case { src: s.clone(), dst: d.clone(), port, v6: false });
+                        if has_v6(s) && has_v6(d) {
+                            pairs.push(Case { src: s.clone(), dst: d.clone(), port, v6: true });
+                        }
                     }
                 }
             }
         }
         let results = compare(&mut dp, &w.state, &pairs);
         total += results.len();
-        let ok = results.iter().filter(|r| r.4 == Probe::Reached).count();
+        let ok = results.iter().filter(|r| r.2 == Probe::Reached).count();
+        let ok6 = results.iter().filter(|r| r.0.v6 && r.2 == Probe::Reached).count();
+        let n6 = results.iter().filter(|r| r.0.v6).count();
         reachable += ok;
+        total6 += n6;
+        reachable6 += ok6;
         // How many reachable paths cross a gateway, and how many of those
         // come back another way than they went (the asymmetric ones).
         // Also what blocks the others (the first blocker's code).
@@ -451,31 +563,41 @@ fn engine_and_real_packets_agree_on_random_worlds() {
         let (mut via_tgw, mut asymmetric, mut attachment_acl) = (0, 0, 0);
         let mut blocked: std::collections::BTreeMap<String, usize> = Default::default();
         for r in &results {
-            let q = Query::tcp(Endpoint::NetworkInterface(r.0.clone()), Endpoint::NetworkInterface(r.1.clone()), r.2);
-            let a = analyze(&w.state, 0, &q).expect("analysis");
+            let a = analyze(&w.state, 0, &r.0.query(&w.state)).expect("analysis");
             let by_attachment_acl = |b: &xvpc_reach::Blocker| b.explanation.contains("network interface of transit gateway attachment");
             attachment_acl += usize::from(!a.blockers.is_empty() && a.blockers.iter().all(by_attachment_acl));
             if let Some(b) = a.blockers.first() {
-                *blocked.entry(format!("{}/{:?}", b.code, b.direction)).or_default() += 1;
+                let family = if r.0.v6 { "IPv6 " } else { "" };
+                *blocked.entry(format!("{family}{}/{:?}", b.code, b.direction)).or_default() += 1;
                 continue;
             }
             let tgw = |hops: &[xvpc_reach::Hop]| hops.iter().any(|h| h.component.id.starts_with("tgw-attach-"));
             let (there, back) = (tgw(&a.forward), tgw(&a.return_path));
             via_tgw += usize::from(there || back);
             asymmetric += usize::from(there != back);
+            if r.0.v6 {
+                let pcx = a.forward.iter().chain(&a.return_path).any(|h| h.component.id.starts_with("pcx-"));
+                let key = if there || back { "transit gateway" } else if pcx { "peering" } else { "within a VPC" };
+                *v6_paths.entry(key).or_default() += 1;
+            }
         }
-        eprintln!("seed {seed} ({:?}): {} probes, {ok} reachable, {via_tgw} over the gateway, {asymmetric} asymmetric, {attachment_acl} refused only by attachment subnets' ACLs; blocked by {blocked:?}", links(seed), results.len());
-        if let Some(bad) = results.iter().find(|r| r.3 != (r.4 == Probe::Reached)) {
-            let case = (bad.0.clone(), bad.1.clone(), bad.2);
+        eprintln!("seed {seed} ({:?}): {} probes ({n6} over IPv6), {ok} reachable ({ok6} over IPv6), {via_tgw} over the gateway, {asymmetric} asymmetric, {attachment_acl} refused only by attachment subnets' ACLs; blocked by {blocked:?}", links(seed), results.len());
+        disagreements += results.iter().filter(|r| r.1 != (r.2 == Probe::Reached)).count();
+        if let Some(bad) = results.iter().find(|r| r.1 != (r.2 == Probe::Reached)) {
+            let case = bad.0.clone();
             let small = shrink(&mut dp, w.state.clone(), &case);
-            let real = compare(&mut dp, &small, std::slice::from_ref(&case))[0].4;
-            failures.push(format!("seed {seed}: tcp/{} engine={} real={real:?}\nminimal case:\n{}", case.2, bad.3, describe(&small, &case)));
+            let real = compare(&mut dp, &small, std::slice::from_ref(&case))[0].2;
+            failures.push(format!("seed {seed}: tcp/{} ipv6={} engine={} real={real:?}\nminimal case:\n{}", case.port, case.v6, bad.1, describe(&small, &case)));
         }
         // Start each world from nothing.
         dp.reconcile(&State::default());
     }
     dp.teardown().unwrap();
-    eprintln!("agreement: {total} probes, {reachable} reachable");
+    eprintln!("agreement: {total} probes, {reachable} reachable; over IPv6 {total6} probes, {reachable6} reachable {v6_paths:?}; {disagreements} disagreements");
     assert!(reachable > 0 && reachable < total, "worlds should mix reachable and blocked paths");
+    assert!(reachable6 > 0 && reachable6 < total6, "worlds should mix reachable and blocked IPv6 paths");
+    if fixed {
+        assert_eq!(v6_paths.len(), 3, "the fixed worlds should reach over IPv6 within VPCs, over peerings and over transit gateways: {v6_paths:?}");
+    }
     assert!(failures.is_empty(), "engine and data plane disagree:\n{}", failures.join("\n"));
 }
