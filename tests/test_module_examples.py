@@ -50,12 +50,12 @@ EXAMPLES = {
     ("terraform-aws-vpc", "ipv6-only"): None,
     ("terraform-aws-vpc", "secondary-cidr-blocks"): None,
     ("terraform-aws-transit-gateway", "complete"): None,
-    ("terraform-aws-vpc", "ipv6-dualstack"): "NAT gateways and RDS DB subnet groups are not built",
+    ("terraform-aws-vpc", "ipv6-dualstack"): "DNS64 routes (64:ff9b::/96) to a NAT gateway are refused: NAT64 is not built",
     ("terraform-aws-vpc", "manage-default-vpc"): "default VPCs are not built",
-    ("terraform-aws-vpc", "network-acls"): "ElastiCache subnet groups are not built",
-    ("terraform-aws-vpc", "separate-route-tables"): "NAT gateways and RDS/ElastiCache/Redshift subnet groups are not built",
+    ("terraform-aws-vpc", "network-acls"): None,
+    ("terraform-aws-vpc", "separate-route-tables"): None,
     ("terraform-aws-vpc", "block-public-access"): "VPC Block Public Access is not built",
-    ("terraform-aws-vpc", "complete"): "AWS-service endpoints, NAT gateways, VPN customer gateways, flow logs (CloudWatch Logs, IAM) and subnet groups are not built",
+    ("terraform-aws-vpc", "complete"): "AWS-service endpoints, VPN customer gateways and flow logs (CloudWatch Logs, IAM) are not built",
 }
 
 

@@ -27,7 +27,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the emulator (EC2, ELBv2, RAM and STS on one endpoint).
+    /// Run the emulator (EC2, ELBv2, RAM, STS, and RDS/ElastiCache/Redshift subnet groups on one endpoint).
     Serve(serve::ServeArgs),
     /// Can this reach that? Every hop, every blocker and its fix (exit 0 reachable, 1 blocked).
     Trace(trace::TraceArgs),
