@@ -147,7 +147,7 @@ FILTERED = [
     ("DescribeAddresses", None), ("DescribeSecurityGroups", None), ("DescribeSecurityGroupRules", None), ("DescribeNetworkAcls", None),
     ("DescribeNetworkInterfaces", None), ("DescribeInstances", None), ("DescribeInstanceStatus", None),
     ("DescribeInstanceCreditSpecifications", None), ("DescribeVolumes", None), ("DescribeImages", None), ("DescribeInstanceTypes", None),
-    ("DescribeInstanceTypeOfferings", None), ("DescribePrefixLists", None), ("DescribeTags", None), ("DescribeRegions", None),
+    ("DescribeInstanceTypeOfferings", None), ("DescribePrefixLists", None), ("DescribeManagedPrefixLists", None), ("DescribeTags", None), ("DescribeRegions", None),
     ("DescribeAvailabilityZones", None), ("DescribeVpcEndpointServiceConfigurations", None),
     ("DescribeVpcEndpointServicePermissions", lambda ids: {"ServiceId": ids["service"]}),
     ("DescribeVpcEndpointServices", None), ("DescribeVpcEndpointConnections", None), ("DescribeVpcEndpoints", None),
@@ -268,7 +268,7 @@ EC2_PAGED = [
     "DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeInternetGateways", "DescribeEgressOnlyInternetGateways", "DescribeNatGateways", "DescribeSecurityGroups",
     "DescribeSecurityGroupRules", "DescribeNetworkAcls", "DescribeNetworkInterfaces", "DescribeInstances", "DescribeInstanceStatus",
     "DescribeInstanceCreditSpecifications", "DescribeVolumes", "DescribeImages", "DescribeInstanceTypes", "DescribeInstanceTypeOfferings",
-    "DescribePrefixLists", "DescribeTags", "DescribeVpcEndpointServiceConfigurations", "DescribeVpcEndpointServicePermissions",
+    "DescribePrefixLists", "DescribeManagedPrefixLists", "DescribeTags", "DescribeVpcEndpointServiceConfigurations", "DescribeVpcEndpointServicePermissions",
     "DescribeVpcEndpointServices", "DescribeVpcEndpointConnections", "DescribeVpcEndpoints", "DescribeVpcPeeringConnections",
     "DescribeNetworkInsightsPaths", "DescribeNetworkInsightsAnalyses", "DescribeTransitGateways", "DescribeTransitGatewayAttachments",
     "DescribeTransitGatewayVpcAttachments", "DescribeTransitGatewayRouteTables", "GetTransitGatewayRouteTableAssociations",
@@ -278,7 +278,7 @@ EC2_PAGED = [
 # Lists the world cannot fill past one smallest page: five VPCs is the
 # quota (so five egress-only gateways, one per VPC), two managed prefix
 # lists exist, a table has at most five VPCs.
-ONE_PAGE = {"DescribeVpcs", "DescribeEgressOnlyInternetGateways", "DescribePrefixLists", "GetTransitGatewayRouteTableAssociations", "GetTransitGatewayRouteTablePropagations"}
+ONE_PAGE = {"DescribeVpcs", "DescribeEgressOnlyInternetGateways", "DescribePrefixLists", "DescribeManagedPrefixLists", "GetTransitGatewayRouteTableAssociations", "GetTransitGatewayRouteTablePropagations"}
 
 
 def test_every_paginated_call_pages_completely_once(ec2, elbv2, ram, server):

@@ -134,19 +134,6 @@ pub const CONFIGURATION_FILTERS: FilterTable<EndpointService> = FilterTable {
     ],
 };
 
-/// DescribeVpcEndpointServices' filters (a consumer's view: another
-/// account's tags are not shown, so they match nothing).
-pub const SERVICE_FILTERS: FilterTable<EndpointService> = FilterTable {
-    tags: Some(|x, ctx| (x.owner == ctx.account).then_some(&x.tags)),
-    fields: &[
-        ("owner", Field::Values(|x, _| one(&x.owner))),
-        ("service-name", Field::Values(|x, _| one(&x.name))),
-        ("service-region", Field::Values(|x, _| one(&x.region))),
-        ("service-type", Field::Values(|_, _| one("Interface"))),
-        ("supported-ip-address-types", Field::Values(|_, _| one("ipv4"))),
-    ],
-};
-
 /// DescribeVpcEndpointServicePermissions' filters.
 pub const PERMISSION_FILTERS: FilterTable<AllowedPrincipal> = FilterTable {
     tags: None,

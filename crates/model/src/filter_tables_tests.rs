@@ -128,6 +128,13 @@ fn prefix_lists() {
 }
 
 #[test]
+fn managed_prefix_lists() {
+    let w = world();
+    let rows = prefix_list::managed(&w.ctx);
+    w.check(&prefix_list::MANAGED_FILTERS, &rows.iter().collect::<Vec<_>>());
+}
+
+#[test]
 fn tag_rows() {
     let w = world();
     let rows = tags::tag_rows(&w.state, &w.ctx);
@@ -151,7 +158,8 @@ fn endpoint_service_configurations() {
 #[test]
 fn endpoint_services() {
     let w = world();
-    w.check(&endpoint_service::SERVICE_FILTERS, &w.state.endpoint_services.values().collect::<Vec<_>>());
+    let rows = crate::service_listing::visible(&w.state, &w.ctx);
+    w.check(&crate::service_listing::SERVICE_FILTERS, &rows.iter().collect::<Vec<_>>());
 }
 
 #[test]

@@ -69,6 +69,9 @@ pub mod load_balancer;
 pub mod target_group;
 pub mod target_health;
 pub mod vpc_endpoint;
+pub mod aws_service;
+pub mod gateway_endpoint;
+pub mod service_listing;
 
 pub use error::{IdKind, ModelError};
 pub use ip_protocol::IpProtocol;

@@ -1,18 +1,24 @@
-//! Interface VPC endpoints (PrivateLink, consumer side): one
+//! VPC endpoints (PrivateLink, consumer side). Interface endpoints: one
 //! requester-managed ENI per subnet (one subnet per zone, in zones — by
 //! zone id — where the service is available), DNS names under the
 //! service's base name, and the acceptance lifecycle the provider drives.
+//! The service is a customer's ([`crate::endpoint_service`]) or one of
+//! AWS's own ([`crate::aws_service`]: every zone, no acceptance, private
+//! DNS under the service's API hostname). Gateway endpoints (S3,
+//! DynamoDB) are routes instead: [`crate::gateway_endpoint`].
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws_service::{self, ServiceType};
 use crate::error::{IdKind, Limit, ModelError, Result};
+use crate::gateway_endpoint::{self, DEFAULT_POLICY};
 use crate::filter::{one, opt, Field, FilterTable};
 use crate::ids::{new_id, random_hex};
 use crate::network_interface;
 use crate::state::{owned, Changes, Ctx, ResourceKind, State};
 use crate::subnet::{self, Subnet};
 use crate::tags::Tags;
-use crate::endpoint_service::{self, EndpointService, Unsuccessful};
+use crate::endpoint_service::{self, Unsuccessful};
 
 /// An endpoint's lifecycle state, spelled as AWS's `State`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +73,9 @@ pub struct VpcEndpoint {
     pub policy_document: Option<String>,
     pub tags: Tags,
     pub created_at: i64,
+    /// A Gateway endpoint's route tables (each holds a route to it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_table_ids: Vec<String>,
 }
 crate::impl_owned!(VpcEndpoint);
 
@@ -74,7 +83,7 @@ crate::impl_owned!(VpcEndpoint);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DnsEntry {
     pub dns_name: String,
-    pub hosted_zone_id: &'static str,
+    pub hosted_zone_id: String,
 }
 
 /// The Route 53 zone of `*.vpce.amazonaws.com` names in a region.
@@ -92,18 +101,50 @@ fn vpce_hosted_zone(region: &str) -> &'static str {
 
 impl VpcEndpoint {
     /// The regional name first, then one per zone of the endpoint's subnets
-    /// (zone names as the endpoint's owner sees them).
+    /// (zone names as the endpoint's owner sees them), then, for an AWS
+    /// service with private DNS on, its private names (in the VPC's private
+    /// hosted zone). A Gateway endpoint has none.
     pub fn dns_entries(&self, state: &State) -> Vec<DnsEntry> {
-        let Some(svc_id) = &self.service_id else { return Vec::new() };
-        let base = format!("{svc_id}.{}.vpce.amazonaws.com", self.region);
-        let zone = vpce_hosted_zone(&self.region);
-        let mut out = vec![DnsEntry { dns_name: format!("{}-{}.{base}", self.id, self.dns_suffix), hosted_zone_id: zone }];
+        if self.endpoint_type != ServiceType::Interface.as_str() {
+            return Vec::new();
+        }
+        let aws = self.aws_service();
+        let base = match (&self.service_id, &aws) {
+            (Some(svc_id), _) => format!("{svc_id}.{}.vpce.amazonaws.com", self.region),
+            (None, Some(a)) => a.base_dns_name(),
+            (None, None) => return Vec::new(),
+        };
+        let zone = vpce_hosted_zone(&self.region).to_string();
+        let mut out = vec![DnsEntry { dns_name: format!("{}-{}.{base}", self.id, self.dns_suffix), hosted_zone_id: zone.clone() }];
         let mut zones: Vec<&str> = self.subnet_ids.iter().filter_map(|s| state.subnets.get(s)).map(|s| s.availability_zone.as_str()).collect();
         zones.sort_unstable();
         for z in zones {
-            out.push(DnsEntry { dns_name: format!("{}-{}-{z}.{base}", self.id, self.dns_suffix), hosted_zone_id: zone });
+            out.push(DnsEntry { dns_name: format!("{}-{}-{z}.{base}", self.id, self.dns_suffix), hosted_zone_id: zone.clone() });
+        }
+        if let (Some(a), true) = (aws, self.private_dns_enabled) {
+            // The private hosted zone AWS makes for the endpoint: a stable id of its own.
+            let private_zone = format!("Z{}", self.dns_suffix.to_ascii_uppercase());
+            out.extend(a.private_dns_names.into_iter().map(|n| DnsEntry { dns_name: n, hosted_zone_id: private_zone.clone() }));
         }
         out
+    }
+
+    /// The AWS service this endpoint connects to, if it is one of AWS's.
+    pub fn aws_service(&self) -> Option<aws_service::AwsService> {
+        let t = if self.endpoint_type == ServiceType::Gateway.as_str() { ServiceType::Gateway } else { ServiceType::Interface };
+        self.service_id.is_none().then(|| aws_service::find(&self.region, &self.service_name, t)).flatten()
+    }
+
+    /// The private DNS names this endpoint answers in its VPC (an AWS
+    /// service's or a customer service's), when private DNS is on.
+    pub fn private_dns_names(&self, state: &State) -> Vec<String> {
+        if !self.private_dns_enabled {
+            return Vec::new();
+        }
+        match &self.service_id {
+            Some(id) => state.endpoint_services.get(id).and_then(|s| s.private_dns_name.clone()).into_iter().collect(),
+            None => self.aws_service().map(|a| a.private_dns_names).unwrap_or_default(),
+        }
     }
 }
 
@@ -144,15 +185,49 @@ pub struct CreateEndpoint {
     pub service_name: String,
     pub subnet_ids: Vec<String>,
     pub security_group_ids: Vec<String>,
+    pub route_table_ids: Vec<String>,
     pub private_dns_enabled: Option<bool>,
     pub policy_document: Option<String>,
     pub tags: Tags,
 }
 
+/// The service an endpoint connects to, as creating it needs it.
+struct Svc {
+    name: String,
+    /// A customer's service id (`None` for AWS's).
+    id: Option<String>,
+    zone_ids: Vec<String>,
+    private_dns: bool,
+    /// Whether the endpoint waits for the owner's acceptance.
+    pending: bool,
+    policy_supported: bool,
+}
+
+/// Finds the service `name` of type `t` as `ctx` may see it: one of AWS's
+/// services of the region, or a customer's (Interface only).
+fn resolve(state: &State, ctx: &Ctx, name: &str, t: ServiceType) -> Result<Svc> {
+    if let Some(a) = aws_service::find(&ctx.region, name, t) {
+        let zone_ids = a.zones(&ctx.account).into_iter().map(|z| z.zone_id).collect();
+        return Ok(Svc { name: a.name, id: None, zone_ids, private_dns: !a.private_dns_names.is_empty(), pending: false, policy_supported: a.policy_supported });
+    }
+    if aws_service::is_aws(&ctx.region, name) || t == ServiceType::Gateway {
+        return Err(ModelError::InvalidParameter(format!("The Vpc Endpoint Service '{name}' does not support endpoint type '{t}'.")));
+    }
+    let svc = endpoint_service::visible_by_name(state, ctx, name)?;
+    Ok(Svc {
+        name: svc.name.clone(),
+        id: Some(svc.id.clone()),
+        zone_ids: svc.zone_ids(state),
+        private_dns: svc.private_dns_name.is_some(),
+        pending: svc.acceptance_required && svc.owner != ctx.account,
+        policy_supported: false,
+    })
+}
+
 /// Checks the endpoint's subnets: the caller's, in the endpoint's VPC, one
 /// per zone, each in a zone (by id) where the service is available.
-fn check_subnets<'a>(state: &'a State, ctx: &Ctx, vpc_id: &str, svc: &EndpointService, ids: &[String], already: &[String]) -> Result<Vec<&'a Subnet>> {
-    let zones = svc.zone_ids(state);
+fn check_subnets<'a>(state: &'a State, ctx: &Ctx, vpc_id: &str, svc: &Svc, ids: &[String], already: &[String]) -> Result<Vec<&'a Subnet>> {
+    let zones = &svc.zone_ids;
     let mut taken: Vec<String> = already.iter().filter_map(|s| state.subnets.get(s)).map(|s| s.availability_zone_id.clone()).collect();
     let mut out = Vec::new();
     for id in ids {
@@ -207,19 +282,57 @@ fn place_enis(state: &State, endpoint: &VpcEndpoint, subnets: &[&Subnet], ch: &m
     Ok(ids)
 }
 
-/// CreateVpcEndpoint (Interface). The caller must be allowed by the service;
-/// the endpoint waits in `pendingAcceptance` when the service requires it.
+/// CreateVpcEndpoint. Interface: the caller must be allowed by the
+/// service; the endpoint waits in `pendingAcceptance` when the service
+/// requires it. Gateway (the default type, as in AWS): S3 or DynamoDB,
+/// with routes in the given tables.
 pub fn create_endpoint(state: &State, ctx: &Ctx, input: CreateEndpoint) -> Result<(Changes, String)> {
-    let endpoint_type = input.endpoint_type.unwrap_or_else(|| "Gateway".into());
+    let t = match input.endpoint_type.as_deref() {
+        None | Some("Gateway") => ServiceType::Gateway,
+        Some("Interface") => ServiceType::Interface,
+        Some(other) => return Err(ModelError::InvalidParameter(format!("Endpoint type '{other}' is not supported by xvpc; use Interface or Gateway"))),
+    };
     let vpc = owned(&state.vpcs, ctx, IdKind::Vpc, &input.vpc_id)?;
-    if endpoint_type != "Interface" {
-        return Err(ModelError::InvalidParameter(format!("Endpoint type '{endpoint_type}' is not supported by xvpc; use Interface")));
+    let svc = resolve(state, ctx, &input.service_name, t)?;
+    // A policy is stored as given; a service that takes policies gets
+    // AWS's default full-access one when none is given.
+    let policy = input.policy_document.or_else(|| svc.policy_supported.then(|| DEFAULT_POLICY.to_string()));
+    let mut ep = VpcEndpoint {
+        id: new_id("vpce"),
+        owner: ctx.account.clone(),
+        region: ctx.region.clone(),
+        vpc_id: vpc.id.clone(),
+        endpoint_type: t.as_str().to_string(),
+        service_name: svc.name.clone(),
+        service_id: svc.id.clone(),
+        state: if svc.pending { EndpointState::PendingAcceptance } else { EndpointState::Available },
+        subnet_ids: Vec::new(),
+        network_interface_ids: Vec::new(),
+        security_group_ids: Vec::new(),
+        dns_suffix: random_hex(8),
+        private_dns_enabled: false,
+        policy_document: policy,
+        tags: input.tags,
+        created_at: ctx.now,
+        route_table_ids: Vec::new(),
+    };
+    let mut ch = Changes::new();
+    if t == ServiceType::Gateway {
+        if !input.subnet_ids.is_empty() || !input.security_group_ids.is_empty() || input.private_dns_enabled == Some(true) {
+            return Err(ModelError::InvalidParameter("Subnets, security groups and private DNS apply to Interface endpoints only".into()));
+        }
+        gateway_endpoint::add_tables(state, ctx, &mut ep, &input.route_table_ids, &mut ch)?;
+        let id = ep.id.clone();
+        ch.put(ep);
+        return Ok((ch, id));
     }
-    let svc = endpoint_service::visible_by_name(state, ctx, &input.service_name)?;
+    if !input.route_table_ids.is_empty() {
+        return Err(ModelError::InvalidParameter("Route tables apply to Gateway endpoints only".into()));
+    }
     if input.subnet_ids.is_empty() {
         return Err(ModelError::InvalidParameter("At least one subnet must be specified for an Interface endpoint".into()));
     }
-    let subnets = check_subnets(state, ctx, &vpc.id, svc, &input.subnet_ids, &[])?;
+    let subnets = check_subnets(state, ctx, &vpc.id, &svc, &input.subnet_ids, &[])?;
     let groups = if input.security_group_ids.is_empty() {
         // AWS uses the VPC's default security group.
         state.security_groups.values().filter(|g| g.vpc_id == vpc.id && g.is_default()).map(|g| g.id.clone()).collect()
@@ -227,37 +340,48 @@ pub fn create_endpoint(state: &State, ctx: &Ctx, input: CreateEndpoint) -> Resul
         check_groups(state, ctx, &vpc.id, &input.security_group_ids)?;
         input.security_group_ids.clone()
     };
-    if input.private_dns_enabled == Some(true) && svc.private_dns_name.is_none() {
+    if input.private_dns_enabled == Some(true) && !svc.private_dns {
         return Err(ModelError::InvalidParameter("Private DNS can't be enabled because the service does not provide a private DNS name.".into()));
     }
-    let mut ep = VpcEndpoint {
-        id: new_id("vpce"),
-        owner: ctx.account.clone(),
-        region: ctx.region.clone(),
-        vpc_id: vpc.id.clone(),
-        endpoint_type,
-        service_name: svc.name.clone(),
-        service_id: Some(svc.id.clone()),
-        state: if svc.acceptance_required && svc.owner != ctx.account { EndpointState::PendingAcceptance } else { EndpointState::Available },
-        subnet_ids: input.subnet_ids.clone(),
-        network_interface_ids: Vec::new(),
-        security_group_ids: groups,
-        dns_suffix: random_hex(8),
-        private_dns_enabled: input.private_dns_enabled.unwrap_or(false),
-        policy_document: input.policy_document,
-        tags: input.tags,
-        created_at: ctx.now,
-    };
-    let mut ch = Changes::new();
+    ep.subnet_ids = input.subnet_ids.clone();
+    ep.security_group_ids = groups;
+    // AWS's default is on for an AWS service (when the VPC resolves
+    // private names); a customer's service asks for it.
+    let dns_ready = vpc.enable_dns_support && vpc.enable_dns_hostnames;
+    ep.private_dns_enabled = input.private_dns_enabled.unwrap_or(svc.id.is_none() && svc.private_dns && dns_ready);
+    if ep.private_dns_enabled {
+        check_private_dns(state, &ep, dns_ready)?;
+    }
     ep.network_interface_ids = place_enis(state, &ep, &subnets, &mut ch)?;
     let id = ep.id.clone();
     ch.put(ep);
     Ok((ch, id))
 }
 
+/// Private DNS needs the VPC's DNS support and hostnames, and one endpoint
+/// per private name in a VPC (AWS refuses a conflicting domain).
+fn check_private_dns(state: &State, ep: &VpcEndpoint, dns_ready: bool) -> Result<()> {
+    if !dns_ready {
+        return Err(ModelError::InvalidParameter(format!(
+            "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for {}",
+            ep.vpc_id
+        )));
+    }
+    let names = ep.private_dns_names(state);
+    let taken = state.vpc_endpoints.values().filter(|o| o.id != ep.id && o.vpc_id == ep.vpc_id).flat_map(|o| o.private_dns_names(state));
+    for n in taken {
+        if names.contains(&n) {
+            return Err(ModelError::InvalidParameter(format!("private-dns-enabled cannot be set because there is already a conflicting DNS domain for {n} in the VPC {}", ep.vpc_id)));
+        }
+    }
+    Ok(())
+}
+
 /// Input of ModifyVpcEndpoint.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyEndpoint {
+    pub add_route_tables: Vec<String>,
+    pub remove_route_tables: Vec<String>,
     pub add_subnets: Vec<String>,
     pub remove_subnets: Vec<String>,
     pub add_groups: Vec<String>,
@@ -272,6 +396,23 @@ pub struct ModifyEndpoint {
 pub fn modify_endpoint(state: &State, ctx: &Ctx, id: &str, m: ModifyEndpoint) -> Result<Changes> {
     let mut ep = owned(&state.vpc_endpoints, ctx, IdKind::VpcEndpoint, id)?.clone();
     let mut ch = Changes::new();
+    let gateway = ep.endpoint_type == ServiceType::Gateway.as_str();
+    if !gateway && !(m.add_route_tables.is_empty() && m.remove_route_tables.is_empty()) {
+        return Err(ModelError::InvalidParameter("Route tables can only be changed on Gateway endpoints".into()));
+    }
+    let policy_supported = ep.aws_service().is_some_and(|a| a.policy_supported);
+    if gateway {
+        let interface_only = !(m.add_subnets.is_empty() && m.remove_subnets.is_empty() && m.add_groups.is_empty() && m.remove_groups.is_empty());
+        if interface_only || m.private_dns_enabled == Some(true) {
+            return Err(ModelError::InvalidParameter("Subnets, security groups and private DNS apply to Interface endpoints only".into()));
+        }
+        ep.route_table_ids = gateway_endpoint::live_tables(state, &ep);
+        gateway_endpoint::remove_tables(state, &mut ep, &m.remove_route_tables, &mut ch)?;
+        gateway_endpoint::add_tables(state, ctx, &mut ep, &m.add_route_tables, &mut ch)?;
+        set_policy(&mut ep, m.policy_document, m.reset_policy, policy_supported);
+        ch.put(ep);
+        return Ok(ch);
+    }
     for s in &m.remove_subnets {
         let Some(i) = ep.subnet_ids.iter().position(|x| x == s) else {
             return Err(ModelError::InvalidParameter(format!("Subnet {s} is not part of VPC endpoint {id}")));
@@ -296,10 +437,12 @@ pub fn modify_endpoint(state: &State, ctx: &Ctx, id: &str, m: ModifyEndpoint) ->
     check_groups(state, ctx, &ep.vpc_id, &groups)?;
     ep.security_group_ids = groups;
     if !m.add_subnets.is_empty() {
-        let svc = ep.service_id.as_ref().and_then(|s| state.endpoint_services.get(s)).ok_or_else(|| {
-            ModelError::IncorrectState(format!("The service of VPC endpoint {id} no longer exists"))
-        })?;
-        let subnets = check_subnets(state, ctx, &ep.vpc_id, svc, &m.add_subnets, &ep.subnet_ids)?;
+        let svc = match &ep.service_id {
+            Some(sid) => state.endpoint_services.get(sid).map(|_| resolve(state, ctx, &ep.service_name, ServiceType::Interface)),
+            None => Some(resolve(state, ctx, &ep.service_name, ServiceType::Interface)),
+        }
+        .ok_or_else(|| ModelError::IncorrectState(format!("The service of VPC endpoint {id} no longer exists")))??;
+        let subnets = check_subnets(state, ctx, &ep.vpc_id, &svc, &m.add_subnets, &ep.subnet_ids)?;
         let enis = place_enis(state, &ep, &subnets, &mut ch)?;
         ep.subnet_ids.extend(m.add_subnets.iter().cloned());
         ep.network_interface_ids.extend(enis);
@@ -314,16 +457,29 @@ pub fn modify_endpoint(state: &State, ctx: &Ctx, id: &str, m: ModifyEndpoint) ->
             }
         }
     }
-    if m.reset_policy {
-        ep.policy_document = None;
-    } else if m.policy_document.is_some() {
-        ep.policy_document = m.policy_document;
-    }
+    set_policy(&mut ep, m.policy_document, m.reset_policy, policy_supported);
     if let Some(p) = m.private_dns_enabled {
+        if p && ep.service_id.as_ref().is_some_and(|s| state.endpoint_services.get(s).is_some_and(|x| x.private_dns_name.is_none())) {
+            return Err(ModelError::InvalidParameter("Private DNS can't be enabled because the service does not provide a private DNS name.".into()));
+        }
         ep.private_dns_enabled = p;
+        if p && ep.service_id.is_none() {
+            let ready = state.vpcs.get(&ep.vpc_id).is_some_and(|v| v.enable_dns_support && v.enable_dns_hostnames);
+            check_private_dns(state, &ep, ready)?;
+        }
     }
     ch.put(ep);
     Ok(ch)
+}
+
+/// A new policy, or AWS's default one again after `ResetPolicy` (none for
+/// a service that takes no policy).
+fn set_policy(ep: &mut VpcEndpoint, policy: Option<String>, reset: bool, supported: bool) {
+    if reset {
+        ep.policy_document = supported.then(|| DEFAULT_POLICY.to_string());
+    } else if policy.is_some() {
+        ep.policy_document = policy;
+    }
 }
 
 /// DeleteVpcEndpoints: each endpoint of the caller goes with its ENIs;
@@ -335,6 +491,7 @@ pub fn delete_endpoints(state: &State, ctx: &Ctx, ids: &[String]) -> (Changes, V
         match owned(&state.vpc_endpoints, ctx, IdKind::VpcEndpoint, id) {
             Err(_) => failed.push(Unsuccessful::new(id, "InvalidVpcEndpoint.NotFound", format!("The VPC endpoint '{id}' does not exist"))),
             Ok(ep) => {
+                gateway_endpoint::drop_routes(state, &ep.id, &ep.route_table_ids, &mut ch);
                 for eni in &ep.network_interface_ids {
                     ch.delete(ResourceKind::NetworkInterface, eni);
                 }

@@ -115,10 +115,13 @@ pub fn zones(state: &State) -> BTreeMap<String, Zone> {
                 add(&mut public, &z.dns_name, e.private_ip);
             }
         }
-        let svc = ep.service_id.as_ref().and_then(|id| state.endpoint_services.get(id));
-        if let (Some(name), true) = (svc.and_then(|s| s.private_dns_name.as_deref()), ep.private_dns_enabled && full_dns(&ep.vpc_id)) {
-            for e in &enis {
-                add(private.entry(ep.vpc_id.as_str()).or_default(), name, e.private_ip);
+        // A customer service's private name, or an AWS service's API
+        // hostnames (`ec2.us-east-1.amazonaws.com`), in the endpoint's VPC.
+        if full_dns(&ep.vpc_id) {
+            for name in ep.private_dns_names(state) {
+                for e in &enis {
+                    add(private.entry(ep.vpc_id.as_str()).or_default(), &name, e.private_ip);
+                }
             }
         }
     }

@@ -116,6 +116,7 @@ fn scene() -> Scene {
         policy_document: None,
         tags: Default::default(),
         created_at: 0,
+        route_table_ids: Vec::new(),
     };
     w.state.endpoint_services.insert(svc.id.clone(), svc);
     w.state.vpc_endpoints.insert(ep.id.clone(), ep.clone());

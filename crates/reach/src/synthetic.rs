@@ -450,6 +450,7 @@ impl Builder {
             policy_document: None,
             tags: Default::default(),
             created_at: -1_000_000,
+            route_table_ids: Vec::new(),
         };
         self.state.endpoint_services.insert(svc_id.clone(), svc);
         self.state.vpc_endpoints.insert(ep_id.clone(), ep);

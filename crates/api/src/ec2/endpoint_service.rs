@@ -3,6 +3,8 @@
 //! decisions: typed handlers over the generated shapes.
 
 use xvpc_model::endpoint_service::{self as es, AllowedPrincipal, CreateService, EndpointService, ModifyService, ServiceState, Unsuccessful};
+use xvpc_model::aws_service::{self, AwsService};
+use xvpc_model::service_listing::{self, Listed};
 use xvpc_model::state::Ctx;
 use xvpc_model::vpc_endpoint::{VpcEndpoint, CONNECTION_FILTERS};
 use xvpc_model::{IdKind, ModelError, State};
@@ -220,9 +222,43 @@ fn describe_permissions(
     })
 }
 
-/// The `ServiceDetail` structure: a service as a consumer (`ctx`) sees it.
-/// Tags of another account's service are the owner's business.
-fn detail_shape(x: &EndpointService, s: &State, ctx: &Ctx) -> shape::ServiceDetail {
+/// The `ServiceDetail` structure: a service as a consumer (`ctx`) sees it,
+/// a customer's or AWS's.
+fn detail_shape(x: &Listed, s: &State, ctx: &Ctx) -> shape::ServiceDetail {
+    match x {
+        Listed::Customer(c) => customer_detail(c, s, ctx),
+        Listed::Aws(a) => aws_detail(a, ctx),
+    }
+}
+
+/// An AWS service: every zone, owner `amazon`, no acceptance; an Interface
+/// service's private DNS name is its API hostname, which AWS has verified.
+fn aws_detail(a: &AwsService, ctx: &Ctx) -> shape::ServiceDetail {
+    let zones = a.zones(&ctx.account);
+    let private = a.private_dns_names.first().cloned();
+    shape::ServiceDetail {
+        service_name: Some(a.name.clone()),
+        service_id: Some(a.id.clone()),
+        service_type: vec![shape::ServiceTypeDetail { service_type: Some(shape::ServiceType::from(a.service_type.as_str())) }],
+        service_region: Some(a.region.clone()),
+        availability_zone_ids: zones.iter().map(|z| z.zone_id.clone()).collect(),
+        availability_zones: zones.into_iter().map(|z| z.name).collect(),
+        owner: Some(aws_service::OWNER.to_string()),
+        base_endpoint_dns_names: vec![a.base_dns_name()],
+        private_dns_name_verification_state: private.as_ref().map(|_| shape::DnsNameState::Verified),
+        private_dns_name: private,
+        private_dns_names: a.private_dns_names.iter().map(|n| shape::PrivateDnsDetails { private_dns_name: Some(n.clone()) }).collect(),
+        vpc_endpoint_policy_supported: Some(a.policy_supported),
+        acceptance_required: Some(false),
+        manages_vpc_endpoints: Some(false),
+        payer_responsibility: None,
+        tags: Vec::new(),
+        supported_ip_address_types: ipv4(),
+    }
+}
+
+/// A customer's service. Tags of another account's service are the owner's business.
+fn customer_detail(x: &EndpointService, s: &State, ctx: &Ctx) -> shape::ServiceDetail {
     shape::ServiceDetail {
         service_name: Some(x.name.clone()),
         service_id: Some(x.id.clone()),
@@ -254,19 +290,20 @@ fn describe_vpc_endpoint_services(
     let names = input.service_names;
     let s = call.state();
     let ctx = &call.ctx;
-    for n in &names {
-        es::visible_by_name(s, ctx, n)?;
+    let all = service_listing::visible(s, ctx);
+    if let Some(n) = names.iter().find(|n| !all.iter().any(|x| x.name() == n.as_str())) {
+        return Err(ModelError::NotFound(IdKind::ServiceName, n.clone()).into());
     }
     // Services of the caller's Region only; `ServiceRegions` narrows that.
     let regions = &input.service_regions;
-    let visible = s
-        .endpoint_services
-        .values()
-        .filter(|x| x.region == ctx.region && x.allows(&ctx.account) && (regions.is_empty() || regions.contains(&x.region)));
-    let out = es::SERVICE_FILTERS.select(&filter_list(&input.filters), s, ctx, visible.filter(|x| names.is_empty() || names.contains(&x.name)))?;
-    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |x| x.name.clone(), PageLimits::clamped(5, 1000))?;
+    let visible = all.into_iter().filter(|x| (regions.is_empty() || regions.iter().any(|r| r == x.region())) && (names.is_empty() || names.iter().any(|n| n == x.name())));
+    let out = service_listing::SERVICE_FILTERS.select(&filter_list(&input.filters), s, ctx, visible)?;
+    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), Listed::key, PageLimits::clamped(5, 1000))?;
+    // A name AWS lists as both a Gateway and an Interface service appears once.
+    let mut service_names: Vec<String> = page.iter().map(|x| x.name().to_string()).collect();
+    service_names.dedup();
     Ok(shape::DescribeVpcEndpointServicesResult {
-        service_names: page.iter().map(|x| x.name.clone()).collect(),
+        service_names,
         service_details: page.iter().map(|x| detail_shape(x, s, ctx)).collect(),
         next_token: next,
     })

@@ -40,7 +40,7 @@ fn describe_vpc_endpoint_services_covers_the_shape() {
     let svc = &w.state.endpoint_services[&id];
     let out = shape::DescribeVpcEndpointServicesResult {
         service_names: vec![svc.name.clone()],
-        service_details: vec![detail_shape(svc, &w.state, &w.ctx)],
+        service_details: vec![customer_detail(svc, &w.state, &w.ctx)],
         next_token: Some("token".into()),
     };
     let xml = body(&out);
@@ -48,7 +48,22 @@ fn describe_vpc_endpoint_services_covers_the_shape() {
     assert!(xml.contains("<privateDnsNameSet><item><privateDnsName>svc.example.com</privateDnsName></item></privateDnsNameSet>"), "{xml}");
     // Another account sees the service, not its tags.
     let b = Ctx::new(B, &w.ctx.region, w.ctx.now);
-    assert!(detail_shape(svc, &w.state, &b).tags.is_empty());
+    assert!(customer_detail(svc, &w.state, &b).tags.is_empty());
+}
+
+#[test]
+fn aws_service_details_cover_the_shape() {
+    let ctx = Ctx::new(B, "us-east-1", 0);
+    let all = xvpc_model::aws_service::in_region("us-east-1");
+    let out = shape::DescribeVpcEndpointServicesResult {
+        service_names: all.iter().map(|a| a.name.clone()).collect(),
+        service_details: all.iter().map(|a| aws_detail(a, &ctx)).collect(),
+        next_token: None,
+    };
+    let xml = body(&out);
+    // AWS's services have no tags, and no payer (the customer pays AWS).
+    assert_eq!(missing("ec2", "DescribeVpcEndpointServicesResult", &xml), ["DescribeVpcEndpointServicesResult.NextToken", "ServiceDetail.PayerResponsibility", "ServiceDetail.Tags"]);
+    assert!(xml.contains("<owner>amazon</owner>"), "{xml}");
 }
 
 #[test]

@@ -1,28 +1,73 @@
-//! DescribePrefixLists: the AWS-managed S3 and DynamoDB prefix lists.
+//! Prefix lists: DescribePrefixLists (the AWS-managed S3 and DynamoDB
+//! lists), DescribeManagedPrefixLists and GetManagedPrefixListEntries.
 
 use xvpc_model::prefix_list::{self, PrefixList};
-use xvpc_model::IdKind;
+use xvpc_model::filter::FilterTable;
+use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::shapes::ec2::{self as shape, ops};
 
 use super::{filter_list, paginate_by, require_all};
 use crate::call::{Call, QueryHandler};
 use crate::errors::Result;
 
-pub const TYPED: &[(&str, QueryHandler)] = &[crate::typed!(ops::DescribePrefixLists, describe_prefix_lists)];
+pub const TYPED: &[(&str, QueryHandler)] = &[
+    crate::typed!(ops::DescribePrefixLists, describe_prefix_lists),
+    crate::typed!(ops::DescribeManagedPrefixLists, describe_managed_prefix_lists),
+    crate::typed!(ops::GetManagedPrefixListEntries, get_managed_prefix_list_entries),
+];
+
+/// DescribeManagedPrefixLists and GetManagedPrefixListEntries take 1-100.
+const PAGE: (i64, i64) = (1, 100);
 
 /// The `PrefixList` structure AWS describes.
 pub fn prefix_list_shape(l: &PrefixList) -> shape::PrefixList {
-    shape::PrefixList { cidrs: l.cidrs.clone(), prefix_list_id: Some(l.id.clone()), prefix_list_name: Some(l.name.clone()) }
+    shape::PrefixList { cidrs: l.cidr_strings(), prefix_list_id: Some(l.id.clone()), prefix_list_name: Some(l.name.clone()) }
+}
+
+/// The AWS-managed lists of the caller's region that `ids` (all when
+/// empty; an unknown one is NotFound) and `filters` select.
+fn select_aws(call: &Call, ids: &[String], filters: &[shape::Filter], table: &FilterTable<PrefixList>) -> Result<Vec<PrefixList>> {
+    let lists = prefix_list::managed(&call.ctx);
+    require_all(ids, |id| lists.iter().any(|l| l.id == id), IdKind::PrefixList)?;
+    let wanted = lists.into_iter().filter(|l| ids.is_empty() || ids.contains(&l.id));
+    Ok(table.select(&filter_list(filters), call.state(), &call.ctx, wanted)?)
 }
 
 fn describe_prefix_lists(call: &mut Call, input: shape::DescribePrefixListsRequest) -> Result<shape::DescribePrefixListsResult> {
-    let ids = input.prefix_list_ids;
-    let lists = prefix_list::managed(&call.ctx);
-    require_all(&ids, |id| lists.iter().any(|l| l.id == id), IdKind::PrefixList)?;
-    let fs = filter_list(&input.filters);
-    let out = prefix_list::FILTERS.select(&fs, call.state(), &call.ctx, lists.iter().filter(|l| ids.is_empty() || ids.contains(&l.id)))?;
+    let out = select_aws(call, &input.prefix_list_ids, &input.filters, &prefix_list::FILTERS)?;
     let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |l| l.id.clone(), (5, 1000))?;
-    Ok(shape::DescribePrefixListsResult { prefix_lists: page.into_iter().map(prefix_list_shape).collect(), next_token: next })
+    Ok(shape::DescribePrefixListsResult { prefix_lists: page.iter().map(prefix_list_shape).collect(), next_token: next })
+}
+
+/// An AWS-managed list as DescribeManagedPrefixLists shows it: owner `AWS`,
+/// no version and no maximum (AWS manages them).
+pub fn managed_shape(l: &PrefixList) -> shape::ManagedPrefixList {
+    shape::ManagedPrefixList {
+        prefix_list_id: Some(l.id.clone()),
+        address_family: Some("IPv4".into()),
+        state: Some(shape::PrefixListState::CreateComplete),
+        prefix_list_arn: Some(l.arn()),
+        prefix_list_name: Some(l.name.clone()),
+        owner_id: Some(prefix_list::AWS_OWNER.into()),
+        ..Default::default()
+    }
+}
+
+fn describe_managed_prefix_lists(call: &mut Call, input: shape::DescribeManagedPrefixListsRequest) -> Result<shape::DescribeManagedPrefixListsResult> {
+    let out = select_aws(call, &input.prefix_list_ids, &input.filters, &prefix_list::MANAGED_FILTERS)?;
+    let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |l| l.id.clone(), PAGE)?;
+    Ok(shape::DescribeManagedPrefixListsResult { prefix_lists: page.iter().map(managed_shape).collect(), next_token: next })
+}
+
+fn get_managed_prefix_list_entries(call: &mut Call, input: shape::GetManagedPrefixListEntriesRequest) -> Result<shape::GetManagedPrefixListEntriesResult> {
+    xvpc_model::ids::check(IdKind::PrefixList, &input.prefix_list_id)?;
+    let l = prefix_list::find(&call.ctx.region, &input.prefix_list_id).ok_or_else(|| ModelError::NotFound(IdKind::PrefixList, input.prefix_list_id.clone()))?;
+    let entries = l.cidr_strings();
+    let (page, next) = paginate_by(entries, input.max_results.map(i64::from), input.next_token.as_deref(), Clone::clone, PAGE)?;
+    Ok(shape::GetManagedPrefixListEntriesResult {
+        entries: page.into_iter().map(|c| shape::PrefixListEntry { cidr: Some(c), description: None }).collect(),
+        next_token: next,
+    })
 }
 
 #[cfg(test)]
@@ -39,6 +84,6 @@ mod tests {
         };
         let xml = xvpc_wire::xml_output::body(&out);
         assert_eq!(missing("ec2", "DescribePrefixListsResult", &xml), Vec::<String>::new());
-        assert!(xml.contains("<cidrSet><item>52.216.0.0/15</item>"), "{xml}");
+        assert!(xml.contains("<cidrSet><item>198.19.192.0/24</item>"), "{xml}");
     }
 }

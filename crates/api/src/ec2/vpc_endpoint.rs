@@ -1,5 +1,5 @@
-//! Interface VPC endpoint actions (PrivateLink consumer side): typed
-//! handlers over the generated shapes.
+//! VPC endpoint actions (PrivateLink consumer side, Interface and Gateway
+//! endpoints): typed handlers over the generated shapes.
 
 use xvpc_model::vpc_endpoint::{self as ve, CreateEndpoint, DnsEntry, EndpointState, ModifyEndpoint, VpcEndpoint};
 use xvpc_model::{IdKind, ModelError, State};
@@ -33,6 +33,7 @@ pub fn endpoint_state(e: EndpointState) -> shape::State {
 /// create response reports `pending` for an endpoint that needs no
 /// acceptance, as AWS does).
 fn endpoint_shape(e: &VpcEndpoint, s: &State, state: Option<EndpointState>) -> shape::VpcEndpoint {
+    let interface = e.endpoint_type == shape::VpcEndpointType::Interface.as_str();
     shape::VpcEndpoint {
         vpc_endpoint_id: Some(e.id.clone()),
         vpc_endpoint_type: Some(shape::VpcEndpointType::from(e.endpoint_type.as_str())),
@@ -41,14 +42,16 @@ fn endpoint_shape(e: &VpcEndpoint, s: &State, state: Option<EndpointState>) -> s
         state: Some(endpoint_state(state.unwrap_or(e.state))),
         policy_document: e.policy_document.clone(),
         subnet_ids: e.subnet_ids.clone(),
+        route_table_ids: xvpc_model::gateway_endpoint::live_tables(s, e),
         groups: e
             .security_group_ids
             .iter()
             .map(|g| shape::SecurityGroupIdentifier { group_id: Some(g.clone()), group_name: s.security_groups.get(g).map(|x| x.name.clone()) })
             .collect(),
-        // Interface endpoints of xvpc are IPv4 only.
-        ip_address_type: Some(shape::IpAddressType::Ipv4),
-        dns_options: Some(shape::DnsOptions { dns_record_ip_type: Some(shape::DnsRecordIpType::Ipv4), ..Default::default() }),
+        // Interface endpoints of xvpc are IPv4 only; Gateway endpoints have
+        // no addresses and no DNS.
+        ip_address_type: interface.then_some(shape::IpAddressType::Ipv4),
+        dns_options: interface.then(|| shape::DnsOptions { dns_record_ip_type: Some(shape::DnsRecordIpType::Ipv4), ..Default::default() }),
         private_dns_enabled: Some(e.private_dns_enabled),
         requester_managed: Some(false),
         network_interface_ids: e.network_interface_ids.clone(),
@@ -83,9 +86,6 @@ fn check_supported(
 }
 
 fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) -> Result<shape::CreateVpcEndpointResult> {
-    if !input.route_table_ids.is_empty() {
-        return Err(ModelError::InvalidParameter("Gateway endpoints (route tables) are not supported by xvpc".into()).into());
-    }
     check_supported(&input.ip_address_type, &input.dns_options, &input.subnet_configurations)?;
     if input.service_region.as_ref().is_some_and(|r| *r != call.ctx.region) {
         return Err(unsupported("Cross-Region endpoints"));
@@ -103,6 +103,7 @@ fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) 
         service_name,
         subnet_ids: input.subnet_ids,
         security_group_ids: input.security_group_ids,
+        route_table_ids: input.route_table_ids,
         private_dns_enabled: input.private_dns_enabled,
         policy_document: input.policy_document,
         tags: tags_from_specs(&input.tag_specifications, "vpc-endpoint")?,
@@ -111,7 +112,10 @@ fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) 
     call.commit(ch)?;
     let s = call.state();
     let e = &s.vpc_endpoints[&id];
-    let shown = (e.state == EndpointState::Available).then_some(EndpointState::Pending);
+    // An Interface endpoint is reported `pending` while AWS places its
+    // interfaces; a Gateway endpoint is available at once.
+    let interface = e.endpoint_type == shape::VpcEndpointType::Interface.as_str();
+    let shown = (interface && e.state == EndpointState::Available).then_some(EndpointState::Pending);
     Ok(shape::CreateVpcEndpointResult { vpc_endpoint: Some(endpoint_shape(e, s, shown)), client_token: input.client_token })
 }
 
@@ -128,11 +132,10 @@ fn describe_vpc_endpoints(call: &mut Call, input: shape::DescribeVpcEndpointsReq
 }
 
 fn modify_vpc_endpoint(call: &mut Call, input: shape::ModifyVpcEndpointRequest) -> Result<shape::ModifyVpcEndpointResult> {
-    if !input.add_route_table_ids.is_empty() || !input.remove_route_table_ids.is_empty() {
-        return Err(ModelError::InvalidParameter("Route tables can only be changed on Gateway endpoints".into()).into());
-    }
     check_supported(&input.ip_address_type, &input.dns_options, &input.subnet_configurations)?;
     let m = ModifyEndpoint {
+        add_route_tables: input.add_route_table_ids,
+        remove_route_tables: input.remove_route_table_ids,
         add_subnets: input.add_subnet_ids,
         remove_subnets: input.remove_subnet_ids,
         add_groups: input.add_security_group_ids,

@@ -5143,6 +5143,53 @@ impl rt::XmlMembers for DescribeInternetGatewaysResult {
     }
 }
 
+/// botocore shape `DescribeManagedPrefixListsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeManagedPrefixListsRequest {
+    pub dry_run: Option<bool>,
+    pub filters: Vec<Filter>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub prefix_list_ids: Vec<String>,
+}
+
+impl rt::FromQuery for DescribeManagedPrefixListsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            filters: r.list(key, "Filter", None)?,
+            max_results: r.opt(key, "MaxResults")?,
+            next_token: r.opt(key, "NextToken")?,
+            prefix_list_ids: r.list(key, "PrefixListId", None)?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeManagedPrefixListsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeManagedPrefixListsResult {
+    pub next_token: Option<String>,
+    pub prefix_lists: Vec<ManagedPrefixList>,
+}
+
+impl rt::ToXml for DescribeManagedPrefixListsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeManagedPrefixListsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+        rt::xml_list(w, "prefixListSet", "item", &self.prefix_lists);
+    }
+}
+
 /// botocore shape `DescribeNatGatewaysRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeNatGatewaysRequest {
@@ -8477,6 +8524,53 @@ impl rt::XmlMembers for FpgaInfo {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "fpgas", "item", &self.fpgas);
         rt::ToXml::to_xml(&self.total_fpga_memory_in_mi_b, w, "totalFpgaMemoryInMiB");
+    }
+}
+
+/// botocore shape `GetManagedPrefixListEntriesRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetManagedPrefixListEntriesRequest {
+    pub dry_run: Option<bool>,
+    pub prefix_list_id: String,
+    pub target_version: Option<i64>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+}
+
+impl rt::FromQuery for GetManagedPrefixListEntriesRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            prefix_list_id: r.req(key, "PrefixListId")?,
+            target_version: r.opt(key, "TargetVersion")?,
+            max_results: r.opt(key, "MaxResults")?,
+            next_token: r.opt(key, "NextToken")?,
+        }))
+    }
+}
+
+/// botocore shape `GetManagedPrefixListEntriesResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetManagedPrefixListEntriesResult {
+    pub entries: Vec<PrefixListEntry>,
+    pub next_token: Option<String>,
+}
+
+impl rt::ToXml for GetManagedPrefixListEntriesResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for GetManagedPrefixListEntriesResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "entrySet", "item", &self.entries);
+        rt::ToXml::to_xml(&self.next_token, w, "nextToken");
     }
 }
 
@@ -13181,6 +13275,48 @@ impl rt::ToXml for LocationType {
     }
 }
 
+/// botocore shape `ManagedPrefixList`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ManagedPrefixList {
+    pub prefix_list_id: Option<String>,
+    pub address_family: Option<String>,
+    pub state: Option<PrefixListState>,
+    pub state_message: Option<String>,
+    pub prefix_list_arn: Option<String>,
+    pub prefix_list_name: Option<String>,
+    pub max_entries: Option<i32>,
+    pub version: Option<i64>,
+    pub tags: Vec<Tag>,
+    pub owner_id: Option<String>,
+    pub ipam_prefix_list_resolver_target_id: Option<String>,
+    pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
+}
+
+impl rt::ToXml for ManagedPrefixList {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for ManagedPrefixList {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.prefix_list_id, w, "prefixListId");
+        rt::ToXml::to_xml(&self.address_family, w, "addressFamily");
+        rt::ToXml::to_xml(&self.state, w, "state");
+        rt::ToXml::to_xml(&self.state_message, w, "stateMessage");
+        rt::ToXml::to_xml(&self.prefix_list_arn, w, "prefixListArn");
+        rt::ToXml::to_xml(&self.prefix_list_name, w, "prefixListName");
+        rt::ToXml::to_xml(&self.max_entries, w, "maxEntries");
+        rt::ToXml::to_xml(&self.version, w, "version");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+        rt::ToXml::to_xml(&self.owner_id, w, "ownerId");
+        rt::ToXml::to_xml(&self.ipam_prefix_list_resolver_target_id, w, "ipamPrefixListResolverTargetId");
+        rt::ToXml::to_xml(&self.ipam_prefix_list_resolver_sync_enabled, w, "ipamPrefixListResolverSyncEnabled");
+    }
+}
+
 /// botocore enum `MarketType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum MarketType {
@@ -16054,6 +16190,28 @@ impl rt::XmlMembers for PrefixList {
     }
 }
 
+/// botocore shape `PrefixListEntry`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrefixListEntry {
+    pub cidr: Option<String>,
+    pub description: Option<String>,
+}
+
+impl rt::ToXml for PrefixListEntry {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for PrefixListEntry {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.cidr, w, "cidr");
+        rt::ToXml::to_xml(&self.description, w, "description");
+    }
+}
+
 /// botocore shape `PrefixListId`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrefixListId {
@@ -16085,6 +16243,98 @@ impl rt::XmlMembers for PrefixListId {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.description, w, "description");
         rt::ToXml::to_xml(&self.prefix_list_id, w, "prefixListId");
+    }
+}
+
+/// botocore enum `PrefixListState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum PrefixListState {
+    #[default]
+    CreateInProgress,
+    CreateComplete,
+    CreateFailed,
+    ModifyInProgress,
+    ModifyComplete,
+    ModifyFailed,
+    RestoreInProgress,
+    RestoreComplete,
+    RestoreFailed,
+    DeleteInProgress,
+    DeleteComplete,
+    DeleteFailed,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl PrefixListState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreateInProgress => "create-in-progress",
+            Self::CreateComplete => "create-complete",
+            Self::CreateFailed => "create-failed",
+            Self::ModifyInProgress => "modify-in-progress",
+            Self::ModifyComplete => "modify-complete",
+            Self::ModifyFailed => "modify-failed",
+            Self::RestoreInProgress => "restore-in-progress",
+            Self::RestoreComplete => "restore-complete",
+            Self::RestoreFailed => "restore-failed",
+            Self::DeleteInProgress => "delete-in-progress",
+            Self::DeleteComplete => "delete-complete",
+            Self::DeleteFailed => "delete-failed",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for PrefixListState {
+    const VALUES: &'static [&'static str] = &[
+        "create-in-progress",
+        "create-complete",
+        "create-failed",
+        "modify-in-progress",
+        "modify-complete",
+        "modify-failed",
+        "restore-in-progress",
+        "restore-complete",
+        "restore-failed",
+        "delete-in-progress",
+        "delete-complete",
+        "delete-failed",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "create-in-progress" => Self::CreateInProgress,
+            "create-complete" => Self::CreateComplete,
+            "create-failed" => Self::CreateFailed,
+            "modify-in-progress" => Self::ModifyInProgress,
+            "modify-complete" => Self::ModifyComplete,
+            "modify-failed" => Self::ModifyFailed,
+            "restore-in-progress" => Self::RestoreInProgress,
+            "restore-complete" => Self::RestoreComplete,
+            "restore-failed" => Self::RestoreFailed,
+            "delete-in-progress" => Self::DeleteInProgress,
+            "delete-complete" => Self::DeleteComplete,
+            "delete-failed" => Self::DeleteFailed,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for PrefixListState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for PrefixListState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
     }
 }
 
@@ -23804,6 +24054,17 @@ pub mod ops {
         type Output = super::DescribeInternetGatewaysResult;
     }
 
+    /// The `DescribeManagedPrefixLists` operation.
+    pub struct DescribeManagedPrefixLists;
+
+    impl rt::Operation for DescribeManagedPrefixLists {
+        const NAME: &'static str = "DescribeManagedPrefixLists";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeManagedPrefixListsRequest;
+        type Output = super::DescribeManagedPrefixListsResult;
+    }
+
     /// The `DescribeNatGateways` operation.
     pub struct DescribeNatGateways;
 
@@ -24198,6 +24459,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::EnableTransitGatewayRouteTablePropagationRequest;
         type Output = super::EnableTransitGatewayRouteTablePropagationResult;
+    }
+
+    /// The `GetManagedPrefixListEntries` operation.
+    pub struct GetManagedPrefixListEntries;
+
+    impl rt::Operation for GetManagedPrefixListEntries {
+        const NAME: &'static str = "GetManagedPrefixListEntries";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::GetManagedPrefixListEntriesRequest;
+        type Output = super::GetManagedPrefixListEntriesResult;
     }
 
     /// The `GetTransitGatewayRouteTableAssociations` operation.
@@ -24633,6 +24905,7 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeInstanceTypes",
     "DescribeInstances",
     "DescribeInternetGateways",
+    "DescribeManagedPrefixLists",
     "DescribeNatGateways",
     "DescribeNetworkAcls",
     "DescribeNetworkInsightsAnalyses",
@@ -24669,6 +24942,7 @@ pub const OPERATIONS: &[&str] = &[
     "DisassociateTransitGatewayRouteTable",
     "DisassociateVpcCidrBlock",
     "EnableTransitGatewayRouteTablePropagation",
+    "GetManagedPrefixListEntries",
     "GetTransitGatewayRouteTableAssociations",
     "GetTransitGatewayRouteTablePropagations",
     "ModifyInstanceAttribute",
