@@ -48,7 +48,7 @@ fn network_types((v4, v6): (bool, bool)) -> Vec<NetworkType> {
 
 /// A group as ElastiCache describes it; the group supports the network
 /// types every one of its subnets supports.
-fn group_shape(g: &SubnetGroup, state: &State) -> shape::CacheSubnetGroup {
+pub(crate) fn group_shape(g: &SubnetGroup, state: &State) -> shape::CacheSubnetGroup {
     let families = g.subnet_families(state);
     let per_subnet: Vec<Vec<NetworkType>> = families.iter().map(|f| network_types(*f)).collect();
     let common = [NetworkType::Ipv4, NetworkType::Ipv6, NetworkType::DualStack].into_iter().filter(|t| per_subnet.iter().all(|s| s.contains(t))).collect();

@@ -37,7 +37,7 @@ fn pairs(tags: &[shape::Tag]) -> Vec<(String, String)> {
 /// A group as RDS describes it: subnets `Active` in their zones, the group
 /// `Complete`, and `DUAL` among its network types when every subnet has an
 /// IPv6 block.
-fn group_shape(g: &SubnetGroup, state: &State) -> shape::DBSubnetGroup {
+pub(crate) fn group_shape(g: &SubnetGroup, state: &State) -> shape::DBSubnetGroup {
     let (_, v6) = g.address_families(state);
     let mut types = vec!["IPV4".to_string()];
     if v6 {

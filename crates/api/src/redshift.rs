@@ -46,7 +46,7 @@ fn tag_shapes(tags: &Tags) -> Vec<shape::Tag> {
 
 /// A group as Redshift describes it, tags included; `dualstack` among its
 /// address types when every subnet has an IPv6 block.
-fn group_shape(g: &SubnetGroup, state: &State) -> shape::ClusterSubnetGroup {
+pub(crate) fn group_shape(g: &SubnetGroup, state: &State) -> shape::ClusterSubnetGroup {
     let (_, v6) = g.address_families(state);
     let mut types = vec!["ipv4".to_string()];
     if v6 {

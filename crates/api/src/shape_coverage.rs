@@ -14,17 +14,24 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The trimmed botocore model of `service` (`ec2`, `elbv2`, `sts`, `ram`).
+/// The trimmed botocore model of `service` (`ec2`, `elbv2`, `sts`, `ram`,
+/// `rds`, `elasticache`, `redshift`).
 fn model(service: &str) -> &'static Value {
     static EC2: OnceLock<Value> = OnceLock::new();
     static ELBV2: OnceLock<Value> = OnceLock::new();
     static STS: OnceLock<Value> = OnceLock::new();
     static RAM: OnceLock<Value> = OnceLock::new();
+    static RDS: OnceLock<Value> = OnceLock::new();
+    static ELASTICACHE: OnceLock<Value> = OnceLock::new();
+    static REDSHIFT: OnceLock<Value> = OnceLock::new();
     let (cell, text) = match service {
         "ec2" => (&EC2, include_str!("../../codegen/models/ec2.json")),
         "elbv2" => (&ELBV2, include_str!("../../codegen/models/elbv2.json")),
         "sts" => (&STS, include_str!("../../codegen/models/sts.json")),
         "ram" => (&RAM, include_str!("../../codegen/models/ram.json")),
+        "rds" => (&RDS, include_str!("../../codegen/models/rds.json")),
+        "elasticache" => (&ELASTICACHE, include_str!("../../codegen/models/elasticache.json")),
+        "redshift" => (&REDSHIFT, include_str!("../../codegen/models/redshift.json")),
         other => panic!("no model for {other}"),
     };
     cell.get_or_init(|| serde_json::from_str(text).expect("botocore model parses"))

@@ -40,3 +40,7 @@ pub(crate) fn describe<'a>(
     };
     page(rows, max_records, marker, |g| g.name.clone())
 }
+
+#[cfg(test)]
+#[path = "subnet_groups_tests.rs"]
+mod tests;

@@ -21,6 +21,7 @@ use crate::security_group::{self, CreateGroup};
 use crate::security_group_rule::{self as rules, Direction, PeerSpec, Permission};
 use crate::state::{Changes, Ctx, State};
 use crate::subnet::{self, CreateSubnet};
+use crate::subnet_group::{self, GroupService};
 use crate::tags::Tags;
 use crate::transit_gateway::{self as tgw, CreateAttachment, CreateTransitGateway};
 use crate::transit_gateway_route_table as tgw_rt;
@@ -268,6 +269,14 @@ pub fn world() -> World {
     let findings = Findings { network_path_found: true, forward_path_components: vec![], return_path_components: vec![], explanations: vec![] };
     let start = StartAnalysis { path_id, additional_accounts: vec![], filter_in_arns: vec![], tags: tags("analysis"), outcome: Ok(findings) };
     b.run(|s, c| network_insights::start_analysis(s, c, start));
+
+    // A subnet group of each service that keeps one, over the VPC's two
+    // zones (one subnet dual-stack), tagged.
+    for service in [GroupService::Rds, GroupService::ElastiCache, GroupService::Redshift] {
+        let subnet_ids = vec![s1.clone(), s2.clone()];
+        let input = subnet_group::CreateGroup { name: "data".into(), description: "data tier".into(), subnet_ids, tags: vec![("Name".into(), "data".into())] };
+        b.run(|s, c| subnet_group::create(s, c, service, input));
+    }
 
     World { state: b.s, ctx: a }
 }
