@@ -189,3 +189,33 @@ def test_interface_endpoint_to_aws_service(ec2):
     assert sts["PrivateDnsEnabled"] is False
     c.delete_vpc_endpoints(VpcEndpointIds=[eid, sts["VpcEndpointId"]])
     assert c.describe_network_interfaces(Filters=[{"Name": "interface-type", "Values": ["vpc_endpoint"]}])["NetworkInterfaces"] == []
+
+
+def test_trace_to_s3_through_a_gateway_endpoint(ec2, aws, server):
+    """A private subnet reaches S3's prefix-list addresses only once its table
+    holds the gateway endpoint's route; each printed fix, run with the CLI as
+    the named account, is the next step."""
+    from test_reach import AMI, apply_fixes, trace
+    c = ec2(A)
+    vpc, subnets = vpc_with_subnets(c)
+    group = c.create_security_group(VpcId=vpc, GroupName="app", Description="app")["GroupId"]
+    web = c.run_instances(ImageId=AMI, InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=subnets[0], SecurityGroupIds=[group])["Instances"][0]["InstanceId"]
+    rtb = c.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    c.associate_route_table(RouteTableId=rtb, SubnetId=subnets[0])
+    pl = c.describe_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [S3]}])["PrefixLists"][0]
+    s3 = pl["Cidrs"][0].replace(".0/24", ".10")
+    rc, a = trace(server, web, s3, port=443)
+    assert rc != 0 and [b["code"] for b in a["blockers"]] == ["NO_ROUTE_TO_DESTINATION"]
+    assert "create-vpc-endpoint" in a["blockers"][0]["fix"]["command"]
+    apply_fixes(aws, a)
+    rc, a = trace(server, web, s3, port=443)
+    assert rc == 0 and a["reachable"], a["blockers"]
+    eid = c.describe_vpc_endpoints()["VpcEndpoints"][0]["VpcEndpointId"]
+    # Moved to another table: blocked again, and the fix associates it back.
+    main = c.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0]["RouteTableId"]
+    c.modify_vpc_endpoint(VpcEndpointId=eid, AddRouteTableIds=[main], RemoveRouteTableIds=[rtb])
+    rc, a = trace(server, web, s3, port=443)
+    assert rc != 0
+    assert a["blockers"][0]["fix"]["command"] == f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {eid} --add-route-table-ids {rtb} --region {R}"
+    apply_fixes(aws, a)
+    assert trace(server, web, s3, port=443)[1]["reachable"]

@@ -13,10 +13,10 @@
 
 use std::net::Ipv4Addr;
 
-use crate::cidr::Ipv4Net;
+use crate::cidr::{IpNet, Ipv4Net};
 use crate::filter::{one, Field, FilterTable};
 use crate::region::REGIONS;
-use crate::state::Ctx;
+use crate::state::{Ctx, State};
 
 /// The block AWS service addresses come from (see the module comment).
 pub const SERVICE_POOL: &str = "198.19.192.0/18";
@@ -91,6 +91,11 @@ pub fn of_service(region: &str, service: &str) -> Option<PrefixList> {
 /// The AWS-managed list `id` of `region`.
 pub fn find(region: &str, id: &str) -> Option<PrefixList> {
     managed_in(region).into_iter().find(|p| p.id == id)
+}
+
+/// The blocks of prefix list `id` as routes in `region` see them.
+pub fn entries(_state: &State, region: &str, id: &str) -> Vec<IpNet> {
+    find(region, id).map(|l| l.cidrs.into_iter().map(IpNet::V4).collect()).unwrap_or_default()
 }
 
 /// Whether `id` names a prefix list the caller can use.

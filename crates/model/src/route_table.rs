@@ -198,6 +198,24 @@ pub fn longest_match(routes: &[Route], dst: impl Into<IpAddr>) -> Option<&Route>
         })
 }
 
+/// Longest-prefix match with prefix-list routes: a list's route matches an
+/// address inside one of its entries, as specific as that entry; on a tie
+/// a CIDR route wins (AWS's route priority: longest prefix, then static
+/// routes, then prefix list routes). `entries` gives a list's blocks.
+pub fn longest_match_with<'r>(routes: &'r [Route], dst: impl Into<IpAddr>, entries: impl Fn(&str) -> Vec<IpNet>) -> Option<&'r Route> {
+    let dst = dst.into();
+    routes
+        .iter()
+        .filter_map(|r| {
+            let len = match &r.destination {
+                Destination::Cidr(c) => c.contains(&dst).then(|| c.prefix_len())?,
+                Destination::PrefixList(p) => entries(p).iter().filter(|c| c.contains(&dst)).map(IpNet::prefix_len).max()?,
+            };
+            Some(((len, matches!(r.destination, Destination::Cidr(_))), r))
+        })
+        .max_by_key(|(k, _)| *k)
+        .map(|(_, r)| r)
+}
 
 /// DescribeRouteTables' filters (plus `association.association-state`,
 /// `route.network-interface-id` and the IPv6/carrier/local gateway targets
@@ -651,6 +669,25 @@ mod tests {
         assert_eq!(longest_match(&routes, "2600::1".parse::<std::net::Ipv6Addr>().unwrap()).unwrap().target.id(), "igw-6");
         assert_eq!(longest_match(&routes, Ipv4Addr::new(1, 1, 1, 1)).unwrap().target.id(), "igw-4");
         assert!(longest_match(&routes[..1], "2600::1".parse::<std::net::Ipv6Addr>().unwrap()).is_none());
+    }
+
+    #[test]
+    fn prefix_list_routes_match_their_entries_and_yield_to_cidr_routes_on_a_tie() {
+        let net = |s: &str| s.parse::<IpNet>().unwrap();
+        let route = |d: Destination, t: &str| Route { destination: d, target: RouteTarget::Gateway(t.into()), origin: RouteOrigin::CreateRoute };
+        let routes = vec![
+            route(Destination::Cidr(net("0.0.0.0/0")), "igw-1"),
+            route(Destination::PrefixList("pl-1".into()), "vpce-1"),
+        ];
+        let entries = |id: &str| if id == "pl-1" { vec![net("198.19.192.0/24"), net("198.19.193.0/25")] } else { vec![] };
+        let at = |ip: &str, routes: &[Route]| longest_match_with(routes, ip.parse::<IpAddr>().unwrap(), entries).map(|r| r.target.id().to_string());
+        assert_eq!(at("198.19.192.9", &routes).as_deref(), Some("vpce-1"));
+        assert_eq!(at("198.19.193.200", &routes).as_deref(), Some("igw-1"), "outside every entry");
+        let mut tie = routes.clone();
+        tie.push(route(Destination::Cidr(net("198.19.192.0/24")), "igw-2"));
+        assert_eq!(at("198.19.192.9", &tie).as_deref(), Some("igw-2"));
+        assert_eq!(at("198.19.193.9", &tie).as_deref(), Some("vpce-1"), "the /25 entry is more specific than 0/0");
+        assert_eq!(longest_match(&routes, "198.19.192.9".parse::<IpAddr>().unwrap()).map(|r| r.target.id()), Some("igw-1"));
     }
 
     #[test]

@@ -212,7 +212,7 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Ta
     //    when only an address was given, and whether an IPv6 destination
     //    is reached inside or over the internet).
     let walk = src_subnet.map(|s| routing::route(topo, Direction::Forward, s, dst.ip, dst_vpc_hint));
-    let via_internet = walk.as_ref().is_some_and(|w| w.internet.is_some() || w.nat.is_some());
+    let via_internet = walk.as_ref().is_some_and(|w| w.internet.is_some() || w.nat.is_some() || w.service.is_some());
 
     // 1. Source security groups, outbound. Group membership does not
     //    travel over the internet.
@@ -232,6 +232,7 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Ta
     }
     let internet = walk.as_ref().and_then(|w| w.internet.clone());
     let nat = walk.as_ref().and_then(|w| w.nat.clone());
+    let service = walk.as_ref().and_then(|w| w.service.clone());
     let over_tgw = walk.as_ref().and_then(|w| tgw_ends(w.landed.as_ref()));
     if let Some(mut w) = walk {
         seg.forward.append(&mut w.hops);
@@ -239,6 +240,10 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Ta
     }
     if let Some(igw) = internet {
         crate::internet_gateway::beyond(topo, &mut seg, src, src_ip, &igw, dst.ip, proto, port);
+        return seg;
+    }
+    if let Some(vpce) = service {
+        crate::gateway_endpoint::beyond(topo, &mut seg, src, &vpce, dst.ip, proto);
         return seg;
     }
     if let Some(nat) = nat {

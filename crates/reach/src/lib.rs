@@ -64,6 +64,7 @@ pub mod compare;
 pub mod component;
 pub mod explanation;
 pub mod fix;
+pub mod gateway_endpoint;
 pub mod internet_gateway;
 pub mod matrix;
 pub mod nat_gateway;

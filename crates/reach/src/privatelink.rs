@@ -68,6 +68,13 @@ pub fn via_endpoint(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, ep:
         let who = service.map(|s| format!(" The service owner ({}) must accept it.", s.owner)).unwrap_or_default();
         seg.blockers.push(blocker(code::BAD_STATE, epc.clone(), format!("Endpoint {} is {}, not available.{}", ep.id, ep.state.as_str(), if ep.state == EndpointState::PendingAcceptance { who } else { String::new() }), fix));
     }
+    if let (None, Some(aws)) = (service, ep.aws_service()) {
+        // One of AWS's services (its API behind the endpoint): it answers
+        // whatever reaches the endpoint's interface.
+        let sc = Component::new(Kind::VpcEndpointService, &aws.id, xvpc_model::aws_service::OWNER, &aws.region);
+        seg.forward.push(hop(sc, Verdict::Pass, Detail::Text { text: aws.name }));
+        return seg;
+    }
     let Some(svc) = service else {
         seg.blockers.push(blocker(code::NO_POSSIBLE_DESTINATION, epc, format!("The service of endpoint {} no longer exists.", ep.id), None));
         return seg;

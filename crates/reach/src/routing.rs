@@ -9,7 +9,7 @@
 
 use std::net::IpAddr;
 
-use xvpc_model::route_table::{longest_match, route_state, Destination, Route, RouteState, RouteTable, RouteTarget};
+use xvpc_model::route_table::{longest_match_with, route_state, Destination, Route, RouteState, RouteTable, RouteTarget};
 use xvpc_model::subnet::Subnet;
 use xvpc_model::vpc::Vpc;
 
@@ -39,6 +39,9 @@ pub struct Walk<'a> {
     /// The NAT gateway the packet was handed to (it goes on from the NAT
     /// gateway's subnet, translated: see [`crate::nat_gateway`]).
     pub nat: Option<String>,
+    /// The gateway endpoint the packet was handed to: the AWS service
+    /// behind it answers (see [`crate::gateway_endpoint`]).
+    pub service: Option<String>,
 }
 
 /// The id of an active peering connection between two VPCs, if any.
@@ -70,6 +73,10 @@ fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: IpAddr, d
     // An IPv6 address of a known VPC is public, but a private connection to
     // that VPC is the better way when one exists (peering, TGW).
     let private_first = dst.is_ipv6() && dst_vpc.is_some();
+    // An AWS service's address: through a gateway endpoint.
+    if let Some(f) = crate::gateway_endpoint::suggest_route(topo, table, from, dst) {
+        return Some(f);
+    }
     if !private_first {
         if let Some(f) = crate::internet_gateway::suggest_route(topo, table, from, dst) {
             return Some(f);
@@ -98,6 +105,12 @@ fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: IpAddr, d
     Some(fix::create_peering(&from.owner, &from.region, &from.id, &dst_vpc.id, &dst_vpc.owner, &dst_vpc.region))
 }
 
+/// The route a table's `routes` choose for `dst`: longest prefix, prefix
+/// lists (of `region`) included.
+pub fn best_route<'r>(topo: &Topology, region: &str, routes: &'r [Route], dst: IpAddr) -> Option<&'r Route> {
+    longest_match_with(routes, dst, |id| xvpc_model::prefix_list::entries(topo.state, region, id))
+}
+
 /// A peering connection (active or pending) between two VPCs, for fixes.
 pub fn any_peering_between(topo: &Topology, a: &str, b: &str) -> Option<String> {
     crate::peering::live_between(topo, a, b).map(|p| p.id.clone())
@@ -107,7 +120,7 @@ pub fn any_peering_between(topo: &Topology, a: &str, b: &str) -> Option<String> 
 /// `routes`) is delivered: the VPC whose router then delivers it locally,
 /// or `None` when it is dropped. The decision [`route`] explains.
 pub fn landing<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route], dst: IpAddr) -> Option<&'a Vpc> {
-    let r = longest_match(routes, dst)?;
+    let r = best_route(topo, &subnet.region, routes, dst)?;
     match &r.target {
         RouteTarget::Local => topo.vpc(&subnet.vpc_id),
         RouteTarget::VpcPeeringConnection(pcx) => {
@@ -165,14 +178,14 @@ pub fn candidate_vpcs<'a>(topo: &Topology<'a>, subnet: &Subnet, routes: &[Route]
 /// Routes a packet for `dst` out of `subnet`. `dst_vpc` is the VPC the
 /// caller expects it to reach (for fixes and for the wrong-VPC check).
 pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAddr, dst_vpc: Option<&'a Vpc>) -> Walk<'a> {
-    let mut w = Walk { hops: Vec::new(), blockers: Vec::new(), landed: None, internet: None, nat: None };
+    let mut w = Walk { hops: Vec::new(), blockers: Vec::new(), landed: None, internet: None, nat: None, service: None };
     let Some(vpc) = topo.vpc(&subnet.vpc_id) else { return w };
     let Some(table) = topo.route_table(subnet) else {
         return w;
     };
     let tc = topo.table_component(table);
     let routes = table.effective_routes(Some(vpc));
-    let Some(r) = longest_match(&routes, dst) else {
+    let Some(r) = best_route(topo, &vpc.region, &routes, dst) else {
         w.hops.push(hop(tc.clone(), dir, Verdict::Block, Detail::Text { text: format!("no route to {dst}") }, &vpc.id, Some(&subnet.id)));
         w.blockers.push(Blocker {
             detail: Detail::None,
@@ -229,6 +242,12 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAd
                 w.hops.push(hop(crate::internet_gateway::component(gw), dir, Verdict::Pass, Detail::Text { text: format!("{} -> internet", vpc.id) }, &vpc.id, None));
             }
             w.internet = Some(g.clone());
+        }
+        RouteTarget::Gateway(g) if g.starts_with("vpce-") && state == RouteState::Active && dir == Direction::Forward => {
+            // To a gateway endpoint: the AWS service answers.
+            w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            w.hops.extend(crate::gateway_endpoint::endpoint_hop(topo, g, dir, &vpc.id));
+            w.service = Some(g.clone());
         }
         RouteTarget::NatGateway(g) if state == RouteState::Active && dir == Direction::Forward => {
             // To the NAT gateway, which sends it on translated.
