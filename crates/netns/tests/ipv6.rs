@@ -108,6 +108,24 @@ fn ipv6_within_a_vpc_over_peering_and_transit_gateway() {
     assert_eq!(both(&mut dp, &w, Some(&a1), IpAddr::V4("10.3.1.10".parse().unwrap()), 80), Probe::Timeout, "IPv4: group admits nothing");
     // The peering's /56 route is longer than ::/0 and still wins for B.
     assert_eq!(both(&mut dp, &w, Some(&a2), v6(&w, &b), 80), Probe::Reached, "peering still");
+
+    // Addresses given later reach running guests (a second address), and
+    // a VPC built IPv4-only takes IPv6 when it gets a block.
+    let extra = IpAddr::V6(w.eni_ipv6(&a1));
+    assert_eq!(both(&mut dp, &w, Some(&a2), extra, 80), Probe::Reached, "a second IPv6 address");
+    let vd = w.vpc("10.4.0.0/16");
+    let sd = w.subnet(&vd, "10.4.1.0/24");
+    let gd = w.open_sg(&vd);
+    let (d1, d2) = (w.eni(&sd, "10.4.1.10", &[&gd]), w.eni(&sd, "10.4.1.11", &[&gd]));
+    assert_eq!(both(&mut dp, &w, Some(&d1), IpAddr::V4("10.4.1.11".parse().unwrap()), 80), Probe::Reached, "IPv4 first");
+    w.ipv6(&vd);
+    w.subnet_ipv6(&sd, 0);
+    w.eni_ipv6(&d1);
+    w.eni_ipv6(&d2);
+    w.allow_in(&gd, IpProtocol::All, None, RulePeer::Cidr6("::/0".into()));
+    assert_eq!(both(&mut dp, &w, Some(&d1), v6(&w, &d2), 80), Probe::Timeout, "the group's egress rule is IPv4 only");
+    w.state.security_groups.get_mut(&gd).unwrap().egress.push(xvpc_model::security_group::allow_all_egress_v6());
+    assert_eq!(both(&mut dp, &w, Some(&d1), v6(&w, &d2), 80), Probe::Reached, "IPv6 added later");
     dp.teardown().unwrap();
 }
 
