@@ -58,6 +58,9 @@ def populate(ec2, elbv2, ram, server):
         c.create_egress_only_internet_gateway(VpcId=v, TagSpecifications=tag("egress-only-internet-gateway", f"e{i}"))
     subnets = [c.create_subnet(VpcId=vpcs[0], CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{'abc'[i % 3]}",
                                TagSpecifications=tag("subnet", f"s{i}"))["Subnet"]["SubnetId"] for i in range(6)]
+    for r in [{"VpcId": v} for v in vpcs] + [{"SubnetId": subnets[0]}]:
+        c.create_vpc_block_public_access_exclusion(InternetGatewayExclusionMode="allow-egress",
+                                                   TagSpecifications=tag("vpc-block-public-access-exclusion", "x"), **r)
     consumer = {z: c.create_subnet(VpcId=vpcs[1], CidrBlock=f"10.2.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
                 for i, z in enumerate("abc")}
     for v in vpcs[:2]:
@@ -143,7 +146,7 @@ def populate(ec2, elbv2, ram, server):
 # besides filters, given the world's ids for the caller).
 FILTERED = [
     ("DescribeVpcs", None), ("DescribeSubnets", None), ("DescribeRouteTables", None), ("DescribeInternetGateways", None),
-    ("DescribeEgressOnlyInternetGateways", None), ("DescribeNatGateways", None),
+    ("DescribeEgressOnlyInternetGateways", None), ("DescribeNatGateways", None), ("DescribeVpcBlockPublicAccessExclusions", None),
     ("DescribeAddresses", None), ("DescribeSecurityGroups", None), ("DescribeSecurityGroupRules", None), ("DescribeNetworkAcls", None),
     ("DescribeNetworkInterfaces", None), ("DescribeInstances", None), ("DescribeInstanceStatus", None),
     ("DescribeInstanceCreditSpecifications", None), ("DescribeVolumes", None), ("DescribeImages", None), ("DescribeInstanceTypes", None),

@@ -73,6 +73,11 @@ fn not_found(kind: IdKind, id: &str) -> (&'static str, String) {
         IdKind::TargetGroup => ("TargetGroupNotFound", format!("Target groups '[{id}]' not found")),
         IdKind::Listener => ("ListenerNotFound", format!("Listeners '[{id}]' not found")),
         IdKind::LoadBalancerSubnet => ("SubnetNotFound", format!("The subnet ID '{id}' was not found")),
+        IdKind::VpcBlockPublicAccessExclusion => {
+            ("InvalidVpcBlockPublicAccessExclusionId.NotFound", format!("The exclusion ID '{id}' does not exist"))
+        }
+        IdKind::VpnGateway => ("InvalidVpnGatewayID.NotFound", format!("The vpnGateway ID '{id}' does not exist")),
+        IdKind::CustomerGateway => ("InvalidCustomerGatewayID.NotFound", format!("The customerGateway ID '{id}' does not exist")),
     }
 }
 
@@ -117,7 +122,10 @@ fn malformed(kind: IdKind) -> Option<&'static str> {
         | IdKind::LoadBalancer
         | IdKind::TargetGroup
         | IdKind::Listener
-        | IdKind::LoadBalancerSubnet => return None,
+        | IdKind::LoadBalancerSubnet
+        | IdKind::VpcBlockPublicAccessExclusion
+        | IdKind::VpnGateway
+        | IdKind::CustomerGateway => return None,
     })
 }
 

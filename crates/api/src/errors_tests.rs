@@ -69,6 +69,9 @@ fn every_id_kind_has_its_documented_not_found_and_malformed_codes() {
         TargetGroup => ("TargetGroupNotFound", None),
         Listener => ("ListenerNotFound", None),
         LoadBalancerSubnet => ("SubnetNotFound", None),
+        VpcBlockPublicAccessExclusion => ("InvalidVpcBlockPublicAccessExclusionId.NotFound", None),
+        VpnGateway => ("InvalidVpnGatewayID.NotFound", None),
+        CustomerGateway => ("InvalidCustomerGatewayID.NotFound", None),
     );
     for (kind, (not_found, malformed)) in kinds {
         check(&ModelError::NotFound(kind, "x-1".into()), not_found);

@@ -51,6 +51,9 @@ pub enum IdKind {
     Listener,
     /// A subnet as ELBv2 reports it (`SubnetNotFound`, not EC2's code).
     LoadBalancerSubnet,
+    VpcBlockPublicAccessExclusion,
+    VpnGateway,
+    CustomerGateway,
 }
 
 impl IdKind {
@@ -85,6 +88,9 @@ impl IdKind {
             IdKind::NetworkInsightsPath => "nip",
             IdKind::NetworkInsightsAnalysis => "nia",
             IdKind::ElasticIpAllocation => "eipalloc",
+            IdKind::VpcBlockPublicAccessExclusion => "vpcbpa-exclude",
+            IdKind::VpnGateway => "vgw",
+            IdKind::CustomerGateway => "cgw",
             IdKind::Gateway
             | IdKind::Association
             | IdKind::ServiceName

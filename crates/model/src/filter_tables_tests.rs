@@ -41,6 +41,12 @@ fn egress_only_internet_gateways() {
 }
 
 #[test]
+fn block_public_access_exclusions() {
+    let w = world();
+    w.check(&crate::block_public_access::FILTERS, &w.state.block_public_access_exclusions.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
 fn nat_gateways() {
     let w = world();
     w.check(&crate::nat_gateway::FILTERS, &w.state.nat_gateways.scope(&w.ctx).collect::<Vec<_>>());

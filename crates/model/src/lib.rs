@@ -33,6 +33,7 @@ pub mod state;
 pub mod table;
 pub mod tags;
 
+pub mod block_public_access;
 pub mod egress_only_internet_gateway;
 pub mod image;
 pub mod instance;

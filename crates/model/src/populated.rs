@@ -278,5 +278,10 @@ pub fn world() -> World {
         b.run(|s, c| subnet_group::create(s, c, service, input));
     }
 
+    // Block Public Access: an exclusion of the first VPC (the mode stays
+    // off, so no path changes).
+    let mode = crate::block_public_access::ExclusionMode::AllowEgress;
+    b.run(|s, c| crate::block_public_access::create_exclusion(s, c, Some(&v1), None, mode, tags("bpa")));
+
     World { state: b.s, ctx: a }
 }

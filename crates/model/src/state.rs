@@ -96,6 +96,10 @@ resources! {
     Invitation(crate::ram::Invitation) => invitations,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     SubnetGroup(crate::subnet_group::SubnetGroup) => subnet_groups,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    BlockPublicAccessOptions(crate::block_public_access::BlockPublicAccessOptions) => block_public_access_options,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    BlockPublicAccessExclusion(crate::block_public_access::BlockPublicAccessExclusion) => block_public_access_exclusions,
 }
 
 /// A change to the state: a resource written whole, or removed.

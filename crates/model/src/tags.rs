@@ -70,6 +70,7 @@ pub fn edit(state: &State, ctx: &Ctx, id: &str, f: impl Fn(&mut Tags) -> ModelRe
         "eigw" => egress_only_internet_gateways: IdKind::EgressOnlyInternetGateway,
         "eipalloc" => addresses: IdKind::ElasticIpAllocation,
         "nat" => nat_gateways: IdKind::NatGateway,
+        "vpcbpa-exclude" => block_public_access_exclusions: IdKind::VpcBlockPublicAccessExclusion,
         "sg" => security_groups: IdKind::SecurityGroup,
         "acl" => network_acls: IdKind::NetworkAcl,
         "eni" => network_interfaces: IdKind::NetworkInterface,
@@ -105,7 +106,7 @@ pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
     }
     collect!(vpcs => "vpc", subnets => "subnet", route_tables => "route-table", internet_gateways => "internet-gateway",
         egress_only_internet_gateways => "egress-only-internet-gateway", addresses => "elastic-ip",
-        nat_gateways => "natgateway",
+        nat_gateways => "natgateway", block_public_access_exclusions => "vpc-block-public-access-exclusion",
         security_groups => "security-group", network_acls => "network-acl", network_interfaces => "network-interface",
         instances => "instance", endpoint_services => "vpc-endpoint-service", vpc_endpoints => "vpc-endpoint",
         network_insights_paths => "network-insights-path", network_insights_analyses => "network-insights-analysis",

@@ -24,6 +24,8 @@ pub const TGW_ROUTE_AZ_RESTRICTION: &str = "TGW_ROUTE_AZ_RESTRICTION";
 pub const TGW_RTB_BAD_STATE_ROUTE: &str = "TGW_RTB_BAD_STATE_ROUTE";
 pub const UNKNOWN_DESTINATION: &str = "UNKNOWN_DESTINATION";
 pub const VPCE_SERVICE_NOT_INSTALLED_IN_AZ: &str = "VPCE_SERVICE_NOT_INSTALLED_IN_AZ";
+/// xvpc's own: AWS's list has no code for VPC Block Public Access.
+pub const VPC_BLOCK_PUBLIC_ACCESS: &str = "VPC_BLOCK_PUBLIC_ACCESS";
 
 /// AWS's description of a code.
 pub fn meaning(code: &str) -> &'static str {
@@ -58,6 +60,7 @@ pub fn meaning(code: &str) -> &'static str {
         TGW_RTB_BAD_STATE_ROUTE => "This transit gateway route table has a route to the destination that is in a bad state.",
         UNKNOWN_DESTINATION => "The path can't be extended because the information about the destination is insufficient.",
         VPCE_SERVICE_NOT_INSTALLED_IN_AZ => "The VPC endpoint service is not installed in the specified Availability Zone.",
+        VPC_BLOCK_PUBLIC_ACCESS => "VPC Block Public Access blocks traffic through the internet gateways and egress-only internet gateways of this Region, except for excluded VPCs and subnets.",
         _ => "",
     }
 }

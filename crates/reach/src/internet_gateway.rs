@@ -32,6 +32,7 @@ use xvpc_model::network_interface::NetworkInterface;
 use xvpc_model::vpc::Vpc;
 
 use crate::analysis::{self, Segment};
+use crate::block_public_access::Crossing;
 use crate::component::{Component, Detail, Direction, Hop, Kind, Verdict};
 use crate::explanation as code;
 use crate::topology::Topology;
@@ -207,6 +208,10 @@ pub fn check_source(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, 
 #[allow(clippy::too_many_arguments)]
 pub fn beyond(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip: IpAddr, igw: &str, dst: IpAddr, proto: u8, port: u16) {
     check_source(topo, seg, src, src_ip, igw);
+    if let Some(c) = any_component(topo, igw) {
+        let crossing = if igw.starts_with("eigw-") { Crossing::EigwEgress } else { Crossing::IgwEgress };
+        crate::block_public_access::check(topo, seg, src, c, crossing);
+    }
     // IPv4 leaves as the public address paired with the private one; IPv6
     // as itself.
     let from = match src_ip {
@@ -255,7 +260,10 @@ pub fn inbound(topo: &Topology, from: IpAddr, dst: &NetworkInterface, public: Ip
         IpAddr::V6(a) => a.to_string(),
     };
     match gw {
-        Some(g) => seg.forward.push(hop(component(g), Direction::Forward, format!("{public} -> {inside}"), &vpc.id)),
+        Some(g) => {
+            seg.forward.push(hop(component(g), Direction::Forward, format!("{public} -> {inside}"), &vpc.id));
+            crate::block_public_access::check(topo, &mut seg, dst, component(g), Crossing::IgwIngress);
+        }
         None => match xvpc_model::egress_only_internet_gateway::of_vpc(topo.state, &vpc.id).filter(|_| public.is_ipv6()) {
             Some(e) => seg.blockers.push(Blocker {
                 detail: Detail::None,

@@ -60,6 +60,7 @@
 //! [`fix`] (the CLI commands), [`matrix`].
 
 pub mod analysis;
+pub mod block_public_access;
 pub mod compare;
 pub mod component;
 pub mod explanation;

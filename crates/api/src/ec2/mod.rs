@@ -4,6 +4,7 @@
 //! Element names follow botocore's EC2 service model (`locationName`), the
 //! naming oracle for what clients expect.
 
+mod block_public_access;
 mod egress_only_internet_gateway;
 mod elastic_ip;
 mod endpoint_service;
@@ -46,6 +47,7 @@ pub fn actions() -> &'static ActionTable {
     // Every EC2 family is typed: no untyped table is left.
     TABLE.get_or_init(|| ActionTable::new(&[
         vpc::TYPED,
+        block_public_access::TYPED,
         image::TYPED,
         volume::TYPED,
         subnet::TYPED,

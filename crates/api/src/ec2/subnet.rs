@@ -51,6 +51,7 @@ pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
             enable_resource_name_dns_aaaa_record: Some(s.dns.aaaa_record),
         }),
         tags: tag_set(&s.tags),
+        block_public_access_states: state.vpcs.get(&s.vpc_id).and_then(|v| super::block_public_access::states_shape(state, v, Some(&s.id))),
         ..Default::default()
     }
 }
@@ -240,9 +241,8 @@ mod tests {
         assert_eq!(
             missing("ec2", "DescribeSubnetsResult", &xml),
             [
-                // No VPC Block Public Access, Outposts, customer-owned IPs,
+                // No Outposts, customer-owned IPs,
                 // LNI or subnet types in xvpc; associations are immediate.
-                "Subnet.BlockPublicAccessStates",
                 "Subnet.CustomerOwnedIpv4Pool",
                 "Subnet.EnableLniAtDeviceIndex",
                 "Subnet.OutpostArn",

@@ -109,7 +109,9 @@ fn describe_vpcs(call: &mut Call, input: shape::DescribeVpcsRequest) -> Result<s
     }
     let out = vpc::FILTERS.select(&fs, s, &call.ctx, s.vpcs.scope(&call.ctx).filter(|v| ids.is_empty() || ids.contains(&v.id)))?;
     let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |v| v.id.clone(), (5, 1000))?;
-    Ok(shape::DescribeVpcsResult { vpcs: page.into_iter().map(vpc_shape).collect(), next_token: next })
+    // The Block Public Access mode in force for each VPC, its exclusion counted.
+    let described = |v: &Vpc| shape::Vpc { block_public_access_states: super::block_public_access::states_shape(s, v, None), ..vpc_shape(v) };
+    Ok(shape::DescribeVpcsResult { vpcs: page.into_iter().map(described).collect(), next_token: next })
 }
 
 fn modify_vpc_attribute(call: &mut Call, input: shape::ModifyVpcAttributeRequest) -> Result<ReturnTrue> {

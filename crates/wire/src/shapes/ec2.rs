@@ -3555,6 +3555,51 @@ impl rt::XmlMembers for CreateTransitGatewayVpcAttachmentResult {
     }
 }
 
+/// botocore shape `CreateVpcBlockPublicAccessExclusionRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpcBlockPublicAccessExclusionRequest {
+    pub dry_run: Option<bool>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub internet_gateway_exclusion_mode: InternetGatewayExclusionMode,
+    pub tag_specifications: Vec<TagSpecification>,
+}
+
+impl rt::FromQuery for CreateVpcBlockPublicAccessExclusionRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            subnet_id: r.opt(key, "SubnetId")?,
+            vpc_id: r.opt(key, "VpcId")?,
+            internet_gateway_exclusion_mode: r.req(key, "InternetGatewayExclusionMode")?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+        }))
+    }
+}
+
+/// botocore shape `CreateVpcBlockPublicAccessExclusionResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpcBlockPublicAccessExclusionResult {
+    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+}
+
+impl rt::ToXml for CreateVpcBlockPublicAccessExclusionResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateVpcBlockPublicAccessExclusionResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpc_block_public_access_exclusion, w, "vpcBlockPublicAccessExclusion");
+    }
+}
+
 /// botocore shape `CreateVpcEndpointRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateVpcEndpointRequest {
@@ -4464,6 +4509,45 @@ impl rt::ToXml for DeleteTransitGatewayVpcAttachmentResult {
 impl rt::XmlMembers for DeleteTransitGatewayVpcAttachmentResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.transit_gateway_vpc_attachment, w, "transitGatewayVpcAttachment");
+    }
+}
+
+/// botocore shape `DeleteVpcBlockPublicAccessExclusionRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteVpcBlockPublicAccessExclusionRequest {
+    pub dry_run: Option<bool>,
+    pub exclusion_id: String,
+}
+
+impl rt::FromQuery for DeleteVpcBlockPublicAccessExclusionRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            exclusion_id: r.req(key, "ExclusionId")?,
+        }))
+    }
+}
+
+/// botocore shape `DeleteVpcBlockPublicAccessExclusionResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteVpcBlockPublicAccessExclusionResult {
+    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+}
+
+impl rt::ToXml for DeleteVpcBlockPublicAccessExclusionResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DeleteVpcBlockPublicAccessExclusionResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpc_block_public_access_exclusion, w, "vpcBlockPublicAccessExclusion");
     }
 }
 
@@ -6135,6 +6219,90 @@ impl rt::XmlMembers for DescribeVpcAttributeResult {
         rt::ToXml::to_xml(&self.enable_dns_support, w, "enableDnsSupport");
         rt::ToXml::to_xml(&self.enable_network_address_usage_metrics, w, "enableNetworkAddressUsageMetrics");
         rt::ToXml::to_xml(&self.vpc_id, w, "vpcId");
+    }
+}
+
+/// botocore shape `DescribeVpcBlockPublicAccessExclusionsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessExclusionsRequest {
+    pub dry_run: Option<bool>,
+    pub filters: Vec<Filter>,
+    pub exclusion_ids: Vec<String>,
+    pub next_token: Option<String>,
+    pub max_results: Option<i32>,
+}
+
+impl rt::FromQuery for DescribeVpcBlockPublicAccessExclusionsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            filters: r.list(key, "Filter", None)?,
+            exclusion_ids: r.list(key, "ExclusionId", None)?,
+            next_token: r.opt(key, "NextToken")?,
+            max_results: r.opt(key, "MaxResults")?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeVpcBlockPublicAccessExclusionsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessExclusionsResult {
+    pub vpc_block_public_access_exclusions: Vec<VpcBlockPublicAccessExclusion>,
+    pub next_token: Option<String>,
+}
+
+impl rt::ToXml for DescribeVpcBlockPublicAccessExclusionsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeVpcBlockPublicAccessExclusionsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "vpcBlockPublicAccessExclusionSet", "item", &self.vpc_block_public_access_exclusions);
+        rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+/// botocore shape `DescribeVpcBlockPublicAccessOptionsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessOptionsRequest {
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DescribeVpcBlockPublicAccessOptionsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeVpcBlockPublicAccessOptionsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessOptionsResult {
+    pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
+}
+
+impl rt::ToXml for DescribeVpcBlockPublicAccessOptionsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeVpcBlockPublicAccessOptionsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpc_block_public_access_options, w, "vpcBlockPublicAccessOptions");
     }
 }
 
@@ -12690,6 +12858,126 @@ impl rt::XmlMembers for InternetGatewayAttachment {
     }
 }
 
+/// botocore enum `InternetGatewayBlockMode`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum InternetGatewayBlockMode {
+    #[default]
+    Off,
+    BlockBidirectional,
+    BlockIngress,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl InternetGatewayBlockMode {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::BlockBidirectional => "block-bidirectional",
+            Self::BlockIngress => "block-ingress",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for InternetGatewayBlockMode {
+    const VALUES: &'static [&'static str] = &[
+        "off",
+        "block-bidirectional",
+        "block-ingress",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "off" => Self::Off,
+            "block-bidirectional" => Self::BlockBidirectional,
+            "block-ingress" => Self::BlockIngress,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for InternetGatewayBlockMode {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for InternetGatewayBlockMode {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for InternetGatewayBlockMode {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore enum `InternetGatewayExclusionMode`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum InternetGatewayExclusionMode {
+    #[default]
+    AllowBidirectional,
+    AllowEgress,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl InternetGatewayExclusionMode {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AllowBidirectional => "allow-bidirectional",
+            Self::AllowEgress => "allow-egress",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for InternetGatewayExclusionMode {
+    const VALUES: &'static [&'static str] = &[
+        "allow-bidirectional",
+        "allow-egress",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "allow-bidirectional" => Self::AllowBidirectional,
+            "allow-egress" => Self::AllowEgress,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for InternetGatewayExclusionMode {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for InternetGatewayExclusionMode {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for InternetGatewayExclusionMode {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// botocore enum `IpAddressType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum IpAddressType {
@@ -13275,6 +13563,58 @@ impl rt::ToXml for LocationType {
     }
 }
 
+/// botocore enum `ManagedBy`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum ManagedBy {
+    #[default]
+    Account,
+    DeclarativePolicy,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl ManagedBy {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Account => "account",
+            Self::DeclarativePolicy => "declarative-policy",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for ManagedBy {
+    const VALUES: &'static [&'static str] = &[
+        "account",
+        "declarative-policy",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "account" => Self::Account,
+            "declarative-policy" => Self::DeclarativePolicy,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for ManagedBy {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for ManagedBy {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// botocore shape `ManagedPrefixList`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManagedPrefixList {
@@ -13795,6 +14135,86 @@ impl rt::FromQuery for ModifyVpcAttributeRequest {
             vpc_id: r.req(key, "VpcId")?,
             enable_network_address_usage_metrics: r.opt(key, "EnableNetworkAddressUsageMetrics")?,
         }))
+    }
+}
+
+/// botocore shape `ModifyVpcBlockPublicAccessExclusionRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcBlockPublicAccessExclusionRequest {
+    pub dry_run: Option<bool>,
+    pub exclusion_id: String,
+    pub internet_gateway_exclusion_mode: InternetGatewayExclusionMode,
+}
+
+impl rt::FromQuery for ModifyVpcBlockPublicAccessExclusionRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            exclusion_id: r.req(key, "ExclusionId")?,
+            internet_gateway_exclusion_mode: r.req(key, "InternetGatewayExclusionMode")?,
+        }))
+    }
+}
+
+/// botocore shape `ModifyVpcBlockPublicAccessExclusionResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcBlockPublicAccessExclusionResult {
+    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+}
+
+impl rt::ToXml for ModifyVpcBlockPublicAccessExclusionResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for ModifyVpcBlockPublicAccessExclusionResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpc_block_public_access_exclusion, w, "vpcBlockPublicAccessExclusion");
+    }
+}
+
+/// botocore shape `ModifyVpcBlockPublicAccessOptionsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcBlockPublicAccessOptionsRequest {
+    pub dry_run: Option<bool>,
+    pub internet_gateway_block_mode: InternetGatewayBlockMode,
+}
+
+impl rt::FromQuery for ModifyVpcBlockPublicAccessOptionsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            internet_gateway_block_mode: r.req(key, "InternetGatewayBlockMode")?,
+        }))
+    }
+}
+
+/// botocore shape `ModifyVpcBlockPublicAccessOptionsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcBlockPublicAccessOptionsResult {
+    pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
+}
+
+impl rt::ToXml for ModifyVpcBlockPublicAccessOptionsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for ModifyVpcBlockPublicAccessOptionsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpc_block_public_access_options, w, "vpcBlockPublicAccessOptions");
     }
 }
 
@@ -22318,6 +22738,268 @@ impl rt::FromQuery for VpcAttributeName {
     }
 }
 
+/// botocore shape `VpcBlockPublicAccessExclusion`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpcBlockPublicAccessExclusion {
+    pub exclusion_id: Option<String>,
+    pub internet_gateway_exclusion_mode: Option<InternetGatewayExclusionMode>,
+    pub resource_arn: Option<String>,
+    pub state: Option<VpcBlockPublicAccessExclusionState>,
+    pub reason: Option<String>,
+    pub creation_timestamp: Option<rt::Timestamp>,
+    pub last_update_timestamp: Option<rt::Timestamp>,
+    pub deletion_timestamp: Option<rt::Timestamp>,
+    pub tags: Vec<Tag>,
+}
+
+impl rt::ToXml for VpcBlockPublicAccessExclusion {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for VpcBlockPublicAccessExclusion {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.exclusion_id, w, "exclusionId");
+        rt::ToXml::to_xml(&self.internet_gateway_exclusion_mode, w, "internetGatewayExclusionMode");
+        rt::ToXml::to_xml(&self.resource_arn, w, "resourceArn");
+        rt::ToXml::to_xml(&self.state, w, "state");
+        rt::ToXml::to_xml(&self.reason, w, "reason");
+        rt::ToXml::to_xml(&self.creation_timestamp, w, "creationTimestamp");
+        rt::ToXml::to_xml(&self.last_update_timestamp, w, "lastUpdateTimestamp");
+        rt::ToXml::to_xml(&self.deletion_timestamp, w, "deletionTimestamp");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+    }
+}
+
+/// botocore enum `VpcBlockPublicAccessExclusionState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum VpcBlockPublicAccessExclusionState {
+    #[default]
+    CreateInProgress,
+    CreateComplete,
+    CreateFailed,
+    UpdateInProgress,
+    UpdateComplete,
+    UpdateFailed,
+    DeleteInProgress,
+    DeleteComplete,
+    DisableInProgress,
+    DisableComplete,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl VpcBlockPublicAccessExclusionState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreateInProgress => "create-in-progress",
+            Self::CreateComplete => "create-complete",
+            Self::CreateFailed => "create-failed",
+            Self::UpdateInProgress => "update-in-progress",
+            Self::UpdateComplete => "update-complete",
+            Self::UpdateFailed => "update-failed",
+            Self::DeleteInProgress => "delete-in-progress",
+            Self::DeleteComplete => "delete-complete",
+            Self::DisableInProgress => "disable-in-progress",
+            Self::DisableComplete => "disable-complete",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for VpcBlockPublicAccessExclusionState {
+    const VALUES: &'static [&'static str] = &[
+        "create-in-progress",
+        "create-complete",
+        "create-failed",
+        "update-in-progress",
+        "update-complete",
+        "update-failed",
+        "delete-in-progress",
+        "delete-complete",
+        "disable-in-progress",
+        "disable-complete",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "create-in-progress" => Self::CreateInProgress,
+            "create-complete" => Self::CreateComplete,
+            "create-failed" => Self::CreateFailed,
+            "update-in-progress" => Self::UpdateInProgress,
+            "update-complete" => Self::UpdateComplete,
+            "update-failed" => Self::UpdateFailed,
+            "delete-in-progress" => Self::DeleteInProgress,
+            "delete-complete" => Self::DeleteComplete,
+            "disable-in-progress" => Self::DisableInProgress,
+            "disable-complete" => Self::DisableComplete,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for VpcBlockPublicAccessExclusionState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for VpcBlockPublicAccessExclusionState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore enum `VpcBlockPublicAccessExclusionsAllowed`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum VpcBlockPublicAccessExclusionsAllowed {
+    #[default]
+    Allowed,
+    NotAllowed,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl VpcBlockPublicAccessExclusionsAllowed {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allowed => "allowed",
+            Self::NotAllowed => "not-allowed",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for VpcBlockPublicAccessExclusionsAllowed {
+    const VALUES: &'static [&'static str] = &[
+        "allowed",
+        "not-allowed",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "allowed" => Self::Allowed,
+            "not-allowed" => Self::NotAllowed,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for VpcBlockPublicAccessExclusionsAllowed {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for VpcBlockPublicAccessExclusionsAllowed {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore shape `VpcBlockPublicAccessOptions`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpcBlockPublicAccessOptions {
+    pub aws_account_id: Option<String>,
+    pub aws_region: Option<String>,
+    pub state: Option<VpcBlockPublicAccessState>,
+    pub internet_gateway_block_mode: Option<InternetGatewayBlockMode>,
+    pub reason: Option<String>,
+    pub last_update_timestamp: Option<rt::Timestamp>,
+    pub managed_by: Option<ManagedBy>,
+    pub exclusions_allowed: Option<VpcBlockPublicAccessExclusionsAllowed>,
+}
+
+impl rt::ToXml for VpcBlockPublicAccessOptions {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for VpcBlockPublicAccessOptions {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.aws_account_id, w, "awsAccountId");
+        rt::ToXml::to_xml(&self.aws_region, w, "awsRegion");
+        rt::ToXml::to_xml(&self.state, w, "state");
+        rt::ToXml::to_xml(&self.internet_gateway_block_mode, w, "internetGatewayBlockMode");
+        rt::ToXml::to_xml(&self.reason, w, "reason");
+        rt::ToXml::to_xml(&self.last_update_timestamp, w, "lastUpdateTimestamp");
+        rt::ToXml::to_xml(&self.managed_by, w, "managedBy");
+        rt::ToXml::to_xml(&self.exclusions_allowed, w, "exclusionsAllowed");
+    }
+}
+
+/// botocore enum `VpcBlockPublicAccessState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum VpcBlockPublicAccessState {
+    #[default]
+    DefaultState,
+    UpdateInProgress,
+    UpdateComplete,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl VpcBlockPublicAccessState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DefaultState => "default-state",
+            Self::UpdateInProgress => "update-in-progress",
+            Self::UpdateComplete => "update-complete",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for VpcBlockPublicAccessState {
+    const VALUES: &'static [&'static str] = &[
+        "default-state",
+        "update-in-progress",
+        "update-complete",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "default-state" => Self::DefaultState,
+            "update-in-progress" => Self::UpdateInProgress,
+            "update-complete" => Self::UpdateComplete,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for VpcBlockPublicAccessState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for VpcBlockPublicAccessState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// botocore shape `VpcCidrBlockAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcCidrBlockAssociation {
@@ -23658,6 +24340,17 @@ pub mod ops {
         type Output = super::CreateVpcResult;
     }
 
+    /// The `CreateVpcBlockPublicAccessExclusion` operation.
+    pub struct CreateVpcBlockPublicAccessExclusion;
+
+    impl rt::Operation for CreateVpcBlockPublicAccessExclusion {
+        const NAME: &'static str = "CreateVpcBlockPublicAccessExclusion";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateVpcBlockPublicAccessExclusionRequest;
+        type Output = super::CreateVpcBlockPublicAccessExclusionResult;
+    }
+
     /// The `CreateVpcEndpoint` operation.
     pub struct CreateVpcEndpoint;
 
@@ -23887,6 +24580,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DeleteVpcRequest;
         type Output = rt::ReturnTrue;
+    }
+
+    /// The `DeleteVpcBlockPublicAccessExclusion` operation.
+    pub struct DeleteVpcBlockPublicAccessExclusion;
+
+    impl rt::Operation for DeleteVpcBlockPublicAccessExclusion {
+        const NAME: &'static str = "DeleteVpcBlockPublicAccessExclusion";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteVpcBlockPublicAccessExclusionRequest;
+        type Output = super::DeleteVpcBlockPublicAccessExclusionResult;
     }
 
     /// The `DeleteVpcEndpointServiceConfigurations` operation.
@@ -24285,6 +24989,28 @@ pub mod ops {
         type Output = super::DescribeVpcAttributeResult;
     }
 
+    /// The `DescribeVpcBlockPublicAccessExclusions` operation.
+    pub struct DescribeVpcBlockPublicAccessExclusions;
+
+    impl rt::Operation for DescribeVpcBlockPublicAccessExclusions {
+        const NAME: &'static str = "DescribeVpcBlockPublicAccessExclusions";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeVpcBlockPublicAccessExclusionsRequest;
+        type Output = super::DescribeVpcBlockPublicAccessExclusionsResult;
+    }
+
+    /// The `DescribeVpcBlockPublicAccessOptions` operation.
+    pub struct DescribeVpcBlockPublicAccessOptions;
+
+    impl rt::Operation for DescribeVpcBlockPublicAccessOptions {
+        const NAME: &'static str = "DescribeVpcBlockPublicAccessOptions";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeVpcBlockPublicAccessOptionsRequest;
+        type Output = super::DescribeVpcBlockPublicAccessOptionsResult;
+    }
+
     /// The `DescribeVpcEndpointConnections` operation.
     pub struct DescribeVpcEndpointConnections;
 
@@ -24569,6 +25295,28 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::ModifyVpcAttributeRequest;
         type Output = rt::ReturnTrue;
+    }
+
+    /// The `ModifyVpcBlockPublicAccessExclusion` operation.
+    pub struct ModifyVpcBlockPublicAccessExclusion;
+
+    impl rt::Operation for ModifyVpcBlockPublicAccessExclusion {
+        const NAME: &'static str = "ModifyVpcBlockPublicAccessExclusion";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::ModifyVpcBlockPublicAccessExclusionRequest;
+        type Output = super::ModifyVpcBlockPublicAccessExclusionResult;
+    }
+
+    /// The `ModifyVpcBlockPublicAccessOptions` operation.
+    pub struct ModifyVpcBlockPublicAccessOptions;
+
+    impl rt::Operation for ModifyVpcBlockPublicAccessOptions {
+        const NAME: &'static str = "ModifyVpcBlockPublicAccessOptions";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::ModifyVpcBlockPublicAccessOptionsRequest;
+        type Output = super::ModifyVpcBlockPublicAccessOptionsResult;
     }
 
     /// The `ModifyVpcEndpoint` operation.
@@ -24869,6 +25617,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateTransitGatewayRouteTable",
     "CreateTransitGatewayVpcAttachment",
     "CreateVpc",
+    "CreateVpcBlockPublicAccessExclusion",
     "CreateVpcEndpoint",
     "CreateVpcEndpointServiceConfiguration",
     "CreateVpcPeeringConnection",
@@ -24890,6 +25639,7 @@ pub const OPERATIONS: &[&str] = &[
     "DeleteTransitGatewayRouteTable",
     "DeleteTransitGatewayVpcAttachment",
     "DeleteVpc",
+    "DeleteVpcBlockPublicAccessExclusion",
     "DeleteVpcEndpointServiceConfigurations",
     "DeleteVpcEndpoints",
     "DeleteVpcPeeringConnection",
@@ -24926,6 +25676,8 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeTransitGateways",
     "DescribeVolumes",
     "DescribeVpcAttribute",
+    "DescribeVpcBlockPublicAccessExclusions",
+    "DescribeVpcBlockPublicAccessOptions",
     "DescribeVpcEndpointConnections",
     "DescribeVpcEndpointServiceConfigurations",
     "DescribeVpcEndpointServicePermissions",
@@ -24952,6 +25704,8 @@ pub const OPERATIONS: &[&str] = &[
     "ModifyTransitGateway",
     "ModifyTransitGatewayVpcAttachment",
     "ModifyVpcAttribute",
+    "ModifyVpcBlockPublicAccessExclusion",
+    "ModifyVpcBlockPublicAccessOptions",
     "ModifyVpcEndpoint",
     "ModifyVpcEndpointServiceConfiguration",
     "ModifyVpcEndpointServicePermissions",
