@@ -9,7 +9,7 @@
 //! Sources: the EC2 API reference's "Error codes for the Amazon EC2 API",
 //! and botocore's ELBv2 and RAM models for their exceptions.
 
-use xvpc_model::error::{ElbFault, Limit, RamFault};
+use xvpc_model::error::{ElbFault, Limit, RamFault, SsmFault};
 use xvpc_model::subnet_group::{GroupFault, GroupService};
 use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::ApiError;
@@ -179,6 +179,15 @@ fn ram(f: RamFault) -> &'static str {
     }
 }
 
+/// Systems Manager's codes (its exception shapes' names; all HTTP 400).
+fn ssm(f: SsmFault) -> &'static str {
+    match f {
+        SsmFault::ParameterNotFound => "ParameterNotFound",
+        SsmFault::ParameterVersionNotFound => "ParameterVersionNotFound",
+        SsmFault::Validation => "ValidationException",
+    }
+}
+
 /// The code and HTTP status of a subnet group refusal: each service names
 /// its own faults (botocore's `error.code` and `httpStatusCode` of each
 /// exception shape; RDS's "not found" is the one 404). Where a service
@@ -269,6 +278,7 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::ValidationError(_) => c("ValidationError"),
         M::Elb(f, _) => c(elb(*f)),
         M::Ram(f, _) => c(ram(*f)),
+        M::Ssm(f, _) => c(ssm(*f)),
         M::SubnetGroup(service, f, _) => {
             let (code, status) = subnet_group(*service, *f);
             c(code).with_status(status)

@@ -128,6 +128,14 @@ fn every_quota_and_service_fault_has_its_documented_code() {
     for (f, code) in ram {
         check(&ModelError::Ram(f, s()), code);
     }
+    let ssm = cases!(SsmFault;
+        ParameterNotFound => "ParameterNotFound",
+        ParameterVersionNotFound => "ParameterVersionNotFound",
+        Validation => "ValidationException",
+    );
+    for (f, code) in ssm {
+        check(&ModelError::Ssm(f, s()), code);
+    }
 }
 
 #[test]
@@ -183,6 +191,7 @@ fn every_variant_has_its_documented_code() {
         ValidationError(s()) => "ValidationError",
         Elb(ElbFault::DuplicateListener, s()) => "DuplicateListener",
         Ram(RamFault::UnknownResource, s()) => "UnknownResourceException",
+        Ssm(SsmFault::ParameterNotFound, s()) => "ParameterNotFound",
         SubnetGroup(GroupService::Rds, GroupFault::AlreadyExists, s()) => "DBSubnetGroupAlreadyExists",
     );
     for (e, code) in all {

@@ -160,6 +160,15 @@ pub enum RamFault {
     InvalidResourceType,
 }
 
+/// Systems Manager Parameter Store's refusals, named after its exceptions
+/// in botocore's model (`Validation` is `ValidationException`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SsmFault {
+    ParameterNotFound,
+    ParameterVersionNotFound,
+    Validation,
+}
+
 /// A request that AWS's rules refuse.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ModelError {
@@ -320,6 +329,9 @@ pub enum ModelError {
     /// RAM's refusals.
     #[error("{1}")]
     Ram(RamFault, String),
+    /// Systems Manager Parameter Store's refusals.
+    #[error("{1}")]
+    Ssm(SsmFault, String),
     /// A subnet group's refusals, per service that keeps it.
     #[error("{2}")]
     SubnetGroup(crate::subnet_group::GroupService, crate::subnet_group::GroupFault, String),

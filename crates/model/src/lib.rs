@@ -47,6 +47,7 @@ pub mod network_interface;
 pub mod peering;
 pub mod prefix_list;
 pub mod public_ip;
+pub mod public_parameter;
 pub mod ram;
 pub mod route_table;
 pub mod security_group;
