@@ -79,6 +79,8 @@ def populate(ec2, elbv2, ram, server):
     c.allocate_address(Domain="vpc")
     for i, s in enumerate(subnets):
         c.create_nat_gateway(SubnetId=s, ConnectivityType="private", TagSpecifications=tag("natgateway", f"n{i}"))
+        c.create_flow_logs(ResourceType="Subnet", ResourceIds=[s], TrafficType="ALL", LogDestinationType="s3",
+                           LogDestination=f"arn:aws:s3:::flow-logs/{i}", TagSpecifications=tag("vpc-flow-log", f"f{i}"))
 
     # PrivateLink: six NLBs, each with a service and an endpoint to it.
     lbs, services = [], []
@@ -147,6 +149,7 @@ def populate(ec2, elbv2, ram, server):
 FILTERED = [
     ("DescribeVpcs", None), ("DescribeSubnets", None), ("DescribeRouteTables", None), ("DescribeInternetGateways", None),
     ("DescribeEgressOnlyInternetGateways", None), ("DescribeNatGateways", None), ("DescribeVpcBlockPublicAccessExclusions", None),
+    ("DescribeFlowLogs", None),
     ("DescribeAddresses", None), ("DescribeSecurityGroups", None), ("DescribeSecurityGroupRules", None), ("DescribeNetworkAcls", None),
     ("DescribeNetworkInterfaces", None), ("DescribeInstances", None), ("DescribeInstanceStatus", None),
     ("DescribeInstanceCreditSpecifications", None), ("DescribeVolumes", None), ("DescribeImages", None), ("DescribeInstanceTypes", None),
@@ -164,7 +167,7 @@ FILTERED = [
 
 
 # Calls whose filter member is singular (botocore's `Filter`).
-SINGULAR_FILTER = {"DescribeNatGateways"}
+SINGULAR_FILTER = {"DescribeNatGateways", "DescribeFlowLogs"}
 
 
 def call(client, op, params):
@@ -268,7 +271,7 @@ def pages_match(client, op, params, size, token_key):
 
 
 EC2_PAGED = [
-    "DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeInternetGateways", "DescribeEgressOnlyInternetGateways", "DescribeNatGateways", "DescribeSecurityGroups",
+    "DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeInternetGateways", "DescribeEgressOnlyInternetGateways", "DescribeNatGateways", "DescribeFlowLogs", "DescribeSecurityGroups",
     "DescribeSecurityGroupRules", "DescribeNetworkAcls", "DescribeNetworkInterfaces", "DescribeInstances", "DescribeInstanceStatus",
     "DescribeInstanceCreditSpecifications", "DescribeVolumes", "DescribeImages", "DescribeInstanceTypes", "DescribeInstanceTypeOfferings",
     "DescribePrefixLists", "DescribeManagedPrefixLists", "DescribeTags", "DescribeVpcEndpointServiceConfigurations", "DescribeVpcEndpointServicePermissions",

@@ -14,6 +14,7 @@ pub mod ec2;
 pub mod elasticache;
 pub mod elbv2;
 pub mod errors;
+pub mod flow_log_records;
 pub mod identity;
 pub mod ops;
 pub mod ram;
@@ -93,6 +94,9 @@ pub struct App {
     /// Bumped on every committed change, reset and clock move, so the
     /// console can poll one number (`GET /_xvpc/version`) to know when to redraw.
     version: std::sync::atomic::AtomicU64,
+    /// Flow log records delivered so far (not stored state: AWS keeps them
+    /// in the destination).
+    flow_records: Mutex<flow_log_records::FlowRecords>,
 }
 
 /// An operator endpoint handler: answers a request, or `None` to pass.
@@ -110,7 +114,7 @@ impl App {
         if store.log_len()? > config.compact_after.unwrap_or(COMPACT_AFTER) {
             store.snapshot(&state)?;
         }
-        Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()), ops_extensions: Mutex::new(Vec::new()), version: Default::default() })
+        Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()), ops_extensions: Mutex::new(Vec::new()), version: Default::default(), flow_records: Default::default() })
     }
 
     /// Locks the world. A poisoned lock (a panicking handler) still holds a
@@ -123,6 +127,11 @@ impl App {
     /// A copy of the current state (for read-only analyses).
     pub fn snapshot(&self) -> State {
         self.world().state.clone()
+    }
+
+    /// The flow log records delivered so far.
+    pub(crate) fn flow_records(&self) -> MutexGuard<'_, flow_log_records::FlowRecords> {
+        self.flow_records.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The recorded session of an STS temporary key, if any.

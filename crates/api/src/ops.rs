@@ -36,6 +36,7 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
             match w.store.reset() {
                 Ok(()) => {
                     w.state = Default::default();
+                    crate::flow_log_records::reset(app);
                     app.clock.set_offset(0);
                     app.notify(&w.state);
                     json(200, json!({ "status": "reset" }))
@@ -72,6 +73,11 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
         // The reachability engine, run on a snapshot (xvpc trace).
         ("POST", "/_xvpc/trace") => {
             let (status, v) = crate::reachability::trace(app, &req.body);
+            json(status, v)
+        }
+        // Flow log records delivered so far, per flow log.
+        ("GET", "/_xvpc/flow-logs") => {
+            let (status, v) = crate::flow_log_records::list(app, &req.query);
             json(status, v)
         }
         ("POST", "/_xvpc/compare") => {

@@ -3,7 +3,8 @@
 //! on a snapshot of the state, so clients need no model of their own.
 //!
 //! - `POST /_xvpc/trace` `{"source", "destination", "protocol", "port",
-//!   "source_ip"?, "destination_ip"?}` → the [`xvpc_reach::Analysis`].
+//!   "source_ip"?, "destination_ip"?}` → the [`xvpc_reach::Analysis`]; the
+//!   flow's records go to the flow logs covering its interfaces.
 //! - `POST /_xvpc/matrix` `{"protocol"?, "port"?, "tag"?: "Key=Value"}` →
 //!   instances and `reachable[i][j]` (instance i reaches instance j).
 //! - `POST /_xvpc/compare` `{"from", "to", "port"?, "gb_per_month"?}` →
@@ -79,7 +80,11 @@ pub fn trace(app: &App, body: &[u8]) -> (u16, Value) {
     };
     let state = app.snapshot();
     match xvpc_reach::analyze(&state, app.clock.now(), &query) {
-        Ok(a) => (200, serde_json::to_value(&a).unwrap_or(Value::Null)),
+        Ok(a) => {
+            // The flow, as the covering flow logs would record it.
+            crate::flow_log_records::record_analysis(app, &state, &a);
+            (200, serde_json::to_value(&a).unwrap_or(Value::Null))
+        }
         Err(e) => (404, json!({ "error": e.to_string() })),
     }
 }

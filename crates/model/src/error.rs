@@ -18,6 +18,7 @@ pub enum IdKind {
     /// The `GatewayId` of a route, before xvpc knows which kind it is.
     Gateway,
     NatGateway,
+    FlowLog,
     SecurityGroup,
     SecurityGroupRule,
     NetworkAcl,
@@ -67,6 +68,7 @@ impl IdKind {
             IdKind::RouteTable => "rtb",
             IdKind::InternetGateway => "igw",
             IdKind::NatGateway => "nat",
+            IdKind::FlowLog => "fl",
             IdKind::SecurityGroup => "sg",
             IdKind::SecurityGroupRule => "sgr",
             IdKind::NetworkAcl => "acl",
@@ -251,6 +253,10 @@ pub enum ModelError {
     /// `InvalidNetworkAclEntry.NotFound`.
     #[error("The specified network ACL entry does not exist")]
     NetworkAclEntryNotFound,
+    /// `FlowLogAlreadyExists`: the resource already has a flow log with this
+    /// destination and traffic type.
+    #[error("Error. There is an existing Flow Log with the same configuration and log destination.")]
+    FlowLogAlreadyExists,
     /// `Resource.AlreadyAssociated`.
     #[error("{0}")]
     AlreadyAssociated(String),

@@ -53,6 +53,12 @@ fn nat_gateways() {
 }
 
 #[test]
+fn flow_logs() {
+    let w = world();
+    w.check(&crate::flow_log::FILTERS, &w.state.flow_logs.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
 fn addresses() {
     let w = world();
     w.check(&elastic_ip::FILTERS, &w.state.addresses.scope(&w.ctx).collect::<Vec<_>>());

@@ -225,6 +225,32 @@ pub fn world() -> World {
     let nat = b.run(|s, c| crate::nat_gateway::create(s, c, nat));
     let dest = route_table::parse_destination(Some("172.19.0.0/16"), None).unwrap();
     b.change(|s, c| route_table::create_route(s, c, &rt, dest, RouteTarget::NatGateway(nat)));
+    // Flow logs: the VPC to a CloudWatch Logs group, the subnet to a host
+    // directory (xvpc's file:// extension) with S3's options.
+    let to_group = crate::flow_log::CreateFlowLogs {
+        resource_type: "VPC".into(),
+        resource_ids: vec![v1.clone()],
+        traffic_type: Some("ALL".into()),
+        log_group_name: Some("flow-logs".into()),
+        deliver_logs_permission_arn: Some("arn:aws:iam::111111111111:role/flow-logs".into()),
+        deliver_cross_account_role: Some("arn:aws:iam::111111111111:role/cross".into()),
+        tags: tags("fl"),
+        ..Default::default()
+    };
+    b.run(|s, c| crate::flow_log::create(s, c, to_group));
+    let to_file = crate::flow_log::CreateFlowLogs {
+        resource_type: "Subnet".into(),
+        resource_ids: vec![s2.clone()],
+        traffic_type: Some("REJECT".into()),
+        destination_type: Some("s3".into()),
+        destination: Some("file:///tmp/xvpc-flow-logs".into()),
+        log_format: Some("${version} ${vpc-id} ${action}".into()),
+        max_aggregation_interval: Some(60),
+        destination_options: Some(("plain-text".into(), true, true)),
+        tags: tags("fl-file"),
+        ..Default::default()
+    };
+    b.run(|s, c| crate::flow_log::create(s, c, to_file));
     // No command makes edge associations yet: set one on the table
     // directly, as a later feature would.
     let mut table: RouteTable = b.s.route_tables[&rt].clone();

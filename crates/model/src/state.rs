@@ -77,6 +77,8 @@ resources! {
     Address(crate::elastic_ip::Address) => addresses,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     NatGateway(crate::nat_gateway::NatGateway) => nat_gateways,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    FlowLog(crate::flow_log::FlowLog) => flow_logs,
     SecurityGroup(crate::security_group::SecurityGroup) => security_groups,
     NetworkAcl(crate::network_acl::NetworkAcl) => network_acls,
     NetworkInterface(crate::network_interface::NetworkInterface) => network_interfaces,

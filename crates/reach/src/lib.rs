@@ -65,6 +65,7 @@ pub mod compare;
 pub mod component;
 pub mod explanation;
 pub mod fix;
+pub mod flow_log;
 pub mod gateway_endpoint;
 pub mod internet_gateway;
 pub mod matrix;

@@ -6,6 +6,7 @@
 
 mod block_public_access;
 mod egress_only_internet_gateway;
+mod flow_log;
 mod elastic_ip;
 mod endpoint_service;
 mod image;
@@ -54,6 +55,7 @@ pub fn actions() -> &'static ActionTable {
         internet_gateway::TYPED,
         egress_only_internet_gateway::TYPED,
         nat_gateway::TYPED,
+        flow_log::TYPED,
         route_table::TYPED,
         network_acl::TYPED,
         region::TYPED,

@@ -108,7 +108,14 @@ fn start_analysis(call: &mut Call, input: shape::StartNetworkInsightsAnalysisReq
         return Err(unsupported("Analyses that exclude resources (FilterOutArns)"));
     }
     let path = xvpc_model::state::owned(&call.state().network_insights_paths, &call.ctx, IdKind::NetworkInsightsPath, &input.network_insights_path_id)?;
-    let outcome = xvpc_reach::network_insights::run(call.state(), call.ctx.now, path);
+    // The analysed flow also reaches the flow logs covering its interfaces.
+    let outcome = xvpc_reach::network_insights::query_for(path).and_then(|q| {
+        let a = xvpc_reach::analyze(call.state(), call.ctx.now, &q).map_err(|e| e.to_string())?;
+        if !call.dry_run {
+            crate::flow_log_records::record_analysis(call.app, call.state(), &a);
+        }
+        Ok(xvpc_reach::network_insights::findings(&a))
+    });
     let start = StartAnalysis {
         path_id: input.network_insights_path_id,
         additional_accounts: input.additional_accounts,

@@ -2797,6 +2797,73 @@ impl rt::XmlMembers for CreateEgressOnlyInternetGatewayResult {
     }
 }
 
+/// botocore shape `CreateFlowLogsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateFlowLogsRequest {
+    pub dry_run: Option<bool>,
+    pub client_token: Option<String>,
+    pub deliver_logs_permission_arn: Option<String>,
+    pub deliver_cross_account_role: Option<String>,
+    pub log_group_name: Option<String>,
+    pub resource_ids: Vec<String>,
+    pub resource_type: FlowLogsResourceType,
+    pub traffic_type: Option<TrafficType>,
+    pub log_destination_type: Option<LogDestinationType>,
+    pub log_destination: Option<String>,
+    pub log_format: Option<String>,
+    pub tag_specifications: Vec<TagSpecification>,
+    pub max_aggregation_interval: Option<i32>,
+    pub destination_options: Option<DestinationOptionsRequest>,
+}
+
+impl rt::FromQuery for CreateFlowLogsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            client_token: r.opt(key, "ClientToken")?,
+            deliver_logs_permission_arn: r.opt(key, "DeliverLogsPermissionArn")?,
+            deliver_cross_account_role: r.opt(key, "DeliverCrossAccountRole")?,
+            log_group_name: r.opt(key, "LogGroupName")?,
+            resource_ids: r.req_list(key, "ResourceId", None)?,
+            resource_type: r.req(key, "ResourceType")?,
+            traffic_type: r.opt(key, "TrafficType")?,
+            log_destination_type: r.opt(key, "LogDestinationType")?,
+            log_destination: r.opt(key, "LogDestination")?,
+            log_format: r.opt(key, "LogFormat")?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+            max_aggregation_interval: r.opt(key, "MaxAggregationInterval")?,
+            destination_options: r.opt(key, "DestinationOptions")?,
+        }))
+    }
+}
+
+/// botocore shape `CreateFlowLogsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateFlowLogsResult {
+    pub client_token: Option<String>,
+    pub flow_log_ids: Vec<String>,
+    pub unsuccessful: Vec<UnsuccessfulItem>,
+}
+
+impl rt::ToXml for CreateFlowLogsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateFlowLogsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.client_token, w, "clientToken");
+        rt::xml_list(w, "flowLogIdSet", "item", &self.flow_log_ids);
+        rt::xml_list(w, "unsuccessful", "item", &self.unsuccessful);
+    }
+}
+
 /// botocore shape `CreateInternetGatewayRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateInternetGatewayRequest {
@@ -4030,6 +4097,45 @@ impl rt::XmlMembers for DeleteEgressOnlyInternetGatewayResult {
     }
 }
 
+/// botocore shape `DeleteFlowLogsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteFlowLogsRequest {
+    pub dry_run: Option<bool>,
+    pub flow_log_ids: Vec<String>,
+}
+
+impl rt::FromQuery for DeleteFlowLogsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            flow_log_ids: r.req_list(key, "FlowLogId", None)?,
+        }))
+    }
+}
+
+/// botocore shape `DeleteFlowLogsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteFlowLogsResult {
+    pub unsuccessful: Vec<UnsuccessfulItem>,
+}
+
+impl rt::ToXml for DeleteFlowLogsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DeleteFlowLogsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "unsuccessful", "item", &self.unsuccessful);
+    }
+}
+
 /// botocore shape `DeleteInternetGatewayRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteInternetGatewayRequest {
@@ -4857,6 +4963,53 @@ impl rt::ToXml for DescribeEgressOnlyInternetGatewaysResult {
 impl rt::XmlMembers for DescribeEgressOnlyInternetGatewaysResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "egressOnlyInternetGatewaySet", "item", &self.egress_only_internet_gateways);
+        rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+/// botocore shape `DescribeFlowLogsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeFlowLogsRequest {
+    pub dry_run: Option<bool>,
+    pub filter: Vec<Filter>,
+    pub flow_log_ids: Vec<String>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+}
+
+impl rt::FromQuery for DescribeFlowLogsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            filter: r.list(key, "Filter", None)?,
+            flow_log_ids: r.list(key, "FlowLogId", None)?,
+            max_results: r.opt(key, "MaxResults")?,
+            next_token: r.opt(key, "NextToken")?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeFlowLogsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeFlowLogsResult {
+    pub flow_logs: Vec<FlowLog>,
+    pub next_token: Option<String>,
+}
+
+impl rt::ToXml for DescribeFlowLogsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeFlowLogsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "flowLogSet", "item", &self.flow_logs);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
     }
 }
@@ -6634,6 +6787,109 @@ impl rt::XmlMembers for DescribeVpcsResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
         rt::xml_list(w, "vpcSet", "item", &self.vpcs);
+    }
+}
+
+/// botocore enum `DestinationFileFormat`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum DestinationFileFormat {
+    #[default]
+    PlainText,
+    Parquet,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl DestinationFileFormat {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PlainText => "plain-text",
+            Self::Parquet => "parquet",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for DestinationFileFormat {
+    const VALUES: &'static [&'static str] = &[
+        "plain-text",
+        "parquet",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "plain-text" => Self::PlainText,
+            "parquet" => Self::Parquet,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for DestinationFileFormat {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for DestinationFileFormat {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for DestinationFileFormat {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore shape `DestinationOptionsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DestinationOptionsRequest {
+    pub file_format: Option<DestinationFileFormat>,
+    pub hive_compatible_partitions: Option<bool>,
+    pub per_hour_partition: Option<bool>,
+}
+
+impl rt::FromQuery for DestinationOptionsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            file_format: r.opt(key, "FileFormat")?,
+            hive_compatible_partitions: r.opt(key, "HiveCompatiblePartitions")?,
+            per_hour_partition: r.opt(key, "PerHourPartition")?,
+        }))
+    }
+}
+
+/// botocore shape `DestinationOptionsResponse`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DestinationOptionsResponse {
+    pub file_format: Option<DestinationFileFormat>,
+    pub hive_compatible_partitions: Option<bool>,
+    pub per_hour_partition: Option<bool>,
+}
+
+impl rt::ToXml for DestinationOptionsResponse {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DestinationOptionsResponse {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.file_format, w, "fileFormat");
+        rt::ToXml::to_xml(&self.hive_compatible_partitions, w, "hiveCompatiblePartitions");
+        rt::ToXml::to_xml(&self.per_hour_partition, w, "perHourPartition");
     }
 }
 
@@ -8624,6 +8880,124 @@ impl From<&str> for FlexibleEnaQueuesSupport {
 impl rt::ToXml for FlexibleEnaQueuesSupport {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore shape `FlowLog`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlowLog {
+    pub creation_time: Option<rt::Timestamp>,
+    pub deliver_logs_error_message: Option<String>,
+    pub deliver_logs_permission_arn: Option<String>,
+    pub deliver_cross_account_role: Option<String>,
+    pub deliver_logs_status: Option<String>,
+    pub flow_log_id: Option<String>,
+    pub flow_log_status: Option<String>,
+    pub log_group_name: Option<String>,
+    pub resource_id: Option<String>,
+    pub traffic_type: Option<TrafficType>,
+    pub log_destination_type: Option<LogDestinationType>,
+    pub log_destination: Option<String>,
+    pub log_format: Option<String>,
+    pub tags: Vec<Tag>,
+    pub max_aggregation_interval: Option<i32>,
+    pub destination_options: Option<DestinationOptionsResponse>,
+}
+
+impl rt::ToXml for FlowLog {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for FlowLog {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.creation_time, w, "creationTime");
+        rt::ToXml::to_xml(&self.deliver_logs_error_message, w, "deliverLogsErrorMessage");
+        rt::ToXml::to_xml(&self.deliver_logs_permission_arn, w, "deliverLogsPermissionArn");
+        rt::ToXml::to_xml(&self.deliver_cross_account_role, w, "deliverCrossAccountRole");
+        rt::ToXml::to_xml(&self.deliver_logs_status, w, "deliverLogsStatus");
+        rt::ToXml::to_xml(&self.flow_log_id, w, "flowLogId");
+        rt::ToXml::to_xml(&self.flow_log_status, w, "flowLogStatus");
+        rt::ToXml::to_xml(&self.log_group_name, w, "logGroupName");
+        rt::ToXml::to_xml(&self.resource_id, w, "resourceId");
+        rt::ToXml::to_xml(&self.traffic_type, w, "trafficType");
+        rt::ToXml::to_xml(&self.log_destination_type, w, "logDestinationType");
+        rt::ToXml::to_xml(&self.log_destination, w, "logDestination");
+        rt::ToXml::to_xml(&self.log_format, w, "logFormat");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+        rt::ToXml::to_xml(&self.max_aggregation_interval, w, "maxAggregationInterval");
+        rt::ToXml::to_xml(&self.destination_options, w, "destinationOptions");
+    }
+}
+
+/// botocore enum `FlowLogsResourceType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum FlowLogsResourceType {
+    #[default]
+    Vpc,
+    Subnet,
+    NetworkInterface,
+    TransitGateway,
+    TransitGatewayAttachment,
+    RegionalNatGateway,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl FlowLogsResourceType {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Vpc => "VPC",
+            Self::Subnet => "Subnet",
+            Self::NetworkInterface => "NetworkInterface",
+            Self::TransitGateway => "TransitGateway",
+            Self::TransitGatewayAttachment => "TransitGatewayAttachment",
+            Self::RegionalNatGateway => "RegionalNatGateway",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for FlowLogsResourceType {
+    const VALUES: &'static [&'static str] = &[
+        "VPC",
+        "Subnet",
+        "NetworkInterface",
+        "TransitGateway",
+        "TransitGatewayAttachment",
+        "RegionalNatGateway",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "VPC" => Self::Vpc,
+            "Subnet" => Self::Subnet,
+            "NetworkInterface" => Self::NetworkInterface,
+            "TransitGateway" => Self::TransitGateway,
+            "TransitGatewayAttachment" => Self::TransitGatewayAttachment,
+            "RegionalNatGateway" => Self::RegionalNatGateway,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for FlowLogsResourceType {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for FlowLogsResourceType {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
     }
 }
 
@@ -13558,6 +13932,68 @@ impl rt::FromQuery for LocationType {
 }
 
 impl rt::ToXml for LocationType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore enum `LogDestinationType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum LogDestinationType {
+    #[default]
+    CloudWatchLogs,
+    S3,
+    KinesisDataFirehose,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl LogDestinationType {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudWatchLogs => "cloud-watch-logs",
+            Self::S3 => "s3",
+            Self::KinesisDataFirehose => "kinesis-data-firehose",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for LogDestinationType {
+    const VALUES: &'static [&'static str] = &[
+        "cloud-watch-logs",
+        "s3",
+        "kinesis-data-firehose",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "cloud-watch-logs" => Self::CloudWatchLogs,
+            "s3" => Self::S3,
+            "kinesis-data-firehose" => Self::KinesisDataFirehose,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for LogDestinationType {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for LogDestinationType {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for LogDestinationType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
     }
@@ -20973,6 +21409,68 @@ impl rt::ToXml for TpmSupportValues {
     }
 }
 
+/// botocore enum `TrafficType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum TrafficType {
+    #[default]
+    Accept,
+    Reject,
+    All,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl TrafficType {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accept => "ACCEPT",
+            Self::Reject => "REJECT",
+            Self::All => "ALL",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for TrafficType {
+    const VALUES: &'static [&'static str] = &[
+        "ACCEPT",
+        "REJECT",
+        "ALL",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "ACCEPT" => Self::Accept,
+            "REJECT" => Self::Reject,
+            "ALL" => Self::All,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for TrafficType {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for TrafficType {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for TrafficType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// botocore shape `TransitGateway`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGateway {
@@ -24164,6 +24662,17 @@ pub mod ops {
         type Output = super::CreateEgressOnlyInternetGatewayResult;
     }
 
+    /// The `CreateFlowLogs` operation.
+    pub struct CreateFlowLogs;
+
+    impl rt::Operation for CreateFlowLogs {
+        const NAME: &'static str = "CreateFlowLogs";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateFlowLogsRequest;
+        type Output = super::CreateFlowLogsResult;
+    }
+
     /// The `CreateInternetGateway` operation.
     pub struct CreateInternetGateway;
 
@@ -24393,6 +24902,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DeleteEgressOnlyInternetGatewayRequest;
         type Output = super::DeleteEgressOnlyInternetGatewayResult;
+    }
+
+    /// The `DeleteFlowLogs` operation.
+    pub struct DeleteFlowLogs;
+
+    impl rt::Operation for DeleteFlowLogs {
+        const NAME: &'static str = "DeleteFlowLogs";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteFlowLogsRequest;
+        type Output = super::DeleteFlowLogsResult;
     }
 
     /// The `DeleteInternetGateway` operation.
@@ -24668,6 +25188,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DescribeEgressOnlyInternetGatewaysRequest;
         type Output = super::DescribeEgressOnlyInternetGatewaysResult;
+    }
+
+    /// The `DescribeFlowLogs` operation.
+    pub struct DescribeFlowLogs;
+
+    impl rt::Operation for DescribeFlowLogs {
+        const NAME: &'static str = "DescribeFlowLogs";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeFlowLogsRequest;
+        type Output = super::DescribeFlowLogsResult;
     }
 
     /// The `DescribeImages` operation.
@@ -25601,6 +26132,7 @@ pub const OPERATIONS: &[&str] = &[
     "AuthorizeSecurityGroupEgress",
     "AuthorizeSecurityGroupIngress",
     "CreateEgressOnlyInternetGateway",
+    "CreateFlowLogs",
     "CreateInternetGateway",
     "CreateNatGateway",
     "CreateNetworkAcl",
@@ -25622,6 +26154,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateVpcEndpointServiceConfiguration",
     "CreateVpcPeeringConnection",
     "DeleteEgressOnlyInternetGateway",
+    "DeleteFlowLogs",
     "DeleteInternetGateway",
     "DeleteNatGateway",
     "DeleteNetworkAcl",
@@ -25647,6 +26180,7 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeAddresses",
     "DescribeAvailabilityZones",
     "DescribeEgressOnlyInternetGateways",
+    "DescribeFlowLogs",
     "DescribeImages",
     "DescribeInstanceAttribute",
     "DescribeInstanceCreditSpecifications",
