@@ -25,6 +25,7 @@ pub mod dns_message;
 pub mod firewall;
 pub mod internet_gateway;
 pub mod names;
+pub mod nat_gateway;
 pub mod peering;
 pub mod privatelink;
 pub mod topology;

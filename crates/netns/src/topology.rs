@@ -15,6 +15,8 @@
 //! - an attached internet gateway is a link to the run's simulated internet
 //!   namespace, with 1:1 NAT of public addresses in the VPC router (see
 //!   [`crate::internet_gateway`]).
+//! - a NAT gateway is its ENI's namespace, translating what its VPC's
+//!   routes send to it (see [`crate::nat_gateway`]).
 //! - IPv6 takes the same ways: an ENI's IPv6 addresses sit on its `eth0`
 //!   (no duplicate address detection: the model hands out unique ones),
 //!   its router is [`GATEWAY6`], and the router holds a /128 route and a
@@ -250,6 +252,8 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
         ends.entry(vpc.clone()).or_default().extend(m.clone());
     }
     d.nat.extend(internet.nat);
+    let (nat_hops, nat_tables) = crate::nat_gateway::desired(state, prefix);
+    d.nat.extend(nat_tables.into_iter().filter(|(ns, _)| present.contains(ns.as_str())));
 
     for vpc in state.vpcs.values() {
         let mut ip = BTreeMap::new();
@@ -301,10 +305,15 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
                 } else if route_table::route_state(state, rt, &r) == RouteState::Blackhole {
                     "blackhole".to_string()
                 } else {
-                    match my_ends.get(r.target.id()) {
-                        Some(dev) => format!("via {hop} dev {dev} onlink"),
+                    let nat = match &r.target {
+                        RouteTarget::NatGateway(g) => nat_hops.get(g).filter(|_| dst.addr().is_ipv4()),
+                        _ => None,
+                    };
+                    match (my_ends.get(r.target.id()), nat) {
+                        (_, Some((ip, port))) => format!("via {ip} dev {port} onlink"),
+                        (Some(dev), None) => format!("via {hop} dev {dev} onlink"),
                         // A target the data plane does not build (yet): drop.
-                        None => "blackhole".to_string(),
+                        (None, None) => "blackhole".to_string(),
                     }
                 };
                 let add = match how.as_str() {

@@ -66,7 +66,8 @@ fn links(seed: u64) -> Links {
 /// A random world: 3 VPCs, 2–3 subnets each (in two zones), 1–2 ENIs per
 /// subnet, a few groups with random rules (CIDRs, groups, groups across
 /// peerings), random ACLs, route tables, and, as [`links`] says, peerings
-/// (active or pending) and/or a transit gateway, with random routes.
+/// (active or pending) and/or a transit gateway, with random routes; and
+/// private NAT gateways some routes send to.
 fn random_world(seed: u64) -> World {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut w = World::default();
@@ -326,6 +327,52 @@ fn random_world(seed: u64) -> World {
             _ => true,
         });
     }
+    // NAT gateways (their own random stream, so the rest of each world is
+    // what it was before they existed): some VPCs get a private one in
+    // their first subnet, and some of their tables send one subnet of
+    // another VPC to it; it goes on by its own subnet's routes, as itself.
+    let mut nrng = StdRng::seed_from_u64(seed ^ 0x4e41_5447);
+    for (vi, (vpc, _, subnets)) in vpcs.iter().enumerate() {
+        if !nrng.gen_bool(0.6) {
+            continue;
+        }
+        let v = vi as u8 + 1;
+        let nat = w.nat_gateway(&subnets[0], &format!("10.{v}.1.100"), None);
+        // Not the gateway's own subnet's table (it would send the
+        // gateway's traffic back to it).
+        let own = xvpc_model::route_table::table_for_subnet(&w.state, &subnets[0], vpc).map(|t| t.id.clone());
+        // Another subnet sharing that table gets a copy of its own.
+        for sub in &subnets[1..] {
+            let shared = xvpc_model::route_table::table_for_subnet(&w.state, sub, vpc).map(|t| t.id.clone()) == own;
+            if shared && nrng.gen_bool(0.5) {
+                let routes = own.as_ref().map(|t| w.state.route_tables[t].routes.clone()).unwrap_or_default();
+                let rt = w.rt_for(sub);
+                w.state.route_tables.get_mut(&rt).unwrap().routes = routes;
+            }
+        }
+        let mut tables: Vec<String> = w.state.route_tables.values().filter(|t| &t.vpc_id == vpc && Some(&t.id) != own.as_ref()).map(|t| t.id.clone()).collect();
+        tables.sort();
+        for rt in tables {
+            if nrng.gen_bool(0.8) {
+                // A subnet of another VPC that the gateway's own table
+                // routes on (over a peering or the transit gateway).
+                let onward: Vec<String> = (1..=nv)
+                    .filter(|o| *o != v)
+                    .flat_map(|o| (1..=2).map(move |k| format!("10.{o}.{k}.0/24")))
+                    .filter(|d| {
+                        let probe: std::net::Ipv4Addr = d.replace(".0/24", ".10").parse().unwrap();
+                        let routes = own.as_ref().map(|t| w.state.route_tables[t].routes.clone()).unwrap_or_default();
+                        xvpc_model::route_table::longest_match(&routes, probe).is_some_and(|r| matches!(r.target, RouteTarget::VpcPeeringConnection(_) | RouteTarget::TransitGateway(_)))
+                    })
+                    .collect();
+                let Some(dst) = onward.choose(&mut nrng).cloned() else { continue };
+                // Instead of any route this table has for that block.
+                let net: xvpc_model::cidr::IpNet = dst.parse().unwrap();
+                w.state.route_tables.get_mut(&rt).unwrap().routes.retain(|r| r.destination != xvpc_model::route_table::Destination::Cidr(net));
+                w.route(&rt, &dst, RouteTarget::NatGateway(nat.clone()));
+            }
+        }
+    }
     w
 }
 
@@ -505,6 +552,9 @@ fn describe(state: &State, case: &Case) -> String {
     for p in state.peering_connections.values() {
         out += &format!("PCX {} {} <-> {} {:?}\n", p.id, p.requester.vpc_id, p.accepter.vpc_id, p.status);
     }
+    for g in state.nat_gateways.values() {
+        out += &format!("NAT {} subnet {} eni {:?} {:?}\n", g.id, g.subnet_id, g.network_interface_id, g.addresses.first().map(|a| a.private_ip));
+    }
     let a = analyze(state, 0, &case.query(state)).unwrap();
     out += &format!("engine: reachable={} blockers={:?}\n", a.reachable, a.blockers.iter().map(|b| &b.code).collect::<Vec<_>>());
     out
@@ -527,7 +577,7 @@ fn engine_and_real_packets_agree_on_random_worlds() {
     };
     let mut dp = Dataplane::start().expect("data plane");
     let mut failures = Vec::new();
-    let (mut total, mut reachable, mut total6, mut reachable6, mut disagreements) = (0, 0, 0, 0, 0);
+    let (mut total, mut reachable, mut total6, mut reachable6, mut disagreements, mut nat_paths) = (0, 0, 0, 0, 0, 0);
     // Reachable IPv6 paths by the way they take.
     let mut v6_paths: std::collections::BTreeMap<&str, usize> = Default::default();
     let fixed = std::env::var_os("XVPC_AGREEMENT_RANDOM").is_none() && std::env::var_os("XVPC_AGREEMENT_SEED").is_none();
@@ -560,7 +610,7 @@ fn engine_and_real_packets_agree_on_random_worlds() {
         // come back another way than they went (the asymmetric ones).
         // Also what blocks the others (the first blocker's code).
         // And how many are refused only by attachment subnets' ACLs.
-        let (mut via_tgw, mut asymmetric, mut attachment_acl) = (0, 0, 0);
+        let (mut via_tgw, mut asymmetric, mut attachment_acl, mut via_nat) = (0, 0, 0, 0);
         let mut blocked: std::collections::BTreeMap<String, usize> = Default::default();
         for r in &results {
             let a = analyze(&w.state, 0, &r.0.query(&w.state)).expect("analysis");
@@ -572,6 +622,7 @@ fn engine_and_real_packets_agree_on_random_worlds() {
                 continue;
             }
             let tgw = |hops: &[xvpc_reach::Hop]| hops.iter().any(|h| h.component.id.starts_with("tgw-attach-"));
+            via_nat += usize::from(a.forward.iter().any(|h| h.component.id.starts_with("nat-")));
             let (there, back) = (tgw(&a.forward), tgw(&a.return_path));
             via_tgw += usize::from(there || back);
             asymmetric += usize::from(there != back);
@@ -581,7 +632,8 @@ fn engine_and_real_packets_agree_on_random_worlds() {
                 *v6_paths.entry(key).or_default() += 1;
             }
         }
-        eprintln!("seed {seed} ({:?}): {} probes ({n6} over IPv6), {ok} reachable ({ok6} over IPv6), {via_tgw} over the gateway, {asymmetric} asymmetric, {attachment_acl} refused only by attachment subnets' ACLs; blocked by {blocked:?}", links(seed), results.len());
+        nat_paths += via_nat;
+        eprintln!("seed {seed} ({:?}): {} probes ({n6} over IPv6), {ok} reachable ({ok6} over IPv6), {via_tgw} over the gateway, {via_nat} through a NAT gateway, {asymmetric} asymmetric, {attachment_acl} refused only by attachment subnets' ACLs; blocked by {blocked:?}", links(seed), results.len());
         disagreements += results.iter().filter(|r| r.1 != (r.2 == Probe::Reached)).count();
         if let Some(bad) = results.iter().find(|r| r.1 != (r.2 == Probe::Reached)) {
             let case = bad.0.clone();
@@ -593,11 +645,14 @@ fn engine_and_real_packets_agree_on_random_worlds() {
         dp.reconcile(&State::default());
     }
     dp.teardown().unwrap();
-    eprintln!("agreement: {total} probes, {reachable} reachable; over IPv6 {total6} probes, {reachable6} reachable {v6_paths:?}; {disagreements} disagreements");
+    eprintln!("agreement: {total} probes, {reachable} reachable; over IPv6 {total6} probes, {reachable6} reachable {v6_paths:?}; {disagreements} disagreements; {nat_paths} reachable through a NAT gateway");
     assert!(reachable > 0 && reachable < total, "worlds should mix reachable and blocked paths");
     assert!(reachable6 > 0 && reachable6 < total6, "worlds should mix reachable and blocked IPv6 paths");
     if fixed {
         assert_eq!(v6_paths.len(), 3, "the fixed worlds should reach over IPv6 within VPCs, over peerings and over transit gateways: {v6_paths:?}");
+    }
+    if fixed {
+        assert!(nat_paths > 0, "the fixed worlds should reach through NAT gateways");
     }
     assert!(failures.is_empty(), "engine and data plane disagree:\n{}", failures.join("\n"));
 }

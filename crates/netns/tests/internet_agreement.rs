@@ -1,7 +1,8 @@
 //! Differential test for internet gateways: random worlds (two VPCs, with
 //! the same or different private blocks, gateways attached or detached,
 //! subnets with or without a route to them, ENIs with or without public
-//! addresses, random groups and ACLs) are built for real, and the engine's
+//! addresses, random groups and ACLs, NAT gateways that subnets route the
+//! internet to) are built for real, and the engine's
 //! verdict on every probe (ENI -> internet host, internet host -> public
 //! IP, ENI -> another ENI's public IP) is compared with a real TCP connect.
 //! Most VPCs are dual stack, some with an egress-only internet gateway:
@@ -125,6 +126,30 @@ fn random_world(seed: u64) -> World {
                 }
             }
         }
+        // A NAT gateway (its own random stream, so the rest of each world
+        // is what it was before they existed) in the first subnet: public
+        // (an Elastic IP) when the gateway is attached, else private; the
+        // second subnet's table sometimes sends everything to it instead.
+        let mut nrng = StdRng::seed_from_u64(seed ^ (0x4e41_5400 + u64::from(v)));
+        if nrng.gen_bool(0.8) {
+            let first = w.state.subnets.values().find(|s| s.vpc_id == vpc && s.cidr.map(|c| c.to_string()) == Some(format!("{base}.1.0/24"))).unwrap().id.clone();
+            let second = w.state.subnets.values().find(|s| s.vpc_id == vpc && s.cidr.map(|c| c.to_string()) == Some(format!("{base}.2.0/24"))).unwrap().id.clone();
+            let attached = w.state.internet_gateways[&igw].attached_vpc.is_some();
+            let eip = format!("198.18.{v}.100");
+            let nat = w.nat_gateway(&first, &format!("{base}.1.100"), attached.then_some(eip.as_str()));
+            let table_of = |w: &World, s: &str| w.state.route_tables.values().find(|t| t.associations.iter().any(|a| a.subnet_id.as_deref() == Some(s))).unwrap().id.clone();
+            if nrng.gen_bool(0.8) {
+                let rt = table_of(&w, &second);
+                w.state.route_tables.get_mut(&rt).unwrap().routes.retain(|r| r.target == RouteTarget::Local || matches!(&r.destination, xvpc_model::route_table::Destination::Cidr(c) if c.addr().is_ipv6()));
+                w.route(&rt, "0.0.0.0/0", RouteTarget::NatGateway(nat));
+                // Mostly a gateway subnet that routes to the internet.
+                if nrng.gen_bool(0.7) {
+                    let rt = table_of(&w, &first);
+                    w.state.route_tables.get_mut(&rt).unwrap().routes.retain(|r| r.target == RouteTarget::Local || matches!(&r.destination, xvpc_model::route_table::Destination::Cidr(c) if c.addr().is_ipv6()));
+                    w.route(&rt, "0.0.0.0/0", RouteTarget::Gateway(igw.clone()));
+                }
+            }
+        }
     }
     w
 }
@@ -170,6 +195,9 @@ fn describe(state: &State, case: &Case, engine: &xvpc_reach::Analysis) -> String
     for g in state.egress_only_internet_gateways.values() {
         out += &format!("EIGW {} of {}\n", g.id, g.vpc_id);
     }
+    for g in state.nat_gateways.values() {
+        out += &format!("NAT {} subnet {} eni {:?} {:?}\n", g.id, g.subnet_id, g.network_interface_id, g.connectivity);
+    }
     for t in state.route_tables.values() {
         out += &format!("RT {} subnets {:?} routes {:?}\n", t.id, t.associations.iter().map(|a| &a.subnet_id).collect::<Vec<_>>(), t.routes.iter().map(|r| (format!("{:?}", r.destination), r.target.id().to_string())).collect::<Vec<_>>());
     }
@@ -196,7 +224,7 @@ fn engine_and_real_packets_agree_on_internet_gateway_worlds() {
         }
     };
     let mut dp = Dataplane::start().expect("data plane");
-    let (mut total, mut reached, mut failures) = (0, 0, Vec::new());
+    let (mut total, mut reached, mut via_nat, mut failures) = (0, 0, 0, Vec::new());
     // IPv6 probes by way (from an ENI or the internet, with an egress-only
     // gateway involved or not): [blocked, reached].
     let mut v6: std::collections::BTreeMap<&str, [usize; 2]> = Default::default();
@@ -227,6 +255,7 @@ fn engine_and_real_packets_agree_on_internet_gateway_worlds() {
                 total += 1;
                 if r == Probe::Reached {
                     reached += 1;
+                    via_nat += usize::from(a.forward.iter().any(|h| h.component.id.starts_with("nat-")));
                 }
                 if c.1.is_ipv6() {
                     // Which gateway kind the engine's path (or its first
@@ -249,9 +278,10 @@ fn engine_and_real_packets_agree_on_internet_gateway_worlds() {
         dp.reconcile(&State::default());
     }
     dp.teardown().unwrap();
-    eprintln!("internet agreement: {total} probes, {reached} reachable; IPv6 [blocked, reached] by way: {v6:?}");
+    eprintln!("internet agreement: {total} probes, {reached} reachable ({via_nat} of them through a NAT gateway); IPv6 [blocked, reached] by way: {v6:?}");
     assert!(reached > 0 && reached < total, "worlds should mix reachable and blocked paths");
     if std::env::var_os("XVPC_IGW_AGREEMENT_SEED").is_none() {
+        assert!(via_nat > 0, "the worlds should reach the internet through NAT gateways");
         let seen = |way: &str, i: usize| v6.get(way).is_some_and(|n| n[i] > 0);
         assert!(seen("out, egress-only", 1) && seen("in, egress-only", 0) && seen("in", 1) && seen("out", 1), "the worlds should send IPv6 out through both kinds of gateway, in through an internet gateway, and be refused in by an egress-only one: {v6:?}");
     }

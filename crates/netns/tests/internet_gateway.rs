@@ -6,13 +6,12 @@
 mod common;
 
 use xvpc_model::IpProtocol;
-use common::{can_run, probe1, Probe, World};
+use common::{both, can_run, probe1, Probe, World};
 use xvpc_model::internet_gateway::InternetGateway;
 use xvpc_model::route_table::RouteTarget;
 use xvpc_model::security_group::RulePeer;
 use xvpc_netns::internet_gateway::{namespace, INTERNET_HOST};
 use xvpc_netns::Dataplane;
-use xvpc_reach::{analyze, Endpoint, Query};
 
 fn igw(w: &mut World, vpc: &str) -> String {
     let id = xvpc_model::ids::new_id("igw");
@@ -23,22 +22,6 @@ fn igw(w: &mut World, vpc: &str) -> String {
 
 fn public(w: &mut World, eni: &str, ip: &str) {
     w.state.network_interfaces.get_mut(eni).unwrap().public_ip = Some(ip.parse().unwrap());
-}
-
-/// Probes `to:port` from `from` (an ENI id, or `None` for the internet
-/// host) and checks the engine says the same. Returns the probe.
-fn both(dp: &mut Dataplane, w: &World, from: Option<&str>, to: &str, port: u16) -> Probe {
-    let rep = dp.reconcile(&w.state);
-    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
-    let prefix = dp.prefix().to_string();
-    let (ns, src) = match from {
-        Some(eni) => (xvpc_netns::names::ns(&prefix, eni), Endpoint::NetworkInterface(eni.into())),
-        None => (namespace(&prefix), Endpoint::Ip(INTERNET_HOST.into())),
-    };
-    let real = probe1(&ns, to, port);
-    let a = analyze(&w.state, 0, &Query::tcp(src, Endpoint::parse(to).unwrap(), port)).expect("query");
-    assert_eq!(a.reachable, real == Probe::Reached, "engine and packets disagree on {from:?} -> {to}:{port}: engine {:?}", a.blockers);
-    real
 }
 
 #[test]

@@ -274,7 +274,11 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Ta
     if let (Some(d), false, false) = (dst_subnet, same_subnet, waived) {
         acl(topo, &mut seg, Direction::Forward, d, false, proto, src_ip, (port, port));
     }
-    // 5. Destination security groups, inbound.
+    // 5. Destination security groups, inbound (a NAT gateway's interface
+    //    accepts no connection at all).
+    if let Some(g) = dst_eni.and_then(|d| crate::nat_gateway::of_interface(topo, d)) {
+        seg.blockers.push(crate::nat_gateway::refuses_inbound(g, dst.ip));
+    }
     if let Some(d) = dst_eni {
         security_groups(topo, &mut seg, d, true, Peer { ip: src_ip, eni: Some(src) }, proto, port);
         seg.forward.push(eni_hop(topo, d, Direction::Forward));

@@ -180,6 +180,9 @@ impl<'a> Fast<'a> {
         if !running(s) || !running(d) {
             return false;
         }
+        if xvpc_model::nat_gateway::of_interface(t.state, &d.id).is_some() {
+            return false; // a NAT gateway accepts no connection
+        }
         // Through a NAT gateway the source address changes on the way:
         // the full walk decides.
         let routes = self.routes.get(ss.id.as_str());

@@ -168,8 +168,8 @@ pub fn of_interface<'a>(topo: &Topology<'a>, eni: &NetworkInterface) -> Option<&
     xvpc_model::nat_gateway::of_interface(topo.state, &eni.id)
 }
 
-/// From the internet to a NAT gateway's Elastic IP: the gateway opens no
-/// connection inwards.
+/// To a NAT gateway's address (its Elastic IP from the internet, or its
+/// private one): the gateway opens no connection inwards.
 pub fn refuses_inbound(g: &NatGateway, public: IpAddr) -> Blocker {
     Blocker {
         detail: Detail::None,
@@ -177,7 +177,7 @@ pub fn refuses_inbound(g: &NatGateway, public: IpAddr) -> Blocker {
         direction: Direction::Forward,
         component: component(g),
         explanation: format!(
-            "{public} is NAT gateway {}'s address: it translates connections its VPC opens and lets their replies in, but no connection from outside reaches anything through it.",
+            "{public} is NAT gateway {}'s address: it translates connections its VPC opens and lets their replies in, but accepts no connection itself and lets none through.",
             g.id
         ),
         fix: None,

@@ -197,6 +197,35 @@ impl World {
         id
     }
 
+    /// An available NAT gateway in `subnet` at `ip`: public with the
+    /// Elastic IP `public` (its ENI holds it), else private.
+    pub fn nat_gateway(&mut self, subnet: &str, ip: &str, public: Option<&str>) -> String {
+        use xvpc_model::nat_gateway::{Connectivity, NatAddress, NatGateway};
+        let eni = self.eni(subnet, ip, &[]);
+        let public: Option<std::net::Ipv4Addr> = public.map(|p| p.parse().unwrap());
+        let e = self.state.network_interfaces.get_mut(&eni).unwrap();
+        (e.interface_type, e.requester_managed, e.public_ip) = ("nat_gateway".into(), true, public);
+        let (vpc_id, private_ip) = (e.vpc_id.clone(), e.private_ip);
+        let id = xvpc_model::ids::new_id("nat");
+        let address = NatAddress { private_ip, allocation_id: None, public_ip: public, association_id: None, primary: true };
+        let g = NatGateway {
+            id: id.clone(),
+            owner: ACCOUNT.into(),
+            region: "us-east-1".into(),
+            vpc_id,
+            subnet_id: subnet.into(),
+            connectivity: if public.is_some() { Connectivity::Public } else { Connectivity::Private },
+            network_interface_id: Some(eni),
+            addresses: vec![address],
+            created_at: -60_000,
+            deleted_at: None,
+            failure: None,
+            tags: Default::default(),
+        };
+        self.state.nat_gateways.insert(id.clone(), g);
+        id
+    }
+
     /// A group admitting everything from 10.0.0.0/8.
     pub fn open_sg(&mut self, vpc: &str) -> String {
         let g = self.sg(vpc, "open");
@@ -314,4 +343,20 @@ pub fn probe(ns: &str, targets: &[(IpAddr, u16)], timeout_s: f64) -> Vec<Probe> 
 
 pub fn probe1(ns: &str, ip: &str, port: u16) -> Probe {
     probe(ns, &[(ip.parse().unwrap(), port)], 1.0)[0]
+}
+
+/// Probes `to:port` from `from` (an ENI id, or `None` for the internet
+/// host) and checks the engine says the same. Returns the probe.
+pub fn both(dp: &mut xvpc_netns::Dataplane, w: &World, from: Option<&str>, to: &str, port: u16) -> Probe {
+    let rep = dp.reconcile(&w.state);
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    let prefix = dp.prefix().to_string();
+    let (ns, src) = match from {
+        Some(eni) => (xvpc_netns::names::ns(&prefix, eni), xvpc_reach::Endpoint::NetworkInterface(eni.into())),
+        None => (xvpc_netns::internet_gateway::namespace(&prefix), xvpc_reach::Endpoint::Ip(xvpc_netns::internet_gateway::INTERNET_HOST.into())),
+    };
+    let real = probe1(&ns, to, port);
+    let a = xvpc_reach::analyze(&w.state, 0, &xvpc_reach::Query::tcp(src, xvpc_reach::Endpoint::parse(to).unwrap(), port)).expect("query");
+    assert_eq!(a.reachable, real == Probe::Reached, "engine and packets disagree on {from:?} -> {to}:{port}: engine {:?}", a.blockers);
+    real
 }
