@@ -97,6 +97,24 @@ pub fn find(id: &str) -> Result<&'static Image> {
     IMAGES.iter().find(|i| i.id == id).ok_or_else(|| ModelError::NotFound(IdKind::Ami, id.to_string()))
 }
 
+/// The prefix by which RunInstances' `ImageId` names a Systems Manager
+/// parameter holding the AMI id instead of the id itself.
+pub const SSM_PREFIX: &str = "resolve:ssm:";
+
+/// RunInstances' `ImageId`: an AMI id, or `resolve:ssm:<parameter>[:<version>]`
+/// resolved to the parameter's image when the instance launches (the
+/// instance then shows the AMI id). A parameter that does not exist is an
+/// invalid `ImageId`.
+pub fn resolve(image_id: &str) -> Result<&'static Image> {
+    let Some(name) = image_id.strip_prefix(SSM_PREFIX) else { return find(image_id) };
+    let unresolved = |why: &str| ModelError::InvalidParameterValue(format!("Invalid value '{image_id}' for parameter ImageId: {why}"));
+    match crate::public_parameter::find(name) {
+        Ok(Some(p)) => find(p.image_id),
+        Ok(None) => Err(unresolved("the Systems Manager parameter does not exist.")),
+        Err(_) => Err(unresolved("the Systems Manager parameter version does not exist.")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +127,15 @@ mod tests {
         let al: Vec<_> = IMAGES.iter().filter(|i| i.owned_by("amazon", "1") && i.name.starts_with("al2023")).collect();
         assert_eq!(al.len(), 3);
         assert!(IMAGES.iter().all(|i| crate::ids::check(IdKind::Ami, i.id).is_ok()));
+    }
+
+    #[test]
+    fn resolve_ssm_names_the_parameters_image() {
+        let al = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+        assert_eq!(resolve(al).unwrap().id, "ami-0453ec754f44f9a4a");
+        assert_eq!(resolve("ami-1e749f67").unwrap().id, "ami-1e749f67");
+        assert!(matches!(resolve("resolve:ssm:/aws/service/nope"), Err(ModelError::InvalidParameterValue(_))));
+        assert!(matches!(resolve(&format!("{al}:1")), Err(ModelError::InvalidParameterValue(_))));
+        assert_eq!(resolve("ami-zz"), Err(ModelError::Malformed(IdKind::Ami, "ami-zz".into())));
     }
 }

@@ -214,7 +214,8 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
             return Ok((Changes::new(), prior.into_iter().map(|i| i.id.clone()).collect()));
         }
     }
-    crate::image::find(&input.image_id)?;
+    // A `resolve:ssm:` ImageId launches, and is shown as, the image it names.
+    let image_id = crate::image::resolve(&input.image_id)?.id;
     let itype = input.instance_type.clone().unwrap_or_else(|| "m1.small".into());
     if crate::instance_type::find(&itype).is_none() {
         return Err(ModelError::InvalidParameterValue(format!("Invalid value '{itype}' for InstanceType.")));
@@ -300,7 +301,7 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
             owner: ctx.account.clone(),
             region: ctx.region.clone(),
             reservation_id: reservation_id.clone(),
-            image_id: input.image_id.clone(),
+            image_id: image_id.to_string(),
             instance_type: itype.clone(),
             vpc_id: subnet.vpc_id.clone(),
             subnet_id: subnet.id.clone(),
