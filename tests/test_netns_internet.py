@@ -69,3 +69,56 @@ def test_internet_gateway_over_real_packets(srv):
     finally:
         host.kill()
         host.wait()
+
+
+ECHO = ("import http.server as h\n"
+        "class E(h.BaseHTTPRequestHandler):\n"
+        "  def do_GET(self):\n"
+        "    b = self.client_address[0].encode(); self.send_response(200); self.send_header('Content-Length', str(len(b))); self.end_headers(); self.wfile.write(b)\n"
+        "  def log_message(self, *a): pass\n"
+        "h.HTTPServer(('%s', 80), E).serve_forever()\n" % HOST)
+
+
+def test_private_instance_reaches_the_internet_through_a_nat_gateway(srv):
+    """A private instance (no public IP) in a subnet whose default route is
+    a public NAT gateway fetches a page from the internet host, which sees
+    the gateway's Elastic IP; nothing from the internet reaches it."""
+    c = make_client(srv, "ec2", A)
+    vpc = c.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    public = c.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    private = c.create_subnet(VpcId=vpc, CidrBlock="10.1.2.0/24")["Subnet"]["SubnetId"]
+    igw = c.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    c.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    public_rt = c.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    c.associate_route_table(RouteTableId=public_rt, SubnetId=public)
+    c.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    eip = c.allocate_address(Domain="vpc")
+    nat = c.create_nat_gateway(SubnetId=public, AllocationId=eip["AllocationId"])["NatGateway"]["NatGatewayId"]
+    private_rt = c.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    c.associate_route_table(RouteTableId=private_rt, SubnetId=private)
+    c.create_route(RouteTableId=private_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    sg = c.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
+    app = c.run_instances(ImageId="ami-1e749f67", InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=private,
+                          SecurityGroupIds=[sg], UserData=USER_DATA)["Instances"][0]
+    assert "PublicIpAddress" not in app
+    a = {"id": app["InstanceId"]}
+    wait_serving(srv, a)
+    ns = srv.get("/_xvpc/netns")["prefix"] + "-internet"
+    host = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-c", ECHO], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while in_internet(srv, "curl", "-s", "-m", "1", f"http://{HOST}/").returncode != 0 and time.time() < deadline:
+            time.sleep(0.2)
+        r = curl(srv, a["id"], HOST)
+        assert r.returncode == 0 and r.stdout.strip() == eip["PublicIp"], (r.returncode, r.stdout, r.stderr)
+        # Nothing comes in through the gateway's address, whatever the group.
+        c.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        srv.get("/_xvpc/netns")
+        assert in_internet(srv, "curl", "-s", "-m", "3", f"http://{eip['PublicIp']}/").returncode == 28
+        # The gateway deleted: its route is a blackhole.
+        c.delete_nat_gateway(NatGatewayId=nat)
+        srv.get("/_xvpc/netns")
+        assert curl(srv, a["id"], HOST).returncode == 28
+    finally:
+        host.kill()
+        host.wait()
