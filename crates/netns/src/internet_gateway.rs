@@ -147,8 +147,11 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
     if !out.links.is_empty() {
         let host = INTERNET_HOST;
         ip.insert(format!("addr {host}"), line(format!("addr replace {host}/32 dev lo"), None));
-        let host6 = INTERNET_HOST6;
-        ip.insert(format!("addr {host6}"), line(format!("addr replace {host6}/128 dev lo"), None));
+        // The IPv6 host once some VPC reaches the internet over IPv6.
+        if ip.keys().any(|k| k.starts_with("neigh6 ")) {
+            let host6 = INTERNET_HOST6;
+            ip.insert(format!("addr {host6}"), line(format!("addr replace {host6}/128 dev lo"), Some(format!("addr del {host6}/128 dev lo"))));
+        }
         out.router = Some((inet, ip));
     }
     out

@@ -194,7 +194,8 @@ impl Dataplane {
         phase(&mut rep, "netns add");
         for r in &new_routers {
             self.namespaces.insert(r.ns.clone());
-            let mut args = vec!["-q", "-w"];
+            // `-e`: a kernel without IPv6 has no `net.ipv6` keys; IPv4 still works.
+            let mut args = vec!["-e", "-q", "-w"];
             args.extend_from_slice(ROUTER_SYSCTLS);
             if let Err(e) = system::in_ns(&r.ns, "sysctl", &args, None) {
                 err(&mut rep, e);

@@ -89,7 +89,12 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
             };
             ip.insert(format!("link {dev}"), line(format!("link set {dev} up"), None));
             ip.insert(format!("neigh {dev}"), line(format!("neigh replace {LINK_NEXT_HOP} lladdr {} dev {dev} nud permanent", link.a_mac), None));
-            ip.insert(format!("neigh6 {dev}"), line(format!("neigh replace {LINK_NEXT_HOP6} lladdr {} dev {dev} nud permanent", link.a_mac), None));
+            // IPv6 lines only for a VPC with an IPv6 block (none other sends
+            // IPv6), so IPv4-only worlds need no `ip -6` at all.
+            let v6 = state.vpcs.get(&a.vpc_id).is_some_and(|v| v.ipv6_cidrs().next().is_some());
+            if v6 {
+                ip.insert(format!("neigh6 {dev}"), line(format!("neigh replace {LINK_NEXT_HOP6} lladdr {} dev {dev} nud permanent", link.a_mac), None));
+            }
             // Association: the attachment's table, or nothing; IPv6 only
             // with IPv6 support.
             let j = alloc.link(&a.id);
@@ -97,12 +102,14 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Tgws {
             if let Some(rt) = a.association.as_ref().filter(|r| state.transit_gateway_route_tables.get(*r).is_some_and(|t| !t.is_deleted())) {
                 let n = 1000 + alloc.table(rt);
                 ip.insert(format!("rule {p}"), line(format!("rule add pref {p} iif {dev} lookup {n}"), Some(format!("rule del pref {p}"))));
-                if a.options.ipv6_support {
+                if v6 && a.options.ipv6_support {
                     ip.insert(format!("rule6 {p}"), line(format!("{IPV6}rule add pref {p} iif {dev} lookup {n}"), Some(format!("{IPV6}rule del pref {p}"))));
                 }
             }
             ip.insert(format!("rule {}", p + 1), line(format!("rule add pref {} iif {dev} blackhole", p + 1), Some(format!("rule del pref {}", p + 1))));
-            ip.insert(format!("rule6 {}", p + 1), line(format!("{IPV6}rule add pref {} iif {dev} blackhole", p + 1), Some(format!("{IPV6}rule del pref {}", p + 1))));
+            if v6 {
+                ip.insert(format!("rule6 {}", p + 1), line(format!("{IPV6}rule add pref {} iif {dev} blackhole", p + 1), Some(format!("{IPV6}rule del pref {}", p + 1))));
+            }
             out.ends.entry(a.vpc_id.clone()).or_default().insert(tgw.id.clone(), dev.clone());
             let zones: BTreeMap<String, String> = a.subnet_ids.iter().filter_map(|s| state.subnets.get(s)).map(|s| (s.availability_zone_id.clone(), s.id.clone())).collect();
             out.zones.entry(a.vpc_id.clone()).or_default().insert(dev.clone(), zones);
