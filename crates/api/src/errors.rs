@@ -255,6 +255,7 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::PermissionNotFound => c("InvalidPermission.NotFound"),
         M::CannotDelete(_) => c("CannotDelete"),
         M::RouteAlreadyExists(_) => c("RouteAlreadyExists"),
+        M::PrefixListVersionMismatch(_) => c("PrefixListVersionMismatch"),
         M::RouteNotFound(..) => c("InvalidRoute.NotFound"),
         M::NetworkAclEntryAlreadyExists(_) => c("NetworkAclEntryAlreadyExists"),
         M::NetworkAclEntryNotFound => c("InvalidNetworkAclEntry.NotFound"),

@@ -163,6 +163,7 @@ fn every_variant_has_its_documented_code() {
         PermissionNotFound => "InvalidPermission.NotFound",
         CannotDelete(s()) => "CannotDelete",
         RouteAlreadyExists(s()) => "RouteAlreadyExists",
+        PrefixListVersionMismatch(s()) => "PrefixListVersionMismatch",
         RouteNotFound(s(), s()) => "InvalidRoute.NotFound",
         LocalRoute(s()) => "InvalidParameterValue",
         NetworkAclEntryAlreadyExists(100) => "NetworkAclEntryAlreadyExists",

@@ -240,6 +240,9 @@ pub enum ModelError {
     /// `RouteAlreadyExists`.
     #[error("The route identified by {0} already exists.")]
     RouteAlreadyExists(String),
+    /// `PrefixListVersionMismatch`: a change named another version than the current one.
+    #[error("{0}")]
+    PrefixListVersionMismatch(String),
     /// `InvalidRoute.NotFound`.
     #[error("no route with destination-cidr-block {0} in route table {1}")]
     RouteNotFound(String, String),

@@ -140,6 +140,12 @@ fn prefix_lists() {
 }
 
 #[test]
+fn customer_managed_prefix_lists() {
+    let w = world();
+    w.check(&crate::managed_prefix_list::FILTERS, &w.state.managed_prefix_lists.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
 fn managed_prefix_lists() {
     let w = world();
     let rows = prefix_list::managed(&w.ctx);

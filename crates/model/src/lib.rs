@@ -74,6 +74,7 @@ pub mod target_health;
 pub mod vpc_endpoint;
 pub mod aws_service;
 pub mod gateway_endpoint;
+pub mod managed_prefix_list;
 pub mod service_listing;
 
 pub use error::{IdKind, ModelError};

@@ -120,6 +120,20 @@ pub fn world() -> World {
     b.apply(ch);
     b.change(|s, c| crate::internet_gateway::attach(s, c, &igw, &v1));
 
+    // A customer-managed prefix list, at version 2.
+    let mpl = b.run(|s, c| {
+        let input = crate::managed_prefix_list::CreateList {
+            name: "office".into(),
+            address_family: "IPv4".into(),
+            max_entries: 5,
+            entries: vec![("192.0.2.0/24".into(), Some("hq".into()))],
+            tags: tags("pl"),
+        };
+        crate::managed_prefix_list::create(s, c, input)
+    });
+    let add = crate::managed_prefix_list::ModifyList { add: vec![("198.51.100.0/24".into(), None)], ..Default::default() };
+    b.change(|s, c| crate::managed_prefix_list::modify(s, c, &mpl, add));
+
     // Security groups: every peer kind, both directions.
     let g2 = b.run(|s, c| security_group::create_group(s, c, CreateGroup { name: "g2".into(), description: "peer".into(), vpc_id: Some(v1.clone()), tags: Tags::new() }));
     let g1 = b.run(|s, c| security_group::create_group(s, c, CreateGroup { name: "g1".into(), description: "web".into(), vpc_id: Some(v1.clone()), tags: tags("g1") }));

@@ -93,14 +93,18 @@ pub fn find(region: &str, id: &str) -> Option<PrefixList> {
     managed_in(region).into_iter().find(|p| p.id == id)
 }
 
-/// The blocks of prefix list `id` as routes in `region` see them.
-pub fn entries(_state: &State, region: &str, id: &str) -> Vec<IpNet> {
+/// The blocks of prefix list `id` (AWS-managed, or a customer's current
+/// version) as routes and rules in `region` see them.
+pub fn entries(state: &State, region: &str, id: &str) -> Vec<IpNet> {
+    if let Some(l) = state.managed_prefix_lists.get(id).filter(|l| l.region == region) {
+        return l.blocks();
+    }
     find(region, id).map(|l| l.cidrs.into_iter().map(IpNet::V4).collect()).unwrap_or_default()
 }
 
-/// Whether `id` names a prefix list the caller can use.
-pub fn exists(ctx: &Ctx, id: &str) -> bool {
-    managed(ctx).iter().any(|p| p.id == id)
+/// Whether `id` names a prefix list the caller can use: AWS's, or its own.
+pub fn exists(state: &State, ctx: &Ctx, id: &str) -> bool {
+    managed(ctx).iter().any(|p| p.id == id) || state.managed_prefix_lists.get(id).is_some_and(|l| l.owner == ctx.account && l.region == ctx.region)
 }
 
 /// DescribePrefixLists' filters.

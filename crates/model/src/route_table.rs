@@ -466,6 +466,13 @@ pub fn create_route(state: &State, ctx: &Ctx, table_id: &str, dest: Destination,
     check_not_inside_vpc(state, t, &dest, &target)?;
     check_family(&dest, &target)?;
     check_target(state, ctx, t, &target)?;
+    // A route names a prefix list the caller can see (AWS-managed lists
+    // are routed by gateway endpoints, customer lists by CreateRoute).
+    if let Destination::PrefixList(p) = &dest {
+        if !crate::prefix_list::exists(state, ctx, p) {
+            return Err(ModelError::NotFound(IdKind::PrefixList, p.clone()));
+        }
+    }
     let mut t = t.clone();
     t.routes.push(Route { destination: dest, target, origin: RouteOrigin::CreateRoute });
     let mut ch = Changes::new();

@@ -123,7 +123,7 @@ fn resolve_peer(state: &State, ctx: &Ctx, group: &SecurityGroup, peer: &PeerSpec
         }
         PeerSpec::PrefixList(p) => {
             crate::ids::check(IdKind::PrefixList, p)?;
-            if !crate::prefix_list::exists(ctx, p) {
+            if !crate::prefix_list::exists(state, ctx, p) {
                 return Err(ModelError::NotFound(IdKind::PrefixList, p.clone()));
             }
             Ok(RulePeer::PrefixList(p.clone()))

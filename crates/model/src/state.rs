@@ -102,6 +102,8 @@ resources! {
     BlockPublicAccessOptions(crate::block_public_access::BlockPublicAccessOptions) => block_public_access_options,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     BlockPublicAccessExclusion(crate::block_public_access::BlockPublicAccessExclusion) => block_public_access_exclusions,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    ManagedPrefixList(crate::managed_prefix_list::ManagedPrefixList) => managed_prefix_lists,
 }
 
 /// A change to the state: a resource written whole, or removed.

@@ -73,10 +73,10 @@ fn cidr_match(c: IpNet, field: &str) -> String {
     }
 }
 
-/// The address matches of a rule's peer (one per family it covers); none
-/// when it matches nothing (an empty group, a prefix list the data plane
-/// cannot resolve).
-fn sg_peer(peer: &RulePeer, field: &str, members: &BTreeMap<String, BTreeSet<IpAddr>>) -> Vec<String> {
+/// The address matches of a rule's peer (one per family it covers, one per
+/// entry of a prefix list's current version); none when it matches
+/// nothing (an empty group or list). `lists` gives a list's blocks.
+fn sg_peer(peer: &RulePeer, field: &str, members: &BTreeMap<String, BTreeSet<IpAddr>>, lists: &dyn Fn(&str) -> Vec<IpNet>) -> Vec<String> {
     match peer {
         RulePeer::Cidr(c) => vec![cidr_match(IpNet::V4(*c), field)],
         RulePeer::Cidr6(_) => peer.ipv6_net().map(|c| cidr_match(IpNet::V6(c), field)).into_iter().collect(),
@@ -92,14 +92,14 @@ fn sg_peer(peer: &RulePeer, field: &str, members: &BTreeMap<String, BTreeSet<IpA
             }
             out
         }
-        RulePeer::PrefixList(_) => Vec::new(),
+        RulePeer::PrefixList(p) => lists(p).into_iter().map(|c| cidr_match(c, field)).collect(),
     }
 }
 
-fn sg_chain(out: &mut String, name: &str, rules: &[&SgRule], field: &str, members: &BTreeMap<String, BTreeSet<IpAddr>>) {
+fn sg_chain(out: &mut String, name: &str, rules: &[&SgRule], field: &str, members: &BTreeMap<String, BTreeSet<IpAddr>>, lists: &dyn Fn(&str) -> Vec<IpNet>) {
     let _ = writeln!(out, "  chain {name} {{");
     for r in rules {
-        for peer in sg_peer(&r.peer, field, members) {
+        for peer in sg_peer(&r.peer, field, members, lists) {
             let _ = writeln!(out, "    {peer}{}return", sg_match(r));
         }
     }
@@ -252,8 +252,9 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
         let gs: Vec<_> = groups.iter().filter_map(|g| state.security_groups.get(g)).collect();
         let ingress: Vec<&SgRule> = gs.iter().flat_map(|g| g.ingress.iter()).collect();
         let egress: Vec<&SgRule> = gs.iter().flat_map(|g| g.egress.iter()).collect();
-        sg_chain(&mut out, &format!("sg_in_{idx}"), &ingress, "saddr", &members);
-        sg_chain(&mut out, &format!("sg_out_{idx}"), &egress, "daddr", &members);
+        let lists = |id: &str| xvpc_model::prefix_list::entries(state, &vpc.region, id);
+        sg_chain(&mut out, &format!("sg_in_{idx}"), &ingress, "saddr", &members, &lists);
+        sg_chain(&mut out, &format!("sg_out_{idx}"), &egress, "daddr", &members, &lists);
     }
 
     for (name, items) in [("nacl_out", nacl_out), ("nacl_in", nacl_in), ("sg_out", sg_out), ("sg_in", sg_in)] {

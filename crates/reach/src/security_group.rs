@@ -41,7 +41,11 @@ fn peer_matches(topo: &Topology, rule: &SgRule, vpc: &str, peer: &Peer) -> bool 
             (Some(c), IpAddr::V6(a)) => c.contains(&a),
             _ => false,
         },
-        RulePeer::PrefixList(_) => false,
+        // Every entry of the list's current version.
+        RulePeer::PrefixList(p) => {
+            let region = topo.vpc(vpc).map(|v| v.region.as_str()).unwrap_or_default();
+            xvpc_model::prefix_list::entries(topo.state, region, p).iter().any(|c| c.contains(&peer.ip))
+        }
         RulePeer::Group { group_id, .. } => peer.eni.is_some_and(|p| p.groups.iter().any(|g| g == group_id) && group_membership_visible(topo, vpc, &p.vpc_id)),
     }
 }

@@ -13,6 +13,7 @@ mod image;
 mod instance;
 mod instance_type;
 mod internet_gateway;
+mod managed_prefix_list;
 mod nat_gateway;
 mod network_insights;
 mod peering;
@@ -62,6 +63,7 @@ pub fn actions() -> &'static ActionTable {
         instance_type::TYPED,
         elastic_ip::TYPED,
         prefix_list::TYPED,
+        managed_prefix_list::TYPED,
         tags::TYPED,
         peering::TYPED,
         network_interface::TYPED,

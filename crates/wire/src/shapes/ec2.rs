@@ -221,6 +221,25 @@ impl rt::XmlMembers for AccountAttributeValue {
     }
 }
 
+/// botocore shape `AddPrefixListEntry`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddPrefixListEntry {
+    pub cidr: String,
+    pub description: Option<String>,
+}
+
+impl rt::FromQuery for AddPrefixListEntry {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            cidr: r.req(key, "Cidr")?,
+            description: r.opt(key, "Description")?,
+        }))
+    }
+}
+
 /// botocore shape `AddedPrincipal`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AddedPrincipal {
@@ -2903,6 +2922,55 @@ impl rt::XmlMembers for CreateInternetGatewayResult {
     }
 }
 
+/// botocore shape `CreateManagedPrefixListRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateManagedPrefixListRequest {
+    pub dry_run: Option<bool>,
+    pub prefix_list_name: String,
+    pub entries: Vec<AddPrefixListEntry>,
+    pub max_entries: i32,
+    pub tag_specifications: Vec<TagSpecification>,
+    pub address_family: String,
+    pub client_token: Option<String>,
+}
+
+impl rt::FromQuery for CreateManagedPrefixListRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            prefix_list_name: r.req(key, "PrefixListName")?,
+            entries: r.list(key, "Entry", None)?,
+            max_entries: r.req(key, "MaxEntries")?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+            address_family: r.req(key, "AddressFamily")?,
+            client_token: r.opt(key, "ClientToken")?,
+        }))
+    }
+}
+
+/// botocore shape `CreateManagedPrefixListResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateManagedPrefixListResult {
+    pub prefix_list: Option<ManagedPrefixList>,
+}
+
+impl rt::ToXml for CreateManagedPrefixListResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateManagedPrefixListResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.prefix_list, w, "prefixList");
+    }
+}
+
 /// botocore shape `CreateNatGatewayRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateNatGatewayRequest {
@@ -4152,6 +4220,45 @@ impl rt::FromQuery for DeleteInternetGatewayRequest {
             dry_run: r.opt(key, "DryRun")?,
             internet_gateway_id: r.req(key, "InternetGatewayId")?,
         }))
+    }
+}
+
+/// botocore shape `DeleteManagedPrefixListRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteManagedPrefixListRequest {
+    pub dry_run: Option<bool>,
+    pub prefix_list_id: String,
+}
+
+impl rt::FromQuery for DeleteManagedPrefixListRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            prefix_list_id: r.req(key, "PrefixListId")?,
+        }))
+    }
+}
+
+/// botocore shape `DeleteManagedPrefixListResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteManagedPrefixListResult {
+    pub prefix_list: Option<ManagedPrefixList>,
+}
+
+impl rt::ToXml for DeleteManagedPrefixListResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DeleteManagedPrefixListResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.prefix_list, w, "prefixList");
     }
 }
 
@@ -9066,6 +9173,51 @@ impl rt::XmlMembers for FpgaInfo {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "fpgas", "item", &self.fpgas);
         rt::ToXml::to_xml(&self.total_fpga_memory_in_mi_b, w, "totalFpgaMemoryInMiB");
+    }
+}
+
+/// botocore shape `GetManagedPrefixListAssociationsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetManagedPrefixListAssociationsRequest {
+    pub dry_run: Option<bool>,
+    pub prefix_list_id: String,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+}
+
+impl rt::FromQuery for GetManagedPrefixListAssociationsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            prefix_list_id: r.req(key, "PrefixListId")?,
+            max_results: r.opt(key, "MaxResults")?,
+            next_token: r.opt(key, "NextToken")?,
+        }))
+    }
+}
+
+/// botocore shape `GetManagedPrefixListAssociationsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetManagedPrefixListAssociationsResult {
+    pub prefix_list_associations: Vec<PrefixListAssociation>,
+    pub next_token: Option<String>,
+}
+
+impl rt::ToXml for GetManagedPrefixListAssociationsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for GetManagedPrefixListAssociationsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "prefixListAssociationSet", "item", &self.prefix_list_associations);
+        rt::ToXml::to_xml(&self.next_token, w, "nextToken");
     }
 }
 
@@ -14286,6 +14438,57 @@ impl rt::FromQuery for ModifyInstanceAttributeRequest {
     }
 }
 
+/// botocore shape `ModifyManagedPrefixListRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyManagedPrefixListRequest {
+    pub dry_run: Option<bool>,
+    pub prefix_list_id: String,
+    pub current_version: Option<i64>,
+    pub prefix_list_name: Option<String>,
+    pub add_entries: Vec<AddPrefixListEntry>,
+    pub remove_entries: Vec<RemovePrefixListEntry>,
+    pub max_entries: Option<i32>,
+    pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
+}
+
+impl rt::FromQuery for ModifyManagedPrefixListRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            prefix_list_id: r.req(key, "PrefixListId")?,
+            current_version: r.opt(key, "CurrentVersion")?,
+            prefix_list_name: r.opt(key, "PrefixListName")?,
+            add_entries: r.list(key, "AddEntry", None)?,
+            remove_entries: r.list(key, "RemoveEntry", None)?,
+            max_entries: r.opt(key, "MaxEntries")?,
+            ipam_prefix_list_resolver_sync_enabled: r.opt(key, "IpamPrefixListResolverSyncEnabled")?,
+        }))
+    }
+}
+
+/// botocore shape `ModifyManagedPrefixListResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyManagedPrefixListResult {
+    pub prefix_list: Option<ManagedPrefixList>,
+}
+
+impl rt::ToXml for ModifyManagedPrefixListResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for ModifyManagedPrefixListResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.prefix_list, w, "prefixList");
+    }
+}
+
 /// botocore shape `ModifyNetworkInterfaceAttributeRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModifyNetworkInterfaceAttributeRequest {
@@ -17046,6 +17249,28 @@ impl rt::XmlMembers for PrefixList {
     }
 }
 
+/// botocore shape `PrefixListAssociation`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrefixListAssociation {
+    pub resource_id: Option<String>,
+    pub resource_owner: Option<String>,
+}
+
+impl rt::ToXml for PrefixListAssociation {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for PrefixListAssociation {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.resource_id, w, "resourceId");
+        rt::ToXml::to_xml(&self.resource_owner, w, "resourceOwner");
+    }
+}
+
 /// botocore shape `PrefixListEntry`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrefixListEntry {
@@ -17896,6 +18121,23 @@ impl rt::FromQuery for ReleaseAddressRequest {
     }
 }
 
+/// botocore shape `RemovePrefixListEntry`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RemovePrefixListEntry {
+    pub cidr: String,
+}
+
+impl rt::FromQuery for RemovePrefixListEntry {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            cidr: r.req(key, "Cidr")?,
+        }))
+    }
+}
+
 /// botocore shape `ReplaceNetworkAclAssociationRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplaceNetworkAclAssociationRequest {
@@ -18637,6 +18879,49 @@ impl rt::FromQuery for ResourceType {
 impl rt::ToXml for ResourceType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore shape `RestoreManagedPrefixListVersionRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreManagedPrefixListVersionRequest {
+    pub dry_run: Option<bool>,
+    pub prefix_list_id: String,
+    pub previous_version: i64,
+    pub current_version: i64,
+}
+
+impl rt::FromQuery for RestoreManagedPrefixListVersionRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+            prefix_list_id: r.req(key, "PrefixListId")?,
+            previous_version: r.req(key, "PreviousVersion")?,
+            current_version: r.req(key, "CurrentVersion")?,
+        }))
+    }
+}
+
+/// botocore shape `RestoreManagedPrefixListVersionResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreManagedPrefixListVersionResult {
+    pub prefix_list: Option<ManagedPrefixList>,
+}
+
+impl rt::ToXml for RestoreManagedPrefixListVersionResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for RestoreManagedPrefixListVersionResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.prefix_list, w, "prefixList");
     }
 }
 
@@ -24684,6 +24969,17 @@ pub mod ops {
         type Output = super::CreateInternetGatewayResult;
     }
 
+    /// The `CreateManagedPrefixList` operation.
+    pub struct CreateManagedPrefixList;
+
+    impl rt::Operation for CreateManagedPrefixList {
+        const NAME: &'static str = "CreateManagedPrefixList";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateManagedPrefixListRequest;
+        type Output = super::CreateManagedPrefixListResult;
+    }
+
     /// The `CreateNatGateway` operation.
     pub struct CreateNatGateway;
 
@@ -24924,6 +25220,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DeleteInternetGatewayRequest;
         type Output = rt::ReturnTrue;
+    }
+
+    /// The `DeleteManagedPrefixList` operation.
+    pub struct DeleteManagedPrefixList;
+
+    impl rt::Operation for DeleteManagedPrefixList {
+        const NAME: &'static str = "DeleteManagedPrefixList";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteManagedPrefixListRequest;
+        type Output = super::DeleteManagedPrefixListResult;
     }
 
     /// The `DeleteNatGateway` operation.
@@ -25718,6 +26025,17 @@ pub mod ops {
         type Output = super::EnableTransitGatewayRouteTablePropagationResult;
     }
 
+    /// The `GetManagedPrefixListAssociations` operation.
+    pub struct GetManagedPrefixListAssociations;
+
+    impl rt::Operation for GetManagedPrefixListAssociations {
+        const NAME: &'static str = "GetManagedPrefixListAssociations";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::GetManagedPrefixListAssociationsRequest;
+        type Output = super::GetManagedPrefixListAssociationsResult;
+    }
+
     /// The `GetManagedPrefixListEntries` operation.
     pub struct GetManagedPrefixListEntries;
 
@@ -25760,6 +26078,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::ModifyInstanceAttributeRequest;
         type Output = rt::ReturnTrue;
+    }
+
+    /// The `ModifyManagedPrefixList` operation.
+    pub struct ModifyManagedPrefixList;
+
+    impl rt::Operation for ModifyManagedPrefixList {
+        const NAME: &'static str = "ModifyManagedPrefixList";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::ModifyManagedPrefixListRequest;
+        type Output = super::ModifyManagedPrefixListResult;
     }
 
     /// The `ModifyNetworkInterfaceAttribute` operation.
@@ -25993,6 +26322,17 @@ pub mod ops {
         type Output = super::ReplaceTransitGatewayRouteResult;
     }
 
+    /// The `RestoreManagedPrefixListVersion` operation.
+    pub struct RestoreManagedPrefixListVersion;
+
+    impl rt::Operation for RestoreManagedPrefixListVersion {
+        const NAME: &'static str = "RestoreManagedPrefixListVersion";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::RestoreManagedPrefixListVersionRequest;
+        type Output = super::RestoreManagedPrefixListVersionResult;
+    }
+
     /// The `RevokeSecurityGroupEgress` operation.
     pub struct RevokeSecurityGroupEgress;
 
@@ -26134,6 +26474,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateEgressOnlyInternetGateway",
     "CreateFlowLogs",
     "CreateInternetGateway",
+    "CreateManagedPrefixList",
     "CreateNatGateway",
     "CreateNetworkAcl",
     "CreateNetworkAclEntry",
@@ -26156,6 +26497,7 @@ pub const OPERATIONS: &[&str] = &[
     "DeleteEgressOnlyInternetGateway",
     "DeleteFlowLogs",
     "DeleteInternetGateway",
+    "DeleteManagedPrefixList",
     "DeleteNatGateway",
     "DeleteNetworkAcl",
     "DeleteNetworkAclEntry",
@@ -26228,10 +26570,12 @@ pub const OPERATIONS: &[&str] = &[
     "DisassociateTransitGatewayRouteTable",
     "DisassociateVpcCidrBlock",
     "EnableTransitGatewayRouteTablePropagation",
+    "GetManagedPrefixListAssociations",
     "GetManagedPrefixListEntries",
     "GetTransitGatewayRouteTableAssociations",
     "GetTransitGatewayRouteTablePropagations",
     "ModifyInstanceAttribute",
+    "ModifyManagedPrefixList",
     "ModifyNetworkInterfaceAttribute",
     "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
@@ -26253,6 +26597,7 @@ pub const OPERATIONS: &[&str] = &[
     "ReplaceRoute",
     "ReplaceRouteTableAssociation",
     "ReplaceTransitGatewayRoute",
+    "RestoreManagedPrefixListVersion",
     "RevokeSecurityGroupEgress",
     "RevokeSecurityGroupIngress",
     "RunInstances",
