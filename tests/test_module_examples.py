@@ -50,7 +50,7 @@ EXAMPLES = {
     ("terraform-aws-vpc", "ipv6-only"): None,
     ("terraform-aws-vpc", "secondary-cidr-blocks"): None,
     ("terraform-aws-transit-gateway", "complete"): None,
-    ("terraform-aws-vpc", "ipv6-dualstack"): "DNS64 routes (64:ff9b::/96) to a NAT gateway are refused: NAT64 is not built",
+    ("terraform-aws-vpc", "ipv6-dualstack"): None,
     ("terraform-aws-vpc", "manage-default-vpc"): "default VPCs are not built",
     ("terraform-aws-vpc", "network-acls"): None,
     ("terraform-aws-vpc", "separate-route-tables"): None,

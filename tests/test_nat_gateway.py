@@ -164,6 +164,8 @@ def test_routes_name_the_gateway_and_turn_blackhole_when_it_is_deleted(ec2, serv
     with pytest.raises(ClientError) as e:
         c.create_route(RouteTableId=rtb, DestinationIpv6CidrBlock="::/0", NatGatewayId=nat)
     assert error_code(e) == "InvalidParameterValue"
+    # NAT64's well-known prefix may go to a NAT gateway (DNS64 subnets do).
+    c.create_route(RouteTableId=rtb, DestinationIpv6CidrBlock="64:ff9b::/96", NatGatewayId=nat)
     with pytest.raises(ClientError) as e:
         c.create_route(RouteTableId=rtb, DestinationCidrBlock="192.168.0.0/16", NatGatewayId="nat-0123456789abcdef0")
     assert error_code(e) == "NatGatewayNotFound"

@@ -137,7 +137,9 @@ fn routes_to_a_gateway_are_blackholes_once_it_is_deleted() {
     let rtb = s.route_tables.values().find(|t| t.vpc_id == vpc && t.main).unwrap().id.clone();
     let any: IpNet = "0.0.0.0/0".parse().unwrap();
     let six: IpNet = "::/0".parse().unwrap();
-    assert!(create_route(&s, &ctx, &rtb, Destination::Cidr(six), RouteTarget::NatGateway(id.clone())).is_err(), "IPv4 only");
+    assert!(create_route(&s, &ctx, &rtb, Destination::Cidr(six), RouteTarget::NatGateway(id.clone())).is_err(), "IPv4, and IPv6 only for NAT64");
+    let nat64: IpNet = crate::route_table::NAT64_PREFIX.parse().unwrap();
+    assert!(create_route(&s, &ctx, &rtb, Destination::Cidr(nat64), RouteTarget::NatGateway(id.clone())).is_ok());
     s.apply_all(create_route(&s, &ctx, &rtb, Destination::Cidr(any), RouteTarget::NatGateway(id.clone())).unwrap());
     let route = |s: &State| s.route_tables[&rtb].routes.iter().find(|r| r.target == RouteTarget::NatGateway(id.clone())).cloned().unwrap();
     assert_eq!(route_state(&s, &s.route_tables[&rtb], &route(&s)), RouteState::Active);

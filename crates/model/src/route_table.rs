@@ -441,6 +441,10 @@ fn check_not_inside_vpc(state: &State, table: &RouteTable, dest: &Destination, t
     Ok(())
 }
 
+/// The well-known NAT64 prefix (RFC 6052), the only IPv6 destination a
+/// route to a NAT gateway may have.
+pub const NAT64_PREFIX: &str = "64:ff9b::/96";
+
 /// Targets that carry one family only: an egress-only internet gateway
 /// IPv6 ("[IPv6 traffic only]"), a NAT gateway IPv4 ("[IPv4 traffic only]").
 fn check_family(dest: &Destination, target: &RouteTarget) -> Result<()> {
@@ -449,9 +453,11 @@ fn check_family(dest: &Destination, target: &RouteTarget) -> Result<()> {
         RouteTarget::EgressOnlyInternetGateway(g) if d.addr().is_ipv4() => Err(ModelError::InvalidParameterValue(format!(
             "Route {d} cannot target egress-only internet gateway {g}: it carries IPv6 traffic only"
         ))),
-        RouteTarget::NatGateway(g) if d.addr().is_ipv6() => {
-            Err(ModelError::InvalidParameterValue(format!("Route {d} cannot target NAT gateway {g}: it carries IPv4 traffic only")))
-        }
+        // NAT64: a NAT gateway takes IPv6 traffic for the well-known
+        // prefix 64:ff9b::/96 (VPC user guide, "DNS64 and NAT64").
+        RouteTarget::NatGateway(g) if d.addr().is_ipv6() && d.to_string() != NAT64_PREFIX => Err(ModelError::InvalidParameterValue(format!(
+            "Route {d} cannot target NAT gateway {g}: it carries IPv4 traffic, and IPv6 only to {NAT64_PREFIX} (NAT64)"
+        ))),
         _ => Ok(()),
     }
 }

@@ -249,6 +249,19 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAd
             w.hops.extend(crate::gateway_endpoint::endpoint_hop(topo, g, dir, &vpc.id));
             w.service = Some(g.clone());
         }
+        RouteTarget::NatGateway(g) if dst.is_ipv6() => {
+            // NAT64 (64:ff9b::/96 to a NAT gateway) is accepted but not
+            // emulated: neither the engine nor the data plane translates.
+            w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            w.blockers.push(Blocker {
+                detail: route_detail(r, state),
+                code: code::NO_ROUTE_TO_DESTINATION.into(),
+                direction: dir,
+                component: tc,
+                explanation: format!("Route table {} sends {dst} to NAT gateway {g} for NAT64, which xvpc does not emulate.", table.id),
+                fix: None,
+            });
+        }
         RouteTarget::NatGateway(g) if state == RouteState::Active && dir == Direction::Forward => {
             // To the NAT gateway, which sends it on translated.
             w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));
