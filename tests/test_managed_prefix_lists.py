@@ -94,3 +94,35 @@ def test_references_decide_traffic_and_block_deletion(ec2, server):
     c.revoke_security_group_ingress(GroupId=web_sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "PrefixListIds": [{"PrefixListId": pl}]}])
     assert c.delete_managed_prefix_list(PrefixListId=pl)["PrefixList"]["State"] == "delete-in-progress"
     assert [p["PrefixListName"] for p in c.describe_managed_prefix_lists()["PrefixLists"] if p["OwnerId"] == A] == []
+
+
+def test_shared_through_ram(ec2, ram):
+    """A shares its list with B (ec2:PrefixList); once B accepts, B sees it,
+    reads its entries and references it in a rule; A cannot delete it then."""
+    a, b = ec2(A), ec2(B)
+    pl = a.create_managed_prefix_list(PrefixListName="partners", AddressFamily="IPv4", MaxEntries=2,
+                                      Entries=[{"Cidr": "203.0.113.0/24"}])["PrefixList"]
+    pid, arn = pl["PrefixListId"], pl["PrefixListArn"]
+    with pytest.raises(ClientError) as e:
+        b.get_managed_prefix_list_entries(PrefixListId=pid)
+    assert error_code(e) == "InvalidPrefixListID.NotFound"
+    sarn = ram(A).create_resource_share(name="pl", allowExternalPrincipals=True, resourceArns=[arn], principals=[B])["resourceShare"]["resourceShareArn"]
+    res = ram(A).list_resources(resourceOwner="SELF", resourceType="ec2:PrefixList")["resources"]
+    assert [(r["arn"], r["type"]) for r in res] == [(arn, "ec2:PrefixList")]
+    assert ram(A).list_resources(resourceOwner="SELF", resourceType="ec2:TransitGateway")["resources"] == []
+    inv = ram(B).get_resource_share_invitations(resourceShareArns=[sarn])["resourceShareInvitations"][0]["resourceShareInvitationArn"]
+    assert [p["PrefixListId"] for p in b.describe_managed_prefix_lists(Filters=[{"Name": "owner-id", "Values": [A]}])["PrefixLists"]] == []
+    ram(B).accept_resource_share_invitation(resourceShareInvitationArn=inv)
+    seen = b.describe_managed_prefix_lists(Filters=[{"Name": "owner-id", "Values": [A]}])["PrefixLists"]
+    assert [(p["PrefixListId"], p["OwnerId"]) for p in seen] == [(pid, A)]
+    assert entries(b, pid) == ["203.0.113.0/24"]
+    vpc = b.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    sg = b.create_security_group(VpcId=vpc, GroupName="from-partners", Description="x")["GroupId"]
+    b.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": pid}]}])
+    # B may not change A's list; A may not delete it while B's rule uses it.
+    with pytest.raises(ClientError) as e:
+        b.modify_managed_prefix_list(PrefixListId=pid, AddEntries=[{"Cidr": "198.51.100.0/24"}])
+    assert error_code(e) == "InvalidPrefixListID.NotFound"
+    with pytest.raises(ClientError) as e:
+        a.delete_managed_prefix_list(PrefixListId=pid)
+    assert error_code(e) == "DependencyViolation"

@@ -343,11 +343,12 @@ fn list_resources(call: &mut Call, input: shape::ListResourcesRequest) -> Result
     let who = owner(&input.resource_owner)?;
     let (arns, share_arns) = (input.resource_arns, input.resource_share_arns);
     check_arns(&share_arns)?;
-    if let Some(t) = &input.resource_type {
-        if !t.eq_ignore_ascii_case(model::TGW_RESOURCE_TYPE) {
-            return Err(fault(RamFault::InvalidResourceType, format!("The specified resource type {t} is not valid.")));
-        }
-    }
+    let wanted = match &input.resource_type {
+        Some(t) => Some(*model::RESOURCE_TYPES.iter().find(|k| k.eq_ignore_ascii_case(t)).ok_or_else(|| {
+            fault(RamFault::InvalidResourceType, format!("The specified resource type {t} is not valid."))
+        })?),
+        None => None,
+    };
     let principal = input.principal.as_deref();
     let mut out = Vec::new();
     for s in model::visible_shares(call.state(), &call.ctx, who) {
@@ -358,7 +359,8 @@ fn list_resources(call: &mut Call, input: shape::ListResourcesRequest) -> Result
             continue;
         }
         for a in s.resources.iter().filter(|a| a.status == model::AssociationStatus::Associated) {
-            if arns.is_empty() || arns.contains(&a.entity) {
+            let of_type = wanted.is_none_or(|t| model::resource_type(&a.entity) == Some(t));
+            if (arns.is_empty() || arns.contains(&a.entity)) && of_type {
                 out.push(resource_shape(s, a));
             }
         }

@@ -71,6 +71,26 @@ impl ManagedPrefixList {
     }
 }
 
+/// Whether `ctx`'s account sees list `l`: its own, or shared with it
+/// through RAM (and accepted), in the list's region.
+pub fn visible(state: &State, ctx: &Ctx, l: &ManagedPrefixList) -> bool {
+    l.region == ctx.region && (l.owner == ctx.account || crate::ram::is_shared_with(state, &l.arn(), &ctx.account))
+}
+
+/// The lists `ctx`'s account sees: its own (from the index), then those
+/// shared with it (from the shares it accepted).
+pub fn visible_lists<'a>(state: &'a State, ctx: &Ctx) -> Vec<&'a ManagedPrefixList> {
+    let mut out: Vec<&ManagedPrefixList> = state.managed_prefix_lists.scope(ctx).collect();
+    let shared = state.resource_shares.values().filter(|s| s.region == ctx.region && s.accepted_by(&ctx.account));
+    for a in shared.flat_map(|s| s.resources.iter()) {
+        let id = a.entity.rsplit_once("prefix-list/").map(|(_, id)| id);
+        if let Some(l) = id.and_then(|id| state.managed_prefix_lists.get(id)).filter(|l| visible(state, ctx, l) && !out.iter().any(|o| o.id == l.id)) {
+            out.push(l);
+        }
+    }
+    out
+}
+
 /// DescribeManagedPrefixLists' filters over customer lists.
 pub const FILTERS: FilterTable<ManagedPrefixList> = FilterTable {
     tags: Some(|l, _| Some(&l.tags)),

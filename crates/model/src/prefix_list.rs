@@ -102,9 +102,10 @@ pub fn entries(state: &State, region: &str, id: &str) -> Vec<IpNet> {
     find(region, id).map(|l| l.cidrs.into_iter().map(IpNet::V4).collect()).unwrap_or_default()
 }
 
-/// Whether `id` names a prefix list the caller can use: AWS's, or its own.
+/// Whether `id` names a prefix list the caller can use: AWS's, its own, or
+/// one shared with it through RAM.
 pub fn exists(state: &State, ctx: &Ctx, id: &str) -> bool {
-    managed(ctx).iter().any(|p| p.id == id) || state.managed_prefix_lists.get(id).is_some_and(|l| l.owner == ctx.account && l.region == ctx.region)
+    managed(ctx).iter().any(|p| p.id == id) || state.managed_prefix_lists.get(id).is_some_and(|l| crate::managed_prefix_list::visible(state, ctx, l))
 }
 
 /// DescribePrefixLists' filters.

@@ -26,6 +26,10 @@ pub const DELETED_VISIBLE_MS: i64 = 60 * 60 * 1000;
 pub const TGW_PERMISSION_ARN: &str = "arn:aws:ram::aws:permission/AWSRAMDefaultPermissionTransitGateway";
 pub const TGW_PERMISSION_NAME: &str = "AWSRAMDefaultPermissionTransitGateway";
 pub const TGW_RESOURCE_TYPE: &str = "ec2:TransitGateway";
+/// RAM's type of a customer-managed prefix list.
+pub const PREFIX_LIST_RESOURCE_TYPE: &str = "ec2:PrefixList";
+/// Every resource type xvpc shares.
+pub const RESOURCE_TYPES: &[&str] = &[TGW_RESOURCE_TYPE, PREFIX_LIST_RESOURCE_TYPE];
 
 fn err(fault: RamFault, msg: impl Into<String>) -> ModelError {
     ModelError::Ram(fault, msg.into())
@@ -176,6 +180,7 @@ pub fn resource_type(arn: &str) -> Option<&'static str> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     match (parts.get(2), parts.get(5)) {
         (Some(&"ec2"), Some(r)) if r.starts_with("transit-gateway/tgw-") => Some(TGW_RESOURCE_TYPE),
+        (Some(&"ec2"), Some(r)) if r.starts_with("prefix-list/pl-") => Some(PREFIX_LIST_RESOURCE_TYPE),
         _ => None,
     }
 }
@@ -199,6 +204,17 @@ pub fn check_resource(state: &State, ctx: &Ctx, arn: &str) -> Result<()> {
                 Err(err(RamFault::UnknownResource, format!("The resource {arn} could not be found.")))
             }
         }
+        ("ec2", Some(("prefix-list", id))) => {
+            let found = state
+                .managed_prefix_lists
+                .get(id)
+                .is_some_and(|l| l.owner == ctx.account && l.region == ctx.region && l.owner == account && l.region == region);
+            if found {
+                Ok(())
+            } else {
+                Err(err(RamFault::UnknownResource, format!("The resource {arn} could not be found.")))
+            }
+        }
         // RAM shares subnets only inside an AWS Organization, which xvpc
         // does not have: AWS gives this answer to accounts without one.
         ("ec2", Some(("subnet", _))) => Err(err(
@@ -207,7 +223,7 @@ pub fn check_resource(state: &State, ctx: &Ctx, arn: &str) -> Result<()> {
         )),
         _ => Err(err(
             RamFault::InvalidParameter,
-            format!("The resource type of {arn} cannot be shared: xvpc shares only transit gateways ({TGW_RESOURCE_TYPE}) through RAM."),
+            format!("The resource type of {arn} cannot be shared: xvpc shares transit gateways ({TGW_RESOURCE_TYPE}) and prefix lists ({PREFIX_LIST_RESOURCE_TYPE}) through RAM."),
         )),
     }
 }

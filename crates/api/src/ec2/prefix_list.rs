@@ -65,7 +65,8 @@ fn describe_managed_prefix_lists(call: &mut Call, input: shape::DescribeManagedP
     let fs = filter_list(&input.filters);
     let aws = prefix_list::managed(ctx).into_iter().filter(|l| wanted(&l.id));
     let mut out: Vec<shape::ManagedPrefixList> = prefix_list::MANAGED_FILTERS.select(&fs, s, ctx, aws)?.iter().map(managed_shape).collect();
-    let own = s.managed_prefix_lists.scope(ctx).filter(|l| wanted(&l.id));
+    // The caller's own lists and those shared with it.
+    let own = mpl::visible_lists(s, ctx).into_iter().filter(|l| wanted(&l.id));
     out.extend(mpl::FILTERS.select(&fs, s, ctx, own)?.into_iter().map(|l| list_shape(l, settled_state(l))));
     out.sort_by(|a, b| a.prefix_list_id.cmp(&b.prefix_list_id));
     let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |l| l.prefix_list_id.clone().unwrap_or_default(), PAGE)?;
@@ -76,7 +77,7 @@ fn get_managed_prefix_list_entries(call: &mut Call, input: shape::GetManagedPref
     let id = &input.prefix_list_id;
     xvpc_model::ids::check(IdKind::PrefixList, id)?;
     let s = call.state();
-    let entries: Vec<shape::PrefixListEntry> = match s.managed_prefix_lists.get(id).filter(|l| l.owner == call.ctx.account && l.region == call.ctx.region) {
+    let entries: Vec<shape::PrefixListEntry> = match s.managed_prefix_lists.get(id).filter(|l| mpl::visible(s, &call.ctx, l)) {
         // A customer list's entries of the asked version (the current one by default).
         Some(l) => l
             .entries(input.target_version)
