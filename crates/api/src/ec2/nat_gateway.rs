@@ -101,3 +101,38 @@ fn describe_nat_gateways(call: &mut Call, input: shape::DescribeNatGatewaysReque
     let (page, next) = paginate_by(out, input.max_results.map(i64::from), input.next_token.as_deref(), |g| g.id.clone(), (5, 1000))?;
     Ok(shape::DescribeNatGatewaysResult { nat_gateways: page.into_iter().map(|g| nat_gateway_shape(g, ctx.now)).collect(), next_token: next })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape_coverage::missing;
+
+    #[test]
+    fn describe_nat_gateways_carries_every_member_xvpc_holds() {
+        let w = xvpc_model::populated::world();
+        let mut gateways: Vec<NatGateway> = w.state.nat_gateways.scope(&w.ctx).cloned().collect();
+        // A failed one and a deleting one too: failure and delete time.
+        let now = w.ctx.now + xvpc_model::nat_gateway::PENDING_MS - 1;
+        let mut failed = gateways[0].clone();
+        failed.failure = Some(xvpc_model::nat_gateway::NatFailure::GatewayNotAttached);
+        failed.created_at = now - 10 * xvpc_model::nat_gateway::PENDING_MS;
+        let mut deleting = gateways[0].clone();
+        deleting.deleted_at = Some(now);
+        gateways.extend([failed, deleting]);
+        let out = shape::DescribeNatGatewaysResult { nat_gateways: gateways.iter().map(|g| nat_gateway_shape(g, now)).collect(), next_token: Some("t".into()) };
+        let xml = xvpc_wire::xml_output::body(&out);
+        // Regional NAT gateways, provisioned bandwidth and the per-address
+        // zone are not emulated.
+        let not_held = [
+            "NatGateway.AttachedAppliances",
+            "NatGateway.AutoProvisionZones",
+            "NatGateway.AutoScalingIps",
+            "NatGateway.ProvisionedBandwidth",
+            "NatGateway.RouteTableId",
+            "NatGatewayAddress.AvailabilityZone",
+            "NatGatewayAddress.AvailabilityZoneId",
+        ];
+        assert_eq!(missing("ec2", "DescribeNatGatewaysResult", &xml), not_held, "{xml}");
+        assert!(xml.contains("<connectivityType>public</connectivityType>") && xml.contains("<state>pending</state>") && xml.contains("<state>deleting</state>") && xml.contains("<failureCode>Gateway.NotAttached</failureCode>"), "{xml}");
+    }
+}
