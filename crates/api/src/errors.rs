@@ -186,6 +186,13 @@ fn ssm(f: SsmFault) -> &'static str {
     match f {
         SsmFault::ParameterNotFound => "ParameterNotFound",
         SsmFault::ParameterVersionNotFound => "ParameterVersionNotFound",
+        SsmFault::InvalidNextToken => "InvalidNextToken",
+        SsmFault::ParameterAlreadyExists => "ParameterAlreadyExists",
+        SsmFault::TooManyTags => "TooManyTagsError",
+        SsmFault::InvalidResourceId => "InvalidResourceId",
+        SsmFault::InvalidResourceType => "InvalidResourceType",
+        SsmFault::InvalidFilterKey => "InvalidFilterKey",
+        SsmFault::InvalidFilterOption => "InvalidFilterOption",
         SsmFault::Validation => "ValidationException",
     }
 }

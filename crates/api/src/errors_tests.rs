@@ -132,7 +132,14 @@ fn every_quota_and_service_fault_has_its_documented_code() {
     let ssm = cases!(SsmFault;
         ParameterNotFound => "ParameterNotFound",
         ParameterVersionNotFound => "ParameterVersionNotFound",
+        InvalidNextToken => "InvalidNextToken",
         Validation => "ValidationException",
+        ParameterAlreadyExists => "ParameterAlreadyExists",
+        TooManyTags => "TooManyTagsError",
+        InvalidResourceId => "InvalidResourceId",
+        InvalidResourceType => "InvalidResourceType",
+        InvalidFilterKey => "InvalidFilterKey",
+        InvalidFilterOption => "InvalidFilterOption",
     );
     for (f, code) in ssm {
         check(&ModelError::Ssm(f, s()), code);

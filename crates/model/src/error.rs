@@ -168,7 +168,16 @@ pub enum RamFault {
 pub enum SsmFault {
     ParameterNotFound,
     ParameterVersionNotFound,
+    /// A `NextToken` that no earlier page returned.
+    InvalidNextToken,
     Validation,
+    ParameterAlreadyExists,
+    /// `TooManyTagsError`.
+    TooManyTags,
+    InvalidResourceId,
+    InvalidResourceType,
+    InvalidFilterKey,
+    InvalidFilterOption,
 }
 
 /// A request that AWS's rules refuse.

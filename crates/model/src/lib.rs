@@ -45,6 +45,7 @@ pub mod nat_gateway;
 pub mod network_acl;
 pub mod network_insights;
 pub mod network_interface;
+pub mod parameter;
 pub mod peering;
 pub mod prefix_list;
 pub mod public_ip;

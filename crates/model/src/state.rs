@@ -104,6 +104,8 @@ resources! {
     BlockPublicAccessExclusion(crate::block_public_access::BlockPublicAccessExclusion) => block_public_access_exclusions,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     ManagedPrefixList(crate::managed_prefix_list::ManagedPrefixList) => managed_prefix_lists,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    Parameter(crate::parameter::Parameter) => parameters,
 }
 
 /// A change to the state: a resource written whole, or removed.
