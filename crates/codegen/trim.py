@@ -28,6 +28,8 @@ SOURCES = {
     "rds": ("rds", "2014-10-31"),
     "elasticache": ("elasticache", "2015-02-02"),
     "redshift": ("redshift", "2012-12-01"),
+    "iam": ("iam", "2010-05-08"),
+    "logs": ("logs", "2014-03-28"),
 }
 # Keys that only document; dropped from every operation, shape and member.
 DROP = {"documentation", "documentationUrl", "deprecatedMessage", "examples", "errors", "endpointdiscovery", "authtype", "auth", "staticContextParams", "contextParam", "requestcompression", "httpChecksum"}

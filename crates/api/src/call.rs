@@ -111,10 +111,6 @@ where
     Ok(xvpc_wire::json_shape::ToJson::to_json(&handler(call, input)?))
 }
 
-/// IAM's API version: xvpc routes IAM requests (to answer that it does not
-/// serve them) but has no IAM model to take the version from.
-const IAM_API_VERSION: &str = "2010-05-08";
-
 /// The services xvpc routes, named as in SigV4 credential scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
@@ -123,6 +119,8 @@ pub enum Service {
     Sts,
     Ram,
     Iam,
+    /// CloudWatch Logs (awsJson1.1).
+    Logs,
     Rds,
     ElastiCache,
     Redshift,
@@ -136,6 +134,7 @@ impl Service {
             "sts" => Service::Sts,
             "ram" => Service::Ram,
             "iam" => Service::Iam,
+            "logs" => Service::Logs,
             "rds" => Service::Rds,
             "elasticache" => Service::ElastiCache,
             "redshift" => Service::Redshift,
@@ -149,7 +148,7 @@ impl Service {
         match version {
             v if v == shapes::elbv2::API_VERSION => Service::Elbv2,
             v if v == shapes::sts::API_VERSION => Service::Sts,
-            v if v == IAM_API_VERSION => Service::Iam,
+            v if v == shapes::iam::API_VERSION => Service::Iam,
             v if v == shapes::rds::API_VERSION => Service::Rds,
             v if v == shapes::elasticache::API_VERSION => Service::ElastiCache,
             v if v == shapes::redshift::API_VERSION => Service::Redshift,
@@ -165,9 +164,9 @@ impl Service {
             Service::Rds => shapes::rds::XML_NAMESPACE,
             Service::ElastiCache => shapes::elasticache::XML_NAMESPACE,
             Service::Redshift => shapes::redshift::XML_NAMESPACE,
-            Service::Iam => "https://iam.amazonaws.com/doc/2010-05-08/",
+            Service::Iam => shapes::iam::XML_NAMESPACE,
             Service::Ec2 => envelope::EC2_NS,
-            Service::Ram => "",
+            Service::Ram | Service::Logs => "",
         }
     }
 }
@@ -273,6 +272,7 @@ fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Res
             }
             let service = match params.version() {
                 Some(v) => Service::from_api_version(v),
+                None if req.header("x-amz-target").is_some_and(|t| t.starts_with(crate::logs::TARGET_PREFIX)) => Service::Logs,
                 None if req.path.len() > 1 => Service::Ram,
                 None => Service::Ec2,
             };
@@ -284,13 +284,16 @@ fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Res
 
 /// Decodes, routes, runs and encodes one API request.
 pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
-    let is_json = req.path.len() > 1 && req.header("content-type").is_some_and(|c| c.contains("json"));
+    // restJson1 (RAM) has a path per operation; awsJson1.1 (Logs) names
+    // the operation in X-Amz-Target.
+    let target = req.header("x-amz-target").map(str::to_string);
+    let is_json = (req.path.len() > 1 || target.is_some()) && req.header("content-type").is_some_and(|c| c.contains("json"));
     let params = if is_json { QueryParams::default() } else { QueryParams::parse(&req.query, &req.body) };
     let route = match route(app, &req, &params) {
         Ok(r) => r,
         Err(e) => {
             return match params.version().map(Service::from_api_version) {
-                Some(s @ (Service::Elbv2 | Service::Sts | Service::Rds | Service::ElastiCache | Service::Redshift)) => {
+                Some(s @ (Service::Elbv2 | Service::Sts | Service::Iam | Service::Rds | Service::ElastiCache | Service::Redshift)) => {
                     envelope::query_error(&e, s.namespace(), request_id)
                 }
                 _ if is_json => envelope::json_error(&e, request_id),
@@ -302,12 +305,13 @@ pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
         let e = ApiError::client("InvalidClientTokenId", format!("The security token included in the request is invalid: unknown region '{}'", route.region)).with_status(403);
         return match route.service {
             Service::Ec2 => envelope::ec2_error(&e, request_id),
-            Service::Ram => envelope::json_error(&e, request_id),
+            Service::Ram | Service::Logs => envelope::json_error(&e, request_id),
             s => envelope::query_error(&e, s.namespace(), request_id),
         };
     }
     match route.service {
         Service::Ram => run_json(app, route, &req, request_id),
+        Service::Logs => run_json11(app, route, &req, target.as_deref().unwrap_or(""), request_id),
         service => run_query(app, service, route, &params, request_id),
     }
 }
@@ -342,7 +346,8 @@ fn query_action(service: Service, action: &str) -> Option<QueryHandler> {
         Service::Rds => crate::rds::actions().get(action),
         Service::ElastiCache => crate::elasticache::actions().get(action),
         Service::Redshift => crate::redshift::actions().get(action),
-        Service::Iam | Service::Ram => None,
+        Service::Iam => crate::iam::actions().get(action),
+        Service::Ram | Service::Logs => None,
     }
 }
 
@@ -405,6 +410,30 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
     }
 }
 
+/// An awsJson1.1 request (CloudWatch Logs): the operation from
+/// `X-Amz-Target`, every member in the JSON body.
+fn run_json11(app: &App, route: Route, req: &HttpRequest, target: &str, request_id: &str) -> HttpResponse {
+    let Some((op, handler)) = crate::logs::handler(target) else {
+        let e = ApiError::client("UnknownOperationException", format!("Unknown operation {target}"));
+        return envelope::json_error(&e, request_id);
+    };
+    let body: serde_json::Value = if req.body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::json!({})
+    } else {
+        match serde_json::from_slice(&req.body) {
+            Ok(v @ serde_json::Value::Object(_)) => v,
+            _ => return envelope::json_error(&ApiError::client("SerializationException", "The request body is not a JSON object"), request_id),
+        }
+    };
+    let mut call = new_call(app, route, op, request_id);
+    let result = handler(&mut call, &body, &QueryParams::default());
+    finish(call);
+    match result {
+        Ok(v) => envelope::json_response(request_id, &v),
+        Err(e) => envelope::json_error(&e.to_api(), request_id),
+    }
+}
+
 #[cfg(test)]
 mod action_table_tests {
     use super::*;
@@ -432,6 +461,9 @@ mod action_table_tests {
         assert_eq!(crate::rds::actions().names(), shapes::rds::OPERATIONS);
         assert_eq!(crate::elasticache::actions().names(), shapes::elasticache::OPERATIONS);
         assert_eq!(crate::redshift::actions().names(), shapes::redshift::OPERATIONS);
+        assert_eq!(crate::iam::actions().names(), shapes::iam::OPERATIONS);
+        let logs: Vec<&str> = crate::logs::TYPED.iter().map(|a| a.1).collect();
+        assert_eq!(logs, shapes::logs::OPERATIONS);
         let mut ram: Vec<&str> = crate::ram::TYPED.iter().map(|a| a.1).collect();
         ram.sort_unstable();
         assert_eq!(ram, shapes::ram::OPERATIONS);

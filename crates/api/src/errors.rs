@@ -9,7 +9,7 @@
 //! Sources: the EC2 API reference's "Error codes for the Amazon EC2 API",
 //! and botocore's ELBv2 and RAM models for their exceptions.
 
-use xvpc_model::error::{ElbFault, Limit, RamFault, SsmFault};
+use xvpc_model::error::{ElbFault, IamFault, Limit, LogsFault, RamFault, SsmFault};
 use xvpc_model::subnet_group::{GroupFault, GroupService};
 use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::ApiError;
@@ -231,6 +231,25 @@ fn subnet_group(service: GroupService, f: GroupFault) -> (&'static str, u16) {
     (code, 400)
 }
 
+/// IAM's codes and statuses (botocore's `error` of each exception shape).
+fn iam(f: IamFault) -> (&'static str, u16) {
+    match f {
+        IamFault::NoSuchEntity => ("NoSuchEntity", 404),
+        IamFault::EntityAlreadyExists => ("EntityAlreadyExists", 409),
+        IamFault::DeleteConflict => ("DeleteConflict", 409),
+        IamFault::MalformedPolicyDocument => ("MalformedPolicyDocument", 400),
+    }
+}
+
+/// CloudWatch Logs' codes (all HTTP 400).
+fn logs(f: LogsFault) -> &'static str {
+    match f {
+        LogsFault::ResourceNotFound => "ResourceNotFoundException",
+        LogsFault::ResourceAlreadyExists => "ResourceAlreadyExistsException",
+        LogsFault::InvalidParameter => "InvalidParameterException",
+    }
+}
+
 /// Maps a model error to the AWS error the client sees.
 pub fn to_api(e: &ModelError) -> ApiError {
     use ModelError as M;
@@ -294,6 +313,11 @@ pub fn to_api(e: &ModelError) -> ApiError {
             let (code, status) = subnet_group(*service, *f);
             c(code).with_status(status)
         }
+        M::Iam(f, _) => {
+            let (code, status) = iam(*f);
+            c(code).with_status(status)
+        }
+        M::Logs(f, _) => c(logs(*f)),
     }
 }
 

@@ -203,6 +203,8 @@ fn every_variant_has_its_documented_code() {
         Ram(RamFault::UnknownResource, s()) => "UnknownResourceException",
         Ssm(SsmFault::ParameterNotFound, s()) => "ParameterNotFound",
         SubnetGroup(GroupService::Rds, GroupFault::AlreadyExists, s()) => "DBSubnetGroupAlreadyExists",
+        Iam(xvpc_model::error::IamFault::MalformedPolicyDocument, s()) => "MalformedPolicyDocument",
+        Logs(xvpc_model::error::LogsFault::ResourceNotFound, s()) => "ResourceNotFoundException",
     );
     for (e, code) in all {
         check(&e, code);
@@ -232,6 +234,29 @@ fn every_subnet_group_fault_has_each_services_code() {
             let api = to_api(&ModelError::SubnetGroup(service, f, s()));
             assert_eq!((api.code.as_str(), api.status), (code, status), "{service:?} {f:?}");
         }
+    }
+}
+
+#[test]
+fn every_iam_and_logs_fault_has_its_code_and_status() {
+    use xvpc_model::error::{IamFault, LogsFault};
+    let iam = cases!(IamFault;
+        NoSuchEntity => ("NoSuchEntity", 404),
+        EntityAlreadyExists => ("EntityAlreadyExists", 409),
+        DeleteConflict => ("DeleteConflict", 409),
+        MalformedPolicyDocument => ("MalformedPolicyDocument", 400),
+    );
+    for (f, (code, status)) in iam {
+        let api = to_api(&ModelError::Iam(f, s()));
+        assert_eq!((api.code.as_str(), api.status), (code, status), "{f:?}");
+    }
+    let logs = cases!(LogsFault;
+        ResourceNotFound => "ResourceNotFoundException",
+        ResourceAlreadyExists => "ResourceAlreadyExistsException",
+        InvalidParameter => "InvalidParameterException",
+    );
+    for (f, code) in logs {
+        check(&ModelError::Logs(f, s()), code);
     }
 }
 

@@ -1,7 +1,9 @@
 //! Where flow log records go once the engine (or the data plane) has said
 //! what each interface saw: kept in memory for `GET /_xvpc/flow-logs`, and
 //! written to the flow log's destination when xvpc can write it: a host
-//! file or directory (`s3` with `file:///...`, xvpc's extension).
+//! file or directory (`s3` with `file:///...`, xvpc's extension), or an
+//! emulated CloudWatch Logs group (one stream per interface,
+//! `<eni>-<traffic type>`, read by `crate::logs`).
 //!
 //! Records are not part of the stored state (AWS keeps them in the
 //! destination, not in EC2): a restart keeps the files, not the memory.
@@ -37,6 +39,34 @@ pub struct FlowRecords {
     by_flow_log: BTreeMap<String, Vec<Delivered>>,
     /// Source ports handed to traced flows (each flow its own).
     next_port: u16,
+    /// CloudWatch Logs events: group ARN -> stream -> (ms, message).
+    groups: BTreeMap<String, BTreeMap<String, Vec<(i64, String)>>>,
+}
+
+/// A log stream as DescribeLogStreams lists it.
+pub struct Stream {
+    pub name: String,
+    pub first_ms: i64,
+    pub last_ms: i64,
+}
+
+/// The streams flow logs wrote to the group `arn`.
+pub fn streams(app: &App, arn: &str) -> Vec<Stream> {
+    let kept = app.flow_records();
+    let Some(g) = kept.groups.get(arn) else { return Vec::new() };
+    g.iter()
+        .map(|(name, ev)| Stream { name: name.clone(), first_ms: ev.first().map_or(0, |e| e.0), last_ms: ev.last().map_or(0, |e| e.0) })
+        .collect()
+}
+
+/// The events of one stream, oldest first; `None` for no such stream.
+pub fn events(app: &App, arn: &str, stream: &str) -> Option<Vec<(i64, String)>> {
+    app.flow_records().groups.get(arn)?.get(stream).cloned()
+}
+
+/// Forgets a deleted group's events.
+pub fn forget_group(app: &App, arn: &str) {
+    app.flow_records().groups.remove(arn);
 }
 
 impl FlowRecords {
@@ -67,6 +97,11 @@ pub fn deliver(app: &App, state: &State, records: Vec<FlowRecord>) {
         let line = r.record.line(&f.fields());
         if let Err(e) = write_file(f, &line) {
             eprintln!("xvpc: flow log {} could not write to {}: {e}", f.id, f.destination);
+        }
+        let group = f.destination.trim_end_matches(":*");
+        if f.destination_type == "cloud-watch-logs" && state.log_groups.contains_key(group) {
+            let stream = format!("{}-{}", r.record.interface_id, f.traffic_type.to_lowercase());
+            kept.groups.entry(group.to_string()).or_default().entry(stream).or_default().push((r.record.start * 1000, line.clone()));
         }
         let v = kept.by_flow_log.entry(f.id.clone()).or_default();
         if v.len() >= KEPT {

@@ -35,7 +35,9 @@ pub fn service(service: &str, m: &Model) -> String {
     let proto = match m.protocol() {
         "ec2" => Proto::Ec2,
         "query" => Proto::Query,
-        "rest-json" => Proto::RestJson,
+        // awsJson1.1 carries every member in the body: restJson1 without
+        // locations, so one generator serves both.
+        "rest-json" | "json" => Proto::RestJson,
         other => panic!("{service}: protocol {other} is not supported"),
     };
     let ins = m.reached("input");
@@ -520,6 +522,7 @@ impl Gen<'_> {
         let (protocol, none_out) = match self.proto {
             Proto::Ec2 => ("Ec2Query", "rt::ReturnTrue"),
             Proto::Query => ("AwsQuery", "rt::Empty"),
+            Proto::RestJson if self.m.protocol() == "json" => ("AwsJson11", "rt::Empty"),
             Proto::RestJson => ("RestJson1", "rt::Empty"),
         };
         self.w("");

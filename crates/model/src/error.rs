@@ -149,6 +149,23 @@ pub enum ElbFault {
 }
 
 /// RAM's refusals, named after its exceptions in botocore's model.
+/// IAM's refusals (botocore's exception shapes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IamFault {
+    NoSuchEntity,
+    EntityAlreadyExists,
+    DeleteConflict,
+    MalformedPolicyDocument,
+}
+
+/// CloudWatch Logs' refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogsFault {
+    ResourceNotFound,
+    ResourceAlreadyExists,
+    InvalidParameter,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RamFault {
     UnknownResource,
@@ -353,6 +370,12 @@ pub enum ModelError {
     /// A subnet group's refusals, per service that keeps it.
     #[error("{2}")]
     SubnetGroup(crate::subnet_group::GroupService, crate::subnet_group::GroupFault, String),
+    /// An IAM refusal.
+    #[error("{1}")]
+    Iam(IamFault, String),
+    /// A CloudWatch Logs refusal.
+    #[error("{1}")]
+    Logs(LogsFault, String),
 }
 
 /// The hint AWS adds to a malformed id: ` (expecting "sg-...")`.

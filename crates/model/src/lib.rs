@@ -36,6 +36,8 @@ pub mod tags;
 pub mod block_public_access;
 pub mod egress_only_internet_gateway;
 pub mod flow_log;
+pub mod iam;
+pub mod log_group;
 pub mod image;
 pub mod instance;
 pub mod instance_filters;

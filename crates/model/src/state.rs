@@ -79,6 +79,12 @@ resources! {
     NatGateway(crate::nat_gateway::NatGateway) => nat_gateways,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     FlowLog(crate::flow_log::FlowLog) => flow_logs,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    LogGroup(crate::log_group::LogGroup) => log_groups,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    IamRole(crate::iam::Role) => iam_roles,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    IamPolicy(crate::iam::Policy) => iam_policies,
     SecurityGroup(crate::security_group::SecurityGroup) => security_groups,
     NetworkAcl(crate::network_acl::NetworkAcl) => network_acls,
     NetworkInterface(crate::network_interface::NetworkInterface) => network_interfaces,

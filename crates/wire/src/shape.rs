@@ -44,6 +44,8 @@ pub enum Protocol {
     AwsQuery,
     /// `rest-json`: JSON bodies, members in the URI or query string.
     RestJson1,
+    /// `json` (awsJson1.1): a JSON body, the operation in `X-Amz-Target`.
+    AwsJson11,
 }
 
 /// One operation of a service: a zero-sized type per operation, generated.
@@ -138,6 +140,21 @@ impl DecodeError {
                 DecodeError::BadEnum { key, value, allowed } => ApiError::client(
                     "InvalidParameterException",
                     format!("The value '{value}' of {key} is not valid. Valid values: {}", shown(allowed)),
+                ),
+                DecodeError::Unknown(k) => ApiError::client("SerializationException", format!("Unknown member {k}")),
+            },
+            // CloudWatch Logs' validation answers.
+            Protocol::AwsJson11 => match self {
+                DecodeError::Missing(k) => ApiError::client(
+                    "InvalidParameterException",
+                    format!("1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null", lower_first(k)),
+                ),
+                DecodeError::BadValue { key, value, expected } => {
+                    ApiError::client("SerializationException", format!("Expected {expected} for {key}, got {value}"))
+                }
+                DecodeError::BadEnum { key, value, allowed } => ApiError::client(
+                    "InvalidParameterException",
+                    format!("1 validation error detected: Value '{value}' at '{key}' failed to satisfy constraint: Member must satisfy enum value set: [{}]", shown(allowed)),
                 ),
                 DecodeError::Unknown(k) => ApiError::client("SerializationException", format!("Unknown member {k}")),
             },

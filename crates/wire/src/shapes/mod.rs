@@ -6,6 +6,8 @@
 pub mod ec2;
 pub mod elasticache;
 pub mod elbv2;
+pub mod iam;
+pub mod logs;
 pub mod ram;
 pub mod rds;
 pub mod redshift;
