@@ -55,7 +55,7 @@ EXAMPLES = {
     ("terraform-aws-vpc", "network-acls"): None,
     ("terraform-aws-vpc", "separate-route-tables"): None,
     ("terraform-aws-vpc", "block-public-access"): "VPC Block Public Access is not built",
-    ("terraform-aws-vpc", "complete"): "DHCP options sets, VPN and customer gateways, and flow logs (CloudWatch Logs, IAM) are not built",
+    ("terraform-aws-vpc", "complete"): "DHCP options sets, VPN and customer gateways are not built",
 }
 
 
