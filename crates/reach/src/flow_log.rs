@@ -173,3 +173,62 @@ fn first_packet_bytes(protocol: u8, v6: bool) -> u64 {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use xvpc_model::IpProtocol;
+
+    use super::*;
+    use crate::synthetic::Builder;
+    use crate::tests::{tcp, A, R};
+
+    /// (interface, direction, reply, action, blocker's component) per observation.
+    fn seen(a: &Analysis) -> Vec<(String, &'static str, bool, &'static str, Option<String>)> {
+        observe(a).into_iter().map(|o| (o.eni, o.direction, o.reply, o.action, o.blocker.map(|b| b.component.id))).collect()
+    }
+
+    /// Web (80 open from the VPC) in one subnet, a client in another.
+    fn world() -> (Builder, String, String, String, String, String, String) {
+        let mut b = Builder::new();
+        let v = b.vpc(A, R, "10.0.0.0/16");
+        let s1 = b.subnet(&v, "10.0.1.0/24", "us-east-1a");
+        let s2 = b.subnet(&v, "10.0.2.0/24", "us-east-1b");
+        let web = b.group(&v);
+        b.allow(&web, false, IpProtocol::All, None, "0.0.0.0/0");
+        b.allow(&web, true, IpProtocol::Tcp, Some((80, 80)), "10.0.0.0/16");
+        let client = b.group(&v);
+        let i_web = b.instance(&s1, "10.0.1.10", &[&web]);
+        let i_client = b.instance(&s2, "10.0.2.10", &[&client]);
+        let (we, ce) = (b.state.instances[&i_web].primary_eni.clone(), b.state.instances[&i_client].primary_eni.clone());
+        (b, i_client, i_web, ce, we, client, s1)
+    }
+
+    #[test]
+    fn a_group_stopping_the_request_at_the_source_is_its_only_record() {
+        let (mut b, client, web, ce, _, client_sg, _) = world();
+        let a = tcp(&b, &client, &web, 80);
+        assert_eq!(seen(&a), vec![(ce.clone(), "egress", false, "REJECT", Some(client_sg.clone()))]);
+        b.allow(&client_sg, false, IpProtocol::All, None, "0.0.0.0/0");
+        let a = tcp(&b, &client, &web, 80);
+        assert!(a.reachable);
+        let actions: Vec<_> = seen(&a).into_iter().map(|s| (s.1, s.2, s.3)).collect();
+        assert_eq!(actions, vec![("egress", false, "ACCEPT"), ("ingress", false, "ACCEPT"), ("egress", true, "ACCEPT"), ("ingress", true, "ACCEPT")]);
+    }
+
+    #[test]
+    fn an_acl_dropping_the_reply_is_a_reject_where_it_leaves() {
+        let (mut b, client, web, ce, we, client_sg, s1) = world();
+        b.allow(&client_sg, false, IpProtocol::All, None, "0.0.0.0/0");
+        let acl = b.acl_for(&s1);
+        b.acl_entry(&acl, 100, false, IpProtocol::Tcp, true, "10.0.0.0/16", Some((80, 80)));
+        let a = tcp(&b, &client, &web, 80);
+        assert_eq!(
+            seen(&a),
+            vec![
+                (ce, "egress", false, "ACCEPT", None),
+                (we.clone(), "ingress", false, "ACCEPT", None),
+                (we, "egress", true, "REJECT", Some(acl)),
+            ]
+        );
+    }
+}
