@@ -1,14 +1,141 @@
-"""Systems Manager public AMI parameters: RunInstances' `resolve:ssm:` ImageId
-(boto3 and the AWS CLI)."""
+"""Systems Manager public AMI parameters: GetParameter, GetParameters,
+GetParametersByPath (shapes, paging, errors), RunInstances' `resolve:ssm:`
+ImageId (boto3 and the AWS CLI), and Terraform's data "aws_ssm_parameter"
+feeding an aws_instance."""
+import datetime
+import os
+
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import A, error_code
+from conftest import A, B, error_code, make_client
+from terraform_run import applied, requires_terraform, workspace
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 AL2023_AMI = "ami-0453ec754f44f9a4a"
 JAMMY = "/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id"
 JAMMY_AMI = "ami-005fc0f236362e99f"
+
+
+AL_PATH = "/aws/service/ami-amazon-linux-latest"
+
+
+@pytest.fixture
+def ssm(server):
+    return lambda account=A, region="us-east-1": make_client(server, "ssm", account, region)
+
+
+def raises(code, f, *a, **kw):
+    with pytest.raises(ClientError) as e:
+        f(*a, **kw)
+    assert error_code(e) == code, e.value
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    return e.value.response["Error"]["Message"]
+
+
+def test_get_parameter_public_ami(ssm, ec2):
+    p = ssm(A).get_parameter(Name=AL2023)["Parameter"]
+    assert p["Name"] == AL2023 and p["Type"] == "String" and p["Value"] == AL2023_AMI
+    assert p["DataType"] == "text" and p["Version"] >= 1
+    assert p["ARN"] == f"arn:aws:ssm:us-east-1::parameter{AL2023}"
+    assert isinstance(p["LastModifiedDate"], datetime.datetime)
+    assert "Selector" not in p
+    # Every account sees it; the ARN carries the caller's region.
+    other = ssm(B, "eu-west-1").get_parameter(Name=AL2023, WithDecryption=True)["Parameter"]
+    assert other["ARN"] == f"arn:aws:ssm:eu-west-1::parameter{AL2023}" and other["Value"] == AL2023_AMI
+    # The value is an image DescribeImages knows.
+    img = ec2(A).describe_images(ImageIds=[p["Value"]])["Images"][0]
+    assert img["Name"].startswith("al2023-ami-") and img["Architecture"] == "x86_64"
+    # By ARN, and with the current version as a selector.
+    assert ssm(A).get_parameter(Name=p["ARN"])["Parameter"]["Value"] == AL2023_AMI
+    sel = ssm(A).get_parameter(Name=f"{AL2023}:{p['Version']}")["Parameter"]
+    assert sel["Selector"] == f":{p['Version']}" and sel["Name"] == AL2023
+    arm = ssm(A).get_parameter(Name=f"{AL_PATH}/al2023-ami-kernel-default-arm64")["Parameter"]["Value"]
+    assert ec2(A).describe_images(ImageIds=[arm])["Images"][0]["Architecture"] == "arm64"
+
+
+def test_get_parameter_errors(ssm):
+    c = ssm(A)
+    raises("ParameterNotFound", c.get_parameter, Name=f"{AL_PATH}/al2023-ami-minimal-kernel-default-x86_64")
+    raises("ParameterNotFound", c.get_parameter, Name="/no/such/parameter")
+    version = c.get_parameter(Name=AL2023)["Parameter"]["Version"]
+    msg = raises("ParameterVersionNotFound", c.get_parameter, Name=f"{AL2023}:{version + 1}")
+    assert str(version + 1) in msg
+
+
+def test_get_parameters_splits_found_and_invalid(ssm):
+    c = ssm(A)
+    r = c.get_parameters(Names=[AL2023, "/aws/service/nope", JAMMY, f"{AL2023}:999999"])
+    assert [(p["Name"], p["Value"]) for p in r["Parameters"]] == [(AL2023, AL2023_AMI), (JAMMY, JAMMY_AMI)]
+    assert r["InvalidParameters"] == ["/aws/service/nope", f"{AL2023}:999999"]
+    msg = raises("ValidationException", c.get_parameters, Names=[f"/p{i}" for i in range(11)])
+    assert "Member must have length less than or equal to 10" in msg
+
+
+def test_get_parameters_with_the_cli(aws):
+    out = aws(A, "ssm", "get-parameters", "--names", AL2023)
+    assert out["InvalidParameters"] == []
+    (p,) = out["Parameters"]
+    assert (p["Name"], p["Type"], p["Value"], p["DataType"]) == (AL2023, "String", AL2023_AMI, "text")
+    assert p["ARN"] == f"arn:aws:ssm:us-east-1::parameter{AL2023}"
+    got = aws(A, "ssm", "get-parameter", "--name", JAMMY, "--query", "Parameter.Value")
+    assert got == JAMMY_AMI
+
+
+def test_get_parameters_by_path(ssm, ec2):
+    c = ssm(A)
+    r = c.get_parameters_by_path(Path=AL_PATH)
+    names = [p["Name"] for p in r["Parameters"]]
+    assert AL2023 in names and names == sorted(names) and "NextToken" not in r
+    assert all(n.rsplit("/", 1)[0] == AL_PATH for n in names)
+    images = {i["ImageId"] for i in ec2(A).describe_images(Owners=["amazon"])["Images"]}
+    assert {p["Value"] for p in r["Parameters"]} <= images
+    # One level only: Canonical's parameters sit deeper under /aws/service.
+    assert c.get_parameters_by_path(Path="/aws/service")["Parameters"] == []
+    deep = c.get_parameters_by_path(Path="/aws/service/canonical", Recursive=True)["Parameters"]
+    assert JAMMY in [p["Name"] for p in deep]
+    # Pages of two, each with a token, ending without one.
+    seen, token, pages = [], None, 0
+    while True:
+        kw = {"NextToken": token} if token else {}
+        page = c.get_parameters_by_path(Path="/aws/service", Recursive=True, MaxResults=2, **kw)
+        assert len(page["Parameters"]) <= 2
+        seen += [p["Name"] for p in page["Parameters"]]
+        pages += 1
+        token = page.get("NextToken")
+        if not token:
+            break
+    everything = c.get_parameters_by_path(Path="/aws/service", Recursive=True)
+    assert pages > 2 and seen == sorted(seen) and len(seen) == len(set(seen))
+    assert seen[:10] == [p["Name"] for p in everything["Parameters"]]
+    # botocore's paginator walks the same pages.
+    walked = [p["Name"] for pg in c.get_paginator("get_parameters_by_path").paginate(Path="/aws/service", Recursive=True)
+              for p in pg["Parameters"]]
+    assert walked == seen
+
+
+def test_get_parameters_by_path_errors(ssm):
+    c = ssm(A)
+    for path in ["aws/service", "/aws//service", "/a b"]:
+        msg = raises("ValidationException", c.get_parameters_by_path, Path=path)
+        assert "The parameter doesn't meet the parameter name requirements" in msg
+    msg = raises("ValidationException", c.get_parameters_by_path, Path=AL_PATH, MaxResults=11)
+    assert "Member must have value less than or equal to 10" in msg
+    raises("InvalidNextToken", c.get_parameters_by_path, Path=AL_PATH, NextToken="bogus")
+
+
+@requires_terraform
+def test_terraform_instance_from_an_ssm_parameter(server, ec2, tmp_path):
+    work, env = workspace(os.path.join(HERE, "terraform", "ssm_parameter"), server, tmp_path)
+    c = ec2(A)
+    with applied(work, env) as out:
+        assert out["ami"] == AL2023_AMI and out["jammy"] == JAMMY_AMI
+        assert out["arn"] == f"arn:aws:ssm:us-east-1::parameter{AL2023}" and out["type"] == "String"
+        i = c.describe_instances(InstanceIds=[out["instance"]])["Reservations"][0]["Instances"][0]
+        assert i["ImageId"] == AL2023_AMI
+    assert {i["State"]["Name"] for r in c.describe_instances()["Reservations"] for i in r["Instances"]} <= {"terminated"}
 
 
 def subnet(c):

@@ -30,6 +30,7 @@ SOURCES = {
     "redshift": ("redshift", "2012-12-01"),
     "iam": ("iam", "2010-05-08"),
     "logs": ("logs", "2014-03-28"),
+    "ssm": ("ssm", "2014-11-06"),
 }
 # Keys that only document; dropped from every operation, shape and member.
 DROP = {"documentation", "documentationUrl", "deprecatedMessage", "examples", "errors", "endpointdiscovery", "authtype", "auth", "staticContextParams", "contextParam", "requestcompression", "httpChecksum"}

@@ -121,6 +121,8 @@ pub enum Service {
     Iam,
     /// CloudWatch Logs (awsJson1.1).
     Logs,
+    /// Systems Manager Parameter Store (awsJson1.1).
+    Ssm,
     Rds,
     ElastiCache,
     Redshift,
@@ -135,6 +137,7 @@ impl Service {
             "ram" => Service::Ram,
             "iam" => Service::Iam,
             "logs" => Service::Logs,
+            "ssm" => Service::Ssm,
             "rds" => Service::Rds,
             "elasticache" => Service::ElastiCache,
             "redshift" => Service::Redshift,
@@ -166,7 +169,7 @@ impl Service {
             Service::Redshift => shapes::redshift::XML_NAMESPACE,
             Service::Iam => shapes::iam::XML_NAMESPACE,
             Service::Ec2 => envelope::EC2_NS,
-            Service::Ram | Service::Logs => "",
+            Service::Ram | Service::Logs | Service::Ssm => "",
         }
     }
 }
@@ -273,6 +276,7 @@ fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Res
             let service = match params.version() {
                 Some(v) => Service::from_api_version(v),
                 None if req.header("x-amz-target").is_some_and(|t| t.starts_with(crate::logs::TARGET_PREFIX)) => Service::Logs,
+                None if req.header("x-amz-target").is_some_and(|t| t.starts_with(crate::ssm::TARGET_PREFIX)) => Service::Ssm,
                 None if req.path.len() > 1 => Service::Ram,
                 None => Service::Ec2,
             };
@@ -305,13 +309,13 @@ pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
         let e = ApiError::client("InvalidClientTokenId", format!("The security token included in the request is invalid: unknown region '{}'", route.region)).with_status(403);
         return match route.service {
             Service::Ec2 => envelope::ec2_error(&e, request_id),
-            Service::Ram | Service::Logs => envelope::json_error(&e, request_id),
+            Service::Ram | Service::Logs | Service::Ssm => envelope::json_error(&e, request_id),
             s => envelope::query_error(&e, s.namespace(), request_id),
         };
     }
     match route.service {
         Service::Ram => run_json(app, route, &req, request_id),
-        Service::Logs => run_json11(app, route, &req, target.as_deref().unwrap_or(""), request_id),
+        Service::Logs | Service::Ssm => run_json11(app, route, &req, target.as_deref().unwrap_or(""), request_id),
         service => run_query(app, service, route, &params, request_id),
     }
 }
@@ -347,7 +351,7 @@ fn query_action(service: Service, action: &str) -> Option<QueryHandler> {
         Service::ElastiCache => crate::elasticache::actions().get(action),
         Service::Redshift => crate::redshift::actions().get(action),
         Service::Iam => crate::iam::actions().get(action),
-        Service::Ram | Service::Logs => None,
+        Service::Ram | Service::Logs | Service::Ssm => None,
     }
 }
 
@@ -410,10 +414,14 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
     }
 }
 
-/// An awsJson1.1 request (CloudWatch Logs): the operation from
+/// An awsJson1.1 request (CloudWatch Logs, Systems Manager): the operation from
 /// `X-Amz-Target`, every member in the JSON body.
 fn run_json11(app: &App, route: Route, req: &HttpRequest, target: &str, request_id: &str) -> HttpResponse {
-    let Some((op, handler)) = crate::logs::handler(target) else {
+    let found = match route.service {
+        Service::Ssm => crate::ssm::handler(target),
+        _ => crate::logs::handler(target),
+    };
+    let Some((op, handler)) = found else {
         let e = ApiError::client("UnknownOperationException", format!("Unknown operation {target}"));
         return envelope::json_error(&e, request_id);
     };
@@ -464,6 +472,8 @@ mod action_table_tests {
         assert_eq!(crate::iam::actions().names(), shapes::iam::OPERATIONS);
         let logs: Vec<&str> = crate::logs::TYPED.iter().map(|a| a.1).collect();
         assert_eq!(logs, shapes::logs::OPERATIONS);
+        let ssm: Vec<&str> = crate::ssm::TYPED.iter().map(|a| a.1).collect();
+        assert_eq!(ssm, shapes::ssm::OPERATIONS);
         let mut ram: Vec<&str> = crate::ram::TYPED.iter().map(|a| a.1).collect();
         ram.sort_unstable();
         assert_eq!(ram, shapes::ram::OPERATIONS);

@@ -18,6 +18,7 @@ pub mod flow_log_records;
 pub mod iam;
 pub mod identity;
 pub mod logs;
+pub mod ssm;
 pub mod ops;
 pub mod ram;
 pub mod rds;

@@ -11,6 +11,7 @@ pub mod logs;
 pub mod ram;
 pub mod rds;
 pub mod redshift;
+pub mod ssm;
 pub mod sts;
 
 /// What the generated code calls, under short names (not every service
