@@ -169,3 +169,74 @@ def test_run_instances_with_an_unknown_parameter_is_refused(ec2, image_id):
     assert error_code(e) == "InvalidParameterValue"
     assert image_id in e.value.response["Error"]["Message"]
     assert c.describe_instances()["Reservations"] == []
+
+
+def test_customer_parameters_put_get_overwrite_delete(ssm):
+    c, other = ssm(A), ssm(B)
+    r = c.put_parameter(Name="/app/db/host", Value="db.internal", Type="String")
+    assert (r["Version"], r["Tier"]) == (1, "Standard")
+    c.put_parameter(Name="/app/list", Value="a,b", Type="StringList")
+    c.put_parameter(Name="/app/secret", Value="pw", Type="SecureString", Tags=[{"Key": "team", "Value": "x"}])
+    p = c.get_parameter(Name="/app/db/host")["Parameter"]
+    assert (p["Type"], p["Value"], p["Version"], p["DataType"]) == ("String", "db.internal", 1, "text")
+    assert p["ARN"] == f"arn:aws:ssm:us-east-1:{A}:parameter/app/db/host"
+    assert c.get_parameter(Name="/app/secret", WithDecryption=True)["Parameter"]["Value"] == "pw"
+    msg = raises("ParameterAlreadyExists", c.put_parameter, Name="/app/db/host", Value="x", Type="String")
+    assert "overwrite" in msg
+    assert c.put_parameter(Name="/app/db/host", Value="db2.internal", Overwrite=True)["Version"] == 2
+    assert c.get_parameter(Name="/app/db/host:2")["Parameter"]["Value"] == "db2.internal"
+    raises("ParameterVersionNotFound", c.get_parameter, Name="/app/db/host:1")
+    # Another account has none of them.
+    raises("ParameterNotFound", other.get_parameter, Name="/app/db/host")
+    # By path: the caller's own, one level or recursive, in name order.
+    assert [q["Name"] for q in c.get_parameters_by_path(Path="/app")["Parameters"]] == ["/app/list", "/app/secret"]
+    assert [q["Name"] for q in c.get_parameters_by_path(Path="/app", Recursive=True)["Parameters"]] == [
+        "/app/db/host", "/app/list", "/app/secret"]
+    r = c.get_parameters(Names=["/app/list", AL2023, "/app/none"])
+    assert [q["Name"] for q in r["Parameters"]] == ["/app/list", AL2023] and r["InvalidParameters"] == ["/app/none"]
+    raises("ValidationException", c.put_parameter, Name="/aws/mine", Value="x", Type="String")
+    raises("ValidationException", c.put_parameter, Name="/new", Value="x")
+    c.delete_parameter(Name="/app/list")
+    raises("ParameterNotFound", c.delete_parameter, Name="/app/list")
+    raises("ParameterNotFound", c.get_parameter, Name="/app/list")
+
+
+def test_describe_parameters_and_tags(ssm):
+    c = ssm(A)
+    c.put_parameter(Name="/svc/a", Value="1", Type="String", Description="first")
+    c.put_parameter(Name="/svc/b", Value="2", Type="SecureString")
+    c.put_parameter(Name="/other", Value="3", Type="String")
+    meta = c.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": ["/svc/a"]}])["Parameters"]
+    assert len(meta) == 1 and meta[0]["Description"] == "first" and meta[0]["Tier"] == "Standard"
+    assert meta[0]["LastModifiedUser"] == f"arn:aws:iam::{A}:root" and meta[0]["Version"] == 1
+    secure = c.describe_parameters(ParameterFilters=[{"Key": "Type", "Values": ["SecureString"]}])["Parameters"]
+    assert [(m["Name"], m["KeyId"]) for m in secure] == [("/svc/b", "alias/aws/ssm")]
+    by_path = c.describe_parameters(ParameterFilters=[{"Key": "Path", "Option": "Recursive", "Values": ["/svc"]}])
+    assert [m["Name"] for m in by_path["Parameters"]] == ["/svc/a", "/svc/b"]
+    # AWS's public parameters are not described.
+    assert {m["Name"] for m in c.describe_parameters()["Parameters"]} == {"/other", "/svc/a", "/svc/b"}
+    raises("InvalidFilterKey", c.describe_parameters, ParameterFilters=[{"Key": "Colour", "Values": ["x"]}])
+    c.add_tags_to_resource(ResourceType="Parameter", ResourceId="/svc/a", Tags=[{"Key": "env", "Value": "dev"}])
+    assert c.list_tags_for_resource(ResourceType="Parameter", ResourceId="/svc/a")["TagList"] == [{"Key": "env", "Value": "dev"}]
+    tagged = c.describe_parameters(ParameterFilters=[{"Key": "tag:env", "Values": ["dev"]}])["Parameters"]
+    assert [m["Name"] for m in tagged] == ["/svc/a"]
+    c.remove_tags_from_resource(ResourceType="Parameter", ResourceId="/svc/a", TagKeys=["env"])
+    assert c.list_tags_for_resource(ResourceType="Parameter", ResourceId="/svc/a")["TagList"] == []
+    raises("InvalidResourceId", c.list_tags_for_resource, ResourceType="Parameter", ResourceId="/nope")
+    raises("InvalidResourceType", c.list_tags_for_resource, ResourceType="Document", ResourceId="/svc/a")
+
+
+@requires_terraform
+def test_terraform_customer_parameters(server, ssm, ec2, tmp_path):
+    work, env = workspace(os.path.join(HERE, "terraform", "ssm_customer"), server, tmp_path)
+    c = ssm(A)
+    with applied(work, env) as out:
+        assert out["password_arn"] == f"arn:aws:ssm:us-east-1:{A}:parameter/platform/db/password"
+        assert out["zones_version"] == 1
+        p = c.get_parameter(Name="/platform/golden-ami")["Parameter"]
+        assert (p["Value"], p["DataType"]) == (AL2023_AMI, "aws:ec2:image")
+        assert c.list_tags_for_resource(ResourceType="Parameter", ResourceId="/platform/db/password")["TagList"] == [
+            {"Key": "Team", "Value": "platform"}]
+        i = ec2(A).describe_instances(InstanceIds=[out["instance"]])["Reservations"][0]["Instances"][0]
+        assert i["ImageId"] == AL2023_AMI
+    assert c.describe_parameters()["Parameters"] == []
