@@ -61,6 +61,9 @@ def populate(ec2, elbv2, ram, server):
     for r in [{"VpcId": v} for v in vpcs] + [{"SubnetId": subnets[0]}]:
         c.create_vpc_block_public_access_exclusion(InternetGatewayExclusionMode="allow-egress",
                                                    TagSpecifications=tag("vpc-block-public-access-exclusion", "x"), **r)
+    vgw = c.create_vpn_gateway(Type="ipsec.1", AvailabilityZone="us-east-1a", TagSpecifications=tag("vpn-gateway", "g"))["VpnGateway"]["VpnGatewayId"]
+    c.attach_vpn_gateway(VpnGatewayId=vgw, VpcId=vpcs[0])
+    c.create_customer_gateway(Type="ipsec.1", IpAddress="198.51.100.7", TagSpecifications=tag("customer-gateway", "c"))
     consumer = {z: c.create_subnet(VpcId=vpcs[1], CidrBlock=f"10.2.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
                 for i, z in enumerate("abc")}
     for v in vpcs[:2]:
@@ -150,6 +153,7 @@ FILTERED = [
     ("DescribeVpcs", None), ("DescribeSubnets", None), ("DescribeRouteTables", None), ("DescribeInternetGateways", None),
     ("DescribeEgressOnlyInternetGateways", None), ("DescribeNatGateways", None), ("DescribeVpcBlockPublicAccessExclusions", None),
     ("DescribeFlowLogs", None),
+    ("DescribeVpnGateways", None), ("DescribeCustomerGateways", None),
     ("DescribeAddresses", None), ("DescribeSecurityGroups", None), ("DescribeSecurityGroupRules", None), ("DescribeNetworkAcls", None),
     ("DescribeNetworkInterfaces", None), ("DescribeInstances", None), ("DescribeInstanceStatus", None),
     ("DescribeInstanceCreditSpecifications", None), ("DescribeVolumes", None), ("DescribeImages", None), ("DescribeInstanceTypes", None),

@@ -54,8 +54,8 @@ EXAMPLES = {
     ("terraform-aws-vpc", "manage-default-vpc"): "default VPCs are not built",
     ("terraform-aws-vpc", "network-acls"): None,
     ("terraform-aws-vpc", "separate-route-tables"): None,
-    ("terraform-aws-vpc", "block-public-access"): "VPC Block Public Access is not built",
-    ("terraform-aws-vpc", "complete"): "DHCP options sets, VPN and customer gateways are not built",
+    ("terraform-aws-vpc", "block-public-access"): None,
+    ("terraform-aws-vpc", "complete"): "DHCP options sets are not built",
 }
 
 

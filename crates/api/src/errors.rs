@@ -136,6 +136,7 @@ fn limit(l: Limit) -> &'static str {
     match l {
         Limit::Vpcs => "VpcLimitExceeded",
         Limit::Addresses => "AddressLimitExceeded",
+        Limit::VpnGatewayAttachments => "VpnGatewayAttachmentLimitExceeded",
         Limit::VpcCidrBlocks => "CidrLimitExceeded",
         Limit::Instances => "InstanceLimitExceeded",
         Limit::RulesPerSecurityGroup => "RulesPerSecurityGroupLimitExceeded",
@@ -270,6 +271,7 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::MissingInput(_) => c("MissingInput"),
         M::VpcIdNotSpecified(_) => c("VPCIdNotSpecified"),
         M::InvalidVpcRange(_) | M::RestrictedVpcRange(_) => c("InvalidVpc.Range"),
+        M::VpnGatewayAttachmentNotFound(_) => c("InvalidVpnGatewayAttachment.NotFound"),
         M::InvalidSubnetRange(_) => c("InvalidSubnet.Range"),
         M::InvalidSubnetConflict(_) => c("InvalidSubnet.Conflict"),
         M::DependencyViolation(_) => c("DependencyViolation"),

@@ -85,6 +85,7 @@ fn every_quota_and_service_fault_has_its_documented_code() {
     let limits = cases!(Limit;
         Vpcs => "VpcLimitExceeded",
         Addresses => "AddressLimitExceeded",
+        VpnGatewayAttachments => "VpnGatewayAttachmentLimitExceeded",
         VpcCidrBlocks => "CidrLimitExceeded",
         Instances => "InstanceLimitExceeded",
         RulesPerSecurityGroup => "RulesPerSecurityGroupLimitExceeded",
@@ -159,6 +160,7 @@ fn every_variant_has_its_documented_code() {
         VpcIdNotSpecified(s()) => "VPCIdNotSpecified",
         InvalidVpcRange(s()) => "InvalidVpc.Range",
         RestrictedVpcRange(s()) => "InvalidVpc.Range",
+        VpnGatewayAttachmentNotFound(s()) => "InvalidVpnGatewayAttachment.NotFound",
         InvalidSubnetRange(s()) => "InvalidSubnet.Range",
         InvalidSubnetConflict(s()) => "InvalidSubnet.Conflict",
         DependencyViolation(s()) => "DependencyViolation",

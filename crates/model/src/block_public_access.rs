@@ -262,9 +262,11 @@ impl Effect<'_> {
         self.mode != BlockMode::Off && !self.excluded(ExclusionMode::AllowBidirectional)
     }
 
-    /// Whether traffic out through an egress-only internet gateway is
-    /// blocked (only in bidirectional mode; `block-ingress` allows it).
-    pub fn blocks_eigw(&self) -> bool {
+    /// Whether traffic of a gateway that only lets connections out (an
+    /// egress-only internet gateway, a NAT gateway through its internet
+    /// gateway) is blocked: only in bidirectional mode, as `block-ingress`
+    /// allows them.
+    pub fn blocks_outbound_only(&self) -> bool {
         self.mode == BlockMode::BlockBidirectional && self.exclusion.is_none()
     }
 }

@@ -25,21 +25,21 @@ fn eff<'a>(s: &'a State, vpc: &str, sub: &str) -> Effect<'a> {
 fn modes_and_exclusions_decide_each_direction() {
     let (mut s, vpc, sub) = world();
     let e = eff(&s, &vpc, &sub);
-    assert_eq!((e.mode, e.blocks_igw_egress(), e.blocks_igw_ingress(), e.blocks_eigw()), (BlockMode::Off, false, false, false));
+    assert_eq!((e.mode, e.blocks_igw_egress(), e.blocks_igw_ingress(), e.blocks_outbound_only()), (BlockMode::Off, false, false, false));
     s.apply_all(modify_options(&ctx(1), BlockMode::BlockBidirectional));
     let e = eff(&s, &vpc, &sub);
-    assert_eq!((e.blocks_igw_egress(), e.blocks_igw_ingress(), e.blocks_eigw()), (true, true, true));
+    assert_eq!((e.blocks_igw_egress(), e.blocks_igw_ingress(), e.blocks_outbound_only()), (true, true, true));
     s.apply_all(modify_options(&ctx(2), BlockMode::BlockIngress));
     let e = eff(&s, &vpc, &sub);
     // Ingress mode: an ENI's own internet gateway traffic is blocked both
     // ways; the egress-only gateway still carries connections out.
-    assert_eq!((e.blocks_igw_egress(), e.blocks_igw_ingress(), e.blocks_eigw()), (true, true, false));
+    assert_eq!((e.blocks_igw_egress(), e.blocks_igw_ingress(), e.blocks_outbound_only()), (true, true, false));
     // An egress exclusion of the VPC: out yes, in no.
     s.apply_all(modify_options(&ctx(3), BlockMode::BlockBidirectional));
     let (ch, x) = create_exclusion(&s, &ctx(4), Some(&vpc), None, ExclusionMode::AllowEgress, Tags::new()).unwrap();
     s.apply_all(ch);
     let e = eff(&s, &vpc, &sub);
-    assert_eq!((e.blocks_igw_egress(), e.blocks_igw_ingress(), e.blocks_eigw()), (false, true, false));
+    assert_eq!((e.blocks_igw_egress(), e.blocks_igw_ingress(), e.blocks_outbound_only()), (false, true, false));
     // A bidirectional exclusion of the subnet wins over the VPC's.
     let (ch, y) = create_exclusion(&s, &ctx(5), None, Some(&sub), ExclusionMode::AllowBidirectional, Tags::new()).unwrap();
     s.apply_all(ch);

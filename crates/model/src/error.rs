@@ -128,6 +128,8 @@ pub enum Limit {
     TargetGroupLoadBalancers,
     /// Tags per RAM resource share.
     ResourceShareTags,
+    /// VPCs per virtual private gateway (and gateways per VPC): one.
+    VpnGatewayAttachments,
 }
 
 /// ELBv2's own refusals, named after its exceptions in botocore's model.
@@ -225,6 +227,10 @@ pub enum ModelError {
     /// `VPCIdNotSpecified`: no VPC given and no default VPC.
     #[error("{0}")]
     VpcIdNotSpecified(String),
+    /// `InvalidVpnGatewayAttachment.NotFound`: the gateway is not attached
+    /// to that VPC.
+    #[error("{0}")]
+    VpnGatewayAttachmentNotFound(String),
     /// `InvalidVpc.Range`: VPC CIDR outside /16–/28 or not private-style.
     #[error("The CIDR '{0}' is invalid.")]
     InvalidVpcRange(String),

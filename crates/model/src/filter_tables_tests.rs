@@ -47,6 +47,18 @@ fn block_public_access_exclusions() {
 }
 
 #[test]
+fn vpn_gateways() {
+    let w = world();
+    w.check(&crate::vpn_gateway::FILTERS, &w.state.vpn_gateways.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
+fn customer_gateways() {
+    let w = world();
+    w.check(&crate::customer_gateway::FILTERS, &w.state.customer_gateways.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
 fn nat_gateways() {
     let w = world();
     w.check(&crate::nat_gateway::FILTERS, &w.state.nat_gateways.scope(&w.ctx).collect::<Vec<_>>());

@@ -34,6 +34,7 @@ pub mod table;
 pub mod tags;
 
 pub mod block_public_access;
+pub mod customer_gateway;
 pub mod egress_only_internet_gateway;
 pub mod flow_log;
 pub mod iam;
@@ -67,6 +68,7 @@ pub mod transit_gateway_route_table;
 pub mod volume;
 pub mod vpc;
 pub mod vpc_cidr;
+pub mod vpn_gateway;
 pub mod vpc_ipv6;
 
 pub mod endpoint_service;

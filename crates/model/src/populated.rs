@@ -323,5 +323,13 @@ pub fn world() -> World {
     let mode = crate::block_public_access::ExclusionMode::AllowEgress;
     b.run(|s, c| crate::block_public_access::create_exclusion(s, c, Some(&v1), None, mode, tags("bpa")));
 
+    // A virtual private gateway attached to the first VPC, propagating
+    // into its table, and a customer gateway.
+    let vgw = b.run(|_, c| crate::vpn_gateway::create(c, None, Some("us-east-1a".into()), tags("vgw")));
+    b.change(|s, c| crate::vpn_gateway::attach(s, c, &vgw, &v1));
+    b.change(|s, c| crate::vpn_gateway::set_propagation(s, c, &vgw, &rt, true));
+    let cgw = crate::customer_gateway::CreateCustomerGateway { ip_address: Some("198.51.100.7".into()), device_name: Some("edge".into()), tags: tags("cgw"), ..Default::default() };
+    b.run(|s, c| crate::customer_gateway::create(s, c, cgw));
+
     World { state: b.s, ctx: a }
 }

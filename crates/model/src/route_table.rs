@@ -28,6 +28,10 @@ pub struct RouteTable {
     pub routes: Vec<Route>,
     pub associations: Vec<RouteTableAssociation>,
     pub tags: Tags,
+    /// Virtual private gateways propagating routes into the table
+    /// (`PropagatingVgws`); absent from state written before them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub propagating_vgws: Vec<String>,
 }
 crate::impl_owned!(RouteTable);
 
@@ -125,6 +129,7 @@ impl RouteTable {
             routes: vpc.all_cidrs().map(local_route).collect(),
             associations: vec![RouteTableAssociation { id: new_id("rtbassoc"), subnet_id: None, gateway_id: None, main: true }],
             tags: Tags::new(),
+            propagating_vgws: Vec::new(),
         }
     }
 
@@ -164,6 +169,9 @@ pub fn route_state(state: &State, table: &RouteTable, route: &Route) -> RouteSta
             .internet_gateways
             .get(id)
             .is_some_and(|g| g.attached_vpc.as_deref() == Some(table.vpc_id.as_str())),
+        // A virtual private gateway carries traffic while attached to the
+        // table's VPC.
+        RouteTarget::Gateway(id) if id.starts_with("vgw-") => crate::vpn_gateway::attached_to(state, id, &table.vpc_id),
         RouteTarget::Gateway(_) => true,
         RouteTarget::EgressOnlyInternetGateway(id) => state.egress_only_internet_gateways.get(id).is_some_and(|g| g.vpc_id == table.vpc_id),
         RouteTarget::NetworkInterface(id) => state.network_interfaces.contains_key(id),
@@ -354,19 +362,20 @@ pub fn check_target(state: &State, ctx: &Ctx, table: &RouteTable, target: &Route
     };
     match target {
         RouteTarget::Local => Err(ModelError::InvalidParameterValue("cannot create a route to 'local'".into())),
-        RouteTarget::Gateway(id) if id.starts_with("igw-") => {
-            let g = state
-                .internet_gateways
-                .get(id)
-                .filter(|g| g.owner == ctx.account && g.region == ctx.region)
-                .ok_or_else(|| ModelError::NotFound(IdKind::Gateway, id.clone()))?;
-            if g.attached_vpc.as_deref() != Some(table.vpc_id.as_str()) {
-                return Err(different(id));
+        // An internet gateway or a virtual private gateway of the caller,
+        // attached to the table's VPC.
+        RouteTarget::Gateway(id) if id.starts_with("igw-") || id.starts_with("vgw-") => {
+            let mine = |owner: &str, region: &str| owner == ctx.account && region == ctx.region;
+            let attached = match state.internet_gateways.get(id) {
+                Some(g) => mine(&g.owner, &g.region).then(|| g.attached_vpc.clone()),
+                None => state.vpn_gateways.get(id).filter(|g| mine(&g.owner, &g.region)).map(|g| g.attached_vpc.clone()),
+            };
+            match attached {
+                None => Err(ModelError::NotFound(IdKind::Gateway, id.clone())),
+                Some(v) if v.as_deref() != Some(table.vpc_id.as_str()) => Err(different(id)),
+                Some(_) => Ok(()),
             }
-            Ok(())
         }
-        // No virtual private gateways or gateway endpoints exist in xvpc
-        // (yet): such an id cannot be found.
         RouteTarget::Gateway(id) => Err(ModelError::NotFound(IdKind::Gateway, id.clone())),
         RouteTarget::NetworkInterface(id) => {
             let e = owned(&state.network_interfaces, ctx, IdKind::NetworkInterface, id)?;

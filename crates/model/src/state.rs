@@ -112,6 +112,10 @@ resources! {
     ManagedPrefixList(crate::managed_prefix_list::ManagedPrefixList) => managed_prefix_lists,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     Parameter(crate::parameter::Parameter) => parameters,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    VpnGateway(crate::vpn_gateway::VpnGateway) => vpn_gateways,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    CustomerGateway(crate::customer_gateway::CustomerGateway) => customer_gateways,
 }
 
 /// A change to the state: a resource written whole, or removed.

@@ -203,6 +203,9 @@ pub fn delete_vpc(state: &State, ctx: &Ctx, vpc_id: &str) -> Result<Changes> {
     if state.internet_gateways.values().any(|g| g.attached_vpc.as_deref() == Some(vpc.id.as_str())) {
         return Err(dependency(""));
     }
+    if crate::vpn_gateway::of_vpc(state, &vpc.id).is_some() {
+        return Err(dependency(""));
+    }
     if crate::egress_only_internet_gateway::of_vpc(state, &vpc.id).is_some() {
         return Err(dependency(""));
     }

@@ -112,7 +112,7 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
         for (public, _) in &pairs {
             ip.insert(format!("route {public}"), line(format!("route replace {public}/32 via {LINK_NEXT_HOP} dev {dev} onlink"), Some(format!("route del {public}/32"))));
         }
-        out.nat.insert(router, nat_table(&dev, &pairs));
+        out.nat.insert(router, nat_table(&dev, &pairs, &blocked(state, vpc)));
         out.ends.entry(vpc.clone()).or_default().insert(g.id.clone(), dev.clone());
         six.entry(vpc.clone()).or_default().0 = Some(dev);
         out.links.push(link);
@@ -142,7 +142,7 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
             }
         }
         let t = out.nat.entry(router).or_default();
-        t.push_str(&ipv6_table(igw.as_deref(), eigw.as_deref()));
+        t.push_str(&ipv6_table(igw.as_deref(), eigw.as_deref(), &blocked(state, vpc)));
     }
     if !out.links.is_empty() {
         let host = INTERNET_HOST;
@@ -155,6 +155,69 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
         out.router = Some((inet, ip));
     }
     out
+}
+
+/// The addresses of a VPC's ENIs whose internet traffic VPC Block Public
+/// Access stops (as `xvpc_model::block_public_access` and the engine
+/// decide): dropped in the VPC router after the firewall.
+#[derive(Debug, Default)]
+struct Blocked {
+    /// Private IPv4 addresses that may not send through the internet
+    /// gateway (their connections out, and replies to connections in).
+    v4_out: Vec<Ipv4Addr>,
+    /// Private IPv4 addresses no connection from the internet may reach.
+    v4_in: Vec<Ipv4Addr>,
+    /// IPv6 addresses that may not send through the internet gateway.
+    v6_out: Vec<Ipv6Addr>,
+    v6_in: Vec<Ipv6Addr>,
+    /// IPv6 addresses that may not send through the egress-only gateway.
+    v6_eigw: Vec<Ipv6Addr>,
+}
+
+fn blocked(state: &State, vpc_id: &str) -> Blocked {
+    let mut b = Blocked::default();
+    let Some(vpc) = state.vpcs.get(vpc_id) else { return b };
+    if xvpc_model::block_public_access::mode(state, &vpc.owner, &vpc.region) == xvpc_model::block_public_access::BlockMode::Off {
+        return b;
+    }
+    for e in state.network_interfaces.values().filter(|e| e.vpc_id == vpc_id) {
+        let effect = xvpc_model::block_public_access::effect(state, vpc, &e.subnet_id);
+        if effect.blocks_igw_egress() {
+            b.v4_out.push(e.private_ip);
+            b.v6_out.extend(&e.ipv6_addresses);
+        }
+        if effect.blocks_igw_ingress() {
+            b.v4_in.push(e.private_ip);
+            b.v6_in.extend(&e.ipv6_addresses);
+        }
+        if effect.blocks_outbound_only() {
+            b.v6_eigw.extend(&e.ipv6_addresses);
+        }
+    }
+    for v in [&mut b.v4_out, &mut b.v4_in] {
+        v.sort();
+    }
+    for v in [&mut b.v6_out, &mut b.v6_in, &mut b.v6_eigw] {
+        v.sort();
+    }
+    b
+}
+
+/// `{ a, b }` for an nft set of addresses.
+fn set<T: std::fmt::Display>(items: &[T]) -> String {
+    format!("{{ {} }}", items.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "))
+}
+
+/// Block Public Access drops for one gateway link: sources that may not
+/// leave through it, and new connections in to destinations it may not
+/// reach (replies to their own connections still come in).
+fn bpa_rules(t: &mut String, family: &str, dev: &str, out: &[impl std::fmt::Display], inbound: &[impl std::fmt::Display]) {
+    if !out.is_empty() {
+        let _ = writeln!(t, "    oifname \"{dev}\" {family} saddr {} drop", set(out));
+    }
+    if !inbound.is_empty() {
+        let _ = writeln!(t, "    iifname \"{dev}\" {family} daddr {} ct state new drop", set(inbound));
+    }
 }
 
 /// The link of gateway `id` between a VPC router and the internet.
@@ -173,8 +236,14 @@ fn gateway_link(id: &str, dev: &str, router: &str, inet: &str) -> Link {
 /// The VPC router's IPv6 rules for its gateways' links (after the
 /// firewall): only global unicast destinations leave, and nothing the
 /// internet initiates comes in over an egress-only gateway.
-fn ipv6_table(igw: Option<&str>, eigw: Option<&str>) -> String {
+fn ipv6_table(igw: Option<&str>, eigw: Option<&str>, blocked: &Blocked) -> String {
     let mut t = String::from("table ip6 xvpc_nat {\n  chain forward {\n    type filter hook forward priority filter + 10; policy accept;\n");
+    if let Some(dev) = igw {
+        bpa_rules(&mut t, "ip6", dev, &blocked.v6_out, &blocked.v6_in);
+    }
+    if let Some(dev) = eigw {
+        bpa_rules(&mut t, "ip6", dev, &blocked.v6_eigw, &[] as &[Ipv6Addr]);
+    }
     if let Some(dev) = eigw {
         let _ = writeln!(t, "    iifname \"{dev}\" ct state != {{ established, related }} drop");
     }
@@ -186,7 +255,7 @@ fn ipv6_table(igw: Option<&str>, eigw: Option<&str>) -> String {
 
 /// The VPC router's NAT for one gateway link `dev`: DNAT in, SNAT out, and
 /// the gateway's refusals (no public address, private destinations).
-fn nat_table(dev: &str, pairs: &[(Ipv4Addr, Ipv4Addr)]) -> String {
+fn nat_table(dev: &str, pairs: &[(Ipv4Addr, Ipv4Addr)], blocked: &Blocked) -> String {
     let mut t = String::from("table ip xvpc_nat {\n  chain pre {\n    type nat hook prerouting priority dstnat; policy accept;\n");
     for (public, private) in pairs {
         let _ = writeln!(t, "    iifname \"{dev}\" ip daddr {public} dnat ip to {private}");
@@ -198,6 +267,7 @@ fn nat_table(dev: &str, pairs: &[(Ipv4Addr, Ipv4Addr)]) -> String {
     // After the firewall (priority filter): what may leave for the internet.
     t += "  }\n  chain forward {\n    type filter hook forward priority filter + 10; policy accept;\n";
     let _ = writeln!(t, "    oifname \"{dev}\" ip daddr {{ {REFUSED} }} drop");
+    bpa_rules(&mut t, "ip", dev, &blocked.v4_out, &blocked.v4_in);
     if !pairs.is_empty() {
         let list: Vec<String> = pairs.iter().map(|(_, p)| p.to_string()).collect();
         let _ = writeln!(t, "    oifname \"{dev}\" ip saddr {{ {} }} accept", list.join(", "));
@@ -213,12 +283,24 @@ mod tests {
 
     #[test]
     fn nat_maps_each_public_address_and_drops_the_rest() {
-        let t = nat_table("gabc", &[("198.18.0.5".parse().unwrap(), "10.0.1.4".parse().unwrap())]);
+        let t = nat_table("gabc", &[("198.18.0.5".parse().unwrap(), "10.0.1.4".parse().unwrap())], &Blocked::default());
         assert!(t.contains("iifname \"gabc\" ip daddr 198.18.0.5 dnat ip to 10.0.1.4"), "{t}");
         assert!(t.contains("oifname \"gabc\" ip saddr 10.0.1.4 snat ip to 198.18.0.5"), "{t}");
         assert!(t.contains("oifname \"gabc\" ip saddr { 10.0.1.4 } accept\n    oifname \"gabc\" drop"), "{t}");
         // Nobody mapped: everything towards the internet is dropped.
-        let t = nat_table("gabc", &[]);
+        let t = nat_table("gabc", &[], &Blocked::default());
         assert!(!t.contains("accept\n    oifname") && t.contains("oifname \"gabc\" drop"), "{t}");
+    }
+
+    #[test]
+    fn block_public_access_drops_before_the_accepts() {
+        let b = Blocked { v4_out: vec!["10.0.1.4".parse().unwrap()], v4_in: vec!["10.0.1.4".parse().unwrap(), "10.0.1.5".parse().unwrap()], ..Default::default() };
+        let t = nat_table("gabc", &[("198.18.0.5".parse().unwrap(), "10.0.1.4".parse().unwrap())], &b);
+        let out = t.find("oifname \"gabc\" ip saddr { 10.0.1.4 } drop").expect(&t);
+        assert!(out < t.find("ip saddr { 10.0.1.4 } accept").expect(&t), "{t}");
+        assert!(t.contains("iifname \"gabc\" ip daddr { 10.0.1.4, 10.0.1.5 } ct state new drop"), "{t}");
+        let six = Blocked { v6_eigw: vec!["2001:db8::5".parse().unwrap()], ..Default::default() };
+        let t = ipv6_table(None, Some("oabc"), &six);
+        assert!(t.contains("oifname \"oabc\" ip6 saddr { 2001:db8::5 } drop"), "{t}");
     }
 }

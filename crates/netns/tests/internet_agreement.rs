@@ -151,6 +151,27 @@ fn random_world(seed: u64) -> World {
             }
         }
     }
+    // VPC Block Public Access in half the worlds: a mode, and exclusions
+    // of some subnets and maybe a VPC, of either kind.
+    if rng.gen_bool(0.5) {
+        use xvpc_model::block_public_access::{self as bpa, BlockMode, ExclusionMode};
+        let mode = if rng.gen_bool(0.5) { BlockMode::BlockBidirectional } else { BlockMode::BlockIngress };
+        w.state.apply_all(bpa::modify_options(&w.ctx, mode));
+        let kind = |rng: &mut StdRng| if rng.gen_bool(0.5) { ExclusionMode::AllowBidirectional } else { ExclusionMode::AllowEgress };
+        let subnets: Vec<String> = w.state.subnets.keys().cloned().collect();
+        for s in &subnets {
+            if !rng.gen_bool(0.4) {
+                continue;
+            }
+            let (ch, _) = bpa::create_exclusion(&w.state, &w.ctx, None, Some(s), kind(&mut rng), Default::default()).expect("exclusion");
+            w.state.apply_all(ch);
+        }
+        if rng.gen_bool(0.3) {
+            let vpc = w.state.vpcs.keys().next().cloned().expect("a VPC");
+            let (ch, _) = bpa::create_exclusion(&w.state, &w.ctx, Some(&vpc), None, kind(&mut rng), Default::default()).expect("exclusion");
+            w.state.apply_all(ch);
+        }
+    }
     w
 }
 
@@ -206,6 +227,10 @@ fn describe(state: &State, case: &Case, engine: &xvpc_reach::Analysis) -> String
     }
     for a in state.network_acls.values().filter(|a| !a.is_default) {
         out += &format!("ACL {:?} {:?}\n", a.associations.iter().map(|x| &x.subnet_id).collect::<Vec<_>>(), a.entries.iter().map(|e| (e.rule_number, e.egress, &e.protocol, e.allow, e.cidr.to_string(), e.port_range)).collect::<Vec<_>>());
+    }
+    out += &format!("BPA {:?}\n", state.block_public_access_options.values().map(|o| o.mode).collect::<Vec<_>>());
+    for x in state.block_public_access_exclusions.values() {
+        out += &format!("BPA exclusion {:?} {}\n", x.resource, x.mode);
     }
     out += &format!("engine: reachable={} blockers={:?}\n", engine.reachable, engine.blockers.iter().map(|b| (&b.code, b.direction, &b.component.id)).collect::<Vec<_>>());
     out

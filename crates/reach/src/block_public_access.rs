@@ -33,10 +33,13 @@ pub enum Crossing {
 pub fn check(topo: &Topology, seg: &mut Segment, eni: &NetworkInterface, gateway: Component, crossing: Crossing) {
     let Some(vpc) = topo.vpc(&eni.vpc_id) else { return };
     let e = bpa::effect(topo.state, vpc, &eni.subnet_id);
+    // A NAT gateway only lets connections out: `block-ingress` allows it.
+    let nat = xvpc_model::nat_gateway::of_interface(topo.state, &eni.id).is_some();
     let blocked = match crossing {
+        Crossing::IgwEgress if nat => e.blocks_outbound_only(),
         Crossing::IgwEgress => e.blocks_igw_egress(),
         Crossing::IgwIngress => e.blocks_igw_ingress(),
-        Crossing::EigwEgress => e.blocks_eigw(),
+        Crossing::EigwEgress => e.blocks_outbound_only(),
     };
     if !blocked {
         return;

@@ -262,6 +262,22 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAd
                 fix: None,
             });
         }
+        RouteTarget::Gateway(g) if g.starts_with("vgw-") && state == RouteState::Active => {
+            // To a virtual private gateway: a VPN to a network xvpc does
+            // not emulate. The path leaves the emulated world there.
+            w.hops.push(hop(tc.clone(), dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+            w.blockers.push(Blocker {
+                detail: route_detail(r, state),
+                code: code::UNKNOWN_DESTINATION.into(),
+                direction: dir,
+                component: tc,
+                explanation: format!(
+                    "Route table {} sends {dst} to virtual private gateway {g}: a Site-to-Site VPN towards an on-premises network, which xvpc does not emulate, so the path cannot be followed past the gateway. If {dst} is meant to be reached inside AWS, route it there instead.",
+                    table.id
+                ),
+                fix: None,
+            });
+        }
         RouteTarget::NatGateway(g) if state == RouteState::Active && dir == Direction::Forward => {
             // To the NAT gateway, which sends it on translated.
             w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));

@@ -7,6 +7,7 @@
 mod block_public_access;
 mod egress_only_internet_gateway;
 mod flow_log;
+mod vpn_gateway;
 mod elastic_ip;
 mod endpoint_service;
 mod image;
@@ -50,6 +51,7 @@ pub fn actions() -> &'static ActionTable {
     TABLE.get_or_init(|| ActionTable::new(&[
         vpc::TYPED,
         block_public_access::TYPED,
+        vpn_gateway::TYPED,
         image::TYPED,
         volume::TYPED,
         subnet::TYPED,

@@ -82,7 +82,7 @@ pub fn route_table_shape(t: &RouteTable, state: &State) -> shape::RouteTable {
                 ..Default::default()
             })
             .collect(),
-        propagating_vgws: Vec::new(),
+        propagating_vgws: t.propagating_vgws.iter().map(|g| shape::PropagatingVgw { gateway_id: Some(g.clone()) }).collect(),
         route_table_id: Some(t.id.clone()),
         routes: t.effective_routes(state.vpcs.get(&t.vpc_id)).iter().map(|r| route_shape(state, t, r)).collect(),
         tags: tag_set(&t.tags),
@@ -236,15 +236,13 @@ mod tests {
         assert_eq!(
             missing("ec2", "DescribeRouteTablesResult", &xml),
             [
-                // No Outposts, Wavelength, Cloud WAN, ODB or virtual
-                // private gateways in xvpc; associations are immediate (no
-                // status message).
+                // No Outposts, Wavelength, Cloud WAN or ODB in xvpc;
+                // associations are immediate (no status message).
                 "Route.CarrierGatewayId",
                 "Route.CoreNetworkArn",
                 "Route.IpAddress",
                 "Route.LocalGatewayId",
                 "Route.OdbNetworkArn",
-                "RouteTable.PropagatingVgws",
                 "RouteTableAssociation.PublicIpv4Pool",
                 "RouteTableAssociationState.StatusMessage",
             ]

@@ -1335,6 +1335,47 @@ impl rt::XmlMembers for AttachNetworkInterfaceResult {
     }
 }
 
+/// botocore shape `AttachVpnGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttachVpnGatewayRequest {
+    pub vpc_id: String,
+    pub vpn_gateway_id: String,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for AttachVpnGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            vpc_id: r.req(key, "VpcId")?,
+            vpn_gateway_id: r.req(key, "VpnGatewayId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `AttachVpnGatewayResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttachVpnGatewayResult {
+    pub vpc_attachment: Option<VpcAttachment>,
+}
+
+impl rt::ToXml for AttachVpnGatewayResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for AttachVpnGatewayResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpc_attachment, w, "attachment");
+    }
+}
+
 /// botocore shape `AttachmentEnaSrdSpecification`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachmentEnaSrdSpecification {
@@ -2771,6 +2812,59 @@ impl rt::FromQuery for CpuOptionsRequest {
     }
 }
 
+/// botocore shape `CreateCustomerGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateCustomerGatewayRequest {
+    pub bgp_asn: Option<i32>,
+    pub public_ip: Option<String>,
+    pub certificate_arn: Option<String>,
+    pub type_: GatewayType,
+    pub tag_specifications: Vec<TagSpecification>,
+    pub device_name: Option<String>,
+    pub ip_address: Option<String>,
+    pub bgp_asn_extended: Option<i64>,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for CreateCustomerGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            bgp_asn: r.opt(key, "BgpAsn")?,
+            public_ip: r.opt(key, "PublicIp")?,
+            certificate_arn: r.opt(key, "CertificateArn")?,
+            type_: r.req(key, "Type")?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+            device_name: r.opt(key, "DeviceName")?,
+            ip_address: r.opt(key, "IpAddress")?,
+            bgp_asn_extended: r.opt(key, "BgpAsnExtended")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `CreateCustomerGatewayResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateCustomerGatewayResult {
+    pub customer_gateway: Option<CustomerGateway>,
+}
+
+impl rt::ToXml for CreateCustomerGatewayResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateCustomerGatewayResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.customer_gateway, w, "customerGateway");
+    }
+}
+
 /// botocore shape `CreateEgressOnlyInternetGatewayRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateEgressOnlyInternetGatewayRequest {
@@ -3969,6 +4063,51 @@ impl rt::XmlMembers for CreateVpcResult {
     }
 }
 
+/// botocore shape `CreateVpnGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpnGatewayRequest {
+    pub availability_zone: Option<String>,
+    pub type_: GatewayType,
+    pub tag_specifications: Vec<TagSpecification>,
+    pub amazon_side_asn: Option<i64>,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for CreateVpnGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            availability_zone: r.opt(key, "AvailabilityZone")?,
+            type_: r.req(key, "Type")?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+            amazon_side_asn: r.opt(key, "AmazonSideAsn")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `CreateVpnGatewayResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpnGatewayResult {
+    pub vpn_gateway: Option<VpnGateway>,
+}
+
+impl rt::ToXml for CreateVpnGatewayResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateVpnGatewayResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpn_gateway, w, "vpnGateway");
+    }
+}
+
 /// botocore shape `CreditSpecificationRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreditSpecificationRequest {
@@ -3983,6 +4122,42 @@ impl rt::FromQuery for CreditSpecificationRequest {
         Ok(Some(Self {
             cpu_credits: r.req(key, "CpuCredits")?,
         }))
+    }
+}
+
+/// botocore shape `CustomerGateway`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerGateway {
+    pub certificate_arn: Option<String>,
+    pub device_name: Option<String>,
+    pub tags: Vec<Tag>,
+    pub bgp_asn_extended: Option<String>,
+    pub customer_gateway_id: Option<String>,
+    pub state: Option<String>,
+    pub type_: Option<String>,
+    pub ip_address: Option<String>,
+    pub bgp_asn: Option<String>,
+}
+
+impl rt::ToXml for CustomerGateway {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CustomerGateway {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.certificate_arn, w, "certificateArn");
+        rt::ToXml::to_xml(&self.device_name, w, "deviceName");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+        rt::ToXml::to_xml(&self.bgp_asn_extended, w, "bgpAsnExtended");
+        rt::ToXml::to_xml(&self.customer_gateway_id, w, "customerGatewayId");
+        rt::ToXml::to_xml(&self.state, w, "state");
+        rt::ToXml::to_xml(&self.type_, w, "type");
+        rt::ToXml::to_xml(&self.ip_address, w, "ipAddress");
+        rt::ToXml::to_xml(&self.bgp_asn, w, "bgpAsn");
     }
 }
 
@@ -4123,6 +4298,25 @@ impl rt::FromQuery for DefaultRouteTablePropagationValue {
 impl rt::ToXml for DefaultRouteTablePropagationValue {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore shape `DeleteCustomerGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteCustomerGatewayRequest {
+    pub customer_gateway_id: String,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DeleteCustomerGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            customer_gateway_id: r.req(key, "CustomerGatewayId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
     }
 }
 
@@ -4900,6 +5094,25 @@ impl rt::FromQuery for DeleteVpcRequest {
     }
 }
 
+/// botocore shape `DeleteVpnGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteVpnGatewayRequest {
+    pub vpn_gateway_id: String,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DeleteVpnGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            vpn_gateway_id: r.req(key, "VpnGatewayId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
 /// botocore shape `DescribeAccountAttributesRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeAccountAttributesRequest {
@@ -5024,6 +5237,47 @@ impl rt::ToXml for DescribeAvailabilityZonesResult {
 impl rt::XmlMembers for DescribeAvailabilityZonesResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "availabilityZoneInfo", "item", &self.availability_zones);
+    }
+}
+
+/// botocore shape `DescribeCustomerGatewaysRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeCustomerGatewaysRequest {
+    pub customer_gateway_ids: Vec<String>,
+    pub filters: Vec<Filter>,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DescribeCustomerGatewaysRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            customer_gateway_ids: r.list(key, "CustomerGatewayId", None)?,
+            filters: r.list(key, "Filter", None)?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeCustomerGatewaysResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeCustomerGatewaysResult {
+    pub customer_gateways: Vec<CustomerGateway>,
+}
+
+impl rt::ToXml for DescribeCustomerGatewaysResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeCustomerGatewaysResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "customerGatewaySet", "item", &self.customer_gateways);
     }
 }
 
@@ -6897,6 +7151,47 @@ impl rt::XmlMembers for DescribeVpcsResult {
     }
 }
 
+/// botocore shape `DescribeVpnGatewaysRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpnGatewaysRequest {
+    pub filters: Vec<Filter>,
+    pub vpn_gateway_ids: Vec<String>,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DescribeVpnGatewaysRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            filters: r.list(key, "Filter", None)?,
+            vpn_gateway_ids: r.list(key, "VpnGatewayId", None)?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeVpnGatewaysResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpnGatewaysResult {
+    pub vpn_gateways: Vec<VpnGateway>,
+}
+
+impl rt::ToXml for DescribeVpnGatewaysResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeVpnGatewaysResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "vpnGatewaySet", "item", &self.vpn_gateways);
+    }
+}
+
 /// botocore enum `DestinationFileFormat`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum DestinationFileFormat {
@@ -7042,6 +7337,27 @@ impl rt::FromQuery for DetachNetworkInterfaceRequest {
     }
 }
 
+/// botocore shape `DetachVpnGatewayRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DetachVpnGatewayRequest {
+    pub vpc_id: String,
+    pub vpn_gateway_id: String,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DetachVpnGatewayRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            vpc_id: r.req(key, "VpcId")?,
+            vpn_gateway_id: r.req(key, "VpnGatewayId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
 /// botocore enum `DeviceType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum DeviceType {
@@ -7134,6 +7450,27 @@ impl rt::ToXml for DisableTransitGatewayRouteTablePropagationResult {
 impl rt::XmlMembers for DisableTransitGatewayRouteTablePropagationResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.propagation, w, "propagation");
+    }
+}
+
+/// botocore shape `DisableVgwRoutePropagationRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisableVgwRoutePropagationRequest {
+    pub gateway_id: String,
+    pub route_table_id: String,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DisableVgwRoutePropagationRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            gateway_id: r.req(key, "GatewayId")?,
+            route_table_id: r.req(key, "RouteTableId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
     }
 }
 
@@ -8412,6 +8749,27 @@ impl rt::XmlMembers for EnableTransitGatewayRouteTablePropagationResult {
     }
 }
 
+/// botocore shape `EnableVgwRoutePropagationRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnableVgwRoutePropagationRequest {
+    pub gateway_id: String,
+    pub route_table_id: String,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for EnableVgwRoutePropagationRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            gateway_id: r.req(key, "GatewayId")?,
+            route_table_id: r.req(key, "RouteTableId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
 /// botocore shape `EnclaveOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnclaveOptions {
@@ -9173,6 +9531,60 @@ impl rt::XmlMembers for FpgaInfo {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "fpgas", "item", &self.fpgas);
         rt::ToXml::to_xml(&self.total_fpga_memory_in_mi_b, w, "totalFpgaMemoryInMiB");
+    }
+}
+
+/// botocore enum `GatewayType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum GatewayType {
+    #[default]
+    Ipsec1,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl GatewayType {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipsec1 => "ipsec.1",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for GatewayType {
+    const VALUES: &'static [&'static str] = &[
+        "ipsec.1",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "ipsec.1" => Self::Ipsec1,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for GatewayType {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for GatewayType {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for GatewayType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
     }
 }
 
@@ -23465,6 +23877,28 @@ impl rt::XmlMembers for Vpc {
     }
 }
 
+/// botocore shape `VpcAttachment`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpcAttachment {
+    pub vpc_id: Option<String>,
+    pub state: Option<AttachmentStatus>,
+}
+
+impl rt::ToXml for VpcAttachment {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for VpcAttachment {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpc_id, w, "vpcId");
+        rt::ToXml::to_xml(&self.state, w, "state");
+    }
+}
+
 /// botocore enum `VpcAttributeName`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum VpcAttributeName {
@@ -24778,6 +25212,98 @@ impl rt::ToXml for VpnEcmpSupportValue {
     }
 }
 
+/// botocore shape `VpnGateway`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpnGateway {
+    pub amazon_side_asn: Option<i64>,
+    pub tags: Vec<Tag>,
+    pub vpn_gateway_id: Option<String>,
+    pub state: Option<VpnState>,
+    pub type_: Option<GatewayType>,
+    pub availability_zone: Option<String>,
+    pub vpc_attachments: Vec<VpcAttachment>,
+}
+
+impl rt::ToXml for VpnGateway {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for VpnGateway {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.amazon_side_asn, w, "amazonSideAsn");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+        rt::ToXml::to_xml(&self.vpn_gateway_id, w, "vpnGatewayId");
+        rt::ToXml::to_xml(&self.state, w, "state");
+        rt::ToXml::to_xml(&self.type_, w, "type");
+        rt::ToXml::to_xml(&self.availability_zone, w, "availabilityZone");
+        rt::xml_list(w, "attachments", "item", &self.vpc_attachments);
+    }
+}
+
+/// botocore enum `VpnState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum VpnState {
+    #[default]
+    Pending,
+    Available,
+    Deleting,
+    Deleted,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl VpnState {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Available => "available",
+            Self::Deleting => "deleting",
+            Self::Deleted => "deleted",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for VpnState {
+    const VALUES: &'static [&'static str] = &[
+        "pending",
+        "available",
+        "deleting",
+        "deleted",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "available" => Self::Available,
+            "deleting" => Self::Deleting,
+            "deleted" => Self::Deleted,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for VpnState {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for VpnState {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// One zero-sized type per operation: `ops::CreateVpc` and so on.
 pub mod ops {
     use super::rt;
@@ -24914,6 +25440,17 @@ pub mod ops {
         type Output = super::AttachNetworkInterfaceResult;
     }
 
+    /// The `AttachVpnGateway` operation.
+    pub struct AttachVpnGateway;
+
+    impl rt::Operation for AttachVpnGateway {
+        const NAME: &'static str = "AttachVpnGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::AttachVpnGatewayRequest;
+        type Output = super::AttachVpnGatewayResult;
+    }
+
     /// The `AuthorizeSecurityGroupEgress` operation.
     pub struct AuthorizeSecurityGroupEgress;
 
@@ -24934,6 +25471,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::AuthorizeSecurityGroupIngressRequest;
         type Output = super::AuthorizeSecurityGroupIngressResult;
+    }
+
+    /// The `CreateCustomerGateway` operation.
+    pub struct CreateCustomerGateway;
+
+    impl rt::Operation for CreateCustomerGateway {
+        const NAME: &'static str = "CreateCustomerGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateCustomerGatewayRequest;
+        type Output = super::CreateCustomerGatewayResult;
     }
 
     /// The `CreateEgressOnlyInternetGateway` operation.
@@ -25187,6 +25735,28 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::CreateVpcPeeringConnectionRequest;
         type Output = super::CreateVpcPeeringConnectionResult;
+    }
+
+    /// The `CreateVpnGateway` operation.
+    pub struct CreateVpnGateway;
+
+    impl rt::Operation for CreateVpnGateway {
+        const NAME: &'static str = "CreateVpnGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateVpnGatewayRequest;
+        type Output = super::CreateVpnGatewayResult;
+    }
+
+    /// The `DeleteCustomerGateway` operation.
+    pub struct DeleteCustomerGateway;
+
+    impl rt::Operation for DeleteCustomerGateway {
+        const NAME: &'static str = "DeleteCustomerGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteCustomerGatewayRequest;
+        type Output = rt::ReturnTrue;
     }
 
     /// The `DeleteEgressOnlyInternetGateway` operation.
@@ -25453,6 +26023,17 @@ pub mod ops {
         type Output = super::DeleteVpcPeeringConnectionResult;
     }
 
+    /// The `DeleteVpnGateway` operation.
+    pub struct DeleteVpnGateway;
+
+    impl rt::Operation for DeleteVpnGateway {
+        const NAME: &'static str = "DeleteVpnGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteVpnGatewayRequest;
+        type Output = rt::ReturnTrue;
+    }
+
     /// The `DescribeAccountAttributes` operation.
     pub struct DescribeAccountAttributes;
 
@@ -25484,6 +26065,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DescribeAvailabilityZonesRequest;
         type Output = super::DescribeAvailabilityZonesResult;
+    }
+
+    /// The `DescribeCustomerGateways` operation.
+    pub struct DescribeCustomerGateways;
+
+    impl rt::Operation for DescribeCustomerGateways {
+        const NAME: &'static str = "DescribeCustomerGateways";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeCustomerGatewaysRequest;
+        type Output = super::DescribeCustomerGatewaysResult;
     }
 
     /// The `DescribeEgressOnlyInternetGateways` operation.
@@ -25926,6 +26518,17 @@ pub mod ops {
         type Output = super::DescribeVpcsResult;
     }
 
+    /// The `DescribeVpnGateways` operation.
+    pub struct DescribeVpnGateways;
+
+    impl rt::Operation for DescribeVpnGateways {
+        const NAME: &'static str = "DescribeVpnGateways";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeVpnGatewaysRequest;
+        type Output = super::DescribeVpnGatewaysResult;
+    }
+
     /// The `DetachInternetGateway` operation.
     pub struct DetachInternetGateway;
 
@@ -25948,6 +26551,17 @@ pub mod ops {
         type Output = rt::ReturnTrue;
     }
 
+    /// The `DetachVpnGateway` operation.
+    pub struct DetachVpnGateway;
+
+    impl rt::Operation for DetachVpnGateway {
+        const NAME: &'static str = "DetachVpnGateway";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DetachVpnGatewayRequest;
+        type Output = rt::ReturnTrue;
+    }
+
     /// The `DisableTransitGatewayRouteTablePropagation` operation.
     pub struct DisableTransitGatewayRouteTablePropagation;
 
@@ -25957,6 +26571,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DisableTransitGatewayRouteTablePropagationRequest;
         type Output = super::DisableTransitGatewayRouteTablePropagationResult;
+    }
+
+    /// The `DisableVgwRoutePropagation` operation.
+    pub struct DisableVgwRoutePropagation;
+
+    impl rt::Operation for DisableVgwRoutePropagation {
+        const NAME: &'static str = "DisableVgwRoutePropagation";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DisableVgwRoutePropagationRequest;
+        type Output = rt::ReturnTrue;
     }
 
     /// The `DisassociateAddress` operation.
@@ -26023,6 +26648,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::EnableTransitGatewayRouteTablePropagationRequest;
         type Output = super::EnableTransitGatewayRouteTablePropagationResult;
+    }
+
+    /// The `EnableVgwRoutePropagation` operation.
+    pub struct EnableVgwRoutePropagation;
+
+    impl rt::Operation for EnableVgwRoutePropagation {
+        const NAME: &'static str = "EnableVgwRoutePropagation";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::EnableVgwRoutePropagationRequest;
+        type Output = rt::ReturnTrue;
     }
 
     /// The `GetManagedPrefixListAssociations` operation.
@@ -26469,8 +27105,10 @@ pub const OPERATIONS: &[&str] = &[
     "AssociateVpcCidrBlock",
     "AttachInternetGateway",
     "AttachNetworkInterface",
+    "AttachVpnGateway",
     "AuthorizeSecurityGroupEgress",
     "AuthorizeSecurityGroupIngress",
+    "CreateCustomerGateway",
     "CreateEgressOnlyInternetGateway",
     "CreateFlowLogs",
     "CreateInternetGateway",
@@ -26494,6 +27132,8 @@ pub const OPERATIONS: &[&str] = &[
     "CreateVpcEndpoint",
     "CreateVpcEndpointServiceConfiguration",
     "CreateVpcPeeringConnection",
+    "CreateVpnGateway",
+    "DeleteCustomerGateway",
     "DeleteEgressOnlyInternetGateway",
     "DeleteFlowLogs",
     "DeleteInternetGateway",
@@ -26518,9 +27158,11 @@ pub const OPERATIONS: &[&str] = &[
     "DeleteVpcEndpointServiceConfigurations",
     "DeleteVpcEndpoints",
     "DeleteVpcPeeringConnection",
+    "DeleteVpnGateway",
     "DescribeAccountAttributes",
     "DescribeAddresses",
     "DescribeAvailabilityZones",
+    "DescribeCustomerGateways",
     "DescribeEgressOnlyInternetGateways",
     "DescribeFlowLogs",
     "DescribeImages",
@@ -26561,15 +27203,19 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeVpcEndpoints",
     "DescribeVpcPeeringConnections",
     "DescribeVpcs",
+    "DescribeVpnGateways",
     "DetachInternetGateway",
     "DetachNetworkInterface",
+    "DetachVpnGateway",
     "DisableTransitGatewayRouteTablePropagation",
+    "DisableVgwRoutePropagation",
     "DisassociateAddress",
     "DisassociateRouteTable",
     "DisassociateSubnetCidrBlock",
     "DisassociateTransitGatewayRouteTable",
     "DisassociateVpcCidrBlock",
     "EnableTransitGatewayRouteTablePropagation",
+    "EnableVgwRoutePropagation",
     "GetManagedPrefixListAssociations",
     "GetManagedPrefixListEntries",
     "GetTransitGatewayRouteTableAssociations",
