@@ -182,7 +182,9 @@ fn blocked(state: &State, vpc_id: &str) -> Blocked {
     }
     for e in state.network_interfaces.values().filter(|e| e.vpc_id == vpc_id) {
         let effect = xvpc_model::block_public_access::effect(state, vpc, &e.subnet_id);
-        if effect.blocks_igw_egress() {
+        // A NAT gateway only lets connections out: `block-ingress` allows it.
+        let nat = xvpc_model::nat_gateway::of_interface(state, &e.id).is_some();
+        if if nat { effect.blocks_outbound_only() } else { effect.blocks_igw_egress() } {
             b.v4_out.push(e.private_ip);
             b.v6_out.extend(&e.ipv6_addresses);
         }
