@@ -240,3 +240,19 @@ def test_terraform_customer_parameters(server, ssm, ec2, tmp_path):
         i = ec2(A).describe_instances(InstanceIds=[out["instance"]])["Reservations"][0]["Instances"][0]
         assert i["ImageId"] == AL2023_AMI
     assert c.describe_parameters()["Parameters"] == []
+
+
+def test_run_instances_resolves_the_callers_image_parameter(ssm, ec2):
+    s, c = ssm(A), ec2(A)
+    sub = subnet(c)
+    s.put_parameter(Name="/golden-ami", Value=JAMMY_AMI, Type="String", DataType="aws:ec2:image")
+    s.put_parameter(Name="/plain", Value=JAMMY_AMI, Type="String")
+    i = c.run_instances(ImageId="resolve:ssm:/golden-ami", MinCount=1, MaxCount=1, SubnetId=sub)["Instances"][0]
+    assert i["ImageId"] == JAMMY_AMI
+    with pytest.raises(ClientError) as e:
+        c.run_instances(ImageId="resolve:ssm:/plain", MinCount=1, MaxCount=1, SubnetId=sub)
+    assert error_code(e) == "InvalidParameterValue" and "aws:ec2:image" in e.value.response["Error"]["Message"]
+    # Another account's parameter of that name is not the caller's.
+    with pytest.raises(ClientError) as e:
+        ec2(B).run_instances(ImageId="resolve:ssm:/golden-ami", MinCount=1, MaxCount=1, SubnetId=subnet(ec2(B)))
+    assert error_code(e) == "InvalidParameterValue"

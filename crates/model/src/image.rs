@@ -103,13 +103,17 @@ pub const SSM_PREFIX: &str = "resolve:ssm:";
 
 /// RunInstances' `ImageId`: an AMI id, or `resolve:ssm:<parameter>[:<version>]`
 /// resolved to the parameter's image when the instance launches (the
-/// instance then shows the AMI id). A parameter that does not exist is an
-/// invalid `ImageId`.
-pub fn resolve(image_id: &str) -> Result<&'static Image> {
+/// instance then shows the AMI id): one of AWS's public AMI parameters, or
+/// the caller's own of data type `aws:ec2:image`. A parameter that does
+/// not exist is an invalid `ImageId`.
+pub fn resolve(state: &crate::State, ctx: &crate::Ctx, image_id: &str) -> Result<&'static Image> {
+    use crate::parameter::Found;
     let Some(name) = image_id.strip_prefix(SSM_PREFIX) else { return find(image_id) };
     let unresolved = |why: &str| ModelError::InvalidParameterValue(format!("Invalid value '{image_id}' for parameter ImageId: {why}"));
-    match crate::public_parameter::find(name) {
-        Ok(Some(p)) => find(p.image_id),
+    match crate::parameter::find(state, ctx, name) {
+        Ok(Some(Found::Public(p, _))) => find(p.image_id),
+        Ok(Some(Found::Customer(p, _))) if p.data_type == "aws:ec2:image" => find(&p.value),
+        Ok(Some(Found::Customer(..))) => Err(unresolved("Unsupported data type. The following parameter data types are supported: aws:ec2:image")),
         Ok(None) => Err(unresolved("the Systems Manager parameter does not exist.")),
         Err(_) => Err(unresolved("the Systems Manager parameter version does not exist.")),
     }
@@ -131,11 +135,26 @@ mod tests {
 
     #[test]
     fn resolve_ssm_names_the_parameters_image() {
+        let (mut s, c) = (crate::State::default(), crate::Ctx::new("111111111111", "us-east-1", 0));
+        let resolve = |s: &crate::State, id: &str| resolve(s, &c, id);
         let al = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
-        assert_eq!(resolve(al).unwrap().id, "ami-0453ec754f44f9a4a");
-        assert_eq!(resolve("ami-1e749f67").unwrap().id, "ami-1e749f67");
-        assert!(matches!(resolve("resolve:ssm:/aws/service/nope"), Err(ModelError::InvalidParameterValue(_))));
-        assert!(matches!(resolve(&format!("{al}:1")), Err(ModelError::InvalidParameterValue(_))));
-        assert_eq!(resolve("ami-zz"), Err(ModelError::Malformed(IdKind::Ami, "ami-zz".into())));
+        assert_eq!(resolve(&s, al).unwrap().id, "ami-0453ec754f44f9a4a");
+        assert_eq!(resolve(&s, "ami-1e749f67").unwrap().id, "ami-1e749f67");
+        assert!(matches!(resolve(&s, "resolve:ssm:/aws/service/nope"), Err(ModelError::InvalidParameterValue(_))));
+        assert!(matches!(resolve(&s, &format!("{al}:1")), Err(ModelError::InvalidParameterValue(_))));
+        assert_eq!(resolve(&s, "ami-zz"), Err(ModelError::Malformed(IdKind::Ami, "ami-zz".into())));
+        // The caller's own parameter, when it is of data type aws:ec2:image.
+        for (name, data_type) in [("/golden", Some("aws:ec2:image")), ("/text", None)] {
+            let put = crate::parameter::Put {
+                name: name.into(),
+                value: "ami-12c6146b".into(),
+                param_type: Some("String".into()),
+                data_type: data_type.map(Into::into),
+                ..Default::default()
+            };
+            s.apply_all(crate::parameter::put(&s, &c, put).unwrap().0);
+        }
+        assert_eq!(resolve(&s, "resolve:ssm:/golden").unwrap().id, "ami-12c6146b");
+        assert!(matches!(resolve(&s, "resolve:ssm:/text"), Err(ModelError::InvalidParameterValue(m)) if m.contains("aws:ec2:image")));
     }
 }

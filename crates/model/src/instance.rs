@@ -215,7 +215,7 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
         }
     }
     // A `resolve:ssm:` ImageId launches, and is shown as, the image it names.
-    let image_id = crate::image::resolve(&input.image_id)?.id;
+    let image_id = crate::image::resolve(state, ctx, &input.image_id)?.id;
     let itype = input.instance_type.clone().unwrap_or_else(|| "m1.small".into());
     if crate::instance_type::find(&itype).is_none() {
         return Err(ModelError::InvalidParameterValue(format!("Invalid value '{itype}' for InstanceType.")));
