@@ -185,3 +185,26 @@ fn network_insights_names_the_nat_gateway() {
     assert_eq!(e.refs.get(&xvpc_model::network_insights::ComponentRole::NatGateway).map(|r| r.id.as_str()), Some(w.nat.as_str()));
     let _ = w.vpc;
 }
+
+#[test]
+fn block_public_access_lets_a_nat_gateway_out_in_ingress_mode_only() {
+    use xvpc_model::block_public_access::{self as bpa, BlockMode, ExclusionMode};
+    let mut w = world();
+    let ctx = xvpc_model::state::Ctx::new(A, R, 0);
+    w.b.state.apply_all(bpa::modify_options(&ctx, BlockMode::BlockIngress));
+    let a = tcp(&w.b, &w.app, HOST, 80);
+    assert!(a.reachable, "a NAT gateway only lets connections out: {:?}", a.blockers);
+    w.b.state.apply_all(bpa::modify_options(&ctx, BlockMode::BlockBidirectional));
+    let a = tcp(&w.b, &w.app, HOST, 80);
+    assert_eq!(codes(&a), [("VPC_BLOCK_PUBLIC_ACCESS".to_string(), Direction::Forward)]);
+    let b = &a.blockers[0];
+    assert_eq!((b.component.id.as_str(), b.component.kind), (w.igw.as_str(), Kind::InternetGateway));
+    // The NAT gateway's subnet is the one to exclude, by the VPC's owner.
+    let nat_subnet = w.b.state.nat_gateways[&w.nat].subnet_id.clone();
+    let fix = b.fix.as_ref().unwrap();
+    assert_eq!(fix.account, A);
+    assert!(fix.command.contains(&format!("--subnet-id {nat_subnet} --internet-gateway-exclusion-mode allow-egress")), "{}", fix.command);
+    let (ch, _) = bpa::create_exclusion(&w.b.state, &ctx, None, Some(&nat_subnet), ExclusionMode::AllowEgress, Default::default()).unwrap();
+    w.b.state.apply_all(ch);
+    assert!(tcp(&w.b, &w.app, HOST, 80).reachable);
+}
