@@ -256,3 +256,14 @@ def test_run_instances_resolves_the_callers_image_parameter(ssm, ec2):
     with pytest.raises(ClientError) as e:
         ec2(B).run_instances(ImageId="resolve:ssm:/golden-ami", MinCount=1, MaxCount=1, SubnetId=subnet(ec2(B)))
     assert error_code(e) == "InvalidParameterValue"
+
+
+def test_malformed_requests_are_validation_exceptions(server):
+    import json as _json
+    from conftest import raw_request
+    hdr = {"content-type": "application/x-amz-json-1.1"}
+    for op, body in [("GetParameter", {}), ("PutParameter", {"Name": "/x", "Value": "v", "Type": "Bogus"})]:
+        status, out = raw_request(server, service="ssm", body=_json.dumps(body).encode(),
+                                  headers=dict(hdr, **{"X-Amz-Target": f"AmazonSSM.{op}"}))
+        err = _json.loads(out)
+        assert status == 400 and err["__type"].endswith("ValidationException"), (op, err)

@@ -417,7 +417,8 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
 /// An awsJson1.1 request (CloudWatch Logs, Systems Manager): the operation from
 /// `X-Amz-Target`, every member in the JSON body.
 fn run_json11(app: &App, route: Route, req: &HttpRequest, target: &str, request_id: &str) -> HttpResponse {
-    let found = match route.service {
+    let route_service = route.service;
+    let found = match route_service {
         Service::Ssm => crate::ssm::handler(target),
         _ => crate::logs::handler(target),
     };
@@ -438,7 +439,15 @@ fn run_json11(app: &App, route: Route, req: &HttpRequest, target: &str, request_
     finish(call);
     match result {
         Ok(v) => envelope::json_response(request_id, &v),
-        Err(e) => envelope::json_error(&e.to_api(), request_id),
+        Err(e) => {
+            let mut api = e.to_api();
+            // The awsJson1.1 decoder answers as CloudWatch Logs does;
+            // Systems Manager calls the same refusals ValidationException.
+            if route_service == Service::Ssm && api.code == "InvalidParameterException" {
+                api.code = "ValidationException".into();
+            }
+            envelope::json_error(&api, request_id)
+        }
     }
 }
 
