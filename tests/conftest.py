@@ -1,8 +1,11 @@
 """Shared fixtures: a real xvpc server on an ephemeral port, driven by boto3
 and the AWS CLI exactly as users drive it.
 
-- `server`   (session): the running binary; `.url`, `.data_dir`, `.restart()`,
-             `.kill9()`, `.state()` (the operator's /_xvpc/state view).
+- `server`   the running binary (one per session); `.url`, `.data_dir`,
+             `.restart()`, `.kill9()`, `.state()` (the operator's
+             /_xvpc/state view). Accounts get their default VPC as in AWS;
+             a test (or module) marked `empty_accounts` gets a server
+             started with `--no-default-vpc` instead.
 - `reset`    (autouse): wipes state before each test via POST /_xvpc/reset.
 - `ec2`, `elbv2`, `ram`, `sts`: factories, e.g. `ec2(A)` or `ec2(B, "us-west-2")`.
 - `aws`      : runs the AWS CLI as an account, returns parsed JSON or raises
@@ -45,6 +48,7 @@ STRICT_SKIPS = os.environ.get("XVPC_STRICT_SKIPS") == "1"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "skip_ok: may skip even under scripts/test (not about a missing tool)")
+    config.addinivalue_line("markers", "empty_accounts: the test's server runs with --no-default-vpc (accounts start with nothing)")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -137,10 +141,25 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server():
+def aws_server():
+    """Accounts get a default VPC in each Region, as in AWS."""
     s = Server().start()
     yield s
     s.cleanup()
+
+
+@pytest.fixture(scope="session")
+def empty_server():
+    """`serve --no-default-vpc`: accounts start with nothing."""
+    s = Server(["--no-default-vpc"]).start()
+    yield s
+    s.cleanup()
+
+
+@pytest.fixture
+def server(request):
+    empty = request.node.get_closest_marker("empty_accounts") is not None
+    return request.getfixturevalue("empty_server" if empty else "aws_server")
 
 
 @pytest.fixture(autouse=True)

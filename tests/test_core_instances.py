@@ -70,6 +70,7 @@ def test_run_describe_terminate(ec2, server):
     c.delete_vpc(VpcId=vpc)
 
 
+@pytest.mark.empty_accounts
 def test_run_errors_change_nothing(ec2):
     c = ec2(A)
     vpc, sub = setup(c)

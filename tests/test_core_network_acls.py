@@ -88,6 +88,7 @@ def test_association_moves_and_delete(ec2):
     assert [a["SubnetId"] for a in d["Associations"]] == [s1]
 
 
+@pytest.mark.empty_accounts
 def test_acl_account_isolation(ec2, aws):
     a, b = ec2(A), ec2(B)
     vpc, s1, _ = setup(a)

@@ -37,6 +37,7 @@ def test_main_table_and_local_route(ec2):
     assert sorted(r["DestinationCidrBlock"] for r in rt["Routes"]) == ["10.1.0.0/16", "10.2.0.0/16"]
 
 
+@pytest.mark.empty_accounts
 def test_routes_to_igw_and_rules(ec2):
     c = ec2(A)
     vpc, subnets = vpc_with_subnets(c)
@@ -142,6 +143,7 @@ def test_vpc_delete_refused_with_custom_table(ec2):
     c.delete_vpc(VpcId=vpc)
 
 
+@pytest.mark.empty_accounts
 def test_account_isolation(ec2, aws):
     a, b = ec2(A), ec2(B)
     vpc, (s1, _) = vpc_with_subnets(a)

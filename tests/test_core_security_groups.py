@@ -19,6 +19,7 @@ def setup(c, cidr="10.1.0.0/16"):
     return vpc, sg["GroupId"]
 
 
+@pytest.mark.empty_accounts
 def test_create_default_egress_and_names(ec2):
     c = ec2(A)
     vpc, sg = setup(c)
@@ -125,6 +126,7 @@ def test_modify_rules_and_descriptions(ec2):
     assert (eg["IpProtocol"], eg["FromPort"], eg["ToPort"]) == ("-1", -1, -1)
 
 
+@pytest.mark.empty_accounts
 def test_account_isolation(ec2, aws):
     a, b = ec2(A), ec2(B)
     vpc, sg = setup(a)

@@ -23,7 +23,9 @@ def client(server, account, region=REGION):
 
 @pytest.fixture
 def own_server():
-    s = Server().start()
+    # Empty accounts: the tests count what they wrote (and a reset leaves
+    # nothing, not even a default VPC made again by the next request).
+    s = Server(["--no-default-vpc"]).start()
     yield s
     s.cleanup()
 

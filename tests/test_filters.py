@@ -20,6 +20,10 @@ from botocore.exceptions import ClientError
 
 from conftest import A, B, C, error_code, raw_request
 
+# The worlds here are built to the VPC quota and counted exactly: accounts
+# start empty.
+pytestmark = pytest.mark.empty_accounts
+
 EMPTY = "444444444444"   # holds nothing at all
 PARENTS = "555555555555"  # holds only the parents some calls need (no rows)
 BOGUS = "no-such-filter"
@@ -152,7 +156,7 @@ def populate(ec2, elbv2, ram, server):
 FILTERED = [
     ("DescribeVpcs", None), ("DescribeSubnets", None), ("DescribeRouteTables", None), ("DescribeInternetGateways", None),
     ("DescribeEgressOnlyInternetGateways", None), ("DescribeNatGateways", None), ("DescribeVpcBlockPublicAccessExclusions", None),
-    ("DescribeFlowLogs", None),
+    ("DescribeFlowLogs", None), ("DescribeDhcpOptions", None),
     ("DescribeVpnGateways", None), ("DescribeCustomerGateways", None),
     ("DescribeAddresses", None), ("DescribeSecurityGroups", None), ("DescribeSecurityGroupRules", None), ("DescribeNetworkAcls", None),
     ("DescribeNetworkInterfaces", None), ("DescribeInstances", None), ("DescribeInstanceStatus", None),

@@ -16,6 +16,7 @@ def test_create_and_describe_vpc_with_tags_and_filters(ec2):
     assert c.describe_vpcs(Filters=[{"Name": "cidr-block", "Values": ["10.9.*"]}])["Vpcs"] == []
 
 
+@pytest.mark.empty_accounts
 def test_vpc_cidr_limits(ec2):
     c = ec2(A)
     for bad, code in [("10.0.0.0/15", "InvalidVpc.Range"), ("10.0.0.0/29", "InvalidVpc.Range"),
@@ -51,6 +52,7 @@ def test_cidrs_are_taken_in_canonical_form(ec2):
     assert [e["CidrBlock"] for e in entries if e["RuleNumber"] == 10] == ["172.16.0.0/16"]
 
 
+@pytest.mark.empty_accounts
 def test_other_account_gets_not_found(ec2, aws):
     vpc = ec2(A).create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     with pytest.raises(ClientError) as e:
@@ -72,6 +74,7 @@ def test_unknown_action_is_invalid_action(server):
     assert b"<Code>InvalidAction</Code>" in e.value.read()
 
 
+@pytest.mark.empty_accounts
 def test_dry_run(ec2):
     with pytest.raises(ClientError) as e:
         ec2(A).create_vpc(CidrBlock="10.1.0.0/16", DryRun=True)

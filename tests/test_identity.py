@@ -22,7 +22,8 @@ def client(server, service, key, secret="test", token=None, region=REGION, unsig
 def start(tmp_path_factory, *flags):
     creds = tmp_path_factory.mktemp("creds") / "credentials"
     creds.write_text(f"# access key, secret, account\n{MAPPED_KEY} {MAPPED_SECRET} {MAPPED_ACCOUNT}  # team key\n\n")
-    return Server(extra_args=["--credentials", str(creds), "--default-account", DEFAULT_ACCOUNT, *flags]).start()
+    # Empty accounts: which account a key acts as shows in which VPCs it sees.
+    return Server(extra_args=["--credentials", str(creds), "--default-account", DEFAULT_ACCOUNT, "--no-default-vpc", *flags]).start()
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +73,7 @@ def test_bad_credentials_file_refuses_to_start(tmp_path):
     s.cleanup()
 
 
+@pytest.mark.empty_accounts
 def test_assume_role_keys_act_as_the_role_account(sts, ec2, server):
     out = sts(A).assume_role(RoleArn=f"arn:aws:iam::{B}:role/network-admin", RoleSessionName="ci-run")
     creds = out["Credentials"]

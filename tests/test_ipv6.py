@@ -106,6 +106,7 @@ def test_associate_later_and_disassociate(ec2):
     assert error_code(e) == "InvalidVpcCidrBlockAssociationID.NotFound"
 
 
+@pytest.mark.empty_accounts
 def test_pools_xvpc_does_not_hold_are_refused(ec2):
     c = ec2(A)
     with pytest.raises(ClientError) as e:

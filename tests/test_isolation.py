@@ -66,6 +66,7 @@ def test_other_accounts_get_not_found_for_every_kind(ec2, world, other):
         {"Key": "team", "Value": "a"}]
 
 
+@pytest.mark.empty_accounts
 def test_same_account_other_region_is_empty(ec2, world):
     c = ec2(A, "eu-west-1")
     for method, param, key, result, code in DESCRIBES:

@@ -51,7 +51,7 @@ EXAMPLES = {
     ("terraform-aws-vpc", "secondary-cidr-blocks"): None,
     ("terraform-aws-transit-gateway", "complete"): None,
     ("terraform-aws-vpc", "ipv6-dualstack"): None,
-    ("terraform-aws-vpc", "manage-default-vpc"): "default VPCs are not built",
+    ("terraform-aws-vpc", "manage-default-vpc"): None,
     ("terraform-aws-vpc", "network-acls"): None,
     ("terraform-aws-vpc", "separate-route-tables"): None,
     ("terraform-aws-vpc", "block-public-access"): None,

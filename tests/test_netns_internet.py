@@ -3,13 +3,16 @@ with a public IP and a default route to an attached gateway fetches a page
 from the simulated internet host (203.0.113.10, inside the run's
 `<prefix>-internet` namespace); the internet host reaches the instance's
 public IP only when its security group admits it; without a public IP or
-without the route, requests time out. Root only (CI runs as root)."""
+without the route, requests time out. An instance launched with no subnet
+(the default VPC's) gets out as it is. Root only (CI runs as root)."""
+import contextlib
+import json
 import os
 import subprocess
 import tempfile
 import time
 
-from conftest import A, make_client
+from conftest import A, binary, make_client
 from test_netns_scenarios import USER_DATA, curl, pytestmark, srv, netns_server, wait_serving  # noqa: F401 (fixtures)
 
 HOST = "203.0.113.10"
@@ -18,6 +21,25 @@ HOST = "203.0.113.10"
 def in_internet(srv, *cmd, **kw):
     ns = srv.get("/_xvpc/netns")["prefix"] + "-internet"
     return subprocess.run(["ip", "netns", "exec", ns, *cmd], capture_output=True, text=True, **kw)
+
+
+@contextlib.contextmanager
+def internet_page(srv):
+    """The internet host serves a page (a server we start, and stop, here)."""
+    www = tempfile.mkdtemp(prefix="xvpc-internet-")
+    with open(os.path.join(www, "index.html"), "w") as f:
+        f.write("internet\n")
+    ns = srv.get("/_xvpc/netns")["prefix"] + "-internet"
+    host = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-m", "http.server", "80", "--bind", HOST, "--directory", www],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while in_internet(srv, "curl", "-s", "-m", "1", f"http://{HOST}/").returncode != 0 and time.time() < deadline:
+            time.sleep(0.2)
+        yield
+    finally:
+        host.kill()
+        host.wait()
 
 
 def test_internet_gateway_over_real_packets(srv):
@@ -39,17 +61,7 @@ def test_internet_gateway_over_real_packets(srv):
     a = {"id": web["InstanceId"]}
     wait_serving(srv, a)
 
-    # The internet host serves a page (a server we start, and stop, here).
-    www = tempfile.mkdtemp(prefix="xvpc-internet-")
-    with open(os.path.join(www, "index.html"), "w") as f:
-        f.write("internet\n")
-    ns = srv.get("/_xvpc/netns")["prefix"] + "-internet"
-    host = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-m", "http.server", "80", "--bind", HOST, "--directory", www],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 10
-        while in_internet(srv, "curl", "-s", "-m", "1", f"http://{HOST}/").returncode != 0 and time.time() < deadline:
-            time.sleep(0.2)
+    with internet_page(srv):
         r = curl(srv, a["id"], HOST)
         assert r.returncode == 0 and r.stdout.strip() == "internet", (r.returncode, r.stdout, r.stderr)
         assert curl(srv, private["InstanceId"], HOST).returncode == 28, "no public IP: the gateway drops it"
@@ -66,9 +78,6 @@ def test_internet_gateway_over_real_packets(srv):
         assert curl(srv, a["id"], HOST).returncode == 28
         srv.get("/_xvpc/netns")
         assert in_internet(srv, "curl", "-s", "-m", "3", f"http://{public_ip}/").returncode == 28
-    finally:
-        host.kill()
-        host.wait()
 
 
 ECHO = ("import http.server as h\n"
@@ -122,3 +131,18 @@ def test_private_instance_reaches_the_internet_through_a_nat_gateway(srv):
     finally:
         host.kill()
         host.wait()
+
+
+def test_an_instance_launched_without_a_subnet_reaches_the_internet(srv):
+    """No VPC, subnet or group named: the default VPC's subnet, its public
+    address and gateway carry the request out, as `xvpc trace` says."""
+    c = make_client(srv, "ec2", A)
+    i = c.run_instances(ImageId="ami-1e749f67", InstanceType="t3.micro", MinCount=1, MaxCount=1, UserData=USER_DATA)["Instances"][0]
+    assert i["PublicIpAddress"]
+    wait_serving(srv, {"id": i["InstanceId"]})
+    t = subprocess.run([binary(), "trace", "--from", i["InstanceId"], "--to", HOST, "--port", "80", "--endpoint", srv.url, "--json"],
+                       capture_output=True, text=True, timeout=60)
+    assert t.returncode == 0 and json.loads(t.stdout)["reachable"], t.stdout
+    with internet_page(srv):
+        r = curl(srv, i["InstanceId"], HOST)
+        assert r.returncode == 0 and r.stdout.strip() == "internet", (r.returncode, r.stdout, r.stderr)

@@ -34,7 +34,9 @@ def test_subnet_attribute_maps_public_ips_on_launch(ec2):
     assert "PublicIpAddress" not in private and "Association" not in private["NetworkInterfaces"][0]
     c.modify_subnet_attribute(SubnetId=sub, MapPublicIpOnLaunch={"Value": True})
     assert c.describe_subnets(SubnetIds=[sub])["Subnets"][0]["MapPublicIpOnLaunch"] is True
-    assert [s["SubnetId"] for s in c.describe_subnets(Filters=[{"Name": "map-public-ip-on-launch", "Values": ["true"]}])["Subnets"]] == [sub]
+    # (Of this VPC: the default VPC's subnets map public addresses too.)
+    public = c.describe_subnets(Filters=[{"Name": "map-public-ip-on-launch", "Values": ["true"]}, {"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+    assert [s["SubnetId"] for s in public] == [sub]
     i = run(c, SubnetId=sub)
     ip = i["PublicIpAddress"]
     assert ipaddress.ip_address(ip) in POOL

@@ -3,6 +3,8 @@ resources in two accounts, converges (an empty second plan) and destroys
 everything it created."""
 import os
 
+import pytest
+
 from conftest import A, B
 from terraform_run import applied, requires_terraform, workspace
 
@@ -10,6 +12,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 pytestmark = requires_terraform
 
 
+# Destroy must leave both accounts with nothing at all: they start empty.
+@pytest.mark.empty_accounts
 def test_foundation_apply_plan_destroy(server, ec2, tmp_path):
     work, env = workspace(os.path.join(HERE, "terraform", "foundation"), server, tmp_path)
     # applied(): after the body, a second plan must have nothing to do.

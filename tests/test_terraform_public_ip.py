@@ -23,4 +23,5 @@ def test_public_ip_apply_plan_destroy(server, ec2, tmp_path):
         addr = c.describe_addresses(AllocationIds=[out["eip_allocation"]])["Addresses"][0]
         assert addr["InstanceId"] == out["fixed_id"] and addr["PublicIp"] == out["eip"]
     assert c.describe_addresses()["Addresses"] == []
-    assert c.describe_vpcs()["Vpcs"] == []
+    # Everything it made is gone; the default VPC was never its own.
+    assert c.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["false"]}])["Vpcs"] == []

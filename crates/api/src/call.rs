@@ -334,6 +334,18 @@ fn new_call<'a>(app: &'a App, route: Route, action: &str, request_id: &str) -> C
     }
 }
 
+/// What AWS gives an account in a Region before it ever calls there (its
+/// default DHCP set and default VPC), made on its first request there that
+/// reads or writes EC2 state, so that request already sees them. STS and
+/// IAM requests touch no EC2 state.
+fn first_call_in_region(call: &mut Call, service: Service) -> Result<()> {
+    if matches!(service, Service::Sts | Service::Iam) {
+        return Ok(());
+    }
+    let ch = xvpc_model::default_vpc::first_call_changes(call.state(), &call.ctx, !call.app.config.no_default_vpc);
+    call.commit(ch)
+}
+
 fn finish(call: Call<'_>) {
     if call.committed {
         call.app.notify(&call.world.state);
@@ -370,6 +382,10 @@ fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, re
         return render_err(&e);
     };
     let mut call = new_call(app, route, &action, request_id);
+    if let Err(e) = first_call_in_region(&mut call, service) {
+        finish(call);
+        return render_err(&e.to_api());
+    }
     let dry_run = match params.dry_run() {
         Ok(d) => d,
         Err(e) => return render_err(&Error::from(e).to_api()),
@@ -406,7 +422,7 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
     };
     let query = QueryParams::parse(&req.query, b"");
     let mut call = new_call(app, route, op, request_id);
-    let result = handler(&mut call, &body, &query);
+    let result = first_call_in_region(&mut call, Service::Ram).and_then(|()| handler(&mut call, &body, &query));
     finish(call);
     match result {
         Ok(v) => envelope::json_response(request_id, &v),

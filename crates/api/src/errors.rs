@@ -41,6 +41,7 @@ fn not_found(kind: IdKind, id: &str) -> (&'static str, String) {
         IdKind::SubnetCidrBlockAssociation => {
             ("InvalidSubnetCidrBlockAssociationID.NotFound", format!("The subnet CIDR block with association ID '{id}' does not exist"))
         }
+        IdKind::DhcpOptions => ("InvalidDhcpOptionID.NotFound", format!("The dhcpOption ID '{id}' does not exist")),
         IdKind::EgressOnlyInternetGateway => {
             ("InvalidEgressOnlyInternetGatewayId.NotFound", format!("The egressOnlyInternetGateway ID '{id}' does not exist"))
         }
@@ -114,6 +115,7 @@ fn malformed(kind: IdKind) -> Option<&'static str> {
         IdKind::TransitGatewayAttachment => "InvalidTransitGatewayAttachmentID.Malformed",
         IdKind::ElasticIpAllocation => "InvalidAllocationID.Malformed",
         IdKind::EgressOnlyInternetGateway => "InvalidEgressOnlyInternetGatewayId.Malformed",
+        IdKind::DhcpOptions => "InvalidDhcpOptionsId.Malformed",
         IdKind::Gateway
         | IdKind::Association
         | IdKind::VpcCidrBlockAssociation
@@ -272,6 +274,10 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::VpcIdNotSpecified(_) => c("VPCIdNotSpecified"),
         M::InvalidVpcRange(_) | M::RestrictedVpcRange(_) => c("InvalidVpc.Range"),
         M::VpnGatewayAttachmentNotFound(_) => c("InvalidVpnGatewayAttachment.NotFound"),
+        M::DefaultVpcAlreadyExists => c("DefaultVpcAlreadyExists"),
+        M::DefaultVpcDoesNotExist => c("DefaultVpcDoesNotExist"),
+        M::DefaultSubnetAlreadyExists(_) => c("DefaultSubnetAlreadyExistsInAvailabilityZone"),
+        M::InsufficientCidrBlocks => c("InsufficientCidrBlocks"),
         M::InvalidSubnetRange(_) => c("InvalidSubnet.Range"),
         M::InvalidSubnetConflict(_) => c("InvalidSubnet.Conflict"),
         M::DependencyViolation(_) => c("DependencyViolation"),

@@ -47,6 +47,9 @@ pub struct Config {
     /// At start, a log longer than this many commands is compacted into a
     /// snapshot, so restarts stay fast. `None`: [`COMPACT_AFTER`].
     pub compact_after: Option<u64>,
+    /// `serve --no-default-vpc`: accounts start without a default VPC
+    /// (AWS gives every account one in every Region).
+    pub no_default_vpc: bool,
 }
 
 /// The default compaction threshold (logged commands since the snapshot).

@@ -32,6 +32,7 @@ pub enum IdKind {
     VpcCidrBlockAssociation,
     SubnetCidrBlockAssociation,
     EgressOnlyInternetGateway,
+    DhcpOptions,
     VpcPeeringConnection,
     TransitGateway,
     TransitGatewayAttachment,
@@ -80,6 +81,7 @@ impl IdKind {
             IdKind::VpcCidrBlockAssociation => "vpc-cidr-assoc",
             IdKind::SubnetCidrBlockAssociation => "subnet-cidr-assoc",
             IdKind::EgressOnlyInternetGateway => "eigw",
+            IdKind::DhcpOptions => "dopt",
             IdKind::VpcPeeringConnection => "pcx",
             IdKind::TransitGateway => "tgw",
             IdKind::TransitGatewayAttachment => "tgw-attach",
@@ -231,6 +233,18 @@ pub enum ModelError {
     /// to that VPC.
     #[error("{0}")]
     VpnGatewayAttachmentNotFound(String),
+    /// `DefaultVpcAlreadyExists`: CreateDefaultVpc while one exists.
+    #[error("A Default VPC already exists for this account in this region.")]
+    DefaultVpcAlreadyExists,
+    /// `DefaultVpcDoesNotExist`: CreateDefaultSubnet without a default VPC.
+    #[error("No default VPC exists for this account in this region.")]
+    DefaultVpcDoesNotExist,
+    /// `DefaultSubnetAlreadyExistsInAvailabilityZone`.
+    #[error("A Default Subnet already exists for this account in the availability zone {0}.")]
+    DefaultSubnetAlreadyExists(String),
+    /// `InsufficientCidrBlocks`: the default VPC has no free /20 left.
+    #[error("The specified subnet does not have enough free cidr blocks to satisfy the request.")]
+    InsufficientCidrBlocks,
     /// `InvalidVpc.Range`: VPC CIDR outside /16–/28 or not private-style.
     #[error("The CIDR '{0}' is invalid.")]
     InvalidVpcRange(String),

@@ -17,6 +17,12 @@ fn vpcs() {
 }
 
 #[test]
+fn dhcp_options() {
+    let w = world();
+    w.check(&crate::dhcp_options::FILTERS, &w.state.dhcp_options.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
 fn subnets() {
     let w = world();
     w.check(&subnet::FILTERS, &w.state.subnets.scope(&w.ctx).collect::<Vec<_>>());

@@ -247,11 +247,14 @@ pub fn run_instances(state: &State, ctx: &Ctx, input: RunInstances) -> Result<(C
             let vpc = crate::vpc::default_vpc(state, ctx).ok_or_else(|| {
                 ModelError::VpcIdNotSpecified("No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.".into())
             })?;
+            // The default subnet of the zone asked for, else of the first
+            // zone that has one.
             state
                 .subnets
-                .values()
-                .filter(|s| s.vpc_id == vpc.id)
-                .find(|s| input.availability_zone.as_ref().is_none_or(|z| &s.availability_zone == z))
+                .scope(ctx)
+                .filter(|s| s.vpc_id == vpc.id && s.default_for_az)
+                .filter(|s| input.availability_zone.as_ref().is_none_or(|z| &s.availability_zone == z))
+                .min_by(|a, b| a.availability_zone.cmp(&b.availability_zone))
                 .ok_or_else(|| ModelError::MissingInput("No subnets found for the default VPC".into()))?
         }
     };

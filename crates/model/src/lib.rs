@@ -19,6 +19,8 @@
 
 pub mod aws_enum;
 pub mod cidr;
+pub mod default_vpc;
+pub mod dhcp_options;
 pub mod elastic_ip;
 pub mod error;
 pub mod filter;

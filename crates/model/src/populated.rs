@@ -101,6 +101,11 @@ pub fn world() -> World {
     b.run(|s, c| vpc::associate_cidr(s, c, &v1, "10.1.0.0/16"));
     b.change(|s, c| vpc::modify_attribute(s, c, &v1, VpcAttribute::EnableDnsHostnames(true)));
     let v2 = b.run(|s, c| vpc::create_vpc(s, c, CreateVpc { cidr: "10.2.0.0/16".into(), ..Default::default() }));
+    // A DHCP option set of the account's own, used by v2 (v1 keeps the
+    // account's default set).
+    let conf = |k: &str, v: &str| crate::dhcp_options::DhcpConfiguration { key: k.into(), values: vec![v.into()] };
+    let dopt = b.run(|_, c| crate::dhcp_options::create(c, vec![conf("domain-name", "corp.example"), conf("ntp-servers", "10.2.0.5")], tags("dopt")));
+    b.change(|s, c| crate::dhcp_options::associate(s, c, &dopt, &v2));
     let ctx_b = Ctx::new(B, "us-east-1", a.now);
     let (ch, vb) = vpc::create_vpc(&b.s, &ctx_b, CreateVpc { cidr: "10.3.0.0/16".into(), amazon_provided_ipv6_cidr_block: true, ..Default::default() }).unwrap();
     b.apply(ch);

@@ -116,6 +116,10 @@ resources! {
     VpnGateway(crate::vpn_gateway::VpnGateway) => vpn_gateways,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     CustomerGateway(crate::customer_gateway::CustomerGateway) => customer_gateways,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    DhcpOptions(crate::dhcp_options::DhcpOptions) => dhcp_options,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    AccountRegion(crate::default_vpc::AccountRegion) => account_regions,
 }
 
 /// A change to the state: a resource written whole, or removed.

@@ -26,6 +26,9 @@ pub struct Subnet {
     pub availability_zone: String,
     pub availability_zone_id: String,
     pub map_public_ip_on_launch: bool,
+    /// `DefaultForAz`: a default VPC's subnet for its zone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default_for_az: bool,
     pub tags: Tags,
     pub created_at: i64,
     /// The subnet's IPv6 block (AWS allows one), inside its VPC's /56.
@@ -97,8 +100,8 @@ pub const FILTERS: FilterTable<Subnet> = FilterTable {
         ("cidr-block", Field::Values(|s, _| opt(s.cidr))),
         ("cidrBlock", Field::Values(|s, _| opt(s.cidr))),
         ("customer-owned-ipv4-pool", Field::Absent),
-        ("default-for-az", Field::Values(|_, _| one(false))),
-        ("defaultForAz", Field::Values(|_, _| one(false))),
+        ("default-for-az", Field::Values(|s, _| one(s.default_for_az))),
+        ("defaultForAz", Field::Values(|s, _| one(s.default_for_az))),
         ("enable-dns64", Field::Values(|s, _| one(s.dns.enable_dns64))),
         ("enable-lni-at-device-index", Field::Absent),
         ("ipv6-cidr-block-association.ipv6-cidr-block", Field::Values(|s, _| s.ipv6_cidrs().map(|c| c.to_string()).collect())),
@@ -182,6 +185,7 @@ pub fn create_dual_stack(state: &State, ctx: &Ctx, input: CreateSubnet, ipv6_cid
         availability_zone: zone.name,
         availability_zone_id: zone.zone_id,
         map_public_ip_on_launch: false,
+        default_for_az: false,
         tags: input.tags,
         created_at: ctx.now,
         ipv6_cidr_blocks: ipv6.map(SubnetIpv6Block::new).into_iter().collect(),

@@ -68,6 +68,7 @@ pub fn edit(state: &State, ctx: &Ctx, id: &str, f: impl Fn(&mut Tags) -> ModelRe
         "rtb" => route_tables: IdKind::RouteTable,
         "igw" => internet_gateways: IdKind::InternetGateway,
         "eigw" => egress_only_internet_gateways: IdKind::EgressOnlyInternetGateway,
+        "dopt" => dhcp_options: IdKind::DhcpOptions,
         "eipalloc" => addresses: IdKind::ElasticIpAllocation,
         "nat" => nat_gateways: IdKind::NatGateway,
         "vpcbpa-exclude" => block_public_access_exclusions: IdKind::VpcBlockPublicAccessExclusion,
@@ -109,7 +110,7 @@ pub fn tagged<'a>(state: &'a State, ctx: &Ctx) -> Vec<TaggedResource<'a>> {
         )*};
     }
     collect!(vpcs => "vpc", subnets => "subnet", route_tables => "route-table", internet_gateways => "internet-gateway",
-        egress_only_internet_gateways => "egress-only-internet-gateway", addresses => "elastic-ip",
+        egress_only_internet_gateways => "egress-only-internet-gateway", dhcp_options => "dhcp-options", addresses => "elastic-ip",
         nat_gateways => "natgateway", block_public_access_exclusions => "vpc-block-public-access-exclusion",
         flow_logs => "vpc-flow-log", managed_prefix_lists => "prefix-list",
         vpn_gateways => "vpn-gateway", customer_gateways => "customer-gateway",

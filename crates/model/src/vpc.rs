@@ -108,6 +108,9 @@ pub const FILTERS: FilterTable<Vpc> = FilterTable {
         ("ipv6-cidr-block-association.association-id", Field::Values(|v, _| v.ipv6_cidr_blocks.iter().map(|b| b.association_id.clone()).collect())),
         ("ipv6-cidr-block-association.state", Field::Values(|v, _| v.ipv6_cidr_blocks.iter().map(|_| "associated".to_string()).collect())),
         ("is-default", Field::Values(|v, _| one(v.is_default))),
+        // Not in the reference, but EC2 answers it, and Terraform's
+        // aws_default_vpc finds the default VPC by it.
+        ("isDefault", Field::Values(|v, _| one(v.is_default))),
         ("owner-id", Field::Values(|v, _| one(&v.owner))),
         ("state", Field::Values(|_, _| one("available"))),
         ("vpc-id", Field::Values(|v, _| one(&v.id))),
@@ -166,13 +169,15 @@ pub fn create_vpc(state: &State, ctx: &Ctx, input: CreateVpc) -> Result<(Changes
     if count >= VPCS_PER_REGION {
         return Err(ModelError::LimitExceeded(Limit::Vpcs, "The maximum number of VPCs has been reached.".into()));
     }
+    let mut ch = Changes::new();
+    let dhcp_options_id = crate::dhcp_options::for_new_vpc(state, ctx, &mut ch);
     let vpc = Vpc {
         id: new_id("vpc"),
         owner: ctx.account.clone(),
         region: ctx.region.clone(),
         cidr_blocks: vec![CidrBlock { association_id: new_id("vpc-cidr-assoc"), cidr }],
         instance_tenancy: tenancy,
-        dhcp_options_id: "default".into(),
+        dhcp_options_id,
         is_default: false,
         enable_dns_support: true,
         enable_dns_hostnames: false,
@@ -181,7 +186,6 @@ pub fn create_vpc(state: &State, ctx: &Ctx, input: CreateVpc) -> Result<(Changes
         ipv6_cidr_blocks: ipv6.into_iter().collect(),
         enable_network_address_usage_metrics: false,
     };
-    let mut ch = Changes::new();
     ch.put(RouteTable::main_for(&vpc));
     ch.put(SecurityGroup::default_for(&vpc));
     ch.put(NetworkAcl::default_for(&vpc));
@@ -369,8 +373,11 @@ mod tests {
         assert!(s.security_groups.values().any(|g| g.vpc_id == id && g.name == "default"));
         assert!(s.network_acls.values().any(|a| a.vpc_id == id && a.is_default));
         // And deleting it takes the defaults along.
+        // (The account's default DHCP set, made for it, stays, as in AWS.)
         let ch = delete_vpc(&s, &ctx(), &id).unwrap();
         apply(&mut s, ch);
+        s.dhcp_options.clear();
+        s.account_regions.clear();
         assert_eq!(s, State::default());
     }
 

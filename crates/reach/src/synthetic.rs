@@ -84,6 +84,7 @@ impl Builder {
             availability_zone: az.into(),
             availability_zone_id: format!("use1-az{}", az.bytes().last().map(|b| b.saturating_sub(b'a') + 1).unwrap_or(1)),
             map_public_ip_on_launch: false,
+            default_for_az: false,
             tags: Default::default(),
             created_at: 0,
             ipv6_cidr_blocks: Vec::new(),

@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// Refuse requests whose SigV4 signature does not verify.
     #[arg(long)]
     pub verify_signatures: bool,
+    /// Accounts start without a default VPC. (As in AWS, each account
+    /// otherwise gets one in each Region, made by its first request there.)
+    #[arg(long)]
+    pub no_default_vpc: bool,
     /// Data plane: `model` (computed reachability, portable) or `netns`
     /// (real packets between Linux network namespaces; needs root).
     #[arg(long, value_enum, default_value_t = crate::dataplane::Kind::Model)]
@@ -75,7 +79,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
     let db = data_dir.join("xvpc.db");
     let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
-    let mut config = Config { verify_signatures: args.verify_signatures, ..Default::default() };
+    let mut config = Config { verify_signatures: args.verify_signatures, no_default_vpc: args.no_default_vpc, ..Default::default() };
     config.identity.default_account = args.default_account.clone();
     if let Some(path) = &args.credentials {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;

@@ -5,6 +5,7 @@
 //! naming oracle for what clients expect.
 
 mod block_public_access;
+mod dhcp_options;
 mod egress_only_internet_gateway;
 mod flow_log;
 mod vpn_gateway;
@@ -59,6 +60,7 @@ pub fn actions() -> &'static ActionTable {
         egress_only_internet_gateway::TYPED,
         nat_gateway::TYPED,
         flow_log::TYPED,
+        dhcp_options::TYPED,
         route_table::TYPED,
         network_acl::TYPED,
         region::TYPED,

@@ -13,6 +13,7 @@ use crate::errors::Result;
 
 pub const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::CreateSubnet, create_subnet),
+    crate::typed!(ops::CreateDefaultSubnet, create_default_subnet),
     crate::typed!(ops::DeleteSubnet, delete_subnet),
     crate::typed!(ops::DescribeSubnets, describe_subnets),
     crate::typed!(ops::ModifySubnetAttribute, modify_subnet_attribute),
@@ -34,7 +35,7 @@ pub fn subnet_shape(s: &Subnet, state: &State) -> shape::Subnet {
         available_ip_address_count: Some(i32::try_from(s.available_ip_count(state)).unwrap_or(i32::MAX)),
         availability_zone: Some(s.availability_zone.clone()),
         availability_zone_id: Some(s.availability_zone_id.clone()),
-        default_for_az: Some(false),
+        default_for_az: Some(s.default_for_az),
         map_public_ip_on_launch: Some(s.map_public_ip_on_launch),
         assign_ipv6_address_on_creation: Some(s.assign_ipv6_address_on_creation),
         ipv6_cidr_block_association_set: s
@@ -89,6 +90,17 @@ fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<s
     call.commit(ch)?;
     let s = call.state();
     Ok(shape::CreateSubnetResult { subnet: Some(subnet_shape(&s.subnets[&id], s)) })
+}
+
+fn create_default_subnet(call: &mut Call, input: shape::CreateDefaultSubnetRequest) -> Result<shape::CreateDefaultSubnetResult> {
+    // A default VPC has no IPv6 block here, so no IPv6-only subnet fits it.
+    if input.ipv6_native == Some(true) {
+        return Err(unsupported("IPv6-only default subnets"));
+    }
+    let (ch, id) = xvpc_model::default_vpc::create_default_subnet(call.state(), &call.ctx, input.availability_zone.as_deref(), input.availability_zone_id.as_deref())?;
+    call.commit(ch)?;
+    let s = call.state();
+    Ok(shape::CreateDefaultSubnetResult { subnet: Some(subnet_shape(&s.subnets[&id], s)) })
 }
 
 fn associate_subnet_cidr_block(call: &mut Call, input: shape::AssociateSubnetCidrBlockRequest) -> Result<shape::AssociateSubnetCidrBlockResult> {

@@ -13,6 +13,7 @@ use crate::errors::Result;
 
 pub const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::CreateVpc, create_vpc),
+    crate::typed!(ops::CreateDefaultVpc, create_default_vpc),
     crate::typed!(ops::DeleteVpc, delete_vpc),
     crate::typed!(ops::DescribeVpcs, describe_vpcs),
     crate::typed!(ops::ModifyVpcAttribute, modify_vpc_attribute),
@@ -90,6 +91,13 @@ fn create_vpc(call: &mut Call, input: shape::CreateVpcRequest) -> Result<shape::
     // A new VPC is reported `pending` in the create response, as AWS does.
     let vpc = shape::Vpc { state: Some(shape::VpcState::Pending), ..vpc_shape(&call.state().vpcs[&id]) };
     Ok(shape::CreateVpcResult { vpc: Some(vpc) })
+}
+
+fn create_default_vpc(call: &mut Call, _input: shape::CreateDefaultVpcRequest) -> Result<shape::CreateDefaultVpcResult> {
+    let (ch, id) = xvpc_model::default_vpc::create_default_vpc(call.state(), &call.ctx)?;
+    call.commit(ch)?;
+    let vpc = shape::Vpc { state: Some(shape::VpcState::Pending), ..vpc_shape(&call.state().vpcs[&id]) };
+    Ok(shape::CreateDefaultVpcResult { vpc: Some(vpc) })
 }
 
 fn delete_vpc(call: &mut Call, input: shape::DeleteVpcRequest) -> Result<ReturnTrue> {

@@ -1071,6 +1071,27 @@ impl rt::XmlMembers for AssociateAddressResult {
     }
 }
 
+/// botocore shape `AssociateDhcpOptionsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateDhcpOptionsRequest {
+    pub dhcp_options_id: String,
+    pub vpc_id: String,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for AssociateDhcpOptionsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dhcp_options_id: r.req(key, "DhcpOptionsId")?,
+            vpc_id: r.req(key, "VpcId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
 /// botocore shape `AssociateRouteTableRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssociateRouteTableRequest {
@@ -2865,6 +2886,127 @@ impl rt::XmlMembers for CreateCustomerGatewayResult {
     }
 }
 
+/// botocore shape `CreateDefaultSubnetRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDefaultSubnetRequest {
+    pub availability_zone: Option<String>,
+    pub dry_run: Option<bool>,
+    pub ipv6_native: Option<bool>,
+    pub availability_zone_id: Option<String>,
+}
+
+impl rt::FromQuery for CreateDefaultSubnetRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            availability_zone: r.opt(key, "AvailabilityZone")?,
+            dry_run: r.opt(key, "DryRun")?,
+            ipv6_native: r.opt(key, "Ipv6Native")?,
+            availability_zone_id: r.opt(key, "AvailabilityZoneId")?,
+        }))
+    }
+}
+
+/// botocore shape `CreateDefaultSubnetResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDefaultSubnetResult {
+    pub subnet: Option<Subnet>,
+}
+
+impl rt::ToXml for CreateDefaultSubnetResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateDefaultSubnetResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.subnet, w, "subnet");
+    }
+}
+
+/// botocore shape `CreateDefaultVpcRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDefaultVpcRequest {
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for CreateDefaultVpcRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `CreateDefaultVpcResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDefaultVpcResult {
+    pub vpc: Option<Vpc>,
+}
+
+impl rt::ToXml for CreateDefaultVpcResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateDefaultVpcResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.vpc, w, "vpc");
+    }
+}
+
+/// botocore shape `CreateDhcpOptionsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDhcpOptionsRequest {
+    pub dhcp_configurations: Vec<NewDhcpConfiguration>,
+    pub tag_specifications: Vec<TagSpecification>,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for CreateDhcpOptionsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dhcp_configurations: r.req_list(key, "DhcpConfiguration", None)?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `CreateDhcpOptionsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDhcpOptionsResult {
+    pub dhcp_options: Option<DhcpOptions>,
+}
+
+impl rt::ToXml for CreateDhcpOptionsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for CreateDhcpOptionsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.dhcp_options, w, "dhcpOptions");
+    }
+}
+
 /// botocore shape `CreateEgressOnlyInternetGatewayRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateEgressOnlyInternetGatewayRequest {
@@ -4320,6 +4462,25 @@ impl rt::FromQuery for DeleteCustomerGatewayRequest {
     }
 }
 
+/// botocore shape `DeleteDhcpOptionsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteDhcpOptionsRequest {
+    pub dhcp_options_id: String,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DeleteDhcpOptionsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dhcp_options_id: r.req(key, "DhcpOptionsId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
 /// botocore shape `DeleteEgressOnlyInternetGatewayRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteEgressOnlyInternetGatewayRequest {
@@ -5278,6 +5439,53 @@ impl rt::ToXml for DescribeCustomerGatewaysResult {
 impl rt::XmlMembers for DescribeCustomerGatewaysResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "customerGatewaySet", "item", &self.customer_gateways);
+    }
+}
+
+/// botocore shape `DescribeDhcpOptionsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDhcpOptionsRequest {
+    pub dhcp_options_ids: Vec<String>,
+    pub next_token: Option<String>,
+    pub max_results: Option<i32>,
+    pub dry_run: Option<bool>,
+    pub filters: Vec<Filter>,
+}
+
+impl rt::FromQuery for DescribeDhcpOptionsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            dhcp_options_ids: r.list(key, "DhcpOptionsId", None)?,
+            next_token: r.opt(key, "NextToken")?,
+            max_results: r.opt(key, "MaxResults")?,
+            dry_run: r.opt(key, "DryRun")?,
+            filters: r.list(key, "Filter", None)?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeDhcpOptionsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDhcpOptionsResult {
+    pub next_token: Option<String>,
+    pub dhcp_options: Vec<DhcpOptions>,
+}
+
+impl rt::ToXml for DescribeDhcpOptionsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeDhcpOptionsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+        rt::xml_list(w, "dhcpOptionsSet", "item", &self.dhcp_options);
     }
 }
 
@@ -7407,6 +7615,54 @@ impl From<&str> for DeviceType {
 impl rt::ToXml for DeviceType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+/// botocore shape `DhcpConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DhcpConfiguration {
+    pub key: Option<String>,
+    pub values: Vec<AttributeValue>,
+}
+
+impl rt::ToXml for DhcpConfiguration {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DhcpConfiguration {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.key, w, "key");
+        rt::xml_list(w, "valueSet", "item", &self.values);
+    }
+}
+
+/// botocore shape `DhcpOptions`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DhcpOptions {
+    pub owner_id: Option<String>,
+    pub tags: Vec<Tag>,
+    pub dhcp_options_id: Option<String>,
+    pub dhcp_configurations: Vec<DhcpConfiguration>,
+}
+
+impl rt::ToXml for DhcpOptions {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DhcpOptions {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.owner_id, w, "ownerId");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+        rt::ToXml::to_xml(&self.dhcp_options_id, w, "dhcpOptionsId");
+        rt::xml_list(w, "dhcpConfigurationSet", "item", &self.dhcp_configurations);
     }
 }
 
@@ -17004,6 +17260,25 @@ impl rt::XmlMembers for NeuronInfo {
     }
 }
 
+/// botocore shape `NewDhcpConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewDhcpConfiguration {
+    pub key: Option<String>,
+    pub values: Vec<String>,
+}
+
+impl rt::FromQuery for NewDhcpConfiguration {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            key: r.opt(key, "Key")?,
+            values: r.list(key, "Value", None)?,
+        }))
+    }
+}
+
 /// botocore enum `NitroEnclavesSupport`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum NitroEnclavesSupport {
@@ -25374,6 +25649,17 @@ pub mod ops {
         type Output = super::AssociateAddressResult;
     }
 
+    /// The `AssociateDhcpOptions` operation.
+    pub struct AssociateDhcpOptions;
+
+    impl rt::Operation for AssociateDhcpOptions {
+        const NAME: &'static str = "AssociateDhcpOptions";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::AssociateDhcpOptionsRequest;
+        type Output = rt::ReturnTrue;
+    }
+
     /// The `AssociateRouteTable` operation.
     pub struct AssociateRouteTable;
 
@@ -25482,6 +25768,39 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::CreateCustomerGatewayRequest;
         type Output = super::CreateCustomerGatewayResult;
+    }
+
+    /// The `CreateDefaultSubnet` operation.
+    pub struct CreateDefaultSubnet;
+
+    impl rt::Operation for CreateDefaultSubnet {
+        const NAME: &'static str = "CreateDefaultSubnet";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateDefaultSubnetRequest;
+        type Output = super::CreateDefaultSubnetResult;
+    }
+
+    /// The `CreateDefaultVpc` operation.
+    pub struct CreateDefaultVpc;
+
+    impl rt::Operation for CreateDefaultVpc {
+        const NAME: &'static str = "CreateDefaultVpc";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateDefaultVpcRequest;
+        type Output = super::CreateDefaultVpcResult;
+    }
+
+    /// The `CreateDhcpOptions` operation.
+    pub struct CreateDhcpOptions;
+
+    impl rt::Operation for CreateDhcpOptions {
+        const NAME: &'static str = "CreateDhcpOptions";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateDhcpOptionsRequest;
+        type Output = super::CreateDhcpOptionsResult;
     }
 
     /// The `CreateEgressOnlyInternetGateway` operation.
@@ -25756,6 +26075,17 @@ pub mod ops {
         const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DeleteCustomerGatewayRequest;
+        type Output = rt::ReturnTrue;
+    }
+
+    /// The `DeleteDhcpOptions` operation.
+    pub struct DeleteDhcpOptions;
+
+    impl rt::Operation for DeleteDhcpOptions {
+        const NAME: &'static str = "DeleteDhcpOptions";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteDhcpOptionsRequest;
         type Output = rt::ReturnTrue;
     }
 
@@ -26076,6 +26406,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DescribeCustomerGatewaysRequest;
         type Output = super::DescribeCustomerGatewaysResult;
+    }
+
+    /// The `DescribeDhcpOptions` operation.
+    pub struct DescribeDhcpOptions;
+
+    impl rt::Operation for DescribeDhcpOptions {
+        const NAME: &'static str = "DescribeDhcpOptions";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeDhcpOptionsRequest;
+        type Output = super::DescribeDhcpOptionsResult;
     }
 
     /// The `DescribeEgressOnlyInternetGateways` operation.
@@ -27099,6 +27440,7 @@ pub const OPERATIONS: &[&str] = &[
     "AllocateAddress",
     "AssignIpv6Addresses",
     "AssociateAddress",
+    "AssociateDhcpOptions",
     "AssociateRouteTable",
     "AssociateSubnetCidrBlock",
     "AssociateTransitGatewayRouteTable",
@@ -27109,6 +27451,9 @@ pub const OPERATIONS: &[&str] = &[
     "AuthorizeSecurityGroupEgress",
     "AuthorizeSecurityGroupIngress",
     "CreateCustomerGateway",
+    "CreateDefaultSubnet",
+    "CreateDefaultVpc",
+    "CreateDhcpOptions",
     "CreateEgressOnlyInternetGateway",
     "CreateFlowLogs",
     "CreateInternetGateway",
@@ -27134,6 +27479,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateVpcPeeringConnection",
     "CreateVpnGateway",
     "DeleteCustomerGateway",
+    "DeleteDhcpOptions",
     "DeleteEgressOnlyInternetGateway",
     "DeleteFlowLogs",
     "DeleteInternetGateway",
@@ -27163,6 +27509,7 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeAddresses",
     "DescribeAvailabilityZones",
     "DescribeCustomerGateways",
+    "DescribeDhcpOptions",
     "DescribeEgressOnlyInternetGateways",
     "DescribeFlowLogs",
     "DescribeImages",

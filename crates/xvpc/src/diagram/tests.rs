@@ -53,6 +53,7 @@ fn subnet(state: &mut State, id: &str, vpc: &str, cidr: &str, az: &str, az_id: &
             availability_zone: az.into(),
             availability_zone_id: az_id.into(),
             map_public_ip_on_launch: false,
+            default_for_az: false,
             tags: Default::default(),
             created_at: NOW,
             ipv6_cidr_blocks: Vec::new(),
