@@ -191,6 +191,28 @@ def test_interface_endpoint_to_aws_service(ec2):
     assert c.describe_network_interfaces(Filters=[{"Name": "interface-type", "Values": ["vpc_endpoint"]}])["NetworkInterfaces"] == []
 
 
+def test_interface_endpoint_addresses_and_no_subnets(ec2):
+    """SubnetConfigurations choose each interface's IPv4 address; an
+    Interface endpoint may start with no subnet at all (the VPC module's
+    `complete` example makes its S3 one so)."""
+    c = ec2(A)
+    vpc, subnets = vpc_with_subnets(c)
+    configs = [{"SubnetId": subnets[0], "Ipv4": "10.0.0.10"}, {"SubnetId": subnets[1], "Ipv4": "10.0.1.10"}]
+    ep = c.create_vpc_endpoint(VpcId=vpc, ServiceName=EC2, VpcEndpointType="Interface", SubnetIds=subnets,
+                               SubnetConfigurations=configs)["VpcEndpoint"]
+    enis = c.describe_network_interfaces(NetworkInterfaceIds=ep["NetworkInterfaceIds"])["NetworkInterfaces"]
+    assert {(e["SubnetId"], e["PrivateIpAddress"]) for e in enis} == {(x["SubnetId"], x["Ipv4"]) for x in configs}
+    # An address outside its subnet, or a subnet the endpoint does not use, is refused.
+    for bad in ([{"SubnetId": subnets[0], "Ipv4": "10.0.1.11"}], [{"SubnetId": subnets[1], "Ipv4": "10.0.1.12"}]):
+        with pytest.raises(ClientError) as e:
+            c.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{R}.sts", VpcEndpointType="Interface",
+                                  SubnetIds=subnets[:1], PrivateDnsEnabled=False, SubnetConfigurations=bad)
+        assert error_code(e) in ("InvalidParameterValue", "InvalidParameter"), e.value
+    bare = c.create_vpc_endpoint(VpcId=vpc, ServiceName=S3, VpcEndpointType="Interface", PrivateDnsEnabled=False)["VpcEndpoint"]
+    got = c.describe_vpc_endpoints(VpcEndpointIds=[bare["VpcEndpointId"]])["VpcEndpoints"][0]
+    assert got["NetworkInterfaceIds"] == [] and got["SubnetIds"] == []
+
+
 def test_trace_to_s3_through_a_gateway_endpoint(ec2, aws, server):
     """A private subnet reaches S3's prefix-list addresses only once its table
     holds the gateway endpoint's route; each printed fix, run with the CLI as

@@ -7,6 +7,8 @@
 //! DNS under the service's API hostname). Gateway endpoints (S3,
 //! DynamoDB) are routes instead: [`crate::gateway_endpoint`].
 
+use std::net::Ipv4Addr;
+
 use serde::{Deserialize, Serialize};
 
 use crate::aws_service::{self, ServiceType};
@@ -189,6 +191,9 @@ pub struct CreateEndpoint {
     pub private_dns_enabled: Option<bool>,
     pub policy_document: Option<String>,
     pub tags: Tags,
+    /// Chosen IPv4 addresses of the endpoint's interfaces, by subnet
+    /// (`SubnetConfigurations`); other subnets get the next free address.
+    pub chosen_ips: Vec<(String, Ipv4Addr)>,
 }
 
 /// The service an endpoint connects to, as creating it needs it.
@@ -263,11 +268,18 @@ fn check_groups(state: &State, ctx: &Ctx, vpc_id: &str, groups: &[String]) -> Re
     Ok(())
 }
 
-/// One endpoint ENI per subnet, carrying the endpoint's groups.
-fn place_enis(state: &State, endpoint: &VpcEndpoint, subnets: &[&Subnet], ch: &mut Changes) -> Result<Vec<String>> {
+/// One endpoint ENI per subnet, carrying the endpoint's groups, at the
+/// address chosen for its subnet if any.
+fn place_enis(state: &State, endpoint: &VpcEndpoint, subnets: &[&Subnet], chosen: &[(String, Ipv4Addr)], ch: &mut Changes) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     for s in subnets {
-        let ip = subnet::allocate_ip(state, s, &[])?;
+        let ip = match chosen.iter().find(|(id, _)| *id == s.id) {
+            Some((_, ip)) => {
+                subnet::check_ip(state, s, *ip)?;
+                *ip
+            }
+            None => subnet::allocate_ip(state, s, &[])?,
+        };
         let eni = network_interface::requester_managed(
             s,
             ip,
@@ -329,10 +341,13 @@ pub fn create_endpoint(state: &State, ctx: &Ctx, input: CreateEndpoint) -> Resul
     if !input.route_table_ids.is_empty() {
         return Err(ModelError::InvalidParameter("Route tables apply to Gateway endpoints only".into()));
     }
-    if input.subnet_ids.is_empty() {
-        return Err(ModelError::InvalidParameter("At least one subnet must be specified for an Interface endpoint".into()));
-    }
+    // No subnet is allowed: AWS creates the endpoint without interfaces
+    // (ModifyVpcEndpoint adds them later), and the VPC module's `complete`
+    // example creates its S3 Interface endpoint that way.
     let subnets = check_subnets(state, ctx, &vpc.id, &svc, &input.subnet_ids, &[])?;
+    if let Some((id, _)) = input.chosen_ips.iter().find(|(id, _)| !input.subnet_ids.contains(id)) {
+        return Err(ModelError::InvalidParameter(format!("The subnet configuration's subnet {id} is not one of the endpoint's subnets")));
+    }
     let groups = if input.security_group_ids.is_empty() {
         // AWS uses the VPC's default security group.
         state.security_groups.values().filter(|g| g.vpc_id == vpc.id && g.is_default()).map(|g| g.id.clone()).collect()
@@ -352,7 +367,7 @@ pub fn create_endpoint(state: &State, ctx: &Ctx, input: CreateEndpoint) -> Resul
     if ep.private_dns_enabled {
         check_private_dns(state, &ep, dns_ready)?;
     }
-    ep.network_interface_ids = place_enis(state, &ep, &subnets, &mut ch)?;
+    ep.network_interface_ids = place_enis(state, &ep, &subnets, &input.chosen_ips, &mut ch)?;
     let id = ep.id.clone();
     ch.put(ep);
     Ok((ch, id))
@@ -443,7 +458,7 @@ pub fn modify_endpoint(state: &State, ctx: &Ctx, id: &str, m: ModifyEndpoint) ->
         }
         .ok_or_else(|| ModelError::IncorrectState(format!("The service of VPC endpoint {id} no longer exists")))??;
         let subnets = check_subnets(state, ctx, &ep.vpc_id, &svc, &m.add_subnets, &ep.subnet_ids)?;
-        let enis = place_enis(state, &ep, &subnets, &mut ch)?;
+        let enis = place_enis(state, &ep, &subnets, &[], &mut ch)?;
         ep.subnet_ids.extend(m.add_subnets.iter().cloned());
         ep.network_interface_ids.extend(enis);
     }

@@ -67,26 +67,52 @@ fn endpoint_shape(e: &VpcEndpoint, s: &State, state: Option<EndpointState>) -> s
 }
 
 /// Refuses the request options xvpc does not emulate: IPv6 and dual-stack
-/// endpoints, chosen endpoint addresses.
+/// endpoints, and chosen addresses on ModifyVpcEndpoint (CreateVpcEndpoint
+/// takes IPv4 ones: [`chosen_ips`]).
 fn check_supported(
     ip_address_type: &Option<shape::IpAddressType>,
     dns: &Option<shape::DnsOptionsSpecification>,
     subnet_configurations: &[shape::SubnetConfiguration],
 ) -> Result<()> {
+    check_ip_family(ip_address_type, dns)?;
+    if !subnet_configurations.is_empty() {
+        return Err(unsupported("Subnet configurations on ModifyVpcEndpoint"));
+    }
+    Ok(())
+}
+
+fn check_ip_family(ip_address_type: &Option<shape::IpAddressType>, dns: &Option<shape::DnsOptionsSpecification>) -> Result<()> {
     let dns_type = dns.as_ref().and_then(|d| d.dns_record_ip_type.as_ref());
     if ip_address_type.as_ref().is_some_and(|t| *t != shape::IpAddressType::Ipv4)
         || dns_type.is_some_and(|t| !matches!(t, shape::DnsRecordIpType::Ipv4 | shape::DnsRecordIpType::ServiceDefined))
     {
         return Err(unsupported("IPv6 and dual-stack endpoints"));
     }
-    if !subnet_configurations.is_empty() {
-        return Err(unsupported("Subnet configurations (chosen endpoint addresses)"));
-    }
     Ok(())
 }
 
+/// CreateVpcEndpoint's `SubnetConfigurations`: the IPv4 address each
+/// subnet's interface takes (the VPC module's `complete` example sets them).
+fn chosen_ips(configs: &[shape::SubnetConfiguration]) -> Result<Vec<(String, std::net::Ipv4Addr)>> {
+    let mut out = Vec::new();
+    for c in configs {
+        if c.ipv6.is_some() {
+            return Err(unsupported("IPv6 endpoint addresses"));
+        }
+        let Some(subnet) = c.subnet_id.clone() else {
+            return Err(ModelError::MissingParameter("SubnetConfiguration.SubnetId".into()).into());
+        };
+        if let Some(ip) = &c.ipv4 {
+            let ip = ip.parse().map_err(|_| ModelError::InvalidParameterValue(format!("Invalid IPv4 address {ip} in the subnet configuration of {subnet}")))?;
+            out.push((subnet, ip));
+        }
+    }
+    Ok(out)
+}
+
 fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) -> Result<shape::CreateVpcEndpointResult> {
-    check_supported(&input.ip_address_type, &input.dns_options, &input.subnet_configurations)?;
+    check_ip_family(&input.ip_address_type, &input.dns_options)?;
+    let chosen_ips = chosen_ips(&input.subnet_configurations)?;
     if input.service_region.as_ref().is_some_and(|r| *r != call.ctx.region) {
         return Err(unsupported("Cross-Region endpoints"));
     }
@@ -107,6 +133,7 @@ fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) 
         private_dns_enabled: input.private_dns_enabled,
         policy_document: input.policy_document,
         tags: tags_from_specs(&input.tag_specifications, "vpc-endpoint")?,
+        chosen_ips,
     };
     let (ch, id) = ve::create_endpoint(call.state(), &call.ctx, create)?;
     call.commit(ch)?;
