@@ -6,11 +6,14 @@ prefix lists through `aws_prefix_list` and `aws_ec2_managed_prefix_list`;
 converges (an empty second plan) and destroys everything."""
 import os
 
+import pytest
+
 from conftest import A
 from terraform_run import applied, requires_terraform, workspace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-pytestmark = requires_terraform
+# Destroy must leave the account as it found it: nothing, not even a default VPC.
+pytestmark = [requires_terraform, pytest.mark.empty_accounts]
 
 
 def test_aws_service_endpoints_apply_plan_destroy(server, ec2, tmp_path):

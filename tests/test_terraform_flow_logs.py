@@ -7,12 +7,14 @@ destroys everything."""
 import os
 
 import boto3
+import pytest
 
 from conftest import A, REGION
 from terraform_run import applied, requires_terraform, workspace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-pytestmark = requires_terraform
+# Destroy must leave the account as it found it: nothing, not even a default VPC.
+pytestmark = [requires_terraform, pytest.mark.empty_accounts]
 
 
 def client(server, service):

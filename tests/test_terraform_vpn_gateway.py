@@ -3,11 +3,14 @@ gateway, attaches it, propagates into a route table and records a customer
 gateway: applies, converges (an empty second plan) and destroys."""
 import os
 
+import pytest
+
 from conftest import A
 from terraform_run import applied, requires_terraform, workspace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-pytestmark = requires_terraform
+# Destroy must leave the account as it found it: nothing, not even a default VPC.
+pytestmark = [requires_terraform, pytest.mark.empty_accounts]
 
 
 def test_vpn_gateway_apply_plan_destroy(server, ec2, tmp_path):
