@@ -233,7 +233,10 @@ def test_health_and_cross_zone(ec2, elbv2, server):
     e.modify_target_group_attributes(TargetGroupArn=tg, Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "false"}])
     assert health(elbv2, tg)[inst] == ("healthy", None)
     # A target in a zone the NLB is not enabled in is unused.
-    sub_c = [s for s in c.describe_subnets()["Subnets"] if s["AvailabilityZone"] == "us-east-1c"][0]["SubnetId"]
+    # The test's own VPC: the account's default VPC has a subnet in us-east-1c too.
+    vpc = c.describe_instances(InstanceIds=[inst])["Reservations"][0]["Instances"][0]["VpcId"]
+    mine = c.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "availability-zone", "Values": ["us-east-1c"]}])
+    sub_c = mine["Subnets"][0]["SubnetId"]
     other = c.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=sub_c, SecurityGroupIds=[sg])["Instances"][0]["InstanceId"]
     e.register_targets(TargetGroupArn=tg, Targets=[{"Id": other}])
     assert health(elbv2, tg)[other] == ("unused", "Target.NotInUse")
