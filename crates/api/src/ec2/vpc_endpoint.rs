@@ -103,8 +103,7 @@ fn chosen_ips(configs: &[shape::SubnetConfiguration]) -> Result<Vec<(String, std
             return Err(ModelError::MissingParameter("SubnetConfiguration.SubnetId".into()).into());
         };
         if let Some(ip) = &c.ipv4 {
-            let ip = ip.parse().map_err(|_| ModelError::InvalidParameterValue(format!("Invalid IPv4 address {ip} in the subnet configuration of {subnet}")))?;
-            out.push((subnet, ip));
+            out.push((subnet, xvpc_model::network_interface::parse_ip(ip)?));
         }
     }
     Ok(out)
