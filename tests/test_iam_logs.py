@@ -66,7 +66,7 @@ def test_roles_and_policies(server):
     with pytest.raises(ClientError) as e:
         iam.get_role(RoleName="flow-logs")
     assert status(e) == ("NoSuchEntity", 404)
-    # STS still assumes any role ARN.
+    # A role that no longer exists is assumed (not --strict-iam).
     creds = client(server, "sts").assume_role(RoleArn=role["Arn"], RoleSessionName="session")["Credentials"]
     assert creds["AccessKeyId"].startswith("ASIA")
 

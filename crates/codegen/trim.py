@@ -31,6 +31,7 @@ SOURCES = {
     "iam": ("iam", "2010-05-08"),
     "logs": ("logs", "2014-03-28"),
     "ssm": ("ssm", "2014-11-06"),
+    "cloudformation": ("cloudformation", "2010-05-15"),
 }
 # Keys that only document; dropped from every operation, shape and member.
 DROP = {"documentation", "documentationUrl", "deprecatedMessage", "examples", "errors", "endpointdiscovery", "authtype", "auth", "staticContextParams", "contextParam", "requestcompression", "httpChecksum"}

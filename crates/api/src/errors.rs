@@ -241,6 +241,7 @@ fn iam(f: IamFault) -> (&'static str, u16) {
         IamFault::EntityAlreadyExists => ("EntityAlreadyExists", 409),
         IamFault::DeleteConflict => ("DeleteConflict", 409),
         IamFault::MalformedPolicyDocument => ("MalformedPolicyDocument", 400),
+        IamFault::AccessDenied => ("AccessDenied", 403),
     }
 }
 

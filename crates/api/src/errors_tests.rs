@@ -252,6 +252,7 @@ fn every_iam_and_logs_fault_has_its_code_and_status() {
         EntityAlreadyExists => ("EntityAlreadyExists", 409),
         DeleteConflict => ("DeleteConflict", 409),
         MalformedPolicyDocument => ("MalformedPolicyDocument", 400),
+        AccessDenied => ("AccessDenied", 403),
     );
     for (f, (code, status)) in iam {
         let api = to_api(&ModelError::Iam(f, s()));

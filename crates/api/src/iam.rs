@@ -20,16 +20,20 @@ const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::CreateRole, create_role),
     crate::typed!(ops::DeletePolicy, delete_policy),
     crate::typed!(ops::DeleteRole, delete_role),
+    crate::typed!(ops::DeleteRolePolicy, delete_role_policy),
     crate::typed!(ops::DetachRolePolicy, detach_role_policy),
     crate::typed!(ops::GetPolicy, get_policy),
     crate::typed!(ops::GetPolicyVersion, get_policy_version),
     crate::typed!(ops::GetRole, get_role),
+    crate::typed!(ops::GetRolePolicy, get_role_policy),
     crate::typed!(ops::ListAttachedRolePolicies, list_attached_role_policies),
     crate::typed!(ops::ListInstanceProfilesForRole, list_instance_profiles_for_role),
     crate::typed!(ops::ListPolicyTags, list_policy_tags),
     crate::typed!(ops::ListPolicyVersions, list_policy_versions),
     crate::typed!(ops::ListRolePolicies, list_role_policies),
     crate::typed!(ops::ListRoleTags, list_role_tags),
+    crate::typed!(ops::ListRoles, list_roles),
+    crate::typed!(ops::PutRolePolicy, put_role_policy),
     crate::typed!(ops::TagPolicy, tag_policy),
     crate::typed!(ops::TagRole, tag_role),
     crate::typed!(ops::UntagPolicy, untag_policy),
@@ -125,10 +129,42 @@ fn delete_role(call: &mut Call, input: shape::DeleteRoleRequest) -> Result<Empty
     Ok(Empty)
 }
 
-/// Inline policies are not emulated: a role has none.
 fn list_role_policies(call: &mut Call, input: shape::ListRolePoliciesRequest) -> Result<shape::ListRolePoliciesResponse> {
-    model::role(call.state(), &global(call), &input.role_name)?;
-    Ok(shape::ListRolePoliciesResponse { policy_names: vec![], is_truncated: Some(false), marker: None })
+    let r = model::role(call.state(), &global(call), &input.role_name)?;
+    Ok(shape::ListRolePoliciesResponse { policy_names: r.inline.keys().cloned().collect(), is_truncated: Some(false), marker: None })
+}
+
+fn put_role_policy(call: &mut Call, input: shape::PutRolePolicyRequest) -> Result<Empty> {
+    let ch = model::put_role_policy(call.state(), &global(call), &input.role_name, &input.policy_name, &input.policy_document)?;
+    call.commit(ch)?;
+    Ok(Empty)
+}
+
+fn get_role_policy(call: &mut Call, input: shape::GetRolePolicyRequest) -> Result<shape::GetRolePolicyResponse> {
+    let doc = model::role_policy(call.state(), &global(call), &input.role_name, &input.policy_name)?;
+    Ok(shape::GetRolePolicyResponse { policy_document: url_encoded(doc), role_name: input.role_name, policy_name: input.policy_name })
+}
+
+fn delete_role_policy(call: &mut Call, input: shape::DeleteRolePolicyRequest) -> Result<Empty> {
+    let ch = model::delete_role_policy(call.state(), &global(call), &input.role_name, &input.policy_name)?;
+    call.commit(ch)?;
+    Ok(Empty)
+}
+
+/// ListRoles: the account's roles by name, in pages of `MaxItems` (default
+/// 100, AWS's) continued by `Marker` (the last name returned).
+fn list_roles(call: &mut Call, input: shape::ListRolesRequest) -> Result<shape::ListRolesResponse> {
+    let prefix = input.path_prefix.unwrap_or_else(|| "/".into());
+    let max = input.max_items.unwrap_or(100).clamp(1, 1000) as usize;
+    let all = model::roles(call.state(), &global(call), &prefix);
+    let start = input.marker.as_deref().map_or(0, |m| all.iter().position(|r| r.name.as_str() > m).unwrap_or(all.len()));
+    let page: Vec<_> = all[start..].iter().take(max).collect();
+    let truncated = start + page.len() < all.len();
+    Ok(shape::ListRolesResponse {
+        marker: if truncated { page.last().map(|r| r.name.clone()) } else { None },
+        roles: page.into_iter().map(|r| role_shape(r)).collect(),
+        is_truncated: Some(truncated),
+    })
 }
 
 /// Instance profiles are not emulated: a role is in none.

@@ -50,6 +50,9 @@ pub struct Config {
     /// `serve --no-default-vpc`: accounts start without a default VPC
     /// (AWS gives every account one in every Region).
     pub no_default_vpc: bool,
+    /// `serve --strict-iam`: STS AssumeRole of a role that does not exist
+    /// is refused (`AccessDenied`), as in AWS; by default it succeeds.
+    pub strict_iam: bool,
 }
 
 /// The default compaction threshold (logged commands since the snapshot).

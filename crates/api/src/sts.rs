@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use xvpc_model::iam_trust;
 use xvpc_model::ModelError;
 use xvpc_wire::shapes::sts::{self as shape, ops};
 use xvpc_wire::Timestamp;
@@ -55,8 +56,11 @@ fn duration(d: Option<i32>, default: i64, max: i64) -> Result<i64> {
     Ok(d)
 }
 
-/// AssumeRole into `arn:aws:iam::<account>:role/<name>` of any account;
-/// the temporary key maps to that account.
+/// AssumeRole into `arn:aws:iam::<account>:role/<name>`; the temporary key
+/// maps to that account. A role that exists must trust the caller
+/// (`iam_trust`, else `AccessDenied`); a role nobody created is assumed
+/// as a convenience unless `serve --strict-iam`, where AWS's answer for it
+/// is the same `AccessDenied`.
 fn assume_role(call: &mut Call, input: shape::AssumeRoleRequest) -> Result<shape::AssumeRoleResponse> {
     let arn = input.role_arn.as_str();
     let session = input.role_session_name.as_str();
@@ -70,6 +74,10 @@ fn assume_role(call: &mut Call, input: shape::AssumeRoleRequest) -> Result<shape
         && parts[5].len() > 5;
     if !valid {
         return Err(ModelError::ValidationError(format!("{arn} is invalid")).into());
+    }
+    let who = iam_trust::Principal { account: &call.caller.account, arn: &call.caller.arn };
+    if !iam_trust::may_assume(call.state(), arn, &who)? && call.app.config.strict_iam {
+        return Err(iam_trust::denied(&who, arn).into());
     }
     let account = parts[4];
     let role = &parts[5][5..];

@@ -160,6 +160,8 @@ pub enum IamFault {
     EntityAlreadyExists,
     DeleteConflict,
     MalformedPolicyDocument,
+    /// STS: the role's trust policy does not let the caller assume it.
+    AccessDenied,
 }
 
 /// CloudWatch Logs' refusals.

@@ -1,8 +1,8 @@
 //! IAM roles and managed policies, stored, never enforced: the minimum
 //! that flow logs (`DeliverLogsPermissionArn`) and Terraform's
 //! `aws_iam_role`, `aws_iam_policy` and `aws_iam_role_policy_attachment`
-//! call. xvpc authorizes nothing by policy; STS AssumeRole still accepts any
-//! role ARN (`xvpc_api::sts`).
+//! call. xvpc authorizes no API call by policy; only STS AssumeRole reads a
+//! role's trust policy (`iam_trust`).
 //!
 //! AWS's rules (IAM API reference): IAM is global (one set per account,
 //! whatever the region); role and policy names are unique per account
@@ -41,6 +41,9 @@ pub struct Role {
     /// Attached managed policies' ARNs, in attachment order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attached: Vec<String>,
+    /// Inline policies (PutRolePolicy): name -> document.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub inline: std::collections::BTreeMap<String, String>,
     pub tags: Tags,
 }
 crate::impl_owned!(Role);
@@ -139,6 +142,7 @@ pub fn create_role(state: &State, ctx: &Ctx, input: CreateRole) -> Result<(Chang
         permissions_boundary: input.permissions_boundary,
         created_ms: ctx.now,
         attached: Vec::new(),
+        inline: Default::default(),
         tags: input.tags,
     };
     let mut ch = Changes::new();
@@ -157,8 +161,46 @@ pub fn delete_role(state: &State, ctx: &Ctx, name: &str) -> Result<Changes> {
     if !r.attached.is_empty() {
         return Err(ModelError::Iam(IamFault::DeleteConflict, "Cannot delete entity, must detach all policies first.".into()));
     }
+    if !r.inline.is_empty() {
+        return Err(ModelError::Iam(IamFault::DeleteConflict, "Cannot delete entity, must delete policies first.".into()));
+    }
     let mut ch = Changes::new();
     ch.delete(ResourceKind::IamRole, &r.id);
+    Ok(ch)
+}
+
+/// The caller's roles whose path starts with `prefix`, by name.
+pub fn roles<'a>(state: &'a State, ctx: &Ctx, prefix: &str) -> Vec<&'a Role> {
+    let mut v: Vec<&Role> = state.iam_roles.values().filter(|r| r.owner == ctx.account && r.path.starts_with(prefix)).collect();
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v
+}
+
+/// PutRolePolicy: adds or replaces an inline policy.
+pub fn put_role_policy(state: &State, ctx: &Ctx, role_name: &str, policy_name: &str, doc: &str) -> Result<Changes> {
+    let mut r = role(state, ctx, role_name)?.clone();
+    r.inline.insert(policy_name.to_string(), document(doc)?);
+    let mut ch = Changes::new();
+    ch.put(r);
+    Ok(ch)
+}
+
+/// An inline policy's document, or `NoSuchEntity` as AWS words it.
+pub fn role_policy<'a>(state: &'a State, ctx: &Ctx, role_name: &str, policy_name: &str) -> Result<&'a str> {
+    let r = role(state, ctx, role_name)?;
+    r.inline
+        .get(policy_name)
+        .map(String::as_str)
+        .ok_or_else(|| ModelError::Iam(IamFault::NoSuchEntity, format!("The role policy with name {policy_name} cannot be found.")))
+}
+
+/// DeleteRolePolicy.
+pub fn delete_role_policy(state: &State, ctx: &Ctx, role_name: &str, policy_name: &str) -> Result<Changes> {
+    role_policy(state, ctx, role_name, policy_name)?;
+    let mut r = role(state, ctx, role_name)?.clone();
+    r.inline.remove(policy_name);
+    let mut ch = Changes::new();
+    ch.put(r);
     Ok(ch)
 }
 

@@ -40,6 +40,7 @@ pub mod customer_gateway;
 pub mod egress_only_internet_gateway;
 pub mod flow_log;
 pub mod iam;
+pub mod iam_trust;
 pub mod log_group;
 pub mod image;
 pub mod instance;

@@ -35,6 +35,11 @@ pub struct ServeArgs {
     /// otherwise gets one in each Region, made by its first request there.)
     #[arg(long)]
     pub no_default_vpc: bool,
+    /// STS AssumeRole refuses a role that does not exist (AccessDenied), as
+    /// AWS does. (Otherwise any role ARN not yet created can be assumed; a
+    /// role that exists is always held to its trust policy.)
+    #[arg(long)]
+    pub strict_iam: bool,
     /// Data plane: `model` (computed reachability, portable) or `netns`
     /// (real packets between Linux network namespaces; needs root).
     #[arg(long, value_enum, default_value_t = crate::dataplane::Kind::Model)]
@@ -79,7 +84,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
     let db = data_dir.join("xvpc.db");
     let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
-    let mut config = Config { verify_signatures: args.verify_signatures, no_default_vpc: args.no_default_vpc, ..Default::default() };
+    let mut config = Config { verify_signatures: args.verify_signatures, no_default_vpc: args.no_default_vpc, strict_iam: args.strict_iam, ..Default::default() };
     config.identity.default_account = args.default_account.clone();
     if let Some(path) = &args.credentials {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;

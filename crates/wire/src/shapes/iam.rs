@@ -182,6 +182,25 @@ impl rt::FromQuery for DeletePolicyRequest {
     }
 }
 
+/// botocore shape `DeleteRolePolicyRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteRolePolicyRequest {
+    pub role_name: String,
+    pub policy_name: String,
+}
+
+impl rt::FromQuery for DeleteRolePolicyRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            role_name: r.req(key, "RoleName")?,
+            policy_name: r.req(key, "PolicyName")?,
+        }))
+    }
+}
+
 /// botocore shape `DeleteRoleRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteRoleRequest {
@@ -291,6 +310,49 @@ impl rt::ToXml for GetPolicyVersionResponse {
 impl rt::XmlMembers for GetPolicyVersionResponse {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.policy_version, w, "PolicyVersion");
+    }
+}
+
+/// botocore shape `GetRolePolicyRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetRolePolicyRequest {
+    pub role_name: String,
+    pub policy_name: String,
+}
+
+impl rt::FromQuery for GetRolePolicyRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            role_name: r.req(key, "RoleName")?,
+            policy_name: r.req(key, "PolicyName")?,
+        }))
+    }
+}
+
+/// botocore shape `GetRolePolicyResponse`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetRolePolicyResponse {
+    pub role_name: String,
+    pub policy_name: String,
+    pub policy_document: String,
+}
+
+impl rt::ToXml for GetRolePolicyResponse {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for GetRolePolicyResponse {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.role_name, w, "RoleName");
+        rt::ToXml::to_xml(&self.policy_name, w, "PolicyName");
+        rt::ToXml::to_xml(&self.policy_document, w, "PolicyDocument");
     }
 }
 
@@ -635,6 +697,51 @@ impl rt::XmlMembers for ListRoleTagsResponse {
     }
 }
 
+/// botocore shape `ListRolesRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRolesRequest {
+    pub path_prefix: Option<String>,
+    pub marker: Option<String>,
+    pub max_items: Option<i32>,
+}
+
+impl rt::FromQuery for ListRolesRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            path_prefix: r.opt(key, "PathPrefix")?,
+            marker: r.opt(key, "Marker")?,
+            max_items: r.opt(key, "MaxItems")?,
+        }))
+    }
+}
+
+/// botocore shape `ListRolesResponse`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListRolesResponse {
+    pub roles: Vec<Role>,
+    pub is_truncated: Option<bool>,
+    pub marker: Option<String>,
+}
+
+impl rt::ToXml for ListRolesResponse {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for ListRolesResponse {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "Roles", "member", &self.roles);
+        rt::ToXml::to_xml(&self.is_truncated, w, "IsTruncated");
+        rt::ToXml::to_xml(&self.marker, w, "Marker");
+    }
+}
+
 /// botocore enum `PermissionsBoundaryAttachmentType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum PermissionsBoundaryAttachmentType {
@@ -748,6 +855,27 @@ impl rt::XmlMembers for PolicyVersion {
         rt::ToXml::to_xml(&self.version_id, w, "VersionId");
         rt::ToXml::to_xml(&self.is_default_version, w, "IsDefaultVersion");
         rt::ToXml::to_xml(&self.create_date, w, "CreateDate");
+    }
+}
+
+/// botocore shape `PutRolePolicyRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PutRolePolicyRequest {
+    pub role_name: String,
+    pub policy_name: String,
+    pub policy_document: String,
+}
+
+impl rt::FromQuery for PutRolePolicyRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            role_name: r.req(key, "RoleName")?,
+            policy_name: r.req(key, "PolicyName")?,
+            policy_document: r.req(key, "PolicyDocument")?,
+        }))
     }
 }
 
@@ -982,6 +1110,17 @@ pub mod ops {
         type Output = rt::Empty;
     }
 
+    /// The `DeleteRolePolicy` operation.
+    pub struct DeleteRolePolicy;
+
+    impl rt::Operation for DeleteRolePolicy {
+        const NAME: &'static str = "DeleteRolePolicy";
+        const PROTOCOL: rt::Protocol = rt::Protocol::AwsQuery;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteRolePolicyRequest;
+        type Output = rt::Empty;
+    }
+
     /// The `DetachRolePolicy` operation.
     pub struct DetachRolePolicy;
 
@@ -1024,6 +1163,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::GetRoleRequest;
         type Output = super::GetRoleResponse;
+    }
+
+    /// The `GetRolePolicy` operation.
+    pub struct GetRolePolicy;
+
+    impl rt::Operation for GetRolePolicy {
+        const NAME: &'static str = "GetRolePolicy";
+        const PROTOCOL: rt::Protocol = rt::Protocol::AwsQuery;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::GetRolePolicyRequest;
+        type Output = super::GetRolePolicyResponse;
     }
 
     /// The `ListAttachedRolePolicies` operation.
@@ -1092,6 +1242,28 @@ pub mod ops {
         type Output = super::ListRoleTagsResponse;
     }
 
+    /// The `ListRoles` operation.
+    pub struct ListRoles;
+
+    impl rt::Operation for ListRoles {
+        const NAME: &'static str = "ListRoles";
+        const PROTOCOL: rt::Protocol = rt::Protocol::AwsQuery;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::ListRolesRequest;
+        type Output = super::ListRolesResponse;
+    }
+
+    /// The `PutRolePolicy` operation.
+    pub struct PutRolePolicy;
+
+    impl rt::Operation for PutRolePolicy {
+        const NAME: &'static str = "PutRolePolicy";
+        const PROTOCOL: rt::Protocol = rt::Protocol::AwsQuery;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::PutRolePolicyRequest;
+        type Output = rt::Empty;
+    }
+
     /// The `TagPolicy` operation.
     pub struct TagPolicy;
 
@@ -1144,16 +1316,20 @@ pub const OPERATIONS: &[&str] = &[
     "CreateRole",
     "DeletePolicy",
     "DeleteRole",
+    "DeleteRolePolicy",
     "DetachRolePolicy",
     "GetPolicy",
     "GetPolicyVersion",
     "GetRole",
+    "GetRolePolicy",
     "ListAttachedRolePolicies",
     "ListInstanceProfilesForRole",
     "ListPolicyTags",
     "ListPolicyVersions",
     "ListRolePolicies",
     "ListRoleTags",
+    "ListRoles",
+    "PutRolePolicy",
     "TagPolicy",
     "TagRole",
     "UntagPolicy",

@@ -3,6 +3,7 @@
 //! HACKING.md, "Adding an operation"). Do not edit the service modules by
 //! hand: change the model list or the generator and regenerate.
 
+pub mod cloudformation;
 pub mod ec2;
 pub mod elasticache;
 pub mod elbv2;
