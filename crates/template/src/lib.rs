@@ -15,6 +15,8 @@ mod error;
 mod eval;
 mod parameters;
 mod references;
+pub mod schema;
+mod summary;
 mod template;
 mod yaml;
 
@@ -26,6 +28,7 @@ pub use parameters::{
     AWS_SPECIFIC_TYPES,
 };
 pub use references::{sub_parts, SubPart};
+pub use summary::{IdentifierSummary, ParameterSummary, TemplateSummary, CAPABILITY_IAM, CAPABILITY_NAMED_IAM};
 pub use template::{Output, Parameter, Resource, Template, LANGUAGE_EXTENSIONS};
 
 #[cfg(test)]

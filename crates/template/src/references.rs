@@ -18,6 +18,9 @@ pub struct Refs {
     pub getatts: BTreeSet<String>,
     /// Condition names (`Fn::If`'s first argument, `{"Condition": X}`).
     pub conditions: BTreeSet<String>,
+    /// `(resource, attribute)` of each `Fn::GetAtt` whose attribute is written
+    /// literally (not computed by another function).
+    pub attributes: BTreeSet<(String, String)>,
 }
 
 /// Collects what `v` refers to. `in_conditions`: `{"Condition": X}` is a
@@ -38,11 +41,16 @@ pub fn collect(v: &Value, in_conditions: bool, out: &mut Refs) {
                 ("Fn::GetAtt", Value::Array(a)) if !a.is_empty() => {
                     if let Some(r) = a[0].as_str() {
                         out.getatts.insert(r.to_string());
+                        if let Some(attr) = a.get(1).and_then(Value::as_str) {
+                            out.attributes.insert((r.to_string(), attr.to_string()));
+                        }
                     }
                     a[1..].iter().for_each(|i| collect(i, in_conditions, out));
                 }
                 ("Fn::GetAtt", Value::String(s)) => {
-                    out.getatts.insert(s.split_once('.').map_or(s.as_str(), |(r, _)| r).to_string());
+                    let (r, attr) = s.split_once('.').unwrap_or((s.as_str(), ""));
+                    out.getatts.insert(r.to_string());
+                    out.attributes.insert((r.to_string(), attr.to_string()));
                 }
                 ("Fn::Sub", Value::String(s)) => sub_refs(s, &BTreeSet::new(), out),
                 ("Fn::Sub", Value::Array(a)) if !a.is_empty() => {
@@ -122,8 +130,9 @@ fn sub_refs(s: &str, vars: &BTreeSet<String>, out: &mut Refs) {
                 continue;
             }
             match name.split_once('.') {
-                Some((r, _)) if !Pseudo::is_pseudo(&name) => {
+                Some((r, attr)) if !Pseudo::is_pseudo(&name) => {
                     out.getatts.insert(r.to_string());
+                    out.attributes.insert((r.to_string(), attr.to_string()));
                 }
                 _ => {
                     out.refs.insert(name);
@@ -208,6 +217,14 @@ fn check_block(t: &Template, refs: &Refs, condition: Option<&str>, block: &str) 
         return Err(unresolved(bad, block));
     }
     check_conditions(t, refs, block)?;
+    for (r, attr) in &refs.attributes {
+        let Some(res) = t.resources.get(r) else { continue };
+        if crate::schema::resource_type(&res.resource_type).is_some_and(|s| !s.has_attribute(attr)) {
+            return Err(TemplateError::template(format!(
+                "resource {r} does not support attribute type {attr} in Fn::GetAtt"
+            )));
+        }
+    }
     match condition {
         Some(c) if !t.conditions.contains_key(c) => Err(TemplateError::format(format!(
             "Unresolved dependencies [{c}]. Cannot find the condition {c} in the Conditions block of the template"

@@ -42,7 +42,8 @@ fn params(t: &Template, given: &[(&str, &str)]) -> Result<Params> {
 fn eval_with(extra: &str, value: Value, given: &[(&str, &str)]) -> Result<Value> {
     let mut body = if extra.is_empty() { json!({}) } else { crate::yaml::body_to_json(extra).unwrap() };
     body["Resources"]["R"] = json!({"Type": "AWS::EC2::VPC", "Properties": {"P": value}});
-    body["Resources"]["Other"] = json!({"Type": "AWS::EC2::VPC"});
+    // A type without a table: any attribute name parses, Fake answers.
+    body["Resources"]["Other"] = json!({"Type": "Custom::Other"});
     let t = Template::from_json(body)?;
     let p = params(&t, given)?;
     let props = t.resolve_resource("R", &p, &Fake)?;
@@ -396,4 +397,14 @@ fn sub_parts_split_text_and_variables() {
         [SubPart::Text("a".into()), SubPart::Var("B".into()), SubPart::Text("c${D}".into()), SubPart::Var("E.F".into())]
     );
     assert_eq!(sub_parts("${unclosed"), [SubPart::Text("${unclosed".into())]);
+}
+
+#[test]
+fn getatt_of_an_attribute_the_schema_lacks_is_refused_at_parse() {
+    let e = Template::parse("Resources:\n  V: {Type: AWS::EC2::VPC}\n  S: {Type: AWS::EC2::Subnet, Properties: {VpcId: !GetAtt V.Bogus}}\n").unwrap_err();
+    assert_eq!(e.message, "Template error: resource V does not support attribute type Bogus in Fn::GetAtt");
+    let e = Template::parse("Resources:\n  V: {Type: AWS::EC2::VPC}\n  S: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Sub '${V.Nope}'}}\n").unwrap_err();
+    assert_eq!(e.message, "Template error: resource V does not support attribute type Nope in Fn::GetAtt");
+    // A type without a table is not checked: the stack engine fails it.
+    Template::parse("Resources:\n  V: {Type: AWS::Made::Up}\n  S: {Type: AWS::EC2::Subnet, Properties: {VpcId: !GetAtt V.Anything}}\n").unwrap();
 }

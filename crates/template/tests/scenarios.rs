@@ -66,6 +66,8 @@ fn every_scenario_template_parses_and_plans() {
             }
             let props = bound.resolve_properties(id, &Created).unwrap_or_else(|e| panic!("{}: {id}: {e}", path.display()));
             assert!(props.is_object());
+            schema::validate_properties(&t.resources[id].resource_type, id, &props)
+                .unwrap_or_else(|e| panic!("{}: {id}: {e}", path.display()));
         }
         bound.outputs(&Created).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }

@@ -1,0 +1,228 @@
+//! The resource property tables, generated from the CloudFormation registry
+//! schemas (`data/resource_schemas.json`, written by
+//! `gen/trim_schemas.py` from the pinned cfn-lint): which properties a type
+//! has, which are required, which a change replaces the resource for, and
+//! which attributes `Fn::GetAtt` reads.
+
+use crate::error::{Result, TemplateError};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// What the registry schema says about one resource type.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct TypeSchema {
+    /// Every property, with its JSON type (`string`, `integer`, `number`,
+    /// `boolean`, `array`, `object`, or `any`).
+    pub properties: BTreeMap<String, String>,
+    /// Properties a template must give.
+    pub required: Vec<String>,
+    /// Properties a change of which replaces the resource.
+    pub create_only: Vec<String>,
+    /// Properties a change of which may replace the resource, depending on
+    /// the change (AWS's "conditional" replacement).
+    pub conditional_create_only: Vec<String>,
+    /// Properties AWS sets, which a template cannot.
+    pub read_only: Vec<String>,
+    /// Properties AWS never returns.
+    pub write_only: Vec<String>,
+    /// The properties that identify the resource (its `Ref`, mostly).
+    pub primary_identifier: Vec<String>,
+    /// What `Fn::GetAtt` can read (`CidrBlock`, `Endpoint.Address`).
+    pub attributes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct File {
+    types: BTreeMap<String, TypeSchema>,
+}
+
+fn tables() -> &'static BTreeMap<String, TypeSchema> {
+    static TABLES: OnceLock<BTreeMap<String, TypeSchema>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let file: File = serde_json::from_str(include_str!("../data/resource_schemas.json"))
+            .expect("data/resource_schemas.json is generated and checked in");
+        file.types
+    })
+}
+
+/// The schema of a resource type, `None` for a type without a table.
+pub fn resource_type(type_name: &str) -> Option<&'static TypeSchema> {
+    tables().get(type_name)
+}
+
+/// The resource types that have a table, in order.
+pub fn resource_types() -> impl Iterator<Item = &'static str> {
+    tables().keys().map(String::as_str)
+}
+
+impl TypeSchema {
+    /// Whether `Fn::GetAtt` can read `attribute`.
+    pub fn has_attribute(&self, attribute: &str) -> bool {
+        self.attributes.iter().any(|a| a == attribute)
+    }
+
+    /// Whether a change to any of `changed` (top-level property names)
+    /// replaces the resource.
+    pub fn requires_replacement<'a>(&self, changed: impl IntoIterator<Item = &'a str>) -> bool {
+        changed.into_iter().any(|c| self.create_only.iter().any(|p| p == c))
+    }
+}
+
+/// Whether changing `changed` properties of a resource of `type_name`
+/// replaces it; `None` for a type without a table.
+pub fn requires_replacement<'a>(type_name: &str, changed: impl IntoIterator<Item = &'a str>) -> Option<bool> {
+    resource_type(type_name).map(|t| t.requires_replacement(changed))
+}
+
+/// The top-level properties whose values differ between two evaluated
+/// property sets (added, removed or changed), in order.
+pub fn changed_properties(old: &Value, new: &Value) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let o = old.as_object().unwrap_or(&empty);
+    let n = new.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = o.keys().chain(n.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().filter(|k| o.get(*k) != n.get(*k)).cloned().collect()
+}
+
+fn found(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "Boolean",
+        Value::Number(n) if n.is_f64() => "Number",
+        Value::Number(_) => "Integer",
+        Value::String(_) => "String",
+        Value::Array(_) => "JSONArray",
+        Value::Object(_) => "JSONObject",
+    }
+}
+
+/// Whether a value fits a schema type. Scalars convert among themselves as
+/// CloudFormation converts them (`"80"` is a fine integer, `80` a fine
+/// string); a list or an object must be one.
+fn fits(expected: &str, v: &Value) -> bool {
+    match expected {
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        "string" | "integer" | "number" | "boolean" => !(v.is_array() || v.is_object()),
+        _ => true,
+    }
+}
+
+fn expected_name(t: &str) -> &str {
+    match t {
+        "array" => "JSONArray",
+        "object" => "JSONObject",
+        "string" => "String",
+        "integer" => "Integer",
+        "number" => "Number",
+        "boolean" => "Boolean",
+        other => other,
+    }
+}
+
+/// Checks a resource's evaluated properties against its type's table:
+/// unknown or read-only properties ("Encountered unsupported property X"),
+/// missing required ones and lists/objects where the other is expected
+/// ("Properties validation failed for resource R with message: ...").
+/// A type without a table passes (the stack engine refuses types it cannot
+/// create, naming them).
+pub fn validate_properties(type_name: &str, logical_id: &str, props: &Value) -> Result<()> {
+    let Some(t) = resource_type(type_name) else { return Ok(()) };
+    let empty = serde_json::Map::new();
+    let props = props.as_object().unwrap_or(&empty);
+    for (name, v) in props {
+        match t.properties.get(name) {
+            Some(_) if t.read_only.contains(name) => {
+                return Err(TemplateError::properties(format!("Encountered unsupported property {name}")))
+            }
+            None => return Err(TemplateError::properties(format!("Encountered unsupported property {name}"))),
+            Some(ty) if !fits(ty, v) => {
+                return Err(TemplateError::properties(format!(
+                    "Properties validation failed for resource {logical_id} with message: #/{name}: expected type: {}, found: {}",
+                    expected_name(ty),
+                    found(v)
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    let missing: Vec<&str> =
+        t.required.iter().filter(|r| !props.contains_key(*r)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        return Err(TemplateError::properties(format!(
+            "Properties validation failed for resource {logical_id} with message: #: required key [{}] not found",
+            missing.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tables_cover_the_types_xvpc_models() {
+        for t in [
+            "AWS::EC2::VPC",
+            "AWS::EC2::Subnet",
+            "AWS::EC2::VPCPeeringConnection",
+            "AWS::EC2::TransitGatewayAttachment",
+            "AWS::ElasticLoadBalancingV2::Listener",
+            "AWS::RAM::ResourceShare",
+            "AWS::IAM::Role",
+        ] {
+            assert!(resource_type(t).is_some(), "{t}");
+        }
+        assert!(resource_type("AWS::S3::Bucket").is_none());
+    }
+
+    #[test]
+    fn create_only_properties_replace() {
+        assert_eq!(requires_replacement("AWS::EC2::Subnet", ["CidrBlock"]), Some(true));
+        assert_eq!(requires_replacement("AWS::EC2::Subnet", ["Tags", "MapPublicIpOnLaunch"]), Some(false));
+        assert_eq!(requires_replacement("AWS::EC2::SecurityGroup", ["GroupDescription"]), Some(true));
+        assert_eq!(requires_replacement("AWS::EC2::SecurityGroup", ["SecurityGroupIngress"]), Some(false));
+        assert_eq!(requires_replacement("AWS::EC2::VPCPeeringConnection", ["PeerVpcId"]), Some(true));
+        assert_eq!(requires_replacement("AWS::Made::Up", ["X"]), None);
+    }
+
+    #[test]
+    fn attributes_come_from_the_schema() {
+        let vpc = resource_type("AWS::EC2::VPC").unwrap();
+        assert!(vpc.has_attribute("CidrBlock") && vpc.has_attribute("DefaultSecurityGroup"));
+        assert!(!vpc.has_attribute("Nope"));
+        assert_eq!(vpc.primary_identifier, ["VpcId"]);
+        let lb = resource_type("AWS::ElasticLoadBalancingV2::LoadBalancer").unwrap();
+        assert!(lb.has_attribute("DNSName"));
+    }
+
+    #[test]
+    fn validation_with_aws_messages() {
+        let ok = json!({"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24", "Tags": [{"Key": "a", "Value": "b"}], "MapPublicIpOnLaunch": "true"});
+        assert!(validate_properties("AWS::EC2::Subnet", "S", &ok).is_ok());
+        let e = validate_properties("AWS::EC2::Subnet", "S", &json!({"VpcId": "v", "CidrBlok": "x"})).unwrap_err();
+        assert_eq!(e.message, "Encountered unsupported property CidrBlok");
+        assert_eq!(e.kind, crate::ErrorKind::Properties);
+        let e = validate_properties("AWS::EC2::Subnet", "S", &json!({"VpcId": "v", "SubnetId": "x"})).unwrap_err();
+        assert_eq!(e.message, "Encountered unsupported property SubnetId", "read-only");
+        let e = validate_properties("AWS::EC2::Subnet", "S", &json!({"CidrBlock": "x"})).unwrap_err();
+        assert_eq!(e.message, "Properties validation failed for resource S with message: #: required key [VpcId] not found");
+        let e = validate_properties("AWS::EC2::Subnet", "S", &json!({"VpcId": ["v"]})).unwrap_err();
+        assert_eq!(e.message, "Properties validation failed for resource S with message: #/VpcId: expected type: String, found: JSONArray");
+        assert!(validate_properties("AWS::Made::Up", "X", &json!({"Anything": 1})).is_ok());
+    }
+
+    #[test]
+    fn changed_properties_lists_added_removed_and_changed() {
+        let old = json!({"A": 1, "B": 2, "C": 3});
+        let new = json!({"A": 1, "B": 5, "D": 4});
+        assert_eq!(changed_properties(&old, &new), ["B", "C", "D"]);
+    }
+}
