@@ -76,6 +76,13 @@ impl Guests {
         if !data.starts_with(b"#!") {
             cmd.arg("/bin/sh");
         }
+        // The instance's credentials, none of the host's AWS settings.
+        for (k, _) in std::env::vars_os() {
+            if k.to_str().is_some_and(crate::instance_environment::cleared) {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.envs(crate::instance_environment::variables(&g.account, &g.region, &self.dir));
         cmd.arg(&script)
             .current_dir(&home)
             .env("HOME", &home)

@@ -16,7 +16,9 @@
 //!   rule then delivers only to this VPC's ENIs, and security groups and
 //!   ACLs see the internet host's address, as in AWS.
 //!
-//! The internet namespace routes each public address to its VPC's link.
+//! The internet namespace routes each public address to its VPC's link,
+//! and holds AWS services' public addresses (198.19.192.0/18, the
+//! prefix lists' entries) as well as the internet host.
 //!
 //! IPv6 (no NAT: an interface's IPv6 addresses are public): the internet
 //! namespace also holds [`INTERNET_HOST6`] and routes each VPC's IPv6
@@ -147,6 +149,11 @@ pub fn desired(state: &State, prefix: &str) -> Internet {
     if !out.links.is_empty() {
         let host = INTERNET_HOST;
         ip.insert(format!("addr {host}"), line(format!("addr replace {host}/32 dev lo"), None));
+        // AWS services' public addresses are on the internet too: what an
+        // internet or NAT gateway carries there is answered (refused by
+        // the kernel where nothing listens), as the engine decides.
+        let pool = xvpc_model::prefix_list::SERVICE_POOL;
+        ip.insert(format!("local {pool}"), line(format!("route replace local {pool} dev lo table local"), None));
         // The IPv6 host once some VPC reaches the internet over IPv6.
         if ip.keys().any(|k| k.starts_with("neigh6 ")) {
             let host6 = INTERNET_HOST6;

@@ -12,6 +12,9 @@
 //!   the data plane serves it from one thread inside the routers.
 //! - [`Dataplane`] (Linux) applies the difference: `ip -batch`, one atomic
 //!   `nft -f` transaction per router change.
+//! - [`gateway_endpoint`] and [`aws_service_host`] (Linux): AWS services
+//!   behind gateway and interface endpoints, the latter forwarding to xvpc
+//!   itself; [`instance_environment`]: what an instance's processes get.
 //! - [`Worker`] runs reconciliations on a background thread, coalescing
 //!   bursts of changes into one pass over the latest snapshot.
 //!
@@ -23,6 +26,8 @@ pub mod bandwidth;
 pub mod dns;
 pub mod dns_message;
 pub mod firewall;
+pub mod gateway_endpoint;
+pub mod instance_environment;
 pub mod internet_gateway;
 pub mod names;
 pub mod nat_gateway;
@@ -31,6 +36,8 @@ pub mod privatelink;
 pub mod topology;
 pub mod transit_gateway;
 
+#[cfg(target_os = "linux")]
+pub mod aws_service_host;
 #[cfg(target_os = "linux")]
 mod guest;
 #[cfg(target_os = "linux")]
@@ -101,6 +108,12 @@ impl Dataplane {
     pub fn bandwidth(&self) -> Option<bandwidth::Bandwidth> {
         None
     }
+    pub fn run_dir(&self) -> &std::path::Path {
+        std::path::Path::new("")
+    }
+    pub fn api_handle(&self) -> Arc<Mutex<Option<std::net::SocketAddr>>> {
+        Arc::default()
+    }
 }
 
 #[derive(Default)]
@@ -120,6 +133,8 @@ pub struct Worker {
     thread: Mutex<Option<std::thread::JoinHandle<Dataplane>>>,
     prefix: String,
     bandwidth: Option<bandwidth::Bandwidth>,
+    run_dir: std::path::PathBuf,
+    api: Arc<Mutex<Option<std::net::SocketAddr>>>,
 }
 
 impl Worker {
@@ -128,6 +143,8 @@ impl Worker {
         let shared: Arc<(Mutex<Pending>, Condvar)> = Arc::default();
         let prefix = dp.prefix().to_string();
         let bandwidth = dp.bandwidth();
+        let run_dir = dp.run_dir().to_path_buf();
+        let api = dp.api_handle();
         let s = shared.clone();
         let thread = std::thread::Builder::new()
             .name("xvpc-netns".into())
@@ -157,7 +174,7 @@ impl Worker {
                 }
             })
             .expect("spawning the data plane thread");
-        Worker { shared, thread: Mutex::new(Some(thread)), prefix, bandwidth }
+        Worker { shared, thread: Mutex::new(Some(thread)), prefix, bandwidth, run_dir, api }
     }
 
     /// The run prefix of the data plane's namespaces.
@@ -168,6 +185,20 @@ impl Worker {
     /// The throughput limits the data plane emulates, if any.
     pub fn bandwidth(&self) -> Option<bandwidth::Bandwidth> {
         self.bandwidth
+    }
+
+    /// The run's directory (see [`instance_environment`]).
+    pub fn run_dir(&self) -> &std::path::Path {
+        &self.run_dir
+    }
+
+    /// Tells interface endpoints to AWS APIs where xvpc listens (an
+    /// unspecified address is reached at the loopback address).
+    pub fn set_api_address(&self, mut addr: std::net::SocketAddr) {
+        if addr.ip().is_unspecified() {
+            addr.set_ip(if addr.is_ipv4() { std::net::Ipv4Addr::LOCALHOST.into() } else { std::net::Ipv6Addr::LOCALHOST.into() });
+        }
+        *self.api.lock().unwrap_or_else(|e| e.into_inner()) = Some(addr);
     }
 
     /// Schedules realization of `state` (replacing any not yet started).

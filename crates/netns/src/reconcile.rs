@@ -32,6 +32,8 @@ pub struct Dataplane {
     nat: BTreeMap<String, String>,
     guests: Guests,
     resolver: crate::resolver::Resolver,
+    /// AWS services answering behind endpoints, and the run's TLS authority.
+    services: crate::aws_service_host::ServiceHosts,
     /// Throughput limits, when emulated, and the qdiscs applied for them.
     bandwidth: Option<crate::bandwidth::Bandwidth>,
     shapers: BTreeMap<(String, String), crate::bandwidth::Shaper>,
@@ -75,7 +77,9 @@ impl Dataplane {
         let resolver = crate::resolver::Resolver::start()?;
         let prefix = crate::names::new_prefix();
         let dir = system::claim(&prefix)?;
+        let services = crate::aws_service_host::ServiceHosts::new(&dir, &prefix)?;
         Ok(Dataplane {
+            services,
             guests: Guests::new(dir.clone()),
             resolver,
             prefix,
@@ -113,6 +117,17 @@ impl Dataplane {
     /// The emulated throughput limits, if any.
     pub fn bandwidth(&self) -> Option<crate::bandwidth::Bandwidth> {
         self.bandwidth
+    }
+
+    /// The run's directory (instances' files, the TLS authority `ca.pem`).
+    pub fn run_dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    /// Where xvpc's own listener is to be told, for interface endpoints
+    /// that forward to it (see [`crate::aws_service_host`]).
+    pub fn api_handle(&self) -> std::sync::Arc<std::sync::Mutex<Option<std::net::SocketAddr>>> {
+        self.services.api_handle()
     }
 
     /// Where a running instance's user data writes its output.
@@ -335,6 +350,11 @@ impl Dataplane {
             err(&mut rep, e);
         }
         phase(&mut rep, "dns");
+        // AWS services behind endpoints answer (before user data may call them).
+        for e in self.services.sync(state, &want) {
+            err(&mut rep, e);
+        }
+        phase(&mut rep, "aws services");
         // 6. Guests that now run boot: their user data starts.
         match self.guests.start_new(&want.guests) {
             Ok(n) => rep.started_guests = n,
@@ -396,6 +416,7 @@ impl Dataplane {
     pub fn teardown(&mut self) -> Result<(), Error> {
         self.guests.forget_all();
         self.resolver.clear();
+        self.services.clear();
         let all: Vec<String> = system::list_namespaces().into_iter().filter(|n| crate::names::prefix_of(n) == Some(self.prefix.as_str())).collect();
         let res = system::delete_namespaces(&all);
         self.namespaces.clear();

@@ -17,6 +17,9 @@
 //!   [`crate::internet_gateway`]).
 //! - a NAT gateway is its ENI's namespace, translating what its VPC's
 //!   routes send to it (see [`crate::nat_gateway`]).
+//! - a gateway endpoint is a link to a namespace holding its service's
+//!   addresses (see [`crate::gateway_endpoint`]); a route to a prefix list
+//!   is one route per entry.
 //! - IPv6 takes the same ways: an ENI's IPv6 addresses sit on its `eth0`
 //!   (no duplicate address detection: the model hands out unique ones),
 //!   its router is [`GATEWAY6`], and the router holds a /128 route and a
@@ -30,6 +33,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use xvpc_model::cidr::Ipv4Net;
 use xvpc_model::instance::InstanceState;
+use xvpc_model::prefix_list;
 use xvpc_model::route_table::{self, Destination, RouteState, RouteTarget};
 use xvpc_model::State;
 
@@ -133,6 +137,9 @@ pub struct Guest {
     pub instance_id: String,
     pub ns: String,
     pub ip: Ipv4Addr,
+    /// The instance's account and region (its processes' credentials).
+    pub account: String,
+    pub region: String,
     /// Decoded user data, if any.
     pub user_data: Option<Vec<u8>>,
 }
@@ -149,6 +156,8 @@ pub struct Desired {
     pub ns_links: BTreeMap<String, crate::privatelink::NsLink>,
     /// `table ip xvpc_nat` per namespace (PrivateLink endpoints and NLBs).
     pub nat: BTreeMap<String, String>,
+    /// The namespaces standing for AWS services behind gateway endpoints.
+    pub service_hosts: BTreeMap<String, crate::gateway_endpoint::ServiceHost>,
 }
 
 /// Stable small numbers for Linux tables and rule priorities, kept across
@@ -211,7 +220,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
         let Some(eni) = d.enis.get(&i.primary_eni) else { continue };
         use base64::Engine;
         let user_data = i.user_data.as_deref().and_then(|u| base64::engine::general_purpose::STANDARD.decode(u.trim()).ok());
-        d.guests.insert(i.id.clone(), Guest { instance_id: i.id.clone(), ns: eni.ns.clone(), ip: i.private_ip, user_data });
+        d.guests.insert(i.id.clone(), Guest { instance_id: i.id.clone(), ns: eni.ns.clone(), ip: i.private_ip, account: i.owner.clone(), region: i.region.clone(), user_data });
     }
 
     // Links and, per router, the interface that reaches each link target.
@@ -252,6 +261,14 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
         ends.entry(vpc.clone()).or_default().extend(m.clone());
     }
     d.nat.extend(internet.nat);
+    let gateway_endpoints = crate::gateway_endpoint::desired(state, prefix);
+    for l in &gateway_endpoints.links {
+        d.links.insert(l.id.clone(), l.clone());
+    }
+    for (vpc, m) in &gateway_endpoints.ends {
+        ends.entry(vpc.clone()).or_default().extend(m.clone());
+    }
+    d.service_hosts = gateway_endpoints.hosts;
     let (nat_hops, nat_tables) = crate::nat_gateway::desired(state, prefix);
     d.nat.extend(nat_tables.into_iter().filter(|(ns, _)| present.contains(ns.as_str())));
 
@@ -293,16 +310,32 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
                     ip.insert(format!("rule6 {p}"), line(format!("{IPV6}rule add pref {p} fwmark {n} {action}"), format!("{IPV6}rule del pref {p}")));
                 }
             }
-            for r in rt.effective_routes(Some(vpc)) {
-                let Destination::Cidr(dst) = r.destination else { continue };
+            // A prefix list's route is one route per entry of the list (as
+            // specific as the entry); CIDR routes come first, as a CIDR
+            // route wins a tie with a list's entry, and among lists the
+            // last one does, as in the engine (`longest_match_with`).
+            let routes = rt.effective_routes(Some(vpc));
+            let cidr_routes = routes.iter().filter_map(|r| match &r.destination {
+                Destination::Cidr(c) => Some((*c, r, true)),
+                Destination::PrefixList(_) => None,
+            });
+            let list_routes = routes.iter().flat_map(|r| match &r.destination {
+                Destination::PrefixList(p) => prefix_list::entries(state, &vpc.region, p).into_iter().map(|c| (c, r, false)).collect(),
+                Destination::Cidr(_) => Vec::new(),
+            });
+            let mut from_cidr = std::collections::BTreeSet::new();
+            for (dst, r, is_cidr) in cidr_routes.chain(list_routes).collect::<Vec<_>>() {
                 let hop = if dst.addr().is_ipv6() { LINK_NEXT_HOP6 } else { LINK_NEXT_HOP };
                 let key = format!("route {n} {dst}");
-                if ip.contains_key(&key) {
+                if from_cidr.contains(&key) || (is_cidr && ip.contains_key(&key)) {
                     continue; // the local route wins over an equal route
+                }
+                if is_cidr {
+                    from_cidr.insert(key.clone());
                 }
                 let how = if r.target == RouteTarget::Local {
                     "throw".to_string()
-                } else if route_table::route_state(state, rt, &r) == RouteState::Blackhole {
+                } else if route_table::route_state(state, rt, r) == RouteState::Blackhole {
                     "blackhole".to_string()
                 } else {
                     let nat = match &r.target {
@@ -364,7 +397,7 @@ pub fn desired(state: &State, prefix: &str, alloc: &mut Alloc) -> Desired {
         let id = crate::internet_gateway::INTERNET.to_string();
         d.routers.insert(id.clone(), Router { vpc_id: id, ns, ip, nft: format!("table inet {} {{\n}}\n", crate::firewall::TABLE) });
     }
-    for (id, ns, ip) in tgws.routers {
+    for (id, ns, ip) in tgws.routers.into_iter().chain(gateway_endpoints.routers) {
         d.routers.insert(id.clone(), Router { vpc_id: id, ns, ip, nft: format!("table inet {} {{\n}}\n", crate::firewall::TABLE) });
     }
     d

@@ -80,7 +80,9 @@ fn json(status: u16, v: serde_json::Value) -> HttpResponse {
 
 /// `GET /_xvpc/netns` (prefix, instances, last reconciliation, emulated
 /// bandwidth limits) and
-/// `GET /_xvpc/netns/<instance-id | eni-id>` (its namespace). Both wait
+/// `GET /_xvpc/netns/<instance-id | eni-id>` (its namespace; for an
+/// instance also the environment its processes get, see
+/// `xvpc_netns::instance_environment`). Both wait
 /// until pending changes are realized, so a caller that just launched an
 /// instance finds its namespace built.
 fn ops(app: &App, worker: &Worker, req: &HttpRequest) -> Option<HttpResponse> {
@@ -103,9 +105,12 @@ fn ops(app: &App, worker: &Worker, req: &HttpRequest) -> Option<HttpResponse> {
         return Some(json(200, json!({ "prefix": prefix, "settled": settled, "instances": instances, "last_reconcile": last, "bandwidth": bandwidth_json(worker.bandwidth()) })));
     }
     if let Some(i) = state.instances.get(id) {
+        let environment: serde_json::Map<String, serde_json::Value> =
+            xvpc_netns::instance_environment::variables(&i.owner, &i.region, worker.run_dir()).into_iter().map(|(k, v)| (k.to_string(), v.into())).collect();
         let body = json!({
             "instance_id": i.id, "eni_id": i.primary_eni, "namespace": ns(&i.primary_eni),
             "state": i.state.name(), "private_ip": i.private_ip.to_string(), "settled": settled,
+            "environment": environment,
         });
         return Some(json(if i.state.is_running() { 200 } else { 409 }, body));
     }

@@ -2,7 +2,10 @@
 //! instance's network namespace, as if logged in to it. The server (run
 //! with `--dataplane netns`) says which namespace; the command then
 //! replaces this process via `ip netns exec`, so stdio, signals and the exit
-//! code are the command's own.
+//! code are the command's own. In an instance the command gets the
+//! instance's environment (its account's credentials and region, the run's
+//! TLS authority: `xvpc_netns::instance_environment`), so the AWS CLI
+//! calls AWS's regional hostnames as on EC2.
 
 use std::os::unix::process::CommandExt;
 
@@ -34,6 +37,18 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         _ => bail!("{}: {}", args.target, if field("error").is_empty() { v.to_string() } else { field("error") }),
     }
     let ns = field("namespace");
-    let err = std::process::Command::new("ip").args(["netns", "exec", &ns]).args(&args.command).exec();
+    let mut cmd = std::process::Command::new("ip");
+    cmd.args(["netns", "exec", &ns]).args(&args.command);
+    // An instance's processes get its credentials and none of the host's
+    // AWS settings (an ENI id gets the caller's environment as it is).
+    if let Some(env) = v.get("environment").and_then(|e| e.as_object()) {
+        for (k, _) in std::env::vars_os() {
+            if k.to_str().is_some_and(xvpc_netns::instance_environment::cleared) {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.envs(env.iter().filter_map(|(k, v)| v.as_str().map(|v| (k, v))));
+    }
+    let err = cmd.exec();
     bail!("running `ip netns exec {ns} ...`: {err}")
 }

@@ -98,9 +98,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let dataplane = worker.clone();
     let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
         let addr = listener.local_addr()?;
+        // Interface endpoints to AWS APIs forward to this listener.
+        if let Some(w) = &dataplane {
+            w.set_api_address(addr);
+        }
         print_banner(addr, &db);
         let router = axum::Router::new().fallback(handle).with_state(app);
         axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
