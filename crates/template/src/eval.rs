@@ -7,6 +7,7 @@ use crate::references::{self, SubPart};
 use crate::template::{scalar_text, Template};
 use base64::Engine as _;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the stack engine knows about resources already created, and the
@@ -44,8 +45,9 @@ pub struct ResolvedOutput {
 /// resources that exist are known.
 #[derive(Debug, Clone)]
 pub struct Bound<'a> {
-    /// The template.
-    pub template: &'a Template,
+    /// The template (with its `Fn::ForEach` loops expanded for these
+    /// parameters, when they needed them).
+    pub template: Cow<'a, Template>,
     /// Its parameters.
     pub params: &'a Params,
     conditions: BTreeMap<String, bool>,
@@ -55,30 +57,25 @@ impl Template {
     /// Evaluates the conditions with `params` and checks that no resource
     /// that exists refers to one whose condition is false.
     pub fn bind<'a>(&'a self, params: &'a Params) -> Result<Bound<'a>> {
-        let mut bound = Bound { template: self, params, conditions: BTreeMap::new() };
-        for name in references::condition_order(self)? {
-            let v = bound.condition_value(&self.conditions[&name])?;
-            bound.conditions.insert(name, v);
+        if !self.deferred_for_each {
+            return Bound::new(Cow::Borrowed(self), params);
         }
-        for (id, r) in &self.resources {
-            if !bound.is_active(id) {
-                continue;
+        // The loops' collections are evaluated with the parameters (and
+        // the mappings); then the expanded template is checked in full.
+        let partial = Bound { template: Cow::Borrowed(self), params, conditions: BTreeMap::new() };
+        let values = |c: &Value| -> Result<Option<Vec<String>>> {
+            match partial.eval(c, &NoResolver)? {
+                Some(v) => crate::foreach::literal(&v).map(Some).ok_or_else(|| {
+                    TemplateError::template("Fn::ForEach collection does not resolve to a list of strings")
+                }),
+                None => Err(TemplateError::template("Fn::ForEach collection cannot be AWS::NoValue")),
             }
-            let mut refs = references::Refs::default();
-            references::collect(&bound.prune(&r.properties), false, &mut refs);
-            let gone: BTreeSet<&str> = refs
-                .refs
-                .iter()
-                .chain(&refs.getatts)
-                .chain(&r.depends_on)
-                .filter(|n| self.resources.contains_key(*n) && !bound.is_active(n))
-                .map(String::as_str)
-                .collect();
-            if !gone.is_empty() {
-                return Err(references::unresolved_resources(gone, "Resources"));
-            }
-        }
-        Ok(bound)
+        };
+        let expanded = crate::foreach::expand(&self.body, &values)?
+            .ok_or_else(|| TemplateError::template("Fn::ForEach collection could not be resolved"))?;
+        let mut t = Template::from_json(expanded)?;
+        t.body = self.body.clone();
+        Bound::new(Cow::Owned(t), params)
     }
 
     /// The properties of one resource, evaluated (convenience for
@@ -89,6 +86,34 @@ impl Template {
 }
 
 impl<'a> Bound<'a> {
+    fn new(template: Cow<'a, Template>, params: &'a Params) -> Result<Bound<'a>> {
+        let mut bound = Bound { template, params, conditions: BTreeMap::new() };
+        for name in references::condition_order(&bound.template)? {
+            let v = bound.condition_value(&bound.template.conditions[&name])?;
+            bound.conditions.insert(name, v);
+        }
+        let t = bound.template.clone();
+        for (id, r) in &t.resources {
+            if !bound.is_active(id) {
+                continue;
+            }
+            let mut refs = references::Refs::default();
+            references::collect(&bound.prune(&r.properties), false, &mut refs);
+            let gone: BTreeSet<&str> = refs
+                .refs
+                .iter()
+                .chain(&refs.getatts)
+                .chain(&r.depends_on)
+                .filter(|n| t.resources.contains_key(*n) && !bound.is_active(n))
+                .map(String::as_str)
+                .collect();
+            if !gone.is_empty() {
+                return Err(references::unresolved_resources(gone, "Resources"));
+            }
+        }
+        Ok(bound)
+    }
+
     /// The value of a condition.
     pub fn condition(&self, name: &str) -> bool {
         self.conditions.get(name).copied().unwrap_or(false)
@@ -110,7 +135,7 @@ impl<'a> Bound<'a> {
 
     /// The resources that exist, in creation order.
     pub fn create_order(&self) -> Result<Vec<String>> {
-        references::create_order(self.template, &|id| self.is_active(id))
+        references::create_order(&self.template, &|id| self.is_active(id))
     }
 
     /// The resources that exist, in deletion order (the reverse).
@@ -224,7 +249,7 @@ impl<'a> Bound<'a> {
         }
     }
 
-    fn eval(&self, v: &Value, res: &dyn Resolver) -> Result<Option<Value>> {
+    pub(crate) fn eval(&self, v: &Value, res: &dyn Resolver) -> Result<Option<Value>> {
         match v {
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -302,12 +327,18 @@ impl<'a> Bound<'a> {
         match name {
             "Ref" => match arg {
                 Value::String(n) => self.ref_value(n, res),
+                // AWS::LanguageExtensions lets a function compute the name.
+                Value::Object(_) if lang => self.ref_value(&self.string_arg(arg, res, "Ref")?, res),
                 _ => Err(TemplateError::format("Every Ref object must have a single String value.")),
             },
             "Fn::GetAtt" => {
                 let (r, a) = match arg {
                     Value::Array(a) if a.len() == 2 => {
-                        let r = a[0].as_str().ok_or_else(getatt_error)?.to_string();
+                        let r = match &a[0] {
+                            Value::String(r) => r.clone(),
+                            computed @ Value::Object(_) if lang => self.string_arg(computed, res, "Fn::GetAtt")?,
+                            _ => return Err(getatt_error()),
+                        };
                         (r, self.string_arg(&a[1], res, "Fn::GetAtt")?)
                     }
                     Value::String(s) => match s.split_once('.') {
@@ -357,7 +388,8 @@ impl<'a> Bound<'a> {
                 Ok(Some(Value::Array(s.split(delim).map(|p| Value::String(p.into())).collect())))
             }
             "Fn::GetAZs" => {
-                let region = self.string_arg(arg, res, "Fn::GetAZs")?;
+                // `"Fn::GetAZs": null` (in AWS's own samples) means "" too.
+                let region = if arg.is_null() { String::new() } else { self.string_arg(arg, res, "Fn::GetAZs")? };
                 let region = if region.is_empty() { self.params.pseudo.region.clone() } else { region };
                 Ok(Some(Value::Array(res.availability_zones(&region).into_iter().map(Value::String).collect())))
             }
@@ -413,11 +445,7 @@ impl<'a> Bound<'a> {
                 }
                 Ok(Some(Value::String(v.to_string())))
             }
-            other => Err(TemplateError::format(format!(
-                "Encountered unsupported function: {other} Supported functions are: [{}]",
-                supported_functions(lang).join(", ")
-            ))),
-        }
+            other => Err(unsupported_function(other, lang)),        }
     }
 
     fn sub(&self, arg: &Value, res: &dyn Resolver) -> Result<String> {
@@ -476,27 +504,47 @@ fn getatt_error() -> TemplateError {
     TemplateError::template("every Fn::GetAtt object requires two non-empty parameters.")
 }
 
-/// The intrinsic functions a template may use (the last two with
-/// `AWS::LanguageExtensions`).
+/// The functions AWS names in "Encountered unsupported function", in its
+/// order (the Rules functions among them), then those it added since and,
+/// with `AWS::LanguageExtensions`, the transform's.
 pub fn supported_functions(language_extensions: bool) -> Vec<&'static str> {
     let mut f = vec![
         "Fn::Base64",
-        "Fn::Cidr",
-        "Fn::FindInMap",
-        "Fn::GetAZs",
         "Fn::GetAtt",
-        "Fn::If",
+        "Fn::GetAZs",
         "Fn::ImportValue",
         "Fn::Join",
-        "Fn::Select",
         "Fn::Split",
-        "Fn::Sub",
+        "Fn::FindInMap",
+        "Fn::Select",
         "Ref",
+        "Fn::Equals",
+        "Fn::If",
+        "Fn::Not",
+        "Condition",
+        "Fn::And",
+        "Fn::Or",
+        "Fn::Contains",
+        "Fn::EachMemberEquals",
+        "Fn::EachMemberIn",
+        "Fn::ValueOf",
+        "Fn::ValueOfAll",
+        "Fn::RefAll",
+        "Fn::Sub",
+        "Fn::Cidr",
     ];
     if language_extensions {
-        f.extend(["Fn::Length", "Fn::ToJsonString"]);
+        f.extend(["Fn::Length", "Fn::ToJsonString", "Fn::ForEach"]);
     }
     f
+}
+
+/// "Encountered unsupported function: X Supported functions are: [...]".
+pub(crate) fn unsupported_function(name: &str, language_extensions: bool) -> TemplateError {
+    TemplateError::template(format!(
+        "Encountered unsupported function: {name} Supported functions are: [{}]",
+        supported_functions(language_extensions).join(", ")
+    ))
 }
 
 /// A value as `Fn::Equals` compares it: scalars by their text (`80` equals `"80"`).

@@ -13,6 +13,7 @@
 mod cidr;
 mod error;
 mod eval;
+mod foreach;
 mod parameters;
 mod references;
 pub mod schema;

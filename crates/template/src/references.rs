@@ -32,14 +32,14 @@ pub fn collect(v: &Value, in_conditions: bool, out: &mut Refs) {
         Value::Object(m) if m.len() == 1 => {
             let (k, arg) = m.iter().next().expect("one entry");
             match (k.as_str(), arg) {
-                ("Ref", Value::String(name)) => {
-                    out.refs.insert(name.clone());
+                ("Ref", name) if static_name(name).is_some() => {
+                    out.refs.insert(static_name(name).expect("checked"));
                 }
                 ("Condition", Value::String(name)) if in_conditions => {
                     out.conditions.insert(name.clone());
                 }
                 ("Fn::GetAtt", Value::Array(a)) if !a.is_empty() => {
-                    if let Some(r) = a[0].as_str() {
+                    if let Some(r) = static_name(&a[0]).as_deref() {
                         out.getatts.insert(r.to_string());
                         if let Some(attr) = a.get(1).and_then(Value::as_str) {
                             out.attributes.insert((r.to_string(), attr.to_string()));
@@ -74,6 +74,24 @@ pub fn collect(v: &Value, in_conditions: bool, out: &mut Refs) {
         }
         Value::Object(m) => m.values().for_each(|i| collect(i, in_conditions, out)),
         _ => {}
+    }
+}
+
+/// A name written out, or (with `AWS::LanguageExtensions`, after
+/// `Fn::ForEach`) an `Fn::Sub` without variables: what `Ref` and
+/// `Fn::GetAtt` name.
+pub(crate) fn static_name(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(m) if m.len() == 1 => match m.get("Fn::Sub")? {
+            Value::String(s) => match sub_parts(s).as_slice() {
+                [SubPart::Text(t)] => Some(t.clone()),
+                [] => Some(String::new()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -166,8 +184,42 @@ pub fn depends_on(template: &Template, id: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Refuses a function AWS does not know (`Fn::Lenght`), or one of
+/// `AWS::LanguageExtensions` in a template without that transform.
+fn check_functions(v: &Value, lang: bool) -> Result<()> {
+    match v {
+        Value::Array(items) => items.iter().try_for_each(|i| check_functions(i, lang)),
+        Value::Object(m) => {
+            if let (1, Some(k)) = (m.len(), m.keys().next()) {
+                if k == "Fn::Transform" {
+                    // A macro called inside the template: AWS runs it at
+                    // deploy time; no macro runs here.
+                    let name = m[k].get("Name").and_then(Value::as_str).unwrap_or("?");
+                    return Err(TemplateError::format(format!(
+                        "Transform {name} is not supported by this emulator (only {} is)",
+                        crate::LANGUAGE_EXTENSIONS
+                    )));
+                }
+                if k.starts_with("Fn::") && !crate::eval::supported_functions(lang).contains(&k.as_str()) {
+                    return Err(crate::eval::unsupported_function(k, lang));
+                }
+            }
+            m.values().try_for_each(|i| check_functions(i, lang))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks every reference of the template, as ValidateTemplate does.
 pub fn check(t: &Template) -> Result<()> {
+    let lang = t.language_extensions();
+    for r in t.resources.values() {
+        check_functions(&r.properties, lang)?;
+    }
+    for o in t.outputs.values() {
+        check_functions(&o.value, lang)?;
+    }
+    t.conditions.values().try_for_each(|c| check_functions(c, lang))?;
     // Conditions: parameters and pseudo parameters only, and other conditions.
     for value in t.conditions.values() {
         let mut refs = Refs::default();

@@ -33,8 +33,13 @@ pub struct Template {
     pub resources: BTreeMap<String, Resource>,
     /// `Outputs` by logical id.
     pub outputs: BTreeMap<String, Output>,
-    /// The whole template in its JSON form (YAML short forms expanded).
+    /// The whole template in its JSON form (YAML short forms expanded), as
+    /// written (before any `Fn::ForEach` expansion).
     pub body: Value,
+    /// `Fn::ForEach` loops whose collections need parameter values wait
+    /// for [`Template::bind`]; until then `resources`, `outputs` and
+    /// `conditions` lack their entries and references are not checked.
+    pub deferred_for_each: bool,
 }
 
 /// One entry of `Parameters`.
@@ -148,6 +153,22 @@ impl Template {
 
     /// Builds a template from its JSON form (short forms already expanded).
     pub fn from_json(body: Value) -> Result<Template> {
+        let lang = transforms_of(&body).iter().any(|t| t == LANGUAGE_EXTENSIONS);
+        if lang && crate::foreach::present(&body) {
+            if let Some(expanded) = crate::foreach::expand(&body, &|c| Ok(crate::foreach::literal(c)))? {
+                let mut t = Self::from_json(expanded)?;
+                t.body = body;
+                return Ok(t);
+            }
+            return Self::sections(body, true);
+        }
+        Self::sections(body, false)
+    }
+
+    /// Reads the sections; `deferred`: entries of `Fn::ForEach` loops are
+    /// left out and references not checked (see [`Template::deferred_for_each`]).
+    fn sections(body: Value, deferred: bool) -> Result<Template> {
+        let loops = |k: &String| !(deferred && k.starts_with(crate::foreach::PREFIX));
         let Value::Object(top) = &body else {
             return Err(TemplateError::format("Template is not a JSON or YAML object"));
         };
@@ -170,12 +191,10 @@ impl Template {
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => return Err(TemplateError::format("Every Description member must be a string")),
         };
-        let transforms = match top.get("Transform") {
-            None => vec![],
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
-            Some(_) => return Err(TemplateError::format("Transform must be a string or a list of strings")),
-        };
+        if matches!(top.get("Transform"), Some(t) if !(t.is_string() || t.is_array())) {
+            return Err(TemplateError::format("Transform must be a string or a list of strings"));
+        }
+        let transforms = transforms_of(&body);
         let parameters = section(top, "Parameters")?
             .iter()
             .map(|(k, v)| Ok((k.clone(), parse_parameter(k, v)?)))
@@ -186,17 +205,20 @@ impl Template {
                 return Err(TemplateError::format(format!("Mappings attribute {name} must be a JSON object")));
             }
         }
-        let conditions = section(top, "Conditions")?.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let conditions =
+            section(top, "Conditions")?.iter().filter(|(k, _)| loops(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
         let res = match top.get("Resources") {
             Some(Value::Object(m)) if !m.is_empty() => m,
             _ => return Err(TemplateError::format("At least one Resources member must be defined.")),
         };
         let resources = res
             .iter()
+            .filter(|(k, _)| loops(k))
             .map(|(k, v)| Ok((k.clone(), parse_resource(k, v)?)))
             .collect::<Result<_>>()?;
         let outputs = section(top, "Outputs")?
             .iter()
+            .filter(|(k, _)| loops(k))
             .map(|(k, v)| Ok((k.clone(), parse_output(k, v)?)))
             .collect::<Result<_>>()?;
         let template = Template {
@@ -211,6 +233,7 @@ impl Template {
             resources,
             outputs,
             body: body.clone(),
+            deferred_for_each: deferred,
         };
         for t in &template.transforms {
             if t != LANGUAGE_EXTENSIONS {
@@ -219,13 +242,23 @@ impl Template {
                 )));
             }
         }
-        crate::references::check(&template)?;
+        if !deferred {
+            crate::references::check(&template)?;
+        }
         Ok(template)
     }
 
     /// Whether `Transform: AWS::LanguageExtensions` is declared.
     pub fn language_extensions(&self) -> bool {
         self.transforms.iter().any(|t| t == LANGUAGE_EXTENSIONS)
+    }
+}
+
+fn transforms_of(body: &Value) -> Vec<String> {
+    match body.get("Transform") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        _ => vec![],
     }
 }
 

@@ -130,6 +130,7 @@ fn getazs_cidr_base64_import() {
     assert_eq!(eval(json!({"Fn::GetAZs": ""})), json!(["us-east-1a", "us-east-1b", "us-east-1c"]));
     assert_eq!(eval(json!({"Fn::GetAZs": {"Ref": "AWS::Region"}})), json!(["us-east-1a", "us-east-1b", "us-east-1c"]));
     assert_eq!(eval(json!({"Fn::GetAZs": "eu-west-1"})).as_array().unwrap().len(), 3);
+    assert_eq!(eval(json!({"Fn::GetAZs": null})), json!(["us-east-1a", "us-east-1b", "us-east-1c"]));
     assert_eq!(
         eval(json!({"Fn::Cidr": [{"Fn::GetAtt": ["Other", "CidrBlock"]}, 2, "8"]})),
         json!(["10.0.0.0/24", "10.0.1.0/24"])
@@ -164,7 +165,9 @@ fn language_extensions_functions() {
         json!("{\"a\":\"us-east-1\"}")
     );
     let e = eval_err("", json!({"Fn::Length": [1]}));
-    assert!(e.starts_with("Template format error: Encountered unsupported function: Fn::Length"), "{e}");
+    assert!(e.starts_with("Template error: Encountered unsupported function: Fn::Length Supported functions are: [Fn::Base64, Fn::GetAtt,"), "{e}");
+    let e = Template::parse("Resources:\n  R: {Type: T, Properties: {A: {Fn::Lenght: [1]}}}\n").unwrap_err();
+    assert!(e.message.starts_with("Template error: Encountered unsupported function: Fn::Lenght"), "{e}");
     let e = Template::parse("Transform: AWS::Serverless-2016-10-31\nResources:\n  R: {Type: AWS::EC2::VPC}\n").unwrap_err();
     assert!(e.message.contains("AWS::Serverless-2016-10-31"), "{e}");
 }
@@ -323,6 +326,8 @@ fn parameter_constraints_with_aws_messages() {
         "Parameter 'P' failed to satisfy constraint: lower-case letters only"
     );
     assert_eq!(m("CommaDelimitedList", "    AllowedValues: [a, b]\n", "a,c"), "Parameter 'P' must be one of AllowedValues");
+    // A Java pattern this engine cannot read (look-ahead) is not checked.
+    assert!(typed("String", "    AllowedPattern: '^(?=.{3,5}$)[a-z]+$'\n", "ab").is_ok());
 }
 
 #[test]
@@ -407,4 +412,53 @@ fn getatt_of_an_attribute_the_schema_lacks_is_refused_at_parse() {
     assert_eq!(e.message, "Template error: resource V does not support attribute type Nope in Fn::GetAtt");
     // A type without a table is not checked: the stack engine fails it.
     Template::parse("Resources:\n  V: {Type: AWS::Made::Up}\n  S: {Type: AWS::EC2::Subnet, Properties: {VpcId: !GetAtt V.Anything}}\n").unwrap();
+}
+
+const FOR_EACH: &str = r#"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "a,b"}
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Fn::ForEach::Subnets:
+    - Name
+    - !Ref Names
+    - Subnet${Name}:
+        Type: AWS::EC2::Subnet
+        Properties:
+          VpcId: !Ref Vpc
+          CidrBlock: !Sub "10.0.${Name}.0/24"
+Outputs:
+  Fn::ForEach::Ids:
+    - Name
+    - !Ref Names
+    - Id${Name}:
+        Value:
+          Ref: !Sub Subnet${Name}
+"#;
+
+#[test]
+fn for_each_over_a_parameter_expands_when_bound() {
+    let t = Template::parse(FOR_EACH).unwrap();
+    assert!(t.deferred_for_each);
+    assert_eq!(t.resources.keys().collect::<Vec<_>>(), ["Vpc"]);
+    let p = params(&t, &[("Names", "1,2,3")]).unwrap();
+    let b = t.bind(&p).unwrap();
+    assert_eq!(b.create_order().unwrap(), ["Vpc", "Subnet1", "Subnet2", "Subnet3"]);
+    assert_eq!(b.resolve_properties("Subnet2", &Fake).unwrap(), json!({"VpcId": "Vpc-phys", "CidrBlock": "10.0.2.0/24"}));
+    let out: Vec<(String, String)> = b.outputs(&Fake).unwrap().into_iter().map(|o| (o.key, o.value)).collect();
+    assert_eq!(out[2], ("Id3".to_string(), "Subnet3-phys".to_string()));
+}
+
+#[test]
+fn for_each_over_a_literal_list_expands_when_parsed() {
+    let t = Template::parse(&FOR_EACH.replace("- !Ref Names", "- [x, y]")).unwrap();
+    assert!(!t.deferred_for_each);
+    assert_eq!(t.resources.keys().collect::<Vec<_>>(), ["Subnetx", "Subnety", "Vpc"]);
+    // Its references are checked as any template's.
+    let e = Template::parse(&FOR_EACH.replace("- !Ref Names", "- [x]").replace("!Ref Vpc", "!Ref Nope"))
+        .unwrap_err();
+    assert_eq!(e.message, "Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template");
+    // Without the transform a loop is no resource name.
+    assert!(Template::parse(&FOR_EACH.replace("Transform: AWS::LanguageExtensions", "")).is_err());
 }

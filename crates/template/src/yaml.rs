@@ -44,8 +44,15 @@ fn long_name(tag: &str) -> Option<&'static str> {
         "If" => "Fn::If",
         "Not" => "Fn::Not",
         "Or" => "Fn::Or",
-        "Length" => "Fn::Length",
-        "ToJsonString" => "Fn::ToJsonString",
+        // Rules' assertion functions.
+        "Contains" => "Fn::Contains",
+        "EachMemberEquals" => "Fn::EachMemberEquals",
+        "EachMemberIn" => "Fn::EachMemberIn",
+        "RefAll" => "Fn::RefAll",
+        "ValueOf" => "Fn::ValueOf",
+        "ValueOfAll" => "Fn::ValueOfAll",
+        // AWS::LanguageExtensions' functions (Fn::Length, Fn::ToJsonString,
+        // Fn::ForEach) have no short form: AWS refuses `!Length`.
         _ => return None,
     })
 }
@@ -144,6 +151,8 @@ mod tests {
         assert!(e.message.starts_with("Template format error: YAML not well-formed. (line"), "{e}");
         let e = body_to_json("a: !Bogus x").unwrap_err();
         assert_eq!(e.message, "Template format error: Unsupported YAML tag !Bogus");
+        let e = body_to_json("a: !Length [1]").unwrap_err();
+        assert_eq!(e.message, "Template format error: Unsupported YAML tag !Length");
     }
 
     #[test]
