@@ -92,23 +92,36 @@ impl<'a> Bound<'a> {
             let v = bound.condition_value(&bound.template.conditions[&name])?;
             bound.conditions.insert(name, v);
         }
-        let t = bound.template.clone();
-        for (id, r) in &t.resources {
-            if !bound.is_active(id) {
-                continue;
-            }
+        // What exists must not refer to what does not (the taken branches
+        // of Fn::If only), in Resources and in Outputs.
+        let t = &bound.template;
+        let live = |v: &Value, extra: &[String]| -> BTreeSet<String> {
             let mut refs = references::Refs::default();
-            references::collect(&bound.prune(&r.properties), false, &mut refs);
-            let gone: BTreeSet<&str> = refs
-                .refs
+            references::collect(&bound.prune(v), false, &mut refs);
+            refs.refs
                 .iter()
                 .chain(&refs.getatts)
-                .chain(&r.depends_on)
+                .chain(extra)
                 .filter(|n| t.resources.contains_key(*n) && !bound.is_active(n))
-                .map(String::as_str)
-                .collect();
+                .cloned()
+                .collect()
+        };
+        for (id, r) in &t.resources {
+            let gone = if bound.is_active(id) { live(&r.properties, &r.depends_on) } else { BTreeSet::new() };
             if !gone.is_empty() {
-                return Err(references::unresolved_resources(gone, "Resources"));
+                return Err(references::unresolved_resources(gone.iter().map(String::as_str), "Resources"));
+            }
+        }
+        for o in t.outputs.values() {
+            if o.condition.as_deref().is_some_and(|c| !bound.condition(c)) {
+                continue;
+            }
+            let mut gone = live(&o.value, &[]);
+            if let Some(e) = &o.export_name {
+                gone.extend(live(e, &[]));
+            }
+            if !gone.is_empty() {
+                return Err(references::unresolved_resources(gone.iter().map(String::as_str), "Outputs"));
             }
         }
         Ok(bound)

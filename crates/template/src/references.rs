@@ -172,7 +172,7 @@ pub fn resource_refs(template: &Template, id: &str) -> Refs {
 }
 
 /// The resources `id` depends on: those its properties refer to and its
-/// `DependsOn`.
+/// `DependsOn` (whatever their conditions).
 pub fn depends_on(template: &Template, id: &str) -> BTreeSet<String> {
     let refs = resource_refs(template, id);
     refs.refs

@@ -71,6 +71,66 @@ impl TypeSchema {
     }
 }
 
+/// Whether a change of one property recreates the resource (a change set's
+/// `RequiresRecreation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Recreation {
+    /// Updated in place.
+    Never,
+    /// Replaced for some changes (a conditional create-only property).
+    Conditionally,
+    /// Replaced (a create-only property).
+    Always,
+}
+
+impl Recreation {
+    /// AWS's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recreation::Never => "Never",
+            Recreation::Conditionally => "Conditionally",
+            Recreation::Always => "Always",
+        }
+    }
+
+    /// The resource-level answer (a change set's `Replacement`): `True`,
+    /// `Conditional` or `False`.
+    pub fn replacement(self) -> &'static str {
+        match self {
+            Recreation::Never => "False",
+            Recreation::Conditionally => "Conditional",
+            Recreation::Always => "True",
+        }
+    }
+}
+
+impl TypeSchema {
+    /// What a change of `property` does to the resource.
+    pub fn recreation(&self, property: &str) -> Recreation {
+        if self.create_only.iter().any(|p| p == property) {
+            Recreation::Always
+        } else if self.conditional_create_only.iter().any(|p| p == property) {
+            Recreation::Conditionally
+        } else {
+            Recreation::Never
+        }
+    }
+}
+
+/// The properties that differ between a resource's old and new evaluated
+/// properties, each with what its change does (`Never` for a type without
+/// a table); the resource is replaced when the strongest is `Always`.
+pub fn property_changes(type_name: &str, old: &Value, new: &Value) -> Vec<(String, Recreation)> {
+    let schema = resource_type(type_name);
+    changed_properties(old, new)
+        .into_iter()
+        .map(|p| {
+            let r = schema.map_or(Recreation::Never, |s| s.recreation(&p));
+            (p, r)
+        })
+        .collect()
+}
+
 /// Whether changing `changed` properties of a resource of `type_name`
 /// replaces it; `None` for a type without a table.
 pub fn requires_replacement<'a>(type_name: &str, changed: impl IntoIterator<Item = &'a str>) -> Option<bool> {
@@ -217,6 +277,26 @@ mod tests {
         let e = validate_properties("AWS::EC2::Subnet", "S", &json!({"VpcId": ["v"]})).unwrap_err();
         assert_eq!(e.message, "Properties validation failed for resource S with message: #/VpcId: expected type: String, found: JSONArray");
         assert!(validate_properties("AWS::Made::Up", "X", &json!({"Anything": 1})).is_ok());
+    }
+
+    #[test]
+    fn property_changes_say_what_recreates() {
+        let old = json!({"VpcId": "v", "CidrBlock": "10.0.1.0/24", "Tags": []});
+        let new = json!({"VpcId": "v", "CidrBlock": "10.0.2.0/24", "Ipv6CidrBlock": "2600::/64", "MapPublicIpOnLaunch": true});
+        let changes = property_changes("AWS::EC2::Subnet", &old, &new);
+        assert_eq!(
+            changes,
+            [
+                ("CidrBlock".to_string(), Recreation::Always),
+                ("Ipv6CidrBlock".to_string(), Recreation::Conditionally),
+                ("MapPublicIpOnLaunch".to_string(), Recreation::Never),
+                ("Tags".to_string(), Recreation::Never),
+            ]
+        );
+        let strongest = changes.iter().map(|(_, r)| *r).max().unwrap();
+        assert_eq!((strongest.as_str(), strongest.replacement()), ("Always", "True"));
+        assert_eq!(Recreation::Conditionally.replacement(), "Conditional");
+        assert_eq!(property_changes("AWS::Made::Up", &json!({"A": 1}), &json!({"A": 2})), [("A".to_string(), Recreation::Never)]);
     }
 
     #[test]

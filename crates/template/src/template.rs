@@ -248,6 +248,15 @@ impl Template {
         Ok(template)
     }
 
+    /// The resources `logical_id` depends on: those its properties refer to
+    /// (`Ref`, `Fn::GetAtt`, `Fn::Sub`) and its `DependsOn`.
+    pub fn dependencies(&self, logical_id: &str) -> std::collections::BTreeSet<String> {
+        if !self.resources.contains_key(logical_id) {
+            return Default::default();
+        }
+        crate::references::depends_on(self, logical_id)
+    }
+
     /// Whether `Transform: AWS::LanguageExtensions` is declared.
     pub fn language_extensions(&self) -> bool {
         self.transforms.iter().any(|t| t == LANGUAGE_EXTENSIONS)

@@ -221,6 +221,8 @@ fn resource_conditions_order_and_outputs() {
     let b = t.bind(&p).unwrap();
     assert_eq!(b.create_order().unwrap(), ["Igw", "Vpc", "Attach", "Uses"]);
     assert_eq!(b.delete_order().unwrap(), ["Uses", "Attach", "Vpc", "Igw"]);
+    assert_eq!(t.dependencies("Uses").into_iter().collect::<Vec<_>>(), ["Igw", "Vpc"]);
+    assert!(t.dependencies("Nope").is_empty());
     let out = b.outputs(&Fake).unwrap();
     assert_eq!(out.len(), 2);
     assert_eq!(out[0], ResolvedOutput { key: "IgwId".into(), value: "Igw-phys".into(), description: None, export_name: Some("st-igw".into()) });
@@ -243,6 +245,18 @@ fn a_live_reference_to_a_resource_whose_condition_is_false_is_refused() {
         t.bind(&p).unwrap_err().message,
         "Template format error: Unresolved resource dependencies [Igw] in the Resources block of the template"
     );
+}
+
+#[test]
+fn an_output_of_a_resource_whose_condition_is_false_is_refused() {
+    let body = CONDITIONAL.replace("IgwId: {Value: !Ref Igw, Condition: MakeIt,", "IgwId: {Value: !Ref Igw,");
+    let t = Template::parse(&body).unwrap();
+    let p = params(&t, &[("Make", "no")]).unwrap();
+    assert_eq!(
+        t.bind(&p).unwrap_err().message,
+        "Template format error: Unresolved resource dependencies [Igw] in the Outputs block of the template"
+    );
+    assert!(t.bind(&params(&t, &[]).unwrap()).is_ok());
 }
 
 #[test]
