@@ -47,6 +47,37 @@ def json_type(prop, definitions, depth=0):
     return "any"
 
 
+def shape(prop, definitions, depth=0):
+    """The shape of a property, for validation and type conversion: a
+    scalar type name ("string", "integer", "number", "boolean", "any"),
+    {"items": shape} for a list, or {"properties": {...}, "required": [...],
+    "closed": bool} for an object with known keys (closed: no other key is
+    allowed)."""
+    if depth > 8:
+        return "any"
+    if "$ref" in prop:
+        name = prop["$ref"].split("/")[-1]
+        return shape(definitions.get(name, {}), definitions, depth + 1)
+    t = prop.get("type")
+    if isinstance(t, list):
+        t = t[0] if len(t) == 1 else None
+    if t == "array":
+        return {"items": shape(prop.get("items", {}), definitions, depth + 1)}
+    if t == "object" or (t is None and "properties" in prop):
+        if "properties" not in prop:
+            return "object"
+        return {
+            "properties": {
+                k: shape(v, definitions, depth + 1) for k, v in sorted(prop["properties"].items())
+            },
+            "required": sorted(prop.get("required", [])),
+            "closed": prop.get("additionalProperties") is False,
+        }
+    if t in ("string", "integer", "number", "boolean"):
+        return t
+    return "any"
+
+
 def trim(type_name):
     schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(REGION, type_name)
     s = schema.schema
@@ -55,6 +86,9 @@ def trim(type_name):
     return {
         "properties": {
             name: json_type(p, definitions) for name, p in sorted(s.get("properties", {}).items())
+        },
+        "shapes": {
+            name: shape(p, definitions) for name, p in sorted(s.get("properties", {}).items())
         },
         "required": sorted(s.get("required", [])),
         "createOnly": top_names(s.get("createOnlyProperties")),

@@ -17,6 +17,9 @@ pub struct TypeSchema {
     /// Every property, with its JSON type (`string`, `integer`, `number`,
     /// `boolean`, `array`, `object`, or `any`).
     pub properties: BTreeMap<String, String>,
+    /// Each property's shape (nested lists and objects), for validation
+    /// and type conversion.
+    pub shapes: BTreeMap<String, Shape>,
     /// Properties a template must give.
     pub required: Vec<String>,
     /// Properties a change of which replaces the resource.
@@ -32,6 +35,29 @@ pub struct TypeSchema {
     pub primary_identifier: Vec<String>,
     /// What `Fn::GetAtt` can read (`CidrBlock`, `Endpoint.Address`).
     pub attributes: Vec<String>,
+}
+
+/// The shape of a property value, from the registry schema.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Shape {
+    /// `string`, `integer`, `number`, `boolean`, `object` (any object) or
+    /// `any`.
+    Scalar(String),
+    /// A list of items of one shape.
+    List {
+        /// The items' shape.
+        items: Box<Shape>,
+    },
+    /// An object with known keys.
+    Object {
+        /// Each key's shape.
+        properties: BTreeMap<String, Shape>,
+        /// Keys that must be there.
+        required: Vec<String>,
+        /// No other key is allowed.
+        closed: bool,
+    },
 }
 
 #[derive(Deserialize)]
@@ -161,21 +187,8 @@ fn found(v: &Value) -> &'static str {
     }
 }
 
-/// Whether a value fits a schema type. Scalars convert among themselves as
-/// CloudFormation converts them (`"80"` is a fine integer, `80` a fine
-/// string); a list or an object must be one.
-fn fits(expected: &str, v: &Value) -> bool {
-    match expected {
-        "array" => v.is_array(),
-        "object" => v.is_object(),
-        "string" | "integer" | "number" | "boolean" => !(v.is_array() || v.is_object()),
-        _ => true,
-    }
-}
-
 fn expected_name(t: &str) -> &str {
     match t {
-        "array" => "JSONArray",
         "object" => "JSONObject",
         "string" => "String",
         "integer" => "Integer",
@@ -185,41 +198,110 @@ fn expected_name(t: &str) -> &str {
     }
 }
 
-/// Checks a resource's evaluated properties against its type's table:
-/// unknown or read-only properties ("Encountered unsupported property X"),
-/// missing required ones and lists/objects where the other is expected
-/// ("Properties validation failed for resource R with message: ...").
-/// A type without a table passes (the stack engine refuses types it cannot
-/// create, naming them).
-pub fn validate_properties(type_name: &str, logical_id: &str, props: &Value) -> Result<()> {
-    let Some(t) = resource_type(type_name) else { return Ok(()) };
-    let empty = serde_json::Map::new();
-    let props = props.as_object().unwrap_or(&empty);
-    for (name, v) in props {
-        match t.properties.get(name) {
-            Some(_) if t.read_only.contains(name) => {
-                return Err(TemplateError::properties(format!("Encountered unsupported property {name}")))
+/// "Properties validation failed for resource R with message: ...".
+fn invalid(logical_id: &str, message: String) -> TemplateError {
+    TemplateError::properties(format!("Properties validation failed for resource {logical_id} with message: {message}"))
+}
+
+/// `v` converted to `shape` as CloudFormation converts property values
+/// (`"80"` for an integer becomes 80, `80` for a string `"80"`, `"true"`
+/// for a boolean `true`), or AWS's message naming the JSON path.
+fn conform(shape: &Shape, v: &Value, path: &str, id: &str) -> Result<Value> {
+    let mismatch = |expected: &str| invalid(id, format!("{path}: expected type: {}, found: {}", expected_name(expected), found(v)));
+    match shape {
+        Shape::Scalar(t) => match (t.as_str(), v) {
+            ("any", _) => Ok(v.clone()),
+            ("object", Value::Object(_)) => Ok(v.clone()),
+            ("string", Value::String(_)) => Ok(v.clone()),
+            ("string", Value::Number(_) | Value::Bool(_)) => Ok(Value::String(crate::template::scalar_text(v).unwrap_or_default())),
+            ("integer", Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(v.clone()),
+            ("integer", Value::Number(n)) => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Value::from(f as i64)),
+                _ => Err(mismatch(t)),
+            },
+            ("integer", Value::String(s)) => s.trim().parse::<i64>().map(Value::from).map_err(|_| mismatch(t)),
+            ("number", Value::Number(_)) => Ok(v.clone()),
+            ("number", Value::String(s)) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(|n| {
+                    // Keep an integer written as one an integer.
+                    s.trim().parse::<i64>().map(Value::from).unwrap_or(Value::Number(n))
+                })
+                .ok_or_else(|| mismatch(t)),
+            ("boolean", Value::Bool(_)) => Ok(v.clone()),
+            ("boolean", Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+            ("boolean", Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+            _ => Err(mismatch(t)),
+        },
+        Shape::List { items } => match v {
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, item)| conform(items, item, &format!("{path}/{i}"), id))
+                .collect::<Result<Vec<_>>>()
+                .map(Value::Array),
+            _ => Err(invalid(id, format!("{path}: expected type: JSONArray, found: {}", found(v)))),
+        },
+        Shape::Object { properties, required, closed } => {
+            let Value::Object(m) = v else {
+                return Err(invalid(id, format!("{path}: expected type: JSONObject, found: {}", found(v))));
+            };
+            let mut out = serde_json::Map::new();
+            for (k, item) in m {
+                match properties.get(k) {
+                    Some(s) => {
+                        out.insert(k.clone(), conform(s, item, &format!("{path}/{k}"), id)?);
+                    }
+                    None if *closed => {
+                        return Err(invalid(id, format!("{path}: extraneous key [{k}] is not permitted")))
+                    }
+                    None => {
+                        out.insert(k.clone(), item.clone());
+                    }
+                }
             }
-            None => return Err(TemplateError::properties(format!("Encountered unsupported property {name}"))),
-            Some(ty) if !fits(ty, v) => {
-                return Err(TemplateError::properties(format!(
-                    "Properties validation failed for resource {logical_id} with message: #/{name}: expected type: {}, found: {}",
-                    expected_name(ty),
-                    found(v)
-                )))
+            if let Some(r) = required.iter().find(|r| !m.contains_key(*r)) {
+                return Err(invalid(id, format!("{path}: required key [{r}] not found")));
             }
-            Some(_) => {}
+            Ok(Value::Object(out))
         }
     }
-    let missing: Vec<&str> =
-        t.required.iter().filter(|r| !props.contains_key(*r)).map(String::as_str).collect();
-    if !missing.is_empty() {
-        return Err(TemplateError::properties(format!(
-            "Properties validation failed for resource {logical_id} with message: #: required key [{}] not found",
-            missing.join(", ")
-        )));
+}
+
+/// A resource's evaluated properties checked against its type's table and
+/// converted to the schema's types (what the stack engine hands a resource
+/// handler): an unknown or read-only top-level property is AWS's
+/// "Encountered unsupported property X"; the rest is "Properties validation
+/// failed for resource R with message: #/Path: ..." (missing required keys,
+/// unknown keys of closed objects, a list or object where the other or a
+/// scalar is expected, a scalar that does not convert). A type without a
+/// table passes unchanged (the stack engine refuses types it cannot create,
+/// naming them).
+pub fn normalize_properties(type_name: &str, logical_id: &str, props: &Value) -> Result<Value> {
+    let Some(t) = resource_type(type_name) else { return Ok(props.clone()) };
+    let empty = serde_json::Map::new();
+    let m = props.as_object().unwrap_or(&empty);
+    let mut out = serde_json::Map::new();
+    for (name, v) in m {
+        if !t.properties.contains_key(name) || t.read_only.contains(name) {
+            return Err(TemplateError::properties(format!("Encountered unsupported property {name}")));
+        }
+        let shape = t.shapes.get(name).cloned().unwrap_or(Shape::Scalar("any".into()));
+        out.insert(name.clone(), conform(&shape, v, &format!("#/{name}"), logical_id)?);
     }
-    Ok(())
+    let missing: Vec<&str> = t.required.iter().filter(|r| !m.contains_key(*r)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        return Err(invalid(logical_id, format!("#: required key [{}] not found", missing.join(", "))));
+    }
+    Ok(Value::Object(out))
+}
+
+/// [`normalize_properties`], keeping only the verdict.
+pub fn validate_properties(type_name: &str, logical_id: &str, props: &Value) -> Result<()> {
+    normalize_properties(type_name, logical_id, props).map(|_| ())
 }
 
 #[cfg(test)]
@@ -277,6 +359,43 @@ mod tests {
         let e = validate_properties("AWS::EC2::Subnet", "S", &json!({"VpcId": ["v"]})).unwrap_err();
         assert_eq!(e.message, "Properties validation failed for resource S with message: #/VpcId: expected type: String, found: JSONArray");
         assert!(validate_properties("AWS::Made::Up", "X", &json!({"Anything": 1})).is_ok());
+    }
+
+    #[test]
+    fn nested_values_are_checked_and_converted() {
+        let sg = json!({"GroupDescription": 7, "SecurityGroupIngress": [
+            {"IpProtocol": "tcp", "FromPort": "80", "ToPort": 80.0, "CidrIp": "10.0.0.0/8"}
+        ], "Tags": [{"Key": "n", "Value": 1}]});
+        assert_eq!(
+            normalize_properties("AWS::EC2::SecurityGroup", "Sg", &sg).unwrap(),
+            json!({"GroupDescription": "7", "SecurityGroupIngress": [
+                {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIp": "10.0.0.0/8"}
+            ], "Tags": [{"Key": "n", "Value": "1"}]})
+        );
+        let e = |v: Value| normalize_properties("AWS::EC2::SecurityGroup", "Sg", &v).unwrap_err().message;
+        assert_eq!(
+            e(json!({"GroupDescription": "d", "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": "eighty"}]})),
+            "Properties validation failed for resource Sg with message: #/SecurityGroupIngress/0/FromPort: expected type: Integer, found: String"
+        );
+        assert_eq!(
+            e(json!({"GroupDescription": "d", "SecurityGroupIngress": [{"IpProtocol": "tcp", "Port": 1}]})),
+            "Properties validation failed for resource Sg with message: #/SecurityGroupIngress/0: extraneous key [Port] is not permitted"
+        );
+        assert_eq!(
+            e(json!({"GroupDescription": "d", "SecurityGroupIngress": [{"FromPort": 1}]})),
+            "Properties validation failed for resource Sg with message: #/SecurityGroupIngress/0: required key [IpProtocol] not found"
+        );
+        assert_eq!(
+            e(json!({"GroupDescription": "d", "SecurityGroupIngress": {"IpProtocol": "tcp"}})),
+            "Properties validation failed for resource Sg with message: #/SecurityGroupIngress: expected type: JSONArray, found: JSONObject"
+        );
+        let acl = normalize_properties(
+            "AWS::EC2::NetworkAclEntry",
+            "E",
+            &json!({"NetworkAclId": "acl-1", "RuleNumber": "100", "Protocol": "-1", "RuleAction": "allow", "Egress": "false", "CidrBlock": "0.0.0.0/0"}),
+        )
+        .unwrap();
+        assert_eq!((acl["RuleNumber"].clone(), acl["Protocol"].clone(), acl["Egress"].clone()), (json!(100), json!(-1), json!(false)));
     }
 
     #[test]
