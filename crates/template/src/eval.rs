@@ -62,7 +62,7 @@ impl Template {
         }
         // The loops' collections are evaluated with the parameters (and
         // the mappings); then the expanded template is checked in full.
-        let partial = Bound { template: Cow::Borrowed(self), params, conditions: BTreeMap::new() };
+        let partial = Bound::parameters_only(self, params);
         let values = |c: &Value| -> Result<Option<Vec<String>>> {
             match partial.eval(c, &NoResolver)? {
                 Some(v) => crate::foreach::literal(&v).map(Some).ok_or_else(|| {
@@ -86,6 +86,12 @@ impl Template {
 }
 
 impl<'a> Bound<'a> {
+    /// A template seen with its parameters only (no conditions yet): what
+    /// Rules and `Fn::ForEach` collections are evaluated with.
+    pub(crate) fn parameters_only(template: &'a Template, params: &'a Params) -> Bound<'a> {
+        Bound { template: Cow::Borrowed(template), params, conditions: BTreeMap::new() }
+    }
+
     fn new(template: Cow<'a, Template>, params: &'a Params) -> Result<Bound<'a>> {
         let mut bound = Bound { template, params, conditions: BTreeMap::new() };
         for name in references::condition_order(&bound.template)? {
@@ -212,7 +218,7 @@ impl<'a> Bound<'a> {
         }
     }
 
-    fn condition_value(&self, v: &Value) -> Result<bool> {
+    pub(crate) fn condition_value(&self, v: &Value) -> Result<bool> {
         let bad = || TemplateError::template("Conditions can only be boolean operations on parameters and other conditions");
         let Value::Object(m) = v else { return Err(bad()) };
         let (1, Some((k, arg))) = (m.len(), m.iter().next()) else { return Err(bad()) };
@@ -573,7 +579,7 @@ fn text_or_list(v: &Value) -> Option<String> {
 }
 
 /// Conditions read only parameters: a resolver that knows no resource.
-struct NoResolver;
+pub(crate) struct NoResolver;
 
 impl Resolver for NoResolver {
     fn physical_id(&self, _: &str) -> Option<String> {

@@ -69,6 +69,7 @@ mod eval;
 mod foreach;
 mod parameters;
 mod references;
+mod rules;
 pub mod schema;
 mod summary;
 mod template;

@@ -287,7 +287,9 @@ pub fn resolve_parameters(
             resolved_value: resolved.map(|r| if p.no_echo { "****".into() } else { r }),
         });
     }
-    Ok(Params { values, pseudo, given: texts, shown })
+    let params = Params { values, pseudo, given: texts, shown };
+    crate::rules::check(template, &params)?;
+    Ok(params)
 }
 
 /// Splits a list parameter's text as AWS does (commas; spaces kept, except
