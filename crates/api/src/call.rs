@@ -249,12 +249,8 @@ fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Res
             let service = Service::from_scope(&auth.service).ok_or_else(|| {
                 ApiError::client("InvalidAction", format!("The service '{}' is not offered by this endpoint", auth.service))
             })?;
-            let mut caller = app.config.identity.caller(&auth.access_key);
-            if crate::identity::temporary_key_account(&auth.access_key).is_some() {
-                if let Some(session) = app.session(&auth.access_key) {
-                    caller = caller.with_session(session);
-                }
-            }
+            let token = req.header("x-amz-security-token").or_else(|| params.get("X-Amz-Security-Token"));
+            let caller = crate::access_keys::resolve(app, &auth.access_key, token).map_err(|_| unknown_key(service))?;
             if app.config.verify_signatures {
                 match sigv4::verify(req, &auth, &caller.secret) {
                     Ok(()) => {}
@@ -283,6 +279,19 @@ fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Res
             let caller = app.config.identity.caller(&app.config.identity.default_account);
             Ok(Route { service, region: "us-east-1".into(), caller })
         }
+    }
+}
+
+/// AWS's answer to an access key it does not know or that is inactive:
+/// EC2 `AuthFailure` (401), the JSON services `UnrecognizedClientException`,
+/// the other query services `InvalidClientTokenId` (403).
+fn unknown_key(service: Service) -> ApiError {
+    match service {
+        Service::Ec2 => ApiError::client("AuthFailure", "AWS was not able to validate the provided access credentials").with_status(401),
+        Service::Ram | Service::Logs | Service::Ssm => {
+            ApiError::client("UnrecognizedClientException", "The security token included in the request is invalid.").with_status(403)
+        }
+        _ => ApiError::client("InvalidClientTokenId", "The security token included in the request is invalid.").with_status(403),
     }
 }
 

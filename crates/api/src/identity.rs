@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use hmac_free::derive_secret;
 
 /// The key → account table and the defaults.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Identity {
     pub default_account: String,
     /// access key id → (account, secret).
@@ -21,6 +21,15 @@ pub struct Identity {
     pub default_secret: String,
 }
 
+/// Lists the keys, never their secrets.
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut keys: Vec<&String> = self.keys.keys().collect();
+        keys.sort();
+        f.debug_struct("Identity").field("default_account", &self.default_account).field("keys", &keys).finish_non_exhaustive()
+    }
+}
+
 impl Default for Identity {
     fn default() -> Self {
         Identity { default_account: "000000000000".into(), keys: HashMap::new(), default_secret: "test".into() }
@@ -28,7 +37,7 @@ impl Default for Identity {
 }
 
 /// The caller behind an access key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Caller {
     pub account: String,
     /// The secret the request should be signed with.
@@ -40,6 +49,13 @@ pub struct Caller {
 
 fn is_account(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Masks the secret, so that no log line shows it.
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller").field("account", &self.account).field("arn", &self.arn).field("user_id", &self.user_id).finish_non_exhaustive()
+    }
 }
 
 impl Identity {
@@ -58,6 +74,11 @@ impl Identity {
             self.keys.insert(f[0].to_string(), (f[2].to_string(), f[1].to_string()));
         }
         Ok(())
+    }
+
+    /// The root user of `account`, signing with `secret`.
+    pub fn root(&self, account: &str, secret: &str) -> Caller {
+        root(account, secret)
     }
 
     /// Resolves an access key id to its caller.
@@ -92,10 +113,25 @@ fn root(account: &str, secret: &str) -> Caller {
 /// Who a temporary key was issued to (AssumeRole's role session, or the
 /// caller of GetSessionToken), kept in the store's meta area so that
 /// GetCallerIdentity names the role after a restart too.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     pub arn: String,
     pub user_id: String,
+    /// The secret issued with the key (sessions recorded before secrets
+    /// were random have none: theirs is derived from the key id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The session token issued with the key; a server that accepts only
+    /// registered keys requires it on every request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// Masks the secret and the token, so that no log line shows them.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("arn", &self.arn).field("user_id", &self.user_id).finish_non_exhaustive()
+    }
 }
 
 impl Session {
@@ -110,6 +146,9 @@ impl Caller {
     pub fn with_session(mut self, s: Session) -> Caller {
         self.arn = s.arn;
         self.user_id = s.user_id;
+        if let Some(secret) = s.secret {
+            self.secret = secret;
+        }
         self
     }
 }

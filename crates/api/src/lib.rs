@@ -9,6 +9,7 @@
 //! All state sits behind one mutex: commands are short, and a single
 //! writer keeps the log order equal to the apply order.
 
+pub mod access_keys;
 pub mod call;
 pub mod ec2;
 pub mod elasticache;
@@ -44,6 +45,10 @@ pub struct Config {
     pub identity: Identity,
     /// Refuse requests whose SigV4 signature does not verify.
     pub verify_signatures: bool,
+    /// Accept only registered keys (stored, from the credentials file, or
+    /// issued by STS): what a server shared over the network needs, where
+    /// a 12-digit key must not act as any account it names.
+    pub registered_keys_only: bool,
     /// At start, a log longer than this many commands is compacted into a
     /// snapshot, so restarts stay fast. `None`: [`COMPACT_AFTER`].
     pub compact_after: Option<u64>,

@@ -33,9 +33,14 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
         })),
         ("POST", "/_xvpc/reset") | ("POST", "/moto-api/reset") => {
             let mut w = app.world();
-            match w.store.reset() {
+            // Access keys are the server's configuration, not the emulated
+            // world: a reset keeps them (else it would lock everyone out).
+            let keys = xvpc_model::access_key::restore(&w.state);
+            match w.store.reset().and_then(|()| {
+                w.state = Default::default();
+                crate::access_keys::commit(app, &mut w, "reset (access keys kept)", keys)
+            }) {
                 Ok(()) => {
-                    w.state = Default::default();
                     crate::flow_log_records::reset(app);
                     app.clock.set_offset(0);
                     app.notify(&w.state);
@@ -66,7 +71,13 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
         ("GET", "/_xvpc/state") => {
             let w = app.world();
             match serde_json::to_value(&w.state) {
-                Ok(v) => json(200, json!({ "now_ms": app.clock.now(), "state": v })),
+                Ok(mut v) => {
+                    // Never the access keys (their secrets): `xvpc credentials list` shows them.
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("access_keys");
+                    }
+                    json(200, json!({ "now_ms": app.clock.now(), "state": v }))
+                }
                 Err(e) => json(500, json!({ "error": e.to_string() })),
             }
         }

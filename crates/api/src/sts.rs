@@ -10,7 +10,7 @@ use xvpc_wire::Timestamp;
 
 use crate::call::{ActionTable, Call, QueryHandler};
 use crate::errors::Result;
-use crate::identity::{temporary_key, temporary_secret, Session};
+use crate::identity::{temporary_key, Session};
 
 const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::GetCallerIdentity, get_caller_identity),
@@ -34,15 +34,15 @@ fn get_caller_identity(call: &mut Call, _: shape::GetCallerIdentityRequest) -> R
 
 /// Issues a temporary key for `account` acting as `session` and remembers
 /// the session.
+/// The secret is random and recorded with the session (a secret derived
+/// from the public key id would let anyone who saw the id sign as it).
 fn credentials(call: &mut Call, account: &str, session: &Session, expires_ms: i64) -> Result<shape::Credentials> {
     let key = temporary_key(account);
-    call.put_meta(&Session::meta_key(&key), &serde_json::to_string(session).unwrap_or_default())?;
-    Ok(shape::Credentials {
-        secret_access_key: temporary_secret(&key),
-        access_key_id: key,
-        session_token: format!("FwoGZXIvYXdzEXVPC{}", xvpc_model::ids::random_hex(64)),
-        expiration: Timestamp(expires_ms),
-    })
+    let secret = xvpc_model::access_key::new_secret();
+    let token = format!("FwoGZXIvYXdzEXVPC{}", xvpc_model::ids::random_hex(64));
+    let recorded = Session { secret: Some(secret.clone()), token: Some(token.clone()), ..session.clone() };
+    call.put_meta(&Session::meta_key(&key), &serde_json::to_string(&recorded).unwrap_or_default())?;
+    Ok(shape::Credentials { secret_access_key: secret, access_key_id: key, session_token: token, expiration: Timestamp(expires_ms) })
 }
 
 fn duration(d: Option<i32>, default: i64, max: i64) -> Result<i64> {
@@ -85,6 +85,8 @@ fn assume_role(call: &mut Call, input: shape::AssumeRoleRequest) -> Result<shape
     let assumed = Session {
         arn: format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"),
         user_id: format!("AROA{}:{session}", xvpc_model::ids::random_hex(16).to_uppercase()),
+        secret: None,
+        token: None,
     };
     let expires = call.ctx.now + secs * 1000;
     Ok(shape::AssumeRoleResponse {
@@ -100,7 +102,7 @@ fn assume_role(call: &mut Call, input: shape::AssumeRoleRequest) -> Result<shape
 fn get_session_token(call: &mut Call, input: shape::GetSessionTokenRequest) -> Result<shape::GetSessionTokenResponse> {
     let secs = duration(input.duration_seconds, 43200, 129600)?;
     let account = call.caller.account.clone();
-    let same = Session { arn: call.caller.arn.clone(), user_id: call.caller.user_id.clone() };
+    let same = Session { arn: call.caller.arn.clone(), user_id: call.caller.user_id.clone(), secret: None, token: None };
     let expires = call.ctx.now + secs * 1000;
     Ok(shape::GetSessionTokenResponse { credentials: Some(credentials(call, &account, &same, expires)?) })
 }

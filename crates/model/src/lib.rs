@@ -17,6 +17,7 @@
 //! tested by moving the clock. Derived facts (a route is `blackhole` because
 //! its target is gone) are computed when read, never stored.
 
+pub mod access_key;
 pub mod aws_enum;
 pub mod cidr;
 pub mod default_vpc;

@@ -120,6 +120,8 @@ resources! {
     DhcpOptions(crate::dhcp_options::DhcpOptions) => dhcp_options,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     AccountRegion(crate::default_vpc::AccountRegion) => account_regions,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    AccessKey(crate::access_key::AccessKey) => access_keys,
 }
 
 /// A change to the state: a resource written whole, or removed.

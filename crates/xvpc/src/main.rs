@@ -2,6 +2,7 @@
 
 mod client;
 mod console;
+mod credentials;
 mod diagram;
 mod compare;
 mod matrix;
@@ -41,6 +42,8 @@ enum Command {
     Exec(exec::ExecArgs),
     /// Draw a running server's network (the console's map) as SVG, DOT or Mermaid.
     Diagram(DiagramArgs),
+    /// Manage the access keys kept in the store (add, list, revoke).
+    Credentials(credentials::CredentialsArgs),
 }
 
 /// Ends the process with a command's status (errors are status 2).
@@ -107,5 +110,6 @@ fn main() -> anyhow::Result<()> {
         #[cfg(unix)]
         Command::Exec(args) => exec::run(args),
         Command::Diagram(args) => diagram_cmd(args),
+        Command::Credentials(args) => credentials::run(args),
     }
 }

@@ -1,12 +1,14 @@
 //! `xvpc serve`: wires the store, the application and the HTTP listener.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::connect_info::Connected;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::serve::IncomingStream;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use xvpc_api::{App, Config};
@@ -31,6 +33,10 @@ pub struct ServeArgs {
     /// Refuse requests whose SigV4 signature does not verify.
     #[arg(long)]
     pub verify_signatures: bool,
+    /// Serve an open emulator (any 12-digit key acts as that account,
+    /// secrets unchecked) on a non-loopback address anyway.
+    #[arg(long)]
+    pub insecure_open: bool,
     /// Accounts start without a default VPC. (As in AWS, each account
     /// otherwise gets one in each Region, made by its first request there.)
     #[arg(long)]
@@ -90,7 +96,23 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         config.identity.parse_credentials(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
+    // On an address other hosts reach, only registered keys act.
+    let shared = !is_loopback(args.listen.ip());
+    config.registered_keys_only = shared && !args.insecure_open;
     let app = Arc::new(App::new(Box::new(store), config).context("loading state")?);
+    if shared && !args.insecure_open {
+        let has_keys = args.credentials.is_some() || xvpc_api::access_keys::any_active(&app);
+        if !args.verify_signatures || !has_keys {
+            anyhow::bail!(
+                "refusing to serve on {} (not a loopback address) as an open emulator: any 12-digit access key would act as that account{}. \
+                 Start it with --verify-signatures and credentials (a --credentials FILE, or keys added with `xvpc credentials add --data-dir {}`), \
+                 or pass --insecure-open to share an open emulator on purpose",
+                args.listen,
+                if args.verify_signatures { "" } else { " and no secret would be checked" },
+                data_dir.display()
+            );
+        }
+    }
     let worker = match args.dataplane {
         crate::dataplane::Kind::Model if args.emulate_bandwidth => anyhow::bail!("--emulate-bandwidth needs --dataplane netns"),
         crate::dataplane::Kind::Model => None,
@@ -106,9 +128,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         if let Some(w) = &dataplane {
             w.set_api_address(addr);
         }
-        print_banner(addr, &db);
+        print_banner(addr, &db, app.config.registered_keys_only);
         let router = axum::Router::new().fallback(handle).with_state(app);
-        axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+        axum::serve(listener, router.into_make_service_with_connect_info::<Conn>()).with_graceful_shutdown(shutdown()).await?;
         Ok::<_, anyhow::Error>(())
     });
     // Whatever the data plane built goes with the server.
@@ -118,12 +140,28 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     served
 }
 
-fn print_banner(addr: SocketAddr, db: &std::path::Path) {
+/// Loopback addresses (127.0.0.0/8, ::1, and ::ffff:127.x) reach only this
+/// host; everything else, the unspecified 0.0.0.0 and :: included, may be
+/// reached by others.
+pub fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+    }
+}
+
+fn print_banner(addr: SocketAddr, db: &std::path::Path, registered_keys_only: bool) {
     let url = format!("http://{addr}");
     println!("xvpc {} listening on {url}", env!("CARGO_PKG_VERSION"));
     println!("state: {} (SQLite, WAL)", db.display());
     println!("services: ec2 elasticloadbalancing ram sts   health: {url}/_xvpc/health");
     println!();
+    if registered_keys_only {
+        println!("Only registered access keys are accepted (`xvpc credentials list` on this host).");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        return;
+    }
     println!("Two accounts, one endpoint: the access key id is the account id.");
     for acct in ["111111111111", "222222222222"] {
         println!("  AWS_ACCESS_KEY_ID={acct} AWS_SECRET_ACCESS_KEY=test aws --endpoint-url {url} --region us-east-1 ec2 describe-vpcs");
@@ -148,8 +186,9 @@ async fn shutdown() {
 }
 
 /// Every request goes to the application; it decides by path and signature.
-async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
+async fn handle(State(app): State<Arc<App>>, ConnectInfo(conn): ConnectInfo<Conn>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    let local = conn.is_local();
     // The console is read-only and served before the AWS APIs see anything.
     if let Some(resp) = crate::console::handle(&app, parts.method.as_str(), parts.uri.path()) {
         return into_response(resp);
@@ -169,7 +208,41 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
             .collect(),
         body,
     };
+    if wire_req.path.starts_with(CREDENTIALS_PATH) {
+        if !local {
+            return plain(StatusCode::FORBIDDEN, "credentials are managed only from the server's own host");
+        }
+        if let Some(resp) = xvpc_api::access_keys::admin(&app, &wire_req) {
+            return into_response(resp);
+        }
+    }
     into_response(app.handle(wire_req))
+}
+
+/// The operator endpoint for stored access keys.
+const CREDENTIALS_PATH: &str = "/_xvpc/credentials";
+
+/// Both ends of a connection.
+#[derive(Clone, Copy, Debug)]
+struct Conn {
+    peer: SocketAddr,
+    local: Option<SocketAddr>,
+}
+
+impl Connected<IncomingStream<'_, tokio::net::TcpListener>> for Conn {
+    fn connect_info(s: IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Conn { peer: *s.remote_addr(), local: s.io().local_addr().ok() }
+    }
+}
+
+impl Conn {
+    /// A connection from this host: from a loopback address, or from the
+    /// very address it reached (a local process connecting to the host's
+    /// own address). TCP's handshake means a peer elsewhere cannot claim
+    /// either.
+    fn is_local(&self) -> bool {
+        is_loopback(self.peer.ip()) || self.local.is_some_and(|l| l.ip() == self.peer.ip())
+    }
 }
 
 fn into_response(resp: xvpc_wire::HttpResponse) -> Response {
