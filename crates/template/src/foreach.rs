@@ -1,6 +1,6 @@
 //! `Fn::ForEach` of the `AWS::LanguageExtensions` transform: a loop in the
-//! Resources, Outputs or Conditions section that stamps out one entry per
-//! value of a collection.
+//! Resources, Outputs or Conditions section (or inside a resource's
+//! properties) that stamps out one entry per value of a collection.
 //!
 //! ```yaml
 //! Fn::ForEach::Subnets:
@@ -23,11 +23,17 @@ pub const PREFIX: &str = "Fn::ForEach::";
 /// The sections a loop may stand in.
 const SECTIONS: &[&str] = &["Resources", "Outputs", "Conditions"];
 
-/// Whether the template has a loop in any section.
+/// Whether the template has a loop in any section (at any depth: a loop
+/// may also stamp out properties of a resource).
 pub fn present(body: &Value) -> bool {
-    SECTIONS.iter().any(|s| {
-        body.get(*s).and_then(Value::as_object).is_some_and(|m| m.keys().any(|k| k.starts_with(PREFIX)))
-    })
+    fn deep(v: &Value) -> bool {
+        match v {
+            Value::Object(m) => m.iter().any(|(k, v)| k.starts_with(PREFIX) || deep(v)),
+            Value::Array(a) => a.iter().any(deep),
+            _ => false,
+        }
+    }
+    SECTIONS.iter().any(|s| body.get(*s).is_some_and(deep))
 }
 
 /// A collection written out as a list of scalars.
@@ -40,14 +46,38 @@ pub fn literal(collection: &Value) -> Option<Vec<String>> {
 pub fn expand(body: &Value, collection: &dyn Fn(&Value) -> Result<Option<Vec<String>>>) -> Result<Option<Value>> {
     let mut out = body.clone();
     for s in SECTIONS {
-        if let Some(Value::Object(m)) = body.get(*s) {
-            match expand_map(m, collection)? {
-                Some(expanded) => out[*s] = Value::Object(expanded),
+        if let Some(v @ Value::Object(_)) = body.get(*s) {
+            match expand_deep(v, collection)? {
+                Some(expanded) => out[*s] = expanded,
                 None => return Ok(None),
             }
         }
     }
     Ok(Some(out))
+}
+
+/// Every object at any depth with its loops expanded.
+fn expand_deep(v: &Value, collection: &dyn Fn(&Value) -> Result<Option<Vec<String>>>) -> Result<Option<Value>> {
+    match v {
+        Value::Object(m) => {
+            let Some(expanded) = expand_map(m, collection)? else { return Ok(None) };
+            let mut out = Map::new();
+            for (k, item) in expanded {
+                let Some(x) = expand_deep(&item, collection)? else { return Ok(None) };
+                out.insert(k, x);
+            }
+            Ok(Some(Value::Object(out)))
+        }
+        Value::Array(a) => {
+            let mut out = Vec::with_capacity(a.len());
+            for item in a {
+                let Some(x) = expand_deep(item, collection)? else { return Ok(None) };
+                out.push(x);
+            }
+            Ok(Some(Value::Array(out)))
+        }
+        other => Ok(Some(other.clone())),
+    }
 }
 
 fn loop_error(name: &str) -> TemplateError {
@@ -132,6 +162,20 @@ mod tests {
         assert_eq!(out["Resources"]["Subneta1"]["Properties"], json!({"Tag": "a-1", "S": {"Fn::Sub": "x-a-1"}}));
         assert!(out["Resources"]["Subnetb2"].is_object() && out["Resources"]["Keep"].is_object());
         assert_eq!(out["Outputs"]["OBArn"]["Value"], json!({"Fn::GetAtt": [{"Fn::Sub": "RB"}, "Arn"]}));
+    }
+
+    #[test]
+    fn loops_inside_properties() {
+        let body = json!({"Resources": {"Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": "d",
+            "Tags": [{"Key": "k", "Value": "v"}],
+            "Fn::ForEach::Names": ["N", ["A", "B"], {"Name${N}": {"Ref": "N"}}]
+        }}}});
+        assert!(present(&body));
+        let out = expand(&body, &|c| Ok(literal(c))).unwrap().unwrap();
+        assert_eq!(out["Resources"]["Sg"]["Properties"]["NameA"], "A");
+        assert_eq!(out["Resources"]["Sg"]["Properties"]["NameB"], "B");
+        assert_eq!(out["Resources"]["Sg"]["Properties"]["GroupDescription"], "d");
     }
 
     #[test]

@@ -156,6 +156,15 @@ mod tests {
     }
 
     #[test]
+    fn standard_tags_block_scalars_and_anchors() {
+        let v = body_to_json("A: !!str 123\nB: !Sub |\n  line ${X}\nC: &c [1, 2]\nD: *c\nE: !Join\n  - ''\n  - - a\n    - !Ref B\n").unwrap();
+        assert_eq!(
+            v,
+            json!({"A": "123", "B": {"Fn::Sub": "line ${X}\n"}, "C": [1, 2], "D": [1, 2], "E": {"Fn::Join": ["", ["a", {"Ref": "B"}]]}})
+        );
+    }
+
+    #[test]
     fn dates_and_versions_stay_strings() {
         let v = body_to_json("AWSTemplateFormatVersion: 2010-09-09\nN: 80\n").unwrap();
         assert_eq!(v, json!({"AWSTemplateFormatVersion": "2010-09-09", "N": 80}));
