@@ -20,6 +20,11 @@ use serde_json::{Map, Value};
 /// The key prefix of a loop.
 pub const PREFIX: &str = "Fn::ForEach::";
 
+/// The most entries one map may hold after its loops are expanded: AWS
+/// allows 500 resources, and nested loops multiply (ten loops of ten values
+/// would be 10^10 entries).
+const MAX_ENTRIES: usize = 5000;
+
 /// The sections a loop may stand in.
 const SECTIONS: &[&str] = &["Resources", "Outputs", "Conditions"];
 
@@ -115,6 +120,9 @@ fn expand_map(m: &Map<String, Value>, collection: &dyn Fn(&Value) -> Result<Opti
 }
 
 fn insert(out: &mut Map<String, Value>, k: String, v: Value) -> Result<()> {
+    if out.len() >= MAX_ENTRIES {
+        return Err(TemplateError::format(format!("Fn::ForEach produced more than {MAX_ENTRIES} entries")));
+    }
     if out.contains_key(&k) {
         return Err(TemplateError::format(format!("Fn::ForEach produced the key {k} more than once")));
     }
@@ -186,5 +194,13 @@ mod tests {
         assert!(expand(&dup, &|c| Ok(literal(c))).is_err());
         let bad = json!({"Resources": {"Fn::ForEach::L": ["N", ["a"]]}});
         assert!(expand(&bad, &|c| Ok(literal(c))).is_err());
+        // Nested loops multiply: a bomb is refused, not built.
+        let ten: Vec<String> = (0..10).map(|i| i.to_string()).collect();
+        let mut fragment = json!({"R${A}${B}${C}${D}${E}": {"Type": "T"}});
+        for id in ["E", "D", "C", "B", "A"] {
+            fragment = json!({format!("Fn::ForEach::{id}"): [id, ten, fragment]});
+        }
+        let e = expand(&json!({"Resources": fragment}), &|c| Ok(literal(c))).unwrap_err();
+        assert_eq!(e.message, "Template format error: Fn::ForEach produced more than 5000 entries");
     }
 }

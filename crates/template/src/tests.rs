@@ -476,3 +476,63 @@ fn for_each_over_a_literal_list_expands_when_parsed() {
     // Without the transform a loop is no resource name.
     assert!(Template::parse(&FOR_EACH.replace("Transform: AWS::LanguageExtensions", "")).is_err());
 }
+
+mod no_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Template-ish JSON: intrinsic functions with arguments of any shape.
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(json!(null)),
+            any::<bool>().prop_map(Value::from),
+            (-3i64..300).prop_map(Value::from),
+            prop_oneof![Just("Vpc"), Just("P"), Just("C"), Just("AWS::Region"), Just("AWS::NoValue"), Just("${P}-${Vpc.CidrBlock}"), Just("10.0.0.0/16"), Just("")]
+                .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 40, 4, |inner| {
+            let names = prop_oneof![
+                Just("Ref"), Just("Fn::GetAtt"), Just("Fn::Sub"), Just("Fn::Join"), Just("Fn::Select"), Just("Fn::Split"),
+                Just("Fn::GetAZs"), Just("Fn::Cidr"), Just("Fn::If"), Just("Fn::Equals"), Just("Fn::And"), Just("Fn::Not"),
+                Just("Fn::FindInMap"), Just("Fn::Base64"), Just("Fn::ImportValue"), Just("Fn::Length"), Just("Condition"), Just("Key"),
+            ];
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                (names, inner).prop_map(|(k, v)| json!({ k: v })),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_intrinsics_never_panic(p in value(), c in value(), o in value()) {
+            let body = json!({
+                "Transform": "AWS::LanguageExtensions",
+                "Parameters": {"P": {"Type": "String", "Default": "x"}},
+                "Mappings": {"M": {"x": {"y": "z"}}},
+                "Conditions": {"C": c},
+                "Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+                              "R": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": p}}},
+                "Outputs": {"O": {"Value": o}},
+            });
+            if let Ok(t) = Template::from_json(body) {
+                if let Ok(resolved) = params(&t, &[]) {
+                    if let Ok(b) = t.bind(&resolved) {
+                        let _ = b.create_order();
+                        if let Ok(props) = b.resolve_properties("R", &Fake) {
+                            let _ = schema::normalize_properties("AWS::EC2::Subnet", "R", &props);
+                        }
+                        let _ = b.outputs(&Fake);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_bodies_never_panic(body in "\\PC{0,200}") {
+            let _ = Template::parse(&body);
+        }
+    }
+}
