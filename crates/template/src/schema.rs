@@ -74,6 +74,12 @@ fn tables() -> &'static BTreeMap<String, TypeSchema> {
     })
 }
 
+/// Types CloudFormation itself keeps in a stack without creating anything
+/// in the account: the CDK's `AWS::CDK::Metadata` (in every `cdk synth`
+/// output unless version reporting is turned off) carries only analytics.
+/// A stack engine records such a resource as created and does nothing else.
+pub const NO_OP_TYPES: &[&str] = &["AWS::CDK::Metadata"];
+
 /// The schema of a resource type, `None` for a type without a table.
 pub fn resource_type(type_name: &str) -> Option<&'static TypeSchema> {
     tables().get(type_name)

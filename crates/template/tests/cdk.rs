@@ -57,6 +57,7 @@ fn accepter_stack_needs_the_iam_capability_and_trusts_the_requester() {
     assert_eq!(t.summary().capabilities, [CAPABILITY_IAM]);
     let (order, props) = plan(&t, "us-east-1", &[("RequesterAccountId", "111111111111")]);
     assert!(order.contains(&"CDKMetadata".to_string()), "us-east-1 is in the CDK's metadata Regions");
+    assert!(schema::NO_OP_TYPES.contains(&t.resources["CDKMetadata"].resource_type.as_str()));
     let role = order.iter().find(|id| t.resources[*id].resource_type == "AWS::IAM::Role").unwrap();
     let trust = props[role]["AssumeRolePolicyDocument"].to_string();
     assert!(trust.contains("arn:aws:iam::111111111111:root"), "{trust}");
