@@ -41,6 +41,8 @@ pub struct FlowRecords {
     next_port: u16,
     /// CloudWatch Logs events: group ARN -> stream -> (ms, message).
     groups: BTreeMap<String, BTreeMap<String, Vec<(i64, String)>>>,
+    /// Records come from real packets (`--dataplane netns`), not analyses.
+    from_packets: bool,
 }
 
 /// A log stream as DescribeLogStreams lists it.
@@ -79,11 +81,35 @@ impl FlowRecords {
 }
 
 /// Records what the covering flow logs would write for an analysed flow
-/// (`xvpc trace`, StartNetworkInsightsAnalysis).
+/// (`xvpc trace`, StartNetworkInsightsAnalysis), unless the records come
+/// from real packets: an analysis sends none.
 pub fn record_analysis(app: &App, state: &State, a: &Analysis) {
+    if app.flow_records().from_packets {
+        return;
+    }
     let sport = app.flow_records().source_port();
     let records = xvpc_reach::flow_log::records(state, a, app.clock.now() / 1000, sport);
     deliver(app, state, records);
+}
+
+/// From now on, records come from the packets the data plane sees.
+pub fn from_packets(app: &App) {
+    app.flow_records().from_packets = true;
+}
+
+/// Records flows the data plane saw at interfaces (times in the host's
+/// clock, moved to the emulated one), each REJECT with the engine's blocker.
+pub fn record_packets(app: &App, mut seen: Vec<xvpc_reach::flow_log::Seen>) {
+    let now_ms = app.clock.now();
+    let host_s = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let shift = now_ms / 1000 - host_s;
+    for s in &mut seen {
+        s.start += shift;
+        s.end += shift;
+    }
+    let state = app.snapshot();
+    let records = xvpc_reach::flow_log::packet_records(&state, now_ms, seen);
+    deliver(app, &state, records);
 }
 
 /// Delivers records: memory, and each flow log's file destination.
@@ -166,5 +192,7 @@ pub fn list(app: &App, query: &str) -> (u16, Value) {
 
 /// Forgets every record (the server's reset).
 pub fn reset(app: &App) {
-    *app.flow_records() = FlowRecords::default();
+    let mut kept = app.flow_records();
+    let from_packets = kept.from_packets;
+    *kept = FlowRecords { from_packets, ..FlowRecords::default() };
 }

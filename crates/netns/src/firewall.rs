@@ -4,22 +4,27 @@
 //! (even root inside its own namespace) cannot loosen its own groups:
 //! `nft flush ruleset` in the guest touches only the guest's empty ruleset.
 //!
-//! Forward path, in AWS's order:
-//! 1. NACLs, stateless, on every packet: the source subnet's outbound ACL
-//!    (`iifname vmap @nacl_out`), then the destination subnet's inbound ACL
-//!    (`oifname vmap @nacl_in`). Traffic within one subnet skips both, as in
-//!    AWS. An allow is `return` (so the next ACL still runs), a deny `drop`.
-//!    Over a transit gateway attachment link, the attachment subnet in the
-//!    zone of the VPC's end also applies
-//!    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html): its
-//!    inbound rules to what goes to the gateway (even from that subnet),
-//!    its outbound rules to what comes from it, except that a packet from
-//!    the gateway to that very subnet skips both its outbound and inbound.
-//! 2. Security groups, stateful: `ct state established,related accept`,
-//!    then the sender's egress rules and the receiver's ingress rules (the
-//!    union of the ENI's groups; a match is `return`, the end is `drop`).
-//!    A group referenced as a peer becomes the set of its members' addresses
-//!    (IPv4 and IPv6).
+//! Forward path, in AWS's order, the sender's side before the receiver's
+//! (so the first check that refuses a packet is the one a flow log names):
+//! 1. the source subnet's outbound ACL (`iifname vmap @nacl_out`):
+//!    stateless, every packet; traffic within one subnet skips it, as in
+//!    AWS. An allow is `return` (so the next check still runs);
+//! 2. the sender's security groups' egress rules, on a connection's first
+//!    packet only (`ct state { new, untracked }`: groups are stateful);
+//! 3. the destination subnet's inbound ACL (`oifname vmap @nacl_in`),
+//!    every packet; then `ct state established,related accept`;
+//! 4. the receiver's groups' ingress rules (the union of the ENI's groups;
+//!    a match is `return`). A group referenced as a peer becomes the set of
+//!    its members' addresses (IPv4 and IPv6).
+//!
+//! A refusal goes through [`flow_log::DROP_OUT`] (steps 1-2) or
+//! [`flow_log::DROP_IN`] (3-4), which count it for flow logs, then drop.
+//! Over a transit gateway attachment link, the attachment subnet in the
+//! zone of the VPC's end also applies
+//! (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html): its
+//! inbound rules to what goes to the gateway (even from that subnet), its
+//! outbound rules to what comes from it, except that a packet from the
+//! gateway to that very subnet skips both its outbound and inbound.
 //!
 //! The table is `inet`: every chain sees IPv4 and IPv6 packets, and a rule
 //! or entry of one family matches only packets of that family (`0.0.0.0/0`
@@ -35,6 +40,7 @@ use xvpc_model::security_group::{RulePeer, SgRule};
 use xvpc_model::vpc::Vpc;
 use xvpc_model::State;
 
+use crate::flow_log;
 use crate::names;
 use crate::topology::{subnet_mark, Alloc, Eni};
 
@@ -96,19 +102,20 @@ fn sg_peer(peer: &RulePeer, field: &str, members: &BTreeMap<String, BTreeSet<IpA
     }
 }
 
-fn sg_chain(out: &mut String, name: &str, rules: &[&SgRule], field: &str, members: &BTreeMap<String, BTreeSet<IpAddr>>, lists: &dyn Fn(&str) -> Vec<IpNet>) {
+fn sg_chain(out: &mut String, name: &str, rules: &[&SgRule], field: &str, members: &BTreeMap<String, BTreeSet<IpAddr>>, lists: &dyn Fn(&str) -> Vec<IpNet>, drop: &str) {
     let _ = writeln!(out, "  chain {name} {{");
     for r in rules {
         for peer in sg_peer(&r.peer, field, members, lists) {
             let _ = writeln!(out, "    {peer}{}return", sg_match(r));
         }
     }
-    let _ = writeln!(out, "    drop\n  }}");
+    let _ = writeln!(out, "    {drop}\n  }}");
 }
 
 /// One NACL direction as a chain: same-subnet traffic skips it, then the
-/// entries by rule number, first match wins, and a final drop.
-fn nacl_chain(out: &mut String, name: &str, skip: &str, acl: &NetworkAcl, egress: bool) {
+/// entries by rule number, first match wins, and a final drop (`drop`: the
+/// verdict of a deny, which may count the packet for flow logs first).
+fn nacl_chain(out: &mut String, name: &str, skip: &str, acl: &NetworkAcl, egress: bool, drop: &str) {
     let _ = writeln!(out, "  chain {name} {{");
     for line in skip.lines() {
         let _ = writeln!(out, "    {line}");
@@ -128,9 +135,9 @@ fn nacl_chain(out: &mut String, name: &str, skip: &str, acl: &NetworkAcl, egress
                 }
             }
         }
-        let _ = writeln!(out, "    {m}{}", if e.allow { "return" } else { "drop" });
+        let _ = writeln!(out, "    {m}{}", if e.allow { "return" } else { drop });
     }
-    let _ = writeln!(out, "    drop\n  }}");
+    let _ = writeln!(out, "    {drop}\n  }}");
 }
 
 fn elements<I: IntoIterator<Item = String>>(items: I) -> String {
@@ -205,9 +212,9 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
         let ports: Vec<String> = mine.iter().filter(|(_, m)| m.subnet_id == s.id).map(|(e, _)| format!("\"{}\"", e.port)).collect();
         let _ = writeln!(out, "  set ports_{sid} {{ type ifname;{} }}", elements(ports.clone()));
         let Some(acl) = state.network_acls.values().find(|a| a.associations.iter().any(|x| x.subnet_id == s.id)) else { continue };
-        nacl_chain(&mut out, &format!("nacl_out_{sid}"), &format!("oifname @ports_{sid} return"), acl, true);
+        nacl_chain(&mut out, &format!("nacl_out_{sid}"), &format!("oifname @ports_{sid} return"), acl, true, flow_log::DROP_OUT);
         let skip = format!("iifname @ports_{sid} return\n{}", att_skip.get(s.id.as_str()).map(String::as_str).unwrap_or(""));
-        nacl_chain(&mut out, &format!("nacl_in_{sid}"), &skip, acl, false);
+        nacl_chain(&mut out, &format!("nacl_in_{sid}"), &skip, acl, false, flow_log::DROP_IN);
         for p in ports {
             nacl_out.push(format!("{p} : jump nacl_out_{sid}"));
             nacl_in.push(format!("{p} : jump nacl_in_{sid}"));
@@ -222,8 +229,8 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
             let sid = names::chain_id(sub);
             let here = mine.iter().filter(|(_, m)| state.subnets.get(&m.subnet_id).is_some_and(|s| &s.availability_zone_id == zone)).map(|(e, _)| format!("\"{}\"", e.port));
             let _ = writeln!(out, "  set tgwz_{dev}_{sid} {{ type ifname;{} }}", elements(here));
-            nacl_chain(&mut out, &format!("tgw_in_{dev}_{sid}"), "", acl, false);
-            nacl_chain(&mut out, &format!("tgw_out_{dev}_{sid}"), &format!("oifname @ports_{sid} return"), acl, true);
+            nacl_chain(&mut out, &format!("tgw_in_{dev}_{sid}"), "", acl, false, "drop");
+            nacl_chain(&mut out, &format!("tgw_out_{dev}_{sid}"), &format!("oifname @ports_{sid} return"), acl, true, "drop");
             let _ = writeln!(tgw_acls, "    oifname \"{dev}\" iifname @tgwz_{dev}_{sid} jump tgw_in_{dev}_{sid}");
             let _ = writeln!(tgw_acls, "    iifname \"{dev}\" oifname @tgwz_{dev}_{sid} jump tgw_out_{dev}_{sid}");
         }
@@ -253,17 +260,20 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
         let ingress: Vec<&SgRule> = gs.iter().flat_map(|g| g.ingress.iter()).collect();
         let egress: Vec<&SgRule> = gs.iter().flat_map(|g| g.egress.iter()).collect();
         let lists = |id: &str| xvpc_model::prefix_list::entries(state, &vpc.region, id);
-        sg_chain(&mut out, &format!("sg_in_{idx}"), &ingress, "saddr", &members, &lists);
-        sg_chain(&mut out, &format!("sg_out_{idx}"), &egress, "daddr", &members, &lists);
+        sg_chain(&mut out, &format!("sg_in_{idx}"), &ingress, "saddr", &members, &lists, flow_log::DROP_IN);
+        sg_chain(&mut out, &format!("sg_out_{idx}"), &egress, "daddr", &members, &lists, flow_log::DROP_OUT);
     }
 
     for (name, items) in [("nacl_out", nacl_out), ("nacl_in", nacl_in), ("sg_out", sg_out), ("sg_in", sg_in)] {
         let _ = writeln!(out, "  map {name} {{ type ifname : verdict;{} }}", elements(items));
     }
+    // Flow logs count at the ports of the ENIs they cover.
+    let logged: Vec<String> = mine.iter().filter(|(_, m)| xvpc_model::flow_log::covering(state, m).next().is_some()).map(|(e, _)| e.port.clone()).collect();
+    flow_log::render(&mut out, &logged);
     let _ = writeln!(out, "  chain pre {{ type filter hook prerouting priority mangle; policy accept;\n    meta mark set iifname map @port_rt\n  }}");
     let _ = writeln!(
         out,
-        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname @stopped drop\n    oifname @stopped drop\n{tgw_rules}    iifname vmap @nacl_out\n{tgw_acls}    oifname vmap @nacl_in\n    ct state established,related accept\n    ct state invalid drop\n    iifname vmap @sg_out\n    oifname vmap @sg_in\n  }}"
+        "  chain forward {{ type filter hook forward priority filter; policy accept;\n    iifname @stopped drop\n    oifname @stopped drop\n{tgw_rules}    iifname vmap @nacl_out\n    ct state invalid drop\n    ct state {{ new, untracked }} iifname vmap @sg_out\n{tgw_acls}    oifname vmap @nacl_in\n    ct state established,related accept\n    oifname vmap @sg_in\n  }}"
     );
     let _ = writeln!(out, "}}");
     out

@@ -26,6 +26,7 @@ pub mod bandwidth;
 pub mod dns;
 pub mod dns_message;
 pub mod firewall;
+pub mod flow_log;
 pub mod gateway_endpoint;
 pub mod instance_environment;
 pub mod internet_gateway;
@@ -114,7 +115,15 @@ impl Dataplane {
     pub fn api_handle(&self) -> Arc<Mutex<Option<std::net::SocketAddr>>> {
         Arc::default()
     }
+    pub fn read_flows(&mut self) {}
+    pub fn flows_due(&mut self) -> Vec<(String, flow_log::Flow)> {
+        Vec::new()
+    }
 }
+
+/// Receives flows whose flow log records are due, each with the ENI that
+/// saw it.
+pub type FlowSink = Arc<dyn Fn(Vec<(String, flow_log::Flow)>) + Send + Sync>;
 
 #[derive(Default)]
 struct Pending {
@@ -124,6 +133,7 @@ struct Pending {
     generation: u64,
     done: u64,
     last: Option<Report>,
+    flows: Option<FlowSink>,
 }
 
 /// A background thread that realizes the latest submitted snapshot. Bursts
@@ -150,27 +160,47 @@ impl Worker {
             .name("xvpc-netns".into())
             .spawn(move || {
                 let (lock, cv) = &*s;
+                let mut polled = std::time::Instant::now();
                 loop {
-                    let (state, generation) = {
+                    let (state, generation, sink) = {
                         let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        // With flow logs to feed, wake up every poll even
+                        // when nothing changes.
                         while p.latest.is_none() && !p.stop {
-                            p = cv.wait(p).unwrap_or_else(|e| e.into_inner());
-                        }
-                        match p.latest.take() {
-                            Some(st) => {
-                                p.busy = true;
-                                (st, p.generation)
+                            if p.flows.is_none() {
+                                p = cv.wait(p).unwrap_or_else(|e| e.into_inner());
+                                continue;
                             }
-                            None => return dp,
+                            let left = flow_log::POLL.saturating_sub(polled.elapsed());
+                            if left.is_zero() {
+                                break;
+                            }
+                            p = cv.wait_timeout(p, left).unwrap_or_else(|e| e.into_inner()).0;
                         }
+                        if p.stop {
+                            return dp;
+                        }
+                        let latest = p.latest.take();
+                        p.busy = latest.is_some();
+                        (latest, p.generation, p.flows.clone())
                     };
-                    let report = dp.reconcile(&state);
-                    tracing::info!("data plane reconciled in {} ms: {report:?}", report.millis);
-                    let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
-                    p.last = Some(report);
-                    p.busy = false;
-                    p.done = generation;
-                    cv.notify_all();
+                    if let Some(state) = state {
+                        let report = dp.reconcile(&state);
+                        tracing::info!("data plane reconciled in {} ms: {report:?}", report.millis);
+                        let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        p.last = Some(report);
+                        p.busy = false;
+                        p.done = generation;
+                        cv.notify_all();
+                    }
+                    if let Some(sink) = sink.filter(|_| polled.elapsed() >= flow_log::POLL) {
+                        polled = std::time::Instant::now();
+                        dp.read_flows();
+                        let due = dp.flows_due();
+                        if !due.is_empty() {
+                            sink(due);
+                        }
+                    }
                 }
             })
             .expect("spawning the data plane thread");
@@ -207,6 +237,14 @@ impl Worker {
         let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
         p.latest = Some(state);
         p.generation += 1;
+        cv.notify_all();
+    }
+
+    /// Hands the flows that packets make at flow-logged interfaces to
+    /// `sink`, every [`flow_log::POLL`] (on the data plane's thread).
+    pub fn on_flows(&self, sink: FlowSink) {
+        let (lock, cv) = &*self.shared;
+        lock.lock().unwrap_or_else(|e| e.into_inner()).flows = Some(sink);
         cv.notify_all();
     }
 

@@ -37,6 +37,8 @@ pub struct Dataplane {
     /// Throughput limits, when emulated, and the qdiscs applied for them.
     bandwidth: Option<crate::bandwidth::Bandwidth>,
     shapers: BTreeMap<(String, String), crate::bandwidth::Shaper>,
+    /// Flow log counters read so far, and flows not yet written.
+    flows: crate::flow_log::Aggregator,
     /// Threads used to configure guests in parallel.
     pub parallelism: usize,
 }
@@ -94,6 +96,7 @@ impl Dataplane {
             nat: BTreeMap::new(),
             bandwidth: None,
             shapers: BTreeMap::new(),
+            flows: crate::flow_log::Aggregator::default(),
             parallelism: 4,
         })
     }
@@ -135,9 +138,44 @@ impl Dataplane {
         self.dir.join(instance_id).join("user-data.log")
     }
 
+    /// Reads the flow counters of every router that counts for a flow log
+    /// (one `nft` listing each, in parallel).
+    pub fn read_flows(&mut self) {
+        let now = std::time::SystemTime::now();
+        let routers: Vec<String> = self.router_nft.iter().filter(|(_, nft)| crate::flow_log::counts(nft)).map(|(vpc, _)| self.namespace_of(vpc)).collect();
+        let listings = parallel(&routers, self.parallelism, |ns| system::in_ns(ns, "nft", &["-j", "-n", "list", "sets", "inet"], None));
+        for (ns, listing) in routers.iter().zip(listings) {
+            match listing {
+                Ok(json) => self.flows.read(ns, crate::flow_log::parse(&json), now),
+                Err(e) => tracing::warn!("data plane: reading flow counters: {e}"),
+            }
+        }
+    }
+
+    /// The flows whose flow log records are due, each with the ENI that
+    /// saw it (flows at ports that no longer exist are dropped).
+    pub fn flows_due(&mut self) -> Vec<(String, crate::flow_log::Flow)> {
+        let due = self.flows.due(std::time::SystemTime::now());
+        if due.is_empty() {
+            return Vec::new();
+        }
+        let by_port: BTreeMap<(&str, &str), &str> = self.enis.values().map(|e| ((e.router_ns.as_str(), e.port.as_str()), e.eni_id.as_str())).collect();
+        due.into_iter()
+            .filter_map(|f| {
+                let id = by_port.get(&(f.router.as_str(), f.key.port.as_str()))?.to_string();
+                Some((id, f))
+            })
+            .collect()
+    }
+
     /// Brings the namespaces in line with `state`.
     pub fn reconcile(&mut self, state: &State) -> Report {
         let t0 = Instant::now();
+        // A router's firewall is replaced whole, counters included: read
+        // them first, so what was counted is not lost.
+        if self.router_nft.values().any(|nft| crate::flow_log::counts(nft)) {
+            self.read_flows();
+        }
         let want = topology::desired(state, &self.prefix, &mut self.alloc);
         let mut rep = Report::default();
         let mut mark = Instant::now();
@@ -168,6 +206,7 @@ impl Dataplane {
                 self.router_ip.remove(&vpc);
                 self.router_nft.remove(&vpc);
                 let rns = self.namespace_of(&vpc);
+                self.flows.forget(&rns);
                 self.links.retain(|_, l| l.a_ns != rns && l.b_ns != rns);
             }
         }

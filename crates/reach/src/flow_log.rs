@@ -19,10 +19,11 @@
 use std::net::IpAddr;
 
 use xvpc_model::flow_log::{self, Record};
+use xvpc_model::network_interface::NetworkInterface;
 use xvpc_model::State;
 
 use crate::component::{Hop, Kind, Verdict};
-use crate::{Analysis, Blocker, Endpoint};
+use crate::{Analysis, Blocker, Endpoint, Query};
 
 /// What one interface saw of the flow.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,31 +136,115 @@ pub fn records(state: &State, a: &Analysis, now_s: i64, sport: u16) -> Vec<FlowR
     for o in observe(a) {
         let Some(eni) = state.network_interfaces.get(&o.eni) else { continue };
         let (s, d, sp, dp): (IpAddr, IpAddr, u16, u16) = if o.reply { (dst_ip, src_ip, dport, sport) } else { (src_ip, dst_ip, sport, dport) };
-        let record = Record {
-            account_id: eni.owner.clone(),
-            interface_id: eni.id.clone(),
-            vpc_id: eni.vpc_id.clone(),
-            subnet_id: eni.subnet_id.clone(),
-            instance_id: eni.attachment.as_ref().map(|at| at.instance_id.clone()),
-            srcaddr: s,
-            dstaddr: d,
-            srcport: sp,
-            dstport: dp,
+        let seen = Seen {
+            eni_id: o.eni.clone(),
+            direction: o.direction,
+            action: o.action,
             protocol: a.query.protocol,
+            src: s,
+            dst: d,
+            sport: sp,
+            dport: dp,
             packets: 1,
             bytes: first_packet_bytes(a.query.protocol, s.is_ipv6()),
             start: now_s,
             end: now_s,
-            action: o.action.to_string(),
-            flow_direction: o.direction.to_string(),
-            region: eni.region.clone(),
-            az_id: state.subnets.get(&eni.subnet_id).map(|s| s.availability_zone_id.clone()),
         };
+        let record = record(state, eni, &seen);
         for f in flow_log::covering(state, eni).filter(|f| f.records(o.action)) {
             out.push(FlowRecord { flow_log_id: f.id.clone(), record: record.clone(), blocker: o.blocker.clone() });
         }
     }
     out
+}
+
+/// A flow as the data plane saw it at one interface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seen {
+    pub eni_id: String,
+    /// `egress` or `ingress`.
+    pub direction: &'static str,
+    /// `ACCEPT` or `REJECT`.
+    pub action: &'static str,
+    pub protocol: u8,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub sport: u16,
+    pub dport: u16,
+    pub packets: u64,
+    pub bytes: u64,
+    /// Seconds since the epoch (the emulated clock).
+    pub start: i64,
+    pub end: i64,
+}
+
+/// The record of a flow seen at an interface.
+fn record(state: &State, eni: &NetworkInterface, s: &Seen) -> Record {
+    Record {
+        account_id: eni.owner.clone(),
+        interface_id: eni.id.clone(),
+        vpc_id: eni.vpc_id.clone(),
+        subnet_id: eni.subnet_id.clone(),
+        instance_id: eni.attachment.as_ref().map(|at| at.instance_id.clone()),
+        srcaddr: s.src,
+        dstaddr: s.dst,
+        srcport: s.sport,
+        dstport: s.dport,
+        protocol: s.protocol,
+        packets: s.packets,
+        bytes: s.bytes,
+        start: s.start,
+        end: s.end,
+        action: s.action.to_string(),
+        flow_direction: s.direction.to_string(),
+        region: eni.region.clone(),
+        az_id: state.subnets.get(&eni.subnet_id).map(|s| s.availability_zone_id.clone()),
+    }
+}
+
+/// The records every covering flow log writes for flows the data plane
+/// saw (`now_ms`: the emulated clock, for the engine). A REJECT carries the
+/// blocker the engine names for that packet at that interface
+/// ([`blocker_of`]): the engine decides, the packets only show where.
+pub fn packet_records(state: &State, now_ms: i64, seen: Vec<Seen>) -> Vec<FlowRecord> {
+    let mut out = Vec::new();
+    for s in seen {
+        let Some(eni) = state.network_interfaces.get(&s.eni_id) else { continue };
+        let logs: Vec<&flow_log::FlowLog> = flow_log::covering(state, eni).filter(|f| f.records(s.action)).collect();
+        if logs.is_empty() {
+            continue;
+        }
+        let blocker = if s.action == "REJECT" { blocker_of(state, now_ms, eni, &s) } else { None };
+        let record = record(state, eni, &s);
+        for f in logs {
+            out.push(FlowRecord { flow_log_id: f.id.clone(), record: record.clone(), blocker: blocker.clone() });
+        }
+    }
+    out
+}
+
+/// The blocker `trace` names for a packet refused at `eni`: the engine's
+/// analysis of the packet as a connection's request (from its source to
+/// its destination port), else as the reply of a connection the other way
+/// (a stateless ACL refusing the answer). `None` when the engine sees no
+/// refusal there.
+pub fn blocker_of(state: &State, now_ms: i64, eni: &NetworkInterface, s: &Seen) -> Option<Blocker> {
+    // An address's endpoint: this interface, another interface holding it
+    // (this VPC's first), else an address outside (the internet).
+    let end = |ip: IpAddr| -> Endpoint {
+        if eni.holds(ip) {
+            return Endpoint::NetworkInterface(eni.id.clone());
+        }
+        let mut holders: Vec<&NetworkInterface> = state.network_interfaces.values().filter(|e| e.region == eni.region && e.holds(ip)).collect();
+        holders.sort_by_key(|e| e.vpc_id != eni.vpc_id);
+        holders.first().map_or(Endpoint::Ip(ip), |e| Endpoint::NetworkInterface(e.id.clone()))
+    };
+    let ask = |from: IpAddr, to: IpAddr, port: u16, reply: bool| -> Option<Blocker> {
+        let query = Query { source: end(from), destination: end(to), protocol: s.protocol, port, source_ip: Some(from), destination_ip: Some(to) };
+        let a = crate::analyze(state, now_ms, &query).ok()?;
+        observe(&a).into_iter().find(|o| o.eni == eni.id && o.direction == s.direction && o.reply == reply && o.action == "REJECT").and_then(|o| o.blocker)
+    };
+    ask(s.src, s.dst, s.dport, false).or_else(|| ask(s.dst, s.src, s.sport, true))
 }
 
 /// The size of a connection's first packet: a TCP SYN with Linux's
@@ -230,5 +315,34 @@ mod tests {
                 (we, "egress", true, "REJECT", Some(acl)),
             ]
         );
+    }
+
+    fn refused(eni: &str, direction: &'static str, src: &str, dst: &str, sport: u16, dport: u16) -> Seen {
+        Seen { eni_id: eni.into(), direction, action: "REJECT", protocol: 6, src: src.parse().unwrap(), dst: dst.parse().unwrap(), sport, dport, packets: 2, bytes: 120, start: 10, end: 12 }
+    }
+
+    #[test]
+    fn a_packet_refused_by_the_destination_group_names_that_group() {
+        let (mut b, _, _, _, we, client_sg, _) = world();
+        b.allow(&client_sg, false, IpProtocol::All, None, "0.0.0.0/0");
+        let web_sg = b.state.network_interfaces[&we].groups[0].clone();
+        let eni = &b.state.network_interfaces[&we];
+        let blocker = blocker_of(&b.state, 0, eni, &refused(&we, "ingress", "10.0.2.10", "10.0.1.10", 40000, 8080));
+        assert_eq!(blocker.map(|b| b.component.id), Some(web_sg));
+        // Port 80 is open: the engine sees no refusal, so names nobody.
+        assert_eq!(blocker_of(&b.state, 0, eni, &refused(&we, "ingress", "10.0.2.10", "10.0.1.10", 40000, 80)), None);
+    }
+
+    #[test]
+    fn a_refused_reply_names_the_acl_that_refuses_it() {
+        let (mut b, _, _, _, we, client_sg, s1) = world();
+        b.allow(&client_sg, false, IpProtocol::All, None, "0.0.0.0/0");
+        let acl = b.acl_for(&s1);
+        b.acl_entry(&acl, 100, false, IpProtocol::Tcp, true, "10.0.0.0/16", Some((80, 80)));
+        let eni = &b.state.network_interfaces[&we];
+        let blocker = blocker_of(&b.state, 0, eni, &refused(&we, "egress", "10.0.1.10", "10.0.2.10", 80, 40000));
+        assert_eq!(blocker.map(|b| b.component.id), Some(acl));
+        // Without a flow log covering the interface, nothing is recorded.
+        assert!(packet_records(&b.state, 0, vec![refused(&we, "egress", "10.0.1.10", "10.0.2.10", 80, 40000)]).is_empty());
     }
 }
