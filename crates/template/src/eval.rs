@@ -73,9 +73,22 @@ impl Template {
         };
         let expanded = crate::foreach::expand(&self.body, &values)?
             .ok_or_else(|| TemplateError::template("Fn::ForEach collection could not be resolved"))?;
+        // Computed policies may read conditions: set them once those are known.
+        let (expanded, policies) = crate::template::take_policies(&expanded);
         let mut t = Template::from_json(expanded)?;
         t.body = self.body.clone();
-        Bound::new(Cow::Owned(t), params)
+        let mut bound = Bound::new(Cow::Owned(t), params)?;
+        for (id, key, expr) in policies {
+            let value = bound.eval(&expr, &NoResolver)?.unwrap_or(Value::Null);
+            let policy = crate::template::policy_value(&id, &key, &value)?;
+            if let Some(r) = bound.template.to_mut().resources.get_mut(&id) {
+                match key.as_str() {
+                    "DeletionPolicy" => r.deletion_policy = Some(policy),
+                    _ => r.update_replace_policy = Some(policy),
+                }
+            }
+        }
+        Ok(bound)
     }
 
     /// The properties of one resource, evaluated (convenience for

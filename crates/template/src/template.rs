@@ -36,9 +36,12 @@ pub struct Template {
     /// The whole template in its JSON form (YAML short forms expanded), as
     /// written (before any `Fn::ForEach` expansion).
     pub body: Value,
-    /// `Fn::ForEach` loops whose collections need parameter values wait
-    /// for [`Template::bind`]; until then `resources`, `outputs` and
-    /// `conditions` lack their entries and references are not checked.
+    /// `AWS::LanguageExtensions` processing that needs parameter values
+    /// (`Fn::ForEach` over a parameter, a `DeletionPolicy` or
+    /// `UpdateReplacePolicy` computed by a function) waits for
+    /// [`Template::bind`]; until then `resources`, `outputs` and
+    /// `conditions` lack the loops' entries, computed policies are `None`,
+    /// and references are not checked.
     pub deferred_for_each: bool,
 }
 
@@ -154,11 +157,14 @@ impl Template {
     /// Builds a template from its JSON form (short forms already expanded).
     pub fn from_json(body: Value) -> Result<Template> {
         let lang = transforms_of(&body).iter().any(|t| t == LANGUAGE_EXTENSIONS);
-        if lang && crate::foreach::present(&body) {
-            if let Some(expanded) = crate::foreach::expand(&body, &|c| Ok(crate::foreach::literal(c)))? {
-                let mut t = Self::from_json(expanded)?;
-                t.body = body;
-                return Ok(t);
+        let policies = lang && !take_policies(&body).1.is_empty();
+        if lang && (policies || crate::foreach::present(&body)) {
+            if !policies {
+                if let Some(expanded) = crate::foreach::expand(&body, &|c| Ok(crate::foreach::literal(c)))? {
+                    let mut t = Self::from_json(expanded)?;
+                    t.body = body;
+                    return Ok(t);
+                }
             }
             return Self::sections(body, true);
         }
@@ -214,7 +220,7 @@ impl Template {
         let resources = res
             .iter()
             .filter(|(k, _)| loops(k))
-            .map(|(k, v)| Ok((k.clone(), parse_resource(k, v)?)))
+            .map(|(k, v)| Ok((k.clone(), parse_resource(k, v, deferred)?)))
             .collect::<Result<_>>()?;
         let outputs = section(top, "Outputs")?
             .iter()
@@ -355,7 +361,38 @@ fn parse_parameter(name: &str, v: &Value) -> Result<Parameter> {
     })
 }
 
-fn parse_resource(id: &str, v: &Value) -> Result<Resource> {
+/// The resource policies a function computes (`DeletionPolicy: !If [...]`,
+/// allowed with `AWS::LanguageExtensions`): `body` without them, and each
+/// as (logical id, attribute, expression).
+pub(crate) fn take_policies(body: &Value) -> (Value, Vec<(String, String, Value)>) {
+    let mut out = body.clone();
+    let mut taken = vec![];
+    if let Some(Value::Object(resources)) = out.get_mut("Resources") {
+        for (id, r) in resources.iter_mut() {
+            let Value::Object(attrs) = r else { continue };
+            for key in ["DeletionPolicy", "UpdateReplacePolicy"] {
+                if attrs.get(key).is_some_and(Value::is_object) {
+                    let expr = attrs.remove(key).expect("present");
+                    taken.push((id.clone(), key.to_string(), expr));
+                }
+            }
+        }
+    }
+    (out, taken)
+}
+
+/// A policy value as AWS accepts it.
+pub(crate) fn policy_value(id: &str, key: &str, v: &Value) -> Result<String> {
+    match v {
+        Value::String(s) if DELETION_POLICIES.contains(&s.as_str()) => Ok(s.clone()),
+        v => Err(TemplateError::format(format!(
+            "Unrecognized {key} {} for resource {id}",
+            scalar_text(v).unwrap_or_else(|| v.to_string())
+        ))),
+    }
+}
+
+fn parse_resource(id: &str, v: &Value, deferred: bool) -> Result<Resource> {
     alphanumeric("Resource", id)?;
     let Value::Object(m) = v else {
         return Err(TemplateError::format(format!("[/Resources/{id}] resource definition is malformed")));
@@ -394,11 +431,9 @@ fn parse_resource(id: &str, v: &Value) -> Result<Resource> {
     let policy = |key: &str| -> Result<Option<String>> {
         match m.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) if DELETION_POLICIES.contains(&s.as_str()) => Ok(Some(s.clone())),
-            Some(v) => Err(TemplateError::format(format!(
-                "Unrecognized {key} {} for resource {id}",
-                scalar_text(v).unwrap_or_else(|| v.to_string())
-            ))),
+            // Computed: known once bound to the parameters.
+            Some(Value::Object(_)) if deferred => Ok(None),
+            Some(v) => policy_value(id, key, v).map(Some),
         }
     };
     Ok(Resource {

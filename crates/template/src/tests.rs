@@ -536,3 +536,33 @@ mod no_panics {
         }
     }
 }
+
+#[test]
+fn computed_policies_with_language_extensions() {
+    let body = r#"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Env: {Type: String, Default: dev}
+  Replace: {Type: String, Default: Delete}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    DeletionPolicy: !If [Prod, Retain, Delete]
+    UpdateReplacePolicy: !Ref Replace
+    Properties: {CidrBlock: 10.0.0.0/16}
+"#;
+    let t = Template::parse(body).unwrap();
+    assert!(t.deferred_for_each);
+    assert_eq!(t.resources["Vpc"].deletion_policy, None);
+    let p = params(&t, &[("Env", "prod")]).unwrap();
+    let b = t.bind(&p).unwrap();
+    assert_eq!(b.template.resources["Vpc"].deletion_policy.as_deref(), Some("Retain"));
+    assert_eq!(b.template.resources["Vpc"].update_replace_policy.as_deref(), Some("Delete"));
+    let p = params(&t, &[("Replace", "Keep")]).unwrap();
+    assert_eq!(t.bind(&p).unwrap_err().message, "Template format error: Unrecognized UpdateReplacePolicy Keep for resource Vpc");
+    // Without the transform a computed policy is refused at parse.
+    let e = Template::parse(&body.replace("Transform: AWS::LanguageExtensions", "")).unwrap_err();
+    assert!(e.message.starts_with("Template format error: Unrecognized DeletionPolicy {"), "{e}");
+}
