@@ -67,6 +67,7 @@ mod cidr;
 mod error;
 mod eval;
 mod foreach;
+mod intrinsics;
 mod parameters;
 mod references;
 mod rules;
@@ -77,7 +78,8 @@ mod yaml;
 
 pub use cidr::cidr;
 pub use error::{ErrorKind, Result, TemplateError};
-pub use eval::{supported_functions, Bound, ResolvedOutput, Resolver};
+pub use eval::{Bound, ResolvedOutput, Resolver};
+pub use intrinsics::supported_functions;
 pub use parameters::{
     resolve_parameters, Given, NoLookup, ParamType, ParameterLookup, Params, Pseudo, ShownParameter,
     AWS_SPECIFIC_TYPES,

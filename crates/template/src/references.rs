@@ -200,8 +200,8 @@ fn check_functions(v: &Value, lang: bool) -> Result<()> {
                         crate::LANGUAGE_EXTENSIONS
                     )));
                 }
-                if k.starts_with("Fn::") && !crate::eval::supported_functions(lang).contains(&k.as_str()) {
-                    return Err(crate::eval::unsupported_function(k, lang));
+                if k.starts_with("Fn::") && !crate::intrinsics::supported_functions(lang).contains(&k.as_str()) {
+                    return Err(crate::intrinsics::unsupported_function(k, lang));
                 }
             }
             m.values().try_for_each(|i| check_functions(i, lang))
