@@ -144,6 +144,10 @@ const PARAMETER_ATTRIBUTES: &[&str] = &[
     "MaxValue",
     "ConstraintDescription",
 ];
+/// AWS's quotas on one template: (section, what its error counts, most allowed).
+const SECTION_LIMITS: &[(&str, &str, usize)] =
+    &[("Resources", "resources", 500), ("Parameters", "parameters", 200), ("Outputs", "outputs", 200), ("Mappings", "mappings", 200)];
+
 const DELETION_POLICIES: &[&str] = &["Delete", "Retain", "Snapshot", "RetainExceptOnCreate"];
 
 impl Template {
@@ -185,6 +189,14 @@ impl Template {
                 "Invalid template property or properties [{}]",
                 unknown.join(", ")
             )));
+        }
+        for (section, what, max) in SECTION_LIMITS {
+            let n = top.get(*section).and_then(Value::as_object).map_or(0, Map::len);
+            if n > *max {
+                return Err(TemplateError::format(format!(
+                    "Number of {what}, {n}, is greater than maximum allowed, {max}"
+                )));
+            }
         }
         let format_version = opt_string(top.get("AWSTemplateFormatVersion"));
         if let Some(v) = &format_version {

@@ -299,6 +299,11 @@ fn structure_errors() {
     assert_eq!(e("Parameters: {P: {Type: Strin}}\nResources: {A: {Type: T}}\n"), "Template format error: Unrecognized parameter type: Strin");
     assert_eq!(e("Resources: {A: {Type: T}}\nOutputs: {O: {Description: x}}\n"), "Template format error: Every Outputs member must contain a Value object");
     assert_eq!(e("Resources: {A: {Type: T, DeletionPolicy: Keep}}\n"), "Template format error: Unrecognized DeletionPolicy Keep for resource A");
+    let many: serde_json::Map<String, Value> = (0..501).map(|i| (format!("R{i}"), json!({"Type": "T"}))).collect();
+    assert_eq!(
+        Template::from_json(json!({"Resources": many})).unwrap_err().message,
+        "Template format error: Number of resources, 501, is greater than maximum allowed, 500"
+    );
     // An unknown resource type parses: the stack engine fails it by name.
     let t = Template::parse("Resources: {A: {Type: AWS::Made::Up, DeletionPolicy: Retain, UpdateReplacePolicy: Retain}}\n").unwrap();
     assert_eq!(t.resources["A"].resource_type, "AWS::Made::Up");
