@@ -203,6 +203,19 @@ fn check_functions(v: &Value, lang: bool) -> Result<()> {
                 if k.starts_with("Fn::") && !crate::intrinsics::supported_functions(lang).contains(&k.as_str()) {
                     return Err(crate::intrinsics::unsupported_function(k, lang));
                 }
+                let sub = match (k.as_str(), &m[k]) {
+                    ("Fn::Sub", Value::String(s)) => Some(s.as_str()),
+                    ("Fn::Sub", Value::Array(a)) => a.first().and_then(Value::as_str),
+                    _ => None,
+                };
+                let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':');
+                if sub.is_some_and(|s| {
+                    sub_parts(s).iter().any(|p| matches!(p, SubPart::Var(n) if n.is_empty() || !n.chars().all(allowed)))
+                }) {
+                    return Err(TemplateError::template(
+                        "variable names in Fn::Sub syntax must contain only alphanumeric characters, underscores, periods, and colons",
+                    ));
+                }
             }
             m.values().try_for_each(|i| check_functions(i, lang))
         }

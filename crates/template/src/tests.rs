@@ -105,6 +105,10 @@ fn sub_both_forms_and_literals() {
         "Template error: variable A in Fn::Sub expression does not resolve to a string"
     );
     assert!(eval_err("", json!({"Fn::Sub": 3})).starts_with("Template error: One or more Fn::Sub"));
+    assert_eq!(
+        eval_err("", json!({"Fn::Sub": "${Bad-Name}"})),
+        "Template error: variable names in Fn::Sub syntax must contain only alphanumeric characters, underscores, periods, and colons"
+    );
 }
 
 #[test]
