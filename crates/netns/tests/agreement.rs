@@ -11,6 +11,11 @@
 //! `Ipv6Support`), and every pair of ENIs with IPv6 addresses is probed
 //! over IPv6 too.
 //!
+//! Worlds also hold endpoints to AWS services and customer-managed prefix
+//! lists (see `common::endpoints`): every ENI probes an S3 and a DynamoDB
+//! address on ports 80 and 443, and interface endpoints' ENIs are probed
+//! like any other (they answer, never call).
+//!
 //! `XVPC_AGREEMENT_SEED=<n>` replays one world; `XVPC_AGREEMENT_WORLDS`
 //! sets how many worlds (default 12, fixed seeds: four of each kind);
 //! `XVPC_AGREEMENT_RANDOM=1` draws new seeds. Root only (CI is root).
@@ -373,21 +378,27 @@ fn random_world(seed: u64) -> World {
             }
         }
     }
+    common::endpoints::add(&mut w, seed);
     w
 }
 
 /// One probe: a TCP connect from one ENI to another's primary IPv4
-/// address, or (`v6`) to its first IPv6 address.
+/// address, or (`v6`) to its first IPv6 address, or to an AWS service's
+/// address (`service`, `dst` empty).
 #[derive(Debug, Clone)]
 struct Case {
     src: String,
     dst: String,
     port: u16,
     v6: bool,
+    service: Option<IpAddr>,
 }
 
 impl Case {
     fn target(&self, state: &State) -> IpAddr {
+        if let Some(ip) = self.service {
+            return ip;
+        }
         let d = &state.network_interfaces[&self.dst];
         if self.v6 {
             IpAddr::V6(d.ipv6_addresses[0])
@@ -398,6 +409,9 @@ impl Case {
 
     /// The engine's question: about IPv6 when the destination address is.
     fn query(&self, state: &State) -> Query {
+        if let Some(ip) = self.service {
+            return Query::tcp(Endpoint::NetworkInterface(self.src.clone()), Endpoint::Ip(ip), self.port);
+        }
         let mut q = Query::tcp(Endpoint::NetworkInterface(self.src.clone()), Endpoint::NetworkInterface(self.dst.clone()), self.port);
         q.destination_ip = Some(self.target(state)).filter(|_| self.v6);
         q
@@ -517,7 +531,7 @@ fn shrink(dp: &mut Dataplane, mut state: State, case: &Case) -> State {
 fn describe(state: &State, case: &Case) -> String {
     let mut out = String::new();
     for id in [&case.src, &case.dst] {
-        let e = &state.network_interfaces[id];
+        let Some(e) = state.network_interfaces.get(id) else { continue };
         let s = &state.subnets[&e.subnet_id];
         out += &format!(
             "ENI {id} {} {:?} subnet {} ({}, {:?}, {}) groups {:?}\n",
@@ -530,7 +544,7 @@ fn describe(state: &State, case: &Case) -> String {
             e.groups
         );
     }
-    let ends: Vec<&xvpc_model::network_interface::NetworkInterface> = [&case.src, &case.dst].iter().map(|id| &state.network_interfaces[*id]).collect();
+    let ends: Vec<&xvpc_model::network_interface::NetworkInterface> = [&case.src, &case.dst].iter().filter_map(|id| state.network_interfaces.get(*id)).collect();
     let subnets: Vec<&String> = ends.iter().map(|e| &e.subnet_id).collect();
     for g in state.security_groups.values() {
         if ends.iter().any(|e| e.groups.contains(&g.id)) {
@@ -578,6 +592,7 @@ fn engine_and_real_packets_agree_on_random_worlds() {
     let mut dp = Dataplane::start().expect("data plane");
     let mut failures = Vec::new();
     let (mut total, mut reachable, mut total6, mut reachable6, mut disagreements, mut nat_paths) = (0, 0, 0, 0, 0, 0);
+    let (mut service_probes, mut interface_probes, mut lists, mut by_list) = ((0, 0), (0, 0), 0, 0);
     // Reachable IPv6 paths by the way they take.
     let mut v6_paths: std::collections::BTreeMap<&str, usize> = Default::default();
     let fixed = std::env::var_os("XVPC_AGREEMENT_RANDOM").is_none() && std::env::var_os("XVPC_AGREEMENT_SEED").is_none();
@@ -586,20 +601,36 @@ fn engine_and_real_packets_agree_on_random_worlds() {
         let enis: Vec<String> = w.state.network_interfaces.keys().cloned().collect();
         let mut pairs = Vec::new();
         let has_v6 = |id: &String| !w.state.network_interfaces[id].ipv6_addresses.is_empty();
-        for s in &enis {
+        // Interface endpoints' ENIs answer but never call.
+        for s in enis.iter().filter(|s| !common::endpoints::is_endpoint_eni(&w, s)) {
             for d in &enis {
                 if s != d {
                     for port in PORTS {
-                        pairs.push(Case { src: s.clone(), dst: d.clone(), port, v6: false });
+                        pairs.push(Case { src: s.clone(), dst: d.clone(), port, v6: false, service: None });
                         if has_v6(s) && has_v6(d) {
-                            pairs.push(Case { src: s.clone(), dst: d.clone(), port, v6: true });
+                            pairs.push(Case { src: s.clone(), dst: d.clone(), port, v6: true, service: None });
                         }
                     }
+                }
+            }
+            for ip in common::endpoints::service_addresses(&w) {
+                for port in [80, 443] {
+                    pairs.push(Case { src: s.clone(), dst: String::new(), port, v6: false, service: Some(ip) });
                 }
             }
         }
         let results = compare(&mut dp, &w.state, &pairs);
         total += results.len();
+        // Probes to AWS services (gateway endpoints) and to interface
+        // endpoints' ENIs, and how many of each are reachable.
+        let to_service: Vec<_> = results.iter().filter(|r| r.0.service.is_some()).collect();
+        let to_interface: Vec<_> = results.iter().filter(|r| common::endpoints::is_endpoint_eni(&w, &r.0.dst)).collect();
+        let reached = |v: &[&(Case, bool, Probe)]| v.iter().filter(|r| r.2 == Probe::Reached).count();
+        service_probes.0 += to_service.len();
+        service_probes.1 += reached(&to_service);
+        interface_probes.0 += to_interface.len();
+        interface_probes.1 += reached(&to_interface);
+        lists += w.state.managed_prefix_lists.len();
         let ok = results.iter().filter(|r| r.2 == Probe::Reached).count();
         let ok6 = results.iter().filter(|r| r.0.v6 && r.2 == Probe::Reached).count();
         let n6 = results.iter().filter(|r| r.0.v6).count();
@@ -623,6 +654,10 @@ fn engine_and_real_packets_agree_on_random_worlds() {
             }
             let tgw = |hops: &[xvpc_reach::Hop]| hops.iter().any(|h| h.component.id.starts_with("tgw-attach-"));
             via_nat += usize::from(a.forward.iter().any(|h| h.component.id.starts_with("nat-")));
+            // Routed by a customer-managed prefix list (AWS's are `pl-` too,
+            // but only gateway endpoints' routes name them).
+            let customer = |h: &xvpc_reach::Hop| matches!(&h.detail, xvpc_reach::Detail::Route { destination, .. } if w.state.managed_prefix_lists.contains_key(destination));
+            by_list += usize::from(a.forward.iter().chain(&a.return_path).any(customer));
             let (there, back) = (tgw(&a.forward), tgw(&a.return_path));
             via_tgw += usize::from(there || back);
             asymmetric += usize::from(there != back);
@@ -646,6 +681,10 @@ fn engine_and_real_packets_agree_on_random_worlds() {
     }
     dp.teardown().unwrap();
     eprintln!("agreement: {total} probes, {reachable} reachable; over IPv6 {total6} probes, {reachable6} reachable {v6_paths:?}; {disagreements} disagreements; {nat_paths} reachable through a NAT gateway");
+    eprintln!(
+        "agreement: {} probes to AWS services' addresses ({} reachable), {} to interface endpoints of AWS services ({} reachable), {lists} customer-managed prefix lists ({by_list} reachable paths routed by one)",
+        service_probes.0, service_probes.1, interface_probes.0, interface_probes.1
+    );
     assert!(reachable > 0 && reachable < total, "worlds should mix reachable and blocked paths");
     assert!(reachable6 > 0 && reachable6 < total6, "worlds should mix reachable and blocked IPv6 paths");
     if fixed {
@@ -653,6 +692,9 @@ fn engine_and_real_packets_agree_on_random_worlds() {
     }
     if fixed {
         assert!(nat_paths > 0, "the fixed worlds should reach through NAT gateways");
+        assert!(service_probes.1 > 0 && service_probes.1 < service_probes.0, "the fixed worlds should reach AWS services and be refused: {service_probes:?}");
+        assert!(interface_probes.1 > 0 && interface_probes.1 < interface_probes.0, "the fixed worlds should reach interface endpoints and be refused: {interface_probes:?}");
+        assert!(by_list > 0, "the fixed worlds should route by customer-managed prefix lists");
     }
     assert!(failures.is_empty(), "engine and data plane disagree:\n{}", failures.join("\n"));
 }

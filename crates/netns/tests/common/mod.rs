@@ -2,6 +2,7 @@
 //! inside namespaces.
 #![allow(dead_code)]
 
+pub mod endpoints;
 pub mod paths;
 
 use xvpc_model::IpProtocol;
