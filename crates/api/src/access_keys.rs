@@ -137,12 +137,22 @@ pub fn admin(app: &App, req: &HttpRequest) -> Option<HttpResponse> {
 }
 
 /// Persists an operator's changes, then applies them (as `Call::commit`).
+/// If another replica logged first, this one catches up and logs them
+/// after: adding, revoking and restoring keys hold on the newer state.
 pub(crate) fn commit(app: &App, w: &mut crate::World, action: &str, changes: Changes) -> Result<(), xvpc_store::StoreError> {
     if changes.is_empty() {
         return Ok(());
     }
     let origin = Origin { account: String::new(), region: access_key::GLOBAL.into(), action: action.into(), at: app.clock.now() };
-    w.store.append(&origin, &changes.events)?;
+    let seq = loop {
+        match w.store.append(w.seq, &origin, &changes.events) {
+            Err(xvpc_store::StoreError::Behind { .. }) => {
+                app.catch_up_locked(w)?;
+            }
+            other => break other?,
+        }
+    };
+    w.seq = seq;
     w.state.apply_all(changes);
     app.notify(&w.state);
     Ok(())

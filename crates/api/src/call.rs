@@ -208,10 +208,14 @@ impl<'a> Call<'a> {
             action: self.action.clone(),
             at: self.ctx.now,
         };
-        self.world.store.append(&origin, &changes.events)?;
+        // Refused with `Behind` if another replica logged first: the
+        // request is then run again on the newer state (replica::attempt).
+        let w = &mut *self.world;
+        let seq = w.store.append(w.seq, &origin, &changes.events)?;
         for e in changes.events {
             self.world.state.apply(e);
         }
+        self.world.seq = seq;
         self.committed = true;
         Ok(())
     }
@@ -329,13 +333,13 @@ pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
     }
 }
 
-fn new_call<'a>(app: &'a App, route: Route, action: &str, request_id: &str) -> Call<'a> {
+fn new_call<'a>(app: &'a App, route: &Route, action: &str, request_id: &str) -> Call<'a> {
     let now = app.clock.now();
     Call {
         app,
         world: app.world(),
-        ctx: Ctx { account: route.caller.account.clone(), region: route.region, now },
-        caller: route.caller,
+        ctx: Ctx { account: route.caller.account.clone(), region: route.region.clone(), now },
+        caller: route.caller.clone(),
         action: action.to_string(),
         request_id: request_id.to_string(),
         dry_run: false,
@@ -390,18 +394,15 @@ fn run_query(app: &App, service: Service, route: Route, params: &QueryParams, re
         };
         return render_err(&e);
     };
-    let mut call = new_call(app, route, &action, request_id);
-    if let Err(e) = first_call_in_region(&mut call, service) {
+    let result = crate::replica::attempt(app, || {
+        let mut call = new_call(app, &route, &action, request_id);
+        let result = first_call_in_region(&mut call, service).and_then(|()| {
+            call.dry_run = params.dry_run()?;
+            handler(&mut call, params).and_then(|body| if call.dry_run { Err(dry_run_ok()) } else { Ok(body) })
+        });
         finish(call);
-        return render_err(&e.to_api());
-    }
-    let dry_run = match params.dry_run() {
-        Ok(d) => d,
-        Err(e) => return render_err(&Error::from(e).to_api()),
-    };
-    call.dry_run = dry_run;
-    let result = handler(&mut call, params).and_then(|body| if dry_run { Err(dry_run_ok()) } else { Ok(body) });
-    finish(call);
+        result
+    });
     match result {
         Ok(body) => match service {
             Service::Ec2 => envelope::ec2_response(&action, request_id, &body),
@@ -430,9 +431,12 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
         }
     };
     let query = QueryParams::parse(&req.query, b"");
-    let mut call = new_call(app, route, op, request_id);
-    let result = first_call_in_region(&mut call, Service::Ram).and_then(|()| handler(&mut call, &body, &query));
-    finish(call);
+    let result = crate::replica::attempt(app, || {
+        let mut call = new_call(app, &route, op, request_id);
+        let result = first_call_in_region(&mut call, Service::Ram).and_then(|()| handler(&mut call, &body, &query));
+        finish(call);
+        result
+    });
     match result {
         Ok(v) => envelope::json_response(request_id, &v),
         Err(e) => envelope::json_error(&e.to_api(), request_id),
@@ -459,9 +463,12 @@ fn run_json11(app: &App, route: Route, req: &HttpRequest, target: &str, request_
             _ => return envelope::json_error(&ApiError::client("SerializationException", "The request body is not a JSON object"), request_id),
         }
     };
-    let mut call = new_call(app, route, op, request_id);
-    let result = handler(&mut call, &body, &QueryParams::default());
-    finish(call);
+    let result = crate::replica::attempt(app, || {
+        let mut call = new_call(app, &route, op, request_id);
+        let result = handler(&mut call, &body, &QueryParams::default());
+        finish(call);
+        result
+    });
     match result {
         Ok(v) => envelope::json_response(request_id, &v),
         Err(e) => {

@@ -348,13 +348,19 @@ pub enum Error {
 }
 
 impl Error {
-    /// The AWS error the client sees. A storage failure is AWS's
-    /// `InternalError` (HTTP 500); nothing was applied.
+    /// The AWS error the client sees. A store that cannot be reached (or
+    /// a log other replicas kept moving) is AWS's `ServiceUnavailable`
+    /// (HTTP 503: retry later); any other storage failure `InternalError`
+    /// (HTTP 500). Nothing was applied either way.
     pub fn to_api(&self) -> ApiError {
         match self {
             Error::Model(e) => to_api(e),
             Error::Wire(e) => ApiError::from(e.clone()),
             Error::Api(e) => e.clone(),
+            Error::Store(e @ (xvpc_store::StoreError::Unavailable(_) | xvpc_store::StoreError::Behind { .. })) => {
+                tracing::warn!("store unavailable: {e}");
+                ApiError::client("ServiceUnavailable", "The request has failed due to a temporary failure of the server.").with_status(503)
+            }
             Error::Store(e) => {
                 tracing::error!("store failure: {e}");
                 ApiError::client("InternalError", "An internal error has occurred").with_status(500)

@@ -280,3 +280,17 @@ fn messages_follow_aws() {
     let e = to_api(&ModelError::NotFound(IdKind::ElasticIp, "198.51.100.7".into()));
     assert_eq!(e.message, "Address '198.51.100.7' not found.");
 }
+
+#[test]
+fn store_failures_are_service_unavailable_or_internal() {
+    use xvpc_store::StoreError;
+    for (e, code, status) in [
+        (StoreError::Unavailable("down".into()), "ServiceUnavailable", 503),
+        (StoreError::Behind { applied: 1, head: 2 }, "ServiceUnavailable", 503),
+        (StoreError::Corrupt { seq: 1, why: "x".into() }, "InternalError", 500),
+        (StoreError::TooNew { found: 9, supported: 2 }, "InternalError", 500),
+    ] {
+        let api = Error::Store(e).to_api();
+        assert_eq!((api.code.as_str(), api.status), (code, status));
+    }
+}

@@ -8,6 +8,11 @@
 //!
 //! All state sits behind one mutex: commands are short, and a single
 //! writer keeps the log order equal to the apply order.
+//!
+//! Several replicas may share one store ([`replica`]): each commit is
+//! ordered through the store's global sequence, a replica that finds it
+//! is behind catches up and runs the request again against the newer
+//! state, and a follower thread applies the others' commands.
 
 pub mod access_keys;
 pub mod call;
@@ -24,6 +29,7 @@ pub mod ops;
 pub mod ram;
 pub mod rds;
 pub mod reachability;
+pub mod replica;
 pub mod redshift;
 #[cfg(test)]
 pub mod shape_coverage;
@@ -60,6 +66,9 @@ pub struct Config {
     pub strict_iam: bool,
 }
 
+/// The settings key of the clock offset (milliseconds).
+pub const CLOCK_KEY: &str = "clock_offset_ms";
+
 /// The default compaction threshold (logged commands since the snapshot).
 pub const COMPACT_AFTER: u64 = 10_000;
 
@@ -92,6 +101,10 @@ impl Clock {
 pub struct World {
     pub state: State,
     pub store: Box<dyn Store>,
+    /// The sequence number of the last logged command in `state`.
+    pub seq: u64,
+    /// When `state` was last known to be as new as the log.
+    pub synced_at: std::time::Instant,
 }
 
 /// The application: everything a request handler needs.
@@ -119,16 +132,17 @@ pub type OpsExtension = Arc<dyn Fn(&App, &HttpRequest) -> Option<HttpResponse> +
 impl App {
     /// Loads the state from `store` and restores the clock offset.
     pub fn new(mut store: Box<dyn Store>, config: Config) -> Result<App, xvpc_store::StoreError> {
-        let state = store.load()?;
+        let xvpc_store::Loaded { state, seq } = store.load()?;
         let clock = Clock::default();
-        if let Some(off) = store.get_meta("clock_offset_ms")? {
+        if let Some(off) = store.get_meta(CLOCK_KEY)? {
             clock.set_offset(off.parse().unwrap_or(0));
         }
         // Compact a long log at start so restarts stay fast.
         if store.log_len()? > config.compact_after.unwrap_or(COMPACT_AFTER) {
-            store.snapshot(&state)?;
+            store.snapshot(&state, seq)?;
         }
-        Ok(App { world: Mutex::new(World { state, store }), clock, config, observers: Mutex::new(Vec::new()), ops_extensions: Mutex::new(Vec::new()), version: Default::default(), flow_records: Default::default() })
+        let world = World { state, store, seq, synced_at: std::time::Instant::now() };
+        Ok(App { world: Mutex::new(world), clock, config, observers: Mutex::new(Vec::new()), ops_extensions: Mutex::new(Vec::new()), version: Default::default(), flow_records: Default::default() })
     }
 
     /// Locks the world. A poisoned lock (a panicking handler) still holds a
@@ -227,7 +241,7 @@ mod tests {
         let (path, state) = filled_store("compact", 301);
         let mut store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.log_len().unwrap(), 301);
-        store.set_meta("clock_offset_ms", "7000").unwrap();
+        store.set_meta(CLOCK_KEY, "7000").unwrap();
         let config = Config { compact_after: Some(300), ..Config::default() };
         let app = App::new(Box::new(store), config).unwrap();
         assert_eq!(app.snapshot(), state);
@@ -235,7 +249,7 @@ mod tests {
         drop(app);
         let mut reopened = SqliteStore::open(&path).unwrap();
         assert_eq!(reopened.log_len().unwrap(), 0, "compacted into a snapshot");
-        assert_eq!(reopened.load().unwrap(), state);
+        assert_eq!(reopened.load().unwrap().state, state);
         // A log at the threshold is left alone, and the default is 10,000.
         let (short, _) = filled_store("short", 300);
         drop(App::new(Box::new(SqliteStore::open(&short).unwrap()), Config { compact_after: Some(300), ..Config::default() }).unwrap());

@@ -14,6 +14,13 @@ fn json(status: u16, v: serde_json::Value) -> HttpResponse {
     HttpResponse::new(status, "application/json", v.to_string())
 }
 
+/// A store failure on an operator endpoint: 503 while the store is
+/// unreachable (retry), 500 otherwise.
+fn store_error(e: &xvpc_store::StoreError) -> HttpResponse {
+    let status = if matches!(e, xvpc_store::StoreError::Unavailable(_)) { 503 } else { 500 };
+    json(status, json!({ "error": e.to_string() }))
+}
+
 /// Answers an operational request, or `None` for an AWS API request.
 pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpResponse> {
     let path = req.path.as_str();
@@ -26,18 +33,23 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
         }
     }
     Some(match (req.method.as_str(), path) {
+        // `replication`: this replica's applied sequence number, the log's
+        // head and the lag between them (in logged commands).
         ("GET", "/_xvpc/health") => json(200, json!({
             "status": "running",
             "version": env!("CARGO_PKG_VERSION"),
             "services": SERVICES,
+            "replication": app.replication(),
         })),
+        // Cluster-wide: the reset is a new entry in the log every replica follows.
         ("POST", "/_xvpc/reset") | ("POST", "/moto-api/reset") => {
             let mut w = app.world();
             // Access keys are the server's configuration, not the emulated
             // world: a reset keeps them (else it would lock everyone out).
             let keys = xvpc_model::access_key::restore(&w.state);
-            match w.store.reset().and_then(|()| {
+            match w.store.reset().and_then(|seq| {
                 w.state = Default::default();
+                w.seq = seq;
                 crate::access_keys::commit(app, &mut w, "reset (access keys kept)", keys)
             }) {
                 Ok(()) => {
@@ -46,19 +58,24 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
                     app.notify(&w.state);
                     json(200, json!({ "status": "reset" }))
                 }
-                Err(e) => json(500, json!({ "error": e.to_string() })),
+                Err(e) => store_error(&e),
             }
         }
         // Moves the emulated clock forward: body {"advance_seconds": N}.
+        // Cluster-wide: the offset is a shared setting, announced in the log.
         ("POST", "/_xvpc/clock") => {
             let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or(json!({}));
             let Some(secs) = body.get("advance_seconds").and_then(|v| v.as_i64()) else {
                 return Some(json(400, json!({ "error": "expected {\"advance_seconds\": N}" })));
             };
             let mut w = app.world();
+            // Another replica may have moved it: start from the shared value.
+            if let Err(e) = app.catch_up_locked(&mut w) {
+                return Some(store_error(&e));
+            }
             let off = app.clock.offset() + secs * 1000;
-            if let Err(e) = w.store.set_meta("clock_offset_ms", &off.to_string()) {
-                return Some(json(500, json!({ "error": e.to_string() })));
+            if let Err(e) = w.store.set_meta(crate::CLOCK_KEY, &off.to_string()).and_then(|()| app.announce_settings(&mut w)) {
+                return Some(store_error(&e));
             }
             app.clock.set_offset(off);
             app.notify(&w.state);

@@ -122,7 +122,7 @@ fn in_data_dir(dir: &std::path::Path, action: &Action, secret: Option<String>) -
     }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
-    let state = store.load().context("loading state")?;
+    let xvpc_store::Loaded { state, seq } = store.load().context("loading state")?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     let origin = |action: &str| Origin { account: String::new(), region: access_key::GLOBAL.into(), action: action.into(), at: now };
     match action {
@@ -131,14 +131,14 @@ fn in_data_dir(dir: &std::path::Path, action: &Action, secret: Option<String>) -
             let id = access_key_id.clone().unwrap_or_else(access_key::new_key_id);
             let secret = secret.unwrap_or_else(access_key::new_secret);
             let (changes, key) = access_key::add(&state, &id, &secret, account, now)?;
-            store.append(&origin("xvpc credentials add"), &changes.events)?;
+            store.append(seq, &origin("xvpc credentials add"), &changes.events)?;
             let mut out = xvpc_api::access_keys::listed(&key);
             out["secret"] = json!(key.secret.0);
             Ok(out)
         }
         Action::Revoke { access_key_id } => {
             let changes = access_key::revoke(&state, access_key_id, now)?;
-            store.append(&origin("xvpc credentials revoke"), &changes.events)?;
+            store.append(seq, &origin("xvpc credentials revoke"), &changes.events)?;
             let mut state = state;
             state.apply_all(changes);
             Ok(state.access_keys.get(access_key_id).map(xvpc_api::access_keys::listed).unwrap_or(Value::Null))

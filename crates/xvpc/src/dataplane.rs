@@ -22,6 +22,21 @@ pub enum Kind {
     Netns,
 }
 
+/// Refuses a second netns data plane for one store on this host: replicas
+/// of one database would each realize the same instances in the same
+/// namespaces. Returns the lock, held while the file stays open.
+pub fn one_per_host(store: &str, data_dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (store, if store == "sqlite" { data_dir.display().to_string() } else { String::new() }).hash(&mut h);
+    let path = std::env::temp_dir().join(format!("xvpc-netns-{:016x}.lock", h.finish()));
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+    if file.try_lock().is_err() {
+        anyhow::bail!("another xvpc serve on this host already runs the netns data plane for the store {store} ({}): run the other replicas with --dataplane model", path.display());
+    }
+    Ok(file)
+}
+
 /// How long an operator request waits for pending changes to be realized.
 const SETTLE: Duration = Duration::from_secs(60);
 

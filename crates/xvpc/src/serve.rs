@@ -12,7 +12,6 @@ use axum::serve::IncomingStream;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use xvpc_api::{App, Config};
-use xvpc_store::SqliteStore;
 
 /// Options of `xvpc serve`.
 #[derive(clap::Args, Debug)]
@@ -24,6 +23,12 @@ pub struct ServeArgs {
     /// ~/.local/share/xvpc on Linux).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// Where the state lives: `sqlite` (a file in the data directory) or
+    /// `postgres://user@host:port/db`, which any number of `xvpc serve`
+    /// replicas may share (each keeps the whole model in memory and
+    /// follows the others' writes).
+    #[arg(long, default_value = "sqlite")]
+    pub store: String,
     /// File mapping access keys to accounts: `ACCESS_KEY_ID SECRET ACCOUNT_ID` per line.
     #[arg(long)]
     pub credentials: Option<PathBuf>,
@@ -87,9 +92,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
-    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-    let db = data_dir.join("xvpc.db");
-    let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let where_ = if args.store == "sqlite" {
+        std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+        format!("{} (SQLite, WAL)", data_dir.join("xvpc.db").display())
+    } else {
+        format!("{} (PostgreSQL, shared by replicas)", without_password(&args.store))
+    };
+    let store = xvpc_store::open(&args.store, &data_dir).with_context(|| format!("opening the store {where_}"))?;
     let mut config = Config { verify_signatures: args.verify_signatures, no_default_vpc: args.no_default_vpc, strict_iam: args.strict_iam, ..Default::default() };
     config.identity.default_account = args.default_account.clone();
     if let Some(path) = &args.credentials {
@@ -99,7 +108,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     // On an address other hosts reach, only registered keys act.
     let shared = !is_loopback(args.listen.ip());
     config.registered_keys_only = shared && !args.insecure_open;
-    let app = Arc::new(App::new(Box::new(store), config).context("loading state")?);
+    let app = Arc::new(App::new(store, config).context("loading state")?);
     if shared && !args.insecure_open {
         let has_keys = args.credentials.is_some() || xvpc_api::access_keys::any_active(&app);
         if !args.verify_signatures || !has_keys {
@@ -113,10 +122,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let worker = match args.dataplane {
+    // Other replicas' writes, applied as they are announced.
+    let _follower = xvpc_api::replica::follow(&app);
+    let (worker, _netns_lock) = match args.dataplane {
         crate::dataplane::Kind::Model if args.emulate_bandwidth => anyhow::bail!("--emulate-bandwidth needs --dataplane netns"),
-        crate::dataplane::Kind::Model => None,
-        crate::dataplane::Kind::Netns => Some(crate::dataplane::start(&app, args.emulate_bandwidth.then_some(args.bandwidth_scale))?),
+        crate::dataplane::Kind::Model => (None, None),
+        crate::dataplane::Kind::Netns => {
+            let lock = crate::dataplane::one_per_host(&without_password(&args.store), &data_dir)?;
+            (Some(crate::dataplane::start(&app, args.emulate_bandwidth.then_some(args.bandwidth_scale))?), Some(lock))
+        }
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -128,7 +142,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         if let Some(w) = &dataplane {
             w.set_api_address(addr);
         }
-        print_banner(addr, &db, app.config.registered_keys_only);
+        print_banner(addr, &where_, app.config.registered_keys_only);
         let router = axum::Router::new().fallback(handle).with_state(app);
         axum::serve(listener, router.into_make_service_with_connect_info::<Conn>()).with_graceful_shutdown(shutdown()).await?;
         Ok::<_, anyhow::Error>(())
@@ -150,10 +164,22 @@ pub fn is_loopback(ip: IpAddr) -> bool {
     }
 }
 
-fn print_banner(addr: SocketAddr, db: &std::path::Path, registered_keys_only: bool) {
+/// A store URL as shown and logged: never its password.
+fn without_password(spec: &str) -> String {
+    match (spec.find("://"), spec.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user = &spec[scheme + 3..at];
+            let user = user.split(':').next().unwrap_or("");
+            format!("{}{user}{}", &spec[..scheme + 3], &spec[at..])
+        }
+        _ => spec.to_string(),
+    }
+}
+
+fn print_banner(addr: SocketAddr, state: &str, registered_keys_only: bool) {
     let url = format!("http://{addr}");
     println!("xvpc {} listening on {url}", env!("CARGO_PKG_VERSION"));
-    println!("state: {} (SQLite, WAL)", db.display());
+    println!("state: {state}");
     println!("services: ec2 elasticloadbalancing ram sts   health: {url}/_xvpc/health");
     println!();
     if registered_keys_only {
@@ -254,6 +280,16 @@ fn into_response(resp: xvpc_wire::HttpResponse) -> Response {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod store_url_tests {
+    #[test]
+    fn a_store_url_is_shown_without_its_password() {
+        assert_eq!(super::without_password("postgres://xvpc:s3cret@db:5432/xvpc"), "postgres://xvpc@db:5432/xvpc");
+        assert_eq!(super::without_password("postgres://xvpc@db/xvpc"), "postgres://xvpc@db/xvpc");
+        assert_eq!(super::without_password("sqlite"), "sqlite");
+    }
 }
 
 fn plain(status: StatusCode, msg: &str) -> Response {
