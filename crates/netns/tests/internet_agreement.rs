@@ -10,6 +10,10 @@
 //! host -> an ENI's IPv6 address, ENI -> another ENI's IPv6 address), with
 //! IPv6 routes to either gateway, IPv6 group rules and ACL entries.
 //!
+//! Some VPCs have a gateway endpoint to S3 on some route tables: every ENI
+//! also probes an S3 address, reached through the endpoint or over the
+//! internet (the simulated internet holds AWS services' addresses too).
+//!
 //! `XVPC_IGW_AGREEMENT_SEED=<n>` replays one world; `XVPC_IGW_AGREEMENT_WORLDS`
 //! sets how many (default 3, fixed seeds). Root only (CI is root).
 #![cfg(target_os = "linux")]
@@ -151,6 +155,21 @@ fn random_world(seed: u64) -> World {
             }
         }
     }
+    // Gateway endpoints to S3 (their own random stream) on some tables: the
+    // endpoint's route beats a default route to either gateway.
+    let mut erng = StdRng::seed_from_u64(seed ^ 0x5650_4345);
+    let mut vpcs: Vec<(String, String)> = w.state.vpcs.values().map(|v| (v.primary_cidr().to_string(), v.id.clone())).collect();
+    vpcs.sort();
+    for (_, vpc) in vpcs {
+        if erng.gen_bool(0.6) {
+            let mut tables: Vec<(String, String)> = w.state.route_tables.values().filter(|t| t.vpc_id == vpc).map(|t| (t.associations.iter().filter_map(|a| a.subnet_id.clone()).map(|s| w.state.subnets[&s].cidr.map(|c| c.to_string()).unwrap_or_default()).min().unwrap_or_default(), t.id.clone())).collect();
+            tables.sort();
+            let route_table_ids = tables.into_iter().map(|(_, id)| id).filter(|_| erng.gen_bool(0.5)).collect();
+            let input = xvpc_model::vpc_endpoint::CreateEndpoint { vpc_id: vpc, endpoint_type: Some("Gateway".into()), service_name: "com.amazonaws.us-east-1.s3".into(), route_table_ids, ..Default::default() };
+            let (ch, _) = xvpc_model::vpc_endpoint::create_endpoint(&w.state, &w.ctx, input).expect("gateway endpoint");
+            w.apply(ch);
+        }
+    }
     // VPC Block Public Access in half the worlds: a mode, and exclusions
     // of some subnets and maybe a VPC, of either kind.
     if rng.gen_bool(0.5) {
@@ -175,6 +194,12 @@ fn random_world(seed: u64) -> World {
     w
 }
 
+/// An address of S3's prefix list (us-east-1).
+fn s3_address() -> IpAddr {
+    let list = xvpc_model::prefix_list::of_service("us-east-1", "s3").expect("S3's list");
+    IpAddr::V4(Ipv4Addr::from(u32::from(list.cidrs[1].network()) + 7))
+}
+
 /// `(source ENI or None for the internet host, destination, port)`; the
 /// destination's family decides which internet host.
 type Case = (Option<String>, IpAddr, u16);
@@ -187,6 +212,8 @@ fn cases(state: &State) -> Vec<Case> {
     for (id, e) in &state.network_interfaces {
         for port in [80, 443] {
             out.push((Some(id.clone()), IpAddr::V4(INTERNET_HOST), port));
+            // An S3 address: through a gateway endpoint, else the internet.
+            out.push((Some(id.clone()), s3_address(), port));
             if !e.ipv6_addresses.is_empty() {
                 out.push((Some(id.clone()), IpAddr::V6(INTERNET_HOST6), port));
             }
@@ -250,6 +277,8 @@ fn engine_and_real_packets_agree_on_internet_gateway_worlds() {
     };
     let mut dp = Dataplane::start().expect("data plane");
     let (mut total, mut reached, mut via_nat, mut failures) = (0, 0, 0, Vec::new());
+    // Probes to S3's address: [through its gateway endpoint, over the internet, blocked].
+    let mut s3 = [0usize; 3];
     // IPv6 probes by way (from an ENI or the internet, with an egress-only
     // gateway involved or not): [blocked, reached].
     let mut v6: std::collections::BTreeMap<&str, [usize; 2]> = Default::default();
@@ -278,6 +307,10 @@ fn engine_and_real_packets_agree_on_internet_gateway_worlds() {
                 };
                 let a = analyze(&w.state, 0, &Query::tcp(from, Endpoint::Ip(c.1), c.2)).expect("analysis");
                 total += 1;
+                if c.1 == s3_address() {
+                    let endpoint = a.forward.iter().any(|h| h.component.id.starts_with("vpce-"));
+                    s3[if r != Probe::Reached { 2 } else if endpoint { 0 } else { 1 }] += 1;
+                }
                 if r == Probe::Reached {
                     reached += 1;
                     via_nat += usize::from(a.forward.iter().any(|h| h.component.id.starts_with("nat-")));
@@ -303,10 +336,11 @@ fn engine_and_real_packets_agree_on_internet_gateway_worlds() {
         dp.reconcile(&State::default());
     }
     dp.teardown().unwrap();
-    eprintln!("internet agreement: {total} probes, {reached} reachable ({via_nat} of them through a NAT gateway); IPv6 [blocked, reached] by way: {v6:?}");
+    eprintln!("internet agreement: {total} probes, {reached} reachable ({via_nat} of them through a NAT gateway); IPv6 [blocked, reached] by way: {v6:?}; S3 [through its endpoint, over the internet, blocked]: {s3:?}");
     assert!(reached > 0 && reached < total, "worlds should mix reachable and blocked paths");
     if std::env::var_os("XVPC_IGW_AGREEMENT_SEED").is_none() {
         assert!(via_nat > 0, "the worlds should reach the internet through NAT gateways");
+        assert!(s3.iter().all(|n| *n > 0), "the worlds should reach S3 through gateway endpoints and over the internet, and be refused: {s3:?}");
         let seen = |way: &str, i: usize| v6.get(way).is_some_and(|n| n[i] > 0);
         assert!(seen("out, egress-only", 1) && seen("in, egress-only", 0) && seen("in", 1) && seen("out", 1), "the worlds should send IPv6 out through both kinds of gateway, in through an internet gateway, and be refused in by an egress-only one: {v6:?}");
     }
