@@ -332,3 +332,52 @@ fn forward(tls: Arc<rustls::ServerConfig>, mut client: TcpStream, api: SocketAdd
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_certificate_names_every_forwarded_api_in_every_region() {
+        let names = hostnames();
+        for n in ["ec2.us-east-1.amazonaws.com", "sts.eu-west-1.amazonaws.com", "elasticloadbalancing.us-west-2.amazonaws.com"] {
+            assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
+        }
+        assert!(!names.iter().any(|x| x.starts_with("ssm.")), "only the forwarded APIs");
+    }
+
+    /// A client trusting only the run's CA reaches a plain server through
+    /// [`forward`], as the AWS CLI reaches xvpc at `ec2.<region>.amazonaws.com`.
+    #[test]
+    fn forward_terminates_tls_for_the_regional_hostname_and_relays_both_ways() {
+        let (ca_pem, config) = certificates("xv0000").unwrap();
+        let ca_der = rustls::pki_types::pem::PemObject::from_pem_slice(ca_pem.as_bytes()).unwrap();
+        let api = TcpListener::bind("127.0.0.1:0").unwrap();
+        let api_addr = api.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let (mut s, _) = api.accept().unwrap();
+            let mut req = [0u8; 64];
+            let n = s.read(&mut req).unwrap();
+            s.write_all(format!("HTTP/1.0 200 OK\r\n\r\necho {}", String::from_utf8_lossy(&req[..n]).lines().next().unwrap_or("")).as_bytes()).unwrap();
+        });
+        let front = TcpListener::bind("127.0.0.1:0").unwrap();
+        let front_addr = front.local_addr().unwrap();
+        let tls = Arc::new(config);
+        std::thread::spawn(move || {
+            let (c, _) = front.accept().unwrap();
+            forward(tls, c, api_addr).unwrap();
+        });
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca_der).unwrap();
+        #[allow(deprecated)]
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let client = rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions().unwrap().with_root_certificates(roots).with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from("ec2.us-east-1.amazonaws.com").unwrap();
+        let conn = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
+        let mut s = rustls::StreamOwned::new(conn, TcpStream::connect(front_addr).unwrap());
+        s.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        assert_eq!(out, "HTTP/1.0 200 OK\r\n\r\necho GET / HTTP/1.0");
+    }
+}
