@@ -199,6 +199,12 @@ def sts(server):
     return lambda account=A, region=REGION: make_client(server, "sts", account, region)
 
 
+@pytest.fixture
+def org(server):
+    """AWS Organizations, global: every call goes to us-east-1."""
+    return lambda account=A: make_client(server, "organizations", account)
+
+
 class CliError(Exception):
     def __init__(self, code, stderr):
         super().__init__(f"{code}: {stderr}")

@@ -32,6 +32,7 @@ SOURCES = {
     "logs": ("logs", "2014-03-28"),
     "ssm": ("ssm", "2014-11-06"),
     "cloudformation": ("cloudformation", "2010-05-15"),
+    "organizations": ("organizations", "2016-11-28"),
 }
 # Keys that only document; dropped from every operation, shape and member.
 DROP = {"documentation", "documentationUrl", "deprecatedMessage", "examples", "errors", "endpointdiscovery", "authtype", "auth", "staticContextParams", "contextParam", "requestcompression", "httpChecksum"}

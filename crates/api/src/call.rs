@@ -123,6 +123,8 @@ pub enum Service {
     Logs,
     /// Systems Manager Parameter Store (awsJson1.1).
     Ssm,
+    /// AWS Organizations (awsJson1.1, global).
+    Organizations,
     Rds,
     ElastiCache,
     Redshift,
@@ -138,6 +140,7 @@ impl Service {
             "iam" => Service::Iam,
             "logs" => Service::Logs,
             "ssm" => Service::Ssm,
+            "organizations" => Service::Organizations,
             "rds" => Service::Rds,
             "elasticache" => Service::ElastiCache,
             "redshift" => Service::Redshift,
@@ -169,7 +172,7 @@ impl Service {
             Service::Redshift => shapes::redshift::XML_NAMESPACE,
             Service::Iam => shapes::iam::XML_NAMESPACE,
             Service::Ec2 => envelope::EC2_NS,
-            Service::Ram | Service::Logs | Service::Ssm => "",
+            Service::Ram | Service::Logs | Service::Ssm | Service::Organizations => "",
         }
     }
 }
@@ -277,6 +280,7 @@ fn route(app: &App, req: &HttpRequest, params: &QueryParams) -> std::result::Res
                 Some(v) => Service::from_api_version(v),
                 None if req.header("x-amz-target").is_some_and(|t| t.starts_with(crate::logs::TARGET_PREFIX)) => Service::Logs,
                 None if req.header("x-amz-target").is_some_and(|t| t.starts_with(crate::ssm::TARGET_PREFIX)) => Service::Ssm,
+                None if req.header("x-amz-target").is_some_and(|t| t.starts_with(crate::organizations::TARGET_PREFIX)) => Service::Organizations,
                 None if req.path.len() > 1 => Service::Ram,
                 None => Service::Ec2,
             };
@@ -322,13 +326,13 @@ pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
         let e = ApiError::client("InvalidClientTokenId", format!("The security token included in the request is invalid: unknown region '{}'", route.region)).with_status(403);
         return match route.service {
             Service::Ec2 => envelope::ec2_error(&e, request_id),
-            Service::Ram | Service::Logs | Service::Ssm => envelope::json_error(&e, request_id),
+            Service::Ram | Service::Logs | Service::Ssm | Service::Organizations => envelope::json_error(&e, request_id),
             s => envelope::query_error(&e, s.namespace(), request_id),
         };
     }
     match route.service {
         Service::Ram => run_json(app, route, &req, request_id),
-        Service::Logs | Service::Ssm => run_json11(app, route, &req, target.as_deref().unwrap_or(""), request_id),
+        Service::Logs | Service::Ssm | Service::Organizations => run_json11(app, route, &req, target.as_deref().unwrap_or(""), request_id),
         service => run_query(app, service, route, &params, request_id),
     }
 }
@@ -376,7 +380,7 @@ fn query_action(service: Service, action: &str) -> Option<QueryHandler> {
         Service::ElastiCache => crate::elasticache::actions().get(action),
         Service::Redshift => crate::redshift::actions().get(action),
         Service::Iam => crate::iam::actions().get(action),
-        Service::Ram | Service::Logs | Service::Ssm => None,
+        Service::Ram | Service::Logs | Service::Ssm | Service::Organizations => None,
     }
 }
 
@@ -443,12 +447,13 @@ fn run_json(app: &App, route: Route, req: &HttpRequest, request_id: &str) -> Htt
     }
 }
 
-/// An awsJson1.1 request (CloudWatch Logs, Systems Manager): the operation from
+/// An awsJson1.1 request (CloudWatch Logs, Systems Manager, Organizations): the operation from
 /// `X-Amz-Target`, every member in the JSON body.
 fn run_json11(app: &App, route: Route, req: &HttpRequest, target: &str, request_id: &str) -> HttpResponse {
     let route_service = route.service;
     let found = match route_service {
         Service::Ssm => crate::ssm::handler(target),
+        Service::Organizations => crate::organizations::handler(target),
         _ => crate::logs::handler(target),
     };
     let Some((op, handler)) = found else {
@@ -515,6 +520,8 @@ mod action_table_tests {
         assert_eq!(logs, shapes::logs::OPERATIONS);
         let ssm: Vec<&str> = crate::ssm::TYPED.iter().map(|a| a.1).collect();
         assert_eq!(ssm, shapes::ssm::OPERATIONS);
+        let orgs: Vec<&str> = crate::organizations::TYPED.iter().map(|a| a.1).collect();
+        assert_eq!(orgs, shapes::organizations::OPERATIONS);
         let mut ram: Vec<&str> = crate::ram::TYPED.iter().map(|a| a.1).collect();
         ram.sort_unstable();
         assert_eq!(ram, shapes::ram::OPERATIONS);

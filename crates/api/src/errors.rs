@@ -9,7 +9,7 @@
 //! Sources: the EC2 API reference's "Error codes for the Amazon EC2 API",
 //! and botocore's ELBv2 and RAM models for their exceptions.
 
-use xvpc_model::error::{ElbFault, IamFault, Limit, LogsFault, RamFault, SsmFault};
+use xvpc_model::error::{ElbFault, IamFault, Limit, LogsFault, OrgFault, RamFault, SsmFault};
 use xvpc_model::subnet_group::{GroupFault, GroupService};
 use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::ApiError;
@@ -245,6 +245,37 @@ fn iam(f: IamFault) -> (&'static str, u16) {
     }
 }
 
+/// AWS Organizations' codes (its exception shapes' names; all HTTP 400).
+fn org(f: OrgFault) -> &'static str {
+    match f {
+        OrgFault::NotInUse => "AWSOrganizationsNotInUseException",
+        OrgFault::AlreadyInOrganization => "AlreadyInOrganizationException",
+        OrgFault::AccessDenied => "AccessDeniedException",
+        OrgFault::AccountNotFound => "AccountNotFoundException",
+        OrgFault::ChildNotFound => "ChildNotFoundException",
+        OrgFault::ConstraintViolation => "ConstraintViolationException",
+        OrgFault::CreateAccountStatusNotFound => "CreateAccountStatusNotFoundException",
+        OrgFault::DestinationParentNotFound => "DestinationParentNotFoundException",
+        OrgFault::DuplicateAccount => "DuplicateAccountException",
+        OrgFault::DuplicateHandshake => "DuplicateHandshakeException",
+        OrgFault::DuplicateOrganizationalUnit => "DuplicateOrganizationalUnitException",
+        OrgFault::HandshakeConstraintViolation => "HandshakeConstraintViolationException",
+        OrgFault::HandshakeNotFound => "HandshakeNotFoundException",
+        OrgFault::InvalidHandshakeTransition => "InvalidHandshakeTransitionException",
+        OrgFault::InvalidInput => "InvalidInputException",
+        OrgFault::MasterCannotLeaveOrganization => "MasterCannotLeaveOrganizationException",
+        OrgFault::OrganizationNotEmpty => "OrganizationNotEmptyException",
+        OrgFault::OrganizationalUnitNotEmpty => "OrganizationalUnitNotEmptyException",
+        OrgFault::OrganizationalUnitNotFound => "OrganizationalUnitNotFoundException",
+        OrgFault::ParentNotFound => "ParentNotFoundException",
+        OrgFault::PolicyTypeAlreadyEnabled => "PolicyTypeAlreadyEnabledException",
+        OrgFault::PolicyTypeNotEnabled => "PolicyTypeNotEnabledException",
+        OrgFault::RootNotFound => "RootNotFoundException",
+        OrgFault::SourceParentNotFound => "SourceParentNotFoundException",
+        OrgFault::TargetNotFound => "TargetNotFoundException",
+    }
+}
+
 /// CloudWatch Logs' codes (all HTTP 400).
 fn logs(f: LogsFault) -> &'static str {
     match f {
@@ -327,6 +358,7 @@ pub fn to_api(e: &ModelError) -> ApiError {
             c(code).with_status(status)
         }
         M::Logs(f, _) => c(logs(*f)),
+        M::Org(f, _) => c(org(*f)),
     }
 }
 

@@ -212,6 +212,7 @@ fn every_variant_has_its_documented_code() {
         SubnetGroup(GroupService::Rds, GroupFault::AlreadyExists, s()) => "DBSubnetGroupAlreadyExists",
         Iam(xvpc_model::error::IamFault::MalformedPolicyDocument, s()) => "MalformedPolicyDocument",
         Logs(xvpc_model::error::LogsFault::ResourceNotFound, s()) => "ResourceNotFoundException",
+        Org(xvpc_model::error::OrgFault::NotInUse, s()) => "AWSOrganizationsNotInUseException",
     );
     for (e, code) in all {
         check(&e, code);
@@ -265,6 +266,41 @@ fn every_iam_and_logs_fault_has_its_code_and_status() {
     );
     for (f, code) in logs {
         check(&ModelError::Logs(f, s()), code);
+    }
+}
+
+#[test]
+fn every_organizations_fault_has_its_code() {
+    use xvpc_model::error::OrgFault;
+    let org = cases!(OrgFault;
+        NotInUse => "AWSOrganizationsNotInUseException",
+        AlreadyInOrganization => "AlreadyInOrganizationException",
+        AccessDenied => "AccessDeniedException",
+        AccountNotFound => "AccountNotFoundException",
+        ChildNotFound => "ChildNotFoundException",
+        ConstraintViolation => "ConstraintViolationException",
+        CreateAccountStatusNotFound => "CreateAccountStatusNotFoundException",
+        DestinationParentNotFound => "DestinationParentNotFoundException",
+        DuplicateAccount => "DuplicateAccountException",
+        DuplicateHandshake => "DuplicateHandshakeException",
+        DuplicateOrganizationalUnit => "DuplicateOrganizationalUnitException",
+        HandshakeConstraintViolation => "HandshakeConstraintViolationException",
+        HandshakeNotFound => "HandshakeNotFoundException",
+        InvalidHandshakeTransition => "InvalidHandshakeTransitionException",
+        InvalidInput => "InvalidInputException",
+        MasterCannotLeaveOrganization => "MasterCannotLeaveOrganizationException",
+        OrganizationNotEmpty => "OrganizationNotEmptyException",
+        OrganizationalUnitNotEmpty => "OrganizationalUnitNotEmptyException",
+        OrganizationalUnitNotFound => "OrganizationalUnitNotFoundException",
+        ParentNotFound => "ParentNotFoundException",
+        PolicyTypeAlreadyEnabled => "PolicyTypeAlreadyEnabledException",
+        PolicyTypeNotEnabled => "PolicyTypeNotEnabledException",
+        RootNotFound => "RootNotFoundException",
+        SourceParentNotFound => "SourceParentNotFoundException",
+        TargetNotFound => "TargetNotFoundException",
+    );
+    for (f, code) in org {
+        check(&ModelError::Org(f, s()), code);
     }
 }
 

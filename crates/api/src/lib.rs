@@ -26,6 +26,7 @@ pub mod identity;
 pub mod logs;
 pub mod ssm;
 pub mod ops;
+pub mod organizations;
 pub mod ram;
 pub mod rds;
 pub mod reachability;

@@ -8,7 +8,7 @@ use crate::App;
 
 /// The services listed by the health endpoint (RDS, ElastiCache and
 /// Redshift for their subnet groups only).
-pub const SERVICES: &[&str] = &["ec2", "elasticloadbalancing", "ram", "sts", "rds", "elasticache", "redshift", "iam", "logs"];
+pub const SERVICES: &[&str] = &["ec2", "elasticloadbalancing", "ram", "sts", "rds", "elasticache", "redshift", "iam", "logs", "organizations"];
 
 fn json(status: u16, v: serde_json::Value) -> HttpResponse {
     HttpResponse::new(status, "application/json", v.to_string())

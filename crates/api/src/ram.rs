@@ -21,6 +21,7 @@ pub const TYPED: &[(&str, &str, TypedJsonHandler)] = &[
     crate::typed_json!(ops::DeleteResourceShare, delete_resource_share),
     crate::typed_json!(ops::AssociateResourceShare, associate_resource_share),
     crate::typed_json!(ops::DisassociateResourceShare, disassociate_resource_share),
+    crate::typed_json!(ops::EnableSharingWithAwsOrganization, enable_sharing_with_aws_organization),
     crate::typed_json!(ops::GetResourceShares, get_resource_shares),
     crate::typed_json!(ops::GetResourceShareAssociations, get_resource_share_associations),
     crate::typed_json!(ops::GetResourceShareInvitations, get_resource_share_invitations),
@@ -203,6 +204,17 @@ fn disassociate_resource_share(
     call.commit(ch)?;
     let resource_share_associations = touched(call, &arn, &done, shape::ResourceShareAssociationStatus::Disassociating);
     Ok(shape::DisassociateResourceShareResponse { resource_share_associations, client_token: input.client_token })
+}
+
+/// EnableSharingWithAwsOrganization: the management account lets RAM
+/// share inside its organization without invitations.
+fn enable_sharing_with_aws_organization(
+    call: &mut Call,
+    _: shape::EnableSharingWithAwsOrganizationRequest,
+) -> Result<shape::EnableSharingWithAwsOrganizationResponse> {
+    let ch = xvpc_model::organization::enable_ram_sharing(call.state(), &call.ctx)?;
+    call.commit(ch)?;
+    Ok(shape::EnableSharingWithAwsOrganizationResponse { return_value: Some(true) })
 }
 
 fn check_arns(arns: &[String]) -> Result<()> {
@@ -394,8 +406,8 @@ fn list_principals(call: &mut Call, input: shape::ListPrincipalsRequest) -> Resu
             continue;
         }
         for p in s.principals.iter().filter(|p| p.status.is_live()) {
-            // The other side sees only itself among the principals.
-            if who == ResourceOwner::OtherAccounts && p.entity != call.ctx.account {
+            // The other side sees only the principals that reach it.
+            if who == ResourceOwner::OtherAccounts && !model::principal_reaches(call.state(), &s.owner, p, &call.ctx.account) {
                 continue;
             }
             if principals.is_empty() || principals.contains(&p.entity) {
@@ -465,7 +477,7 @@ fn list_resource_share_permissions(
         .state()
         .resource_shares
         .get(&arn)
-        .filter(|s| s.region == call.ctx.region && ((s.owner == call.ctx.account && s.listed(call.ctx.now)) || s.accepted_by(&call.ctx.account)))
+        .filter(|s| s.region == call.ctx.region && ((s.owner == call.ctx.account && s.listed(call.ctx.now)) || s.reaches(call.state(), &call.ctx.account)))
         .ok_or_else(|| fault(RamFault::UnknownResource, format!("ResourceShare {arn} could not be found.")))?;
     // RAM attaches a type's default managed permission when a resource of
     // that type joins the share.

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub use model::Model;
 
 /// The services, by model file name (`models/<name>.json`) and module name.
-pub const SERVICES: &[&str] = &["ec2", "elbv2", "sts", "ram", "rds", "elasticache", "redshift", "iam", "logs", "ssm", "cloudformation"];
+pub const SERVICES: &[&str] = &["ec2", "elbv2", "sts", "ram", "rds", "elasticache", "redshift", "iam", "logs", "ssm", "cloudformation", "organizations"];
 
 /// `crates/codegen/models`.
 pub fn models_dir() -> PathBuf {

@@ -164,6 +164,40 @@ pub enum IamFault {
     AccessDenied,
 }
 
+/// AWS Organizations' refusals, named after its exceptions in botocore's
+/// model (`NotInUse` is `AWSOrganizationsNotInUseException`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrgFault {
+    /// The caller is in no organization.
+    NotInUse,
+    AlreadyInOrganization,
+    /// A member account (or an outsider) asked for what only the
+    /// management account may do.
+    AccessDenied,
+    AccountNotFound,
+    ChildNotFound,
+    ConstraintViolation,
+    CreateAccountStatusNotFound,
+    DestinationParentNotFound,
+    DuplicateAccount,
+    DuplicateHandshake,
+    DuplicateOrganizationalUnit,
+    HandshakeConstraintViolation,
+    HandshakeNotFound,
+    InvalidHandshakeTransition,
+    InvalidInput,
+    MasterCannotLeaveOrganization,
+    OrganizationNotEmpty,
+    OrganizationalUnitNotEmpty,
+    OrganizationalUnitNotFound,
+    ParentNotFound,
+    PolicyTypeAlreadyEnabled,
+    PolicyTypeNotEnabled,
+    RootNotFound,
+    SourceParentNotFound,
+    TargetNotFound,
+}
+
 /// CloudWatch Logs' refusals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LogsFault {
@@ -398,6 +432,9 @@ pub enum ModelError {
     /// A CloudWatch Logs refusal.
     #[error("{1}")]
     Logs(LogsFault, String),
+    /// An AWS Organizations refusal.
+    #[error("{1}")]
+    Org(OrgFault, String),
 }
 
 /// The hint AWS adds to a malformed id: ` (expecting "sg-...")`.

@@ -81,7 +81,7 @@ pub fn visible(state: &State, ctx: &Ctx, l: &ManagedPrefixList) -> bool {
 /// shared with it (from the shares it accepted).
 pub fn visible_lists<'a>(state: &'a State, ctx: &Ctx) -> Vec<&'a ManagedPrefixList> {
     let mut out: Vec<&ManagedPrefixList> = state.managed_prefix_lists.scope(ctx).collect();
-    let shared = state.resource_shares.values().filter(|s| s.region == ctx.region && s.accepted_by(&ctx.account));
+    let shared = state.resource_shares.values().filter(|s| s.region == ctx.region && s.reaches(state, &ctx.account));
     for a in shared.flat_map(|s| s.resources.iter()) {
         let id = a.entity.rsplit_once("prefix-list/").map(|(_, id)| id);
         if let Some(l) = id.and_then(|id| state.managed_prefix_lists.get(id)).filter(|l| visible(state, ctx, l) && !out.iter().any(|o| o.id == l.id)) {

@@ -1,11 +1,19 @@
 //! AWS RAM: resource shares, their resource and principal associations, and
 //! the invitations an account outside the owner's organization receives.
 //!
-//! xvpc has no AWS Organizations, so every account principal is external:
-//! it gets a `PENDING` invitation, its principal association stays
-//! `ASSOCIATING` until it accepts, and only then does it see (and may use)
-//! the shared resources. Removing the principal, the resource, or deleting
-//! the share takes that away again ([`is_shared_with`]).
+//! As the RAM User Guide describes it: an account outside the owner's
+//! organization (or any account while the organization has not enabled
+//! sharing with AWS Organizations) gets a `PENDING` invitation, its
+//! principal association stays `ASSOCIATING` until it accepts, and only
+//! then does it see (and may use) the shared resources. Once the management
+//! account has called EnableSharingWithAwsOrganization, a share to an
+//! account of the organization, to an OU's ARN or to the organization's ARN
+//! is `ASSOCIATED` at once, with no invitation; who it reaches is read from
+//! the organization when asked ([`ResourceShare::reaches`]), so moving an
+//! account between OUs or out of the organization gives or takes access at
+//! once. `allowExternalPrincipals = false` refuses accounts outside the
+//! organization. Removing the principal, the resource, or deleting the
+//! share takes access away again ([`is_shared_with`]).
 //!
 //! RAM's error codes are its exception names (`UnknownResourceException`,
 //! ...), raised as `ModelError::Ram` with a [`RamFault`].
@@ -82,7 +90,7 @@ pub struct Association {
     /// The resource ARN or the principal's account id.
     pub entity: String,
     pub status: AssociationStatus,
-    /// For principals: outside the owner's organization (always, in xvpc).
+    /// For principals: outside the owner's organization.
     pub external: bool,
     pub message: Option<String>,
     pub created_at: i64,
@@ -116,10 +124,19 @@ impl ResourceShare {
         self.status == ShareStatus::Active || now - self.updated_at < DELETED_VISIBLE_MS
     }
 
-    /// Whether `account` is an accepted principal of this active share.
+    /// Whether `account` is an accepted principal of this active share, by
+    /// its own id (the principal that may leave the share).
     pub fn accepted_by(&self, account: &str) -> bool {
         self.status == ShareStatus::Active
             && self.principals.iter().any(|p| p.entity == account && p.status == AssociationStatus::Associated)
+    }
+
+    /// Whether this active share reaches `account` through one of its
+    /// associated principals ([`principal_reaches`]).
+    pub fn reaches(&self, state: &State, account: &str) -> bool {
+        self.status == ShareStatus::Active
+            && account != self.owner
+            && self.principals.iter().any(|p| p.status == AssociationStatus::Associated && principal_reaches(state, &self.owner, p, account))
     }
 
     /// Resource types among the associated resources (for permissions).
@@ -228,12 +245,75 @@ pub fn check_resource(state: &State, ctx: &Ctx, arn: &str) -> Result<()> {
     }
 }
 
-/// Checks a principal: an account id other than the owner's, allowed by
-/// the share's `allowExternalPrincipals` (every account is external here).
-fn check_principal(ctx: &Ctx, share_arn: &str, allow_external: bool, p: &str) -> Result<()> {
-    if p.starts_with("arn:aws:organizations::") {
-        let org = p.rsplit('/').next().unwrap_or(p);
-        return Err(err(RamFault::UnknownResource, format!("Organization {org} could not be found.")));
+/// Whether an associated principal of a share owned by `owner` reaches
+/// `account`: the account itself (accepted from outside the organization,
+/// or still in the owner's organization), or the organization or an OU
+/// the account is in while the organization shares inside.
+pub fn principal_reaches(state: &State, owner: &str, p: &Association, account: &str) -> bool {
+    match org_principal(&p.entity) {
+        None => p.entity == account && (p.external || crate::organization::same_organization(state, owner, account)),
+        Some(OrgPrincipal::Organization(id)) => {
+            state.org_members.get(account).is_some_and(|m| m.organization_id == id)
+                && state.organizations.get(id).is_some_and(|o| o.shares_inside())
+                && crate::organization::same_organization(state, owner, account)
+        }
+        Some(OrgPrincipal::Unit(org, ou)) => {
+            state.organizations.get(org).is_some_and(|o| o.shares_inside())
+                && crate::organization::same_organization(state, owner, account)
+                && crate::organizational_unit::account_under(state, account, ou)
+        }
+    }
+}
+
+/// A principal naming part of an organization, by ARN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgPrincipal<'a> {
+    /// `arn:aws:organizations::<management>:organization/o-…`.
+    Organization(&'a str),
+    /// `arn:aws:organizations::<management>:ou/o-…/ou-…`: (organization, OU).
+    Unit(&'a str, &'a str),
+}
+
+/// The organization or OU a principal ARN names, if it names one.
+pub fn org_principal(p: &str) -> Option<OrgPrincipal<'_>> {
+    let rest = p.strip_prefix("arn:aws:organizations::")?;
+    let (_, resource) = rest.split_once(':')?;
+    if let Some(o) = resource.strip_prefix("organization/") {
+        return Some(OrgPrincipal::Organization(o));
+    }
+    let (org, ou) = resource.strip_prefix("ou/")?.split_once('/')?;
+    Some(OrgPrincipal::Unit(org, ou))
+}
+
+/// Checks a principal and says whether it is external: an account id other
+/// than the owner's (external unless in the owner's organization, refused
+/// when the share does not allow external principals), or the ARN of the
+/// owner's organization or one of its OUs (only once the organization
+/// shares inside, as RAM allows).
+fn check_principal(state: &State, ctx: &Ctx, share_arn: &str, allow_external: bool, p: &str) -> Result<bool> {
+    let own_org = crate::organization::of_account(state, &ctx.account);
+    if let Some(op) = org_principal(p) {
+        let org = match op {
+            OrgPrincipal::Organization(id) => own_org
+                .filter(|o| o.id == id)
+                .ok_or_else(|| err(RamFault::UnknownResource, format!("Organization {id} could not be found.")))?,
+            OrgPrincipal::Unit(org_id, ou) => {
+                let Some(o) = own_org.filter(|o| o.id == org_id) else {
+                    return Err(err(RamFault::UnknownResource, format!("OrganizationalUnit {ou} in unknown organization could not be found.")));
+                };
+                if !state.organizational_units.get(ou).is_some_and(|u| u.organization_id == o.id) {
+                    return Err(err(RamFault::UnknownResource, format!("OrganizationalUnit {ou} in organization {org_id} could not be found.")));
+                }
+                o
+            }
+        };
+        if !org.shares_inside() {
+            return Err(err(
+                RamFault::OperationNotPermitted,
+                "Sharing with your AWS organization is not enabled: the organization's management account must call EnableSharingWithAwsOrganization before a resource share can name the organization or an OU.",
+            ));
+        }
+        return Ok(false);
     }
     if !is_account(p) {
         return Err(err(RamFault::InvalidParameter, format!("Principal ID {p} is malformed. Verify the ID and try again.")));
@@ -241,13 +321,14 @@ fn check_principal(ctx: &Ctx, share_arn: &str, allow_external: bool, p: &str) ->
     if p == ctx.account {
         return Err(err(RamFault::InvalidParameter, format!("The resource share owner {p} cannot be a principal of its own resource share.")));
     }
-    if !allow_external {
+    let external = !crate::organization::same_organization(state, &ctx.account, p);
+    if external && !allow_external {
         return Err(err(
             RamFault::OperationNotPermitted,
             format!("Principal {p} is not in your AWS organization. The resource share {share_arn} does not allow external principals."),
         ));
     }
-    Ok(())
+    Ok(external)
 }
 
 /// Input of CreateResourceShare.
@@ -327,12 +408,16 @@ fn associate_into(state: &State, ctx: &Ctx, mut share: ResourceShare, resources:
         let a = upsert(&mut share.resources, r, AssociationStatus::Associated, false, ctx.now);
         touched.push(a);
     }
+    let shares_inside = crate::organization::of_account(state, &ctx.account).is_some_and(|o| o.shares_inside());
     for p in principals {
-        check_principal(ctx, &share.id, share.allow_external_principals, p)?;
+        let external = check_principal(state, ctx, &share.id, share.allow_external_principals, p)?;
         let was_live = share.principals.iter().any(|x| &x.entity == p && x.status.is_live());
-        let a = upsert(&mut share.principals, p, AssociationStatus::Associating, true, ctx.now);
+        // Inside an organization that shares inside: no invitation.
+        let at_once = !external && shares_inside;
+        let status = if at_once { AssociationStatus::Associated } else { AssociationStatus::Associating };
+        let a = upsert(&mut share.principals, p, status, external, ctx.now);
         touched.push(a);
-        if !was_live {
+        if !was_live && !at_once {
             // One invitation per (share, receiver), reset to PENDING.
             let existing = state.invitations.values().find(|i| i.share_arn == share.id && &i.receiver == p);
             let inv = Invitation {
@@ -393,6 +478,12 @@ pub fn disassociate(state: &State, ctx: &Ctx, arn: &str, resources: &[String], p
         }
         if !resources.is_empty() || principals.iter().any(|p| p != &ctx.account) {
             return Err(err(RamFault::OperationNotPermitted, "A principal of a resource share can only remove itself from it."));
+        }
+        // RAM User Guide: an account added from inside its organization,
+        // with sharing enabled, cannot leave; access there is automatic.
+        let inside = share.principals.iter().any(|p| p.entity == ctx.account && !p.external && p.status == AssociationStatus::Associated);
+        if inside && crate::organization::of_account(state, &share.owner).is_some_and(|o| o.shares_inside()) {
+            return Err(err(RamFault::OperationNotPermitted, "You can't leave a resource share that an account of your organization shared with you while sharing with AWS Organizations is enabled."));
         }
     }
     let mut share = if share.owner == ctx.account { own_share(state, ctx, arn)?.clone() } else { share.clone() };
@@ -514,12 +605,12 @@ pub fn answer_invitation(state: &State, ctx: &Ctx, arn: &str, accept: bool) -> R
     Ok((ch, inv))
 }
 
-/// Whether `account` may see and use the resource `arn` through a share it
-/// accepted (an active share, the resource associated, the principal
-/// associated).
+/// Whether `account` may see and use the resource `arn` through a share
+/// that reaches it (an active share, the resource associated, a principal
+/// associated that is or contains the account).
 pub fn is_shared_with(state: &State, arn: &str, account: &str) -> bool {
     state.resource_shares.values().any(|s| {
-        s.accepted_by(account) && s.resources.iter().any(|r| r.entity == arn && r.status == AssociationStatus::Associated)
+        s.resources.iter().any(|r| r.entity == arn && r.status == AssociationStatus::Associated) && s.reaches(state, account)
     })
 }
 
@@ -550,7 +641,7 @@ pub fn visible_shares<'a>(state: &'a State, ctx: &Ctx, owner: ResourceOwner) -> 
         .filter(|s| s.region == ctx.region)
         .filter(|s| match owner {
             ResourceOwner::OwnedBySelf => s.owner == ctx.account && s.listed(ctx.now),
-            ResourceOwner::OtherAccounts => s.owner != ctx.account && s.accepted_by(&ctx.account),
+            ResourceOwner::OtherAccounts => s.owner != ctx.account && s.reaches(state, &ctx.account),
         })
         .collect()
 }

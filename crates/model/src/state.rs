@@ -122,6 +122,16 @@ resources! {
     AccountRegion(crate::default_vpc::AccountRegion) => account_regions,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     AccessKey(crate::access_key::AccessKey) => access_keys,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    Organization(crate::organization::Organization) => organizations,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    OrgMember(crate::organization::Member) => org_members,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    AccountRequest(crate::organization::AccountRequest) => account_requests,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    OrganizationalUnit(crate::organizational_unit::OrganizationalUnit) => organizational_units,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    Handshake(crate::handshake::Handshake) => handshakes,
 }
 
 /// A change to the state: a resource written whole, or removed.

@@ -9,6 +9,7 @@ pub mod elasticache;
 pub mod elbv2;
 pub mod iam;
 pub mod logs;
+pub mod organizations;
 pub mod ram;
 pub mod rds;
 pub mod redshift;

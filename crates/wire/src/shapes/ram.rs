@@ -199,6 +199,30 @@ impl rt::ToJson for DisassociateResourceShareResponse {
     }
 }
 
+/// botocore shape `EnableSharingWithAwsOrganizationRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnableSharingWithAwsOrganizationRequest {}
+
+impl rt::FromJson for EnableSharingWithAwsOrganizationRequest {
+    fn from_json(_v: &rt::Value, _key: &str) -> Result<Self, rt::DecodeError> {
+        Ok(Self {})
+    }
+}
+
+/// botocore shape `EnableSharingWithAwsOrganizationResponse`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnableSharingWithAwsOrganizationResponse {
+    pub return_value: Option<bool>,
+}
+
+impl rt::ToJson for EnableSharingWithAwsOrganizationResponse {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "returnValue", &self.return_value);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `GetPermissionRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetPermissionRequest {
@@ -1836,6 +1860,12 @@ impl rt::FromRest for DisassociateResourceShareRequest {
     }
 }
 
+impl rt::FromRest for EnableSharingWithAwsOrganizationRequest {
+    fn from_rest(body: &rt::Value, _query: &rt::QueryParams) -> Result<Self, rt::DecodeError> {
+        <Self as rt::FromJson>::from_json(body, "")
+    }
+}
+
 impl rt::FromRest for GetPermissionRequest {
     fn from_rest(body: &rt::Value, _query: &rt::QueryParams) -> Result<Self, rt::DecodeError> {
         <Self as rt::FromJson>::from_json(body, "")
@@ -1977,6 +2007,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/disassociateresourceshare");
         type Input = super::DisassociateResourceShareRequest;
         type Output = super::DisassociateResourceShareResponse;
+    }
+
+    /// The `EnableSharingWithAwsOrganization` operation.
+    pub struct EnableSharingWithAwsOrganization;
+
+    impl rt::Operation for EnableSharingWithAwsOrganization {
+        const NAME: &'static str = "EnableSharingWithAwsOrganization";
+        const PROTOCOL: rt::Protocol = rt::Protocol::RestJson1;
+        const HTTP: (&'static str, &'static str) = ("POST", "/enablesharingwithawsorganization");
+        type Input = super::EnableSharingWithAwsOrganizationRequest;
+        type Output = super::EnableSharingWithAwsOrganizationResponse;
     }
 
     /// The `GetPermission` operation.
@@ -2141,6 +2182,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateResourceShare",
     "DeleteResourceShare",
     "DisassociateResourceShare",
+    "EnableSharingWithAwsOrganization",
     "GetPermission",
     "GetResourceShareAssociations",
     "GetResourceShareInvitations",
