@@ -355,8 +355,15 @@ fn random_world(seed: u64) -> World {
                 w.state.route_tables.get_mut(&rt).unwrap().routes = routes;
             }
         }
-        let mut tables: Vec<String> = w.state.route_tables.values().filter(|t| &t.vpc_id == vpc && Some(&t.id) != own.as_ref()).map(|t| t.id.clone()).collect();
+        // In an order that does not depend on the (random) ids: main table
+        // first, then by the lowest associated subnet block.
+        let key = |t: &xvpc_model::route_table::RouteTable| {
+            let cidr = |s: &str| w.state.subnets.get(s).and_then(|s| s.cidr).map(|c| c.to_string()).unwrap_or_default();
+            (!t.main, t.associations.iter().filter_map(|a| a.subnet_id.as_deref()).map(cidr).min().unwrap_or_default())
+        };
+        let mut tables: Vec<(_, String)> = w.state.route_tables.values().filter(|t| &t.vpc_id == vpc && Some(&t.id) != own.as_ref()).map(|t| (key(t), t.id.clone())).collect();
         tables.sort();
+        let tables: Vec<String> = tables.into_iter().map(|(_, id)| id).collect();
         for rt in tables {
             if nrng.gen_bool(0.8) {
                 // A subnet of another VPC that the gateway's own table
