@@ -351,6 +351,14 @@ fn new_call<'a>(app: &'a App, route: &Route, action: &str, request_id: &str) -> 
     }
 }
 
+/// A call the server makes itself as `account` in `region` (`xvpc export`
+/// runs the describe handlers this way): no request, no signature, and no
+/// default VPC made on the way.
+pub(crate) fn internal_call<'a>(app: &'a App, account: &str, region: &str, action: &str) -> Call<'a> {
+    let route = Route { service: Service::Ec2, region: region.to_string(), caller: app.config.identity.caller(account) };
+    new_call(app, route, action, "internal")
+}
+
 /// What AWS gives an account in a Region before it ever calls there (its
 /// default DHCP set and default VPC), made on its first request there that
 /// reads or writes EC2 state, so that request already sees them. STS and

@@ -34,6 +34,7 @@ pub mod replica;
 pub mod redshift;
 #[cfg(test)]
 pub mod shape_coverage;
+pub mod snapshot;
 pub mod sts;
 pub mod subnet_groups;
 

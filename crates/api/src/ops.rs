@@ -112,6 +112,16 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
             let (status, v) = crate::reachability::compare(app, &req.body);
             json(status, v)
         }
+        // The state as describe output in Batfish's layout (xvpc export).
+        ("GET", "/_xvpc/export") => {
+            let (status, v) = crate::snapshot::export_endpoint(app);
+            json(status, v)
+        }
+        // A dump of real accounts into the state, atomically (xvpc import).
+        ("POST", "/_xvpc/import") => {
+            let (status, v) = crate::snapshot::import_endpoint(app, &req.body);
+            json(status, v)
+        }
         ("GET", "/_xvpc/matrix") => {
             let (status, v) = crate::reachability::matrix_get(app, &req.query);
             json(status, v)

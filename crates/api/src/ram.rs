@@ -230,7 +230,7 @@ fn owner(o: &shape::ResourceOwner) -> Result<ResourceOwner> {
     Ok(ResourceOwner::parse(o.as_str())?)
 }
 
-fn get_resource_shares(call: &mut Call, input: shape::GetResourceSharesRequest) -> Result<shape::GetResourceSharesResponse> {
+pub(crate) fn get_resource_shares(call: &mut Call, input: shape::GetResourceSharesRequest) -> Result<shape::GetResourceSharesResponse> {
     let who = owner(&input.resource_owner)?;
     let arns = input.resource_share_arns;
     check_arns(&arns)?;
@@ -257,7 +257,7 @@ fn get_resource_shares(call: &mut Call, input: shape::GetResourceSharesRequest) 
     Ok(shape::GetResourceSharesResponse { resource_shares, next_token })
 }
 
-fn get_resource_share_associations(
+pub(crate) fn get_resource_share_associations(
     call: &mut Call,
     input: shape::GetResourceShareAssociationsRequest,
 ) -> Result<shape::GetResourceShareAssociationsResponse> {

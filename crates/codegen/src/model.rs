@@ -78,8 +78,14 @@ impl Model {
 
     /// Every shape reached from the operations' inputs (`"input"`) or outputs.
     pub fn reached(&self, side: &str) -> BTreeSet<String> {
+        self.reached_from(&self.operations(), side)
+    }
+
+    /// Every shape reached from one side of the listed operations (those
+    /// the model does not have are ignored).
+    pub fn reached_from(&self, ops: &[&str], side: &str) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<&str> = self.operations().iter().filter_map(|o| self.operation(o)[side]["shape"].as_str()).collect();
+        let mut stack: Vec<&str> = ops.iter().filter_map(|o| self.operation(o)[side]["shape"].as_str()).collect();
         while let Some(s) = stack.pop() {
             if seen.insert(s.to_string()) {
                 stack.extend(self.children(s));

@@ -13,6 +13,46 @@ use crate::names::{capitalize, snake, type_name, variant};
 /// types faster than botocore's list grows.
 const OPEN_ENUMS: &[&str] = &["InstanceType"];
 
+/// The describe calls whose output `xvpc export` writes and `xvpc import`
+/// reads as the JSON the AWS CLI prints (botocore's parsed shape: member
+/// names, lists as arrays). Their output shapes of ec2Query/awsQuery
+/// services also get `ToJson`/`FromJson` under member names; restJson1
+/// services have them already.
+const SNAPSHOT_OPS: &[&str] = &[
+    "DescribeAddresses",
+    "DescribeDhcpOptions",
+    "DescribeEgressOnlyInternetGateways",
+    "DescribeInstances",
+    "DescribeInternetGateways",
+    "DescribeListeners",
+    "DescribeLoadBalancers",
+    "DescribeManagedPrefixLists",
+    "DescribeNatGateways",
+    "DescribeNetworkAcls",
+    "DescribeNetworkInterfaces",
+    "DescribeRouteTables",
+    "DescribeSecurityGroupRules",
+    "DescribeSecurityGroups",
+    "DescribeSubnets",
+    "DescribeTargetGroups",
+    "DescribeTargetHealth",
+    "DescribeTransitGatewayAttachments",
+    "DescribeTransitGatewayRouteTables",
+    "DescribeTransitGatewayVpcAttachments",
+    "DescribeTransitGateways",
+    "DescribeVpcEndpointServiceConfigurations",
+    "DescribeVpcEndpointServicePermissions",
+    "DescribeVpcEndpoints",
+    "DescribeVpcPeeringConnections",
+    "DescribeVpcs",
+    "GetManagedPrefixListEntries",
+    "GetResourceShareAssociations",
+    "GetResourceShares",
+    "GetTransitGatewayRouteTableAssociations",
+    "GetTransitGatewayRouteTablePropagations",
+    "SearchTransitGatewayRoutes",
+];
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Proto {
     Ec2,
@@ -25,6 +65,8 @@ struct Gen<'a> {
     proto: Proto,
     ins: BTreeSet<String>,
     outs: BTreeSet<String>,
+    /// Output shapes of [`SNAPSHOT_OPS`]: they also get JSON codecs.
+    snap: BTreeSet<String>,
     boxed: BTreeSet<(String, String)>,
     types: BTreeMap<String, String>,
     out: String,
@@ -42,6 +84,7 @@ pub fn service(service: &str, m: &Model) -> String {
     };
     let ins = m.reached("input");
     let outs = m.reached("output");
+    let snap = m.reached_from(SNAPSHOT_OPS, "output");
     let types = ins
         .union(&outs)
         .filter(|s| m.kind(s) == "structure" || m.is_enum(s))
@@ -51,7 +94,7 @@ pub fn service(service: &str, m: &Model) -> String {
     for (shape, ty) in &types {
         assert!(seen.insert(ty), "{service}: two shapes are named {ty} in Rust ({shape})");
     }
-    let mut g = Gen { m, proto, ins, outs, boxed: m.boxed(), types, out: String::new() };
+    let mut g = Gen { m, proto, ins, outs, snap, boxed: m.boxed(), types, out: String::new() };
     g.header(service);
     let names: Vec<String> = g.types.keys().cloned().collect();
     for shape in &names {
@@ -167,9 +210,13 @@ impl Gen<'_> {
                 if is_out {
                     self.xml_encoder(&ty, &members, &fields);
                 }
+                if self.snap.contains(shape) {
+                    self.json_decoder(&ty, &members, &fields);
+                    self.json_encoder(&ty, &members, &fields);
+                }
             }
             Proto::RestJson => {
-                if is_in {
+                if is_in || self.snap.contains(shape) {
                     self.json_decoder(&ty, &members, &fields);
                 }
                 if is_out {
@@ -268,12 +315,18 @@ impl Gen<'_> {
         self.w("}");
     }
 
-    fn json_name(mm: &Member) -> String {
-        mm.spec["locationName"].as_str().unwrap_or(mm.name).to_string()
+    /// restJson1: the locationName, else the member name. ec2Query/awsQuery
+    /// snapshot shapes: the member name, as botocore's parsed output (and
+    /// so the AWS CLI) spells it.
+    fn json_name(&self, mm: &Member) -> String {
+        match self.proto {
+            Proto::RestJson => mm.spec["locationName"].as_str().unwrap_or(mm.name).to_string(),
+            Proto::Ec2 | Proto::Query => mm.name.to_string(),
+        }
     }
 
     fn json_field(&self, mm: &Member, f: &str) -> String {
-        let name = Self::json_name(mm);
+        let name = self.json_name(mm);
         let call = if mm.required {
             format!("rt::json_req(o, key, \"{name}\")?")
         } else if self.m.kind(mm.shape) == "list" {
@@ -330,7 +383,7 @@ impl Gen<'_> {
             for (mm, f) in members.iter().zip(&fields) {
                 match mm.spec["location"].as_str() {
                     Some("querystring") => {
-                        let name = Self::json_name(mm);
+                        let name = self.json_name(mm);
                         let tail = if mm.required { format!(".ok_or_else(|| rt::DecodeError::Missing(\"{name}\".into()))?") } else { String::new() };
                         self.w(&format!("            {f}: rt::json_query(query, \"{name}\")?{tail},"));
                     }
@@ -354,7 +407,7 @@ impl Gen<'_> {
         let m = if members.is_empty() { "" } else { "mut " };
         self.w(&format!("        let {m}o = rt::Map::new();"));
         for (mm, f) in members.iter().zip(fields) {
-            let name = Self::json_name(mm);
+            let name = self.json_name(mm);
             let put = if mm.required || self.is_collection(mm.shape) { "json_put_all" } else { "json_put" };
             self.w(&format!("        rt::{put}(&mut o, \"{name}\", &self.{f});"));
         }
@@ -433,16 +486,22 @@ impl Gen<'_> {
         self.w("    }");
         self.w("}");
         let (is_in, is_out) = (self.ins.contains(shape), self.outs.contains(shape));
+        let snap = self.snap.contains(shape);
         let codecs: Vec<String> = match self.proto {
             Proto::Ec2 | Proto::Query => [
                 is_in.then(|| format!("impl rt::FromQuery for {ty} {{\n    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {{\n        r.enum_value(key)\n    }}\n}}")),
                 is_out.then(|| format!("impl rt::ToXml for {ty} {{\n    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {{\n        w.leaf(name, self.as_str());\n    }}\n}}")),
+                snap.then(|| format!("impl rt::FromJson for {ty} {{\n    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {{\n        rt::enum_out_from_json(v, key)\n    }}\n}}")),
+                snap.then(|| format!("impl rt::ToJson for {ty} {{\n    fn to_json(&self) -> rt::Value {{\n        rt::Value::String(self.as_str().to_string())\n    }}\n}}")),
             ]
             .into_iter()
             .flatten()
             .collect(),
             Proto::RestJson => [
-                is_in.then(|| format!("impl rt::FromJson for {ty} {{\n    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {{\n        rt::enum_from_json(v, key)\n    }}\n}}")),
+                (is_in || snap).then(|| {
+                    let decode = if is_in { "enum_from_json" } else { "enum_out_from_json" };
+                    format!("impl rt::FromJson for {ty} {{\n    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {{\n        rt::{decode}(v, key)\n    }}\n}}")
+                }),
                 is_out.then(|| format!("impl rt::ToJson for {ty} {{\n    fn to_json(&self) -> rt::Value {{\n        rt::Value::String(self.as_str().to_string())\n    }}\n}}")),
             ]
             .into_iter()
@@ -506,6 +565,20 @@ impl Gen<'_> {
             self.w(&format!("impl rt::ToXml for {ty} {{"));
             self.w("    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {");
             self.w("        w.leaf(name, &self.0);");
+            self.w("    }");
+            self.w("}");
+        }
+        if self.snap.contains(shape) {
+            self.w("");
+            self.w(&format!("impl rt::FromJson for {ty} {{"));
+            self.w("    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {");
+            self.w("        rt::enum_out_from_json(v, key)");
+            self.w("    }");
+            self.w("}");
+            self.w("");
+            self.w(&format!("impl rt::ToJson for {ty} {{"));
+            self.w("    fn to_json(&self) -> rt::Value {");
+            self.w("        rt::Value::String(self.0.clone())");
             self.w("    }");
             self.w("}");
         }

@@ -42,8 +42,19 @@ pub struct AccountRegion {
     /// The account's default DHCP option set in the Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp_options_id: Option<String>,
+    /// Its resources came from a dump of a real account (`xvpc import`):
+    /// what they reference may lie outside what was collected.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub imported: bool,
 }
 crate::impl_owned!(AccountRegion);
+
+/// Whether any of the state came from `xvpc import` (then a reference to
+/// a resource the state lacks may point outside the imported data, rather
+/// than to something deleted).
+pub fn any_imported(state: &State) -> bool {
+    state.account_regions.values().any(|a| a.imported)
+}
 
 fn key(ctx: &Ctx) -> String {
     format!("{}/{}", ctx.account, ctx.region)
@@ -57,7 +68,7 @@ pub fn account_region<'a>(state: &'a State, ctx: &Ctx) -> Option<&'a AccountRegi
 /// The record and default DHCP set of an account's first call in a Region.
 pub fn first_call(ctx: &Ctx) -> (AccountRegion, DhcpOptions) {
     let set = dhcp_options::default_set(ctx);
-    let marker = AccountRegion { id: key(ctx), owner: ctx.account.clone(), region: ctx.region.clone(), dhcp_options_id: Some(set.id.clone()) };
+    let marker = AccountRegion { id: key(ctx), owner: ctx.account.clone(), region: ctx.region.clone(), dhcp_options_id: Some(set.id.clone()), imported: false };
     (marker, set)
 }
 

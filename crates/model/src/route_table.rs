@@ -162,6 +162,23 @@ pub fn table_for_subnet<'a>(state: &'a State, subnet_id: &str, vpc_id: &str) -> 
 
 /// Whether a route's target can carry traffic right now. Each kind of
 /// target defers to the module that owns its lifecycle.
+/// Whether the state holds the route's target at all (after `xvpc import`,
+/// a target owned by an account or Region that was not collected is not).
+pub fn target_known(state: &State, target: &RouteTarget) -> bool {
+    match target {
+        RouteTarget::Local => true,
+        RouteTarget::Gateway(id) if id.starts_with("igw-") => state.internet_gateways.get(id).is_some(),
+        RouteTarget::Gateway(id) if id.starts_with("vgw-") => state.vpn_gateways.get(id).is_some(),
+        RouteTarget::Gateway(id) => state.vpc_endpoints.get(id).is_some(),
+        RouteTarget::EgressOnlyInternetGateway(id) => state.egress_only_internet_gateways.get(id).is_some(),
+        RouteTarget::NetworkInterface(id) => state.network_interfaces.get(id).is_some(),
+        RouteTarget::Instance(id) => state.instances.get(id).is_some(),
+        RouteTarget::VpcPeeringConnection(id) => state.peering_connections.get(id).is_some(),
+        RouteTarget::TransitGateway(id) => state.transit_gateways.get(id).is_some(),
+        RouteTarget::NatGateway(id) => state.nat_gateways.get(id).is_some(),
+    }
+}
+
 pub fn route_state(state: &State, table: &RouteTable, route: &Route) -> RouteState {
     let ok = match &route.target {
         RouteTarget::Local => true,

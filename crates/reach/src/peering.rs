@@ -75,6 +75,20 @@ pub fn cross<'a>(topo: &Topology<'a>, pcx: &str, vpc: &Vpc, dst: IpAddr, dir: Di
         });
     }
     let Some(other) = other_side(topo, p, &vpc.id) else {
+        let peer = if p.requester.vpc_id == vpc.id { &p.accepter } else { &p.requester };
+        if xvpc_model::default_vpc::any_imported(topo.state) && (p.requester.vpc_id == vpc.id || p.accepter.vpc_id == vpc.id) {
+            return Err(Blocker {
+                code: code::UNKNOWN_DESTINATION.into(),
+                direction: dir,
+                component: component(p),
+                explanation: format!(
+                    "Peering connection {} leads to {} of account {} in {}, which is outside the imported data: import that account and Region to follow the path.",
+                    p.id, peer.vpc_id, peer.owner, peer.region
+                ),
+                fix: None,
+                detail: Detail::None,
+            });
+        }
         return Err(Blocker {
             code: code::BAD_STATE_ROUTE.into(),
             direction: dir,

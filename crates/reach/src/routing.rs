@@ -9,7 +9,7 @@
 
 use std::net::IpAddr;
 
-use xvpc_model::route_table::{longest_match_with, route_state, Destination, Route, RouteState, RouteTable, RouteTarget};
+use xvpc_model::route_table::{self, longest_match_with, route_state, Destination, Route, RouteState, RouteTable, RouteTarget};
 use xvpc_model::subnet::Subnet;
 use xvpc_model::vpc::Vpc;
 
@@ -198,6 +198,24 @@ pub fn route<'a>(topo: &Topology<'a>, dir: Direction, subnet: &Subnet, dst: IpAd
         return w;
     };
     let state = route_state(topo.state, table, r);
+    if !route_table::target_known(topo.state, &r.target) && xvpc_model::default_vpc::any_imported(topo.state) {
+        // Owned by an account or Region the dump does not hold: whether it
+        // delivers is unknown, and the engine does not guess.
+        w.hops.push(hop(tc.clone(), dir, Verdict::Block, route_detail(r, state), &vpc.id, Some(&subnet.id)));
+        w.blockers.push(Blocker {
+            detail: route_detail(r, state),
+            code: code::UNKNOWN_DESTINATION.into(),
+            direction: dir,
+            component: tc,
+            explanation: format!(
+                "Route table {} sends {dst} to {}, which is outside the imported data: import the account and Region that own it to follow the path.",
+                table.id,
+                r.target.id()
+            ),
+            fix: None,
+        });
+        return w;
+    }
     match &r.target {
         RouteTarget::Local => {
             w.hops.push(hop(tc, dir, Verdict::Pass, route_detail(r, state), &vpc.id, Some(&subnet.id)));

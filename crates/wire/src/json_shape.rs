@@ -103,6 +103,12 @@ pub fn enum_from_json<T: EnumShape>(v: &Value, key: &str) -> Result<T, DecodeErr
     T::parse(s).ok_or_else(|| DecodeError::BadEnum { key: key.to_string(), value: s.to_string(), allowed: T::VALUES })
 }
 
+/// A string enum value of an output: a value the model does not list (AWS
+/// adds them faster than botocore) is kept as `Unlisted`.
+pub fn enum_out_from_json<T: for<'a> From<&'a str>>(v: &Value, key: &str) -> Result<T, DecodeError> {
+    v.as_str().map(T::from).ok_or_else(|| bad(key, v, "a string"))
+}
+
 impl FromJson for String {
     fn from_json(v: &Value, key: &str) -> Result<Self, DecodeError> {
         v.as_str().map(str::to_string).ok_or_else(|| bad(key, v, "a string"))
@@ -135,7 +141,12 @@ impl FromJson for f64 {
 
 impl FromJson for Timestamp {
     fn from_json(v: &Value, key: &str) -> Result<Self, DecodeError> {
-        v.as_f64().and_then(Timestamp::from_epoch_seconds).ok_or_else(|| bad(key, v, "a timestamp"))
+        // Epoch seconds on the wire; the AWS CLI prints ISO 8601 text.
+        match v {
+            Value::String(s) => Timestamp::parse(s),
+            _ => v.as_f64().and_then(Timestamp::from_epoch_seconds),
+        }
+        .ok_or_else(|| bad(key, v, "a timestamp"))
     }
 }
 

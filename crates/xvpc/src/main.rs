@@ -11,6 +11,7 @@ mod dataplane;
 #[cfg(unix)]
 mod exec;
 mod serve;
+mod snapshot;
 mod trace;
 
 use std::path::PathBuf;
@@ -40,6 +41,11 @@ enum Command {
     /// started with `--dataplane netns`), e.g. `xvpc exec i-0abc -- curl -s http://10.1.1.4/`.
     #[cfg(unix)]
     Exec(exec::ExecArgs),
+    /// Write a server's state as AWS CLI describe output in Batfish's layout.
+    Export(snapshot::ExportArgs),
+    /// Read describe-* dumps of real accounts (Batfish's layouts or AWS CLI
+    /// output) into a server or a data directory, in one atomic step.
+    Import(snapshot::ImportArgs),
     /// Draw a running server's network (the console's map) as SVG, DOT or Mermaid.
     Diagram(DiagramArgs),
     /// Manage the access keys kept in the store (add, list, revoke).
@@ -111,5 +117,7 @@ fn main() -> anyhow::Result<()> {
         Command::Exec(args) => exec::run(args),
         Command::Diagram(args) => diagram_cmd(args),
         Command::Credentials(args) => credentials::run(args),
+        Command::Export(args) => exit(snapshot::export(args)),
+        Command::Import(args) => exit(snapshot::import(args)),
     }
 }

@@ -3,7 +3,6 @@
 
 use serde_json::{json, Value};
 
-use crate::client;
 use crate::paint::Paint;
 
 /// Options of `xvpc matrix`.
@@ -24,11 +23,14 @@ pub struct MatrixArgs {
     /// Print the matrix as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Answer from a dump (see `xvpc import`) without a server.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub snapshot: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: MatrixArgs) -> anyhow::Result<i32> {
     let body = json!({ "protocol": args.protocol, "port": args.port, "tag": args.tag });
-    let (status, v) = client::request(&client::endpoint(args.endpoint.as_deref()), "POST", "/_xvpc/matrix", Some(&body))?;
+    let (status, v) = crate::snapshot::ask(args.snapshot.as_deref(), args.endpoint.as_deref(), "POST", "/_xvpc/matrix", &body)?;
     if status != 200 {
         eprintln!("xvpc matrix: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));
         return Ok(2);

@@ -5,7 +5,6 @@
 
 use serde_json::{json, Value};
 
-use crate::client;
 use crate::paint::Paint;
 
 /// Options of `xvpc trace`.
@@ -37,6 +36,10 @@ pub struct TraceArgs {
     /// Print the analysis as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Answer from a dump (`xvpc export` output, Batfish's layout or AWS CLI
+    /// output; see `xvpc import`) without a server.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub snapshot: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: TraceArgs) -> anyhow::Result<i32> {
@@ -53,8 +56,7 @@ pub fn run(args: TraceArgs) -> anyhow::Result<i32> {
         "source_ip": args.from_ip,
         "destination_ip": if args.to.is_some() { args.to_ip.clone() } else { None },
     });
-    let ep = client::endpoint(args.endpoint.as_deref());
-    let (status, v) = client::request(&ep, "POST", "/_xvpc/trace", Some(&body))?;
+    let (status, v) = crate::snapshot::ask(args.snapshot.as_deref(), args.endpoint.as_deref(), "POST", "/_xvpc/trace", &body)?;
     if status != 200 {
         let msg = v.get("error").and_then(Value::as_str).unwrap_or("trace failed");
         if args.json {

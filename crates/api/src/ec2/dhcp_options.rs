@@ -57,7 +57,7 @@ fn associate_dhcp_options(call: &mut Call, input: shape::AssociateDhcpOptionsReq
     Ok(ReturnTrue)
 }
 
-fn describe_dhcp_options(call: &mut Call, input: shape::DescribeDhcpOptionsRequest) -> Result<shape::DescribeDhcpOptionsResult> {
+pub(crate) fn describe_dhcp_options(call: &mut Call, input: shape::DescribeDhcpOptionsRequest) -> Result<shape::DescribeDhcpOptionsResult> {
     let ids = input.dhcp_options_ids;
     let fs = filter_list(&input.filters);
     let s = call.state();

@@ -44,7 +44,7 @@ fn delete_egress_only_internet_gateway(
     Ok(shape::DeleteEgressOnlyInternetGatewayResult { return_code: Some(true) })
 }
 
-fn describe_egress_only_internet_gateways(
+pub(crate) fn describe_egress_only_internet_gateways(
     call: &mut Call,
     input: shape::DescribeEgressOnlyInternetGatewaysRequest,
 ) -> Result<shape::DescribeEgressOnlyInternetGatewaysResult> {

@@ -112,7 +112,7 @@ fn release_address(call: &mut Call, input: shape::ReleaseAddressRequest) -> Resu
 }
 
 /// DescribeAddresses is not paginated in AWS: every address in one answer.
-fn describe_addresses(call: &mut Call, input: shape::DescribeAddressesRequest) -> Result<shape::DescribeAddressesResult> {
+pub(crate) fn describe_addresses(call: &mut Call, input: shape::DescribeAddressesRequest) -> Result<shape::DescribeAddressesResult> {
     let (ids, ips) = (input.allocation_ids, input.public_ips);
     let fs = filter_list(&input.filters);
     let s = call.state();

@@ -121,7 +121,7 @@ fn create_service(
     })
 }
 
-fn describe_services(
+pub(crate) fn describe_services(
     call: &mut Call,
     input: shape::DescribeVpcEndpointServiceConfigurationsRequest,
 ) -> Result<shape::DescribeVpcEndpointServiceConfigurationsResult> {
@@ -208,7 +208,7 @@ fn modify_permissions(
     })
 }
 
-fn describe_permissions(
+pub(crate) fn describe_permissions(
     call: &mut Call,
     input: shape::DescribeVpcEndpointServicePermissionsRequest,
 ) -> Result<shape::DescribeVpcEndpointServicePermissionsResult> {

@@ -265,7 +265,7 @@ fn run_instances(call: &mut Call, input: shape::RunInstancesRequest) -> Result<s
     Ok(reservation_shape(&insts, s, |i| if fresh { InstanceState::Pending } else { i.state }))
 }
 
-fn describe_instances(call: &mut Call, input: shape::DescribeInstancesRequest) -> Result<shape::DescribeInstancesResult> {
+pub(crate) fn describe_instances(call: &mut Call, input: shape::DescribeInstancesRequest) -> Result<shape::DescribeInstancesResult> {
     let ids = &input.instance_ids;
     let s = call.state();
     for id in ids {

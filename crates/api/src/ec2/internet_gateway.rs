@@ -62,7 +62,7 @@ fn detach_internet_gateway(call: &mut Call, input: shape::DetachInternetGatewayR
     Ok(ReturnTrue)
 }
 
-fn describe_internet_gateways(call: &mut Call, input: shape::DescribeInternetGatewaysRequest) -> Result<shape::DescribeInternetGatewaysResult> {
+pub(crate) fn describe_internet_gateways(call: &mut Call, input: shape::DescribeInternetGatewaysRequest) -> Result<shape::DescribeInternetGatewaysResult> {
     let ids = input.internet_gateway_ids;
     let fs = filter_list(&input.filters);
     let s = call.state();

@@ -90,7 +90,7 @@ fn delete_nat_gateway(call: &mut Call, input: shape::DeleteNatGatewayRequest) ->
     Ok(shape::DeleteNatGatewayResult { nat_gateway_id: Some(input.nat_gateway_id) })
 }
 
-fn describe_nat_gateways(call: &mut Call, input: shape::DescribeNatGatewaysRequest) -> Result<shape::DescribeNatGatewaysResult> {
+pub(crate) fn describe_nat_gateways(call: &mut Call, input: shape::DescribeNatGatewaysRequest) -> Result<shape::DescribeNatGatewaysResult> {
     let ids = input.nat_gateway_ids;
     let fs = filter_list(&input.filter);
     let s = call.state();

@@ -68,7 +68,7 @@ fn delete_network_acl(call: &mut Call, input: shape::DeleteNetworkAclRequest) ->
     Ok(ReturnTrue)
 }
 
-fn describe_network_acls(call: &mut Call, input: shape::DescribeNetworkAclsRequest) -> Result<shape::DescribeNetworkAclsResult> {
+pub(crate) fn describe_network_acls(call: &mut Call, input: shape::DescribeNetworkAclsRequest) -> Result<shape::DescribeNetworkAclsResult> {
     let ids = input.network_acl_ids;
     let fs = filter_list(&input.filters);
     let s = call.state();

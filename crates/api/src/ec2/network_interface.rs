@@ -176,7 +176,7 @@ fn delete_network_interface(call: &mut Call, input: shape::DeleteNetworkInterfac
     Ok(ReturnTrue)
 }
 
-fn describe_network_interfaces(call: &mut Call, input: shape::DescribeNetworkInterfacesRequest) -> Result<shape::DescribeNetworkInterfacesResult> {
+pub(crate) fn describe_network_interfaces(call: &mut Call, input: shape::DescribeNetworkInterfacesRequest) -> Result<shape::DescribeNetworkInterfacesResult> {
     let ids = &input.network_interface_ids;
     let s = call.state();
     let mine = |x: &NetworkInterface| x.owner == call.ctx.account && x.region == call.ctx.region;

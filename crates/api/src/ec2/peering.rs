@@ -131,7 +131,7 @@ fn delete_vpc_peering_connection(call: &mut Call, input: shape::DeleteVpcPeering
     Ok(shape::DeleteVpcPeeringConnectionResult { return_: Some(true) })
 }
 
-fn describe_vpc_peering_connections(
+pub(crate) fn describe_vpc_peering_connections(
     call: &mut Call,
     input: shape::DescribeVpcPeeringConnectionsRequest,
 ) -> Result<shape::DescribeVpcPeeringConnectionsResult> {

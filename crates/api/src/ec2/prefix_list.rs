@@ -56,7 +56,7 @@ pub fn managed_shape(l: &PrefixList) -> shape::ManagedPrefixList {
 }
 
 /// AWS's lists of the region and the caller's own.
-fn describe_managed_prefix_lists(call: &mut Call, input: shape::DescribeManagedPrefixListsRequest) -> Result<shape::DescribeManagedPrefixListsResult> {
+pub(crate) fn describe_managed_prefix_lists(call: &mut Call, input: shape::DescribeManagedPrefixListsRequest) -> Result<shape::DescribeManagedPrefixListsResult> {
     let ids = input.prefix_list_ids;
     let s = call.state();
     let ctx = &call.ctx;
@@ -73,7 +73,7 @@ fn describe_managed_prefix_lists(call: &mut Call, input: shape::DescribeManagedP
     Ok(shape::DescribeManagedPrefixListsResult { prefix_lists: page, next_token: next })
 }
 
-fn get_managed_prefix_list_entries(call: &mut Call, input: shape::GetManagedPrefixListEntriesRequest) -> Result<shape::GetManagedPrefixListEntriesResult> {
+pub(crate) fn get_managed_prefix_list_entries(call: &mut Call, input: shape::GetManagedPrefixListEntriesRequest) -> Result<shape::GetManagedPrefixListEntriesResult> {
     let id = &input.prefix_list_id;
     xvpc_model::ids::check(IdKind::PrefixList, id)?;
     let s = call.state();

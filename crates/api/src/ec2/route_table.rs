@@ -105,7 +105,7 @@ fn delete_route_table(call: &mut Call, input: shape::DeleteRouteTableRequest) ->
     Ok(ReturnTrue)
 }
 
-fn describe_route_tables(call: &mut Call, input: shape::DescribeRouteTablesRequest) -> Result<shape::DescribeRouteTablesResult> {
+pub(crate) fn describe_route_tables(call: &mut Call, input: shape::DescribeRouteTablesRequest) -> Result<shape::DescribeRouteTablesResult> {
     let ids = input.route_table_ids;
     let fs = filter_list(&input.filters);
     let s = call.state();

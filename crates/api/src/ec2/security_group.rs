@@ -153,7 +153,7 @@ fn delete_security_group(call: &mut Call, input: shape::DeleteSecurityGroupReque
     Ok(shape::DeleteSecurityGroupResult { return_: Some(true), group_id: Some(gid) })
 }
 
-fn describe_security_groups(call: &mut Call, input: shape::DescribeSecurityGroupsRequest) -> Result<shape::DescribeSecurityGroupsResult> {
+pub(crate) fn describe_security_groups(call: &mut Call, input: shape::DescribeSecurityGroupsRequest) -> Result<shape::DescribeSecurityGroupsResult> {
     let (ids, names) = (input.group_ids, input.group_names);
     let fs = filter_list(&input.filters);
     let s = call.state();
@@ -307,7 +307,7 @@ fn revoke_egress(call: &mut Call, input: shape::RevokeSecurityGroupEgressRequest
     Ok(shape::RevokeSecurityGroupEgressResult { return_: Some(true), unknown_ip_permissions: Vec::new(), revoked_security_group_rules: revoked })
 }
 
-fn describe_security_group_rules(call: &mut Call, input: shape::DescribeSecurityGroupRulesRequest) -> Result<shape::DescribeSecurityGroupRulesResult> {
+pub(crate) fn describe_security_group_rules(call: &mut Call, input: shape::DescribeSecurityGroupRulesRequest) -> Result<shape::DescribeSecurityGroupRulesResult> {
     let ids = input.security_group_rule_ids;
     let fs = filter_list(&input.filters);
     let s: &State = call.state();

@@ -131,7 +131,7 @@ fn delete_subnet(call: &mut Call, input: shape::DeleteSubnetRequest) -> Result<R
     Ok(ReturnTrue)
 }
 
-fn describe_subnets(call: &mut Call, input: shape::DescribeSubnetsRequest) -> Result<shape::DescribeSubnetsResult> {
+pub(crate) fn describe_subnets(call: &mut Call, input: shape::DescribeSubnetsRequest) -> Result<shape::DescribeSubnetsResult> {
     let ids = input.subnet_ids;
     let fs = filter_list(&input.filters);
     let s = call.state();

@@ -98,7 +98,7 @@ fn create_transit_gateway(call: &mut Call, input: shape::CreateTransitGatewayReq
     Ok(shape::CreateTransitGatewayResult { transit_gateway: one_tgw(call, &id, Some(TgwState::Pending)) })
 }
 
-fn describe_transit_gateways(call: &mut Call, input: shape::DescribeTransitGatewaysRequest) -> Result<shape::DescribeTransitGatewaysResult> {
+pub(crate) fn describe_transit_gateways(call: &mut Call, input: shape::DescribeTransitGatewaysRequest) -> Result<shape::DescribeTransitGatewaysResult> {
     let ids = input.transit_gateway_ids;
     let s = call.state();
     let ctx = &call.ctx;
@@ -284,7 +284,7 @@ fn visible_attachments<'a>(
     Ok(table.select(&filter_list(filters), s, ctx, listed)?)
 }
 
-fn describe_vpc_attachments(
+pub(crate) fn describe_vpc_attachments(
     call: &mut Call,
     input: shape::DescribeTransitGatewayVpcAttachmentsRequest,
 ) -> Result<shape::DescribeTransitGatewayVpcAttachmentsResult> {
@@ -297,7 +297,7 @@ fn describe_vpc_attachments(
     })
 }
 
-fn describe_attachments(
+pub(crate) fn describe_attachments(
     call: &mut Call,
     input: shape::DescribeTransitGatewayAttachmentsRequest,
 ) -> Result<shape::DescribeTransitGatewayAttachmentsResult> {

@@ -72,7 +72,7 @@ fn delete_route_table(
     Ok(shape::DeleteTransitGatewayRouteTableResult { transit_gateway_route_table: one_table(call, &id, TgwRouteTableState::Deleting) })
 }
 
-fn describe_route_tables(
+pub(crate) fn describe_route_tables(
     call: &mut Call,
     input: shape::DescribeTransitGatewayRouteTablesRequest,
 ) -> Result<shape::DescribeTransitGatewayRouteTablesResult> {
@@ -220,7 +220,7 @@ fn table<'a>(s: &'a State, ctx: &Ctx, id: &str) -> Result<&'a TgwRouteTable> {
 
 /// SearchTransitGatewayRoutes answers at most `MaxResults` routes (1000 by
 /// default) and says whether more matched; it does not page.
-fn search_routes(call: &mut Call, input: shape::SearchTransitGatewayRoutesRequest) -> Result<shape::SearchTransitGatewayRoutesResult> {
+pub(crate) fn search_routes(call: &mut Call, input: shape::SearchTransitGatewayRoutesRequest) -> Result<shape::SearchTransitGatewayRoutesResult> {
     let fs = filter_list(&input.filters);
     if fs.is_empty() {
         return Err(ModelError::MissingParameter("Filter".into()).into());
@@ -251,7 +251,7 @@ fn links<'a>(
     paginate_by(out, max.map(i64::from), token, |a| a.id.clone(), (5, 1000))
 }
 
-fn get_associations(
+pub(crate) fn get_associations(
     call: &mut Call,
     input: shape::GetTransitGatewayRouteTableAssociationsRequest,
 ) -> Result<shape::GetTransitGatewayRouteTableAssociationsResult> {
@@ -271,7 +271,7 @@ fn association_row(a: &TgwAttachment) -> shape::TransitGatewayRouteTableAssociat
     }
 }
 
-fn get_propagations(
+pub(crate) fn get_propagations(
     call: &mut Call,
     input: shape::GetTransitGatewayRouteTablePropagationsRequest,
 ) -> Result<shape::GetTransitGatewayRouteTablePropagationsResult> {

@@ -106,7 +106,7 @@ fn delete_vpc(call: &mut Call, input: shape::DeleteVpcRequest) -> Result<ReturnT
     Ok(ReturnTrue)
 }
 
-fn describe_vpcs(call: &mut Call, input: shape::DescribeVpcsRequest) -> Result<shape::DescribeVpcsResult> {
+pub(crate) fn describe_vpcs(call: &mut Call, input: shape::DescribeVpcsRequest) -> Result<shape::DescribeVpcsResult> {
     let ids = input.vpc_ids;
     let fs = filter_list(&input.filters);
     let s = call.state();

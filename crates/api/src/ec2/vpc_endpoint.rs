@@ -145,7 +145,7 @@ fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) 
     Ok(shape::CreateVpcEndpointResult { vpc_endpoint: Some(endpoint_shape(e, s, shown)), client_token: input.client_token })
 }
 
-fn describe_vpc_endpoints(call: &mut Call, input: shape::DescribeVpcEndpointsRequest) -> Result<shape::DescribeVpcEndpointsResult> {
+pub(crate) fn describe_vpc_endpoints(call: &mut Call, input: shape::DescribeVpcEndpointsRequest) -> Result<shape::DescribeVpcEndpointsResult> {
     let ids = input.vpc_endpoint_ids;
     let s = call.state();
     let mine = |x: &&VpcEndpoint| x.owner == call.ctx.account && x.region == call.ctx.region;

@@ -102,7 +102,7 @@ fn create_listener(call: &mut Call, input: shape::CreateListenerInput) -> Result
     Ok(shape::CreateListenerOutput { listeners: vec![listener_shape(&call.state().listeners[&arn])] })
 }
 
-fn describe_listeners(call: &mut Call, input: shape::DescribeListenersInput) -> Result<shape::DescribeListenersOutput> {
+pub(crate) fn describe_listeners(call: &mut Call, input: shape::DescribeListenersInput) -> Result<shape::DescribeListenersOutput> {
     let arns = input.listener_arns;
     let lb_arn = input.load_balancer_arn.as_deref();
     if lb_arn.is_none() && arns.is_empty() {

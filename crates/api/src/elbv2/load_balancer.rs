@@ -88,7 +88,7 @@ fn create_load_balancer(call: &mut Call, input: shape::CreateLoadBalancerInput) 
     Ok(shape::CreateLoadBalancerOutput { load_balancers: vec![load_balancer_shape(&call.state().load_balancers[&arn], call.ctx.now)] })
 }
 
-fn describe_load_balancers(call: &mut Call, input: shape::DescribeLoadBalancersInput) -> Result<shape::DescribeLoadBalancersOutput> {
+pub(crate) fn describe_load_balancers(call: &mut Call, input: shape::DescribeLoadBalancersInput) -> Result<shape::DescribeLoadBalancersOutput> {
     let (arns, names) = (input.load_balancer_arns, input.names);
     let s = call.state();
     let mine: Vec<&LoadBalancer> = s.load_balancers.scope(&call.ctx).collect();

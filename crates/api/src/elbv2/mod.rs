@@ -3,11 +3,11 @@
 //! generated `shapes::elbv2` (element names from botocore's model), and the
 //! helpers the families share.
 
-mod listener;
-mod load_balancer;
-mod target_group;
+pub(crate) mod listener;
+pub(crate) mod load_balancer;
+pub(crate) mod target_group;
 #[cfg(test)]
-mod shapes_tests;
+pub(crate) mod shapes_tests;
 
 use std::sync::OnceLock;
 

@@ -90,7 +90,7 @@ fn create_target_group(call: &mut Call, i: shape::CreateTargetGroupInput) -> Res
     Ok(shape::CreateTargetGroupOutput { target_groups: vec![target_group_shape(&s.target_groups[&arn], s)] })
 }
 
-fn describe_target_groups(call: &mut Call, input: shape::DescribeTargetGroupsInput) -> Result<shape::DescribeTargetGroupsOutput> {
+pub(crate) fn describe_target_groups(call: &mut Call, input: shape::DescribeTargetGroupsInput) -> Result<shape::DescribeTargetGroupsOutput> {
     let (arns, names) = (input.target_group_arns, input.names);
     let lb_arn = input.load_balancer_arn.as_deref();
     let s = call.state();
@@ -201,7 +201,7 @@ pub(super) fn target_health_shape(r: &TargetHealthRow) -> shape::TargetHealthDes
     }
 }
 
-fn describe_target_health(call: &mut Call, input: shape::DescribeTargetHealthInput) -> Result<shape::DescribeTargetHealthOutput> {
+pub(crate) fn describe_target_health(call: &mut Call, input: shape::DescribeTargetHealthInput) -> Result<shape::DescribeTargetHealthOutput> {
     check_arn(&input.target_group_arn, "targetgroup")?;
     let s = call.state();
     let t = tg::find(s, &call.ctx, &input.target_group_arn)?;

@@ -350,6 +350,53 @@ impl rt::XmlMembers for Address {
     }
 }
 
+impl rt::FromJson for Address {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            allocation_id: rt::json_opt(o, key, "AllocationId")?,
+            association_id: rt::json_opt(o, key, "AssociationId")?,
+            domain: rt::json_opt(o, key, "Domain")?,
+            network_interface_id: rt::json_opt(o, key, "NetworkInterfaceId")?,
+            network_interface_owner_id: rt::json_opt(o, key, "NetworkInterfaceOwnerId")?,
+            private_ip_address: rt::json_opt(o, key, "PrivateIpAddress")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            public_ipv4_pool: rt::json_opt(o, key, "PublicIpv4Pool")?,
+            network_border_group: rt::json_opt(o, key, "NetworkBorderGroup")?,
+            customer_owned_ip: rt::json_opt(o, key, "CustomerOwnedIp")?,
+            customer_owned_ipv4_pool: rt::json_opt(o, key, "CustomerOwnedIpv4Pool")?,
+            carrier_ip: rt::json_opt(o, key, "CarrierIp")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            service_managed: rt::json_opt(o, key, "ServiceManaged")?,
+            instance_id: rt::json_opt(o, key, "InstanceId")?,
+            public_ip: rt::json_opt(o, key, "PublicIp")?,
+        })
+    }
+}
+
+impl rt::ToJson for Address {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AllocationId", &self.allocation_id);
+        rt::json_put(&mut o, "AssociationId", &self.association_id);
+        rt::json_put(&mut o, "Domain", &self.domain);
+        rt::json_put(&mut o, "NetworkInterfaceId", &self.network_interface_id);
+        rt::json_put(&mut o, "NetworkInterfaceOwnerId", &self.network_interface_owner_id);
+        rt::json_put(&mut o, "PrivateIpAddress", &self.private_ip_address);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "PublicIpv4Pool", &self.public_ipv4_pool);
+        rt::json_put(&mut o, "NetworkBorderGroup", &self.network_border_group);
+        rt::json_put(&mut o, "CustomerOwnedIp", &self.customer_owned_ip);
+        rt::json_put(&mut o, "CustomerOwnedIpv4Pool", &self.customer_owned_ipv4_pool);
+        rt::json_put(&mut o, "CarrierIp", &self.carrier_ip);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put(&mut o, "ServiceManaged", &self.service_managed);
+        rt::json_put(&mut o, "InstanceId", &self.instance_id);
+        rt::json_put(&mut o, "PublicIp", &self.public_ip);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `AllocateAddressRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AllocateAddressRequest {
@@ -443,6 +490,31 @@ impl rt::XmlMembers for AllowedPrincipal {
     }
 }
 
+impl rt::FromJson for AllowedPrincipal {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            principal_type: rt::json_opt(o, key, "PrincipalType")?,
+            principal: rt::json_opt(o, key, "Principal")?,
+            service_permission_id: rt::json_opt(o, key, "ServicePermissionId")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            service_id: rt::json_opt(o, key, "ServiceId")?,
+        })
+    }
+}
+
+impl rt::ToJson for AllowedPrincipal {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "PrincipalType", &self.principal_type);
+        rt::json_put(&mut o, "Principal", &self.principal);
+        rt::json_put(&mut o, "ServicePermissionId", &self.service_permission_id);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "ServiceId", &self.service_id);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `AlternatePathHint`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AlternatePathHint {
@@ -520,6 +592,18 @@ impl rt::FromQuery for AmdSevSnpSpecification {
 impl rt::ToXml for AmdSevSnpSpecification {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for AmdSevSnpSpecification {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AmdSevSnpSpecification {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -845,6 +929,18 @@ impl rt::ToXml for ApplianceModeSupportValue {
     }
 }
 
+impl rt::FromJson for ApplianceModeSupportValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ApplianceModeSupportValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `ArchitectureType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum ArchitectureType {
@@ -970,6 +1066,18 @@ impl From<&str> for ArchitectureValues {
 impl rt::ToXml for ArchitectureValues {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for ArchitectureValues {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ArchitectureValues {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -1419,6 +1527,25 @@ impl rt::XmlMembers for AttachmentEnaSrdSpecification {
     }
 }
 
+impl rt::FromJson for AttachmentEnaSrdSpecification {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ena_srd_enabled: rt::json_opt(o, key, "EnaSrdEnabled")?,
+            ena_srd_udp_specification: rt::json_opt(o, key, "EnaSrdUdpSpecification")?,
+        })
+    }
+}
+
+impl rt::ToJson for AttachmentEnaSrdSpecification {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "EnaSrdEnabled", &self.ena_srd_enabled);
+        rt::json_put(&mut o, "EnaSrdUdpSpecification", &self.ena_srd_udp_specification);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `AttachmentEnaSrdUdpSpecification`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachmentEnaSrdUdpSpecification {
@@ -1436,6 +1563,23 @@ impl rt::ToXml for AttachmentEnaSrdUdpSpecification {
 impl rt::XmlMembers for AttachmentEnaSrdUdpSpecification {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.ena_srd_udp_enabled, w, "enaSrdUdpEnabled");
+    }
+}
+
+impl rt::FromJson for AttachmentEnaSrdUdpSpecification {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ena_srd_udp_enabled: rt::json_opt(o, key, "EnaSrdUdpEnabled")?,
+        })
+    }
+}
+
+impl rt::ToJson for AttachmentEnaSrdUdpSpecification {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "EnaSrdUdpEnabled", &self.ena_srd_udp_enabled);
+        rt::Value::Object(o)
     }
 }
 
@@ -1551,6 +1695,18 @@ impl rt::ToXml for AttachmentStatus {
     }
 }
 
+impl rt::FromJson for AttachmentStatus {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AttachmentStatus {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `AttributeBooleanValue`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttributeBooleanValue {
@@ -1610,6 +1766,23 @@ impl rt::ToXml for AttributeValue {
 impl rt::XmlMembers for AttributeValue {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.value, w, "value");
+    }
+}
+
+impl rt::FromJson for AttributeValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            value: rt::json_opt(o, key, "Value")?,
+        })
+    }
+}
+
+impl rt::ToJson for AttributeValue {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Value", &self.value);
+        rt::Value::Object(o)
     }
 }
 
@@ -1787,6 +1960,18 @@ impl rt::ToXml for AutoAcceptSharedAttachmentsValue {
     }
 }
 
+impl rt::FromJson for AutoAcceptSharedAttachmentsValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AutoAcceptSharedAttachmentsValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `AutoProvisionZonesState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum AutoProvisionZonesState {
@@ -1839,6 +2024,18 @@ impl rt::ToXml for AutoProvisionZonesState {
     }
 }
 
+impl rt::FromJson for AutoProvisionZonesState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AutoProvisionZonesState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `AutoScalingIpsState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum AutoScalingIpsState {
@@ -1888,6 +2085,18 @@ impl From<&str> for AutoScalingIpsState {
 impl rt::ToXml for AutoScalingIpsState {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for AutoScalingIpsState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AutoScalingIpsState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -1946,6 +2155,18 @@ impl rt::FromQuery for AvailabilityMode {
 impl rt::ToXml for AvailabilityMode {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for AvailabilityMode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AvailabilityMode {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -2365,6 +2586,18 @@ impl rt::ToXml for BlockPublicAccessMode {
     }
 }
 
+impl rt::FromJson for BlockPublicAccessMode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for BlockPublicAccessMode {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `BlockPublicAccessStates`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BlockPublicAccessStates {
@@ -2382,6 +2615,23 @@ impl rt::ToXml for BlockPublicAccessStates {
 impl rt::XmlMembers for BlockPublicAccessStates {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.internet_gateway_block_mode, w, "internetGatewayBlockMode");
+    }
+}
+
+impl rt::FromJson for BlockPublicAccessStates {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            internet_gateway_block_mode: rt::json_opt(o, key, "InternetGatewayBlockMode")?,
+        })
+    }
+}
+
+impl rt::ToJson for BlockPublicAccessStates {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "InternetGatewayBlockMode", &self.internet_gateway_block_mode);
+        rt::Value::Object(o)
     }
 }
 
@@ -2493,6 +2743,18 @@ impl rt::ToXml for BootModeValues {
     }
 }
 
+impl rt::FromJson for BootModeValues {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for BootModeValues {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `CapacityReservationPreference`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum CapacityReservationPreference {
@@ -2555,6 +2817,18 @@ impl rt::ToXml for CapacityReservationPreference {
     }
 }
 
+impl rt::FromJson for CapacityReservationPreference {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for CapacityReservationPreference {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `CapacityReservationSpecification`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CapacityReservationSpecification {
@@ -2593,6 +2867,25 @@ impl rt::XmlMembers for CapacityReservationSpecificationResponse {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.capacity_reservation_preference, w, "capacityReservationPreference");
         rt::ToXml::to_xml(&self.capacity_reservation_target, w, "capacityReservationTarget");
+    }
+}
+
+impl rt::FromJson for CapacityReservationSpecificationResponse {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            capacity_reservation_preference: rt::json_opt(o, key, "CapacityReservationPreference")?,
+            capacity_reservation_target: rt::json_opt(o, key, "CapacityReservationTarget")?,
+        })
+    }
+}
+
+impl rt::ToJson for CapacityReservationSpecificationResponse {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CapacityReservationPreference", &self.capacity_reservation_preference);
+        rt::json_put(&mut o, "CapacityReservationTarget", &self.capacity_reservation_target);
+        rt::Value::Object(o)
     }
 }
 
@@ -2637,6 +2930,25 @@ impl rt::XmlMembers for CapacityReservationTargetResponse {
     }
 }
 
+impl rt::FromJson for CapacityReservationTargetResponse {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            capacity_reservation_id: rt::json_opt(o, key, "CapacityReservationId")?,
+            capacity_reservation_resource_group_arn: rt::json_opt(o, key, "CapacityReservationResourceGroupArn")?,
+        })
+    }
+}
+
+impl rt::ToJson for CapacityReservationTargetResponse {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CapacityReservationId", &self.capacity_reservation_id);
+        rt::json_put(&mut o, "CapacityReservationResourceGroupArn", &self.capacity_reservation_resource_group_arn);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `CidrBlock`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CidrBlock {
@@ -2654,6 +2966,23 @@ impl rt::ToXml for CidrBlock {
 impl rt::XmlMembers for CidrBlock {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.cidr_block, w, "cidrBlock");
+    }
+}
+
+impl rt::FromJson for CidrBlock {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            cidr_block: rt::json_opt(o, key, "CidrBlock")?,
+        })
+    }
+}
+
+impl rt::ToJson for CidrBlock {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CidrBlock", &self.cidr_block);
+        rt::Value::Object(o)
     }
 }
 
@@ -2678,6 +3007,27 @@ impl rt::XmlMembers for ConnectionTrackingConfiguration {
         rt::ToXml::to_xml(&self.tcp_established_timeout, w, "tcpEstablishedTimeout");
         rt::ToXml::to_xml(&self.udp_stream_timeout, w, "udpStreamTimeout");
         rt::ToXml::to_xml(&self.udp_timeout, w, "udpTimeout");
+    }
+}
+
+impl rt::FromJson for ConnectionTrackingConfiguration {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            tcp_established_timeout: rt::json_opt(o, key, "TcpEstablishedTimeout")?,
+            udp_stream_timeout: rt::json_opt(o, key, "UdpStreamTimeout")?,
+            udp_timeout: rt::json_opt(o, key, "UdpTimeout")?,
+        })
+    }
+}
+
+impl rt::ToJson for ConnectionTrackingConfiguration {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TcpEstablishedTimeout", &self.tcp_established_timeout);
+        rt::json_put(&mut o, "UdpStreamTimeout", &self.udp_stream_timeout);
+        rt::json_put(&mut o, "UdpTimeout", &self.udp_timeout);
+        rt::Value::Object(o)
     }
 }
 
@@ -2723,6 +3073,27 @@ impl rt::XmlMembers for ConnectionTrackingSpecificationResponse {
         rt::ToXml::to_xml(&self.tcp_established_timeout, w, "tcpEstablishedTimeout");
         rt::ToXml::to_xml(&self.udp_stream_timeout, w, "udpStreamTimeout");
         rt::ToXml::to_xml(&self.udp_timeout, w, "udpTimeout");
+    }
+}
+
+impl rt::FromJson for ConnectionTrackingSpecificationResponse {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            tcp_established_timeout: rt::json_opt(o, key, "TcpEstablishedTimeout")?,
+            udp_stream_timeout: rt::json_opt(o, key, "UdpStreamTimeout")?,
+            udp_timeout: rt::json_opt(o, key, "UdpTimeout")?,
+        })
+    }
+}
+
+impl rt::ToJson for ConnectionTrackingSpecificationResponse {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TcpEstablishedTimeout", &self.tcp_established_timeout);
+        rt::json_put(&mut o, "UdpStreamTimeout", &self.udp_stream_timeout);
+        rt::json_put(&mut o, "UdpTimeout", &self.udp_timeout);
+        rt::Value::Object(o)
     }
 }
 
@@ -2784,6 +3155,18 @@ impl rt::ToXml for ConnectivityType {
     }
 }
 
+impl rt::FromJson for ConnectivityType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ConnectivityType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `CpuOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CpuOptions {
@@ -2807,6 +3190,29 @@ impl rt::XmlMembers for CpuOptions {
         rt::ToXml::to_xml(&self.threads_per_core, w, "threadsPerCore");
         rt::ToXml::to_xml(&self.amd_sev_snp, w, "amdSevSnp");
         rt::ToXml::to_xml(&self.nested_virtualization, w, "nestedVirtualization");
+    }
+}
+
+impl rt::FromJson for CpuOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            core_count: rt::json_opt(o, key, "CoreCount")?,
+            threads_per_core: rt::json_opt(o, key, "ThreadsPerCore")?,
+            amd_sev_snp: rt::json_opt(o, key, "AmdSevSnp")?,
+            nested_virtualization: rt::json_opt(o, key, "NestedVirtualization")?,
+        })
+    }
+}
+
+impl rt::ToJson for CpuOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CoreCount", &self.core_count);
+        rt::json_put(&mut o, "ThreadsPerCore", &self.threads_per_core);
+        rt::json_put(&mut o, "AmdSevSnp", &self.amd_sev_snp);
+        rt::json_put(&mut o, "NestedVirtualization", &self.nested_virtualization);
+        rt::Value::Object(o)
     }
 }
 
@@ -4385,6 +4791,18 @@ impl rt::ToXml for DefaultRouteTableAssociationValue {
     }
 }
 
+impl rt::FromJson for DefaultRouteTableAssociationValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for DefaultRouteTableAssociationValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `DefaultRouteTablePropagationValue`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum DefaultRouteTablePropagationValue {
@@ -4440,6 +4858,18 @@ impl rt::FromQuery for DefaultRouteTablePropagationValue {
 impl rt::ToXml for DefaultRouteTablePropagationValue {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for DefaultRouteTablePropagationValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for DefaultRouteTablePropagationValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -5356,6 +5786,23 @@ impl rt::XmlMembers for DescribeAddressesResult {
     }
 }
 
+impl rt::FromJson for DescribeAddressesResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            addresses: rt::json_list(o, key, "Addresses")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeAddressesResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Addresses", &self.addresses);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeAvailabilityZonesRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesRequest {
@@ -5489,6 +5936,25 @@ impl rt::XmlMembers for DescribeDhcpOptionsResult {
     }
 }
 
+impl rt::FromJson for DescribeDhcpOptionsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            next_token: rt::json_opt(o, key, "NextToken")?,
+            dhcp_options: rt::json_list(o, key, "DhcpOptions")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeDhcpOptionsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::json_put_all(&mut o, "DhcpOptions", &self.dhcp_options);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeEgressOnlyInternetGatewaysRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeEgressOnlyInternetGatewaysRequest {
@@ -5533,6 +5999,25 @@ impl rt::XmlMembers for DescribeEgressOnlyInternetGatewaysResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "egressOnlyInternetGatewaySet", "item", &self.egress_only_internet_gateways);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+impl rt::FromJson for DescribeEgressOnlyInternetGatewaysResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            egress_only_internet_gateways: rt::json_list(o, key, "EgressOnlyInternetGateways")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeEgressOnlyInternetGatewaysResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "EgressOnlyInternetGateways", &self.egress_only_internet_gateways);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
     }
 }
 
@@ -5902,6 +6387,25 @@ impl rt::XmlMembers for DescribeInstancesResult {
     }
 }
 
+impl rt::FromJson for DescribeInstancesResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            next_token: rt::json_opt(o, key, "NextToken")?,
+            reservations: rt::json_list(o, key, "Reservations")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeInstancesResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::json_put_all(&mut o, "Reservations", &self.reservations);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeInternetGatewaysRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeInternetGatewaysRequest {
@@ -5946,6 +6450,25 @@ impl rt::XmlMembers for DescribeInternetGatewaysResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "internetGatewaySet", "item", &self.internet_gateways);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+impl rt::FromJson for DescribeInternetGatewaysResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            internet_gateways: rt::json_list(o, key, "InternetGateways")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeInternetGatewaysResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "InternetGateways", &self.internet_gateways);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
     }
 }
 
@@ -5996,6 +6519,25 @@ impl rt::XmlMembers for DescribeManagedPrefixListsResult {
     }
 }
 
+impl rt::FromJson for DescribeManagedPrefixListsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            next_token: rt::json_opt(o, key, "NextToken")?,
+            prefix_lists: rt::json_list(o, key, "PrefixLists")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeManagedPrefixListsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::json_put_all(&mut o, "PrefixLists", &self.prefix_lists);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeNatGatewaysRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeNatGatewaysRequest {
@@ -6043,6 +6585,25 @@ impl rt::XmlMembers for DescribeNatGatewaysResult {
     }
 }
 
+impl rt::FromJson for DescribeNatGatewaysResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            nat_gateways: rt::json_list(o, key, "NatGateways")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeNatGatewaysResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "NatGateways", &self.nat_gateways);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeNetworkAclsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeNetworkAclsRequest {
@@ -6087,6 +6648,25 @@ impl rt::XmlMembers for DescribeNetworkAclsResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "networkAclSet", "item", &self.network_acls);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+impl rt::FromJson for DescribeNetworkAclsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            network_acls: rt::json_list(o, key, "NetworkAcls")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeNetworkAclsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "NetworkAcls", &self.network_acls);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
     }
 }
 
@@ -6290,6 +6870,25 @@ impl rt::XmlMembers for DescribeNetworkInterfacesResult {
     }
 }
 
+impl rt::FromJson for DescribeNetworkInterfacesResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            network_interfaces: rt::json_list(o, key, "NetworkInterfaces")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeNetworkInterfacesResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "NetworkInterfaces", &self.network_interfaces);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribePrefixListsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribePrefixListsRequest {
@@ -6427,6 +7026,25 @@ impl rt::XmlMembers for DescribeRouteTablesResult {
     }
 }
 
+impl rt::FromJson for DescribeRouteTablesResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            route_tables: rt::json_list(o, key, "RouteTables")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeRouteTablesResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "RouteTables", &self.route_tables);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeSecurityGroupRulesRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeSecurityGroupRulesRequest {
@@ -6471,6 +7089,25 @@ impl rt::XmlMembers for DescribeSecurityGroupRulesResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "securityGroupRuleSet", "item", &self.security_group_rules);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+impl rt::FromJson for DescribeSecurityGroupRulesResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            security_group_rules: rt::json_list(o, key, "SecurityGroupRules")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeSecurityGroupRulesResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "SecurityGroupRules", &self.security_group_rules);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
     }
 }
 
@@ -6520,6 +7157,25 @@ impl rt::XmlMembers for DescribeSecurityGroupsResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
         rt::xml_list(w, "securityGroupInfo", "item", &self.security_groups);
+    }
+}
+
+impl rt::FromJson for DescribeSecurityGroupsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            next_token: rt::json_opt(o, key, "NextToken")?,
+            security_groups: rt::json_list(o, key, "SecurityGroups")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeSecurityGroupsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::json_put_all(&mut o, "SecurityGroups", &self.security_groups);
+        rt::Value::Object(o)
     }
 }
 
@@ -6615,6 +7271,25 @@ impl rt::XmlMembers for DescribeSubnetsResult {
     }
 }
 
+impl rt::FromJson for DescribeSubnetsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            next_token: rt::json_opt(o, key, "NextToken")?,
+            subnets: rt::json_list(o, key, "Subnets")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeSubnetsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::json_put_all(&mut o, "Subnets", &self.subnets);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeTagsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeTagsRequest {
@@ -6707,6 +7382,25 @@ impl rt::XmlMembers for DescribeTransitGatewayAttachmentsResult {
     }
 }
 
+impl rt::FromJson for DescribeTransitGatewayAttachmentsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_attachments: rt::json_list(o, key, "TransitGatewayAttachments")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeTransitGatewayAttachmentsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "TransitGatewayAttachments", &self.transit_gateway_attachments);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeTransitGatewayRouteTablesRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayRouteTablesRequest {
@@ -6751,6 +7445,25 @@ impl rt::XmlMembers for DescribeTransitGatewayRouteTablesResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "transitGatewayRouteTables", "item", &self.transit_gateway_route_tables);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+impl rt::FromJson for DescribeTransitGatewayRouteTablesResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_route_tables: rt::json_list(o, key, "TransitGatewayRouteTables")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeTransitGatewayRouteTablesResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "TransitGatewayRouteTables", &self.transit_gateway_route_tables);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
     }
 }
 
@@ -6801,6 +7514,25 @@ impl rt::XmlMembers for DescribeTransitGatewayVpcAttachmentsResult {
     }
 }
 
+impl rt::FromJson for DescribeTransitGatewayVpcAttachmentsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_vpc_attachments: rt::json_list(o, key, "TransitGatewayVpcAttachments")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeTransitGatewayVpcAttachmentsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "TransitGatewayVpcAttachments", &self.transit_gateway_vpc_attachments);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeTransitGatewaysRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewaysRequest {
@@ -6845,6 +7577,25 @@ impl rt::XmlMembers for DescribeTransitGatewaysResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "transitGatewaySet", "item", &self.transit_gateways);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+impl rt::FromJson for DescribeTransitGatewaysResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateways: rt::json_list(o, key, "TransitGateways")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeTransitGatewaysResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "TransitGateways", &self.transit_gateways);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
     }
 }
 
@@ -7120,6 +7871,25 @@ impl rt::XmlMembers for DescribeVpcEndpointServiceConfigurationsResult {
     }
 }
 
+impl rt::FromJson for DescribeVpcEndpointServiceConfigurationsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            service_configurations: rt::json_list(o, key, "ServiceConfigurations")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeVpcEndpointServiceConfigurationsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "ServiceConfigurations", &self.service_configurations);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeVpcEndpointServicePermissionsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeVpcEndpointServicePermissionsRequest {
@@ -7164,6 +7934,25 @@ impl rt::XmlMembers for DescribeVpcEndpointServicePermissionsResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "allowedPrincipals", "item", &self.allowed_principals);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+impl rt::FromJson for DescribeVpcEndpointServicePermissionsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            allowed_principals: rt::json_list(o, key, "AllowedPrincipals")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeVpcEndpointServicePermissionsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "AllowedPrincipals", &self.allowed_principals);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
     }
 }
 
@@ -7265,6 +8054,25 @@ impl rt::XmlMembers for DescribeVpcEndpointsResult {
     }
 }
 
+impl rt::FromJson for DescribeVpcEndpointsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            vpc_endpoints: rt::json_list(o, key, "VpcEndpoints")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeVpcEndpointsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "VpcEndpoints", &self.vpc_endpoints);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeVpcPeeringConnectionsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeVpcPeeringConnectionsRequest {
@@ -7312,6 +8120,25 @@ impl rt::XmlMembers for DescribeVpcPeeringConnectionsResult {
     }
 }
 
+impl rt::FromJson for DescribeVpcPeeringConnectionsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            vpc_peering_connections: rt::json_list(o, key, "VpcPeeringConnections")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeVpcPeeringConnectionsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "VpcPeeringConnections", &self.vpc_peering_connections);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeVpcsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeVpcsRequest {
@@ -7356,6 +8183,25 @@ impl rt::XmlMembers for DescribeVpcsResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
         rt::xml_list(w, "vpcSet", "item", &self.vpcs);
+    }
+}
+
+impl rt::FromJson for DescribeVpcsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            next_token: rt::json_opt(o, key, "NextToken")?,
+            vpcs: rt::json_list(o, key, "Vpcs")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeVpcsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::json_put_all(&mut o, "Vpcs", &self.vpcs);
+        rt::Value::Object(o)
     }
 }
 
@@ -7618,6 +8464,18 @@ impl rt::ToXml for DeviceType {
     }
 }
 
+impl rt::FromJson for DeviceType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for DeviceType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `DhcpConfiguration`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DhcpConfiguration {
@@ -7637,6 +8495,25 @@ impl rt::XmlMembers for DhcpConfiguration {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.key, w, "key");
         rt::xml_list(w, "valueSet", "item", &self.values);
+    }
+}
+
+impl rt::FromJson for DhcpConfiguration {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            key: rt::json_opt(o, key, "Key")?,
+            values: rt::json_list(o, key, "Values")?,
+        })
+    }
+}
+
+impl rt::ToJson for DhcpConfiguration {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Key", &self.key);
+        rt::json_put_all(&mut o, "Values", &self.values);
+        rt::Value::Object(o)
     }
 }
 
@@ -7663,6 +8540,29 @@ impl rt::XmlMembers for DhcpOptions {
         rt::xml_list(w, "tagSet", "item", &self.tags);
         rt::ToXml::to_xml(&self.dhcp_options_id, w, "dhcpOptionsId");
         rt::xml_list(w, "dhcpConfigurationSet", "item", &self.dhcp_configurations);
+    }
+}
+
+impl rt::FromJson for DhcpOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            dhcp_options_id: rt::json_opt(o, key, "DhcpOptionsId")?,
+            dhcp_configurations: rt::json_list(o, key, "DhcpConfigurations")?,
+        })
+    }
+}
+
+impl rt::ToJson for DhcpOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "DhcpOptionsId", &self.dhcp_options_id);
+        rt::json_put_all(&mut o, "DhcpConfigurations", &self.dhcp_configurations);
+        rt::Value::Object(o)
     }
 }
 
@@ -7989,6 +8889,25 @@ impl rt::XmlMembers for DnsEntry {
     }
 }
 
+impl rt::FromJson for DnsEntry {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            dns_name: rt::json_opt(o, key, "DnsName")?,
+            hosted_zone_id: rt::json_opt(o, key, "HostedZoneId")?,
+        })
+    }
+}
+
+impl rt::ToJson for DnsEntry {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "DnsName", &self.dns_name);
+        rt::json_put(&mut o, "HostedZoneId", &self.hosted_zone_id);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `DnsNameState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum DnsNameState {
@@ -8045,6 +8964,18 @@ impl rt::ToXml for DnsNameState {
     }
 }
 
+impl rt::FromJson for DnsNameState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for DnsNameState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `DnsOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DnsOptions {
@@ -8068,6 +8999,29 @@ impl rt::XmlMembers for DnsOptions {
         rt::ToXml::to_xml(&self.private_dns_only_for_inbound_resolver_endpoint, w, "privateDnsOnlyForInboundResolverEndpoint");
         rt::ToXml::to_xml(&self.private_dns_preference, w, "privateDnsPreference");
         rt::xml_list(w, "privateDnsSpecifiedDomainSet", "item", &self.private_dns_specified_domains);
+    }
+}
+
+impl rt::FromJson for DnsOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            dns_record_ip_type: rt::json_opt(o, key, "DnsRecordIpType")?,
+            private_dns_only_for_inbound_resolver_endpoint: rt::json_opt(o, key, "PrivateDnsOnlyForInboundResolverEndpoint")?,
+            private_dns_preference: rt::json_opt(o, key, "PrivateDnsPreference")?,
+            private_dns_specified_domains: rt::json_list(o, key, "PrivateDnsSpecifiedDomains")?,
+        })
+    }
+}
+
+impl rt::ToJson for DnsOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "DnsRecordIpType", &self.dns_record_ip_type);
+        rt::json_put(&mut o, "PrivateDnsOnlyForInboundResolverEndpoint", &self.private_dns_only_for_inbound_resolver_endpoint);
+        rt::json_put(&mut o, "PrivateDnsPreference", &self.private_dns_preference);
+        rt::json_put_all(&mut o, "PrivateDnsSpecifiedDomains", &self.private_dns_specified_domains);
+        rt::Value::Object(o)
     }
 }
 
@@ -8160,6 +9114,18 @@ impl rt::ToXml for DnsRecordIpType {
     }
 }
 
+impl rt::FromJson for DnsRecordIpType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for DnsRecordIpType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `DnsSupportValue`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum DnsSupportValue {
@@ -8218,6 +9184,18 @@ impl rt::ToXml for DnsSupportValue {
     }
 }
 
+impl rt::FromJson for DnsSupportValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for DnsSupportValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `DomainType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum DomainType {
@@ -8273,6 +9251,18 @@ impl rt::FromQuery for DomainType {
 impl rt::ToXml for DomainType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for DomainType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for DomainType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -8492,6 +9482,37 @@ impl rt::XmlMembers for EbsInstanceBlockDevice {
         rt::ToXml::to_xml(&self.volume_owner_id, w, "volumeOwnerId");
         rt::ToXml::to_xml(&self.operator, w, "operator");
         rt::ToXml::to_xml(&self.ebs_card_index, w, "ebsCardIndex");
+    }
+}
+
+impl rt::FromJson for EbsInstanceBlockDevice {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            attach_time: rt::json_opt(o, key, "AttachTime")?,
+            delete_on_termination: rt::json_opt(o, key, "DeleteOnTermination")?,
+            status: rt::json_opt(o, key, "Status")?,
+            volume_id: rt::json_opt(o, key, "VolumeId")?,
+            associated_resource: rt::json_opt(o, key, "AssociatedResource")?,
+            volume_owner_id: rt::json_opt(o, key, "VolumeOwnerId")?,
+            operator: rt::json_opt(o, key, "Operator")?,
+            ebs_card_index: rt::json_opt(o, key, "EbsCardIndex")?,
+        })
+    }
+}
+
+impl rt::ToJson for EbsInstanceBlockDevice {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AttachTime", &self.attach_time);
+        rt::json_put(&mut o, "DeleteOnTermination", &self.delete_on_termination);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put(&mut o, "VolumeId", &self.volume_id);
+        rt::json_put(&mut o, "AssociatedResource", &self.associated_resource);
+        rt::json_put(&mut o, "VolumeOwnerId", &self.volume_owner_id);
+        rt::json_put(&mut o, "Operator", &self.operator);
+        rt::json_put(&mut o, "EbsCardIndex", &self.ebs_card_index);
+        rt::Value::Object(o)
     }
 }
 
@@ -8746,6 +9767,27 @@ impl rt::XmlMembers for EgressOnlyInternetGateway {
     }
 }
 
+impl rt::FromJson for EgressOnlyInternetGateway {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            attachments: rt::json_list(o, key, "Attachments")?,
+            egress_only_internet_gateway_id: rt::json_opt(o, key, "EgressOnlyInternetGatewayId")?,
+            tags: rt::json_list(o, key, "Tags")?,
+        })
+    }
+}
+
+impl rt::ToJson for EgressOnlyInternetGateway {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Attachments", &self.attachments);
+        rt::json_put(&mut o, "EgressOnlyInternetGatewayId", &self.egress_only_internet_gateway_id);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `ElasticGpuAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ElasticGpuAssociation {
@@ -8769,6 +9811,29 @@ impl rt::XmlMembers for ElasticGpuAssociation {
         rt::ToXml::to_xml(&self.elastic_gpu_association_id, w, "elasticGpuAssociationId");
         rt::ToXml::to_xml(&self.elastic_gpu_association_state, w, "elasticGpuAssociationState");
         rt::ToXml::to_xml(&self.elastic_gpu_association_time, w, "elasticGpuAssociationTime");
+    }
+}
+
+impl rt::FromJson for ElasticGpuAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            elastic_gpu_id: rt::json_opt(o, key, "ElasticGpuId")?,
+            elastic_gpu_association_id: rt::json_opt(o, key, "ElasticGpuAssociationId")?,
+            elastic_gpu_association_state: rt::json_opt(o, key, "ElasticGpuAssociationState")?,
+            elastic_gpu_association_time: rt::json_opt(o, key, "ElasticGpuAssociationTime")?,
+        })
+    }
+}
+
+impl rt::ToJson for ElasticGpuAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ElasticGpuId", &self.elastic_gpu_id);
+        rt::json_put(&mut o, "ElasticGpuAssociationId", &self.elastic_gpu_association_id);
+        rt::json_put(&mut o, "ElasticGpuAssociationState", &self.elastic_gpu_association_state);
+        rt::json_put(&mut o, "ElasticGpuAssociationTime", &self.elastic_gpu_association_time);
+        rt::Value::Object(o)
     }
 }
 
@@ -8831,6 +9896,29 @@ impl rt::XmlMembers for ElasticInferenceAcceleratorAssociation {
         rt::ToXml::to_xml(&self.elastic_inference_accelerator_association_id, w, "elasticInferenceAcceleratorAssociationId");
         rt::ToXml::to_xml(&self.elastic_inference_accelerator_association_state, w, "elasticInferenceAcceleratorAssociationState");
         rt::ToXml::to_xml(&self.elastic_inference_accelerator_association_time, w, "elasticInferenceAcceleratorAssociationTime");
+    }
+}
+
+impl rt::FromJson for ElasticInferenceAcceleratorAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            elastic_inference_accelerator_arn: rt::json_opt(o, key, "ElasticInferenceAcceleratorArn")?,
+            elastic_inference_accelerator_association_id: rt::json_opt(o, key, "ElasticInferenceAcceleratorAssociationId")?,
+            elastic_inference_accelerator_association_state: rt::json_opt(o, key, "ElasticInferenceAcceleratorAssociationState")?,
+            elastic_inference_accelerator_association_time: rt::json_opt(o, key, "ElasticInferenceAcceleratorAssociationTime")?,
+        })
+    }
+}
+
+impl rt::ToJson for ElasticInferenceAcceleratorAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ElasticInferenceAcceleratorArn", &self.elastic_inference_accelerator_arn);
+        rt::json_put(&mut o, "ElasticInferenceAcceleratorAssociationId", &self.elastic_inference_accelerator_association_id);
+        rt::json_put(&mut o, "ElasticInferenceAcceleratorAssociationState", &self.elastic_inference_accelerator_association_state);
+        rt::json_put(&mut o, "ElasticInferenceAcceleratorAssociationTime", &self.elastic_inference_accelerator_association_time);
+        rt::Value::Object(o)
     }
 }
 
@@ -9046,6 +10134,23 @@ impl rt::XmlMembers for EnclaveOptions {
     }
 }
 
+impl rt::FromJson for EnclaveOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            enabled: rt::json_opt(o, key, "Enabled")?,
+        })
+    }
+}
+
+impl rt::ToJson for EnclaveOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Enabled", &self.enabled);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `EnclaveOptionsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnclaveOptionsRequest {
@@ -9123,6 +10228,18 @@ impl rt::ToXml for EncryptionStateValue {
     }
 }
 
+impl rt::FromJson for EncryptionStateValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for EncryptionStateValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `EncryptionSupport`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EncryptionSupport {
@@ -9142,6 +10259,25 @@ impl rt::XmlMembers for EncryptionSupport {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.encryption_state, w, "encryptionState");
         rt::ToXml::to_xml(&self.state_message, w, "stateMessage");
+    }
+}
+
+impl rt::FromJson for EncryptionSupport {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            encryption_state: rt::json_opt(o, key, "EncryptionState")?,
+            state_message: rt::json_opt(o, key, "StateMessage")?,
+        })
+    }
+}
+
+impl rt::ToJson for EncryptionSupport {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "EncryptionState", &self.encryption_state);
+        rt::json_put(&mut o, "StateMessage", &self.state_message);
+        rt::Value::Object(o)
     }
 }
 
@@ -9936,6 +11072,25 @@ impl rt::XmlMembers for GetManagedPrefixListEntriesResult {
     }
 }
 
+impl rt::FromJson for GetManagedPrefixListEntriesResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            entries: rt::json_list(o, key, "Entries")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for GetManagedPrefixListEntriesResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Entries", &self.entries);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `GetTransitGatewayRouteTableAssociationsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTableAssociationsRequest {
@@ -9983,6 +11138,25 @@ impl rt::XmlMembers for GetTransitGatewayRouteTableAssociationsResult {
     }
 }
 
+impl rt::FromJson for GetTransitGatewayRouteTableAssociationsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            associations: rt::json_list(o, key, "Associations")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for GetTransitGatewayRouteTableAssociationsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Associations", &self.associations);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `GetTransitGatewayRouteTablePropagationsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTablePropagationsRequest {
@@ -10027,6 +11201,25 @@ impl rt::XmlMembers for GetTransitGatewayRouteTablePropagationsResult {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "transitGatewayRouteTablePropagations", "item", &self.transit_gateway_route_table_propagations);
         rt::ToXml::to_xml(&self.next_token, w, "nextToken");
+    }
+}
+
+impl rt::FromJson for GetTransitGatewayRouteTablePropagationsResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_route_table_propagations: rt::json_list(o, key, "TransitGatewayRouteTablePropagations")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for GetTransitGatewayRouteTablePropagationsResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "TransitGatewayRouteTablePropagations", &self.transit_gateway_route_table_propagations);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
     }
 }
 
@@ -10126,6 +11319,25 @@ impl rt::XmlMembers for GroupIdentifier {
     }
 }
 
+impl rt::FromJson for GroupIdentifier {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            group_id: rt::json_opt(o, key, "GroupId")?,
+            group_name: rt::json_opt(o, key, "GroupName")?,
+        })
+    }
+}
+
+impl rt::ToJson for GroupIdentifier {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "GroupId", &self.group_id);
+        rt::json_put(&mut o, "GroupName", &self.group_name);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `HibernationOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HibernationOptions {
@@ -10143,6 +11355,23 @@ impl rt::ToXml for HibernationOptions {
 impl rt::XmlMembers for HibernationOptions {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.configured, w, "configured");
+    }
+}
+
+impl rt::FromJson for HibernationOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            configured: rt::json_opt(o, key, "Configured")?,
+        })
+    }
+}
+
+impl rt::ToJson for HibernationOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Configured", &self.configured);
+        rt::Value::Object(o)
     }
 }
 
@@ -10221,6 +11450,18 @@ impl rt::ToXml for HostnameType {
     }
 }
 
+impl rt::FromJson for HostnameType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for HostnameType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `HttpTokensState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum HttpTokensState {
@@ -10279,6 +11520,18 @@ impl rt::ToXml for HttpTokensState {
     }
 }
 
+impl rt::FromJson for HttpTokensState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for HttpTokensState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `HypervisorType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum HypervisorType {
@@ -10331,6 +11584,18 @@ impl rt::ToXml for HypervisorType {
     }
 }
 
+impl rt::FromJson for HypervisorType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for HypervisorType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `IamInstanceProfile`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IamInstanceProfile {
@@ -10350,6 +11615,25 @@ impl rt::XmlMembers for IamInstanceProfile {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.arn, w, "arn");
         rt::ToXml::to_xml(&self.id, w, "id");
+    }
+}
+
+impl rt::FromJson for IamInstanceProfile {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            arn: rt::json_opt(o, key, "Arn")?,
+            id: rt::json_opt(o, key, "Id")?,
+        })
+    }
+}
+
+impl rt::ToJson for IamInstanceProfile {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Arn", &self.arn);
+        rt::json_put(&mut o, "Id", &self.id);
+        rt::Value::Object(o)
     }
 }
 
@@ -10403,6 +11687,25 @@ impl rt::XmlMembers for IcmpTypeCode {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.code, w, "code");
         rt::ToXml::to_xml(&self.type_, w, "type");
+    }
+}
+
+impl rt::FromJson for IcmpTypeCode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            code: rt::json_opt(o, key, "Code")?,
+            type_: rt::json_opt(o, key, "Type")?,
+        })
+    }
+}
+
+impl rt::ToJson for IcmpTypeCode {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Code", &self.code);
+        rt::json_put(&mut o, "Type", &self.type_);
+        rt::Value::Object(o)
     }
 }
 
@@ -10886,6 +12189,143 @@ impl rt::XmlMembers for Instance {
     }
 }
 
+impl rt::FromJson for Instance {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            architecture: rt::json_opt(o, key, "Architecture")?,
+            block_device_mappings: rt::json_list(o, key, "BlockDeviceMappings")?,
+            client_token: rt::json_opt(o, key, "ClientToken")?,
+            ebs_optimized: rt::json_opt(o, key, "EbsOptimized")?,
+            ena_support: rt::json_opt(o, key, "EnaSupport")?,
+            hypervisor: rt::json_opt(o, key, "Hypervisor")?,
+            iam_instance_profile: rt::json_opt(o, key, "IamInstanceProfile")?,
+            instance_lifecycle: rt::json_opt(o, key, "InstanceLifecycle")?,
+            elastic_gpu_associations: rt::json_list(o, key, "ElasticGpuAssociations")?,
+            elastic_inference_accelerator_associations: rt::json_list(o, key, "ElasticInferenceAcceleratorAssociations")?,
+            network_interfaces: rt::json_list(o, key, "NetworkInterfaces")?,
+            outpost_arn: rt::json_opt(o, key, "OutpostArn")?,
+            root_device_name: rt::json_opt(o, key, "RootDeviceName")?,
+            root_device_type: rt::json_opt(o, key, "RootDeviceType")?,
+            security_groups: rt::json_list(o, key, "SecurityGroups")?,
+            source_dest_check: rt::json_opt(o, key, "SourceDestCheck")?,
+            spot_instance_request_id: rt::json_opt(o, key, "SpotInstanceRequestId")?,
+            sriov_net_support: rt::json_opt(o, key, "SriovNetSupport")?,
+            state_reason: rt::json_opt(o, key, "StateReason")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            virtualization_type: rt::json_opt(o, key, "VirtualizationType")?,
+            cpu_options: rt::json_opt(o, key, "CpuOptions")?,
+            capacity_block_id: rt::json_opt(o, key, "CapacityBlockId")?,
+            capacity_reservation_id: rt::json_opt(o, key, "CapacityReservationId")?,
+            capacity_reservation_specification: rt::json_opt(o, key, "CapacityReservationSpecification")?,
+            hibernation_options: rt::json_opt(o, key, "HibernationOptions")?,
+            licenses: rt::json_list(o, key, "Licenses")?,
+            metadata_options: rt::json_opt(o, key, "MetadataOptions")?,
+            enclave_options: rt::json_opt(o, key, "EnclaveOptions")?,
+            boot_mode: rt::json_opt(o, key, "BootMode")?,
+            platform_details: rt::json_opt(o, key, "PlatformDetails")?,
+            usage_operation: rt::json_opt(o, key, "UsageOperation")?,
+            usage_operation_update_time: rt::json_opt(o, key, "UsageOperationUpdateTime")?,
+            private_dns_name_options: rt::json_opt(o, key, "PrivateDnsNameOptions")?,
+            ipv6_address: rt::json_opt(o, key, "Ipv6Address")?,
+            tpm_support: rt::json_opt(o, key, "TpmSupport")?,
+            maintenance_options: rt::json_opt(o, key, "MaintenanceOptions")?,
+            current_instance_boot_mode: rt::json_opt(o, key, "CurrentInstanceBootMode")?,
+            network_performance_options: rt::json_opt(o, key, "NetworkPerformanceOptions")?,
+            operator: rt::json_opt(o, key, "Operator")?,
+            secondary_interfaces: rt::json_list(o, key, "SecondaryInterfaces")?,
+            instance_id: rt::json_opt(o, key, "InstanceId")?,
+            image_id: rt::json_opt(o, key, "ImageId")?,
+            state: rt::json_opt(o, key, "State")?,
+            private_dns_name: rt::json_opt(o, key, "PrivateDnsName")?,
+            public_dns_name: rt::json_opt(o, key, "PublicDnsName")?,
+            state_transition_reason: rt::json_opt(o, key, "StateTransitionReason")?,
+            key_name: rt::json_opt(o, key, "KeyName")?,
+            ami_launch_index: rt::json_opt(o, key, "AmiLaunchIndex")?,
+            product_codes: rt::json_list(o, key, "ProductCodes")?,
+            instance_type: rt::json_opt(o, key, "InstanceType")?,
+            launch_time: rt::json_opt(o, key, "LaunchTime")?,
+            placement: rt::json_opt(o, key, "Placement")?,
+            kernel_id: rt::json_opt(o, key, "KernelId")?,
+            ramdisk_id: rt::json_opt(o, key, "RamdiskId")?,
+            platform: rt::json_opt(o, key, "Platform")?,
+            monitoring: rt::json_opt(o, key, "Monitoring")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            private_ip_address: rt::json_opt(o, key, "PrivateIpAddress")?,
+            public_ip_address: rt::json_opt(o, key, "PublicIpAddress")?,
+        })
+    }
+}
+
+impl rt::ToJson for Instance {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Architecture", &self.architecture);
+        rt::json_put_all(&mut o, "BlockDeviceMappings", &self.block_device_mappings);
+        rt::json_put(&mut o, "ClientToken", &self.client_token);
+        rt::json_put(&mut o, "EbsOptimized", &self.ebs_optimized);
+        rt::json_put(&mut o, "EnaSupport", &self.ena_support);
+        rt::json_put(&mut o, "Hypervisor", &self.hypervisor);
+        rt::json_put(&mut o, "IamInstanceProfile", &self.iam_instance_profile);
+        rt::json_put(&mut o, "InstanceLifecycle", &self.instance_lifecycle);
+        rt::json_put_all(&mut o, "ElasticGpuAssociations", &self.elastic_gpu_associations);
+        rt::json_put_all(&mut o, "ElasticInferenceAcceleratorAssociations", &self.elastic_inference_accelerator_associations);
+        rt::json_put_all(&mut o, "NetworkInterfaces", &self.network_interfaces);
+        rt::json_put(&mut o, "OutpostArn", &self.outpost_arn);
+        rt::json_put(&mut o, "RootDeviceName", &self.root_device_name);
+        rt::json_put(&mut o, "RootDeviceType", &self.root_device_type);
+        rt::json_put_all(&mut o, "SecurityGroups", &self.security_groups);
+        rt::json_put(&mut o, "SourceDestCheck", &self.source_dest_check);
+        rt::json_put(&mut o, "SpotInstanceRequestId", &self.spot_instance_request_id);
+        rt::json_put(&mut o, "SriovNetSupport", &self.sriov_net_support);
+        rt::json_put(&mut o, "StateReason", &self.state_reason);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "VirtualizationType", &self.virtualization_type);
+        rt::json_put(&mut o, "CpuOptions", &self.cpu_options);
+        rt::json_put(&mut o, "CapacityBlockId", &self.capacity_block_id);
+        rt::json_put(&mut o, "CapacityReservationId", &self.capacity_reservation_id);
+        rt::json_put(&mut o, "CapacityReservationSpecification", &self.capacity_reservation_specification);
+        rt::json_put(&mut o, "HibernationOptions", &self.hibernation_options);
+        rt::json_put_all(&mut o, "Licenses", &self.licenses);
+        rt::json_put(&mut o, "MetadataOptions", &self.metadata_options);
+        rt::json_put(&mut o, "EnclaveOptions", &self.enclave_options);
+        rt::json_put(&mut o, "BootMode", &self.boot_mode);
+        rt::json_put(&mut o, "PlatformDetails", &self.platform_details);
+        rt::json_put(&mut o, "UsageOperation", &self.usage_operation);
+        rt::json_put(&mut o, "UsageOperationUpdateTime", &self.usage_operation_update_time);
+        rt::json_put(&mut o, "PrivateDnsNameOptions", &self.private_dns_name_options);
+        rt::json_put(&mut o, "Ipv6Address", &self.ipv6_address);
+        rt::json_put(&mut o, "TpmSupport", &self.tpm_support);
+        rt::json_put(&mut o, "MaintenanceOptions", &self.maintenance_options);
+        rt::json_put(&mut o, "CurrentInstanceBootMode", &self.current_instance_boot_mode);
+        rt::json_put(&mut o, "NetworkPerformanceOptions", &self.network_performance_options);
+        rt::json_put(&mut o, "Operator", &self.operator);
+        rt::json_put_all(&mut o, "SecondaryInterfaces", &self.secondary_interfaces);
+        rt::json_put(&mut o, "InstanceId", &self.instance_id);
+        rt::json_put(&mut o, "ImageId", &self.image_id);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "PrivateDnsName", &self.private_dns_name);
+        rt::json_put(&mut o, "PublicDnsName", &self.public_dns_name);
+        rt::json_put(&mut o, "StateTransitionReason", &self.state_transition_reason);
+        rt::json_put(&mut o, "KeyName", &self.key_name);
+        rt::json_put(&mut o, "AmiLaunchIndex", &self.ami_launch_index);
+        rt::json_put_all(&mut o, "ProductCodes", &self.product_codes);
+        rt::json_put(&mut o, "InstanceType", &self.instance_type);
+        rt::json_put(&mut o, "LaunchTime", &self.launch_time);
+        rt::json_put(&mut o, "Placement", &self.placement);
+        rt::json_put(&mut o, "KernelId", &self.kernel_id);
+        rt::json_put(&mut o, "RamdiskId", &self.ramdisk_id);
+        rt::json_put(&mut o, "Platform", &self.platform);
+        rt::json_put(&mut o, "Monitoring", &self.monitoring);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "PrivateIpAddress", &self.private_ip_address);
+        rt::json_put(&mut o, "PublicIpAddress", &self.public_ip_address);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InstanceAttachmentEnaSrdSpecification`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceAttachmentEnaSrdSpecification {
@@ -10908,6 +12348,25 @@ impl rt::XmlMembers for InstanceAttachmentEnaSrdSpecification {
     }
 }
 
+impl rt::FromJson for InstanceAttachmentEnaSrdSpecification {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ena_srd_enabled: rt::json_opt(o, key, "EnaSrdEnabled")?,
+            ena_srd_udp_specification: rt::json_opt(o, key, "EnaSrdUdpSpecification")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceAttachmentEnaSrdSpecification {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "EnaSrdEnabled", &self.ena_srd_enabled);
+        rt::json_put(&mut o, "EnaSrdUdpSpecification", &self.ena_srd_udp_specification);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InstanceAttachmentEnaSrdUdpSpecification`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceAttachmentEnaSrdUdpSpecification {
@@ -10925,6 +12384,23 @@ impl rt::ToXml for InstanceAttachmentEnaSrdUdpSpecification {
 impl rt::XmlMembers for InstanceAttachmentEnaSrdUdpSpecification {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.ena_srd_udp_enabled, w, "enaSrdUdpEnabled");
+    }
+}
+
+impl rt::FromJson for InstanceAttachmentEnaSrdUdpSpecification {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ena_srd_udp_enabled: rt::json_opt(o, key, "EnaSrdUdpEnabled")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceAttachmentEnaSrdUdpSpecification {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "EnaSrdUdpEnabled", &self.ena_srd_udp_enabled);
+        rt::Value::Object(o)
     }
 }
 
@@ -11146,6 +12622,18 @@ impl rt::ToXml for InstanceAutoRecoveryState {
     }
 }
 
+impl rt::FromJson for InstanceAutoRecoveryState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceAutoRecoveryState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `InstanceBandwidthWeighting`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum InstanceBandwidthWeighting {
@@ -11208,6 +12696,18 @@ impl rt::ToXml for InstanceBandwidthWeighting {
     }
 }
 
+impl rt::FromJson for InstanceBandwidthWeighting {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceBandwidthWeighting {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `InstanceBlockDeviceMapping`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceBlockDeviceMapping {
@@ -11227,6 +12727,25 @@ impl rt::XmlMembers for InstanceBlockDeviceMapping {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.device_name, w, "deviceName");
         rt::ToXml::to_xml(&self.ebs, w, "ebs");
+    }
+}
+
+impl rt::FromJson for InstanceBlockDeviceMapping {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            device_name: rt::json_opt(o, key, "DeviceName")?,
+            ebs: rt::json_opt(o, key, "Ebs")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceBlockDeviceMapping {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "DeviceName", &self.device_name);
+        rt::json_put(&mut o, "Ebs", &self.ebs);
+        rt::Value::Object(o)
     }
 }
 
@@ -11302,6 +12821,18 @@ impl From<&str> for InstanceBootModeValues {
 impl rt::ToXml for InstanceBootModeValues {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for InstanceBootModeValues {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceBootModeValues {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -11403,6 +12934,23 @@ impl rt::XmlMembers for InstanceIpv4Prefix {
     }
 }
 
+impl rt::FromJson for InstanceIpv4Prefix {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ipv4_prefix: rt::json_opt(o, key, "Ipv4Prefix")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceIpv4Prefix {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Ipv4Prefix", &self.ipv4_prefix);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InstanceIpv6Address`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceIpv6Address {
@@ -11437,6 +12985,25 @@ impl rt::XmlMembers for InstanceIpv6Address {
     }
 }
 
+impl rt::FromJson for InstanceIpv6Address {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ipv6_address: rt::json_opt(o, key, "Ipv6Address")?,
+            is_primary_ipv6: rt::json_opt(o, key, "IsPrimaryIpv6")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceIpv6Address {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Ipv6Address", &self.ipv6_address);
+        rt::json_put(&mut o, "IsPrimaryIpv6", &self.is_primary_ipv6);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InstanceIpv6Prefix`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceIpv6Prefix {
@@ -11454,6 +13021,23 @@ impl rt::ToXml for InstanceIpv6Prefix {
 impl rt::XmlMembers for InstanceIpv6Prefix {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.ipv6_prefix, w, "ipv6Prefix");
+    }
+}
+
+impl rt::FromJson for InstanceIpv6Prefix {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ipv6_prefix: rt::json_opt(o, key, "Ipv6Prefix")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceIpv6Prefix {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Ipv6Prefix", &self.ipv6_prefix);
+        rt::Value::Object(o)
     }
 }
 
@@ -11517,6 +13101,18 @@ impl rt::ToXml for InstanceLifecycleType {
     }
 }
 
+impl rt::FromJson for InstanceLifecycleType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceLifecycleType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `InstanceMaintenanceOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceMaintenanceOptions {
@@ -11536,6 +13132,25 @@ impl rt::XmlMembers for InstanceMaintenanceOptions {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.auto_recovery, w, "autoRecovery");
         rt::ToXml::to_xml(&self.reboot_migration, w, "rebootMigration");
+    }
+}
+
+impl rt::FromJson for InstanceMaintenanceOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            auto_recovery: rt::json_opt(o, key, "AutoRecovery")?,
+            reboot_migration: rt::json_opt(o, key, "RebootMigration")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceMaintenanceOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AutoRecovery", &self.auto_recovery);
+        rt::json_put(&mut o, "RebootMigration", &self.reboot_migration);
+        rt::Value::Object(o)
     }
 }
 
@@ -11633,6 +13248,18 @@ impl rt::ToXml for InstanceMetadataEndpointState {
     }
 }
 
+impl rt::FromJson for InstanceMetadataEndpointState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceMetadataEndpointState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `InstanceMetadataOptionsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceMetadataOptionsRequest {
@@ -11688,6 +13315,33 @@ impl rt::XmlMembers for InstanceMetadataOptionsResponse {
     }
 }
 
+impl rt::FromJson for InstanceMetadataOptionsResponse {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            http_tokens: rt::json_opt(o, key, "HttpTokens")?,
+            http_put_response_hop_limit: rt::json_opt(o, key, "HttpPutResponseHopLimit")?,
+            http_endpoint: rt::json_opt(o, key, "HttpEndpoint")?,
+            http_protocol_ipv6: rt::json_opt(o, key, "HttpProtocolIpv6")?,
+            instance_metadata_tags: rt::json_opt(o, key, "InstanceMetadataTags")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceMetadataOptionsResponse {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "HttpTokens", &self.http_tokens);
+        rt::json_put(&mut o, "HttpPutResponseHopLimit", &self.http_put_response_hop_limit);
+        rt::json_put(&mut o, "HttpEndpoint", &self.http_endpoint);
+        rt::json_put(&mut o, "HttpProtocolIpv6", &self.http_protocol_ipv6);
+        rt::json_put(&mut o, "InstanceMetadataTags", &self.instance_metadata_tags);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `InstanceMetadataOptionsState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum InstanceMetadataOptionsState {
@@ -11737,6 +13391,18 @@ impl From<&str> for InstanceMetadataOptionsState {
 impl rt::ToXml for InstanceMetadataOptionsState {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for InstanceMetadataOptionsState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceMetadataOptionsState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -11798,6 +13464,18 @@ impl rt::ToXml for InstanceMetadataProtocolState {
     }
 }
 
+impl rt::FromJson for InstanceMetadataProtocolState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceMetadataProtocolState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `InstanceMetadataTagsState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum InstanceMetadataTagsState {
@@ -11853,6 +13531,18 @@ impl rt::FromQuery for InstanceMetadataTagsState {
 impl rt::ToXml for InstanceMetadataTagsState {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for InstanceMetadataTagsState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceMetadataTagsState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -11914,6 +13604,61 @@ impl rt::XmlMembers for InstanceNetworkInterface {
     }
 }
 
+impl rt::FromJson for InstanceNetworkInterface {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            association: rt::json_opt(o, key, "Association")?,
+            attachment: rt::json_opt(o, key, "Attachment")?,
+            description: rt::json_opt(o, key, "Description")?,
+            groups: rt::json_list(o, key, "Groups")?,
+            ipv6_addresses: rt::json_list(o, key, "Ipv6Addresses")?,
+            mac_address: rt::json_opt(o, key, "MacAddress")?,
+            network_interface_id: rt::json_opt(o, key, "NetworkInterfaceId")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            private_dns_name: rt::json_opt(o, key, "PrivateDnsName")?,
+            private_ip_address: rt::json_opt(o, key, "PrivateIpAddress")?,
+            private_ip_addresses: rt::json_list(o, key, "PrivateIpAddresses")?,
+            source_dest_check: rt::json_opt(o, key, "SourceDestCheck")?,
+            status: rt::json_opt(o, key, "Status")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            interface_type: rt::json_opt(o, key, "InterfaceType")?,
+            ipv4_prefixes: rt::json_list(o, key, "Ipv4Prefixes")?,
+            ipv6_prefixes: rt::json_list(o, key, "Ipv6Prefixes")?,
+            connection_tracking_configuration: rt::json_opt(o, key, "ConnectionTrackingConfiguration")?,
+            operator: rt::json_opt(o, key, "Operator")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceNetworkInterface {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Association", &self.association);
+        rt::json_put(&mut o, "Attachment", &self.attachment);
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put_all(&mut o, "Groups", &self.groups);
+        rt::json_put_all(&mut o, "Ipv6Addresses", &self.ipv6_addresses);
+        rt::json_put(&mut o, "MacAddress", &self.mac_address);
+        rt::json_put(&mut o, "NetworkInterfaceId", &self.network_interface_id);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "PrivateDnsName", &self.private_dns_name);
+        rt::json_put(&mut o, "PrivateIpAddress", &self.private_ip_address);
+        rt::json_put_all(&mut o, "PrivateIpAddresses", &self.private_ip_addresses);
+        rt::json_put(&mut o, "SourceDestCheck", &self.source_dest_check);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "InterfaceType", &self.interface_type);
+        rt::json_put_all(&mut o, "Ipv4Prefixes", &self.ipv4_prefixes);
+        rt::json_put_all(&mut o, "Ipv6Prefixes", &self.ipv6_prefixes);
+        rt::json_put(&mut o, "ConnectionTrackingConfiguration", &self.connection_tracking_configuration);
+        rt::json_put(&mut o, "Operator", &self.operator);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InstanceNetworkInterfaceAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceNetworkInterfaceAssociation {
@@ -11939,6 +13684,31 @@ impl rt::XmlMembers for InstanceNetworkInterfaceAssociation {
         rt::ToXml::to_xml(&self.ip_owner_id, w, "ipOwnerId");
         rt::ToXml::to_xml(&self.public_dns_name, w, "publicDnsName");
         rt::ToXml::to_xml(&self.public_ip, w, "publicIp");
+    }
+}
+
+impl rt::FromJson for InstanceNetworkInterfaceAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            carrier_ip: rt::json_opt(o, key, "CarrierIp")?,
+            customer_owned_ip: rt::json_opt(o, key, "CustomerOwnedIp")?,
+            ip_owner_id: rt::json_opt(o, key, "IpOwnerId")?,
+            public_dns_name: rt::json_opt(o, key, "PublicDnsName")?,
+            public_ip: rt::json_opt(o, key, "PublicIp")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceNetworkInterfaceAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CarrierIp", &self.carrier_ip);
+        rt::json_put(&mut o, "CustomerOwnedIp", &self.customer_owned_ip);
+        rt::json_put(&mut o, "IpOwnerId", &self.ip_owner_id);
+        rt::json_put(&mut o, "PublicDnsName", &self.public_dns_name);
+        rt::json_put(&mut o, "PublicIp", &self.public_ip);
+        rt::Value::Object(o)
     }
 }
 
@@ -11973,6 +13743,37 @@ impl rt::XmlMembers for InstanceNetworkInterfaceAttachment {
         rt::ToXml::to_xml(&self.network_card_index, w, "networkCardIndex");
         rt::ToXml::to_xml(&self.ena_srd_specification, w, "enaSrdSpecification");
         rt::ToXml::to_xml(&self.ena_queue_count, w, "enaQueueCount");
+    }
+}
+
+impl rt::FromJson for InstanceNetworkInterfaceAttachment {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            attach_time: rt::json_opt(o, key, "AttachTime")?,
+            attachment_id: rt::json_opt(o, key, "AttachmentId")?,
+            delete_on_termination: rt::json_opt(o, key, "DeleteOnTermination")?,
+            device_index: rt::json_opt(o, key, "DeviceIndex")?,
+            status: rt::json_opt(o, key, "Status")?,
+            network_card_index: rt::json_opt(o, key, "NetworkCardIndex")?,
+            ena_srd_specification: rt::json_opt(o, key, "EnaSrdSpecification")?,
+            ena_queue_count: rt::json_opt(o, key, "EnaQueueCount")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceNetworkInterfaceAttachment {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AttachTime", &self.attach_time);
+        rt::json_put(&mut o, "AttachmentId", &self.attachment_id);
+        rt::json_put(&mut o, "DeleteOnTermination", &self.delete_on_termination);
+        rt::json_put(&mut o, "DeviceIndex", &self.device_index);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put(&mut o, "NetworkCardIndex", &self.network_card_index);
+        rt::json_put(&mut o, "EnaSrdSpecification", &self.ena_srd_specification);
+        rt::json_put(&mut o, "EnaQueueCount", &self.ena_queue_count);
+        rt::Value::Object(o)
     }
 }
 
@@ -12057,6 +13858,23 @@ impl rt::XmlMembers for InstanceNetworkPerformanceOptions {
     }
 }
 
+impl rt::FromJson for InstanceNetworkPerformanceOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            bandwidth_weighting: rt::json_opt(o, key, "BandwidthWeighting")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceNetworkPerformanceOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "BandwidthWeighting", &self.bandwidth_weighting);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InstanceNetworkPerformanceOptionsRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceNetworkPerformanceOptionsRequest {
@@ -12097,6 +13915,29 @@ impl rt::XmlMembers for InstancePrivateIpAddress {
         rt::ToXml::to_xml(&self.primary, w, "primary");
         rt::ToXml::to_xml(&self.private_dns_name, w, "privateDnsName");
         rt::ToXml::to_xml(&self.private_ip_address, w, "privateIpAddress");
+    }
+}
+
+impl rt::FromJson for InstancePrivateIpAddress {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            association: rt::json_opt(o, key, "Association")?,
+            primary: rt::json_opt(o, key, "Primary")?,
+            private_dns_name: rt::json_opt(o, key, "PrivateDnsName")?,
+            private_ip_address: rt::json_opt(o, key, "PrivateIpAddress")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstancePrivateIpAddress {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Association", &self.association);
+        rt::json_put(&mut o, "Primary", &self.primary);
+        rt::json_put(&mut o, "PrivateDnsName", &self.private_dns_name);
+        rt::json_put(&mut o, "PrivateIpAddress", &self.private_ip_address);
+        rt::Value::Object(o)
     }
 }
 
@@ -12152,6 +13993,18 @@ impl rt::ToXml for InstanceRebootMigrationState {
     }
 }
 
+impl rt::FromJson for InstanceRebootMigrationState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceRebootMigrationState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `InstanceSecondaryInterface`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceSecondaryInterface {
@@ -12190,6 +14043,41 @@ impl rt::XmlMembers for InstanceSecondaryInterface {
     }
 }
 
+impl rt::FromJson for InstanceSecondaryInterface {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            attachment: rt::json_opt(o, key, "Attachment")?,
+            mac_address: rt::json_opt(o, key, "MacAddress")?,
+            secondary_interface_id: rt::json_opt(o, key, "SecondaryInterfaceId")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            private_ip_addresses: rt::json_list(o, key, "PrivateIpAddresses")?,
+            source_dest_check: rt::json_opt(o, key, "SourceDestCheck")?,
+            status: rt::json_opt(o, key, "Status")?,
+            secondary_subnet_id: rt::json_opt(o, key, "SecondarySubnetId")?,
+            secondary_network_id: rt::json_opt(o, key, "SecondaryNetworkId")?,
+            interface_type: rt::json_opt(o, key, "InterfaceType")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceSecondaryInterface {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Attachment", &self.attachment);
+        rt::json_put(&mut o, "MacAddress", &self.mac_address);
+        rt::json_put(&mut o, "SecondaryInterfaceId", &self.secondary_interface_id);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put_all(&mut o, "PrivateIpAddresses", &self.private_ip_addresses);
+        rt::json_put(&mut o, "SourceDestCheck", &self.source_dest_check);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put(&mut o, "SecondarySubnetId", &self.secondary_subnet_id);
+        rt::json_put(&mut o, "SecondaryNetworkId", &self.secondary_network_id);
+        rt::json_put(&mut o, "InterfaceType", &self.interface_type);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InstanceSecondaryInterfaceAttachment`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceSecondaryInterfaceAttachment {
@@ -12220,6 +14108,33 @@ impl rt::XmlMembers for InstanceSecondaryInterfaceAttachment {
     }
 }
 
+impl rt::FromJson for InstanceSecondaryInterfaceAttachment {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            attach_time: rt::json_opt(o, key, "AttachTime")?,
+            attachment_id: rt::json_opt(o, key, "AttachmentId")?,
+            delete_on_termination: rt::json_opt(o, key, "DeleteOnTermination")?,
+            device_index: rt::json_opt(o, key, "DeviceIndex")?,
+            status: rt::json_opt(o, key, "Status")?,
+            network_card_index: rt::json_opt(o, key, "NetworkCardIndex")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceSecondaryInterfaceAttachment {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AttachTime", &self.attach_time);
+        rt::json_put(&mut o, "AttachmentId", &self.attachment_id);
+        rt::json_put(&mut o, "DeleteOnTermination", &self.delete_on_termination);
+        rt::json_put(&mut o, "DeviceIndex", &self.device_index);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put(&mut o, "NetworkCardIndex", &self.network_card_index);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InstanceSecondaryInterfacePrivateIpAddress`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceSecondaryInterfacePrivateIpAddress {
@@ -12237,6 +14152,23 @@ impl rt::ToXml for InstanceSecondaryInterfacePrivateIpAddress {
 impl rt::XmlMembers for InstanceSecondaryInterfacePrivateIpAddress {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.private_ip_address, w, "privateIpAddress");
+    }
+}
+
+impl rt::FromJson for InstanceSecondaryInterfacePrivateIpAddress {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            private_ip_address: rt::json_opt(o, key, "PrivateIpAddress")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceSecondaryInterfacePrivateIpAddress {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "PrivateIpAddress", &self.private_ip_address);
+        rt::Value::Object(o)
     }
 }
 
@@ -12305,6 +14237,25 @@ impl rt::XmlMembers for InstanceState {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.code, w, "code");
         rt::ToXml::to_xml(&self.name, w, "name");
+    }
+}
+
+impl rt::FromJson for InstanceState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            code: rt::json_opt(o, key, "Code")?,
+            name: rt::json_opt(o, key, "Name")?,
+        })
+    }
+}
+
+impl rt::ToJson for InstanceState {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Code", &self.code);
+        rt::json_put(&mut o, "Name", &self.name);
+        rt::Value::Object(o)
     }
 }
 
@@ -12397,6 +14348,18 @@ impl From<&str> for InstanceStateName {
 impl rt::ToXml for InstanceStateName {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for InstanceStateName {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceStateName {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -13846,6 +15809,18 @@ impl rt::ToXml for InstanceType {
     }
 }
 
+impl rt::FromJson for InstanceType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for InstanceType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.0.clone())
+    }
+}
+
 /// botocore enum `InstanceTypeHypervisor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum InstanceTypeHypervisor {
@@ -14030,6 +16005,29 @@ impl rt::XmlMembers for InternetGateway {
     }
 }
 
+impl rt::FromJson for InternetGateway {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            attachments: rt::json_list(o, key, "Attachments")?,
+            internet_gateway_id: rt::json_opt(o, key, "InternetGatewayId")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            tags: rt::json_list(o, key, "Tags")?,
+        })
+    }
+}
+
+impl rt::ToJson for InternetGateway {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Attachments", &self.attachments);
+        rt::json_put(&mut o, "InternetGatewayId", &self.internet_gateway_id);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `InternetGatewayAttachment`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InternetGatewayAttachment {
@@ -14049,6 +16047,25 @@ impl rt::XmlMembers for InternetGatewayAttachment {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.state, w, "state");
         rt::ToXml::to_xml(&self.vpc_id, w, "vpcId");
+    }
+}
+
+impl rt::FromJson for InternetGatewayAttachment {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+        })
+    }
+}
+
+impl rt::ToJson for InternetGatewayAttachment {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -14234,6 +16251,18 @@ impl rt::ToXml for IpAddressType {
     }
 }
 
+impl rt::FromJson for IpAddressType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for IpAddressType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `IpPermission`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IpPermission {
@@ -14283,6 +16312,35 @@ impl rt::XmlMembers for IpPermission {
     }
 }
 
+impl rt::FromJson for IpPermission {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ip_protocol: rt::json_opt(o, key, "IpProtocol")?,
+            from_port: rt::json_opt(o, key, "FromPort")?,
+            to_port: rt::json_opt(o, key, "ToPort")?,
+            user_id_group_pairs: rt::json_list(o, key, "UserIdGroupPairs")?,
+            ip_ranges: rt::json_list(o, key, "IpRanges")?,
+            ipv6_ranges: rt::json_list(o, key, "Ipv6Ranges")?,
+            prefix_list_ids: rt::json_list(o, key, "PrefixListIds")?,
+        })
+    }
+}
+
+impl rt::ToJson for IpPermission {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "IpProtocol", &self.ip_protocol);
+        rt::json_put(&mut o, "FromPort", &self.from_port);
+        rt::json_put(&mut o, "ToPort", &self.to_port);
+        rt::json_put_all(&mut o, "UserIdGroupPairs", &self.user_id_group_pairs);
+        rt::json_put_all(&mut o, "IpRanges", &self.ip_ranges);
+        rt::json_put_all(&mut o, "Ipv6Ranges", &self.ipv6_ranges);
+        rt::json_put_all(&mut o, "PrefixListIds", &self.prefix_list_ids);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `IpRange`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IpRange {
@@ -14314,6 +16372,25 @@ impl rt::XmlMembers for IpRange {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.description, w, "description");
         rt::ToXml::to_xml(&self.cidr_ip, w, "cidrIp");
+    }
+}
+
+impl rt::FromJson for IpRange {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            description: rt::json_opt(o, key, "Description")?,
+            cidr_ip: rt::json_opt(o, key, "CidrIp")?,
+        })
+    }
+}
+
+impl rt::ToJson for IpRange {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put(&mut o, "CidrIp", &self.cidr_ip);
+        rt::Value::Object(o)
     }
 }
 
@@ -14373,6 +16450,18 @@ impl rt::ToXml for IpSource {
     }
 }
 
+impl rt::FromJson for IpSource {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for IpSource {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `Ipv4PrefixSpecification`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ipv4PrefixSpecification {
@@ -14390,6 +16479,23 @@ impl rt::ToXml for Ipv4PrefixSpecification {
 impl rt::XmlMembers for Ipv4PrefixSpecification {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.ipv4_prefix, w, "ipv4Prefix");
+    }
+}
+
+impl rt::FromJson for Ipv4PrefixSpecification {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ipv4_prefix: rt::json_opt(o, key, "Ipv4Prefix")?,
+        })
+    }
+}
+
+impl rt::ToJson for Ipv4PrefixSpecification {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Ipv4Prefix", &self.ipv4_prefix);
+        rt::Value::Object(o)
     }
 }
 
@@ -14462,6 +16568,18 @@ impl rt::ToXml for Ipv6AddressAttribute {
     }
 }
 
+impl rt::FromJson for Ipv6AddressAttribute {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for Ipv6AddressAttribute {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `Ipv6CidrBlock`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ipv6CidrBlock {
@@ -14482,6 +16600,23 @@ impl rt::XmlMembers for Ipv6CidrBlock {
     }
 }
 
+impl rt::FromJson for Ipv6CidrBlock {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ipv6_cidr_block: rt::json_opt(o, key, "Ipv6CidrBlock")?,
+        })
+    }
+}
+
+impl rt::ToJson for Ipv6CidrBlock {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Ipv6CidrBlock", &self.ipv6_cidr_block);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `Ipv6PrefixSpecification`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ipv6PrefixSpecification {
@@ -14499,6 +16634,23 @@ impl rt::ToXml for Ipv6PrefixSpecification {
 impl rt::XmlMembers for Ipv6PrefixSpecification {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.ipv6_prefix, w, "ipv6Prefix");
+    }
+}
+
+impl rt::FromJson for Ipv6PrefixSpecification {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ipv6_prefix: rt::json_opt(o, key, "Ipv6Prefix")?,
+        })
+    }
+}
+
+impl rt::ToJson for Ipv6PrefixSpecification {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Ipv6Prefix", &self.ipv6_prefix);
+        rt::Value::Object(o)
     }
 }
 
@@ -14550,6 +16702,25 @@ impl rt::XmlMembers for Ipv6Range {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.description, w, "description");
         rt::ToXml::to_xml(&self.cidr_ipv6, w, "cidrIpv6");
+    }
+}
+
+impl rt::FromJson for Ipv6Range {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            description: rt::json_opt(o, key, "Description")?,
+            cidr_ipv6: rt::json_opt(o, key, "CidrIpv6")?,
+        })
+    }
+}
+
+impl rt::ToJson for Ipv6Range {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put(&mut o, "CidrIpv6", &self.cidr_ipv6);
+        rt::Value::Object(o)
     }
 }
 
@@ -14611,6 +16782,18 @@ impl rt::ToXml for Ipv6SupportValue {
     }
 }
 
+impl rt::FromJson for Ipv6SupportValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for Ipv6SupportValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `LastError`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LastError {
@@ -14630,6 +16813,25 @@ impl rt::XmlMembers for LastError {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.message, w, "message");
         rt::ToXml::to_xml(&self.code, w, "code");
+    }
+}
+
+impl rt::FromJson for LastError {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            message: rt::json_opt(o, key, "Message")?,
+            code: rt::json_opt(o, key, "Code")?,
+        })
+    }
+}
+
+impl rt::ToJson for LastError {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Message", &self.message);
+        rt::json_put(&mut o, "Code", &self.code);
+        rt::Value::Object(o)
     }
 }
 
@@ -14671,6 +16873,23 @@ impl rt::ToXml for LicenseConfiguration {
 impl rt::XmlMembers for LicenseConfiguration {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.license_configuration_arn, w, "licenseConfigurationArn");
+    }
+}
+
+impl rt::FromJson for LicenseConfiguration {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            license_configuration_arn: rt::json_opt(o, key, "LicenseConfigurationArn")?,
+        })
+    }
+}
+
+impl rt::ToJson for LicenseConfiguration {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "LicenseConfigurationArn", &self.license_configuration_arn);
+        rt::Value::Object(o)
     }
 }
 
@@ -14910,6 +17129,45 @@ impl rt::XmlMembers for ManagedPrefixList {
         rt::ToXml::to_xml(&self.owner_id, w, "ownerId");
         rt::ToXml::to_xml(&self.ipam_prefix_list_resolver_target_id, w, "ipamPrefixListResolverTargetId");
         rt::ToXml::to_xml(&self.ipam_prefix_list_resolver_sync_enabled, w, "ipamPrefixListResolverSyncEnabled");
+    }
+}
+
+impl rt::FromJson for ManagedPrefixList {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            prefix_list_id: rt::json_opt(o, key, "PrefixListId")?,
+            address_family: rt::json_opt(o, key, "AddressFamily")?,
+            state: rt::json_opt(o, key, "State")?,
+            state_message: rt::json_opt(o, key, "StateMessage")?,
+            prefix_list_arn: rt::json_opt(o, key, "PrefixListArn")?,
+            prefix_list_name: rt::json_opt(o, key, "PrefixListName")?,
+            max_entries: rt::json_opt(o, key, "MaxEntries")?,
+            version: rt::json_opt(o, key, "Version")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            ipam_prefix_list_resolver_target_id: rt::json_opt(o, key, "IpamPrefixListResolverTargetId")?,
+            ipam_prefix_list_resolver_sync_enabled: rt::json_opt(o, key, "IpamPrefixListResolverSyncEnabled")?,
+        })
+    }
+}
+
+impl rt::ToJson for ManagedPrefixList {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "PrefixListId", &self.prefix_list_id);
+        rt::json_put(&mut o, "AddressFamily", &self.address_family);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "StateMessage", &self.state_message);
+        rt::json_put(&mut o, "PrefixListArn", &self.prefix_list_arn);
+        rt::json_put(&mut o, "PrefixListName", &self.prefix_list_name);
+        rt::json_put(&mut o, "MaxEntries", &self.max_entries);
+        rt::json_put(&mut o, "Version", &self.version);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "IpamPrefixListResolverTargetId", &self.ipam_prefix_list_resolver_target_id);
+        rt::json_put(&mut o, "IpamPrefixListResolverSyncEnabled", &self.ipam_prefix_list_resolver_sync_enabled);
+        rt::Value::Object(o)
     }
 }
 
@@ -15759,6 +18017,23 @@ impl rt::XmlMembers for Monitoring {
     }
 }
 
+impl rt::FromJson for Monitoring {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+        })
+    }
+}
+
+impl rt::ToJson for Monitoring {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `MonitoringState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum MonitoringState {
@@ -15816,6 +18091,18 @@ impl From<&str> for MonitoringState {
 impl rt::ToXml for MonitoringState {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for MonitoringState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for MonitoringState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -15877,6 +18164,18 @@ impl rt::ToXml for MulticastSupportValue {
     }
 }
 
+impl rt::FromJson for MulticastSupportValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for MulticastSupportValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `NatGateway`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NatGateway {
@@ -15929,6 +18228,55 @@ impl rt::XmlMembers for NatGateway {
     }
 }
 
+impl rt::FromJson for NatGateway {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            create_time: rt::json_opt(o, key, "CreateTime")?,
+            delete_time: rt::json_opt(o, key, "DeleteTime")?,
+            failure_code: rt::json_opt(o, key, "FailureCode")?,
+            failure_message: rt::json_opt(o, key, "FailureMessage")?,
+            nat_gateway_addresses: rt::json_list(o, key, "NatGatewayAddresses")?,
+            nat_gateway_id: rt::json_opt(o, key, "NatGatewayId")?,
+            provisioned_bandwidth: rt::json_opt(o, key, "ProvisionedBandwidth")?,
+            state: rt::json_opt(o, key, "State")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            connectivity_type: rt::json_opt(o, key, "ConnectivityType")?,
+            availability_mode: rt::json_opt(o, key, "AvailabilityMode")?,
+            auto_scaling_ips: rt::json_opt(o, key, "AutoScalingIps")?,
+            auto_provision_zones: rt::json_opt(o, key, "AutoProvisionZones")?,
+            attached_appliances: rt::json_list(o, key, "AttachedAppliances")?,
+            route_table_id: rt::json_opt(o, key, "RouteTableId")?,
+        })
+    }
+}
+
+impl rt::ToJson for NatGateway {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CreateTime", &self.create_time);
+        rt::json_put(&mut o, "DeleteTime", &self.delete_time);
+        rt::json_put(&mut o, "FailureCode", &self.failure_code);
+        rt::json_put(&mut o, "FailureMessage", &self.failure_message);
+        rt::json_put_all(&mut o, "NatGatewayAddresses", &self.nat_gateway_addresses);
+        rt::json_put(&mut o, "NatGatewayId", &self.nat_gateway_id);
+        rt::json_put(&mut o, "ProvisionedBandwidth", &self.provisioned_bandwidth);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "ConnectivityType", &self.connectivity_type);
+        rt::json_put(&mut o, "AvailabilityMode", &self.availability_mode);
+        rt::json_put(&mut o, "AutoScalingIps", &self.auto_scaling_ips);
+        rt::json_put(&mut o, "AutoProvisionZones", &self.auto_provision_zones);
+        rt::json_put_all(&mut o, "AttachedAppliances", &self.attached_appliances);
+        rt::json_put(&mut o, "RouteTableId", &self.route_table_id);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `NatGatewayAddress`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NatGatewayAddress {
@@ -15964,6 +18312,41 @@ impl rt::XmlMembers for NatGatewayAddress {
         rt::ToXml::to_xml(&self.status, w, "status");
         rt::ToXml::to_xml(&self.availability_zone, w, "availabilityZone");
         rt::ToXml::to_xml(&self.availability_zone_id, w, "availabilityZoneId");
+    }
+}
+
+impl rt::FromJson for NatGatewayAddress {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            allocation_id: rt::json_opt(o, key, "AllocationId")?,
+            network_interface_id: rt::json_opt(o, key, "NetworkInterfaceId")?,
+            private_ip: rt::json_opt(o, key, "PrivateIp")?,
+            public_ip: rt::json_opt(o, key, "PublicIp")?,
+            association_id: rt::json_opt(o, key, "AssociationId")?,
+            is_primary: rt::json_opt(o, key, "IsPrimary")?,
+            failure_message: rt::json_opt(o, key, "FailureMessage")?,
+            status: rt::json_opt(o, key, "Status")?,
+            availability_zone: rt::json_opt(o, key, "AvailabilityZone")?,
+            availability_zone_id: rt::json_opt(o, key, "AvailabilityZoneId")?,
+        })
+    }
+}
+
+impl rt::ToJson for NatGatewayAddress {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AllocationId", &self.allocation_id);
+        rt::json_put(&mut o, "NetworkInterfaceId", &self.network_interface_id);
+        rt::json_put(&mut o, "PrivateIp", &self.private_ip);
+        rt::json_put(&mut o, "PublicIp", &self.public_ip);
+        rt::json_put(&mut o, "AssociationId", &self.association_id);
+        rt::json_put(&mut o, "IsPrimary", &self.is_primary);
+        rt::json_put(&mut o, "FailureMessage", &self.failure_message);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put(&mut o, "AvailabilityZone", &self.availability_zone);
+        rt::json_put(&mut o, "AvailabilityZoneId", &self.availability_zone_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -16035,6 +18418,18 @@ impl rt::ToXml for NatGatewayAddressStatus {
     }
 }
 
+impl rt::FromJson for NatGatewayAddressStatus {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for NatGatewayAddressStatus {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `NatGatewayApplianceModifyState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum NatGatewayApplianceModifyState {
@@ -16088,6 +18483,18 @@ impl From<&str> for NatGatewayApplianceModifyState {
 impl rt::ToXml for NatGatewayApplianceModifyState {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for NatGatewayApplianceModifyState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for NatGatewayApplianceModifyState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -16159,6 +18566,18 @@ impl rt::ToXml for NatGatewayApplianceState {
     }
 }
 
+impl rt::FromJson for NatGatewayApplianceState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for NatGatewayApplianceState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `NatGatewayApplianceType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum NatGatewayApplianceType {
@@ -16207,6 +18626,18 @@ impl rt::ToXml for NatGatewayApplianceType {
     }
 }
 
+impl rt::FromJson for NatGatewayApplianceType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for NatGatewayApplianceType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `NatGatewayAttachedAppliance`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NatGatewayAttachedAppliance {
@@ -16236,6 +18667,35 @@ impl rt::XmlMembers for NatGatewayAttachedAppliance {
         rt::ToXml::to_xml(&self.modification_state, w, "modificationState");
         rt::ToXml::to_xml(&self.failure_code, w, "failureCode");
         rt::ToXml::to_xml(&self.failure_message, w, "failureMessage");
+    }
+}
+
+impl rt::FromJson for NatGatewayAttachedAppliance {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            type_: rt::json_opt(o, key, "Type")?,
+            appliance_arn: rt::json_opt(o, key, "ApplianceArn")?,
+            vpc_endpoint_id: rt::json_opt(o, key, "VpcEndpointId")?,
+            attachment_state: rt::json_opt(o, key, "AttachmentState")?,
+            modification_state: rt::json_opt(o, key, "ModificationState")?,
+            failure_code: rt::json_opt(o, key, "FailureCode")?,
+            failure_message: rt::json_opt(o, key, "FailureMessage")?,
+        })
+    }
+}
+
+impl rt::ToJson for NatGatewayAttachedAppliance {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Type", &self.type_);
+        rt::json_put(&mut o, "ApplianceArn", &self.appliance_arn);
+        rt::json_put(&mut o, "VpcEndpointId", &self.vpc_endpoint_id);
+        rt::json_put(&mut o, "AttachmentState", &self.attachment_state);
+        rt::json_put(&mut o, "ModificationState", &self.modification_state);
+        rt::json_put(&mut o, "FailureCode", &self.failure_code);
+        rt::json_put(&mut o, "FailureMessage", &self.failure_message);
+        rt::Value::Object(o)
     }
 }
 
@@ -16303,6 +18763,18 @@ impl rt::ToXml for NatGatewayState {
     }
 }
 
+impl rt::FromJson for NatGatewayState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for NatGatewayState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `NestedVirtualizationSpecification`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum NestedVirtualizationSpecification {
@@ -16361,6 +18833,18 @@ impl rt::ToXml for NestedVirtualizationSpecification {
     }
 }
 
+impl rt::FromJson for NestedVirtualizationSpecification {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for NestedVirtualizationSpecification {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `NetworkAcl`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkAcl {
@@ -16393,6 +18877,35 @@ impl rt::XmlMembers for NetworkAcl {
     }
 }
 
+impl rt::FromJson for NetworkAcl {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            associations: rt::json_list(o, key, "Associations")?,
+            entries: rt::json_list(o, key, "Entries")?,
+            is_default: rt::json_opt(o, key, "IsDefault")?,
+            network_acl_id: rt::json_opt(o, key, "NetworkAclId")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+        })
+    }
+}
+
+impl rt::ToJson for NetworkAcl {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Associations", &self.associations);
+        rt::json_put_all(&mut o, "Entries", &self.entries);
+        rt::json_put(&mut o, "IsDefault", &self.is_default);
+        rt::json_put(&mut o, "NetworkAclId", &self.network_acl_id);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `NetworkAclAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkAclAssociation {
@@ -16414,6 +18927,27 @@ impl rt::XmlMembers for NetworkAclAssociation {
         rt::ToXml::to_xml(&self.network_acl_association_id, w, "networkAclAssociationId");
         rt::ToXml::to_xml(&self.network_acl_id, w, "networkAclId");
         rt::ToXml::to_xml(&self.subnet_id, w, "subnetId");
+    }
+}
+
+impl rt::FromJson for NetworkAclAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            network_acl_association_id: rt::json_opt(o, key, "NetworkAclAssociationId")?,
+            network_acl_id: rt::json_opt(o, key, "NetworkAclId")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+        })
+    }
+}
+
+impl rt::ToJson for NetworkAclAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "NetworkAclAssociationId", &self.network_acl_association_id);
+        rt::json_put(&mut o, "NetworkAclId", &self.network_acl_id);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -16448,6 +18982,37 @@ impl rt::XmlMembers for NetworkAclEntry {
         rt::ToXml::to_xml(&self.protocol, w, "protocol");
         rt::ToXml::to_xml(&self.rule_action, w, "ruleAction");
         rt::ToXml::to_xml(&self.rule_number, w, "ruleNumber");
+    }
+}
+
+impl rt::FromJson for NetworkAclEntry {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            cidr_block: rt::json_opt(o, key, "CidrBlock")?,
+            egress: rt::json_opt(o, key, "Egress")?,
+            icmp_type_code: rt::json_opt(o, key, "IcmpTypeCode")?,
+            ipv6_cidr_block: rt::json_opt(o, key, "Ipv6CidrBlock")?,
+            port_range: rt::json_opt(o, key, "PortRange")?,
+            protocol: rt::json_opt(o, key, "Protocol")?,
+            rule_action: rt::json_opt(o, key, "RuleAction")?,
+            rule_number: rt::json_opt(o, key, "RuleNumber")?,
+        })
+    }
+}
+
+impl rt::ToJson for NetworkAclEntry {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CidrBlock", &self.cidr_block);
+        rt::json_put(&mut o, "Egress", &self.egress);
+        rt::json_put(&mut o, "IcmpTypeCode", &self.icmp_type_code);
+        rt::json_put(&mut o, "Ipv6CidrBlock", &self.ipv6_cidr_block);
+        rt::json_put(&mut o, "PortRange", &self.port_range);
+        rt::json_put(&mut o, "Protocol", &self.protocol);
+        rt::json_put(&mut o, "RuleAction", &self.rule_action);
+        rt::json_put(&mut o, "RuleNumber", &self.rule_number);
+        rt::Value::Object(o)
     }
 }
 
@@ -16723,6 +19288,85 @@ impl rt::XmlMembers for NetworkInterface {
     }
 }
 
+impl rt::FromJson for NetworkInterface {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            association: rt::json_opt(o, key, "Association")?,
+            attachment: rt::json_opt(o, key, "Attachment")?,
+            availability_zone: rt::json_opt(o, key, "AvailabilityZone")?,
+            connection_tracking_configuration: rt::json_opt(o, key, "ConnectionTrackingConfiguration")?,
+            description: rt::json_opt(o, key, "Description")?,
+            groups: rt::json_list(o, key, "Groups")?,
+            interface_type: rt::json_opt(o, key, "InterfaceType")?,
+            ipv6_addresses: rt::json_list(o, key, "Ipv6Addresses")?,
+            mac_address: rt::json_opt(o, key, "MacAddress")?,
+            network_interface_id: rt::json_opt(o, key, "NetworkInterfaceId")?,
+            outpost_arn: rt::json_opt(o, key, "OutpostArn")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            private_dns_name: rt::json_opt(o, key, "PrivateDnsName")?,
+            public_dns_name: rt::json_opt(o, key, "PublicDnsName")?,
+            public_ip_dns_name_options: rt::json_opt(o, key, "PublicIpDnsNameOptions")?,
+            private_ip_address: rt::json_opt(o, key, "PrivateIpAddress")?,
+            private_ip_addresses: rt::json_list(o, key, "PrivateIpAddresses")?,
+            ipv4_prefixes: rt::json_list(o, key, "Ipv4Prefixes")?,
+            ipv6_prefixes: rt::json_list(o, key, "Ipv6Prefixes")?,
+            requester_id: rt::json_opt(o, key, "RequesterId")?,
+            requester_managed: rt::json_opt(o, key, "RequesterManaged")?,
+            source_dest_check: rt::json_opt(o, key, "SourceDestCheck")?,
+            status: rt::json_opt(o, key, "Status")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            tag_set: rt::json_list(o, key, "TagSet")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            deny_all_igw_traffic: rt::json_opt(o, key, "DenyAllIgwTraffic")?,
+            ipv6_native: rt::json_opt(o, key, "Ipv6Native")?,
+            ipv6_address: rt::json_opt(o, key, "Ipv6Address")?,
+            operator: rt::json_opt(o, key, "Operator")?,
+            associated_subnets: rt::json_list(o, key, "AssociatedSubnets")?,
+            availability_zone_id: rt::json_opt(o, key, "AvailabilityZoneId")?,
+        })
+    }
+}
+
+impl rt::ToJson for NetworkInterface {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Association", &self.association);
+        rt::json_put(&mut o, "Attachment", &self.attachment);
+        rt::json_put(&mut o, "AvailabilityZone", &self.availability_zone);
+        rt::json_put(&mut o, "ConnectionTrackingConfiguration", &self.connection_tracking_configuration);
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put_all(&mut o, "Groups", &self.groups);
+        rt::json_put(&mut o, "InterfaceType", &self.interface_type);
+        rt::json_put_all(&mut o, "Ipv6Addresses", &self.ipv6_addresses);
+        rt::json_put(&mut o, "MacAddress", &self.mac_address);
+        rt::json_put(&mut o, "NetworkInterfaceId", &self.network_interface_id);
+        rt::json_put(&mut o, "OutpostArn", &self.outpost_arn);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "PrivateDnsName", &self.private_dns_name);
+        rt::json_put(&mut o, "PublicDnsName", &self.public_dns_name);
+        rt::json_put(&mut o, "PublicIpDnsNameOptions", &self.public_ip_dns_name_options);
+        rt::json_put(&mut o, "PrivateIpAddress", &self.private_ip_address);
+        rt::json_put_all(&mut o, "PrivateIpAddresses", &self.private_ip_addresses);
+        rt::json_put_all(&mut o, "Ipv4Prefixes", &self.ipv4_prefixes);
+        rt::json_put_all(&mut o, "Ipv6Prefixes", &self.ipv6_prefixes);
+        rt::json_put(&mut o, "RequesterId", &self.requester_id);
+        rt::json_put(&mut o, "RequesterManaged", &self.requester_managed);
+        rt::json_put(&mut o, "SourceDestCheck", &self.source_dest_check);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put_all(&mut o, "TagSet", &self.tag_set);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "DenyAllIgwTraffic", &self.deny_all_igw_traffic);
+        rt::json_put(&mut o, "Ipv6Native", &self.ipv6_native);
+        rt::json_put(&mut o, "Ipv6Address", &self.ipv6_address);
+        rt::json_put(&mut o, "Operator", &self.operator);
+        rt::json_put_all(&mut o, "AssociatedSubnets", &self.associated_subnets);
+        rt::json_put(&mut o, "AvailabilityZoneId", &self.availability_zone_id);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `NetworkInterfaceAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkInterfaceAssociation {
@@ -16752,6 +19396,35 @@ impl rt::XmlMembers for NetworkInterfaceAssociation {
         rt::ToXml::to_xml(&self.public_ip, w, "publicIp");
         rt::ToXml::to_xml(&self.customer_owned_ip, w, "customerOwnedIp");
         rt::ToXml::to_xml(&self.carrier_ip, w, "carrierIp");
+    }
+}
+
+impl rt::FromJson for NetworkInterfaceAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            allocation_id: rt::json_opt(o, key, "AllocationId")?,
+            association_id: rt::json_opt(o, key, "AssociationId")?,
+            ip_owner_id: rt::json_opt(o, key, "IpOwnerId")?,
+            public_dns_name: rt::json_opt(o, key, "PublicDnsName")?,
+            public_ip: rt::json_opt(o, key, "PublicIp")?,
+            customer_owned_ip: rt::json_opt(o, key, "CustomerOwnedIp")?,
+            carrier_ip: rt::json_opt(o, key, "CarrierIp")?,
+        })
+    }
+}
+
+impl rt::ToJson for NetworkInterfaceAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AllocationId", &self.allocation_id);
+        rt::json_put(&mut o, "AssociationId", &self.association_id);
+        rt::json_put(&mut o, "IpOwnerId", &self.ip_owner_id);
+        rt::json_put(&mut o, "PublicDnsName", &self.public_dns_name);
+        rt::json_put(&mut o, "PublicIp", &self.public_ip);
+        rt::json_put(&mut o, "CustomerOwnedIp", &self.customer_owned_ip);
+        rt::json_put(&mut o, "CarrierIp", &self.carrier_ip);
+        rt::Value::Object(o)
     }
 }
 
@@ -16790,6 +19463,41 @@ impl rt::XmlMembers for NetworkInterfaceAttachment {
         rt::ToXml::to_xml(&self.status, w, "status");
         rt::ToXml::to_xml(&self.ena_srd_specification, w, "enaSrdSpecification");
         rt::ToXml::to_xml(&self.ena_queue_count, w, "enaQueueCount");
+    }
+}
+
+impl rt::FromJson for NetworkInterfaceAttachment {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            attach_time: rt::json_opt(o, key, "AttachTime")?,
+            attachment_id: rt::json_opt(o, key, "AttachmentId")?,
+            delete_on_termination: rt::json_opt(o, key, "DeleteOnTermination")?,
+            device_index: rt::json_opt(o, key, "DeviceIndex")?,
+            network_card_index: rt::json_opt(o, key, "NetworkCardIndex")?,
+            instance_id: rt::json_opt(o, key, "InstanceId")?,
+            instance_owner_id: rt::json_opt(o, key, "InstanceOwnerId")?,
+            status: rt::json_opt(o, key, "Status")?,
+            ena_srd_specification: rt::json_opt(o, key, "EnaSrdSpecification")?,
+            ena_queue_count: rt::json_opt(o, key, "EnaQueueCount")?,
+        })
+    }
+}
+
+impl rt::ToJson for NetworkInterfaceAttachment {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AttachTime", &self.attach_time);
+        rt::json_put(&mut o, "AttachmentId", &self.attachment_id);
+        rt::json_put(&mut o, "DeleteOnTermination", &self.delete_on_termination);
+        rt::json_put(&mut o, "DeviceIndex", &self.device_index);
+        rt::json_put(&mut o, "NetworkCardIndex", &self.network_card_index);
+        rt::json_put(&mut o, "InstanceId", &self.instance_id);
+        rt::json_put(&mut o, "InstanceOwnerId", &self.instance_owner_id);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put(&mut o, "EnaSrdSpecification", &self.ena_srd_specification);
+        rt::json_put(&mut o, "EnaQueueCount", &self.ena_queue_count);
+        rt::Value::Object(o)
     }
 }
 
@@ -16964,6 +19672,27 @@ impl rt::XmlMembers for NetworkInterfaceIpv6Address {
     }
 }
 
+impl rt::FromJson for NetworkInterfaceIpv6Address {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ipv6_address: rt::json_opt(o, key, "Ipv6Address")?,
+            public_ipv6_dns_name: rt::json_opt(o, key, "PublicIpv6DnsName")?,
+            is_primary_ipv6: rt::json_opt(o, key, "IsPrimaryIpv6")?,
+        })
+    }
+}
+
+impl rt::ToJson for NetworkInterfaceIpv6Address {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Ipv6Address", &self.ipv6_address);
+        rt::json_put(&mut o, "PublicIpv6DnsName", &self.public_ipv6_dns_name);
+        rt::json_put(&mut o, "IsPrimaryIpv6", &self.is_primary_ipv6);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `NetworkInterfacePrivateIpAddress`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkInterfacePrivateIpAddress {
@@ -16987,6 +19716,29 @@ impl rt::XmlMembers for NetworkInterfacePrivateIpAddress {
         rt::ToXml::to_xml(&self.primary, w, "primary");
         rt::ToXml::to_xml(&self.private_dns_name, w, "privateDnsName");
         rt::ToXml::to_xml(&self.private_ip_address, w, "privateIpAddress");
+    }
+}
+
+impl rt::FromJson for NetworkInterfacePrivateIpAddress {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            association: rt::json_opt(o, key, "Association")?,
+            primary: rt::json_opt(o, key, "Primary")?,
+            private_dns_name: rt::json_opt(o, key, "PrivateDnsName")?,
+            private_ip_address: rt::json_opt(o, key, "PrivateIpAddress")?,
+        })
+    }
+}
+
+impl rt::ToJson for NetworkInterfacePrivateIpAddress {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Association", &self.association);
+        rt::json_put(&mut o, "Primary", &self.primary);
+        rt::json_put(&mut o, "PrivateDnsName", &self.private_dns_name);
+        rt::json_put(&mut o, "PrivateIpAddress", &self.private_ip_address);
+        rt::Value::Object(o)
     }
 }
 
@@ -17051,6 +19803,18 @@ impl From<&str> for NetworkInterfaceStatus {
 impl rt::ToXml for NetworkInterfaceStatus {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for NetworkInterfaceStatus {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for NetworkInterfaceStatus {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -17167,6 +19931,18 @@ impl From<&str> for NetworkInterfaceType {
 impl rt::ToXml for NetworkInterfaceType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for NetworkInterfaceType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for NetworkInterfaceType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -17444,6 +20220,27 @@ impl rt::XmlMembers for OperatorResponse {
     }
 }
 
+impl rt::FromJson for OperatorResponse {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            managed: rt::json_opt(o, key, "Managed")?,
+            principal: rt::json_opt(o, key, "Principal")?,
+            hidden_by_default: rt::json_opt(o, key, "HiddenByDefault")?,
+        })
+    }
+}
+
+impl rt::ToJson for OperatorResponse {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Managed", &self.managed);
+        rt::json_put(&mut o, "Principal", &self.principal);
+        rt::json_put(&mut o, "HiddenByDefault", &self.hidden_by_default);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `PathComponent`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PathComponent {
@@ -17596,6 +20393,18 @@ impl From<&str> for PayerResponsibility {
 impl rt::ToXml for PayerResponsibility {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for PayerResponsibility {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for PayerResponsibility {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -17754,6 +20563,41 @@ impl rt::XmlMembers for Placement {
     }
 }
 
+impl rt::FromJson for Placement {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            availability_zone_id: rt::json_opt(o, key, "AvailabilityZoneId")?,
+            affinity: rt::json_opt(o, key, "Affinity")?,
+            group_name: rt::json_opt(o, key, "GroupName")?,
+            partition_number: rt::json_opt(o, key, "PartitionNumber")?,
+            host_id: rt::json_opt(o, key, "HostId")?,
+            tenancy: rt::json_opt(o, key, "Tenancy")?,
+            spread_domain: rt::json_opt(o, key, "SpreadDomain")?,
+            host_resource_group_arn: rt::json_opt(o, key, "HostResourceGroupArn")?,
+            group_id: rt::json_opt(o, key, "GroupId")?,
+            availability_zone: rt::json_opt(o, key, "AvailabilityZone")?,
+        })
+    }
+}
+
+impl rt::ToJson for Placement {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AvailabilityZoneId", &self.availability_zone_id);
+        rt::json_put(&mut o, "Affinity", &self.affinity);
+        rt::json_put(&mut o, "GroupName", &self.group_name);
+        rt::json_put(&mut o, "PartitionNumber", &self.partition_number);
+        rt::json_put(&mut o, "HostId", &self.host_id);
+        rt::json_put(&mut o, "Tenancy", &self.tenancy);
+        rt::json_put(&mut o, "SpreadDomain", &self.spread_domain);
+        rt::json_put(&mut o, "HostResourceGroupArn", &self.host_resource_group_arn);
+        rt::json_put(&mut o, "GroupId", &self.group_id);
+        rt::json_put(&mut o, "AvailabilityZone", &self.availability_zone);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `PlacementGroupInfo`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlacementGroupInfo {
@@ -17878,6 +20722,18 @@ impl rt::ToXml for PlatformValues {
     }
 }
 
+impl rt::FromJson for PlatformValues {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for PlatformValues {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `PortRange`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PortRange {
@@ -17909,6 +20765,25 @@ impl rt::XmlMembers for PortRange {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.from, w, "from");
         rt::ToXml::to_xml(&self.to, w, "to");
+    }
+}
+
+impl rt::FromJson for PortRange {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            from: rt::json_opt(o, key, "From")?,
+            to: rt::json_opt(o, key, "To")?,
+        })
+    }
+}
+
+impl rt::ToJson for PortRange {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "From", &self.from);
+        rt::json_put(&mut o, "To", &self.to);
+        rt::Value::Object(o)
     }
 }
 
@@ -17980,6 +20855,25 @@ impl rt::XmlMembers for PrefixListEntry {
     }
 }
 
+impl rt::FromJson for PrefixListEntry {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            cidr: rt::json_opt(o, key, "Cidr")?,
+            description: rt::json_opt(o, key, "Description")?,
+        })
+    }
+}
+
+impl rt::ToJson for PrefixListEntry {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Cidr", &self.cidr);
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `PrefixListId`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrefixListId {
@@ -18011,6 +20905,25 @@ impl rt::XmlMembers for PrefixListId {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.description, w, "description");
         rt::ToXml::to_xml(&self.prefix_list_id, w, "prefixListId");
+    }
+}
+
+impl rt::FromJson for PrefixListId {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            description: rt::json_opt(o, key, "Description")?,
+            prefix_list_id: rt::json_opt(o, key, "PrefixListId")?,
+        })
+    }
+}
+
+impl rt::ToJson for PrefixListId {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put(&mut o, "PrefixListId", &self.prefix_list_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -18106,6 +21019,18 @@ impl rt::ToXml for PrefixListState {
     }
 }
 
+impl rt::FromJson for PrefixListState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for PrefixListState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `PrincipalType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum PrincipalType {
@@ -18174,6 +21099,18 @@ impl rt::ToXml for PrincipalType {
     }
 }
 
+impl rt::FromJson for PrincipalType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for PrincipalType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `PrivateDnsDetails`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrivateDnsDetails {
@@ -18220,6 +21157,29 @@ impl rt::XmlMembers for PrivateDnsNameConfiguration {
     }
 }
 
+impl rt::FromJson for PrivateDnsNameConfiguration {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            type_: rt::json_opt(o, key, "Type")?,
+            value: rt::json_opt(o, key, "Value")?,
+            name: rt::json_opt(o, key, "Name")?,
+        })
+    }
+}
+
+impl rt::ToJson for PrivateDnsNameConfiguration {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "Type", &self.type_);
+        rt::json_put(&mut o, "Value", &self.value);
+        rt::json_put(&mut o, "Name", &self.name);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `PrivateDnsNameOptionsOnLaunch`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrivateDnsNameOptionsOnLaunch {
@@ -18241,6 +21201,27 @@ impl rt::XmlMembers for PrivateDnsNameOptionsOnLaunch {
         rt::ToXml::to_xml(&self.hostname_type, w, "hostnameType");
         rt::ToXml::to_xml(&self.enable_resource_name_dns_a_record, w, "enableResourceNameDnsARecord");
         rt::ToXml::to_xml(&self.enable_resource_name_dns_aaaa_record, w, "enableResourceNameDnsAAAARecord");
+    }
+}
+
+impl rt::FromJson for PrivateDnsNameOptionsOnLaunch {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            hostname_type: rt::json_opt(o, key, "HostnameType")?,
+            enable_resource_name_dns_a_record: rt::json_opt(o, key, "EnableResourceNameDnsARecord")?,
+            enable_resource_name_dns_aaaa_record: rt::json_opt(o, key, "EnableResourceNameDnsAAAARecord")?,
+        })
+    }
+}
+
+impl rt::ToJson for PrivateDnsNameOptionsOnLaunch {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "HostnameType", &self.hostname_type);
+        rt::json_put(&mut o, "EnableResourceNameDnsARecord", &self.enable_resource_name_dns_a_record);
+        rt::json_put(&mut o, "EnableResourceNameDnsAAAARecord", &self.enable_resource_name_dns_aaaa_record);
+        rt::Value::Object(o)
     }
 }
 
@@ -18286,6 +21267,27 @@ impl rt::XmlMembers for PrivateDnsNameOptionsResponse {
         rt::ToXml::to_xml(&self.hostname_type, w, "hostnameType");
         rt::ToXml::to_xml(&self.enable_resource_name_dns_a_record, w, "enableResourceNameDnsARecord");
         rt::ToXml::to_xml(&self.enable_resource_name_dns_aaaa_record, w, "enableResourceNameDnsAAAARecord");
+    }
+}
+
+impl rt::FromJson for PrivateDnsNameOptionsResponse {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            hostname_type: rt::json_opt(o, key, "HostnameType")?,
+            enable_resource_name_dns_a_record: rt::json_opt(o, key, "EnableResourceNameDnsARecord")?,
+            enable_resource_name_dns_aaaa_record: rt::json_opt(o, key, "EnableResourceNameDnsAAAARecord")?,
+        })
+    }
+}
+
+impl rt::ToJson for PrivateDnsNameOptionsResponse {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "HostnameType", &self.hostname_type);
+        rt::json_put(&mut o, "EnableResourceNameDnsARecord", &self.enable_resource_name_dns_a_record);
+        rt::json_put(&mut o, "EnableResourceNameDnsAAAARecord", &self.enable_resource_name_dns_aaaa_record);
+        rt::Value::Object(o)
     }
 }
 
@@ -18356,6 +21358,25 @@ impl rt::XmlMembers for ProductCode {
     }
 }
 
+impl rt::FromJson for ProductCode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            product_code_id: rt::json_opt(o, key, "ProductCodeId")?,
+            product_code_type: rt::json_opt(o, key, "ProductCodeType")?,
+        })
+    }
+}
+
+impl rt::ToJson for ProductCode {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ProductCodeId", &self.product_code_id);
+        rt::json_put(&mut o, "ProductCodeType", &self.product_code_type);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `ProductCodeValues`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum ProductCodeValues {
@@ -18408,6 +21429,18 @@ impl rt::ToXml for ProductCodeValues {
     }
 }
 
+impl rt::FromJson for ProductCodeValues {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ProductCodeValues {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `PropagatingVgw`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PropagatingVgw {
@@ -18425,6 +21458,23 @@ impl rt::ToXml for PropagatingVgw {
 impl rt::XmlMembers for PropagatingVgw {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.gateway_id, w, "gatewayId");
+    }
+}
+
+impl rt::FromJson for PropagatingVgw {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            gateway_id: rt::json_opt(o, key, "GatewayId")?,
+        })
+    }
+}
+
+impl rt::ToJson for PropagatingVgw {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "GatewayId", &self.gateway_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -18514,6 +21564,31 @@ impl rt::XmlMembers for ProvisionedBandwidth {
     }
 }
 
+impl rt::FromJson for ProvisionedBandwidth {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            provision_time: rt::json_opt(o, key, "ProvisionTime")?,
+            provisioned: rt::json_opt(o, key, "Provisioned")?,
+            request_time: rt::json_opt(o, key, "RequestTime")?,
+            requested: rt::json_opt(o, key, "Requested")?,
+            status: rt::json_opt(o, key, "Status")?,
+        })
+    }
+}
+
+impl rt::ToJson for ProvisionedBandwidth {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ProvisionTime", &self.provision_time);
+        rt::json_put(&mut o, "Provisioned", &self.provisioned);
+        rt::json_put(&mut o, "RequestTime", &self.request_time);
+        rt::json_put(&mut o, "Requested", &self.requested);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `PublicIpDnsNameOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicIpDnsNameOptions {
@@ -18537,6 +21612,29 @@ impl rt::XmlMembers for PublicIpDnsNameOptions {
         rt::ToXml::to_xml(&self.public_ipv4_dns_name, w, "publicIpv4DnsName");
         rt::ToXml::to_xml(&self.public_ipv6_dns_name, w, "publicIpv6DnsName");
         rt::ToXml::to_xml(&self.public_dual_stack_dns_name, w, "publicDualStackDnsName");
+    }
+}
+
+impl rt::FromJson for PublicIpDnsNameOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            dns_hostname_type: rt::json_opt(o, key, "DnsHostnameType")?,
+            public_ipv4_dns_name: rt::json_opt(o, key, "PublicIpv4DnsName")?,
+            public_ipv6_dns_name: rt::json_opt(o, key, "PublicIpv6DnsName")?,
+            public_dual_stack_dns_name: rt::json_opt(o, key, "PublicDualStackDnsName")?,
+        })
+    }
+}
+
+impl rt::ToJson for PublicIpDnsNameOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "DnsHostnameType", &self.dns_hostname_type);
+        rt::json_put(&mut o, "PublicIpv4DnsName", &self.public_ipv4_dns_name);
+        rt::json_put(&mut o, "PublicIpv6DnsName", &self.public_ipv6_dns_name);
+        rt::json_put(&mut o, "PublicDualStackDnsName", &self.public_dual_stack_dns_name);
+        rt::Value::Object(o)
     }
 }
 
@@ -18617,6 +21715,31 @@ impl rt::XmlMembers for ReferencedSecurityGroup {
         rt::ToXml::to_xml(&self.user_id, w, "userId");
         rt::ToXml::to_xml(&self.vpc_id, w, "vpcId");
         rt::ToXml::to_xml(&self.vpc_peering_connection_id, w, "vpcPeeringConnectionId");
+    }
+}
+
+impl rt::FromJson for ReferencedSecurityGroup {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            group_id: rt::json_opt(o, key, "GroupId")?,
+            peering_status: rt::json_opt(o, key, "PeeringStatus")?,
+            user_id: rt::json_opt(o, key, "UserId")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            vpc_peering_connection_id: rt::json_opt(o, key, "VpcPeeringConnectionId")?,
+        })
+    }
+}
+
+impl rt::ToJson for ReferencedSecurityGroup {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "GroupId", &self.group_id);
+        rt::json_put(&mut o, "PeeringStatus", &self.peering_status);
+        rt::json_put(&mut o, "UserId", &self.user_id);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "VpcPeeringConnectionId", &self.vpc_peering_connection_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -19084,6 +22207,31 @@ impl rt::XmlMembers for Reservation {
         rt::ToXml::to_xml(&self.requester_id, w, "requesterId");
         rt::xml_list(w, "groupSet", "item", &self.groups);
         rt::xml_list(w, "instancesSet", "item", &self.instances);
+    }
+}
+
+impl rt::FromJson for Reservation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            reservation_id: rt::json_opt(o, key, "ReservationId")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            requester_id: rt::json_opt(o, key, "RequesterId")?,
+            groups: rt::json_list(o, key, "Groups")?,
+            instances: rt::json_list(o, key, "Instances")?,
+        })
+    }
+}
+
+impl rt::ToJson for Reservation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ReservationId", &self.reservation_id);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "RequesterId", &self.requester_id);
+        rt::json_put_all(&mut o, "Groups", &self.groups);
+        rt::json_put_all(&mut o, "Instances", &self.instances);
+        rt::Value::Object(o)
     }
 }
 
@@ -19878,6 +23026,57 @@ impl rt::XmlMembers for Route {
     }
 }
 
+impl rt::FromJson for Route {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            destination_cidr_block: rt::json_opt(o, key, "DestinationCidrBlock")?,
+            destination_ipv6_cidr_block: rt::json_opt(o, key, "DestinationIpv6CidrBlock")?,
+            destination_prefix_list_id: rt::json_opt(o, key, "DestinationPrefixListId")?,
+            egress_only_internet_gateway_id: rt::json_opt(o, key, "EgressOnlyInternetGatewayId")?,
+            gateway_id: rt::json_opt(o, key, "GatewayId")?,
+            instance_id: rt::json_opt(o, key, "InstanceId")?,
+            instance_owner_id: rt::json_opt(o, key, "InstanceOwnerId")?,
+            nat_gateway_id: rt::json_opt(o, key, "NatGatewayId")?,
+            transit_gateway_id: rt::json_opt(o, key, "TransitGatewayId")?,
+            local_gateway_id: rt::json_opt(o, key, "LocalGatewayId")?,
+            carrier_gateway_id: rt::json_opt(o, key, "CarrierGatewayId")?,
+            network_interface_id: rt::json_opt(o, key, "NetworkInterfaceId")?,
+            origin: rt::json_opt(o, key, "Origin")?,
+            state: rt::json_opt(o, key, "State")?,
+            vpc_peering_connection_id: rt::json_opt(o, key, "VpcPeeringConnectionId")?,
+            core_network_arn: rt::json_opt(o, key, "CoreNetworkArn")?,
+            odb_network_arn: rt::json_opt(o, key, "OdbNetworkArn")?,
+            ip_address: rt::json_opt(o, key, "IpAddress")?,
+        })
+    }
+}
+
+impl rt::ToJson for Route {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "DestinationCidrBlock", &self.destination_cidr_block);
+        rt::json_put(&mut o, "DestinationIpv6CidrBlock", &self.destination_ipv6_cidr_block);
+        rt::json_put(&mut o, "DestinationPrefixListId", &self.destination_prefix_list_id);
+        rt::json_put(&mut o, "EgressOnlyInternetGatewayId", &self.egress_only_internet_gateway_id);
+        rt::json_put(&mut o, "GatewayId", &self.gateway_id);
+        rt::json_put(&mut o, "InstanceId", &self.instance_id);
+        rt::json_put(&mut o, "InstanceOwnerId", &self.instance_owner_id);
+        rt::json_put(&mut o, "NatGatewayId", &self.nat_gateway_id);
+        rt::json_put(&mut o, "TransitGatewayId", &self.transit_gateway_id);
+        rt::json_put(&mut o, "LocalGatewayId", &self.local_gateway_id);
+        rt::json_put(&mut o, "CarrierGatewayId", &self.carrier_gateway_id);
+        rt::json_put(&mut o, "NetworkInterfaceId", &self.network_interface_id);
+        rt::json_put(&mut o, "Origin", &self.origin);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "VpcPeeringConnectionId", &self.vpc_peering_connection_id);
+        rt::json_put(&mut o, "CoreNetworkArn", &self.core_network_arn);
+        rt::json_put(&mut o, "OdbNetworkArn", &self.odb_network_arn);
+        rt::json_put(&mut o, "IpAddress", &self.ip_address);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `RouteOrigin`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum RouteOrigin {
@@ -19938,6 +23137,18 @@ impl rt::ToXml for RouteOrigin {
     }
 }
 
+impl rt::FromJson for RouteOrigin {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for RouteOrigin {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `RouteState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum RouteState {
@@ -19994,6 +23205,18 @@ impl rt::ToXml for RouteState {
     }
 }
 
+impl rt::FromJson for RouteState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for RouteState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `RouteTable`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RouteTable {
@@ -20023,6 +23246,35 @@ impl rt::XmlMembers for RouteTable {
         rt::xml_list(w, "tagSet", "item", &self.tags);
         rt::ToXml::to_xml(&self.vpc_id, w, "vpcId");
         rt::ToXml::to_xml(&self.owner_id, w, "ownerId");
+    }
+}
+
+impl rt::FromJson for RouteTable {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            associations: rt::json_list(o, key, "Associations")?,
+            propagating_vgws: rt::json_list(o, key, "PropagatingVgws")?,
+            route_table_id: rt::json_opt(o, key, "RouteTableId")?,
+            routes: rt::json_list(o, key, "Routes")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+        })
+    }
+}
+
+impl rt::ToJson for RouteTable {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Associations", &self.associations);
+        rt::json_put_all(&mut o, "PropagatingVgws", &self.propagating_vgws);
+        rt::json_put(&mut o, "RouteTableId", &self.route_table_id);
+        rt::json_put_all(&mut o, "Routes", &self.routes);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -20058,6 +23310,35 @@ impl rt::XmlMembers for RouteTableAssociation {
     }
 }
 
+impl rt::FromJson for RouteTableAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            main: rt::json_opt(o, key, "Main")?,
+            route_table_association_id: rt::json_opt(o, key, "RouteTableAssociationId")?,
+            route_table_id: rt::json_opt(o, key, "RouteTableId")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            gateway_id: rt::json_opt(o, key, "GatewayId")?,
+            public_ipv4_pool: rt::json_opt(o, key, "PublicIpv4Pool")?,
+            association_state: rt::json_opt(o, key, "AssociationState")?,
+        })
+    }
+}
+
+impl rt::ToJson for RouteTableAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Main", &self.main);
+        rt::json_put(&mut o, "RouteTableAssociationId", &self.route_table_association_id);
+        rt::json_put(&mut o, "RouteTableId", &self.route_table_id);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put(&mut o, "GatewayId", &self.gateway_id);
+        rt::json_put(&mut o, "PublicIpv4Pool", &self.public_ipv4_pool);
+        rt::json_put(&mut o, "AssociationState", &self.association_state);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `RouteTableAssociationState`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RouteTableAssociationState {
@@ -20077,6 +23358,25 @@ impl rt::XmlMembers for RouteTableAssociationState {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.state, w, "state");
         rt::ToXml::to_xml(&self.status_message, w, "statusMessage");
+    }
+}
+
+impl rt::FromJson for RouteTableAssociationState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            status_message: rt::json_opt(o, key, "StatusMessage")?,
+        })
+    }
+}
+
+impl rt::ToJson for RouteTableAssociationState {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "StatusMessage", &self.status_message);
+        rt::Value::Object(o)
     }
 }
 
@@ -20144,6 +23444,18 @@ impl rt::ToXml for RouteTableAssociationStateCode {
     }
 }
 
+impl rt::FromJson for RouteTableAssociationStateCode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for RouteTableAssociationStateCode {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `RuleAction`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum RuleAction {
@@ -20199,6 +23511,18 @@ impl rt::FromQuery for RuleAction {
 impl rt::ToXml for RuleAction {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for RuleAction {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for RuleAction {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -20493,6 +23817,27 @@ impl rt::XmlMembers for SearchTransitGatewayRoutesResult {
     }
 }
 
+impl rt::FromJson for SearchTransitGatewayRoutesResult {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            routes: rt::json_list(o, key, "Routes")?,
+            additional_routes_available: rt::json_opt(o, key, "AdditionalRoutesAvailable")?,
+            next_token: rt::json_opt(o, key, "NextToken")?,
+        })
+    }
+}
+
+impl rt::ToJson for SearchTransitGatewayRoutesResult {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Routes", &self.routes);
+        rt::json_put(&mut o, "AdditionalRoutesAvailable", &self.additional_routes_available);
+        rt::json_put(&mut o, "NextToken", &self.next_token);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `SecondaryInterfaceStatus`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum SecondaryInterfaceStatus {
@@ -20542,6 +23887,18 @@ impl From<&str> for SecondaryInterfaceStatus {
 impl rt::ToXml for SecondaryInterfaceStatus {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for SecondaryInterfaceStatus {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for SecondaryInterfaceStatus {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -20599,6 +23956,18 @@ impl rt::ToXml for SecondaryInterfaceType {
     }
 }
 
+impl rt::FromJson for SecondaryInterfaceType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for SecondaryInterfaceType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `SecurityGroup`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecurityGroup {
@@ -20635,6 +24004,39 @@ impl rt::XmlMembers for SecurityGroup {
     }
 }
 
+impl rt::FromJson for SecurityGroup {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            group_id: rt::json_opt(o, key, "GroupId")?,
+            ip_permissions_egress: rt::json_list(o, key, "IpPermissionsEgress")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            security_group_arn: rt::json_opt(o, key, "SecurityGroupArn")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            group_name: rt::json_opt(o, key, "GroupName")?,
+            description: rt::json_opt(o, key, "Description")?,
+            ip_permissions: rt::json_list(o, key, "IpPermissions")?,
+        })
+    }
+}
+
+impl rt::ToJson for SecurityGroup {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "GroupId", &self.group_id);
+        rt::json_put_all(&mut o, "IpPermissionsEgress", &self.ip_permissions_egress);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "SecurityGroupArn", &self.security_group_arn);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "GroupName", &self.group_name);
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put_all(&mut o, "IpPermissions", &self.ip_permissions);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `SecurityGroupIdentifier`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecurityGroupIdentifier {
@@ -20654,6 +24056,25 @@ impl rt::XmlMembers for SecurityGroupIdentifier {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.group_id, w, "groupId");
         rt::ToXml::to_xml(&self.group_name, w, "groupName");
+    }
+}
+
+impl rt::FromJson for SecurityGroupIdentifier {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            group_id: rt::json_opt(o, key, "GroupId")?,
+            group_name: rt::json_opt(o, key, "GroupName")?,
+        })
+    }
+}
+
+impl rt::ToJson for SecurityGroupIdentifier {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "GroupId", &self.group_id);
+        rt::json_put(&mut o, "GroupName", &self.group_name);
+        rt::Value::Object(o)
     }
 }
 
@@ -20715,6 +24136,18 @@ impl rt::ToXml for SecurityGroupReferencingSupportValue {
     }
 }
 
+impl rt::FromJson for SecurityGroupReferencingSupportValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for SecurityGroupReferencingSupportValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `SecurityGroupRule`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecurityGroupRule {
@@ -20758,6 +24191,49 @@ impl rt::XmlMembers for SecurityGroupRule {
         rt::ToXml::to_xml(&self.description, w, "description");
         rt::xml_list(w, "tagSet", "item", &self.tags);
         rt::ToXml::to_xml(&self.security_group_rule_arn, w, "securityGroupRuleArn");
+    }
+}
+
+impl rt::FromJson for SecurityGroupRule {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            security_group_rule_id: rt::json_opt(o, key, "SecurityGroupRuleId")?,
+            group_id: rt::json_opt(o, key, "GroupId")?,
+            group_owner_id: rt::json_opt(o, key, "GroupOwnerId")?,
+            is_egress: rt::json_opt(o, key, "IsEgress")?,
+            ip_protocol: rt::json_opt(o, key, "IpProtocol")?,
+            from_port: rt::json_opt(o, key, "FromPort")?,
+            to_port: rt::json_opt(o, key, "ToPort")?,
+            cidr_ipv4: rt::json_opt(o, key, "CidrIpv4")?,
+            cidr_ipv6: rt::json_opt(o, key, "CidrIpv6")?,
+            prefix_list_id: rt::json_opt(o, key, "PrefixListId")?,
+            referenced_group_info: rt::json_opt(o, key, "ReferencedGroupInfo")?,
+            description: rt::json_opt(o, key, "Description")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            security_group_rule_arn: rt::json_opt(o, key, "SecurityGroupRuleArn")?,
+        })
+    }
+}
+
+impl rt::ToJson for SecurityGroupRule {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "SecurityGroupRuleId", &self.security_group_rule_id);
+        rt::json_put(&mut o, "GroupId", &self.group_id);
+        rt::json_put(&mut o, "GroupOwnerId", &self.group_owner_id);
+        rt::json_put(&mut o, "IsEgress", &self.is_egress);
+        rt::json_put(&mut o, "IpProtocol", &self.ip_protocol);
+        rt::json_put(&mut o, "FromPort", &self.from_port);
+        rt::json_put(&mut o, "ToPort", &self.to_port);
+        rt::json_put(&mut o, "CidrIpv4", &self.cidr_ipv4);
+        rt::json_put(&mut o, "CidrIpv6", &self.cidr_ipv6);
+        rt::json_put(&mut o, "PrefixListId", &self.prefix_list_id);
+        rt::json_put(&mut o, "ReferencedGroupInfo", &self.referenced_group_info);
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "SecurityGroupRuleArn", &self.security_group_rule_arn);
+        rt::Value::Object(o)
     }
 }
 
@@ -20884,6 +24360,57 @@ impl rt::XmlMembers for ServiceConfiguration {
     }
 }
 
+impl rt::FromJson for ServiceConfiguration {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            service_type: rt::json_list(o, key, "ServiceType")?,
+            service_id: rt::json_opt(o, key, "ServiceId")?,
+            service_name: rt::json_opt(o, key, "ServiceName")?,
+            service_state: rt::json_opt(o, key, "ServiceState")?,
+            availability_zone_ids: rt::json_list(o, key, "AvailabilityZoneIds")?,
+            availability_zones: rt::json_list(o, key, "AvailabilityZones")?,
+            acceptance_required: rt::json_opt(o, key, "AcceptanceRequired")?,
+            manages_vpc_endpoints: rt::json_opt(o, key, "ManagesVpcEndpoints")?,
+            network_load_balancer_arns: rt::json_list(o, key, "NetworkLoadBalancerArns")?,
+            gateway_load_balancer_arns: rt::json_list(o, key, "GatewayLoadBalancerArns")?,
+            supported_ip_address_types: rt::json_list(o, key, "SupportedIpAddressTypes")?,
+            base_endpoint_dns_names: rt::json_list(o, key, "BaseEndpointDnsNames")?,
+            private_dns_name: rt::json_opt(o, key, "PrivateDnsName")?,
+            private_dns_name_configuration: rt::json_opt(o, key, "PrivateDnsNameConfiguration")?,
+            payer_responsibility: rt::json_opt(o, key, "PayerResponsibility")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            supported_regions: rt::json_list(o, key, "SupportedRegions")?,
+            remote_access_enabled: rt::json_opt(o, key, "RemoteAccessEnabled")?,
+        })
+    }
+}
+
+impl rt::ToJson for ServiceConfiguration {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "ServiceType", &self.service_type);
+        rt::json_put(&mut o, "ServiceId", &self.service_id);
+        rt::json_put(&mut o, "ServiceName", &self.service_name);
+        rt::json_put(&mut o, "ServiceState", &self.service_state);
+        rt::json_put_all(&mut o, "AvailabilityZoneIds", &self.availability_zone_ids);
+        rt::json_put_all(&mut o, "AvailabilityZones", &self.availability_zones);
+        rt::json_put(&mut o, "AcceptanceRequired", &self.acceptance_required);
+        rt::json_put(&mut o, "ManagesVpcEndpoints", &self.manages_vpc_endpoints);
+        rt::json_put_all(&mut o, "NetworkLoadBalancerArns", &self.network_load_balancer_arns);
+        rt::json_put_all(&mut o, "GatewayLoadBalancerArns", &self.gateway_load_balancer_arns);
+        rt::json_put_all(&mut o, "SupportedIpAddressTypes", &self.supported_ip_address_types);
+        rt::json_put_all(&mut o, "BaseEndpointDnsNames", &self.base_endpoint_dns_names);
+        rt::json_put(&mut o, "PrivateDnsName", &self.private_dns_name);
+        rt::json_put(&mut o, "PrivateDnsNameConfiguration", &self.private_dns_name_configuration);
+        rt::json_put(&mut o, "PayerResponsibility", &self.payer_responsibility);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put_all(&mut o, "SupportedRegions", &self.supported_regions);
+        rt::json_put(&mut o, "RemoteAccessEnabled", &self.remote_access_enabled);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `ServiceConnectivityType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum ServiceConnectivityType {
@@ -20933,6 +24460,18 @@ impl From<&str> for ServiceConnectivityType {
 impl rt::ToXml for ServiceConnectivityType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for ServiceConnectivityType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ServiceConnectivityType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -21048,6 +24587,18 @@ impl rt::ToXml for ServiceManaged {
     }
 }
 
+impl rt::FromJson for ServiceManaged {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ServiceManaged {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `ServiceState`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum ServiceState {
@@ -21112,6 +24663,18 @@ impl rt::ToXml for ServiceState {
     }
 }
 
+impl rt::FromJson for ServiceState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ServiceState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `ServiceType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum ServiceType {
@@ -21168,6 +24731,18 @@ impl rt::ToXml for ServiceType {
     }
 }
 
+impl rt::FromJson for ServiceType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ServiceType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `ServiceTypeDetail`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceTypeDetail {
@@ -21185,6 +24760,23 @@ impl rt::ToXml for ServiceTypeDetail {
 impl rt::XmlMembers for ServiceTypeDetail {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.service_type, w, "serviceType");
+    }
+}
+
+impl rt::FromJson for ServiceTypeDetail {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            service_type: rt::json_opt(o, key, "ServiceType")?,
+        })
+    }
+}
+
+impl rt::ToJson for ServiceTypeDetail {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ServiceType", &self.service_type);
+        rt::Value::Object(o)
     }
 }
 
@@ -21547,6 +25139,18 @@ impl rt::ToXml for State {
     }
 }
 
+impl rt::FromJson for State {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for State {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `StateReason`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StateReason {
@@ -21566,6 +25170,25 @@ impl rt::XmlMembers for StateReason {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.code, w, "code");
         rt::ToXml::to_xml(&self.message, w, "message");
+    }
+}
+
+impl rt::FromJson for StateReason {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            code: rt::json_opt(o, key, "Code")?,
+            message: rt::json_opt(o, key, "Message")?,
+        })
+    }
+}
+
+impl rt::ToJson for StateReason {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Code", &self.code);
+        rt::json_put(&mut o, "Message", &self.message);
+        rt::Value::Object(o)
     }
 }
 
@@ -21786,6 +25409,67 @@ impl rt::XmlMembers for Subnet {
     }
 }
 
+impl rt::FromJson for Subnet {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            availability_zone_id: rt::json_opt(o, key, "AvailabilityZoneId")?,
+            enable_lni_at_device_index: rt::json_opt(o, key, "EnableLniAtDeviceIndex")?,
+            map_customer_owned_ip_on_launch: rt::json_opt(o, key, "MapCustomerOwnedIpOnLaunch")?,
+            customer_owned_ipv4_pool: rt::json_opt(o, key, "CustomerOwnedIpv4Pool")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            assign_ipv6_address_on_creation: rt::json_opt(o, key, "AssignIpv6AddressOnCreation")?,
+            ipv6_cidr_block_association_set: rt::json_list(o, key, "Ipv6CidrBlockAssociationSet")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            subnet_arn: rt::json_opt(o, key, "SubnetArn")?,
+            outpost_arn: rt::json_opt(o, key, "OutpostArn")?,
+            enable_dns64: rt::json_opt(o, key, "EnableDns64")?,
+            ipv6_native: rt::json_opt(o, key, "Ipv6Native")?,
+            private_dns_name_options_on_launch: rt::json_opt(o, key, "PrivateDnsNameOptionsOnLaunch")?,
+            block_public_access_states: rt::json_opt(o, key, "BlockPublicAccessStates")?,
+            type_: rt::json_opt(o, key, "Type")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            state: rt::json_opt(o, key, "State")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            cidr_block: rt::json_opt(o, key, "CidrBlock")?,
+            available_ip_address_count: rt::json_opt(o, key, "AvailableIpAddressCount")?,
+            availability_zone: rt::json_opt(o, key, "AvailabilityZone")?,
+            default_for_az: rt::json_opt(o, key, "DefaultForAz")?,
+            map_public_ip_on_launch: rt::json_opt(o, key, "MapPublicIpOnLaunch")?,
+        })
+    }
+}
+
+impl rt::ToJson for Subnet {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AvailabilityZoneId", &self.availability_zone_id);
+        rt::json_put(&mut o, "EnableLniAtDeviceIndex", &self.enable_lni_at_device_index);
+        rt::json_put(&mut o, "MapCustomerOwnedIpOnLaunch", &self.map_customer_owned_ip_on_launch);
+        rt::json_put(&mut o, "CustomerOwnedIpv4Pool", &self.customer_owned_ipv4_pool);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "AssignIpv6AddressOnCreation", &self.assign_ipv6_address_on_creation);
+        rt::json_put_all(&mut o, "Ipv6CidrBlockAssociationSet", &self.ipv6_cidr_block_association_set);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "SubnetArn", &self.subnet_arn);
+        rt::json_put(&mut o, "OutpostArn", &self.outpost_arn);
+        rt::json_put(&mut o, "EnableDns64", &self.enable_dns64);
+        rt::json_put(&mut o, "Ipv6Native", &self.ipv6_native);
+        rt::json_put(&mut o, "PrivateDnsNameOptionsOnLaunch", &self.private_dns_name_options_on_launch);
+        rt::json_put(&mut o, "BlockPublicAccessStates", &self.block_public_access_states);
+        rt::json_put(&mut o, "Type", &self.type_);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "CidrBlock", &self.cidr_block);
+        rt::json_put(&mut o, "AvailableIpAddressCount", &self.available_ip_address_count);
+        rt::json_put(&mut o, "AvailabilityZone", &self.availability_zone);
+        rt::json_put(&mut o, "DefaultForAz", &self.default_for_az);
+        rt::json_put(&mut o, "MapPublicIpOnLaunch", &self.map_public_ip_on_launch);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `SubnetCidrBlockState`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubnetCidrBlockState {
@@ -21805,6 +25489,25 @@ impl rt::XmlMembers for SubnetCidrBlockState {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.state, w, "state");
         rt::ToXml::to_xml(&self.status_message, w, "statusMessage");
+    }
+}
+
+impl rt::FromJson for SubnetCidrBlockState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            status_message: rt::json_opt(o, key, "StatusMessage")?,
+        })
+    }
+}
+
+impl rt::ToJson for SubnetCidrBlockState {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "StatusMessage", &self.status_message);
+        rt::Value::Object(o)
     }
 }
 
@@ -21876,6 +25579,18 @@ impl rt::ToXml for SubnetCidrBlockStateCode {
     }
 }
 
+impl rt::FromJson for SubnetCidrBlockStateCode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for SubnetCidrBlockStateCode {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `SubnetConfiguration`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubnetConfiguration {
@@ -21919,6 +25634,25 @@ impl rt::XmlMembers for SubnetIpPrefixes {
     }
 }
 
+impl rt::FromJson for SubnetIpPrefixes {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            ip_prefixes: rt::json_list(o, key, "IpPrefixes")?,
+        })
+    }
+}
+
+impl rt::ToJson for SubnetIpPrefixes {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put_all(&mut o, "IpPrefixes", &self.ip_prefixes);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `SubnetIpv6CidrBlockAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubnetIpv6CidrBlockAssociation {
@@ -21944,6 +25678,31 @@ impl rt::XmlMembers for SubnetIpv6CidrBlockAssociation {
         rt::ToXml::to_xml(&self.ipv6_cidr_block_state, w, "ipv6CidrBlockState");
         rt::ToXml::to_xml(&self.ipv6_address_attribute, w, "ipv6AddressAttribute");
         rt::ToXml::to_xml(&self.ip_source, w, "ipSource");
+    }
+}
+
+impl rt::FromJson for SubnetIpv6CidrBlockAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            association_id: rt::json_opt(o, key, "AssociationId")?,
+            ipv6_cidr_block: rt::json_opt(o, key, "Ipv6CidrBlock")?,
+            ipv6_cidr_block_state: rt::json_opt(o, key, "Ipv6CidrBlockState")?,
+            ipv6_address_attribute: rt::json_opt(o, key, "Ipv6AddressAttribute")?,
+            ip_source: rt::json_opt(o, key, "IpSource")?,
+        })
+    }
+}
+
+impl rt::ToJson for SubnetIpv6CidrBlockAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AssociationId", &self.association_id);
+        rt::json_put(&mut o, "Ipv6CidrBlock", &self.ipv6_cidr_block);
+        rt::json_put(&mut o, "Ipv6CidrBlockState", &self.ipv6_cidr_block_state);
+        rt::json_put(&mut o, "Ipv6AddressAttribute", &self.ipv6_address_attribute);
+        rt::json_put(&mut o, "IpSource", &self.ip_source);
+        rt::Value::Object(o)
     }
 }
 
@@ -22008,6 +25767,18 @@ impl From<&str> for SubnetState {
 impl rt::ToXml for SubnetState {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for SubnetState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for SubnetState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -22149,6 +25920,25 @@ impl rt::XmlMembers for SupportedRegionDetail {
     }
 }
 
+impl rt::FromJson for SupportedRegionDetail {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            region: rt::json_opt(o, key, "Region")?,
+            service_state: rt::json_opt(o, key, "ServiceState")?,
+        })
+    }
+}
+
+impl rt::ToJson for SupportedRegionDetail {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Region", &self.region);
+        rt::json_put(&mut o, "ServiceState", &self.service_state);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `Tag`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tag {
@@ -22180,6 +25970,25 @@ impl rt::XmlMembers for Tag {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.key, w, "key");
         rt::ToXml::to_xml(&self.value, w, "value");
+    }
+}
+
+impl rt::FromJson for Tag {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            key: rt::json_opt(o, key, "Key")?,
+            value: rt::json_opt(o, key, "Value")?,
+        })
+    }
+}
+
+impl rt::ToJson for Tag {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Key", &self.key);
+        rt::json_put(&mut o, "Value", &self.value);
+        rt::Value::Object(o)
     }
 }
 
@@ -22287,6 +26096,18 @@ impl rt::FromQuery for Tenancy {
 impl rt::ToXml for Tenancy {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for Tenancy {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for Tenancy {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -22477,6 +26298,37 @@ impl rt::XmlMembers for TransitGateway {
     }
 }
 
+impl rt::FromJson for TransitGateway {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_id: rt::json_opt(o, key, "TransitGatewayId")?,
+            transit_gateway_arn: rt::json_opt(o, key, "TransitGatewayArn")?,
+            state: rt::json_opt(o, key, "State")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            description: rt::json_opt(o, key, "Description")?,
+            creation_time: rt::json_opt(o, key, "CreationTime")?,
+            options: rt::json_opt(o, key, "Options")?,
+            tags: rt::json_list(o, key, "Tags")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGateway {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TransitGatewayId", &self.transit_gateway_id);
+        rt::json_put(&mut o, "TransitGatewayArn", &self.transit_gateway_arn);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put(&mut o, "CreationTime", &self.creation_time);
+        rt::json_put(&mut o, "Options", &self.options);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `TransitGatewayAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayAssociation {
@@ -22565,6 +26417,18 @@ impl rt::ToXml for TransitGatewayAssociationState {
     }
 }
 
+impl rt::FromJson for TransitGatewayAssociationState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TransitGatewayAssociationState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `TransitGatewayAttachment`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayAttachment {
@@ -22603,6 +26467,41 @@ impl rt::XmlMembers for TransitGatewayAttachment {
     }
 }
 
+impl rt::FromJson for TransitGatewayAttachment {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_attachment_id: rt::json_opt(o, key, "TransitGatewayAttachmentId")?,
+            transit_gateway_id: rt::json_opt(o, key, "TransitGatewayId")?,
+            transit_gateway_owner_id: rt::json_opt(o, key, "TransitGatewayOwnerId")?,
+            resource_owner_id: rt::json_opt(o, key, "ResourceOwnerId")?,
+            resource_type: rt::json_opt(o, key, "ResourceType")?,
+            resource_id: rt::json_opt(o, key, "ResourceId")?,
+            state: rt::json_opt(o, key, "State")?,
+            association: rt::json_opt(o, key, "Association")?,
+            creation_time: rt::json_opt(o, key, "CreationTime")?,
+            tags: rt::json_list(o, key, "Tags")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayAttachment {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        rt::json_put(&mut o, "TransitGatewayId", &self.transit_gateway_id);
+        rt::json_put(&mut o, "TransitGatewayOwnerId", &self.transit_gateway_owner_id);
+        rt::json_put(&mut o, "ResourceOwnerId", &self.resource_owner_id);
+        rt::json_put(&mut o, "ResourceType", &self.resource_type);
+        rt::json_put(&mut o, "ResourceId", &self.resource_id);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "Association", &self.association);
+        rt::json_put(&mut o, "CreationTime", &self.creation_time);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `TransitGatewayAttachmentAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayAttachmentAssociation {
@@ -22622,6 +26521,25 @@ impl rt::XmlMembers for TransitGatewayAttachmentAssociation {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.transit_gateway_route_table_id, w, "transitGatewayRouteTableId");
         rt::ToXml::to_xml(&self.state, w, "state");
+    }
+}
+
+impl rt::FromJson for TransitGatewayAttachmentAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_route_table_id: rt::json_opt(o, key, "TransitGatewayRouteTableId")?,
+            state: rt::json_opt(o, key, "State")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayAttachmentAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TransitGatewayRouteTableId", &self.transit_gateway_route_table_id);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::Value::Object(o)
     }
 }
 
@@ -22702,6 +26620,18 @@ impl From<&str> for TransitGatewayAttachmentResourceType {
 impl rt::ToXml for TransitGatewayAttachmentResourceType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for TransitGatewayAttachmentResourceType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TransitGatewayAttachmentResourceType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -22801,6 +26731,18 @@ impl rt::ToXml for TransitGatewayAttachmentState {
     }
 }
 
+impl rt::FromJson for TransitGatewayAttachmentState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TransitGatewayAttachmentState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `TransitGatewayOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayOptions {
@@ -22840,6 +26782,45 @@ impl rt::XmlMembers for TransitGatewayOptions {
         rt::ToXml::to_xml(&self.security_group_referencing_support, w, "securityGroupReferencingSupport");
         rt::ToXml::to_xml(&self.multicast_support, w, "multicastSupport");
         rt::ToXml::to_xml(&self.encryption_support, w, "encryptionSupport");
+    }
+}
+
+impl rt::FromJson for TransitGatewayOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            amazon_side_asn: rt::json_opt(o, key, "AmazonSideAsn")?,
+            transit_gateway_cidr_blocks: rt::json_list(o, key, "TransitGatewayCidrBlocks")?,
+            auto_accept_shared_attachments: rt::json_opt(o, key, "AutoAcceptSharedAttachments")?,
+            default_route_table_association: rt::json_opt(o, key, "DefaultRouteTableAssociation")?,
+            association_default_route_table_id: rt::json_opt(o, key, "AssociationDefaultRouteTableId")?,
+            default_route_table_propagation: rt::json_opt(o, key, "DefaultRouteTablePropagation")?,
+            propagation_default_route_table_id: rt::json_opt(o, key, "PropagationDefaultRouteTableId")?,
+            vpn_ecmp_support: rt::json_opt(o, key, "VpnEcmpSupport")?,
+            dns_support: rt::json_opt(o, key, "DnsSupport")?,
+            security_group_referencing_support: rt::json_opt(o, key, "SecurityGroupReferencingSupport")?,
+            multicast_support: rt::json_opt(o, key, "MulticastSupport")?,
+            encryption_support: rt::json_opt(o, key, "EncryptionSupport")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AmazonSideAsn", &self.amazon_side_asn);
+        rt::json_put_all(&mut o, "TransitGatewayCidrBlocks", &self.transit_gateway_cidr_blocks);
+        rt::json_put(&mut o, "AutoAcceptSharedAttachments", &self.auto_accept_shared_attachments);
+        rt::json_put(&mut o, "DefaultRouteTableAssociation", &self.default_route_table_association);
+        rt::json_put(&mut o, "AssociationDefaultRouteTableId", &self.association_default_route_table_id);
+        rt::json_put(&mut o, "DefaultRouteTablePropagation", &self.default_route_table_propagation);
+        rt::json_put(&mut o, "PropagationDefaultRouteTableId", &self.propagation_default_route_table_id);
+        rt::json_put(&mut o, "VpnEcmpSupport", &self.vpn_ecmp_support);
+        rt::json_put(&mut o, "DnsSupport", &self.dns_support);
+        rt::json_put(&mut o, "SecurityGroupReferencingSupport", &self.security_group_referencing_support);
+        rt::json_put(&mut o, "MulticastSupport", &self.multicast_support);
+        rt::json_put(&mut o, "EncryptionSupport", &self.encryption_support);
+        rt::Value::Object(o)
     }
 }
 
@@ -22933,6 +26914,18 @@ impl rt::ToXml for TransitGatewayPropagationState {
     }
 }
 
+impl rt::FromJson for TransitGatewayPropagationState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TransitGatewayPropagationState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `TransitGatewayRequestOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayRequestOptions {
@@ -22996,6 +26989,33 @@ impl rt::XmlMembers for TransitGatewayRoute {
     }
 }
 
+impl rt::FromJson for TransitGatewayRoute {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            destination_cidr_block: rt::json_opt(o, key, "DestinationCidrBlock")?,
+            prefix_list_id: rt::json_opt(o, key, "PrefixListId")?,
+            transit_gateway_route_table_announcement_id: rt::json_opt(o, key, "TransitGatewayRouteTableAnnouncementId")?,
+            transit_gateway_attachments: rt::json_list(o, key, "TransitGatewayAttachments")?,
+            type_: rt::json_opt(o, key, "Type")?,
+            state: rt::json_opt(o, key, "State")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayRoute {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "DestinationCidrBlock", &self.destination_cidr_block);
+        rt::json_put(&mut o, "PrefixListId", &self.prefix_list_id);
+        rt::json_put(&mut o, "TransitGatewayRouteTableAnnouncementId", &self.transit_gateway_route_table_announcement_id);
+        rt::json_put_all(&mut o, "TransitGatewayAttachments", &self.transit_gateway_attachments);
+        rt::json_put(&mut o, "Type", &self.type_);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `TransitGatewayRouteAttachment`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayRouteAttachment {
@@ -23017,6 +27037,27 @@ impl rt::XmlMembers for TransitGatewayRouteAttachment {
         rt::ToXml::to_xml(&self.resource_id, w, "resourceId");
         rt::ToXml::to_xml(&self.transit_gateway_attachment_id, w, "transitGatewayAttachmentId");
         rt::ToXml::to_xml(&self.resource_type, w, "resourceType");
+    }
+}
+
+impl rt::FromJson for TransitGatewayRouteAttachment {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            resource_id: rt::json_opt(o, key, "ResourceId")?,
+            transit_gateway_attachment_id: rt::json_opt(o, key, "TransitGatewayAttachmentId")?,
+            resource_type: rt::json_opt(o, key, "ResourceType")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayRouteAttachment {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ResourceId", &self.resource_id);
+        rt::json_put(&mut o, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        rt::json_put(&mut o, "ResourceType", &self.resource_type);
+        rt::Value::Object(o)
     }
 }
 
@@ -23084,6 +27125,18 @@ impl rt::ToXml for TransitGatewayRouteState {
     }
 }
 
+impl rt::FromJson for TransitGatewayRouteState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TransitGatewayRouteState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `TransitGatewayRouteTable`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayRouteTable {
@@ -23116,6 +27169,35 @@ impl rt::XmlMembers for TransitGatewayRouteTable {
     }
 }
 
+impl rt::FromJson for TransitGatewayRouteTable {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_route_table_id: rt::json_opt(o, key, "TransitGatewayRouteTableId")?,
+            transit_gateway_id: rt::json_opt(o, key, "TransitGatewayId")?,
+            state: rt::json_opt(o, key, "State")?,
+            default_association_route_table: rt::json_opt(o, key, "DefaultAssociationRouteTable")?,
+            default_propagation_route_table: rt::json_opt(o, key, "DefaultPropagationRouteTable")?,
+            creation_time: rt::json_opt(o, key, "CreationTime")?,
+            tags: rt::json_list(o, key, "Tags")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayRouteTable {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TransitGatewayRouteTableId", &self.transit_gateway_route_table_id);
+        rt::json_put(&mut o, "TransitGatewayId", &self.transit_gateway_id);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "DefaultAssociationRouteTable", &self.default_association_route_table);
+        rt::json_put(&mut o, "DefaultPropagationRouteTable", &self.default_propagation_route_table);
+        rt::json_put(&mut o, "CreationTime", &self.creation_time);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `TransitGatewayRouteTableAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayRouteTableAssociation {
@@ -23139,6 +27221,29 @@ impl rt::XmlMembers for TransitGatewayRouteTableAssociation {
         rt::ToXml::to_xml(&self.resource_id, w, "resourceId");
         rt::ToXml::to_xml(&self.resource_type, w, "resourceType");
         rt::ToXml::to_xml(&self.state, w, "state");
+    }
+}
+
+impl rt::FromJson for TransitGatewayRouteTableAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_attachment_id: rt::json_opt(o, key, "TransitGatewayAttachmentId")?,
+            resource_id: rt::json_opt(o, key, "ResourceId")?,
+            resource_type: rt::json_opt(o, key, "ResourceType")?,
+            state: rt::json_opt(o, key, "State")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayRouteTableAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        rt::json_put(&mut o, "ResourceId", &self.resource_id);
+        rt::json_put(&mut o, "ResourceType", &self.resource_type);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::Value::Object(o)
     }
 }
 
@@ -23167,6 +27272,31 @@ impl rt::XmlMembers for TransitGatewayRouteTablePropagation {
         rt::ToXml::to_xml(&self.resource_type, w, "resourceType");
         rt::ToXml::to_xml(&self.state, w, "state");
         rt::ToXml::to_xml(&self.transit_gateway_route_table_announcement_id, w, "transitGatewayRouteTableAnnouncementId");
+    }
+}
+
+impl rt::FromJson for TransitGatewayRouteTablePropagation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_attachment_id: rt::json_opt(o, key, "TransitGatewayAttachmentId")?,
+            resource_id: rt::json_opt(o, key, "ResourceId")?,
+            resource_type: rt::json_opt(o, key, "ResourceType")?,
+            state: rt::json_opt(o, key, "State")?,
+            transit_gateway_route_table_announcement_id: rt::json_opt(o, key, "TransitGatewayRouteTableAnnouncementId")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayRouteTablePropagation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        rt::json_put(&mut o, "ResourceId", &self.resource_id);
+        rt::json_put(&mut o, "ResourceType", &self.resource_type);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "TransitGatewayRouteTableAnnouncementId", &self.transit_gateway_route_table_announcement_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -23262,6 +27392,18 @@ impl rt::ToXml for TransitGatewayRouteTableState {
     }
 }
 
+impl rt::FromJson for TransitGatewayRouteTableState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TransitGatewayRouteTableState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `TransitGatewayRouteType`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum TransitGatewayRouteType {
@@ -23311,6 +27453,18 @@ impl From<&str> for TransitGatewayRouteType {
 impl rt::ToXml for TransitGatewayRouteType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for TransitGatewayRouteType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TransitGatewayRouteType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -23378,6 +27532,18 @@ impl rt::ToXml for TransitGatewayState {
     }
 }
 
+impl rt::FromJson for TransitGatewayState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TransitGatewayState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `TransitGatewayVpcAttachment`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayVpcAttachment {
@@ -23414,6 +27580,39 @@ impl rt::XmlMembers for TransitGatewayVpcAttachment {
     }
 }
 
+impl rt::FromJson for TransitGatewayVpcAttachment {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            transit_gateway_attachment_id: rt::json_opt(o, key, "TransitGatewayAttachmentId")?,
+            transit_gateway_id: rt::json_opt(o, key, "TransitGatewayId")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            vpc_owner_id: rt::json_opt(o, key, "VpcOwnerId")?,
+            state: rt::json_opt(o, key, "State")?,
+            subnet_ids: rt::json_list(o, key, "SubnetIds")?,
+            creation_time: rt::json_opt(o, key, "CreationTime")?,
+            options: rt::json_opt(o, key, "Options")?,
+            tags: rt::json_list(o, key, "Tags")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayVpcAttachment {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TransitGatewayAttachmentId", &self.transit_gateway_attachment_id);
+        rt::json_put(&mut o, "TransitGatewayId", &self.transit_gateway_id);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "VpcOwnerId", &self.vpc_owner_id);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put_all(&mut o, "SubnetIds", &self.subnet_ids);
+        rt::json_put(&mut o, "CreationTime", &self.creation_time);
+        rt::json_put(&mut o, "Options", &self.options);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `TransitGatewayVpcAttachmentOptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayVpcAttachmentOptions {
@@ -23437,6 +27636,29 @@ impl rt::XmlMembers for TransitGatewayVpcAttachmentOptions {
         rt::ToXml::to_xml(&self.security_group_referencing_support, w, "securityGroupReferencingSupport");
         rt::ToXml::to_xml(&self.ipv6_support, w, "ipv6Support");
         rt::ToXml::to_xml(&self.appliance_mode_support, w, "applianceModeSupport");
+    }
+}
+
+impl rt::FromJson for TransitGatewayVpcAttachmentOptions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            dns_support: rt::json_opt(o, key, "DnsSupport")?,
+            security_group_referencing_support: rt::json_opt(o, key, "SecurityGroupReferencingSupport")?,
+            ipv6_support: rt::json_opt(o, key, "Ipv6Support")?,
+            appliance_mode_support: rt::json_opt(o, key, "ApplianceModeSupport")?,
+        })
+    }
+}
+
+impl rt::ToJson for TransitGatewayVpcAttachmentOptions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "DnsSupport", &self.dns_support);
+        rt::json_put(&mut o, "SecurityGroupReferencingSupport", &self.security_group_referencing_support);
+        rt::json_put(&mut o, "Ipv6Support", &self.ipv6_support);
+        rt::json_put(&mut o, "ApplianceModeSupport", &self.appliance_mode_support);
+        rt::Value::Object(o)
     }
 }
 
@@ -23724,6 +27946,35 @@ impl rt::XmlMembers for UserIdGroupPair {
     }
 }
 
+impl rt::FromJson for UserIdGroupPair {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            description: rt::json_opt(o, key, "Description")?,
+            user_id: rt::json_opt(o, key, "UserId")?,
+            group_name: rt::json_opt(o, key, "GroupName")?,
+            group_id: rt::json_opt(o, key, "GroupId")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            vpc_peering_connection_id: rt::json_opt(o, key, "VpcPeeringConnectionId")?,
+            peering_status: rt::json_opt(o, key, "PeeringStatus")?,
+        })
+    }
+}
+
+impl rt::ToJson for UserIdGroupPair {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::json_put(&mut o, "UserId", &self.user_id);
+        rt::json_put(&mut o, "GroupName", &self.group_name);
+        rt::json_put(&mut o, "GroupId", &self.group_id);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "VpcPeeringConnectionId", &self.vpc_peering_connection_id);
+        rt::json_put(&mut o, "PeeringStatus", &self.peering_status);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `VCpuInfo`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VCpuInfo {
@@ -23801,6 +28052,18 @@ impl From<&str> for VirtualizationType {
 impl rt::ToXml for VirtualizationType {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for VirtualizationType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VirtualizationType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -24149,6 +28412,45 @@ impl rt::XmlMembers for Vpc {
         rt::ToXml::to_xml(&self.state, w, "state");
         rt::ToXml::to_xml(&self.cidr_block, w, "cidrBlock");
         rt::ToXml::to_xml(&self.dhcp_options_id, w, "dhcpOptionsId");
+    }
+}
+
+impl rt::FromJson for Vpc {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            instance_tenancy: rt::json_opt(o, key, "InstanceTenancy")?,
+            ipv6_cidr_block_association_set: rt::json_list(o, key, "Ipv6CidrBlockAssociationSet")?,
+            cidr_block_association_set: rt::json_list(o, key, "CidrBlockAssociationSet")?,
+            is_default: rt::json_opt(o, key, "IsDefault")?,
+            encryption_control: rt::json_opt(o, key, "EncryptionControl")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            block_public_access_states: rt::json_opt(o, key, "BlockPublicAccessStates")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            state: rt::json_opt(o, key, "State")?,
+            cidr_block: rt::json_opt(o, key, "CidrBlock")?,
+            dhcp_options_id: rt::json_opt(o, key, "DhcpOptionsId")?,
+        })
+    }
+}
+
+impl rt::ToJson for Vpc {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "InstanceTenancy", &self.instance_tenancy);
+        rt::json_put_all(&mut o, "Ipv6CidrBlockAssociationSet", &self.ipv6_cidr_block_association_set);
+        rt::json_put_all(&mut o, "CidrBlockAssociationSet", &self.cidr_block_association_set);
+        rt::json_put(&mut o, "IsDefault", &self.is_default);
+        rt::json_put(&mut o, "EncryptionControl", &self.encryption_control);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "BlockPublicAccessStates", &self.block_public_access_states);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "CidrBlock", &self.cidr_block);
+        rt::json_put(&mut o, "DhcpOptionsId", &self.dhcp_options_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -24516,6 +28818,27 @@ impl rt::XmlMembers for VpcCidrBlockAssociation {
     }
 }
 
+impl rt::FromJson for VpcCidrBlockAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            association_id: rt::json_opt(o, key, "AssociationId")?,
+            cidr_block: rt::json_opt(o, key, "CidrBlock")?,
+            cidr_block_state: rt::json_opt(o, key, "CidrBlockState")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcCidrBlockAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AssociationId", &self.association_id);
+        rt::json_put(&mut o, "CidrBlock", &self.cidr_block);
+        rt::json_put(&mut o, "CidrBlockState", &self.cidr_block_state);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `VpcCidrBlockState`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcCidrBlockState {
@@ -24535,6 +28858,25 @@ impl rt::XmlMembers for VpcCidrBlockState {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.state, w, "state");
         rt::ToXml::to_xml(&self.status_message, w, "statusMessage");
+    }
+}
+
+impl rt::FromJson for VpcCidrBlockState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            status_message: rt::json_opt(o, key, "StatusMessage")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcCidrBlockState {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "StatusMessage", &self.status_message);
+        rt::Value::Object(o)
     }
 }
 
@@ -24606,6 +28948,18 @@ impl rt::ToXml for VpcCidrBlockStateCode {
     }
 }
 
+impl rt::FromJson for VpcCidrBlockStateCode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VpcCidrBlockStateCode {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `VpcEncryptionControl`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcEncryptionControl {
@@ -24635,6 +28989,35 @@ impl rt::XmlMembers for VpcEncryptionControl {
         rt::ToXml::to_xml(&self.state_message, w, "stateMessage");
         rt::ToXml::to_xml(&self.resource_exclusions, w, "resourceExclusions");
         rt::xml_list(w, "tagSet", "item", &self.tags);
+    }
+}
+
+impl rt::FromJson for VpcEncryptionControl {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            vpc_encryption_control_id: rt::json_opt(o, key, "VpcEncryptionControlId")?,
+            mode: rt::json_opt(o, key, "Mode")?,
+            state: rt::json_opt(o, key, "State")?,
+            state_message: rt::json_opt(o, key, "StateMessage")?,
+            resource_exclusions: rt::json_opt(o, key, "ResourceExclusions")?,
+            tags: rt::json_list(o, key, "Tags")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcEncryptionControl {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "VpcEncryptionControlId", &self.vpc_encryption_control_id);
+        rt::json_put(&mut o, "Mode", &self.mode);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "StateMessage", &self.state_message);
+        rt::json_put(&mut o, "ResourceExclusions", &self.resource_exclusions);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::Value::Object(o)
     }
 }
 
@@ -24690,6 +29073,25 @@ impl rt::XmlMembers for VpcEncryptionControlExclusion {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.state, w, "state");
         rt::ToXml::to_xml(&self.state_message, w, "stateMessage");
+    }
+}
+
+impl rt::FromJson for VpcEncryptionControlExclusion {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            state_message: rt::json_opt(o, key, "StateMessage")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcEncryptionControlExclusion {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "StateMessage", &self.state_message);
+        rt::Value::Object(o)
     }
 }
 
@@ -24750,6 +29152,18 @@ impl From<&str> for VpcEncryptionControlExclusionState {
 impl rt::ToXml for VpcEncryptionControlExclusionState {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for VpcEncryptionControlExclusionState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VpcEncryptionControlExclusionState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -24839,6 +29253,37 @@ impl rt::XmlMembers for VpcEncryptionControlExclusions {
     }
 }
 
+impl rt::FromJson for VpcEncryptionControlExclusions {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            internet_gateway: rt::json_opt(o, key, "InternetGateway")?,
+            egress_only_internet_gateway: rt::json_opt(o, key, "EgressOnlyInternetGateway")?,
+            nat_gateway: rt::json_opt(o, key, "NatGateway")?,
+            virtual_private_gateway: rt::json_opt(o, key, "VirtualPrivateGateway")?,
+            vpc_peering: rt::json_opt(o, key, "VpcPeering")?,
+            lambda: rt::json_opt(o, key, "Lambda")?,
+            vpc_lattice: rt::json_opt(o, key, "VpcLattice")?,
+            elastic_file_system: rt::json_opt(o, key, "ElasticFileSystem")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcEncryptionControlExclusions {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "InternetGateway", &self.internet_gateway);
+        rt::json_put(&mut o, "EgressOnlyInternetGateway", &self.egress_only_internet_gateway);
+        rt::json_put(&mut o, "NatGateway", &self.nat_gateway);
+        rt::json_put(&mut o, "VirtualPrivateGateway", &self.virtual_private_gateway);
+        rt::json_put(&mut o, "VpcPeering", &self.vpc_peering);
+        rt::json_put(&mut o, "Lambda", &self.lambda);
+        rt::json_put(&mut o, "VpcLattice", &self.vpc_lattice);
+        rt::json_put(&mut o, "ElasticFileSystem", &self.elastic_file_system);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `VpcEncryptionControlMode`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum VpcEncryptionControlMode {
@@ -24894,6 +29339,18 @@ impl rt::FromQuery for VpcEncryptionControlMode {
 impl rt::ToXml for VpcEncryptionControlMode {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for VpcEncryptionControlMode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VpcEncryptionControlMode {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -24977,6 +29434,18 @@ impl rt::ToXml for VpcEncryptionControlState {
     }
 }
 
+impl rt::FromJson for VpcEncryptionControlState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VpcEncryptionControlState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `VpcEndpoint`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcEndpoint {
@@ -25042,6 +29511,71 @@ impl rt::XmlMembers for VpcEndpoint {
         rt::ToXml::to_xml(&self.service_network_arn, w, "serviceNetworkArn");
         rt::ToXml::to_xml(&self.resource_configuration_arn, w, "resourceConfigurationArn");
         rt::ToXml::to_xml(&self.service_region, w, "serviceRegion");
+    }
+}
+
+impl rt::FromJson for VpcEndpoint {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            vpc_endpoint_id: rt::json_opt(o, key, "VpcEndpointId")?,
+            vpc_endpoint_type: rt::json_opt(o, key, "VpcEndpointType")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            service_name: rt::json_opt(o, key, "ServiceName")?,
+            state: rt::json_opt(o, key, "State")?,
+            policy_document: rt::json_opt(o, key, "PolicyDocument")?,
+            route_table_ids: rt::json_list(o, key, "RouteTableIds")?,
+            subnet_ids: rt::json_list(o, key, "SubnetIds")?,
+            groups: rt::json_list(o, key, "Groups")?,
+            ip_address_type: rt::json_opt(o, key, "IpAddressType")?,
+            dns_options: rt::json_opt(o, key, "DnsOptions")?,
+            private_dns_enabled: rt::json_opt(o, key, "PrivateDnsEnabled")?,
+            requester_managed: rt::json_opt(o, key, "RequesterManaged")?,
+            network_interface_ids: rt::json_list(o, key, "NetworkInterfaceIds")?,
+            dns_entries: rt::json_list(o, key, "DnsEntries")?,
+            creation_timestamp: rt::json_opt(o, key, "CreationTimestamp")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            last_error: rt::json_opt(o, key, "LastError")?,
+            ipv4_prefixes: rt::json_list(o, key, "Ipv4Prefixes")?,
+            ipv6_prefixes: rt::json_list(o, key, "Ipv6Prefixes")?,
+            failure_reason: rt::json_opt(o, key, "FailureReason")?,
+            service_network_arn: rt::json_opt(o, key, "ServiceNetworkArn")?,
+            resource_configuration_arn: rt::json_opt(o, key, "ResourceConfigurationArn")?,
+            service_region: rt::json_opt(o, key, "ServiceRegion")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcEndpoint {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "VpcEndpointId", &self.vpc_endpoint_id);
+        rt::json_put(&mut o, "VpcEndpointType", &self.vpc_endpoint_type);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "ServiceName", &self.service_name);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "PolicyDocument", &self.policy_document);
+        rt::json_put_all(&mut o, "RouteTableIds", &self.route_table_ids);
+        rt::json_put_all(&mut o, "SubnetIds", &self.subnet_ids);
+        rt::json_put_all(&mut o, "Groups", &self.groups);
+        rt::json_put(&mut o, "IpAddressType", &self.ip_address_type);
+        rt::json_put(&mut o, "DnsOptions", &self.dns_options);
+        rt::json_put(&mut o, "PrivateDnsEnabled", &self.private_dns_enabled);
+        rt::json_put(&mut o, "RequesterManaged", &self.requester_managed);
+        rt::json_put_all(&mut o, "NetworkInterfaceIds", &self.network_interface_ids);
+        rt::json_put_all(&mut o, "DnsEntries", &self.dns_entries);
+        rt::json_put(&mut o, "CreationTimestamp", &self.creation_timestamp);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "LastError", &self.last_error);
+        rt::json_put_all(&mut o, "Ipv4Prefixes", &self.ipv4_prefixes);
+        rt::json_put_all(&mut o, "Ipv6Prefixes", &self.ipv6_prefixes);
+        rt::json_put(&mut o, "FailureReason", &self.failure_reason);
+        rt::json_put(&mut o, "ServiceNetworkArn", &self.service_network_arn);
+        rt::json_put(&mut o, "ResourceConfigurationArn", &self.resource_configuration_arn);
+        rt::json_put(&mut o, "ServiceRegion", &self.service_region);
+        rt::Value::Object(o)
     }
 }
 
@@ -25157,6 +29691,18 @@ impl rt::ToXml for VpcEndpointType {
     }
 }
 
+impl rt::FromJson for VpcEndpointType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VpcEndpointType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `VpcIpv6CidrBlockAssociation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcIpv6CidrBlockAssociation {
@@ -25186,6 +29732,35 @@ impl rt::XmlMembers for VpcIpv6CidrBlockAssociation {
         rt::ToXml::to_xml(&self.ipv6_pool, w, "ipv6Pool");
         rt::ToXml::to_xml(&self.ipv6_address_attribute, w, "ipv6AddressAttribute");
         rt::ToXml::to_xml(&self.ip_source, w, "ipSource");
+    }
+}
+
+impl rt::FromJson for VpcIpv6CidrBlockAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            association_id: rt::json_opt(o, key, "AssociationId")?,
+            ipv6_cidr_block: rt::json_opt(o, key, "Ipv6CidrBlock")?,
+            ipv6_cidr_block_state: rt::json_opt(o, key, "Ipv6CidrBlockState")?,
+            network_border_group: rt::json_opt(o, key, "NetworkBorderGroup")?,
+            ipv6_pool: rt::json_opt(o, key, "Ipv6Pool")?,
+            ipv6_address_attribute: rt::json_opt(o, key, "Ipv6AddressAttribute")?,
+            ip_source: rt::json_opt(o, key, "IpSource")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcIpv6CidrBlockAssociation {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AssociationId", &self.association_id);
+        rt::json_put(&mut o, "Ipv6CidrBlock", &self.ipv6_cidr_block);
+        rt::json_put(&mut o, "Ipv6CidrBlockState", &self.ipv6_cidr_block_state);
+        rt::json_put(&mut o, "NetworkBorderGroup", &self.network_border_group);
+        rt::json_put(&mut o, "Ipv6Pool", &self.ipv6_pool);
+        rt::json_put(&mut o, "Ipv6AddressAttribute", &self.ipv6_address_attribute);
+        rt::json_put(&mut o, "IpSource", &self.ip_source);
+        rt::Value::Object(o)
     }
 }
 
@@ -25219,6 +29794,33 @@ impl rt::XmlMembers for VpcPeeringConnection {
     }
 }
 
+impl rt::FromJson for VpcPeeringConnection {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            accepter_vpc_info: rt::json_opt(o, key, "AccepterVpcInfo")?,
+            expiration_time: rt::json_opt(o, key, "ExpirationTime")?,
+            requester_vpc_info: rt::json_opt(o, key, "RequesterVpcInfo")?,
+            status: rt::json_opt(o, key, "Status")?,
+            tags: rt::json_list(o, key, "Tags")?,
+            vpc_peering_connection_id: rt::json_opt(o, key, "VpcPeeringConnectionId")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcPeeringConnection {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AccepterVpcInfo", &self.accepter_vpc_info);
+        rt::json_put(&mut o, "ExpirationTime", &self.expiration_time);
+        rt::json_put(&mut o, "RequesterVpcInfo", &self.requester_vpc_info);
+        rt::json_put(&mut o, "Status", &self.status);
+        rt::json_put_all(&mut o, "Tags", &self.tags);
+        rt::json_put(&mut o, "VpcPeeringConnectionId", &self.vpc_peering_connection_id);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `VpcPeeringConnectionOptionsDescription`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcPeeringConnectionOptionsDescription {
@@ -25243,6 +29845,27 @@ impl rt::XmlMembers for VpcPeeringConnectionOptionsDescription {
     }
 }
 
+impl rt::FromJson for VpcPeeringConnectionOptionsDescription {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            allow_dns_resolution_from_remote_vpc: rt::json_opt(o, key, "AllowDnsResolutionFromRemoteVpc")?,
+            allow_egress_from_local_classic_link_to_remote_vpc: rt::json_opt(o, key, "AllowEgressFromLocalClassicLinkToRemoteVpc")?,
+            allow_egress_from_local_vpc_to_remote_classic_link: rt::json_opt(o, key, "AllowEgressFromLocalVpcToRemoteClassicLink")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcPeeringConnectionOptionsDescription {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "AllowDnsResolutionFromRemoteVpc", &self.allow_dns_resolution_from_remote_vpc);
+        rt::json_put(&mut o, "AllowEgressFromLocalClassicLinkToRemoteVpc", &self.allow_egress_from_local_classic_link_to_remote_vpc);
+        rt::json_put(&mut o, "AllowEgressFromLocalVpcToRemoteClassicLink", &self.allow_egress_from_local_vpc_to_remote_classic_link);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `VpcPeeringConnectionStateReason`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcPeeringConnectionStateReason {
@@ -25262,6 +29885,25 @@ impl rt::XmlMembers for VpcPeeringConnectionStateReason {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.code, w, "code");
         rt::ToXml::to_xml(&self.message, w, "message");
+    }
+}
+
+impl rt::FromJson for VpcPeeringConnectionStateReason {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            code: rt::json_opt(o, key, "Code")?,
+            message: rt::json_opt(o, key, "Message")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcPeeringConnectionStateReason {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Code", &self.code);
+        rt::json_put(&mut o, "Message", &self.message);
+        rt::Value::Object(o)
     }
 }
 
@@ -25345,6 +29987,18 @@ impl rt::ToXml for VpcPeeringConnectionStateReasonCode {
     }
 }
 
+impl rt::FromJson for VpcPeeringConnectionStateReasonCode {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VpcPeeringConnectionStateReasonCode {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `VpcPeeringConnectionVpcInfo`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcPeeringConnectionVpcInfo {
@@ -25374,6 +30028,35 @@ impl rt::XmlMembers for VpcPeeringConnectionVpcInfo {
         rt::ToXml::to_xml(&self.peering_options, w, "peeringOptions");
         rt::ToXml::to_xml(&self.vpc_id, w, "vpcId");
         rt::ToXml::to_xml(&self.region, w, "region");
+    }
+}
+
+impl rt::FromJson for VpcPeeringConnectionVpcInfo {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            cidr_block: rt::json_opt(o, key, "CidrBlock")?,
+            ipv6_cidr_block_set: rt::json_list(o, key, "Ipv6CidrBlockSet")?,
+            cidr_block_set: rt::json_list(o, key, "CidrBlockSet")?,
+            owner_id: rt::json_opt(o, key, "OwnerId")?,
+            peering_options: rt::json_opt(o, key, "PeeringOptions")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            region: rt::json_opt(o, key, "Region")?,
+        })
+    }
+}
+
+impl rt::ToJson for VpcPeeringConnectionVpcInfo {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CidrBlock", &self.cidr_block);
+        rt::json_put_all(&mut o, "Ipv6CidrBlockSet", &self.ipv6_cidr_block_set);
+        rt::json_put_all(&mut o, "CidrBlockSet", &self.cidr_block_set);
+        rt::json_put(&mut o, "OwnerId", &self.owner_id);
+        rt::json_put(&mut o, "PeeringOptions", &self.peering_options);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "Region", &self.region);
+        rt::Value::Object(o)
     }
 }
 
@@ -25426,6 +30109,18 @@ impl From<&str> for VpcState {
 impl rt::ToXml for VpcState {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for VpcState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VpcState {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -25484,6 +30179,18 @@ impl rt::FromQuery for VpnEcmpSupportValue {
 impl rt::ToXml for VpnEcmpSupportValue {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for VpnEcmpSupportValue {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for VpnEcmpSupportValue {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 

@@ -65,6 +65,39 @@ impl rt::XmlMembers for Action {
     }
 }
 
+impl rt::FromJson for Action {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            type_: rt::json_req(o, key, "Type")?,
+            target_group_arn: rt::json_opt(o, key, "TargetGroupArn")?,
+            authenticate_oidc_config: rt::json_opt(o, key, "AuthenticateOidcConfig")?,
+            authenticate_cognito_config: rt::json_opt(o, key, "AuthenticateCognitoConfig")?,
+            order: rt::json_opt(o, key, "Order")?,
+            redirect_config: rt::json_opt(o, key, "RedirectConfig")?,
+            fixed_response_config: rt::json_opt(o, key, "FixedResponseConfig")?,
+            forward_config: rt::json_opt(o, key, "ForwardConfig")?,
+            jwt_validation_config: rt::json_opt(o, key, "JwtValidationConfig")?,
+        })
+    }
+}
+
+impl rt::ToJson for Action {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Type", &self.type_);
+        rt::json_put(&mut o, "TargetGroupArn", &self.target_group_arn);
+        rt::json_put(&mut o, "AuthenticateOidcConfig", &self.authenticate_oidc_config);
+        rt::json_put(&mut o, "AuthenticateCognitoConfig", &self.authenticate_cognito_config);
+        rt::json_put(&mut o, "Order", &self.order);
+        rt::json_put(&mut o, "RedirectConfig", &self.redirect_config);
+        rt::json_put(&mut o, "FixedResponseConfig", &self.fixed_response_config);
+        rt::json_put(&mut o, "ForwardConfig", &self.forward_config);
+        rt::json_put(&mut o, "JwtValidationConfig", &self.jwt_validation_config);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `ActionTypeEnum`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum ActionTypeEnum {
@@ -139,6 +172,18 @@ impl rt::ToXml for ActionTypeEnum {
     }
 }
 
+impl rt::FromJson for ActionTypeEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ActionTypeEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `AddTagsInput`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AddTagsInput {
@@ -196,6 +241,27 @@ impl rt::XmlMembers for AdministrativeOverride {
         rt::ToXml::to_xml(&self.state, w, "State");
         rt::ToXml::to_xml(&self.reason, w, "Reason");
         rt::ToXml::to_xml(&self.description, w, "Description");
+    }
+}
+
+impl rt::FromJson for AdministrativeOverride {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            reason: rt::json_opt(o, key, "Reason")?,
+            description: rt::json_opt(o, key, "Description")?,
+        })
+    }
+}
+
+impl rt::ToJson for AdministrativeOverride {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "Reason", &self.reason);
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::Value::Object(o)
     }
 }
 
@@ -257,6 +323,18 @@ impl rt::ToXml for AdvertiseTrustStoreCaNamesEnum {
     }
 }
 
+impl rt::FromJson for AdvertiseTrustStoreCaNamesEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AdvertiseTrustStoreCaNamesEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `AnomalyDetection`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AnomalyDetection {
@@ -276,6 +354,25 @@ impl rt::XmlMembers for AnomalyDetection {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.result, w, "Result");
         rt::ToXml::to_xml(&self.mitigation_in_effect, w, "MitigationInEffect");
+    }
+}
+
+impl rt::FromJson for AnomalyDetection {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            result: rt::json_opt(o, key, "Result")?,
+            mitigation_in_effect: rt::json_opt(o, key, "MitigationInEffect")?,
+        })
+    }
+}
+
+impl rt::ToJson for AnomalyDetection {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Result", &self.result);
+        rt::json_put(&mut o, "MitigationInEffect", &self.mitigation_in_effect);
+        rt::Value::Object(o)
     }
 }
 
@@ -328,6 +425,18 @@ impl From<&str> for AnomalyResultEnum {
 impl rt::ToXml for AnomalyResultEnum {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for AnomalyResultEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AnomalyResultEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -393,6 +502,18 @@ impl rt::ToXml for AuthenticateCognitoActionConditionalBehaviorEnum {
     }
 }
 
+impl rt::FromJson for AuthenticateCognitoActionConditionalBehaviorEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AuthenticateCognitoActionConditionalBehaviorEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `AuthenticateCognitoActionConfig`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthenticateCognitoActionConfig {
@@ -442,6 +563,37 @@ impl rt::XmlMembers for AuthenticateCognitoActionConfig {
         rt::ToXml::to_xml(&self.session_timeout, w, "SessionTimeout");
         rt::xml_map(w, "AuthenticationRequestExtraParams", Some("entry"), "key", "value", &self.authentication_request_extra_params);
         rt::ToXml::to_xml(&self.on_unauthenticated_request, w, "OnUnauthenticatedRequest");
+    }
+}
+
+impl rt::FromJson for AuthenticateCognitoActionConfig {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            user_pool_arn: rt::json_req(o, key, "UserPoolArn")?,
+            user_pool_client_id: rt::json_req(o, key, "UserPoolClientId")?,
+            user_pool_domain: rt::json_req(o, key, "UserPoolDomain")?,
+            session_cookie_name: rt::json_opt(o, key, "SessionCookieName")?,
+            scope: rt::json_opt(o, key, "Scope")?,
+            session_timeout: rt::json_opt(o, key, "SessionTimeout")?,
+            authentication_request_extra_params: rt::json_opt(o, key, "AuthenticationRequestExtraParams")?.unwrap_or_default(),
+            on_unauthenticated_request: rt::json_opt(o, key, "OnUnauthenticatedRequest")?,
+        })
+    }
+}
+
+impl rt::ToJson for AuthenticateCognitoActionConfig {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "UserPoolArn", &self.user_pool_arn);
+        rt::json_put_all(&mut o, "UserPoolClientId", &self.user_pool_client_id);
+        rt::json_put_all(&mut o, "UserPoolDomain", &self.user_pool_domain);
+        rt::json_put(&mut o, "SessionCookieName", &self.session_cookie_name);
+        rt::json_put(&mut o, "Scope", &self.scope);
+        rt::json_put(&mut o, "SessionTimeout", &self.session_timeout);
+        rt::json_put_all(&mut o, "AuthenticationRequestExtraParams", &self.authentication_request_extra_params);
+        rt::json_put(&mut o, "OnUnauthenticatedRequest", &self.on_unauthenticated_request);
+        rt::Value::Object(o)
     }
 }
 
@@ -504,6 +656,18 @@ impl rt::FromQuery for AuthenticateOidcActionConditionalBehaviorEnum {
 impl rt::ToXml for AuthenticateOidcActionConditionalBehaviorEnum {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for AuthenticateOidcActionConditionalBehaviorEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for AuthenticateOidcActionConditionalBehaviorEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -571,6 +735,45 @@ impl rt::XmlMembers for AuthenticateOidcActionConfig {
     }
 }
 
+impl rt::FromJson for AuthenticateOidcActionConfig {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            issuer: rt::json_req(o, key, "Issuer")?,
+            authorization_endpoint: rt::json_req(o, key, "AuthorizationEndpoint")?,
+            token_endpoint: rt::json_req(o, key, "TokenEndpoint")?,
+            user_info_endpoint: rt::json_req(o, key, "UserInfoEndpoint")?,
+            client_id: rt::json_req(o, key, "ClientId")?,
+            client_secret: rt::json_opt(o, key, "ClientSecret")?,
+            session_cookie_name: rt::json_opt(o, key, "SessionCookieName")?,
+            scope: rt::json_opt(o, key, "Scope")?,
+            session_timeout: rt::json_opt(o, key, "SessionTimeout")?,
+            authentication_request_extra_params: rt::json_opt(o, key, "AuthenticationRequestExtraParams")?.unwrap_or_default(),
+            on_unauthenticated_request: rt::json_opt(o, key, "OnUnauthenticatedRequest")?,
+            use_existing_client_secret: rt::json_opt(o, key, "UseExistingClientSecret")?,
+        })
+    }
+}
+
+impl rt::ToJson for AuthenticateOidcActionConfig {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Issuer", &self.issuer);
+        rt::json_put_all(&mut o, "AuthorizationEndpoint", &self.authorization_endpoint);
+        rt::json_put_all(&mut o, "TokenEndpoint", &self.token_endpoint);
+        rt::json_put_all(&mut o, "UserInfoEndpoint", &self.user_info_endpoint);
+        rt::json_put_all(&mut o, "ClientId", &self.client_id);
+        rt::json_put(&mut o, "ClientSecret", &self.client_secret);
+        rt::json_put(&mut o, "SessionCookieName", &self.session_cookie_name);
+        rt::json_put(&mut o, "Scope", &self.scope);
+        rt::json_put(&mut o, "SessionTimeout", &self.session_timeout);
+        rt::json_put_all(&mut o, "AuthenticationRequestExtraParams", &self.authentication_request_extra_params);
+        rt::json_put(&mut o, "OnUnauthenticatedRequest", &self.on_unauthenticated_request);
+        rt::json_put(&mut o, "UseExistingClientSecret", &self.use_existing_client_secret);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `AvailabilityZone`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AvailabilityZone {
@@ -596,6 +799,31 @@ impl rt::XmlMembers for AvailabilityZone {
         rt::ToXml::to_xml(&self.outpost_id, w, "OutpostId");
         rt::xml_list(w, "LoadBalancerAddresses", "member", &self.load_balancer_addresses);
         rt::xml_list(w, "SourceNatIpv6Prefixes", "member", &self.source_nat_ipv6_prefixes);
+    }
+}
+
+impl rt::FromJson for AvailabilityZone {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            zone_name: rt::json_opt(o, key, "ZoneName")?,
+            subnet_id: rt::json_opt(o, key, "SubnetId")?,
+            outpost_id: rt::json_opt(o, key, "OutpostId")?,
+            load_balancer_addresses: rt::json_list(o, key, "LoadBalancerAddresses")?,
+            source_nat_ipv6_prefixes: rt::json_list(o, key, "SourceNatIpv6Prefixes")?,
+        })
+    }
+}
+
+impl rt::ToJson for AvailabilityZone {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ZoneName", &self.zone_name);
+        rt::json_put(&mut o, "SubnetId", &self.subnet_id);
+        rt::json_put(&mut o, "OutpostId", &self.outpost_id);
+        rt::json_put_all(&mut o, "LoadBalancerAddresses", &self.load_balancer_addresses);
+        rt::json_put_all(&mut o, "SourceNatIpv6Prefixes", &self.source_nat_ipv6_prefixes);
+        rt::Value::Object(o)
     }
 }
 
@@ -712,6 +940,25 @@ impl rt::XmlMembers for Certificate {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.certificate_arn, w, "CertificateArn");
         rt::ToXml::to_xml(&self.is_default, w, "IsDefault");
+    }
+}
+
+impl rt::FromJson for Certificate {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            certificate_arn: rt::json_opt(o, key, "CertificateArn")?,
+            is_default: rt::json_opt(o, key, "IsDefault")?,
+        })
+    }
+}
+
+impl rt::ToJson for Certificate {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "CertificateArn", &self.certificate_arn);
+        rt::json_put(&mut o, "IsDefault", &self.is_default);
+        rt::Value::Object(o)
     }
 }
 
@@ -1159,6 +1406,25 @@ impl rt::XmlMembers for DescribeListenersOutput {
     }
 }
 
+impl rt::FromJson for DescribeListenersOutput {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            listeners: rt::json_list(o, key, "Listeners")?,
+            next_marker: rt::json_opt(o, key, "NextMarker")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeListenersOutput {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Listeners", &self.listeners);
+        rt::json_put(&mut o, "NextMarker", &self.next_marker);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeLoadBalancerAttributesInput`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeLoadBalancerAttributesInput {
@@ -1238,6 +1504,25 @@ impl rt::XmlMembers for DescribeLoadBalancersOutput {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "LoadBalancers", "member", &self.load_balancers);
         rt::ToXml::to_xml(&self.next_marker, w, "NextMarker");
+    }
+}
+
+impl rt::FromJson for DescribeLoadBalancersOutput {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            load_balancers: rt::json_list(o, key, "LoadBalancers")?,
+            next_marker: rt::json_opt(o, key, "NextMarker")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeLoadBalancersOutput {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "LoadBalancers", &self.load_balancers);
+        rt::json_put(&mut o, "NextMarker", &self.next_marker);
+        rt::Value::Object(o)
     }
 }
 
@@ -1362,6 +1647,25 @@ impl rt::XmlMembers for DescribeTargetGroupsOutput {
     }
 }
 
+impl rt::FromJson for DescribeTargetGroupsOutput {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            target_groups: rt::json_list(o, key, "TargetGroups")?,
+            next_marker: rt::json_opt(o, key, "NextMarker")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeTargetGroupsOutput {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "TargetGroups", &self.target_groups);
+        rt::json_put(&mut o, "NextMarker", &self.next_marker);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `DescribeTargetHealthInput`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeTargetHealthInput {
@@ -1455,6 +1759,23 @@ impl rt::XmlMembers for DescribeTargetHealthOutput {
     }
 }
 
+impl rt::FromJson for DescribeTargetHealthOutput {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            target_health_descriptions: rt::json_list(o, key, "TargetHealthDescriptions")?,
+        })
+    }
+}
+
+impl rt::ToJson for DescribeTargetHealthOutput {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "TargetHealthDescriptions", &self.target_health_descriptions);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `EnablePrefixForIpv6SourceNatEnum`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum EnablePrefixForIpv6SourceNatEnum {
@@ -1510,6 +1831,18 @@ impl rt::FromQuery for EnablePrefixForIpv6SourceNatEnum {
 impl rt::ToXml for EnablePrefixForIpv6SourceNatEnum {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for EnablePrefixForIpv6SourceNatEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for EnablePrefixForIpv6SourceNatEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -1608,6 +1941,27 @@ impl rt::XmlMembers for FixedResponseActionConfig {
     }
 }
 
+impl rt::FromJson for FixedResponseActionConfig {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            message_body: rt::json_opt(o, key, "MessageBody")?,
+            status_code: rt::json_req(o, key, "StatusCode")?,
+            content_type: rt::json_opt(o, key, "ContentType")?,
+        })
+    }
+}
+
+impl rt::ToJson for FixedResponseActionConfig {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "MessageBody", &self.message_body);
+        rt::json_put_all(&mut o, "StatusCode", &self.status_code);
+        rt::json_put(&mut o, "ContentType", &self.content_type);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `ForwardActionConfig`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ForwardActionConfig {
@@ -1639,6 +1993,25 @@ impl rt::XmlMembers for ForwardActionConfig {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::xml_list(w, "TargetGroups", "member", &self.target_groups);
         rt::ToXml::to_xml(&self.target_group_stickiness_config, w, "TargetGroupStickinessConfig");
+    }
+}
+
+impl rt::FromJson for ForwardActionConfig {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            target_groups: rt::json_list(o, key, "TargetGroups")?,
+            target_group_stickiness_config: rt::json_opt(o, key, "TargetGroupStickinessConfig")?,
+        })
+    }
+}
+
+impl rt::ToJson for ForwardActionConfig {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "TargetGroups", &self.target_groups);
+        rt::json_put(&mut o, "TargetGroupStickinessConfig", &self.target_group_stickiness_config);
+        rt::Value::Object(o)
     }
 }
 
@@ -1704,6 +2077,18 @@ impl rt::ToXml for IpAddressType {
     }
 }
 
+impl rt::FromJson for IpAddressType {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for IpAddressType {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `IpamPools`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IpamPools {
@@ -1732,6 +2117,23 @@ impl rt::ToXml for IpamPools {
 impl rt::XmlMembers for IpamPools {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.ipv4_ipam_pool_id, w, "Ipv4IpamPoolId");
+    }
+}
+
+impl rt::FromJson for IpamPools {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ipv4_ipam_pool_id: rt::json_opt(o, key, "Ipv4IpamPoolId")?,
+        })
+    }
+}
+
+impl rt::ToJson for IpamPools {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Ipv4IpamPoolId", &self.ipv4_ipam_pool_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -1769,6 +2171,27 @@ impl rt::XmlMembers for JwtValidationActionAdditionalClaim {
         rt::ToXml::to_xml(&self.format, w, "Format");
         rt::ToXml::to_xml(&self.name, w, "Name");
         rt::xml_list(w, "Values", "member", &self.values);
+    }
+}
+
+impl rt::FromJson for JwtValidationActionAdditionalClaim {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            format: rt::json_req(o, key, "Format")?,
+            name: rt::json_req(o, key, "Name")?,
+            values: rt::json_req(o, key, "Values")?,
+        })
+    }
+}
+
+impl rt::ToJson for JwtValidationActionAdditionalClaim {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Format", &self.format);
+        rt::json_put_all(&mut o, "Name", &self.name);
+        rt::json_put_all(&mut o, "Values", &self.values);
+        rt::Value::Object(o)
     }
 }
 
@@ -1834,6 +2257,18 @@ impl rt::ToXml for JwtValidationActionAdditionalClaimFormatEnum {
     }
 }
 
+impl rt::FromJson for JwtValidationActionAdditionalClaimFormatEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for JwtValidationActionAdditionalClaimFormatEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `JwtValidationActionConfig`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JwtValidationActionConfig {
@@ -1871,6 +2306,27 @@ impl rt::XmlMembers for JwtValidationActionConfig {
     }
 }
 
+impl rt::FromJson for JwtValidationActionConfig {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            jwks_endpoint: rt::json_req(o, key, "JwksEndpoint")?,
+            issuer: rt::json_req(o, key, "Issuer")?,
+            additional_claims: rt::json_list(o, key, "AdditionalClaims")?,
+        })
+    }
+}
+
+impl rt::ToJson for JwtValidationActionConfig {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "JwksEndpoint", &self.jwks_endpoint);
+        rt::json_put_all(&mut o, "Issuer", &self.issuer);
+        rt::json_put_all(&mut o, "AdditionalClaims", &self.additional_claims);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `Listener`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Listener {
@@ -1904,6 +2360,39 @@ impl rt::XmlMembers for Listener {
         rt::xml_list(w, "DefaultActions", "member", &self.default_actions);
         rt::xml_list(w, "AlpnPolicy", "member", &self.alpn_policy);
         rt::ToXml::to_xml(&self.mutual_authentication, w, "MutualAuthentication");
+    }
+}
+
+impl rt::FromJson for Listener {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            listener_arn: rt::json_opt(o, key, "ListenerArn")?,
+            load_balancer_arn: rt::json_opt(o, key, "LoadBalancerArn")?,
+            port: rt::json_opt(o, key, "Port")?,
+            protocol: rt::json_opt(o, key, "Protocol")?,
+            certificates: rt::json_list(o, key, "Certificates")?,
+            ssl_policy: rt::json_opt(o, key, "SslPolicy")?,
+            default_actions: rt::json_list(o, key, "DefaultActions")?,
+            alpn_policy: rt::json_list(o, key, "AlpnPolicy")?,
+            mutual_authentication: rt::json_opt(o, key, "MutualAuthentication")?,
+        })
+    }
+}
+
+impl rt::ToJson for Listener {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "ListenerArn", &self.listener_arn);
+        rt::json_put(&mut o, "LoadBalancerArn", &self.load_balancer_arn);
+        rt::json_put(&mut o, "Port", &self.port);
+        rt::json_put(&mut o, "Protocol", &self.protocol);
+        rt::json_put_all(&mut o, "Certificates", &self.certificates);
+        rt::json_put(&mut o, "SslPolicy", &self.ssl_policy);
+        rt::json_put_all(&mut o, "DefaultActions", &self.default_actions);
+        rt::json_put_all(&mut o, "AlpnPolicy", &self.alpn_policy);
+        rt::json_put(&mut o, "MutualAuthentication", &self.mutual_authentication);
+        rt::Value::Object(o)
     }
 }
 
@@ -1991,6 +2480,53 @@ impl rt::XmlMembers for LoadBalancer {
     }
 }
 
+impl rt::FromJson for LoadBalancer {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            load_balancer_arn: rt::json_opt(o, key, "LoadBalancerArn")?,
+            dns_name: rt::json_opt(o, key, "DNSName")?,
+            canonical_hosted_zone_id: rt::json_opt(o, key, "CanonicalHostedZoneId")?,
+            created_time: rt::json_opt(o, key, "CreatedTime")?,
+            load_balancer_name: rt::json_opt(o, key, "LoadBalancerName")?,
+            scheme: rt::json_opt(o, key, "Scheme")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            state: rt::json_opt(o, key, "State")?,
+            type_: rt::json_opt(o, key, "Type")?,
+            availability_zones: rt::json_list(o, key, "AvailabilityZones")?,
+            security_groups: rt::json_list(o, key, "SecurityGroups")?,
+            ip_address_type: rt::json_opt(o, key, "IpAddressType")?,
+            customer_owned_ipv4_pool: rt::json_opt(o, key, "CustomerOwnedIpv4Pool")?,
+            enforce_security_group_inbound_rules_on_private_link_traffic: rt::json_opt(o, key, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")?,
+            enable_prefix_for_ipv6_source_nat: rt::json_opt(o, key, "EnablePrefixForIpv6SourceNat")?,
+            ipam_pools: rt::json_opt(o, key, "IpamPools")?,
+        })
+    }
+}
+
+impl rt::ToJson for LoadBalancer {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "LoadBalancerArn", &self.load_balancer_arn);
+        rt::json_put(&mut o, "DNSName", &self.dns_name);
+        rt::json_put(&mut o, "CanonicalHostedZoneId", &self.canonical_hosted_zone_id);
+        rt::json_put(&mut o, "CreatedTime", &self.created_time);
+        rt::json_put(&mut o, "LoadBalancerName", &self.load_balancer_name);
+        rt::json_put(&mut o, "Scheme", &self.scheme);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "Type", &self.type_);
+        rt::json_put_all(&mut o, "AvailabilityZones", &self.availability_zones);
+        rt::json_put_all(&mut o, "SecurityGroups", &self.security_groups);
+        rt::json_put(&mut o, "IpAddressType", &self.ip_address_type);
+        rt::json_put(&mut o, "CustomerOwnedIpv4Pool", &self.customer_owned_ipv4_pool);
+        rt::json_put(&mut o, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", &self.enforce_security_group_inbound_rules_on_private_link_traffic);
+        rt::json_put(&mut o, "EnablePrefixForIpv6SourceNat", &self.enable_prefix_for_ipv6_source_nat);
+        rt::json_put(&mut o, "IpamPools", &self.ipam_pools);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `LoadBalancerAddress`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadBalancerAddress {
@@ -2014,6 +2550,29 @@ impl rt::XmlMembers for LoadBalancerAddress {
         rt::ToXml::to_xml(&self.allocation_id, w, "AllocationId");
         rt::ToXml::to_xml(&self.private_i_pv4_address, w, "PrivateIPv4Address");
         rt::ToXml::to_xml(&self.i_pv6_address, w, "IPv6Address");
+    }
+}
+
+impl rt::FromJson for LoadBalancerAddress {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            ip_address: rt::json_opt(o, key, "IpAddress")?,
+            allocation_id: rt::json_opt(o, key, "AllocationId")?,
+            private_i_pv4_address: rt::json_opt(o, key, "PrivateIPv4Address")?,
+            i_pv6_address: rt::json_opt(o, key, "IPv6Address")?,
+        })
+    }
+}
+
+impl rt::ToJson for LoadBalancerAddress {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "IpAddress", &self.ip_address);
+        rt::json_put(&mut o, "AllocationId", &self.allocation_id);
+        rt::json_put(&mut o, "PrivateIPv4Address", &self.private_i_pv4_address);
+        rt::json_put(&mut o, "IPv6Address", &self.i_pv6_address);
+        rt::Value::Object(o)
     }
 }
 
@@ -2109,6 +2668,18 @@ impl rt::ToXml for LoadBalancerSchemeEnum {
     }
 }
 
+impl rt::FromJson for LoadBalancerSchemeEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for LoadBalancerSchemeEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `LoadBalancerState`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadBalancerState {
@@ -2128,6 +2699,25 @@ impl rt::XmlMembers for LoadBalancerState {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.code, w, "Code");
         rt::ToXml::to_xml(&self.reason, w, "Reason");
+    }
+}
+
+impl rt::FromJson for LoadBalancerState {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            code: rt::json_opt(o, key, "Code")?,
+            reason: rt::json_opt(o, key, "Reason")?,
+        })
+    }
+}
+
+impl rt::ToJson for LoadBalancerState {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Code", &self.code);
+        rt::json_put(&mut o, "Reason", &self.reason);
+        rt::Value::Object(o)
     }
 }
 
@@ -2188,6 +2778,18 @@ impl From<&str> for LoadBalancerStateEnum {
 impl rt::ToXml for LoadBalancerStateEnum {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for LoadBalancerStateEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for LoadBalancerStateEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -2253,6 +2855,18 @@ impl rt::ToXml for LoadBalancerTypeEnum {
     }
 }
 
+impl rt::FromJson for LoadBalancerTypeEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for LoadBalancerTypeEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `Matcher`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Matcher {
@@ -2284,6 +2898,25 @@ impl rt::XmlMembers for Matcher {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.http_code, w, "HttpCode");
         rt::ToXml::to_xml(&self.grpc_code, w, "GrpcCode");
+    }
+}
+
+impl rt::FromJson for Matcher {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            http_code: rt::json_opt(o, key, "HttpCode")?,
+            grpc_code: rt::json_opt(o, key, "GrpcCode")?,
+        })
+    }
+}
+
+impl rt::ToJson for Matcher {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "HttpCode", &self.http_code);
+        rt::json_put(&mut o, "GrpcCode", &self.grpc_code);
+        rt::Value::Object(o)
     }
 }
 
@@ -2356,6 +2989,18 @@ impl From<&str> for MitigationInEffectEnum {
 impl rt::ToXml for MitigationInEffectEnum {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for MitigationInEffectEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for MitigationInEffectEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -2625,6 +3270,31 @@ impl rt::XmlMembers for MutualAuthenticationAttributes {
     }
 }
 
+impl rt::FromJson for MutualAuthenticationAttributes {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            mode: rt::json_opt(o, key, "Mode")?,
+            trust_store_arn: rt::json_opt(o, key, "TrustStoreArn")?,
+            ignore_client_certificate_expiry: rt::json_opt(o, key, "IgnoreClientCertificateExpiry")?,
+            trust_store_association_status: rt::json_opt(o, key, "TrustStoreAssociationStatus")?,
+            advertise_trust_store_ca_names: rt::json_opt(o, key, "AdvertiseTrustStoreCaNames")?,
+        })
+    }
+}
+
+impl rt::ToJson for MutualAuthenticationAttributes {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Mode", &self.mode);
+        rt::json_put(&mut o, "TrustStoreArn", &self.trust_store_arn);
+        rt::json_put(&mut o, "IgnoreClientCertificateExpiry", &self.ignore_client_certificate_expiry);
+        rt::json_put(&mut o, "TrustStoreAssociationStatus", &self.trust_store_association_status);
+        rt::json_put(&mut o, "AdvertiseTrustStoreCaNames", &self.advertise_trust_store_ca_names);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore enum `ProtocolEnum`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum ProtocolEnum {
@@ -2711,6 +3381,18 @@ impl rt::ToXml for ProtocolEnum {
     }
 }
 
+impl rt::FromJson for ProtocolEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for ProtocolEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `RedirectActionConfig`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RedirectActionConfig {
@@ -2754,6 +3436,33 @@ impl rt::XmlMembers for RedirectActionConfig {
         rt::ToXml::to_xml(&self.path, w, "Path");
         rt::ToXml::to_xml(&self.query, w, "Query");
         rt::ToXml::to_xml(&self.status_code, w, "StatusCode");
+    }
+}
+
+impl rt::FromJson for RedirectActionConfig {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            protocol: rt::json_opt(o, key, "Protocol")?,
+            port: rt::json_opt(o, key, "Port")?,
+            host: rt::json_opt(o, key, "Host")?,
+            path: rt::json_opt(o, key, "Path")?,
+            query: rt::json_opt(o, key, "Query")?,
+            status_code: rt::json_req(o, key, "StatusCode")?,
+        })
+    }
+}
+
+impl rt::ToJson for RedirectActionConfig {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Protocol", &self.protocol);
+        rt::json_put(&mut o, "Port", &self.port);
+        rt::json_put(&mut o, "Host", &self.host);
+        rt::json_put(&mut o, "Path", &self.path);
+        rt::json_put(&mut o, "Query", &self.query);
+        rt::json_put_all(&mut o, "StatusCode", &self.status_code);
+        rt::Value::Object(o)
     }
 }
 
@@ -2812,6 +3521,18 @@ impl rt::FromQuery for RedirectActionStatusCodeEnum {
 impl rt::ToXml for RedirectActionStatusCodeEnum {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for RedirectActionStatusCodeEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for RedirectActionStatusCodeEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 
@@ -3120,6 +3841,18 @@ impl rt::ToXml for TargetAdministrativeOverrideReasonEnum {
     }
 }
 
+impl rt::FromJson for TargetAdministrativeOverrideReasonEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TargetAdministrativeOverrideReasonEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `TargetAdministrativeOverrideStateEnum`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum TargetAdministrativeOverrideStateEnum {
@@ -3180,6 +3913,18 @@ impl rt::ToXml for TargetAdministrativeOverrideStateEnum {
     }
 }
 
+impl rt::FromJson for TargetAdministrativeOverrideStateEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TargetAdministrativeOverrideStateEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `TargetDescription`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TargetDescription {
@@ -3217,6 +3962,29 @@ impl rt::XmlMembers for TargetDescription {
         rt::ToXml::to_xml(&self.port, w, "Port");
         rt::ToXml::to_xml(&self.availability_zone, w, "AvailabilityZone");
         rt::ToXml::to_xml(&self.quic_server_id, w, "QuicServerId");
+    }
+}
+
+impl rt::FromJson for TargetDescription {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            id: rt::json_req(o, key, "Id")?,
+            port: rt::json_opt(o, key, "Port")?,
+            availability_zone: rt::json_opt(o, key, "AvailabilityZone")?,
+            quic_server_id: rt::json_opt(o, key, "QuicServerId")?,
+        })
+    }
+}
+
+impl rt::ToJson for TargetDescription {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put_all(&mut o, "Id", &self.id);
+        rt::json_put(&mut o, "Port", &self.port);
+        rt::json_put(&mut o, "AvailabilityZone", &self.availability_zone);
+        rt::json_put(&mut o, "QuicServerId", &self.quic_server_id);
+        rt::Value::Object(o)
     }
 }
 
@@ -3273,6 +4041,59 @@ impl rt::XmlMembers for TargetGroup {
         rt::ToXml::to_xml(&self.protocol_version, w, "ProtocolVersion");
         rt::ToXml::to_xml(&self.ip_address_type, w, "IpAddressType");
         rt::ToXml::to_xml(&self.target_control_port, w, "TargetControlPort");
+    }
+}
+
+impl rt::FromJson for TargetGroup {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            target_group_arn: rt::json_opt(o, key, "TargetGroupArn")?,
+            target_group_name: rt::json_opt(o, key, "TargetGroupName")?,
+            protocol: rt::json_opt(o, key, "Protocol")?,
+            port: rt::json_opt(o, key, "Port")?,
+            vpc_id: rt::json_opt(o, key, "VpcId")?,
+            health_check_protocol: rt::json_opt(o, key, "HealthCheckProtocol")?,
+            health_check_port: rt::json_opt(o, key, "HealthCheckPort")?,
+            health_check_enabled: rt::json_opt(o, key, "HealthCheckEnabled")?,
+            health_check_interval_seconds: rt::json_opt(o, key, "HealthCheckIntervalSeconds")?,
+            health_check_timeout_seconds: rt::json_opt(o, key, "HealthCheckTimeoutSeconds")?,
+            healthy_threshold_count: rt::json_opt(o, key, "HealthyThresholdCount")?,
+            unhealthy_threshold_count: rt::json_opt(o, key, "UnhealthyThresholdCount")?,
+            health_check_path: rt::json_opt(o, key, "HealthCheckPath")?,
+            matcher: rt::json_opt(o, key, "Matcher")?,
+            load_balancer_arns: rt::json_list(o, key, "LoadBalancerArns")?,
+            target_type: rt::json_opt(o, key, "TargetType")?,
+            protocol_version: rt::json_opt(o, key, "ProtocolVersion")?,
+            ip_address_type: rt::json_opt(o, key, "IpAddressType")?,
+            target_control_port: rt::json_opt(o, key, "TargetControlPort")?,
+        })
+    }
+}
+
+impl rt::ToJson for TargetGroup {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TargetGroupArn", &self.target_group_arn);
+        rt::json_put(&mut o, "TargetGroupName", &self.target_group_name);
+        rt::json_put(&mut o, "Protocol", &self.protocol);
+        rt::json_put(&mut o, "Port", &self.port);
+        rt::json_put(&mut o, "VpcId", &self.vpc_id);
+        rt::json_put(&mut o, "HealthCheckProtocol", &self.health_check_protocol);
+        rt::json_put(&mut o, "HealthCheckPort", &self.health_check_port);
+        rt::json_put(&mut o, "HealthCheckEnabled", &self.health_check_enabled);
+        rt::json_put(&mut o, "HealthCheckIntervalSeconds", &self.health_check_interval_seconds);
+        rt::json_put(&mut o, "HealthCheckTimeoutSeconds", &self.health_check_timeout_seconds);
+        rt::json_put(&mut o, "HealthyThresholdCount", &self.healthy_threshold_count);
+        rt::json_put(&mut o, "UnhealthyThresholdCount", &self.unhealthy_threshold_count);
+        rt::json_put(&mut o, "HealthCheckPath", &self.health_check_path);
+        rt::json_put(&mut o, "Matcher", &self.matcher);
+        rt::json_put_all(&mut o, "LoadBalancerArns", &self.load_balancer_arns);
+        rt::json_put(&mut o, "TargetType", &self.target_type);
+        rt::json_put(&mut o, "ProtocolVersion", &self.protocol_version);
+        rt::json_put(&mut o, "IpAddressType", &self.ip_address_type);
+        rt::json_put(&mut o, "TargetControlPort", &self.target_control_port);
+        rt::Value::Object(o)
     }
 }
 
@@ -3368,6 +4189,18 @@ impl rt::ToXml for TargetGroupIpAddressTypeEnum {
     }
 }
 
+impl rt::FromJson for TargetGroupIpAddressTypeEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TargetGroupIpAddressTypeEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore shape `TargetGroupStickinessConfig`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TargetGroupStickinessConfig {
@@ -3399,6 +4232,25 @@ impl rt::XmlMembers for TargetGroupStickinessConfig {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.enabled, w, "Enabled");
         rt::ToXml::to_xml(&self.duration_seconds, w, "DurationSeconds");
+    }
+}
+
+impl rt::FromJson for TargetGroupStickinessConfig {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            enabled: rt::json_opt(o, key, "Enabled")?,
+            duration_seconds: rt::json_opt(o, key, "DurationSeconds")?,
+        })
+    }
+}
+
+impl rt::ToJson for TargetGroupStickinessConfig {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Enabled", &self.enabled);
+        rt::json_put(&mut o, "DurationSeconds", &self.duration_seconds);
+        rt::Value::Object(o)
     }
 }
 
@@ -3436,6 +4288,25 @@ impl rt::XmlMembers for TargetGroupTuple {
     }
 }
 
+impl rt::FromJson for TargetGroupTuple {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            target_group_arn: rt::json_opt(o, key, "TargetGroupArn")?,
+            weight: rt::json_opt(o, key, "Weight")?,
+        })
+    }
+}
+
+impl rt::ToJson for TargetGroupTuple {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "TargetGroupArn", &self.target_group_arn);
+        rt::json_put(&mut o, "Weight", &self.weight);
+        rt::Value::Object(o)
+    }
+}
+
 /// botocore shape `TargetHealth`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TargetHealth {
@@ -3457,6 +4328,27 @@ impl rt::XmlMembers for TargetHealth {
         rt::ToXml::to_xml(&self.state, w, "State");
         rt::ToXml::to_xml(&self.reason, w, "Reason");
         rt::ToXml::to_xml(&self.description, w, "Description");
+    }
+}
+
+impl rt::FromJson for TargetHealth {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            state: rt::json_opt(o, key, "State")?,
+            reason: rt::json_opt(o, key, "Reason")?,
+            description: rt::json_opt(o, key, "Description")?,
+        })
+    }
+}
+
+impl rt::ToJson for TargetHealth {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "State", &self.state);
+        rt::json_put(&mut o, "Reason", &self.reason);
+        rt::json_put(&mut o, "Description", &self.description);
+        rt::Value::Object(o)
     }
 }
 
@@ -3485,6 +4377,31 @@ impl rt::XmlMembers for TargetHealthDescription {
         rt::ToXml::to_xml(&self.target_health, w, "TargetHealth");
         rt::ToXml::to_xml(&self.anomaly_detection, w, "AnomalyDetection");
         rt::ToXml::to_xml(&self.administrative_override, w, "AdministrativeOverride");
+    }
+}
+
+impl rt::FromJson for TargetHealthDescription {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            target: rt::json_opt(o, key, "Target")?,
+            health_check_port: rt::json_opt(o, key, "HealthCheckPort")?,
+            target_health: rt::json_opt(o, key, "TargetHealth")?,
+            anomaly_detection: rt::json_opt(o, key, "AnomalyDetection")?,
+            administrative_override: rt::json_opt(o, key, "AdministrativeOverride")?,
+        })
+    }
+}
+
+impl rt::ToJson for TargetHealthDescription {
+    fn to_json(&self) -> rt::Value {
+        let mut o = rt::Map::new();
+        rt::json_put(&mut o, "Target", &self.target);
+        rt::json_put(&mut o, "HealthCheckPort", &self.health_check_port);
+        rt::json_put(&mut o, "TargetHealth", &self.target_health);
+        rt::json_put(&mut o, "AnomalyDetection", &self.anomaly_detection);
+        rt::json_put(&mut o, "AdministrativeOverride", &self.administrative_override);
+        rt::Value::Object(o)
     }
 }
 
@@ -3580,6 +4497,18 @@ impl rt::ToXml for TargetHealthReasonEnum {
     }
 }
 
+impl rt::FromJson for TargetHealthReasonEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TargetHealthReasonEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `TargetHealthStateEnum`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum TargetHealthStateEnum {
@@ -3652,6 +4581,18 @@ impl rt::ToXml for TargetHealthStateEnum {
     }
 }
 
+impl rt::FromJson for TargetHealthStateEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TargetHealthStateEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `TargetTypeEnum`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum TargetTypeEnum {
@@ -3718,6 +4659,18 @@ impl rt::ToXml for TargetTypeEnum {
     }
 }
 
+impl rt::FromJson for TargetTypeEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TargetTypeEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
+    }
+}
+
 /// botocore enum `TrustStoreAssociationStatusEnum`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum TrustStoreAssociationStatusEnum {
@@ -3773,6 +4726,18 @@ impl rt::FromQuery for TrustStoreAssociationStatusEnum {
 impl rt::ToXml for TrustStoreAssociationStatusEnum {
     fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
         w.leaf(name, self.as_str());
+    }
+}
+
+impl rt::FromJson for TrustStoreAssociationStatusEnum {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
+    }
+}
+
+impl rt::ToJson for TrustStoreAssociationStatusEnum {
+    fn to_json(&self) -> rt::Value {
+        rt::Value::String(self.as_str().to_string())
     }
 }
 

@@ -22,7 +22,7 @@ pub mod sts;
 pub(crate) mod rt {
     pub use crate::error::ApiError;
     pub use crate::json_shape::{
-        decode as json_decode, enum_from_json, list as json_list, object as json_object, opt as json_opt, put as json_put, put_all as json_put_all,
+        decode as json_decode, enum_from_json, enum_out_from_json, list as json_list, object as json_object, opt as json_opt, put as json_put, put_all as json_put_all,
         query as json_query, req as json_req, FromJson, FromRest, ToJson,
     };
     pub use crate::query::QueryParams;

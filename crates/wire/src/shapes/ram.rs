@@ -288,6 +288,16 @@ pub struct GetResourceShareAssociationsResponse {
     pub next_token: Option<String>,
 }
 
+impl rt::FromJson for GetResourceShareAssociationsResponse {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            resource_share_associations: rt::json_list(o, key, "resourceShareAssociations")?,
+            next_token: rt::json_opt(o, key, "nextToken")?,
+        })
+    }
+}
+
 impl rt::ToJson for GetResourceShareAssociationsResponse {
     fn to_json(&self) -> rt::Value {
         let mut o = rt::Map::new();
@@ -370,6 +380,16 @@ impl rt::FromJson for GetResourceSharesRequest {
 pub struct GetResourceSharesResponse {
     pub resource_shares: Vec<ResourceShare>,
     pub next_token: Option<String>,
+}
+
+impl rt::FromJson for GetResourceSharesResponse {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            resource_shares: rt::json_list(o, key, "resourceShares")?,
+            next_token: rt::json_opt(o, key, "nextToken")?,
+        })
+    }
 }
 
 impl rt::ToJson for GetResourceSharesResponse {
@@ -1098,6 +1118,25 @@ pub struct ResourceShare {
     pub resource_share_configuration: Option<ResourceShareConfiguration>,
 }
 
+impl rt::FromJson for ResourceShare {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            resource_share_arn: rt::json_opt(o, key, "resourceShareArn")?,
+            name: rt::json_opt(o, key, "name")?,
+            owning_account_id: rt::json_opt(o, key, "owningAccountId")?,
+            allow_external_principals: rt::json_opt(o, key, "allowExternalPrincipals")?,
+            status: rt::json_opt(o, key, "status")?,
+            status_message: rt::json_opt(o, key, "statusMessage")?,
+            tags: rt::json_list(o, key, "tags")?,
+            creation_time: rt::json_opt(o, key, "creationTime")?,
+            last_updated_time: rt::json_opt(o, key, "lastUpdatedTime")?,
+            feature_set: rt::json_opt(o, key, "featureSet")?,
+            resource_share_configuration: rt::json_opt(o, key, "resourceShareConfiguration")?,
+        })
+    }
+}
+
 impl rt::ToJson for ResourceShare {
     fn to_json(&self) -> rt::Value {
         let mut o = rt::Map::new();
@@ -1128,6 +1167,23 @@ pub struct ResourceShareAssociation {
     pub creation_time: Option<rt::Timestamp>,
     pub last_updated_time: Option<rt::Timestamp>,
     pub external: Option<bool>,
+}
+
+impl rt::FromJson for ResourceShareAssociation {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        let o = rt::json_object(v, key)?;
+        Ok(Self {
+            resource_share_arn: rt::json_opt(o, key, "resourceShareArn")?,
+            resource_share_name: rt::json_opt(o, key, "resourceShareName")?,
+            associated_entity: rt::json_opt(o, key, "associatedEntity")?,
+            association_type: rt::json_opt(o, key, "associationType")?,
+            status: rt::json_opt(o, key, "status")?,
+            status_message: rt::json_opt(o, key, "statusMessage")?,
+            creation_time: rt::json_opt(o, key, "creationTime")?,
+            last_updated_time: rt::json_opt(o, key, "lastUpdatedTime")?,
+            external: rt::json_opt(o, key, "external")?,
+        })
+    }
 }
 
 impl rt::ToJson for ResourceShareAssociation {
@@ -1360,6 +1416,12 @@ impl rt::EnumShape for ResourceShareFeatureSet {
 impl From<&str> for ResourceShareFeatureSet {
     fn from(s: &str) -> Self {
         <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromJson for ResourceShareFeatureSet {
+    fn from_json(v: &rt::Value, key: &str) -> Result<Self, rt::DecodeError> {
+        rt::enum_out_from_json(v, key)
     }
 }
 
