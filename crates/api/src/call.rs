@@ -356,7 +356,7 @@ fn new_call<'a>(app: &'a App, route: &Route, action: &str, request_id: &str) -> 
 /// default VPC made on the way.
 pub(crate) fn internal_call<'a>(app: &'a App, account: &str, region: &str, action: &str) -> Call<'a> {
     let route = Route { service: Service::Ec2, region: region.to_string(), caller: app.config.identity.caller(account) };
-    new_call(app, route, action, "internal")
+    new_call(app, &route, action, "internal")
 }
 
 /// What AWS gives an account in a Region before it ever calls there (its

@@ -204,7 +204,7 @@ pub fn import(args: ImportArgs) -> anyhow::Result<i32> {
 
 fn import_local(app: &App, files: &[DumpFile], args: &ImportArgs) -> anyhow::Result<Outcome> {
     let opts = Options { account: args.account.clone(), region: args.region.clone(), now: app.clock.now() };
-    xvpc_api::snapshot::import_into(app, files, &opts, args.strict).map_err(|e| anyhow::anyhow!("writing the store: {e}"))
+    xvpc_api::snapshot::import_into(app, files, &opts, args.strict).map_err(|e| anyhow::anyhow!("writing the store: {e:?}"))
 }
 
 /// An outcome as the server's endpoint would answer it.
@@ -223,7 +223,7 @@ pub fn in_memory(dir: &Path) -> anyhow::Result<App> {
     let store = SqliteStore::in_memory().map_err(|e| anyhow::anyhow!("{e}"))?;
     let app = App::new(Box::new(store), Default::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let opts = Options { account: None, region: None, now: app.clock.now() };
-    match xvpc_api::snapshot::import_into(&app, &files, &opts, false).map_err(|e| anyhow::anyhow!("{e}"))? {
+    match xvpc_api::snapshot::import_into(&app, &files, &opts, false).map_err(|e| anyhow::anyhow!("{e:?}"))? {
         Outcome::Refused(e) => bail!("{e}"),
         _ => Ok(app),
     }

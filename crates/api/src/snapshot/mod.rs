@@ -27,25 +27,30 @@ pub enum Outcome {
 
 /// Imports a dump into the app's state as one logged command: planned and
 /// committed under one lock, so nothing else interleaves and a refused
-/// dump changes nothing.
-pub fn import_into(app: &App, files: &[DumpFile], opts: &Options, strict: bool) -> Result<Outcome, xvpc_store::StoreError> {
-    let mut world = app.world();
-    let (changes, summary) = match import::plan(&world.state, files, opts) {
-        Ok(x) => x,
-        Err(e) => return Ok(Outcome::Refused(e)),
-    };
-    if strict && summary.skipped() > 0 {
-        return Ok(Outcome::Skipped(summary));
-    }
-    if !changes.is_empty() {
-        let origin = Origin { account: String::new(), region: String::new(), action: "Import".into(), at: app.clock.now() };
-        world.store.append(&origin, &changes.events)?;
-        for e in changes.events {
-            world.state.apply(e);
+/// dump changes nothing (planned again on a newer state when another
+/// replica logged first).
+pub fn import_into(app: &App, files: &[DumpFile], opts: &Options, strict: bool) -> Result<Outcome, crate::errors::Error> {
+    crate::replica::attempt(app, || {
+        let mut world = app.world();
+        let (changes, summary) = match import::plan(&world.state, files, opts) {
+            Ok(x) => x,
+            Err(e) => return Ok(Outcome::Refused(e)),
+        };
+        if strict && summary.skipped() > 0 {
+            return Ok(Outcome::Skipped(summary));
         }
-        app.notify(&world.state);
-    }
-    Ok(Outcome::Imported(summary))
+        if !changes.is_empty() {
+            let origin = Origin { account: String::new(), region: String::new(), action: "Import".into(), at: app.clock.now() };
+            let w = &mut *world;
+            let seq = w.store.append(w.seq, &origin, &changes.events)?;
+            for e in changes.events {
+                w.state.apply(e);
+            }
+            w.seq = seq;
+            app.notify(&w.state);
+        }
+        Ok(Outcome::Imported(summary))
+    })
 }
 
 /// `POST /_xvpc/import`: `{"files": [{"path", "account", "region", "json"}],
@@ -76,7 +81,7 @@ pub fn import_endpoint(app: &App, body: &[u8]) -> (u16, Value) {
         Ok(Outcome::Imported(s)) => (200, json!({ "summary": s.to_json(), "skipped": s.skipped() })),
         Ok(Outcome::Skipped(s)) => (409, json!({ "error": format!("--strict: {} item(s) of kinds xvpc does not model; nothing imported", s.skipped()), "summary": s.to_json(), "skipped": s.skipped() })),
         Ok(Outcome::Refused(e)) => (400, json!({ "error": e.to_string(), "file": e.file, "path": e.path })),
-        Err(e) => (500, json!({ "error": e.to_string() })),
+        Err(e) => (500, json!({ "error": format!("{e:?}") })),
     }
 }
 
