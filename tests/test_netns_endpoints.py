@@ -5,8 +5,8 @@
   endpoint's route; its security group may name the prefix list. With the
   route table taken off the endpoint the request times out, as
   `xvpc trace` says.
-- Interface endpoint to xvpc itself: in a VPC with an `ec2` (and `sts`)
-  interface endpoint with private DNS, the real AWS CLI inside the instance
+- Interface endpoint to xvpc itself: in a VPC with `ec2`, `sts` and
+  `elasticloadbalancing` interface endpoints with private DNS, the real AWS CLI inside the instance
   calls `ec2.us-east-1.amazonaws.com` over HTTPS (the run's CA through
   AWS_CA_BUNDLE, its account's key: `xvpc exec` sets the instance's
   environment) and gets its own account's answer. With the endpoint's
@@ -82,7 +82,8 @@ def test_the_aws_cli_in_an_instance_calls_xvpc_through_an_interface_endpoint(srv
     c.authorize_security_group_ingress(GroupId=epsg, IpPermissions=https)
     i = c.run_instances(SubnetId=sub, SecurityGroupIds=[client], **RUN)["Instances"][0]["InstanceId"]
     eps = [c.create_vpc_endpoint(VpcId=vpc, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.us-east-1.{s}", SubnetIds=[sub],
-                                 SecurityGroupIds=[epsg], PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"] for s in ("ec2", "sts")]
+                                 SecurityGroupIds=[epsg], PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+           for s in ("ec2", "sts", "elasticloadbalancing")]
 
     r = aws(srv, i, "ec2", "describe-vpcs", "--vpc-ids", vpc)
     assert r.returncode == 0, (r.stdout, r.stderr)
@@ -90,6 +91,8 @@ def test_the_aws_cli_in_an_instance_calls_xvpc_through_an_interface_endpoint(srv
     assert [(v["VpcId"], v["OwnerId"]) for v in vpcs] == [(vpc, A)]
     r = aws(srv, i, "sts", "get-caller-identity")
     assert r.returncode == 0 and json.loads(r.stdout)["Account"] == A, (r.stdout, r.stderr)
+    r = aws(srv, i, "elbv2", "describe-load-balancers")
+    assert r.returncode == 0 and json.loads(r.stdout)["LoadBalancers"] == [], (r.stdout, r.stderr)
     assert trace(srv, i, "--to", eps[0], port=443)["reachable"]
 
     # The endpoint's group closed: the CLI cannot connect, as trace says.
