@@ -42,7 +42,7 @@ def side(ec2, cidr, name):
     """A VPC with a subnet, its own route table, a group and an instance."""
     vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
     base = cidr.split(".")
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base[0]}.{base[1]}.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base[0]}.{base[1]}.1.0/24", AvailabilityZoneId="use1-az1")["Subnet"]["SubnetId"]
     rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     ec2.associate_route_table(RouteTableId=rtb, SubnetId=subnet)
     sg = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
@@ -95,6 +95,29 @@ def build_tgw(srv):
     ea.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock="10.99.0.0/16", Blackhole=True)
 
 
+def build_privatelink(srv):
+    ea, eb = make_client(srv, "ec2", A), make_client(srv, "ec2", B)
+    lb = make_client(srv, "elbv2", A)
+    a, b = side(ea, "10.1.0.0/16", "svc-a"), side(eb, "10.2.0.0/16", "client-b")
+    nlb = lb.create_load_balancer(Name="svc-a", Type="network", Scheme="internal", Subnets=[a["subnet"]])["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = lb.create_target_group(Name="web-a", Protocol="TCP", Port=80, VpcId=a["vpc"], TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    lb.register_targets(TargetGroupArn=tg, Targets=[{"Id": a["id"], "Port": 80}])
+    lb.create_listener(LoadBalancerArn=nlb, Protocol="TCP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    svc = ea.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[nlb], AcceptanceRequired=False)["ServiceConfiguration"]
+    ea.modify_vpc_endpoint_service_permissions(ServiceId=svc["ServiceId"], AddAllowedPrincipals=[f"arn:aws:iam::{B}:root"])
+    ea.authorize_security_group_ingress(GroupId=a["sg"], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.1.0/24"}]}])
+    eb.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=b["vpc"], ServiceName=svc["ServiceName"], SubnetIds=[b["subnet"]], SecurityGroupIds=[b["sg"]])
+    eb.authorize_security_group_ingress(GroupId=b["sg"], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.2.0.0/16"}]}])
+    ea.create_managed_prefix_list(PrefixListName="office", AddressFamily="IPv4", MaxEntries=5, Entries=[{"Cidr": "192.0.2.0/24", "Description": "hq"}])
+
+
+def settle(srv):
+    """Ten minutes later: what was created is past its pending states (NAT
+    gateways, load balancers, registrations), on both servers alike."""
+    srv.post("/_xvpc/clock", {"advance_seconds": 600})
+    return srv
+
+
 def export(srv, out):
     xvpc("export", str(out), "--endpoint", srv.url)
     return out
@@ -114,13 +137,14 @@ def same_tree(one, two):
     assert not errors
 
 
-@pytest.mark.parametrize("build", [build_peering, build_tgw], ids=["peering", "transit-gateway"])
+@pytest.mark.parametrize("build", [build_peering, build_tgw, build_privatelink], ids=["peering", "transit-gateway", "privatelink"])
 def test_round_trip(servers, tmp_path, build):
     src = servers()
     build(src)
+    settle(src)
     one = export(src, tmp_path / "one")
     assert os.path.exists(one / "aws_configs" / "accounts" / A / "us-east-1" / "Vpcs.json")
-    dst = servers()
+    dst = settle(servers())
     out = xvpc("import", str(one), "--endpoint", dst.url, "--strict", "--json")
     assert json.loads(out.stdout)["skipped"] == 0
     two = export(dst, tmp_path / "two")
@@ -251,3 +275,26 @@ def test_import_into_a_data_dir_then_serve(servers, tmp_path):
     # The data dir exports without a server too, the same files.
     xvpc("export", str(tmp_path / "offline"), "--data-dir", str(data))
     same_tree(tmp_path / "out", tmp_path / "offline")
+
+
+def test_collector_reads_an_account_tree_that_imports_back(servers, tmp_path):
+    """scripts/collect, the AWS CLI pointed at a server: the dump it writes
+    imports into a fresh server whose export equals the first server's."""
+    src = servers()
+    build_tgw(src)
+    settle(src)
+    env = dict(os.environ, AWS_ENDPOINT_URL=src.url, AWS_ACCESS_KEY_ID=A, AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE=str(tmp_path / "config"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "credentials"), AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
+    for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        env.pop(k, None)
+    before = src.get("/_xvpc/version")["version"]
+    p = subprocess.run([os.path.join(os.path.dirname(ROOT), "scripts", "collect"), "--out", str(tmp_path / "dump"),
+                        "--accounts", f"{A},{B}", "--role-name", "OrganizationAccountAccessRole", "--regions", "us-east-1"],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert src.get("/_xvpc/version")["version"] == before, "the collector never writes"
+    assert os.path.exists(tmp_path / "dump" / "aws_configs" / "accounts" / B / "us-east-1" / "TransitGatewayVpcAttachments.json")
+    dst = settle(servers())
+    xvpc("import", str(tmp_path / "dump"), "--endpoint", dst.url, "--strict")
+    same_tree(export(src, tmp_path / "direct"), export(dst, tmp_path / "collected"))
+    assert matrix(src) == matrix(dst)

@@ -143,8 +143,8 @@ fn endpoint_services<'a>(found: &mut Found, o: &Options, get: &Get<'a>) -> Resul
                 allowed_principals: allowed.remove(&id).unwrap_or_default(),
                 private_dns_name: s.private_dns_name.clone(),
                 tags: tags(&s.tags),
-                // Its state is derived from its age: a dump's service is available.
-                created_at: 0,
+                // Its state follows from its age: pending for a moment, then available.
+                created_at: if matches!(s.service_state, Some(shape::ServiceState::Pending)) { o.now } else { 0 },
             };
             found.keep(p, &at, &id, &owner, &region, "VpcEndpointService", Resource::EndpointService(r))?;
         }
@@ -264,7 +264,8 @@ fn load_balancers<'a>(found: &mut Found, o: &Options, get: &Get<'a>) -> Result<(
                 ip_address_type: l.ip_address_type.as_ref().map_or("ipv4", |t| t.as_str()).to_string(),
                 attributes: BTreeMap::new(),
                 tags: Default::default(),
-                created_at: 0,
+                // Its state (provisioning, then active) follows from its age.
+                created_at: l.created_time.map_or(0, |t| t.0),
             };
             found.keep(p, &at, &arn, &owner, &region, "LoadBalancer", Resource::LoadBalancer(r))?;
         }
@@ -280,7 +281,12 @@ fn load_balancers<'a>(found: &mut Found, o: &Options, get: &Get<'a>) -> Result<(
                     id: t.id.clone(),
                     port: u16::try_from(t.port.unwrap_or(0)).map_err(|_| p.err(&at, "a port out of range"))?,
                     availability_zone: t.availability_zone.clone(),
-                    registered_at: 0,
+                    // Health follows from the registration's age: one still
+                    // registering stays so for AWS's registration time.
+                    registered_at: match d.target_health.as_ref().and_then(|h| h.reason.as_ref()).map(|r| r.as_str()) {
+                        Some("Elb.RegistrationInProgress") => o.now,
+                        _ => 0,
+                    },
                 });
             }
         }
