@@ -3,16 +3,25 @@
 //! on a snapshot of the state, so clients need no model of their own.
 //!
 //! - `POST /_xvpc/trace` `{"source", "destination", "protocol", "port",
-//!   "source_ip"?, "destination_ip"?}` → the [`xvpc_reach::Analysis`]; the
-//!   flow's records go to the flow logs covering its interfaces.
-//! - `POST /_xvpc/matrix` `{"protocol"?, "port"?, "tag"?: "Key=Value"}` →
-//!   instances and `reachable[i][j]` (instance i reaches instance j).
-//! - `POST /_xvpc/compare` `{"from", "to", "port"?, "gb_per_month"?}` →
-//!   peering, PrivateLink and TGW compared for the pair.
+//!   "source_ip"?, "destination_ip"?, "account"?, "region"?}` → the
+//!   [`xvpc_reach::Analysis`] (plus `references`: each `STACK/LogicalId`
+//!   given and the id it named); the flow's records go to the flow logs
+//!   covering its interfaces.
+//! - `POST /_xvpc/matrix` `{"protocol"?, "port"?, "tag"?: "Key=Value",
+//!   "stack"?, "account"?, "region"?}` → instances and `reachable[i][j]`
+//!   (instance i reaches instance j).
+//! - `POST /_xvpc/compare` `{"from", "to", "port"?, "gb_per_month"?,
+//!   "account"?, "region"?}` → peering, PrivateLink and TGW compared for
+//!   the pair.
+//!
+//! Wherever a resource is named, `STACK/LogicalId` names the resource a
+//! CloudFormation stack made, looked up in `account`/`region` when given
+//! (the caller's), else wherever that stack name is unique.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use xvpc_model::IpProtocol;
+use xvpc_model::stack_membership::{self, Scope};
+use xvpc_model::{IpProtocol, State};
 use xvpc_reach::{Endpoint, Query};
 
 use crate::App;
@@ -32,6 +41,10 @@ struct TraceRequest {
     source_ip: Option<String>,
     #[serde(default)]
     destination_ip: Option<String>,
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
 }
 
 /// Reads a packet's protocol given as `"tcp"`, `"6"` or `6` (default
@@ -45,13 +58,44 @@ pub fn protocol_of(v: Option<&Value>) -> Result<u8, String> {
     }
 }
 
-fn endpoint(v: &Value, what: &str) -> Result<Endpoint, String> {
+fn endpoint(state: &State, scope: &Scope, v: &Value, what: &str, refs: &mut serde_json::Map<String, Value>) -> Result<Endpoint, String> {
     let s = match v {
         Value::String(s) => s.as_str(),
         Value::Object(o) => o.get("id").and_then(Value::as_str).unwrap_or(""),
         _ => "",
     };
-    Endpoint::parse(s).ok_or_else(|| format!("{what} {v} is not an instance, ENI, VPC endpoint, load balancer ARN or IP address"))
+    if let Some((stack, logical)) = stack_membership::parse_reference(s) {
+        let m = stack_membership::resolve(state, stack, logical, scope).map_err(|e| e.to_string())?;
+        refs.insert(m.reference(), json!(m.physical_id));
+        // Only what a packet leaves or reaches: a load balancer, not its
+        // listeners or target groups, which share the ELB ARN prefix.
+        return match Endpoint::parse(&m.physical_id) {
+            Some(e @ (Endpoint::Instance(_) | Endpoint::NetworkInterface(_) | Endpoint::VpcEndpoint(_))) => Ok(e),
+            Some(e @ Endpoint::LoadBalancer(_)) if m.physical_id.contains(":loadbalancer/") => Ok(e),
+            _ => Err(format!(
+                "{what} {} is a {} ({}), not an instance, network interface, VPC endpoint or load balancer",
+                m.reference(),
+                m.kind,
+                m.physical_id
+            )),
+        };
+    }
+    Endpoint::parse(s).ok_or_else(|| format!("{what} {v} is not an instance, ENI, VPC endpoint, load balancer ARN, IP address or STACK/LogicalId"))
+}
+
+/// The caller's account and Region as a request gives them.
+fn scope(account: &Option<String>, region: &Option<String>) -> Scope {
+    let given = |x: &Option<String>| x.as_ref().filter(|s| !s.is_empty()).cloned();
+    Scope { account: given(account), region: given(region) }
+}
+
+/// An instance given by id or as `STACK/LogicalId` (compare's ends).
+fn instance_id(state: &State, scope: &Scope, s: &str, what: &str) -> Result<String, String> {
+    match endpoint(state, scope, &json!(s), what, &mut serde_json::Map::new())? {
+        Endpoint::Instance(id) => Ok(id),
+        _ if stack_membership::parse_reference(s).is_some() => Err(format!("{what} {s} is not an instance")),
+        other => Ok(other.id()),
+    }
 }
 
 fn ip(s: Option<&str>) -> Result<Option<std::net::IpAddr>, String> {
@@ -64,10 +108,13 @@ pub fn trace(app: &App, body: &[u8]) -> (u16, Value) {
         Ok(r) => r,
         Err(e) => return (400, json!({ "error": format!("bad request: {e}") })),
     };
+    let state = app.snapshot();
+    let scope = scope(&req.account, &req.region);
+    let mut refs = serde_json::Map::new();
     let query = (|| -> Result<Query, String> {
         Ok(Query {
-            source: endpoint(&req.source, "source")?,
-            destination: endpoint(&req.destination, "destination")?,
+            source: endpoint(&state, &scope, &req.source, "source", &mut refs)?,
+            destination: endpoint(&state, &scope, &req.destination, "destination", &mut refs)?,
             protocol: protocol_of(req.protocol.as_ref())?,
             port: req.port.unwrap_or(0),
             source_ip: ip(req.source_ip.as_deref())?,
@@ -78,12 +125,15 @@ pub fn trace(app: &App, body: &[u8]) -> (u16, Value) {
         Ok(q) => q,
         Err(e) => return (400, json!({ "error": e })),
     };
-    let state = app.snapshot();
     match xvpc_reach::analyze(&state, app.clock.now(), &query) {
         Ok(a) => {
             // The flow, as the covering flow logs would record it.
             crate::flow_log_records::record_analysis(app, &state, &a);
-            (200, serde_json::to_value(&a).unwrap_or(Value::Null))
+            let mut v = serde_json::to_value(&a).unwrap_or(Value::Null);
+            if let (Some(o), false) = (v.as_object_mut(), refs.is_empty()) {
+                o.insert("references".into(), Value::Object(refs));
+            }
+            (200, v)
         }
         Err(e) => (404, json!({ "error": e.to_string() })),
     }
@@ -99,6 +149,13 @@ struct MatrixRequest {
     /// `Key=Value`: only instances with this tag.
     #[serde(default)]
     tag: Option<String>,
+    /// Only the instances this stack made.
+    #[serde(default)]
+    stack: Option<String>,
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
 }
 
 /// `GET /_xvpc/matrix?protocol=tcp&port=80&tag=K=V`: [`matrix`] with
@@ -113,7 +170,7 @@ pub fn matrix_get(app: &App, query: &str) -> (u16, Value) {
                 }
                 Err(_) => return (400, json!({ "error": format!("bad port {v}") })),
             },
-            "protocol" | "tag" => {
+            "protocol" | "tag" | "stack" | "account" | "region" => {
                 req.insert(k, json!(v));
             }
             _ => {}
@@ -137,12 +194,24 @@ pub fn matrix(app: &App, body: &[u8]) -> (u16, Value) {
     let port = req.port.unwrap_or(80);
     let tag = req.tag.as_deref().map(|t| t.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((t.to_string(), String::new())));
     let state = app.snapshot();
+    let scope = scope(&req.account, &req.region);
+    let stacks = stack_membership::by_physical_id(&state);
+    let stack_of = |id: &str| stacks.get(id).filter(|m| scope.holds(&m.owner, &m.region));
+    if let Some(name) = req.stack.as_deref().filter(|s| !s.is_empty()) {
+        if !stacks.values().any(|m| m.stack_name == name && scope.holds(&m.owner, &m.region)) {
+            return (404, json!({ "error": stack_membership::RefError::NoStack { stack: name.into(), scope: scope.describe() }.to_string() }));
+        }
+    }
     let instances: Vec<&xvpc_model::instance::Instance> = state
         .instances
         .values()
         .filter(|i| i.state != xvpc_model::instance::InstanceState::Terminated)
         .filter(|i| match &tag {
             Some((k, v)) => i.tags.get(k).is_some_and(|x| v.is_empty() || x == v),
+            None => true,
+        })
+        .filter(|i| match req.stack.as_deref().filter(|s| !s.is_empty()) {
+            Some(name) => stack_of(&i.id).is_some_and(|m| m.stack_name == name),
             None => true,
         })
         .collect();
@@ -155,6 +224,7 @@ pub fn matrix(app: &App, body: &[u8]) -> (u16, Value) {
                 "id": i.id, "name": i.tags.get("Name"), "owner": i.owner, "region": i.region,
                 "vpc": i.vpc_id, "ip": i.private_ip.to_string(), "state": i.state.name(),
                 "class": m.class_of.get(&i.primary_eni),
+                "stack_ref": stack_of(&i.id).map(|m| m.reference()),
             })
         })
         .collect();
@@ -175,6 +245,10 @@ struct CompareRequest {
     port: Option<u16>,
     #[serde(default)]
     gb_per_month: Option<f64>,
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
 }
 
 /// `POST /_xvpc/compare`: peering vs PrivateLink vs TGW for one pair.
@@ -184,8 +258,18 @@ pub fn compare(app: &App, body: &[u8]) -> (u16, Value) {
         Err(e) => return (400, json!({ "error": format!("bad request: {e}") })),
     };
     let state = app.snapshot();
-    match xvpc_reach::compare::compare(&state, app.clock.now(), &req.from, &req.to, req.port.unwrap_or(80), req.gb_per_month.unwrap_or(100.0)) {
+    let scope = scope(&req.account, &req.region);
+    let ends = instance_id(&state, &scope, &req.from, "from").and_then(|f| Ok((f, instance_id(&state, &scope, &req.to, "to")?)));
+    let (from, to) = match ends {
+        Ok(x) => x,
+        Err(e) => return (404, json!({ "error": e })),
+    };
+    match xvpc_reach::compare::compare(&state, app.clock.now(), &from, &to, req.port.unwrap_or(80), req.gb_per_month.unwrap_or(100.0)) {
         Ok(c) => (200, serde_json::to_value(&c).unwrap_or(Value::Null)),
         Err(e) => (404, json!({ "error": e.to_string() })),
     }
 }
+
+#[cfg(test)]
+#[path = "reachability_tests.rs"]
+mod tests;

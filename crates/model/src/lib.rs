@@ -64,6 +64,7 @@ pub mod ram;
 pub mod route_table;
 pub mod security_group;
 pub mod security_group_rule;
+pub mod stack_membership;
 pub mod stale_groups;
 pub mod subnet;
 pub mod subnet_dns;

@@ -42,3 +42,30 @@ pub fn request(endpoint: &str, method: &str, path: &str, body: Option<&Value>) -
     let v: Value = serde_json::from_slice(body).with_context(|| format!("response is not JSON (status {status})"))?;
     Ok((status, v))
 }
+
+/// Where `STACK/LogicalId` references are looked up: the caller's account
+/// and Region. Each comes from its flag, else the AWS environment (a
+/// 12-digit `AWS_ACCESS_KEY_ID` is the account, as the server reads it;
+/// `AWS_REGION`, `AWS_DEFAULT_REGION`); unknown means any.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CallerScope {
+    /// Account whose stacks `STACK/LogicalId` names (default: a 12-digit $AWS_ACCESS_KEY_ID, else any account).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Region of those stacks (default: $AWS_REGION, $AWS_DEFAULT_REGION, else any Region).
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+impl CallerScope {
+    /// The `account` and `region` members of an operator request.
+    pub fn json(&self) -> (Option<String>, Option<String>) {
+        let env = |k: &str| std::env::var(k).ok().filter(|s| !s.is_empty());
+        let account = self
+            .account
+            .clone()
+            .or_else(|| env("AWS_ACCESS_KEY_ID").filter(|k| k.len() == 12 && k.bytes().all(|b| b.is_ascii_digit())));
+        let region = self.region.clone().or_else(|| env("AWS_REGION")).or_else(|| env("AWS_DEFAULT_REGION"));
+        (account, region)
+    }
+}

@@ -10,10 +10,10 @@ use crate::paint::Paint;
 /// Options of `xvpc compare`.
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
-    /// Source instance (the consumer for PrivateLink).
+    /// Source instance, by id or STACK/LogicalId (the consumer for PrivateLink).
     #[arg(long)]
     pub from: String,
-    /// Destination instance (the provider for PrivateLink).
+    /// Destination instance, by id or STACK/LogicalId (the provider for PrivateLink).
     #[arg(long)]
     pub to: String,
     /// Destination port.
@@ -28,10 +28,13 @@ pub struct CompareArgs {
     /// Print the comparison as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub scope: client::CallerScope,
 }
 
 pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
-    let body = json!({ "from": args.from, "to": args.to, "port": args.port, "gb_per_month": args.gb_per_month });
+    let (account, region) = args.scope.json();
+    let body = json!({ "from": args.from, "to": args.to, "port": args.port, "gb_per_month": args.gb_per_month, "account": account, "region": region });
     let (status, v) = client::request(&client::endpoint(args.endpoint.as_deref()), "POST", "/_xvpc/compare", Some(&body))?;
     if status != 200 {
         eprintln!("xvpc compare: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));

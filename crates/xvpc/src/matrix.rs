@@ -17,6 +17,10 @@ pub struct MatrixArgs {
     /// Only instances with this tag (`Key=Value`, or `Key`).
     #[arg(long)]
     pub tag: Option<String>,
+    /// Only the instances this CloudFormation stack made (rows then read
+    /// STACK/LogicalId).
+    #[arg(long)]
+    pub stack: Option<String>,
     /// The xvpc server (default: $XVPC_ENDPOINT, $AWS_ENDPOINT_URL, http://127.0.0.1:4566).
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -26,10 +30,13 @@ pub struct MatrixArgs {
     /// Answer from a dump (see `xvpc import`) without a server.
     #[arg(long, conflicts_with = "endpoint")]
     pub snapshot: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub scope: crate::client::CallerScope,
 }
 
 pub fn run(args: MatrixArgs) -> anyhow::Result<i32> {
-    let body = json!({ "protocol": args.protocol, "port": args.port, "tag": args.tag });
+    let (account, region) = args.scope.json();
+    let body = json!({ "protocol": args.protocol, "port": args.port, "tag": args.tag, "stack": args.stack, "account": account, "region": region });
     let (status, v) = crate::snapshot::ask(args.snapshot.as_deref(), args.endpoint.as_deref(), "POST", "/_xvpc/matrix", &body)?;
     if status != 200 {
         eprintln!("xvpc matrix: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));
@@ -46,7 +53,8 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<i32> {
 /// A table: one row per source instance, one column per destination.
 pub fn render(v: &Value, p: &Paint) -> String {
     let inst = v["instances"].as_array().cloned().unwrap_or_default();
-    let label = |i: &Value| match i["name"].as_str() {
+    // The Name tag, else the stack's logical id, else the bare id.
+    let label = |i: &Value| match i["name"].as_str().or(i["stack_ref"].as_str()) {
         Some(n) => format!("{n} ({})", i["id"].as_str().unwrap_or("")),
         None => i["id"].as_str().unwrap_or("").to_string(),
     };

@@ -10,10 +10,12 @@ use crate::paint::Paint;
 /// Options of `xvpc trace`.
 #[derive(clap::Args, Debug)]
 pub struct TraceArgs {
-    /// Source: instance (i-...), ENI (eni-...) or IP address (IPv4 or IPv6).
+    /// Source: instance (i-...), ENI (eni-...), IP address (IPv4 or IPv6),
+    /// or STACK/LogicalId (an instance or ENI a CloudFormation stack made).
     #[arg(long)]
     pub from: String,
-    /// Destination: instance, ENI, VPC endpoint (vpce-...), NLB ARN or IP address.
+    /// Destination: instance, ENI, VPC endpoint (vpce-...), NLB ARN, IP
+    /// address or STACK/LogicalId.
     #[arg(long)]
     pub to: Option<String>,
     /// Destination address (alone, or to pick an address of --to; an IPv6
@@ -40,6 +42,8 @@ pub struct TraceArgs {
     /// output; see `xvpc import`) without a server.
     #[arg(long, conflicts_with = "endpoint")]
     pub snapshot: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub scope: crate::client::CallerScope,
 }
 
 pub fn run(args: TraceArgs) -> anyhow::Result<i32> {
@@ -55,6 +59,8 @@ pub fn run(args: TraceArgs) -> anyhow::Result<i32> {
         "port": args.port,
         "source_ip": args.from_ip,
         "destination_ip": if args.to.is_some() { args.to_ip.clone() } else { None },
+        "account": args.scope.json().0,
+        "region": args.scope.json().1,
     });
     let (status, v) = crate::snapshot::ask(args.snapshot.as_deref(), args.endpoint.as_deref(), "POST", "/_xvpc/trace", &body)?;
     if status != 200 {
@@ -143,6 +149,10 @@ pub fn render(v: &Value, p: &Paint) -> String {
         },
         q["port"]
     );
+    // The STACK/LogicalId references given, with the ids they named.
+    for (r, id) in v["references"].as_object().into_iter().flatten() {
+        out += &format!("  {} = {}\n", r, id.as_str().unwrap_or(""));
+    }
     for (title, key) in [("forward", "forward"), ("return", "return")] {
         out += &format!("\n{}\n", p.bold(title));
         for h in v[key].as_array().into_iter().flatten() {
