@@ -27,7 +27,6 @@
 //! is built unless it is deleted, deleting or failed.
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
 
 use xvpc_model::gateway_endpoint::prefix_list_of;
 use xvpc_model::vpc_endpoint::EndpointState;
@@ -102,10 +101,4 @@ pub fn desired(state: &State, prefix: &str) -> GatewayEndpoints {
         out.links.push(link);
     }
     out
-}
-
-/// The first address of a service's first block: where a client (or a
-/// test) finds the service behind a gateway endpoint.
-pub fn first_address(host: &ServiceHost) -> Option<Ipv4Addr> {
-    host.cidrs.first().map(|c| Ipv4Addr::from(u32::from(c.network()) + 1))
 }
