@@ -135,6 +135,17 @@ def test_map_draws_accounts_vpcs_subnets_and_updates_live(server, ec2, browser):
     browser.do("wait_gone", selector=f'#map g[data-id="{vpc_c}"]', timeout=3000)
     assert browser.do("eval", js="window.__sameDocument === true")
 
+    # Grouped by stack: no stack made these VPCs, so each region frames them
+    # as "not in a stack"; unticked, the frames go.
+    assert browser.do("eval", js='document.querySelectorAll("#map g.stack").length') == 0
+    browser.do("click", selector="#group-stack")
+    browser.do("wait", selector="#map g.stack.none")
+    frames = browser.do("eval", js='[...document.querySelectorAll("#map g.stack")].map(g => g.textContent.trim())')
+    assert frames == ["not in a stack", "not in a stack"]
+    browser.drawn(vpc_a)
+    browser.do("click", selector="#group-stack")
+    browser.do("wait_gone", selector="#map g.stack")
+
 
 def _peering_scenario(ec2):
     """The peering scenario of shared/scenarios/cli/peering.sh: A (10.1/16)

@@ -47,3 +47,34 @@ def test_diagram_from_a_saved_state_equals_the_console_map(server, network, tmp_
 def test_diagram_reports_an_unreachable_endpoint():
     p = subprocess.run([binary(), "diagram", "--endpoint", "http://127.0.0.1:9"], capture_output=True, text=True, timeout=60)
     assert p.returncode != 0 and "127.0.0.1:9" in p.stderr
+
+
+def test_diagram_groups_by_stack(server, network, tmp_path):
+    """VPCs a CloudFormation stack made (AWS's aws:cloudformation:* tags)
+    stand in a frame named after the stack, each reading its logical id;
+    the others in "not in a stack". The saved state carries the tags a
+    stack's resources get (the API refuses aws: tags from users)."""
+    va, sa, vb = network
+    view = server.get("/_xvpc/state")
+    view["state"]["vpcs"][va]["tags"].update({
+        "aws:cloudformation:stack-name": "net",
+        "aws:cloudformation:stack-id": f"arn:aws:cloudformation:us-east-1:{A}:stack/net/1",
+        "aws:cloudformation:logical-id": "AppVpc",
+    })
+    saved = tmp_path / "state.json"
+    saved.write_text(json.dumps(view))
+    svg = diagram("--state", str(saved), "--group-by", "stack")
+    assert '<g class="stack" data-stack="net">' in svg and ">stack net<" in svg
+    assert "app-a · AppVpc" in svg
+    # One "not in a stack" frame per region: the default VPCs and vb.
+    assert svg.count('<g class="stack none"') == 2 and ">not in a stack<" in svg
+    dot = diagram("--state", str(saved), "--group-by", "stack", "--format", "dot")
+    assert f'label="stack net"' in dot and "AppVpc" in dot and 'label="not in a stack"' in dot
+    mmd = diagram("--state", str(saved), "--group-by", "stack", "--format", "mermaid")
+    assert '["stack net"]' in mmd and '["not in a stack"]' in mmd
+    # Ungrouped, the picture is the usual one.
+    assert "data-stack" not in diagram("--state", str(saved))
+    # The console's map asks the same with ?group=stack.
+    import urllib.request
+    with urllib.request.urlopen(server.url + "/console/diagram.svg?group=stack") as r:
+        assert r.read().decode().count('<g class="stack none"') == 2

@@ -40,7 +40,9 @@ function fillSelect(sel, items, value) {
 }
 
 async function refresh() {
-  const resp = await fetch('/console/diagram.svg', { cache: 'no-store' });
+  // Grouped by stack: the same map, each region's VPCs framed by stack.
+  const group = $('#group-stack').checked ? '?group=stack' : '';
+  const resp = await fetch('/console/diagram.svg' + group, { cache: 'no-store' });
   if (!resp.ok) throw new Error('diagram.svg answered ' + resp.status);
   $('#map').innerHTML = await resp.text();
   const list = instances();
@@ -324,6 +326,7 @@ $('#clear-btn').addEventListener('click', () => {
 });
 $('#source').addEventListener('change', () => { view.source = $('#source').value || null; view.trace = null; render(); });
 $('#destination').addEventListener('change', () => { view.destination = $('#destination').value || null; view.trace = null; render(); });
+$('#group-stack').addEventListener('change', () => refresh().catch((e) => setStatus(e.message, true)));
 $('#matrix-form').addEventListener('submit', (ev) => { ev.preventDefault(); runMatrix(); });
 $('#matrix').addEventListener('click', (ev) => {
   const td = ev.target.closest('td.no, td.yes');

@@ -12,7 +12,8 @@ const SCRIPT: &str = include_str!("../console/console.js");
 const STYLE: &str = include_str!("../console/console.css");
 
 /// Answers a request under `/console`, or `None` for any other path.
-pub fn handle(app: &App, method: &str, path: &str) -> Option<HttpResponse> {
+/// `diagram.svg?group=stack` groups the map by CloudFormation stack.
+pub fn handle(app: &App, method: &str, path: &str, query: Option<&str>) -> Option<HttpResponse> {
     if path != "/console" && !path.starts_with("/console/") {
         return None;
     }
@@ -27,7 +28,9 @@ pub fn handle(app: &App, method: &str, path: &str) -> Option<HttpResponse> {
         "/console/console.css" => ("text/css; charset=utf-8", STYLE.to_string()),
         "/console/diagram.svg" => {
             let state = app.snapshot();
-            ("image/svg+xml; charset=utf-8", crate::diagram::render(&state, app.clock.now(), crate::diagram::Format::Svg))
+            let by_stack = query.unwrap_or("").split('&').any(|kv| kv == "group=stack");
+            let group = if by_stack { crate::diagram::GroupBy::Stack } else { crate::diagram::GroupBy::None };
+            ("image/svg+xml; charset=utf-8", crate::diagram::render(&state, app.clock.now(), crate::diagram::Format::Svg, group))
         }
         _ => return Some(HttpResponse::new(404, "text/plain; charset=utf-8", format!("no console page {path}"))),
     };

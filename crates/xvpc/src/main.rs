@@ -78,6 +78,10 @@ struct DiagramArgs {
     /// Write to this file instead of standard output.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
+    /// Group each region's VPCs by the CloudFormation stack that made them
+    /// (`stack`; the rest framed as "not in a stack").
+    #[arg(long, value_enum, default_value = "none")]
+    group_by: diagram::GroupBy,
 }
 
 fn diagram_cmd(args: DiagramArgs) -> anyhow::Result<()> {
@@ -95,7 +99,7 @@ fn diagram_cmd(args: DiagramArgs) -> anyhow::Result<()> {
             diagram::state_from_view(view)?
         }
     };
-    let out = diagram::render(&state, now, args.format);
+    let out = diagram::render(&state, now, args.format, args.group_by);
     match &args.output {
         Some(path) => std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?,
         None => {

@@ -216,7 +216,7 @@ async fn handle(State(app): State<Arc<App>>, ConnectInfo(conn): ConnectInfo<Conn
     let (parts, body) = req.into_parts();
     let local = conn.is_local();
     // The console is read-only and served before the AWS APIs see anything.
-    if let Some(resp) = crate::console::handle(&app, parts.method.as_str(), parts.uri.path()) {
+    if let Some(resp) = crate::console::handle(&app, parts.method.as_str(), parts.uri.path(), parts.uri.query()) {
         return into_response(resp);
     }
     let body = match to_bytes(body, 64 * 1024 * 1024).await {

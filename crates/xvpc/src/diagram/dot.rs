@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::topology::{Node, Topology};
+use super::topology::{Node, Topology, VpcBox};
 use super::{class_color, state_class};
 
 /// Quotes a DOT string.
@@ -35,6 +35,42 @@ fn node(out: &mut String, n: &Node, indent: &str) {
     let _ = writeln!(out, "{indent}{} [label={}, fillcolor={}];", q(&n.id), q(&label), q(fill(n.kind.class())));
 }
 
+/// One VPC as a cluster with its subnets and nodes.
+fn vpc_cluster(out: &mut String, vpc: &VpcBox) {
+    let mut label = vpc.name.clone().map(|n| format!("{n}\n")).unwrap_or_default();
+    label.push_str(&vpc.id);
+    label.push('\n');
+    label.push_str(&vpc.cidrs.join(", "));
+    if let Some(r) = &vpc.stack {
+        label.push('\n');
+        label.push_str(r);
+    }
+    let _ = writeln!(out, "      subgraph {} {{", q(&format!("cluster_{}", vpc.id)));
+    let _ = writeln!(out, "        label={}; style=\"rounded,filled\"; fillcolor=\"#e8f1fb\"; color=\"#1565c0\";", q(&label));
+    // An invisible anchor: edges to the VPC attach to its cluster.
+    let _ = writeln!(out, "        {} [shape=point, style=invis, label=\"\"];", q(&vpc.id));
+    for zone in &vpc.zones {
+        for s in &zone.subnets {
+            let name = s.name.clone().map(|n| format!("{n}\n")).unwrap_or_default();
+            let _ = writeln!(out, "        subgraph {} {{", q(&format!("cluster_{}", s.id)));
+            let _ = writeln!(
+                out,
+                "          label={}; style=filled; fillcolor=\"#ffffff\"; color=\"#64b5f6\";",
+                q(&format!("{name}{}\n{} {}", s.id, s.cidr, zone.name))
+            );
+            let _ = writeln!(out, "          {} [shape=point, style=invis, label=\"\"];", q(&s.id));
+            for n in &s.items {
+                node(out, n, "          ");
+            }
+            out.push_str("        }\n");
+        }
+    }
+    for n in &vpc.nodes {
+        node(out, n, "        ");
+    }
+    out.push_str("      }\n");
+}
+
 /// The whole picture as a DOT digraph.
 pub fn render(topo: &Topology) -> String {
     let mut out = String::new();
@@ -48,38 +84,15 @@ pub fn render(topo: &Topology) -> String {
         for region in &acct.regions {
             let _ = writeln!(out, "    subgraph {} {{", q(&format!("cluster_region_{}_{}", acct.id, region.name)));
             let _ = writeln!(out, "      label={}; style=dashed; fillcolor=\"#ffffff\";", q(&region.name));
-            for vpc in &region.vpcs {
-                let mut label = vpc.name.clone().map(|n| format!("{n}\n")).unwrap_or_default();
-                label.push_str(&vpc.id);
-                label.push('\n');
-                label.push_str(&vpc.cidrs.join(", "));
-                let _ = writeln!(out, "      subgraph {} {{", q(&format!("cluster_{}", vpc.id)));
-                let _ = writeln!(out, "        label={}; style=\"rounded,filled\"; fillcolor=\"#e8f1fb\"; color=\"#1565c0\";", q(&label));
-                // An invisible anchor: edges to the VPC attach to its cluster.
-                let _ = writeln!(out, "        {} [shape=point, style=invis, label=\"\"];", q(&vpc.id));
-                for zone in &vpc.zones {
-                    for s in &zone.subnets {
-                        let name = s.name.clone().map(|n| format!("{n}\n")).unwrap_or_default();
-                        let _ = writeln!(out, "        subgraph {} {{", q(&format!("cluster_{}", s.id)));
-                        let _ = writeln!(
-                            out,
-                            "          label={}; style=filled; fillcolor=\"#ffffff\"; color=\"#64b5f6\";",
-                            q(&format!("{name}{}\n{} {}", s.id, s.cidr, zone.name))
-                        );
-                        let _ = writeln!(out, "          {} [shape=point, style=invis, label=\"\"];", q(&s.id));
-                        for n in &s.items {
-                            node(&mut out, n, "          ");
-                        }
-                        out.push_str("        }\n");
-                    }
+            // Grouped: one cluster per stack around its VPCs and nodes.
+            for (g, vpcs, nodes) in super::stacks::frames(region) {
+                if let Some(g) = g {
+                    let _ = writeln!(out, "      subgraph {} {{", q(&format!("cluster_{}", g.key(&acct.id, &region.name))));
+                    let _ = writeln!(out, "        label={}; style=dashed; color=\"#8d6e63\";", q(&g.title()));
                 }
-                for n in &vpc.nodes {
-                    node(&mut out, n, "        ");
-                }
-                out.push_str("      }\n");
-            }
-            for n in &region.nodes {
-                node(&mut out, n, "      ");
+                vpcs.into_iter().for_each(|v| vpc_cluster(&mut out, v));
+                nodes.into_iter().for_each(|n| node(&mut out, n, "      "));
+                out.push_str(if g.is_some() { "      }\n" } else { "" });
             }
             out.push_str("    }\n");
         }

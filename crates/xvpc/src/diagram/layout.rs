@@ -41,6 +41,8 @@ const SUBNET_HEAD: i64 = 36;
 const ZONE_HEAD: i64 = 18;
 const VPC_HEAD: i64 = 46;
 const REGION_HEAD: i64 = 28;
+/// Room above a region's VPCs for the stack frames' titles, when grouped.
+const STACK_HEAD: i64 = 22;
 const LANE_LABEL: i64 = 150;
 /// Room above the first lane for the legend.
 pub const LEGEND_H: i64 = 36;
@@ -80,7 +82,8 @@ impl Layout {
                 let rx = x;
                 let ry = lane_y + PAD;
                 let mut vx = rx + PAD;
-                let vy = ry + REGION_HEAD;
+                let stack_head = if region.stacks.is_empty() { 0 } else { STACK_HEAD };
+                let vy = ry + REGION_HEAD + stack_head;
                 let mut vpcs_h = 0;
                 for vpc in &region.vpcs {
                     // Zones side by side, subnets stacked, nodes stacked in subnets.
@@ -126,7 +129,17 @@ impl Layout {
                 }
                 let nodes_h = if region.nodes.is_empty() { 0 } else { ny - vy - ROW_GAP };
                 let w = if region.nodes.is_empty() { vpcs_w.max(200) + 2 * PAD } else { nx + NODE_W + PAD - rx };
-                let h = REGION_HEAD + vpcs_h.max(nodes_h) + PAD;
+                // A stack's frame: its VPCs' boxes with a margin, its title above.
+                for g in region.stacks.iter().filter(|g| !g.vpcs.is_empty()) {
+                    let boxes: Vec<Rect> = g.vpcs.iter().filter_map(|v| rects.get(v).copied()).collect();
+                    let (Some(x0), Some(x1), Some(y1)) =
+                        (boxes.iter().map(|r| r.x).min(), boxes.iter().map(|r| r.x + r.w).max(), boxes.iter().map(|r| r.y + r.h).max())
+                    else {
+                        continue;
+                    };
+                    rects.insert(g.key(&acct.id, &region.name), Rect { x: x0 - 8, y: vy - stack_head, w: x1 - x0 + 16, h: y1 - vy + stack_head + 8 });
+                }
+                let h = REGION_HEAD + stack_head + vpcs_h.max(nodes_h) + PAD;
                 rects.insert(format!("region:{}:{}", acct.id, region.name), Rect { x: rx, y: ry, w, h });
                 x += w + 30;
                 lane_h = lane_h.max(h);

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::topology::{Node, Topology};
+use super::topology::{Node, Topology, VpcBox};
 use super::{class_color, state_class};
 
 /// A Mermaid node id: letters, digits and `_` only (a `-` could read as a link).
@@ -30,6 +30,31 @@ fn node(out: &mut String, n: &Node, indent: &str) {
     let _ = writeln!(out, "{indent}{}[{}]:::{}", mid(&n.id), label(&l), n.kind.class());
 }
 
+/// One VPC as a subgraph with its subnets and nodes.
+fn vpc_subgraph(out: &mut String, vpc: &VpcBox) {
+    let mut l = vpc.name.clone().map(|n| format!("{n}<br/>")).unwrap_or_default();
+    l.push_str(&format!("{}<br/>{}", vpc.id, vpc.cidrs.join(", ")));
+    if let Some(r) = &vpc.stack {
+        l.push_str(&format!("<br/>{r}"));
+    }
+    let _ = writeln!(out, "      subgraph {}[{}]", mid(&vpc.id), label(&l));
+    for zone in &vpc.zones {
+        for s in &zone.subnets {
+            let name = s.name.clone().map(|n| format!("{n}<br/>")).unwrap_or_default();
+            let l = format!("{name}{}<br/>{} {}", s.id, s.cidr, zone.name);
+            let _ = writeln!(out, "        subgraph {}[{}]", mid(&s.id), label(&l));
+            for n in &s.items {
+                node(out, n, "          ");
+            }
+            out.push_str("        end\n");
+        }
+    }
+    for n in &vpc.nodes {
+        node(out, n, "        ");
+    }
+    out.push_str("      end\n");
+}
+
 /// The whole picture as a Mermaid `flowchart`.
 pub fn render(topo: &Topology) -> String {
     let mut out = String::from("flowchart LR\n");
@@ -37,28 +62,14 @@ pub fn render(topo: &Topology) -> String {
         let _ = writeln!(out, "  subgraph {}[{}]", mid(&format!("account_{}", acct.id)), label(&format!("account {}", acct.id)));
         for region in &acct.regions {
             let _ = writeln!(out, "    subgraph {}[{}]", mid(&format!("region_{}_{}", acct.id, region.name)), label(&region.name));
-            for vpc in &region.vpcs {
-                let mut l = vpc.name.clone().map(|n| format!("{n}<br/>")).unwrap_or_default();
-                l.push_str(&format!("{}<br/>{}", vpc.id, vpc.cidrs.join(", ")));
-                let _ = writeln!(out, "      subgraph {}[{}]", mid(&vpc.id), label(&l));
-                for zone in &vpc.zones {
-                    for s in &zone.subnets {
-                        let name = s.name.clone().map(|n| format!("{n}<br/>")).unwrap_or_default();
-                        let l = format!("{name}{}<br/>{} {}", s.id, s.cidr, zone.name);
-                        let _ = writeln!(out, "        subgraph {}[{}]", mid(&s.id), label(&l));
-                        for n in &s.items {
-                            node(&mut out, n, "          ");
-                        }
-                        out.push_str("        end\n");
-                    }
+            // Grouped: one subgraph per stack around its VPCs and nodes.
+            for (g, vpcs, nodes) in super::stacks::frames(region) {
+                if let Some(g) = g {
+                    let _ = writeln!(out, "      subgraph {}[{}]", mid(&g.key(&acct.id, &region.name)), label(&g.title()));
                 }
-                for n in &vpc.nodes {
-                    node(&mut out, n, "        ");
-                }
-                out.push_str("      end\n");
-            }
-            for n in &region.nodes {
-                node(&mut out, n, "      ");
+                vpcs.into_iter().for_each(|v| vpc_subgraph(&mut out, v));
+                nodes.into_iter().for_each(|n| node(&mut out, n, "      "));
+                out.push_str(if g.is_some() { "      end\n" } else { "" });
             }
             out.push_str("    end\n");
         }

@@ -15,10 +15,13 @@ mod layout;
 mod mermaid;
 mod peering;
 mod privatelink;
+mod stacks;
 mod svg;
 mod topology;
 mod transit_gateway;
 
+#[cfg(test)]
+mod stacks_tests;
 #[cfg(test)]
 mod tests;
 
@@ -35,10 +38,23 @@ pub enum Format {
     Mermaid,
 }
 
+/// How resources are grouped inside a region.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    /// VPCs side by side (the default).
+    #[default]
+    None,
+    /// By the CloudFormation stack that made them; the rest "not in a stack".
+    Stack,
+}
+
 /// Renders `state` as seen at `now_ms` (derived states such as a peering
-/// request's expiry depend on the clock).
-pub fn render(state: &State, now_ms: i64, format: Format) -> String {
-    let topo = Topology::from_state(state, now_ms);
+/// request's expiry depend on the clock), grouped as `group` says.
+pub fn render(state: &State, now_ms: i64, format: Format, group: GroupBy) -> String {
+    let mut topo = Topology::from_state(state, now_ms);
+    if group == GroupBy::Stack {
+        stacks::group(&mut topo, state);
+    }
     match format {
         Format::Svg => svg::render(&topo, &Layout::of(&topo)),
         Format::Dot => dot::render(&topo),

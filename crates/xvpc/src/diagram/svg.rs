@@ -20,6 +20,10 @@ const STYLE: &str = "
 .xvpc-diagram .lane-label { font-size: 13px; font-weight: bold; fill: #37474f; }
 .xvpc-diagram .region > rect { fill: #ffffff; stroke: #90a4ae; stroke-dasharray: 6 3; }
 .xvpc-diagram .region-label { font-weight: bold; fill: #546e7a; }
+.xvpc-diagram .stack > rect { fill: none; stroke: #8d6e63; stroke-width: 1.5; stroke-dasharray: 4 3; }
+.xvpc-diagram .stack.none > rect { stroke: #b0bec5; }
+.xvpc-diagram .stack-label { font-weight: bold; fill: #6d4c41; }
+.xvpc-diagram .stack.none .stack-label { fill: #90a4ae; font-style: italic; }
 .xvpc-diagram .vpc > rect { fill: #e8f1fb; stroke: #1565c0; stroke-width: 1.5; }
 .xvpc-diagram .vpc-label { font-weight: bold; font-size: 12px; fill: #0d47a1; }
 .xvpc-diagram .zone-label { fill: #78909c; font-size: 10px; }
@@ -162,15 +166,27 @@ pub fn render(topo: &Topology, layout: &Layout) -> String {
             let _ = writeln!(out, r#"<g class="region" data-id="{}">"#, esc(&format!("{}:{}", acct.id, region.name)));
             rect(&mut out, rr, 6);
             text(&mut out, rr.x + PAD, rr.y + 18, "region-label", &region.name);
+            for g in &region.stacks {
+                let Some(fr) = layout.get(&g.key(&acct.id, &region.name)) else { continue };
+                let none = if g.stack.is_none() { " none" } else { "" };
+                let _ = writeln!(out, r#"<g class="stack{none}" data-stack="{}">"#, esc(g.stack.as_deref().unwrap_or("")));
+                rect(&mut out, fr, 8);
+                text(&mut out, fr.x + 8, fr.y + 15, "stack-label", &g.title());
+                out.push_str("</g>\n");
+            }
             for vpc in &region.vpcs {
                 let Some(vr) = layout.get(&vpc.id) else { continue };
                 let _ = writeln!(out, r#"<g class="vpc" data-id="{}">"#, esc(&vpc.id));
                 rect(&mut out, vr, 6);
                 // Named: the name, then id and CIDRs; else the id, then CIDRs.
-                let (title, sub) = match &vpc.name {
+                let (mut title, sub) = match &vpc.name {
                     Some(n) => (n.clone(), format!("{} · {}", vpc.id, vpc.cidrs.join(", "))),
                     None => (vpc.id.clone(), vpc.cidrs.join(", ")),
                 };
+                // In its stack's frame, the logical id says which resource it is.
+                if let Some((_, logical)) = vpc.stack.as_deref().and_then(|r| r.split_once('/')) {
+                    title = format!("{title} · {logical}");
+                }
                 text(&mut out, vr.x + PAD, vr.y + 18, "vpc-label", &title);
                 text(&mut out, vr.x + PAD, vr.y + 34, "muted", &sub);
                 for zone in &vpc.zones {

@@ -9,17 +9,17 @@ use xvpc_model::subnet::Subnet;
 use xvpc_model::vpc::{CidrBlock, Vpc};
 use xvpc_model::State;
 
-use super::{render, Format, Layout, Topology};
+use super::{render, Format, GroupBy, Layout, Topology};
 
 const A: &str = "111111111111";
 const B: &str = "222222222222";
-const NOW: i64 = 1_790_000_000_000;
+pub(super) const NOW: i64 = 1_790_000_000_000;
 
 fn tags(name: &str) -> xvpc_model::tags::Tags {
     [("Name".to_string(), name.to_string())].into_iter().collect()
 }
 
-fn vpc(state: &mut State, id: &str, owner: &str, region: &str, name: &str, cidr: &str) {
+pub(super) fn vpc(state: &mut State, id: &str, owner: &str, region: &str, name: &str, cidr: &str) {
     state.vpcs.insert(
         id.into(),
         Vpc {
@@ -40,7 +40,7 @@ fn vpc(state: &mut State, id: &str, owner: &str, region: &str, name: &str, cidr:
     );
 }
 
-fn subnet(state: &mut State, id: &str, vpc: &str, cidr: &str, az: &str, az_id: &str) {
+pub(super) fn subnet(state: &mut State, id: &str, vpc: &str, cidr: &str, az: &str, az_id: &str) {
     let v = state.vpcs[vpc].clone();
     state.subnets.insert(
         id.into(),
@@ -63,7 +63,7 @@ fn subnet(state: &mut State, id: &str, vpc: &str, cidr: &str, az: &str, az_id: &
     );
 }
 
-fn instance(state: &mut State, id: &str, subnet: &str, ip: &str, name: &str, st: InstanceState) {
+pub(super) fn instance(state: &mut State, id: &str, subnet: &str, ip: &str, name: &str, st: InstanceState) {
     let s = state.subnets[subnet].clone();
     state.instances.insert(
         id.into(),
@@ -202,7 +202,7 @@ fn privatelink(s: &mut State) {
     s.vpc_endpoints.insert("vpce-0b000000000000001".into(), serde_json::from_value(ep).unwrap());
 }
 
-fn golden(name: &str, actual: &str) {
+pub(super) fn golden(name: &str, actual: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/diagram/testdata").join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
@@ -214,17 +214,17 @@ fn golden(name: &str, actual: &str) {
 
 #[test]
 fn svg_matches_golden() {
-    golden("fixture.svg", &render(&fixture(), NOW, Format::Svg));
+    golden("fixture.svg", &render(&fixture(), NOW, Format::Svg, GroupBy::None));
 }
 
 #[test]
 fn dot_matches_golden() {
-    golden("fixture.dot", &render(&fixture(), NOW, Format::Dot));
+    golden("fixture.dot", &render(&fixture(), NOW, Format::Dot, GroupBy::None));
 }
 
 #[test]
 fn mermaid_matches_golden() {
-    golden("fixture.mmd", &render(&fixture(), NOW, Format::Mermaid));
+    golden("fixture.mmd", &render(&fixture(), NOW, Format::Mermaid, GroupBy::None));
 }
 
 #[test]
@@ -318,7 +318,7 @@ fn layout_nests_boxes() {
     inside("vpce-0b000000000000001", "vpc-0b000000000000001");
     inside("vpce-svc-0a000000000000001", &format!("region:{A}:us-east-1"));
     // Markup in names is escaped.
-    assert!(render(&fixture(), NOW, Format::Svg).contains("west &lt;b&gt;"));
+    assert!(render(&fixture(), NOW, Format::Svg, GroupBy::None).contains("west &lt;b&gt;"));
 }
 
 #[test]
@@ -368,6 +368,6 @@ fn internet_gateway_is_a_vpc_node_and_instances_show_public_ips() {
     let web = vpc.zones.iter().flat_map(|z| &z.subnets).flat_map(|s| &s.items).find(|n| n.id == "i-0a000000000000001").unwrap();
     assert_eq!(web.details, ["10.0.1.10", "198.18.0.10"]);
     for f in [Format::Svg, Format::Dot, Format::Mermaid] {
-        assert!(render(&s, NOW, f).contains("edge"), "{f:?} draws the gateway");
+        assert!(render(&s, NOW, f, GroupBy::None).contains("edge"), "{f:?} draws the gateway");
     }
 }

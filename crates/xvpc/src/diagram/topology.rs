@@ -32,6 +32,8 @@ pub struct Region {
     pub vpcs: Vec<VpcBox>,
     /// Transit gateways and endpoint services owned here.
     pub nodes: Vec<Node>,
+    /// The frames by stack, when grouped (empty otherwise).
+    pub stacks: Vec<super::stacks::StackGroup>,
 }
 
 /// A VPC with its CIDRs and subnets grouped by zone.
@@ -44,6 +46,8 @@ pub struct VpcBox {
     pub zones: Vec<Zone>,
     /// Load balancers and interface endpoints in this VPC.
     pub nodes: Vec<Node>,
+    /// `STACK/LogicalId` of the stack that made it, when grouped by stack.
+    pub stack: Option<String>,
 }
 
 /// One availability zone column of a VPC.
@@ -200,6 +204,7 @@ impl Topology {
                 cidrs: vpc.cidrs().map(|c| c.to_string()).collect(),
                 zones,
                 nodes: vec![],
+                stack: None,
             });
         }
         let mut extra = Connections::default();
@@ -241,7 +246,7 @@ fn region_of<'a>(tree: &'a mut BTreeMap<String, BTreeMap<String, Region>>, acct:
     tree.entry(acct.to_string())
         .or_default()
         .entry(region.to_string())
-        .or_insert_with(|| Region { name: region.to_string(), vpcs: vec![], nodes: vec![] })
+        .or_insert_with(|| Region { name: region.to_string(), vpcs: vec![], nodes: vec![], stacks: vec![] })
 }
 
 /// Nodes and edges of the connections between VPCs, before placement.
