@@ -19,17 +19,22 @@ pub fn endpoint(flag: Option<&str>) -> String {
 
 /// Sends `method path` with an optional JSON body; returns (status, JSON).
 pub fn request(endpoint: &str, method: &str, path: &str, body: Option<&Value>) -> anyhow::Result<(u16, Value)> {
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    request_raw(endpoint, method, path, payload.as_bytes())
+}
+
+/// [`request`] with a body already written as JSON text.
+pub fn request_raw(endpoint: &str, method: &str, path: &str, payload: &[u8]) -> anyhow::Result<(u16, Value)> {
     let rest = endpoint.strip_prefix("http://").ok_or_else(|| anyhow!("endpoint must be http://host:port, got {endpoint}"))?;
     let host = rest.trim_end_matches('/');
     let mut stream = TcpStream::connect(host).with_context(|| format!("connecting to {endpoint} (is `xvpc serve` running?)"))?;
     stream.set_read_timeout(Some(Duration::from_secs(120)))?;
-    let payload = body.map(|b| b.to_string()).unwrap_or_default();
     let head = format!(
         "{method} {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         payload.len()
     );
     stream.write_all(head.as_bytes())?;
-    stream.write_all(payload.as_bytes())?;
+    stream.write_all(payload)?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| anyhow!("malformed HTTP response"))?;

@@ -124,11 +124,20 @@ impl Progress {
     }
 }
 
+/// One file of a dump as read: its path under the dump, the account and
+/// Region its path names, and its text (checked to be JSON).
+pub struct RawFile {
+    path: String,
+    account: Option<String>,
+    region: Option<String>,
+    text: String,
+}
+
 /// Every `*.json` file under `dir`, sorted, with the account and Region its
 /// path names: Batfish's `aws_configs/accounts/<id>/<region>/` or
 /// `aws_configs/<region>/`, or any directory named like an account id or a
 /// Region in a plain tree.
-pub fn read_dump(dir: &Path) -> anyhow::Result<Vec<DumpFile>> {
+pub fn read_raw(dir: &Path) -> anyhow::Result<Vec<RawFile>> {
     let mut paths = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -152,39 +161,67 @@ pub fn read_dump(dir: &Path) -> anyhow::Result<Vec<DumpFile>> {
         let account = dirs.iter().rev().find(|c| c.len() == 12 && c.bytes().all(|b| b.is_ascii_digit())).cloned();
         let region = dirs.iter().rev().find(|c| xvpc_model::region::region(c).is_some()).cloned();
         let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-        let json: Value = serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not JSON (line {}, column {}): {e}", rel.display(), e.line(), e.column()))?;
-        out.push(DumpFile { path: rel.display().to_string(), account, region, json });
+        // Checked here so a truncated file is named with its line and column.
+        serde_json::from_str::<serde::de::IgnoredAny>(&text)
+            .map_err(|e| anyhow::anyhow!("{}: not JSON (line {}, column {}): {e}", rel.display(), e.line(), e.column()))?;
+        out.push(RawFile { path: rel.display().to_string(), account, region, text });
         progress.set(n + 1);
     }
     progress.finish();
     Ok(out)
 }
 
-/// Prints the summary: per account and Region, per kind, imported/skipped.
+/// The dump's files, parsed.
+pub fn read_dump(dir: &Path) -> anyhow::Result<Vec<DumpFile>> {
+    read_raw(dir)?
+        .into_iter()
+        .map(|f| Ok(DumpFile { json: serde_json::from_str(&f.text)?, path: f.path, account: f.account, region: f.region }))
+        .collect()
+}
+
+/// The body of `POST /_xvpc/import`, the files' texts spliced in as they are
+/// (no second parse and print of a large dump on the client).
+fn import_body(files: &[RawFile], args: &ImportArgs) -> String {
+    let mut body = String::from("{\"files\":[");
+    for (i, f) in files.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        let head = json!({ "path": f.path, "account": f.account, "region": f.region }).to_string();
+        body.push_str(&head[..head.len() - 1]);
+        body.push_str(",\"json\":");
+        body.push_str(&f.text);
+        body.push('}');
+    }
+    let tail = json!({ "account": args.account, "region": args.region, "strict": args.strict }).to_string();
+    body.push_str("],");
+    body.push_str(&tail[1..]);
+    body
+}
+
+/// Prints the summary: per account and Region, per kind, imported/skipped
+/// (a closed standard output, as under `| head`, is not an error).
 fn print_summary(v: &Value) {
+    use std::fmt::Write as _;
     let rows = v.get("summary").and_then(Value::as_array).cloned().unwrap_or_default();
-    println!("{:<14} {:<16} {:<36} {:>8} {:>8}", "ACCOUNT", "REGION", "KIND", "IMPORTED", "SKIPPED");
+    let mut out = format!("{:<14} {:<16} {:<36} {:>8} {:>8}\n", "ACCOUNT", "REGION", "KIND", "IMPORTED", "SKIPPED");
     for r in rows {
         let t = |k: &str| r.get(k).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default();
-        println!("{:<14} {:<16} {:<36} {:>8} {:>8}", t("account"), t("region"), t("kind"), t("imported"), t("skipped"));
+        let _ = writeln!(out, "{:<14} {:<16} {:<36} {:>8} {:>8}", t("account"), t("region"), t("kind"), t("imported"), t("skipped"));
     }
+    let _ = std::io::stdout().write_all(out.as_bytes());
 }
 
 pub fn import(args: ImportArgs) -> anyhow::Result<i32> {
-    let files = read_dump(&args.dir)?;
     let (status, v) = match &args.data_dir {
         Some(dir) => {
+            let files = read_dump(&args.dir)?;
             let app = open_data_dir(dir)?;
             outcome(import_local(&app, &files, &args)?)
         }
         None => {
-            let body = json!({
-                "files": files.iter().map(|f| json!({ "path": f.path, "account": f.account, "region": f.region, "json": f.json })).collect::<Vec<_>>(),
-                "account": args.account,
-                "region": args.region,
-                "strict": args.strict,
-            });
-            client::request(&client::endpoint(args.endpoint.as_deref()), "POST", "/_xvpc/import", Some(&body))?
+            let body = import_body(&read_raw(&args.dir)?, &args);
+            client::request_raw(&client::endpoint(args.endpoint.as_deref()), "POST", "/_xvpc/import", body.as_bytes())?
         }
     };
     if args.json {
