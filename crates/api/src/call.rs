@@ -128,6 +128,7 @@ pub enum Service {
     Rds,
     ElastiCache,
     Redshift,
+    CloudFormation,
 }
 
 impl Service {
@@ -144,6 +145,7 @@ impl Service {
             "rds" => Service::Rds,
             "elasticache" => Service::ElastiCache,
             "redshift" => Service::Redshift,
+            "cloudformation" => Service::CloudFormation,
             _ => return None,
         })
     }
@@ -158,6 +160,7 @@ impl Service {
             v if v == shapes::rds::API_VERSION => Service::Rds,
             v if v == shapes::elasticache::API_VERSION => Service::ElastiCache,
             v if v == shapes::redshift::API_VERSION => Service::Redshift,
+            v if v == shapes::cloudformation::API_VERSION => Service::CloudFormation,
             _ => Service::Ec2,
         }
     }
@@ -171,6 +174,7 @@ impl Service {
             Service::ElastiCache => shapes::elasticache::XML_NAMESPACE,
             Service::Redshift => shapes::redshift::XML_NAMESPACE,
             Service::Iam => shapes::iam::XML_NAMESPACE,
+            Service::CloudFormation => shapes::cloudformation::XML_NAMESPACE,
             Service::Ec2 => envelope::EC2_NS,
             Service::Ram | Service::Logs | Service::Ssm | Service::Organizations => "",
         }
@@ -314,7 +318,7 @@ pub fn dispatch(app: &App, req: HttpRequest, request_id: &str) -> HttpResponse {
         Ok(r) => r,
         Err(e) => {
             return match params.version().map(Service::from_api_version) {
-                Some(s @ (Service::Elbv2 | Service::Sts | Service::Iam | Service::Rds | Service::ElastiCache | Service::Redshift)) => {
+                Some(s @ (Service::Elbv2 | Service::Sts | Service::Iam | Service::Rds | Service::ElastiCache | Service::Redshift | Service::CloudFormation)) => {
                     envelope::query_error(&e, s.namespace(), request_id)
                 }
                 _ if is_json => envelope::json_error(&e, request_id),
@@ -389,6 +393,7 @@ fn query_action(service: Service, action: &str) -> Option<QueryHandler> {
         Service::Redshift => crate::redshift::actions().get(action),
         Service::Iam => crate::iam::actions().get(action),
         Service::Ram | Service::Logs | Service::Ssm | Service::Organizations => None,
+        Service::CloudFormation => crate::cloudformation::actions().get(action),
     }
 }
 
@@ -524,6 +529,7 @@ mod action_table_tests {
         assert_eq!(crate::elasticache::actions().names(), shapes::elasticache::OPERATIONS);
         assert_eq!(crate::redshift::actions().names(), shapes::redshift::OPERATIONS);
         assert_eq!(crate::iam::actions().names(), shapes::iam::OPERATIONS);
+        assert_eq!(crate::cloudformation::actions().names(), shapes::cloudformation::OPERATIONS);
         let logs: Vec<&str> = crate::logs::TYPED.iter().map(|a| a.1).collect();
         assert_eq!(logs, shapes::logs::OPERATIONS);
         let ssm: Vec<&str> = crate::ssm::TYPED.iter().map(|a| a.1).collect();

@@ -9,7 +9,7 @@
 //! Sources: the EC2 API reference's "Error codes for the Amazon EC2 API",
 //! and botocore's ELBv2 and RAM models for their exceptions.
 
-use xvpc_model::error::{ElbFault, IamFault, Limit, LogsFault, OrgFault, RamFault, SsmFault};
+use xvpc_model::error::{CfnFault, ElbFault, IamFault, Limit, LogsFault, OrgFault, RamFault, SsmFault};
 use xvpc_model::subnet_group::{GroupFault, GroupService};
 use xvpc_model::{IdKind, ModelError};
 use xvpc_wire::ApiError;
@@ -276,6 +276,17 @@ fn org(f: OrgFault) -> &'static str {
     }
 }
 
+/// CloudFormation's codes and statuses (botocore's `error` of each
+/// exception shape).
+fn cfn(f: CfnFault) -> (&'static str, u16) {
+    match f {
+        CfnFault::AlreadyExists => ("AlreadyExistsException", 400),
+        CfnFault::ChangeSetNotFound => ("ChangeSetNotFound", 404),
+        CfnFault::InsufficientCapabilities => ("InsufficientCapabilitiesException", 400),
+        CfnFault::InvalidChangeSetStatus => ("InvalidChangeSetStatus", 400),
+    }
+}
+
 /// CloudWatch Logs' codes (all HTTP 400).
 fn logs(f: LogsFault) -> &'static str {
     match f {
@@ -359,6 +370,10 @@ pub fn to_api(e: &ModelError) -> ApiError {
         }
         M::Logs(f, _) => c(logs(*f)),
         M::Org(f, _) => c(org(*f)),
+        M::Cfn(f, _) => {
+            let (code, status) = cfn(*f);
+            c(code).with_status(status)
+        }
     }
 }
 

@@ -213,6 +213,7 @@ fn every_variant_has_its_documented_code() {
         Iam(xvpc_model::error::IamFault::MalformedPolicyDocument, s()) => "MalformedPolicyDocument",
         Logs(xvpc_model::error::LogsFault::ResourceNotFound, s()) => "ResourceNotFoundException",
         Org(xvpc_model::error::OrgFault::NotInUse, s()) => "AWSOrganizationsNotInUseException",
+        Cfn(xvpc_model::error::CfnFault::AlreadyExists, s()) => "AlreadyExistsException",
     );
     for (e, code) in all {
         check(&e, code);
@@ -301,6 +302,21 @@ fn every_organizations_fault_has_its_code() {
     );
     for (f, code) in org {
         check(&ModelError::Org(f, s()), code);
+    }
+}
+
+#[test]
+fn every_cloudformation_fault_has_its_code_and_status() {
+    use xvpc_model::error::CfnFault;
+    let cfn = cases!(CfnFault;
+        AlreadyExists => ("AlreadyExistsException", 400),
+        ChangeSetNotFound => ("ChangeSetNotFound", 404),
+        InsufficientCapabilities => ("InsufficientCapabilitiesException", 400),
+        InvalidChangeSetStatus => ("InvalidChangeSetStatus", 400),
+    );
+    for (f, (code, status)) in cfn {
+        let api = to_api(&ModelError::Cfn(f, s()));
+        assert_eq!((api.code.as_str(), api.status), (code, status), "{f:?}");
     }
 }
 

@@ -103,7 +103,7 @@ fn policy_shape(call: &Call, p: &Policy) -> shape::Policy {
     }
 }
 
-fn create_role(call: &mut Call, input: shape::CreateRoleRequest) -> Result<shape::CreateRoleResponse> {
+pub(crate) fn create_role(call: &mut Call, input: shape::CreateRoleRequest) -> Result<shape::CreateRoleResponse> {
     let ctx = global(call);
     let create = CreateRole {
         name: input.role_name,
@@ -123,7 +123,7 @@ fn get_role(call: &mut Call, input: shape::GetRoleRequest) -> Result<shape::GetR
     Ok(shape::GetRoleResponse { role: role_shape(model::role(call.state(), &global(call), &input.role_name)?) })
 }
 
-fn delete_role(call: &mut Call, input: shape::DeleteRoleRequest) -> Result<Empty> {
+pub(crate) fn delete_role(call: &mut Call, input: shape::DeleteRoleRequest) -> Result<Empty> {
     let ch = model::delete_role(call.state(), &global(call), &input.role_name)?;
     call.commit(ch)?;
     Ok(Empty)
@@ -134,7 +134,7 @@ fn list_role_policies(call: &mut Call, input: shape::ListRolePoliciesRequest) ->
     Ok(shape::ListRolePoliciesResponse { policy_names: r.inline.keys().cloned().collect(), is_truncated: Some(false), marker: None })
 }
 
-fn put_role_policy(call: &mut Call, input: shape::PutRolePolicyRequest) -> Result<Empty> {
+pub(crate) fn put_role_policy(call: &mut Call, input: shape::PutRolePolicyRequest) -> Result<Empty> {
     let ch = model::put_role_policy(call.state(), &global(call), &input.role_name, &input.policy_name, &input.policy_document)?;
     call.commit(ch)?;
     Ok(Empty)
@@ -145,7 +145,7 @@ fn get_role_policy(call: &mut Call, input: shape::GetRolePolicyRequest) -> Resul
     Ok(shape::GetRolePolicyResponse { policy_document: url_encoded(doc), role_name: input.role_name, policy_name: input.policy_name })
 }
 
-fn delete_role_policy(call: &mut Call, input: shape::DeleteRolePolicyRequest) -> Result<Empty> {
+pub(crate) fn delete_role_policy(call: &mut Call, input: shape::DeleteRolePolicyRequest) -> Result<Empty> {
     let ch = model::delete_role_policy(call.state(), &global(call), &input.role_name, &input.policy_name)?;
     call.commit(ch)?;
     Ok(Empty)
@@ -185,13 +185,13 @@ fn list_attached_role_policies(call: &mut Call, input: shape::ListAttachedRolePo
     Ok(shape::ListAttachedRolePoliciesResponse { attached_policies: attached, is_truncated: Some(false), marker: None })
 }
 
-fn attach_role_policy(call: &mut Call, input: shape::AttachRolePolicyRequest) -> Result<Empty> {
+pub(crate) fn attach_role_policy(call: &mut Call, input: shape::AttachRolePolicyRequest) -> Result<Empty> {
     let ch = model::attach(call.state(), &global(call), &input.role_name, &input.policy_arn)?;
     call.commit(ch)?;
     Ok(Empty)
 }
 
-fn detach_role_policy(call: &mut Call, input: shape::DetachRolePolicyRequest) -> Result<Empty> {
+pub(crate) fn detach_role_policy(call: &mut Call, input: shape::DetachRolePolicyRequest) -> Result<Empty> {
     let ch = model::detach(call.state(), &global(call), &input.role_name, &input.policy_arn)?;
     call.commit(ch)?;
     Ok(Empty)

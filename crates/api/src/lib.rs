@@ -16,6 +16,7 @@
 
 pub mod access_keys;
 pub mod call;
+pub mod cloudformation;
 pub mod ec2;
 pub mod elasticache;
 pub mod elbv2;

@@ -137,7 +137,7 @@ fn pair(a: Option<&str>, b: Option<&str>) -> String {
     format!("{}\u{0}{}", a.unwrap_or(""), b.unwrap_or(""))
 }
 
-fn create_resource_share(call: &mut Call, input: shape::CreateResourceShareRequest) -> Result<shape::CreateResourceShareResponse> {
+pub(crate) fn create_resource_share(call: &mut Call, input: shape::CreateResourceShareRequest) -> Result<shape::CreateResourceShareResponse> {
     if !input.permission_arns.iter().all(|p| p == model::TGW_PERMISSION_ARN) {
         return Err(fault(RamFault::UnknownResource, "xvpc knows only the managed permission AWSRAMDefaultPermissionTransitGateway."));
     }
@@ -162,7 +162,7 @@ fn update_resource_share(call: &mut Call, input: shape::UpdateResourceShareReque
     Ok(shape::UpdateResourceShareResponse { resource_share: share, client_token: input.client_token })
 }
 
-fn delete_resource_share(call: &mut Call, input: shape::DeleteResourceShareRequest) -> Result<shape::DeleteResourceShareResponse> {
+pub(crate) fn delete_resource_share(call: &mut Call, input: shape::DeleteResourceShareRequest) -> Result<shape::DeleteResourceShareResponse> {
     let ch = model::delete_share(call.state(), &call.ctx, &input.resource_share_arn)?;
     call.commit(ch)?;
     Ok(shape::DeleteResourceShareResponse { return_value: Some(true), client_token: input.client_token })
@@ -187,7 +187,7 @@ fn touched(call: &Call, arn: &str, touched: &[Association], status: shape::Resou
         .collect()
 }
 
-fn associate_resource_share(call: &mut Call, input: shape::AssociateResourceShareRequest) -> Result<shape::AssociateResourceShareResponse> {
+pub(crate) fn associate_resource_share(call: &mut Call, input: shape::AssociateResourceShareRequest) -> Result<shape::AssociateResourceShareResponse> {
     let arn = input.resource_share_arn;
     let (ch, done) = model::associate(call.state(), &call.ctx, &arn, &input.resource_arns, &input.principals)?;
     call.commit(ch)?;

@@ -198,6 +198,15 @@ pub enum OrgFault {
     TargetNotFound,
 }
 
+/// CloudFormation's refusals (beside `ValidationError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CfnFault {
+    AlreadyExists,
+    ChangeSetNotFound,
+    InsufficientCapabilities,
+    InvalidChangeSetStatus,
+}
+
 /// CloudWatch Logs' refusals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LogsFault {
@@ -435,6 +444,9 @@ pub enum ModelError {
     /// An AWS Organizations refusal.
     #[error("{1}")]
     Org(OrgFault, String),
+    /// A CloudFormation refusal.
+    #[error("{1}")]
+    Cfn(CfnFault, String),
 }
 
 /// The hint AWS adds to a malformed id: ` (expecting "sg-...")`.

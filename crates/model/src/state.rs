@@ -132,6 +132,10 @@ resources! {
     OrganizationalUnit(crate::organizational_unit::OrganizationalUnit) => organizational_units,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     Handshake(crate::handshake::Handshake) => handshakes,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    Stack(crate::stack::Stack) => stacks,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    ChangeSet(crate::stack::ChangeSet) => change_sets,
 }
 
 /// A change to the state: a resource written whole, or removed.

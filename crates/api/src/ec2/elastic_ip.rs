@@ -44,7 +44,7 @@ pub fn address_shape(a: &Address, state: &State) -> shape::Address {
     out
 }
 
-fn allocate_address(call: &mut Call, input: shape::AllocateAddressRequest) -> Result<shape::AllocateAddressResult> {
+pub(crate) fn allocate_address(call: &mut Call, input: shape::AllocateAddressRequest) -> Result<shape::AllocateAddressResult> {
     if input.address.is_some() || input.public_ipv4_pool.as_deref().is_some_and(|p| p != POOL) || input.ipam_pool_id.is_some() {
         return Err(unsupported("Bring-your-own addresses"));
     }
@@ -70,7 +70,7 @@ fn allocate_address(call: &mut Call, input: shape::AllocateAddressRequest) -> Re
     })
 }
 
-fn associate_address(call: &mut Call, input: shape::AssociateAddressRequest) -> Result<shape::AssociateAddressResult> {
+pub(crate) fn associate_address(call: &mut Call, input: shape::AssociateAddressRequest) -> Result<shape::AssociateAddressResult> {
     let a = elastic_ip::find(call.state(), &call.ctx, input.allocation_id.as_deref(), input.public_ip.as_deref())?.clone();
     let associate = Associate {
         instance_id: input.instance_id,
@@ -83,7 +83,7 @@ fn associate_address(call: &mut Call, input: shape::AssociateAddressRequest) -> 
     Ok(shape::AssociateAddressResult { association_id: Some(id) })
 }
 
-fn disassociate_address(call: &mut Call, input: shape::DisassociateAddressRequest) -> Result<ReturnTrue> {
+pub(crate) fn disassociate_address(call: &mut Call, input: shape::DisassociateAddressRequest) -> Result<ReturnTrue> {
     let assoc = match input.association_id {
         Some(id) => id,
         None => {
@@ -100,7 +100,7 @@ fn disassociate_address(call: &mut Call, input: shape::DisassociateAddressReques
     Ok(ReturnTrue)
 }
 
-fn release_address(call: &mut Call, input: shape::ReleaseAddressRequest) -> Result<ReturnTrue> {
+pub(crate) fn release_address(call: &mut Call, input: shape::ReleaseAddressRequest) -> Result<ReturnTrue> {
     let a = elastic_ip::find(call.state(), &call.ctx, input.allocation_id.as_deref(), input.public_ip.as_deref())?;
     // The ReleaseAddress reference: a wrong border group is InvalidAddress.NotFound.
     if input.network_border_group.as_deref().is_some_and(|g| g != a.region) {

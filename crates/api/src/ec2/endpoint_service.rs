@@ -101,7 +101,7 @@ fn check_supported(ctx: &Ctx, gwlbs: &[String], types: &[String], regions: &[Str
     Ok(())
 }
 
-fn create_service(
+pub(crate) fn create_service(
     call: &mut Call,
     input: shape::CreateVpcEndpointServiceConfigurationRequest,
 ) -> Result<shape::CreateVpcEndpointServiceConfigurationResult> {
@@ -138,7 +138,7 @@ pub(crate) fn describe_services(
     })
 }
 
-fn modify_service(
+pub(crate) fn modify_service(
     call: &mut Call,
     input: shape::ModifyVpcEndpointServiceConfigurationRequest,
 ) -> Result<shape::ModifyVpcEndpointServiceConfigurationResult> {
@@ -161,7 +161,7 @@ fn modify_service(
     Ok(shape::ModifyVpcEndpointServiceConfigurationResult { return_: Some(true) })
 }
 
-fn delete_services(
+pub(crate) fn delete_services(
     call: &mut Call,
     input: shape::DeleteVpcEndpointServiceConfigurationsRequest,
 ) -> Result<shape::DeleteVpcEndpointServiceConfigurationsResult> {
@@ -195,7 +195,7 @@ fn allowed_principal(a: &AllowedPrincipal, service_id: &str) -> shape::AllowedPr
     }
 }
 
-fn modify_permissions(
+pub(crate) fn modify_permissions(
     call: &mut Call,
     input: shape::ModifyVpcEndpointServicePermissionsRequest,
 ) -> Result<shape::ModifyVpcEndpointServicePermissionsResult> {
@@ -348,7 +348,7 @@ fn decide(call: &mut Call, service_id: &str, endpoint_ids: &[String], accept: bo
     Ok(unsuccessful_items(&failed))
 }
 
-fn accept_connections(call: &mut Call, input: shape::AcceptVpcEndpointConnectionsRequest) -> Result<shape::AcceptVpcEndpointConnectionsResult> {
+pub(crate) fn accept_connections(call: &mut Call, input: shape::AcceptVpcEndpointConnectionsRequest) -> Result<shape::AcceptVpcEndpointConnectionsResult> {
     Ok(shape::AcceptVpcEndpointConnectionsResult { unsuccessful: decide(call, &input.service_id, &input.vpc_endpoint_ids, true)? })
 }
 

@@ -204,7 +204,7 @@ fn reservation_shape(insts: &[&Instance], state: &State, shown: impl Fn(&Instanc
     }
 }
 
-fn run_instances(call: &mut Call, input: shape::RunInstancesRequest) -> Result<shape::Reservation> {
+pub(crate) fn run_instances(call: &mut Call, input: shape::RunInstancesRequest) -> Result<shape::Reservation> {
     let mut tags = tags_from_specs_for(&input.tag_specifications, &["instance", "network-interface", "volume"])?;
     if input.network_interfaces.len() > 1 {
         return Err(unsupported("Launches with more than one network interface"));
@@ -300,7 +300,7 @@ fn change_state(call: &mut Call, ids: &[String], cmd: StateCommand) -> Result<Ve
         .collect())
 }
 
-fn terminate_instances(call: &mut Call, input: shape::TerminateInstancesRequest) -> Result<shape::TerminateInstancesResult> {
+pub(crate) fn terminate_instances(call: &mut Call, input: shape::TerminateInstancesRequest) -> Result<shape::TerminateInstancesResult> {
     Ok(shape::TerminateInstancesResult { terminating_instances: change_state(call, &input.instance_ids, instance::terminate)? })
 }
 
@@ -353,7 +353,7 @@ fn attribute_shape(i: &Instance, s: &State, attribute: shape::InstanceAttributeN
     Ok(out)
 }
 
-fn modify_instance_attribute(call: &mut Call, input: shape::ModifyInstanceAttributeRequest) -> Result<ReturnTrue> {
+pub(crate) fn modify_instance_attribute(call: &mut Call, input: shape::ModifyInstanceAttributeRequest) -> Result<ReturnTrue> {
     let id = input.instance_id.clone();
     let attr = requested_attribute(input)?;
     let ch = instance::modify_attribute(call.state(), &call.ctx, &id, attr)?;

@@ -37,26 +37,26 @@ pub fn igw_shape(g: &InternetGateway) -> shape::InternetGateway {
     }
 }
 
-fn create_internet_gateway(call: &mut Call, input: shape::CreateInternetGatewayRequest) -> Result<shape::CreateInternetGatewayResult> {
+pub(crate) fn create_internet_gateway(call: &mut Call, input: shape::CreateInternetGatewayRequest) -> Result<shape::CreateInternetGatewayResult> {
     let tags = tags_from_specs(&input.tag_specifications, "internet-gateway")?;
     let (ch, id) = internet_gateway::create(&call.ctx, tags);
     call.commit(ch)?;
     Ok(shape::CreateInternetGatewayResult { internet_gateway: Some(igw_shape(&call.state().internet_gateways[&id])) })
 }
 
-fn delete_internet_gateway(call: &mut Call, input: shape::DeleteInternetGatewayRequest) -> Result<ReturnTrue> {
+pub(crate) fn delete_internet_gateway(call: &mut Call, input: shape::DeleteInternetGatewayRequest) -> Result<ReturnTrue> {
     let ch = internet_gateway::delete(call.state(), &call.ctx, &input.internet_gateway_id)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
 }
 
-fn attach_internet_gateway(call: &mut Call, input: shape::AttachInternetGatewayRequest) -> Result<ReturnTrue> {
+pub(crate) fn attach_internet_gateway(call: &mut Call, input: shape::AttachInternetGatewayRequest) -> Result<ReturnTrue> {
     let ch = internet_gateway::attach(call.state(), &call.ctx, &input.internet_gateway_id, &input.vpc_id)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
 }
 
-fn detach_internet_gateway(call: &mut Call, input: shape::DetachInternetGatewayRequest) -> Result<ReturnTrue> {
+pub(crate) fn detach_internet_gateway(call: &mut Call, input: shape::DetachInternetGatewayRequest) -> Result<ReturnTrue> {
     let ch = internet_gateway::detach(call.state(), &call.ctx, &input.internet_gateway_id, &input.vpc_id)?;
     call.commit(ch)?;
     Ok(ReturnTrue)

@@ -58,7 +58,7 @@ pub fn nat_gateway_shape(g: &NatGateway, now: i64) -> shape::NatGateway {
     }
 }
 
-fn create_nat_gateway(call: &mut Call, input: shape::CreateNatGatewayRequest) -> Result<shape::CreateNatGatewayResult> {
+pub(crate) fn create_nat_gateway(call: &mut Call, input: shape::CreateNatGatewayRequest) -> Result<shape::CreateNatGatewayResult> {
     if matches!(input.availability_mode, Some(shape::AvailabilityMode::Regional)) || !input.availability_zone_addresses.is_empty() {
         return Err(unsupported("Regional NAT gateways"));
     }
@@ -84,7 +84,7 @@ fn create_nat_gateway(call: &mut Call, input: shape::CreateNatGatewayRequest) ->
     Ok(shape::CreateNatGatewayResult { client_token: input.client_token, nat_gateway: Some(g) })
 }
 
-fn delete_nat_gateway(call: &mut Call, input: shape::DeleteNatGatewayRequest) -> Result<shape::DeleteNatGatewayResult> {
+pub(crate) fn delete_nat_gateway(call: &mut Call, input: shape::DeleteNatGatewayRequest) -> Result<shape::DeleteNatGatewayResult> {
     let ch = nat::delete(call.state(), &call.ctx, &input.nat_gateway_id)?;
     call.commit(ch)?;
     Ok(shape::DeleteNatGatewayResult { nat_gateway_id: Some(input.nat_gateway_id) })

@@ -85,7 +85,7 @@ fn one_pcx(call: &Call, id: &str, status: Option<Status>) -> Option<shape::VpcPe
     call.state().peering_connections.get(id).map(|p| pcx_shape(call.state(), &call.ctx, p, status))
 }
 
-fn create_vpc_peering_connection(
+pub(crate) fn create_vpc_peering_connection(
     call: &mut Call,
     input: shape::CreateVpcPeeringConnectionRequest,
 ) -> Result<shape::CreateVpcPeeringConnectionResult> {
@@ -109,7 +109,7 @@ fn create_vpc_peering_connection(
     Ok(shape::CreateVpcPeeringConnectionResult { vpc_peering_connection: one_pcx(call, &id, shown) })
 }
 
-fn accept_vpc_peering_connection(
+pub(crate) fn accept_vpc_peering_connection(
     call: &mut Call,
     input: shape::AcceptVpcPeeringConnectionRequest,
 ) -> Result<shape::AcceptVpcPeeringConnectionResult> {
@@ -125,7 +125,7 @@ fn reject_vpc_peering_connection(call: &mut Call, input: shape::RejectVpcPeering
     Ok(shape::RejectVpcPeeringConnectionResult { return_: Some(true) })
 }
 
-fn delete_vpc_peering_connection(call: &mut Call, input: shape::DeleteVpcPeeringConnectionRequest) -> Result<shape::DeleteVpcPeeringConnectionResult> {
+pub(crate) fn delete_vpc_peering_connection(call: &mut Call, input: shape::DeleteVpcPeeringConnectionRequest) -> Result<shape::DeleteVpcPeeringConnectionResult> {
     let ch = peering::delete(call.state(), &call.ctx, &input.vpc_peering_connection_id)?;
     call.commit(ch)?;
     Ok(shape::DeleteVpcPeeringConnectionResult { return_: Some(true) })
@@ -156,7 +156,7 @@ fn options_change(req: Option<shape::PeeringConnectionOptionsRequest>, current: 
     })
 }
 
-fn modify_vpc_peering_connection_options(
+pub(crate) fn modify_vpc_peering_connection_options(
     call: &mut Call,
     input: shape::ModifyVpcPeeringConnectionOptionsRequest,
 ) -> Result<shape::ModifyVpcPeeringConnectionOptionsResult> {

@@ -22,7 +22,7 @@ pub const TYPED: &[(&str, QueryHandler)] = &[
 ];
 
 /// An association's state: xvpc associates at once.
-fn associated() -> Option<shape::RouteTableAssociationState> {
+pub(crate) fn associated() -> Option<shape::RouteTableAssociationState> {
     Some(shape::RouteTableAssociationState { state: Some(shape::RouteTableAssociationStateCode::Associated), status_message: None })
 }
 
@@ -91,7 +91,7 @@ pub fn route_table_shape(t: &RouteTable, state: &State) -> shape::RouteTable {
     }
 }
 
-fn create_route_table(call: &mut Call, input: shape::CreateRouteTableRequest) -> Result<shape::CreateRouteTableResult> {
+pub(crate) fn create_route_table(call: &mut Call, input: shape::CreateRouteTableRequest) -> Result<shape::CreateRouteTableResult> {
     let tags = tags_from_specs(&input.tag_specifications, "route-table")?;
     let (ch, id) = route_table::create_route_table(call.state(), &call.ctx, &input.vpc_id, tags)?;
     call.commit(ch)?;
@@ -99,7 +99,7 @@ fn create_route_table(call: &mut Call, input: shape::CreateRouteTableRequest) ->
     Ok(shape::CreateRouteTableResult { route_table: Some(route_table_shape(&s.route_tables[&id], s)), client_token: input.client_token })
 }
 
-fn delete_route_table(call: &mut Call, input: shape::DeleteRouteTableRequest) -> Result<ReturnTrue> {
+pub(crate) fn delete_route_table(call: &mut Call, input: shape::DeleteRouteTableRequest) -> Result<ReturnTrue> {
     let ch = route_table::delete_route_table(call.state(), &call.ctx, &input.route_table_id)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
@@ -170,7 +170,7 @@ macro_rules! targets {
     };
 }
 
-fn create_route(call: &mut Call, input: shape::CreateRouteRequest) -> Result<shape::CreateRouteResult> {
+pub(crate) fn create_route(call: &mut Call, input: shape::CreateRouteRequest) -> Result<shape::CreateRouteResult> {
     let d = destination(&input.destination_cidr_block, &input.destination_ipv6_cidr_block, &input.destination_prefix_list_id)?;
     let t = target(targets!(input))?;
     let ch = route_table::create_route(call.state(), &call.ctx, &input.route_table_id, d, t)?;
@@ -190,14 +190,14 @@ fn replace_route(call: &mut Call, input: shape::ReplaceRouteRequest) -> Result<R
     Ok(ReturnTrue)
 }
 
-fn delete_route(call: &mut Call, input: shape::DeleteRouteRequest) -> Result<ReturnTrue> {
+pub(crate) fn delete_route(call: &mut Call, input: shape::DeleteRouteRequest) -> Result<ReturnTrue> {
     let d = destination(&input.destination_cidr_block, &input.destination_ipv6_cidr_block, &input.destination_prefix_list_id)?;
     let ch = route_table::delete_route(call.state(), &call.ctx, &input.route_table_id, d)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
 }
 
-fn associate_route_table(call: &mut Call, input: shape::AssociateRouteTableRequest) -> Result<shape::AssociateRouteTableResult> {
+pub(crate) fn associate_route_table(call: &mut Call, input: shape::AssociateRouteTableRequest) -> Result<shape::AssociateRouteTableResult> {
     if input.gateway_id.is_some() || input.public_ipv4_pool.is_some() {
         return Err(unsupported("Gateway route table associations"));
     }
@@ -207,7 +207,7 @@ fn associate_route_table(call: &mut Call, input: shape::AssociateRouteTableReque
     Ok(shape::AssociateRouteTableResult { association_id: Some(id), association_state: associated() })
 }
 
-fn disassociate_route_table(call: &mut Call, input: shape::DisassociateRouteTableRequest) -> Result<ReturnTrue> {
+pub(crate) fn disassociate_route_table(call: &mut Call, input: shape::DisassociateRouteTableRequest) -> Result<ReturnTrue> {
     let ch = route_table::disassociate(call.state(), &call.ctx, &input.association_id)?;
     call.commit(ch)?;
     Ok(ReturnTrue)

@@ -132,7 +132,7 @@ fn revoked_shape(group_id: &str, r: &SgRule, egress: bool) -> shape::RevokedSecu
     out
 }
 
-fn create_security_group(call: &mut Call, input: shape::CreateSecurityGroupRequest) -> Result<shape::CreateSecurityGroupResult> {
+pub(crate) fn create_security_group(call: &mut Call, input: shape::CreateSecurityGroupRequest) -> Result<shape::CreateSecurityGroupResult> {
     let create = CreateGroup {
         name: input.group_name,
         description: input.description,
@@ -145,7 +145,7 @@ fn create_security_group(call: &mut Call, input: shape::CreateSecurityGroupReque
     Ok(shape::CreateSecurityGroupResult { group_id: Some(g.id.clone()), tags: tag_set(&g.tags), security_group_arn: Some(g.arn()) })
 }
 
-fn delete_security_group(call: &mut Call, input: shape::DeleteSecurityGroupRequest) -> Result<shape::DeleteSecurityGroupResult> {
+pub(crate) fn delete_security_group(call: &mut Call, input: shape::DeleteSecurityGroupRequest) -> Result<shape::DeleteSecurityGroupResult> {
     let (id, name) = (input.group_id.as_deref(), input.group_name.as_deref());
     let gid = security_group::find_group(call.state(), &call.ctx, id, name)?.id.clone();
     let ch = security_group::delete_group(call.state(), &call.ctx, id, name)?;
@@ -270,14 +270,14 @@ fn authorize(call: &mut Call, gid: &str, dir: Direction, perms: &[Permission]) -
     Ok(new.iter().map(|r| rule_shape(state, g, r, dir == Direction::Egress)).collect())
 }
 
-fn authorize_ingress(call: &mut Call, input: shape::AuthorizeSecurityGroupIngressRequest) -> Result<shape::AuthorizeSecurityGroupIngressResult> {
+pub(crate) fn authorize_ingress(call: &mut Call, input: shape::AuthorizeSecurityGroupIngressRequest) -> Result<shape::AuthorizeSecurityGroupIngressResult> {
     let gid = group_id(call, input.group_id.as_deref(), input.group_name.as_deref())?;
     let perms = permissions(&input.ip_permissions, Some(flat!(input)))?;
     let security_group_rules = authorize(call, &gid, Direction::Ingress, &perms)?;
     Ok(shape::AuthorizeSecurityGroupIngressResult { return_: Some(true), security_group_rules })
 }
 
-fn authorize_egress(call: &mut Call, input: shape::AuthorizeSecurityGroupEgressRequest) -> Result<shape::AuthorizeSecurityGroupEgressResult> {
+pub(crate) fn authorize_egress(call: &mut Call, input: shape::AuthorizeSecurityGroupEgressRequest) -> Result<shape::AuthorizeSecurityGroupEgressResult> {
     let gid = group_id(call, Some(&input.group_id), None)?;
     let perms = permissions(&input.ip_permissions, Some(flat!(input)))?;
     let security_group_rules = authorize(call, &gid, Direction::Egress, &perms)?;
@@ -295,13 +295,13 @@ fn revoke(call: &mut Call, gid: &str, dir: Direction, ids: &[String], perms: imp
     Ok(removed.iter().map(|r| revoked_shape(gid, r, dir == Direction::Egress)).collect())
 }
 
-fn revoke_ingress(call: &mut Call, input: shape::RevokeSecurityGroupIngressRequest) -> Result<shape::RevokeSecurityGroupIngressResult> {
+pub(crate) fn revoke_ingress(call: &mut Call, input: shape::RevokeSecurityGroupIngressRequest) -> Result<shape::RevokeSecurityGroupIngressResult> {
     let gid = group_id(call, input.group_id.as_deref(), input.group_name.as_deref())?;
     let revoked = revoke(call, &gid, Direction::Ingress, &input.security_group_rule_ids, || permissions(&input.ip_permissions, Some(flat!(input))))?;
     Ok(shape::RevokeSecurityGroupIngressResult { return_: Some(true), unknown_ip_permissions: Vec::new(), revoked_security_group_rules: revoked })
 }
 
-fn revoke_egress(call: &mut Call, input: shape::RevokeSecurityGroupEgressRequest) -> Result<shape::RevokeSecurityGroupEgressResult> {
+pub(crate) fn revoke_egress(call: &mut Call, input: shape::RevokeSecurityGroupEgressRequest) -> Result<shape::RevokeSecurityGroupEgressResult> {
     let gid = group_id(call, Some(&input.group_id), None)?;
     let revoked = revoke(call, &gid, Direction::Egress, &input.security_group_rule_ids, || permissions(&input.ip_permissions, Some(flat!(input))))?;
     Ok(shape::RevokeSecurityGroupEgressResult { return_: Some(true), unknown_ip_permissions: Vec::new(), revoked_security_group_rules: revoked })
@@ -325,7 +325,7 @@ pub(crate) fn describe_security_group_rules(call: &mut Call, input: shape::Descr
     Ok(shape::DescribeSecurityGroupRulesResult { security_group_rules, next_token: next })
 }
 
-fn modify_security_group_rules(call: &mut Call, input: shape::ModifySecurityGroupRulesRequest) -> Result<shape::ModifySecurityGroupRulesResult> {
+pub(crate) fn modify_security_group_rules(call: &mut Call, input: shape::ModifySecurityGroupRulesRequest) -> Result<shape::ModifySecurityGroupRulesResult> {
     let mut updates = Vec::new();
     for u in input.security_group_rules {
         let r = u.security_group_rule.unwrap_or_default();

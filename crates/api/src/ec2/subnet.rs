@@ -69,7 +69,7 @@ fn ipv6_association(b: &SubnetIpv6Block, state: shape::SubnetCidrBlockStateCode)
     }
 }
 
-fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<shape::CreateSubnetResult> {
+pub(crate) fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<shape::CreateSubnetResult> {
     if input.ipv4_ipam_pool_id.is_some() || input.ipv4_netmask_length.is_some() || input.ipv6_ipam_pool_id.is_some() || input.ipv6_netmask_length.is_some() {
         return Err(unsupported("IPAM pools"));
     }
@@ -92,7 +92,7 @@ fn create_subnet(call: &mut Call, input: shape::CreateSubnetRequest) -> Result<s
     Ok(shape::CreateSubnetResult { subnet: Some(subnet_shape(&s.subnets[&id], s)) })
 }
 
-fn create_default_subnet(call: &mut Call, input: shape::CreateDefaultSubnetRequest) -> Result<shape::CreateDefaultSubnetResult> {
+pub(crate) fn create_default_subnet(call: &mut Call, input: shape::CreateDefaultSubnetRequest) -> Result<shape::CreateDefaultSubnetResult> {
     // A default VPC has no IPv6 block here, so no IPv6-only subnet fits it.
     if input.ipv6_native == Some(true) {
         return Err(unsupported("IPv6-only default subnets"));
@@ -103,7 +103,7 @@ fn create_default_subnet(call: &mut Call, input: shape::CreateDefaultSubnetReque
     Ok(shape::CreateDefaultSubnetResult { subnet: Some(subnet_shape(&s.subnets[&id], s)) })
 }
 
-fn associate_subnet_cidr_block(call: &mut Call, input: shape::AssociateSubnetCidrBlockRequest) -> Result<shape::AssociateSubnetCidrBlockResult> {
+pub(crate) fn associate_subnet_cidr_block(call: &mut Call, input: shape::AssociateSubnetCidrBlockRequest) -> Result<shape::AssociateSubnetCidrBlockResult> {
     if input.ipv6_ipam_pool_id.is_some() || input.ipv6_netmask_length.is_some() {
         return Err(unsupported("IPAM pools"));
     }
@@ -116,7 +116,7 @@ fn associate_subnet_cidr_block(call: &mut Call, input: shape::AssociateSubnetCid
     })
 }
 
-fn disassociate_subnet_cidr_block(call: &mut Call, input: shape::DisassociateSubnetCidrBlockRequest) -> Result<shape::DisassociateSubnetCidrBlockResult> {
+pub(crate) fn disassociate_subnet_cidr_block(call: &mut Call, input: shape::DisassociateSubnetCidrBlockRequest) -> Result<shape::DisassociateSubnetCidrBlockResult> {
     let (ch, subnet_id, block) = subnet_ipv6::disassociate(call.state(), &call.ctx, &input.association_id)?;
     call.commit(ch)?;
     Ok(shape::DisassociateSubnetCidrBlockResult {
@@ -125,7 +125,7 @@ fn disassociate_subnet_cidr_block(call: &mut Call, input: shape::DisassociateSub
     })
 }
 
-fn delete_subnet(call: &mut Call, input: shape::DeleteSubnetRequest) -> Result<ReturnTrue> {
+pub(crate) fn delete_subnet(call: &mut Call, input: shape::DeleteSubnetRequest) -> Result<ReturnTrue> {
     let ch = subnet::delete_subnet(call.state(), &call.ctx, &input.subnet_id)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
@@ -154,7 +154,7 @@ enum Attribute {
     Outposts(&'static str),
 }
 
-fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeRequest) -> Result<ReturnTrue> {
+pub(crate) fn modify_subnet_attribute(call: &mut Call, input: shape::ModifySubnetAttributeRequest) -> Result<ReturnTrue> {
     let boolean = |v: &Option<shape::AttributeBooleanValue>, name: &'static str| {
         v.as_ref().map(|a| a.value.ok_or_else(|| ModelError::MissingParameter(format!("{name}.Value"))))
     };

@@ -77,7 +77,7 @@ fn one_tgw(call: &Call, id: &str, state: Option<TgwState>) -> Option<shape::Tran
     call.state().transit_gateways.get(id).map(|t| tgw_shape(t, &call.ctx, state))
 }
 
-fn create_transit_gateway(call: &mut Call, input: shape::CreateTransitGatewayRequest) -> Result<shape::CreateTransitGatewayResult> {
+pub(crate) fn create_transit_gateway(call: &mut Call, input: shape::CreateTransitGatewayRequest) -> Result<shape::CreateTransitGatewayResult> {
     let o = input.options.unwrap_or_default();
     let create = CreateTransitGateway {
         description: input.description,
@@ -109,7 +109,7 @@ pub(crate) fn describe_transit_gateways(call: &mut Call, input: shape::DescribeT
     Ok(shape::DescribeTransitGatewaysResult { transit_gateways: page.into_iter().map(|t| tgw_shape(t, ctx, None)).collect(), next_token: next })
 }
 
-fn modify_transit_gateway(call: &mut Call, input: shape::ModifyTransitGatewayRequest) -> Result<shape::ModifyTransitGatewayResult> {
+pub(crate) fn modify_transit_gateway(call: &mut Call, input: shape::ModifyTransitGatewayRequest) -> Result<shape::ModifyTransitGatewayResult> {
     let id = input.transit_gateway_id;
     let o = input.options.unwrap_or_default();
     let m = ModifyTransitGateway {
@@ -129,7 +129,7 @@ fn modify_transit_gateway(call: &mut Call, input: shape::ModifyTransitGatewayReq
     Ok(shape::ModifyTransitGatewayResult { transit_gateway: one_tgw(call, &id, Some(TgwState::Modifying)) })
 }
 
-fn delete_transit_gateway(call: &mut Call, input: shape::DeleteTransitGatewayRequest) -> Result<shape::DeleteTransitGatewayResult> {
+pub(crate) fn delete_transit_gateway(call: &mut Call, input: shape::DeleteTransitGatewayRequest) -> Result<shape::DeleteTransitGatewayResult> {
     let id = input.transit_gateway_id;
     let ch = tg::delete_transit_gateway(call.state(), &call.ctx, &id)?;
     call.commit(ch)?;
@@ -193,7 +193,7 @@ fn attachment_options(
     Ok([flag(dns, "DnsSupport")?, flag(ipv6, "Ipv6Support")?, flag(appliance, "ApplianceModeSupport")?, flag(sgref, "SecurityGroupReferencingSupport")?])
 }
 
-fn create_vpc_attachment(
+pub(crate) fn create_vpc_attachment(
     call: &mut Call,
     input: shape::CreateTransitGatewayVpcAttachmentRequest,
 ) -> Result<shape::CreateTransitGatewayVpcAttachmentResult> {
@@ -218,7 +218,7 @@ fn create_vpc_attachment(
     Ok(shape::CreateTransitGatewayVpcAttachmentResult { transit_gateway_vpc_attachment: one_attachment(call, &id, AttachmentState::Pending) })
 }
 
-fn accept_vpc_attachment(
+pub(crate) fn accept_vpc_attachment(
     call: &mut Call,
     input: shape::AcceptTransitGatewayVpcAttachmentRequest,
 ) -> Result<shape::AcceptTransitGatewayVpcAttachmentResult> {
@@ -238,7 +238,7 @@ fn reject_vpc_attachment(
     Ok(shape::RejectTransitGatewayVpcAttachmentResult { transit_gateway_vpc_attachment: one_attachment(call, &id, AttachmentState::Rejecting) })
 }
 
-fn delete_vpc_attachment(
+pub(crate) fn delete_vpc_attachment(
     call: &mut Call,
     input: shape::DeleteTransitGatewayVpcAttachmentRequest,
 ) -> Result<shape::DeleteTransitGatewayVpcAttachmentResult> {
@@ -250,7 +250,7 @@ fn delete_vpc_attachment(
     Ok(shape::DeleteTransitGatewayVpcAttachmentResult { transit_gateway_vpc_attachment: one_attachment(call, &id, shown) })
 }
 
-fn modify_vpc_attachment(
+pub(crate) fn modify_vpc_attachment(
     call: &mut Call,
     input: shape::ModifyTransitGatewayVpcAttachmentRequest,
 ) -> Result<shape::ModifyTransitGatewayVpcAttachmentResult> {

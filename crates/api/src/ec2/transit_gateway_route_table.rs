@@ -52,7 +52,7 @@ fn one_table(call: &Call, id: &str, state: TgwRouteTableState) -> Option<shape::
     s.transit_gateway_route_tables.get(id).map(|r| table_shape(r, s, Some(state)))
 }
 
-fn create_route_table(
+pub(crate) fn create_route_table(
     call: &mut Call,
     input: shape::CreateTransitGatewayRouteTableRequest,
 ) -> Result<shape::CreateTransitGatewayRouteTableResult> {
@@ -62,7 +62,7 @@ fn create_route_table(
     Ok(shape::CreateTransitGatewayRouteTableResult { transit_gateway_route_table: one_table(call, &id, TgwRouteTableState::Pending) })
 }
 
-fn delete_route_table(
+pub(crate) fn delete_route_table(
     call: &mut Call,
     input: shape::DeleteTransitGatewayRouteTableRequest,
 ) -> Result<shape::DeleteTransitGatewayRouteTableResult> {
@@ -117,14 +117,14 @@ fn propagation(s: &State, table: &str, att: &str, state: PropagationState) -> sh
     }
 }
 
-fn associate(call: &mut Call, input: shape::AssociateTransitGatewayRouteTableRequest) -> Result<shape::AssociateTransitGatewayRouteTableResult> {
+pub(crate) fn associate(call: &mut Call, input: shape::AssociateTransitGatewayRouteTableRequest) -> Result<shape::AssociateTransitGatewayRouteTableResult> {
     let (table, att) = (input.transit_gateway_route_table_id, input.transit_gateway_attachment_id);
     let ch = rt::associate(call.state(), &call.ctx, &table, &att)?;
     call.commit(ch)?;
     Ok(shape::AssociateTransitGatewayRouteTableResult { association: Some(association(call.state(), &table, &att, AssociationState::Associating)) })
 }
 
-fn disassociate(
+pub(crate) fn disassociate(
     call: &mut Call,
     input: shape::DisassociateTransitGatewayRouteTableRequest,
 ) -> Result<shape::DisassociateTransitGatewayRouteTableResult> {
@@ -147,7 +147,7 @@ fn propagating_attachment(att: Option<String>, announcement: Option<String>) -> 
     }
 }
 
-fn enable_propagation(
+pub(crate) fn enable_propagation(
     call: &mut Call,
     input: shape::EnableTransitGatewayRouteTablePropagationRequest,
 ) -> Result<shape::EnableTransitGatewayRouteTablePropagationResult> {
@@ -158,7 +158,7 @@ fn enable_propagation(
     Ok(shape::EnableTransitGatewayRouteTablePropagationResult { propagation: Some(propagation(call.state(), &table, &att, PropagationState::Enabling)) })
 }
 
-fn disable_propagation(
+pub(crate) fn disable_propagation(
     call: &mut Call,
     input: shape::DisableTransitGatewayRouteTablePropagationRequest,
 ) -> Result<shape::DisableTransitGatewayRouteTablePropagationResult> {
@@ -187,7 +187,7 @@ fn route_shape(r: &TgwRoute, s: &State, state: Option<shape::TransitGatewayRoute
     }
 }
 
-fn create_route(call: &mut Call, input: shape::CreateTransitGatewayRouteRequest) -> Result<shape::CreateTransitGatewayRouteResult> {
+pub(crate) fn create_route(call: &mut Call, input: shape::CreateTransitGatewayRouteRequest) -> Result<shape::CreateTransitGatewayRouteResult> {
     let (table, cidr) = (input.transit_gateway_route_table_id, input.destination_cidr_block);
     let blackhole = input.blackhole.unwrap_or(false);
     let (ch, route) = rt::create_route(call.state(), &call.ctx, &table, &cidr, input.transit_gateway_attachment_id.as_deref(), blackhole)?;
@@ -203,7 +203,7 @@ fn replace_route(call: &mut Call, input: shape::ReplaceTransitGatewayRouteReques
     Ok(shape::ReplaceTransitGatewayRouteResult { route: Some(route_shape(&route, call.state(), None)) })
 }
 
-fn delete_route(call: &mut Call, input: shape::DeleteTransitGatewayRouteRequest) -> Result<shape::DeleteTransitGatewayRouteResult> {
+pub(crate) fn delete_route(call: &mut Call, input: shape::DeleteTransitGatewayRouteRequest) -> Result<shape::DeleteTransitGatewayRouteResult> {
     let (ch, route) = rt::delete_route(call.state(), &call.ctx, &input.transit_gateway_route_table_id, &input.destination_cidr_block)?;
     call.commit(ch)?;
     Ok(shape::DeleteTransitGatewayRouteResult { route: Some(route_shape(&route, call.state(), Some(shape::TransitGatewayRouteState::Deleted))) })

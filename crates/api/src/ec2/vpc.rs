@@ -76,7 +76,7 @@ fn refuse_pools(ipam4: Option<&String>, ipam6: Option<&String>, pool6: Option<&S
     Ok(())
 }
 
-fn create_vpc(call: &mut Call, input: shape::CreateVpcRequest) -> Result<shape::CreateVpcResult> {
+pub(crate) fn create_vpc(call: &mut Call, input: shape::CreateVpcRequest) -> Result<shape::CreateVpcResult> {
     refuse_pools(input.ipv4_ipam_pool_id.as_ref(), input.ipv6_ipam_pool_id.as_ref(), input.ipv6_pool.as_ref(), input.ipv6_cidr_block.as_ref())?;
     let cidr = input.cidr_block.filter(|c| !c.is_empty()).ok_or_else(|| ModelError::MissingParameter("CidrBlock".into()))?;
     let create = CreateVpc {
@@ -93,14 +93,14 @@ fn create_vpc(call: &mut Call, input: shape::CreateVpcRequest) -> Result<shape::
     Ok(shape::CreateVpcResult { vpc: Some(vpc) })
 }
 
-fn create_default_vpc(call: &mut Call, _input: shape::CreateDefaultVpcRequest) -> Result<shape::CreateDefaultVpcResult> {
+pub(crate) fn create_default_vpc(call: &mut Call, _input: shape::CreateDefaultVpcRequest) -> Result<shape::CreateDefaultVpcResult> {
     let (ch, id) = xvpc_model::default_vpc::create_default_vpc(call.state(), &call.ctx)?;
     call.commit(ch)?;
     let vpc = shape::Vpc { state: Some(shape::VpcState::Pending), ..vpc_shape(&call.state().vpcs[&id]) };
     Ok(shape::CreateDefaultVpcResult { vpc: Some(vpc) })
 }
 
-fn delete_vpc(call: &mut Call, input: shape::DeleteVpcRequest) -> Result<ReturnTrue> {
+pub(crate) fn delete_vpc(call: &mut Call, input: shape::DeleteVpcRequest) -> Result<ReturnTrue> {
     let ch = vpc::delete_vpc(call.state(), &call.ctx, &input.vpc_id)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
@@ -122,7 +122,7 @@ pub(crate) fn describe_vpcs(call: &mut Call, input: shape::DescribeVpcsRequest) 
     Ok(shape::DescribeVpcsResult { vpcs: page.into_iter().map(described).collect(), next_token: next })
 }
 
-fn modify_vpc_attribute(call: &mut Call, input: shape::ModifyVpcAttributeRequest) -> Result<ReturnTrue> {
+pub(crate) fn modify_vpc_attribute(call: &mut Call, input: shape::ModifyVpcAttributeRequest) -> Result<ReturnTrue> {
     let value = |a: &Option<shape::AttributeBooleanValue>| a.as_ref().and_then(|a| a.value);
     // One attribute per call, as AWS requires.
     let given: Vec<VpcAttribute> = [
@@ -158,7 +158,7 @@ fn describe_vpc_attribute(call: &mut Call, input: shape::DescribeVpcAttributeReq
     Ok(out)
 }
 
-fn associate_vpc_cidr_block(call: &mut Call, input: shape::AssociateVpcCidrBlockRequest) -> Result<shape::AssociateVpcCidrBlockResult> {
+pub(crate) fn associate_vpc_cidr_block(call: &mut Call, input: shape::AssociateVpcCidrBlockRequest) -> Result<shape::AssociateVpcCidrBlockResult> {
     refuse_pools(input.ipv4_ipam_pool_id.as_ref(), input.ipv6_ipam_pool_id.as_ref(), input.ipv6_pool.as_ref(), input.ipv6_cidr_block.as_ref())?;
     let amazon = input.amazon_provided_ipv6_cidr_block.unwrap_or(false);
     if amazon && input.cidr_block.is_some() {
@@ -187,7 +187,7 @@ fn associate_vpc_cidr_block(call: &mut Call, input: shape::AssociateVpcCidrBlock
     })
 }
 
-fn disassociate_vpc_cidr_block(call: &mut Call, input: shape::DisassociateVpcCidrBlockRequest) -> Result<shape::DisassociateVpcCidrBlockResult> {
+pub(crate) fn disassociate_vpc_cidr_block(call: &mut Call, input: shape::DisassociateVpcCidrBlockRequest) -> Result<shape::DisassociateVpcCidrBlockResult> {
     let (ch, vpc_id, block) = vpc::disassociate_cidr(call.state(), &call.ctx, &input.association_id)?;
     call.commit(ch)?;
     let state = shape::VpcCidrBlockStateCode::Disassociating;

@@ -109,7 +109,7 @@ fn chosen_ips(configs: &[shape::SubnetConfiguration]) -> Result<Vec<(String, std
     Ok(out)
 }
 
-fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) -> Result<shape::CreateVpcEndpointResult> {
+pub(crate) fn create_vpc_endpoint(call: &mut Call, input: shape::CreateVpcEndpointRequest) -> Result<shape::CreateVpcEndpointResult> {
     check_ip_family(&input.ip_address_type, &input.dns_options)?;
     let chosen_ips = chosen_ips(&input.subnet_configurations)?;
     if input.service_region.as_ref().is_some_and(|r| *r != call.ctx.region) {
@@ -157,7 +157,7 @@ pub(crate) fn describe_vpc_endpoints(call: &mut Call, input: shape::DescribeVpcE
     Ok(shape::DescribeVpcEndpointsResult { vpc_endpoints: page.into_iter().map(|x| endpoint_shape(x, s, None)).collect(), next_token: next })
 }
 
-fn modify_vpc_endpoint(call: &mut Call, input: shape::ModifyVpcEndpointRequest) -> Result<shape::ModifyVpcEndpointResult> {
+pub(crate) fn modify_vpc_endpoint(call: &mut Call, input: shape::ModifyVpcEndpointRequest) -> Result<shape::ModifyVpcEndpointResult> {
     check_supported(&input.ip_address_type, &input.dns_options, &input.subnet_configurations)?;
     let m = ModifyEndpoint {
         add_route_tables: input.add_route_table_ids,
@@ -175,7 +175,7 @@ fn modify_vpc_endpoint(call: &mut Call, input: shape::ModifyVpcEndpointRequest) 
     Ok(shape::ModifyVpcEndpointResult { return_: Some(true) })
 }
 
-fn delete_vpc_endpoints(call: &mut Call, input: shape::DeleteVpcEndpointsRequest) -> Result<shape::DeleteVpcEndpointsResult> {
+pub(crate) fn delete_vpc_endpoints(call: &mut Call, input: shape::DeleteVpcEndpointsRequest) -> Result<shape::DeleteVpcEndpointsResult> {
     if input.vpc_endpoint_ids.is_empty() {
         return Err(ModelError::MissingParameter("VpcEndpointId".into()).into());
     }

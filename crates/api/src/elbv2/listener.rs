@@ -94,7 +94,7 @@ fn listener_input(
     }
 }
 
-fn create_listener(call: &mut Call, input: shape::CreateListenerInput) -> Result<shape::CreateListenerOutput> {
+pub(crate) fn create_listener(call: &mut Call, input: shape::CreateListenerInput) -> Result<shape::CreateListenerOutput> {
     let tags = input.tags;
     let settings = listener_input(input.protocol, input.port, input.default_actions, input.certificates, input.ssl_policy, input.alpn_policy, &tags);
     let (ch, arn) = ls::create_listener(call.state(), &call.ctx, &input.load_balancer_arn, settings)?;
@@ -128,14 +128,14 @@ pub(crate) fn describe_listeners(call: &mut Call, input: shape::DescribeListener
     Ok(shape::DescribeListenersOutput { listeners: page.into_iter().map(listener_shape).collect(), next_marker })
 }
 
-fn modify_listener(call: &mut Call, input: shape::ModifyListenerInput) -> Result<shape::ModifyListenerOutput> {
+pub(crate) fn modify_listener(call: &mut Call, input: shape::ModifyListenerInput) -> Result<shape::ModifyListenerOutput> {
     let settings = listener_input(input.protocol, input.port, input.default_actions, input.certificates, input.ssl_policy, input.alpn_policy, &[]);
     let ch = ls::modify_listener(call.state(), &call.ctx, &input.listener_arn, settings)?;
     call.commit(ch)?;
     Ok(shape::ModifyListenerOutput { listeners: vec![listener_shape(&call.state().listeners[&input.listener_arn])] })
 }
 
-fn delete_listener(call: &mut Call, input: shape::DeleteListenerInput) -> Result<shape::DeleteListenerOutput> {
+pub(crate) fn delete_listener(call: &mut Call, input: shape::DeleteListenerInput) -> Result<shape::DeleteListenerOutput> {
     let ch = ls::delete_listener(call.state(), &call.ctx, &input.listener_arn)?;
     call.commit(ch)?;
     Ok(shape::DeleteListenerOutput {})
@@ -151,7 +151,7 @@ fn describe_listener_attributes(call: &mut Call, input: shape::DescribeListenerA
     Ok(shape::DescribeListenerAttributesOutput { attributes: attributes(l) })
 }
 
-fn modify_listener_attributes(call: &mut Call, input: shape::ModifyListenerAttributesInput) -> Result<shape::ModifyListenerAttributesOutput> {
+pub(crate) fn modify_listener_attributes(call: &mut Call, input: shape::ModifyListenerAttributesInput) -> Result<shape::ModifyListenerAttributesOutput> {
     let pairs = attribute_pairs(input.attributes.into_iter().map(|a| (a.key, a.value)))?;
     let ch = ls::modify_attributes(call.state(), &call.ctx, &input.listener_arn, &pairs)?;
     call.commit(ch)?;

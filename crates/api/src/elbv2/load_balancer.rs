@@ -73,7 +73,7 @@ fn mappings(subnets: Vec<String>, maps: Vec<shape::SubnetMapping>) -> Vec<Subnet
     plain.chain(mapped).collect()
 }
 
-fn create_load_balancer(call: &mut Call, input: shape::CreateLoadBalancerInput) -> Result<shape::CreateLoadBalancerOutput> {
+pub(crate) fn create_load_balancer(call: &mut Call, input: shape::CreateLoadBalancerInput) -> Result<shape::CreateLoadBalancerOutput> {
     let create = CreateLoadBalancer {
         name: input.name,
         lb_type: input.type_.map(|t| t.as_str().to_string()),
@@ -110,7 +110,7 @@ pub(crate) fn describe_load_balancers(call: &mut Call, input: shape::DescribeLoa
     Ok(shape::DescribeLoadBalancersOutput { load_balancers: page.into_iter().map(|l| load_balancer_shape(l, now)).collect(), next_marker })
 }
 
-fn delete_load_balancer(call: &mut Call, input: shape::DeleteLoadBalancerInput) -> Result<shape::DeleteLoadBalancerOutput> {
+pub(crate) fn delete_load_balancer(call: &mut Call, input: shape::DeleteLoadBalancerInput) -> Result<shape::DeleteLoadBalancerOutput> {
     let ch = lb::delete_load_balancer(call.state(), &call.ctx, &input.load_balancer_arn)?;
     call.commit(ch)?;
     Ok(shape::DeleteLoadBalancerOutput {})
@@ -129,7 +129,7 @@ fn describe_load_balancer_attributes(
     Ok(shape::DescribeLoadBalancerAttributesOutput { attributes: attributes(l) })
 }
 
-fn modify_load_balancer_attributes(
+pub(crate) fn modify_load_balancer_attributes(
     call: &mut Call,
     input: shape::ModifyLoadBalancerAttributesInput,
 ) -> Result<shape::ModifyLoadBalancerAttributesOutput> {

@@ -73,7 +73,7 @@ macro_rules! health_input {
     };
 }
 
-fn create_target_group(call: &mut Call, i: shape::CreateTargetGroupInput) -> Result<shape::CreateTargetGroupOutput> {
+pub(crate) fn create_target_group(call: &mut Call, i: shape::CreateTargetGroupInput) -> Result<shape::CreateTargetGroupOutput> {
     let health_check = health_input!(i);
     let create = CreateTargetGroup {
         name: i.name,
@@ -121,7 +121,7 @@ pub(crate) fn describe_target_groups(call: &mut Call, input: shape::DescribeTarg
     Ok(shape::DescribeTargetGroupsOutput { target_groups: page.into_iter().map(|t| target_group_shape(t, s)).collect(), next_marker })
 }
 
-fn modify_target_group(call: &mut Call, i: shape::ModifyTargetGroupInput) -> Result<shape::ModifyTargetGroupOutput> {
+pub(crate) fn modify_target_group(call: &mut Call, i: shape::ModifyTargetGroupInput) -> Result<shape::ModifyTargetGroupOutput> {
     let health_check = health_input!(i);
     let ch = tg::modify_target_group(call.state(), &call.ctx, &i.target_group_arn, &health_check)?;
     call.commit(ch)?;
@@ -129,7 +129,7 @@ fn modify_target_group(call: &mut Call, i: shape::ModifyTargetGroupInput) -> Res
     Ok(shape::ModifyTargetGroupOutput { target_groups: vec![target_group_shape(&s.target_groups[&i.target_group_arn], s)] })
 }
 
-fn delete_target_group(call: &mut Call, input: shape::DeleteTargetGroupInput) -> Result<shape::DeleteTargetGroupOutput> {
+pub(crate) fn delete_target_group(call: &mut Call, input: shape::DeleteTargetGroupInput) -> Result<shape::DeleteTargetGroupOutput> {
     let ch = tg::delete_target_group(call.state(), &call.ctx, &input.target_group_arn)?;
     call.commit(ch)?;
     Ok(shape::DeleteTargetGroupOutput {})
@@ -148,7 +148,7 @@ fn describe_target_group_attributes(
     Ok(shape::DescribeTargetGroupAttributesOutput { attributes: attributes(t) })
 }
 
-fn modify_target_group_attributes(
+pub(crate) fn modify_target_group_attributes(
     call: &mut Call,
     input: shape::ModifyTargetGroupAttributesInput,
 ) -> Result<shape::ModifyTargetGroupAttributesOutput> {
@@ -163,13 +163,13 @@ fn targets(targets: Vec<shape::TargetDescription>) -> Vec<TargetInput> {
     targets.into_iter().map(|t| TargetInput { id: t.id, port: t.port.map(i64::from), availability_zone: t.availability_zone }).collect()
 }
 
-fn register_targets(call: &mut Call, input: shape::RegisterTargetsInput) -> Result<shape::RegisterTargetsOutput> {
+pub(crate) fn register_targets(call: &mut Call, input: shape::RegisterTargetsInput) -> Result<shape::RegisterTargetsOutput> {
     let ch = tg::register_targets(call.state(), &call.ctx, &input.target_group_arn, &targets(input.targets))?;
     call.commit(ch)?;
     Ok(shape::RegisterTargetsOutput {})
 }
 
-fn deregister_targets(call: &mut Call, input: shape::DeregisterTargetsInput) -> Result<shape::DeregisterTargetsOutput> {
+pub(crate) fn deregister_targets(call: &mut Call, input: shape::DeregisterTargetsInput) -> Result<shape::DeregisterTargetsOutput> {
     let ch = tg::deregister_targets(call.state(), &call.ctx, &input.target_group_arn, &targets(input.targets))?;
     call.commit(ch)?;
     Ok(shape::DeregisterTargetsOutput {})
