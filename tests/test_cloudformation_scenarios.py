@@ -117,7 +117,8 @@ def test_peering_option_deploys_with_the_cli_and_leaves_nothing_behind(server, t
            f"PeeringConnectionId={pcx}", "PeerCidr=10.1.0.0/16")
     rc, analysis = trace(server, b["InstanceId"], a["InstanceId"])
     assert rc == 0, analysis
-    assert trace(server, a["InstanceId"], b["InstanceId"])[0] == 0
+    # The same question by the stacks' logical ids.
+    assert trace(server, "xvpc-a-vpc/Instance", "xvpc-b-vpc/Instance")[0] == 0
     for account, name in [(B, "xvpc-b-peering-routes"), (A, "xvpc-a-peering"), (B, "xvpc-b-peering-role"), (B, "xvpc-b-vpc"), (A, "xvpc-a-vpc")]:
         delete(server, account, name)
     assert (snapshot(server, A), snapshot(server, B)) == before
@@ -157,3 +158,19 @@ def test_privatelink_and_transit_gateway_options(server):
     for account, name in [(B, "xvpc-b-tgw-spoke"), (A, "xvpc-a-tgw-hub"), (B, "xvpc-b-vpc"), (A, "xvpc-a-vpc")]:
         delete(server, account, name)
     assert (snapshot(server, A), snapshot(server, B)) == before
+
+
+def test_the_cdk_apps_templates_deploy(server, tmp_path):
+    """tests/cdk's synthesized peering option (AWS::CDK::Metadata included)
+    deploys with `aws cloudformation deploy` across the two accounts."""
+    cdk = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cdk", "synthesized")
+    cli_deploy(server, tmp_path, B, "cdk-accepter", os.path.join(cdk, "XvpcPeeringAccepter.template.json"), f"RequesterAccountId={A}",
+               caps=["CAPABILITY_IAM"])
+    acc = outputs(server, B, "cdk-accepter")
+    cli_deploy(server, tmp_path, A, "cdk-requester", os.path.join(cdk, "XvpcPeeringRequester.template.json"), f"PeerVpcId={acc['VpcId']}",
+               f"PeerAccountId={B}", f"PeerRoleArn={acc['RoleArn']}")
+    pcx = outputs(server, A, "cdk-requester")["PeeringConnectionId"]
+    conn = client(server, "ec2", B).describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])["VpcPeeringConnections"][0]
+    assert conn["Status"]["Code"] == "active"
+    delete(server, A, "cdk-requester")
+    delete(server, B, "cdk-accepter")

@@ -25,6 +25,7 @@ fn kinds() -> impl Iterator<Item = &'static Kind> {
         .chain(super::elbv2_resources::KINDS)
         .chain(super::iam_resources::KINDS)
         .chain(super::ram_resources::KINDS)
+        .chain(super::cdk_resources::KINDS)
 }
 
 /// The handler of a resource type.

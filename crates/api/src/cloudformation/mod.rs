@@ -5,6 +5,7 @@
 //! answers `CREATE_COMPLETE` (or `ROLLBACK_COMPLETE`), and the CLI's
 //! waiters return at their first poll.
 
+mod cdk_resources;
 mod change_set;
 mod ec2_resources;
 mod elbv2_resources;
