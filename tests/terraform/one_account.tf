@@ -1,7 +1,7 @@
 # The provider of the single-account configurations (linked as providers.tf
 # into each): account 111111111111, us-east-1, EC2, STS and the services
 # that keep subnet groups (RDS, ElastiCache, Redshift), IAM, CloudWatch
-# Logs and Systems Manager (SSM) at var.endpoint.
+# Logs, Systems Manager (SSM) and CloudFormation at var.endpoint.
 terraform {
   required_version = ">= 1.5.0"
   required_providers {
@@ -34,5 +34,6 @@ provider "aws" {
     iam         = var.endpoint
     logs        = var.endpoint
     ssm         = var.endpoint
+    cloudformation = var.endpoint
   }
 }
