@@ -298,3 +298,22 @@ def test_collector_reads_an_account_tree_that_imports_back(servers, tmp_path):
     xvpc("import", str(tmp_path / "dump"), "--endpoint", dst.url, "--strict")
     same_tree(export(src, tmp_path / "direct"), export(dst, tmp_path / "collected"))
     assert matrix(src) == matrix(dst)
+
+
+def test_plain_cli_output_with_account_and_region_given(servers, tmp_path):
+    """A flat directory of `aws ec2 describe-*` output, names of no meaning:
+    the account and Region come from --account/--region, kinds from the
+    top-level keys. What B's files reference in A (the peering's other
+    side, A's transit gateway) stays a reference."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    src = os.path.join(FIXTURE, "aws_configs", "accounts", B, "us-east-1")
+    for n, name in enumerate(sorted(os.listdir(src))):
+        shutil.copy(os.path.join(src, name), plain / f"out-{n}.json")
+    srv = servers()
+    xvpc("import", str(plain), "--endpoint", srv.url, "--account", B, "--region", "us-east-1")
+    eb = make_client(srv, "ec2", B)
+    assert sorted(v["VpcId"] for v in eb.describe_vpcs()["Vpcs"]) == ["vpc-0b0000000000000b1", "vpc-0b0000000000000b2"]
+    v = trace("--endpoint", srv.url, "--from", SVC_B1, "--to-ip", "10.1.1.10")
+    assert [b["code"] for b in v["blockers"]] == ["UNKNOWN_DESTINATION"], v["blockers"]
+    assert "outside the imported data" in v["blockers"][0]["explanation"]

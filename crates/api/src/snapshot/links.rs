@@ -23,12 +23,22 @@ fn on(v: Option<&str>, default: bool) -> bool {
     v.map_or(default, |v| v == "enable")
 }
 
-/// Adds the tags one account sees on a resource shown to several.
+/// Adds the tags one account sees on a peering connection shown to both sides.
 fn view_tags(all: &mut BTreeMap<String, Tags>, p: &Part, o: &Options, region: &str, t: &[shape::Tag]) {
     if let Some(a) = p.file.account.clone().or_else(|| o.account.clone()) {
         let t = tags(t);
         if !t.is_empty() {
             all.insert(view_key(&a, region), t);
+        }
+    }
+}
+
+/// Adds the tags one account sees on a transit gateway attachment (kept per account).
+fn account_tags(all: &mut BTreeMap<String, Tags>, p: &Part, o: &Options, t: &[shape::Tag]) {
+    if let Some(a) = p.file.account.clone().or_else(|| o.account.clone()) {
+        let t = tags(t);
+        if !t.is_empty() {
+            all.insert(a, t);
         }
     }
 }
@@ -248,12 +258,12 @@ fn vpc_attachment(
     let owner = p.account(a.vpc_owner_id.as_ref(), o, at)?;
     let region = p.region(None, o, at)?;
     if let Some((Resource::TransitGatewayAttachment(prev), _)) = found.by_id.get_mut(&id) {
-        view_tags(&mut prev.tags, p, o, &region, &a.tags);
+        account_tags(&mut prev.tags, p, o, &a.tags);
         return Ok(());
     }
     let x = a.options.clone().unwrap_or_default();
     let mut all = BTreeMap::new();
-    view_tags(&mut all, p, o, &region, &a.tags);
+    account_tags(&mut all, p, o, &a.tags);
     let r = TgwAttachment {
         id: id.clone(),
         owner: owner.clone(),

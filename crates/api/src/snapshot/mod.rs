@@ -92,3 +92,6 @@ pub fn export_endpoint(app: &App) -> (u16, Value) {
         Err(e) => (500, json!({ "error": format!("{e:?}") })),
     }
 }
+
+#[cfg(test)]
+mod round_trip_tests;

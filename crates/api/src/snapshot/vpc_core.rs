@@ -224,10 +224,13 @@ pub(super) fn read<'a>(found: &mut Found, o: &Options, get: &Get<'a>) -> Result<
             let id = need(p, &at, &g.group_id, "GroupId")?.clone();
             let owner = p.account(g.owner_id.as_ref(), o, &at)?;
             let region = p.region(None, o, &at)?;
-            let (ingress, egress) = match rules.remove(&id) {
-                Some(r) => r,
-                None => (permissions(p, &format!("{at}.IpPermissions"), &id, false, &g.ip_permissions)?, permissions(p, &format!("{at}.IpPermissionsEgress"), &id, true, &g.ip_permissions_egress)?),
-            };
+            // The permissions' order, with the rule ids of DescribeSecurityGroupRules when the dump has them.
+            let mut ingress = permissions(p, &format!("{at}.IpPermissions"), &id, false, &g.ip_permissions)?;
+            let mut egress = permissions(p, &format!("{at}.IpPermissionsEgress"), &id, true, &g.ip_permissions_egress)?;
+            if let Some((known_in, known_out)) = rules.remove(&id) {
+                take_ids(&mut ingress, known_in);
+                take_ids(&mut egress, known_out);
+            }
             let r = xvpc_model::security_group::SecurityGroup {
                 id: id.clone(),
                 owner: owner.clone(),
@@ -292,6 +295,18 @@ fn permissions(p: &Part, at: &str, group: &str, egress: bool, perms: &[shape::Ip
         }
     }
     Ok(out)
+}
+
+/// Gives each rule read from `IpPermissions` the id of the same rule in
+/// DescribeSecurityGroupRules; rules only that call lists are added.
+fn take_ids(rules: &mut Vec<SgRule>, mut known: Vec<SgRule>) {
+    for r in rules.iter_mut() {
+        let same = |k: &SgRule| k.protocol == r.protocol && k.from_port == r.from_port && k.to_port == r.to_port && k.peer == r.peer && k.description == r.description;
+        if let Some(i) = known.iter().position(same) {
+            r.id = known.remove(i).id;
+        }
+    }
+    rules.extend(known);
 }
 
 /// One route of DescribeRouteTables; `None` for a kind xvpc does not model.

@@ -57,9 +57,15 @@ pub(super) fn read<'a>(found: &mut Found, o: &Options, get: &Get<'a>) -> Result<
             found.keep(p, &at, &id, &owner, &region, "NetworkAcl", Resource::NetworkAcl(r))?;
         }
     }
+    // DescribeVpcs does not say whether a VPC gives DNS hostnames; a public
+    // DNS name on one of its interfaces does.
+    let mut hostnames = std::collections::BTreeSet::new();
     for p in get("NetworkInterfaces") {
         let out: shape::DescribeNetworkInterfacesResult = p.decode()?;
         for (i, e) in out.network_interfaces.iter().enumerate() {
+            if e.association.as_ref().and_then(|a| a.public_dns_name.as_deref()).is_some_and(|n| !n.is_empty()) {
+                hostnames.extend(e.vpc_id.clone());
+            }
             let at = format!("NetworkInterfaces.{i}");
             let id = need(p, &at, &e.network_interface_id, "NetworkInterfaceId")?.clone();
             let owner = p.account(e.owner_id.as_ref(), o, &at)?;
@@ -112,6 +118,11 @@ pub(super) fn read<'a>(found: &mut Found, o: &Options, get: &Get<'a>) -> Result<
                 ipv6_addresses: ipv6,
             };
             found.keep(p, &at, &id, &owner, &region, "NetworkInterface", Resource::NetworkInterface(r))?;
+        }
+    }
+    for v in hostnames {
+        if let Some((Resource::Vpc(vpc), _)) = found.by_id.get_mut(&v) {
+            vpc.enable_dns_hostnames = true;
         }
     }
     for p in get("Reservations") {
