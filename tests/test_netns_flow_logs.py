@@ -49,6 +49,10 @@ def test_flow_logs_record_real_packets(srv, tmp_path):
                                     LogDestination=f"file://{tmp_path}/all")["FlowLogIds"]
     [rej_fl] = ec2.create_flow_logs(ResourceType="Subnet", ResourceIds=[web_subnet], TrafficType="REJECT", LogDestinationType="s3",
                                     LogDestination=f"file://{tmp_path}/rejected", MaxAggregationInterval=60)["FlowLogIds"]
+    logs = make_client(srv, "logs", A)
+    logs.create_log_group(logGroupName="flows")
+    [cw_fl] = ec2.create_flow_logs(ResourceType="NetworkInterface", ResourceIds=[client_eni], TrafficType="ACCEPT", LogGroupName="flows",
+                                   DeliverLogsPermissionArn=f"arn:aws:iam::{A}:role/flow-logs")["FlowLogIds"]
 
     deadline = time.time() + 20
     while xexec(srv, web["InstanceId"], "curl", "-s", "-m", "1", "http://127.0.0.1/").returncode != 0:
@@ -61,6 +65,9 @@ def test_flow_logs_record_real_packets(srv, tmp_path):
     assert xexec(srv, client["InstanceId"], "curl", "-s", "-m", "2", f"http://{web_ip}:8080/").returncode == 28
     # Name lookups go to the Amazon DNS server (base + 2): never logged.
     xexec(srv, client["InstanceId"], "getent", "hosts", "example.com")
+    # No route to an outside address: the packet still left the client
+    # (its group lets everything out), as the engine has it.
+    assert xexec(srv, client["InstanceId"], "curl", "-s", "-m", "1", "http://192.0.2.7/").returncode != 0
 
     def seen(rs, eni, direction, src, dst, sport, dport, action):
         return [x for x in rs if (x["interface_id"], x["flow_direction"], x["srcaddr"], x["dstaddr"], x["srcport"], x["dstport"], x["protocol"], x["action"])
@@ -72,8 +79,8 @@ def test_flow_logs_record_real_packets(srv, tmp_path):
     refused = (web_eni, "ingress", client_ip, web_ip)
     # The refused connect's SYN and its retry (a second later) may be one
     # record or two: the flow closes when a poll finds it idle.
-    rs = wait_for(srv, all_fl, lambda rs: all(seen(rs, *w, "ACCEPT") for w in want) and sum(x["packets"] for x in rs if x["action"] == "REJECT") >= 2,
-                  "the curl's four ACCEPT records and the refused connect's REJECTs")
+    rs = wait_for(srv, all_fl, lambda rs: all(seen(rs, *w, "ACCEPT") for w in want) and sum(x["packets"] for x in rs if x["action"] == "REJECT") >= 2
+                  and [x for x in rs if x["dstaddr"] == "192.0.2.7"], "the curl's four ACCEPT records, the refused connect's REJECTs, the unrouted SYN")
     for w in want:
         recs = seen(rs, *w, "ACCEPT")
         assert sum(x["packets"] for x in recs) >= 3 and sum(x["bytes"] for x in recs) > 100, (w, recs)
@@ -84,6 +91,8 @@ def test_flow_logs_record_real_packets(srv, tmp_path):
     # The refused connect did leave the client: an ACCEPT egress there.
     assert [x for x in rs if (x["interface_id"], x["flow_direction"], x["dstport"], x["action"]) == (client_eni, "egress", 8080, "ACCEPT")], rs
     assert not [x for x in rs if x["dstaddr"] == "10.9.0.2" or x["srcaddr"] == "10.9.0.2"], "DNS to the Amazon DNS server is not logged"
+    unrouted = [x for x in rs if x["dstaddr"] == "192.0.2.7"]
+    assert all((x["interface_id"], x["flow_direction"], x["action"], x["dstport"]) == (client_eni, "egress", "ACCEPT", 80) for x in unrouted), unrouted
     # AWS's default format, in the file destination too.
     lines = (tmp_path / "all" / f"{all_fl}.log").read_text().splitlines()
     assert lines[0].startswith("version account-id interface-id srcaddr dstaddr")
@@ -91,11 +100,14 @@ def test_flow_logs_record_real_packets(srv, tmp_path):
     assert f"2 {A} {client_eni} {client_ip} {web_ip} {port} 80 6 {first['packets']} {first['bytes']} " in first["line"] and first["line"].endswith(" ACCEPT OK")
     assert first["line"] in lines
 
+    # The client's own flow log to a CloudWatch Logs group: one stream.
+    events = [e["message"] for e in logs.get_log_events(logGroupName="flows", logStreamName=f"{client_eni}-accept")["events"]]
+    assert first["line"] in events and all(e.endswith(" ACCEPT OK") and f" {client_eni} " in e for e in events), events
+
     # The REJECT-only flow log of the web subnet: the refusal, no ACCEPT.
     rs = wait_for(srv, rej_fl, lambda rs: bool(rs), "the REJECT-only flow log's record")
     assert rs and all(x["action"] == "REJECT" and x["interface_id"] == web_eni for x in rs), rs
     assert (tmp_path / "rejected" / f"{rej_fl}.log").read_text().count(" REJECT OK") == len(rs)
 
-    # Deleting the flow logs stops the counting: nothing more is recorded.
-    ec2.delete_flow_logs(FlowLogIds=[all_fl, rej_fl])
+    ec2.delete_flow_logs(FlowLogIds=[all_fl, rej_fl, cw_fl])
     assert srv.get("/_xvpc/flow-logs")["flow_logs"] == {}

@@ -26,9 +26,14 @@
 //! (AWS: on Nitro instances the aggregation interval is at most one minute
 //! whatever `MaxAggregationInterval` says).
 //!
+//! A packet the router has no route for is dropped before the forward
+//! hook: a prerouting chain finds it (`fib ... oif missing`) and checks
+//! its sender's side there ([`DROP_OUT`], else an `ACCEPT` egress), as the
+//! engine does.
+//!
 //! Not counted, as AWS does not log them: traffic to the Amazon DNS server
 //! and the VPC router's own addresses (they end in the router, not the
-//! forward path), and what the routers drop for lack of a route.
+//! forward path).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -127,6 +132,14 @@ pub fn render(out: &mut String, ports: &[String]) {
         out,
         "  chain fl_count {{ type filter hook forward priority filter + 20; policy accept;\n    iifname @fl_ports jump fl_acc_eg\n    oifname @fl_ports jump fl_acc_in\n  }}"
     );
+    // A packet the router has no route for never reaches the forward
+    // hook: its sender's side (subnet outbound ACL, groups' egress) is
+    // checked here instead, before routing drops it, as the engine checks
+    // it before the route table.
+    let _ = writeln!(
+        out,
+        "  chain fl_unrouted {{ type filter hook prerouting priority filter; policy accept;\n    iifname @fl_ports fib daddr type != local fib daddr . mark oif missing jump fl_unrouted_sender\n  }}\n  chain fl_unrouted_sender {{\n    iifname vmap @nacl_out\n    ct state {{ new, untracked }} iifname vmap @sg_out\n    jump fl_acc_eg\n  }}"
+    );
 }
 
 /// Whether a router's rendered table counts for some flow log (its
@@ -206,6 +219,28 @@ pub struct Flow {
     /// When its first and last packets were counted (to a poll's accuracy).
     pub start: SystemTime,
     pub end: SystemTime,
+}
+
+impl Flow {
+    /// The flow as the engine's flow log records take it, seen at `eni_id`
+    /// (times in seconds of the host's clock).
+    pub fn seen(&self, eni_id: String) -> xvpc_reach::flow_log::Seen {
+        let secs = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        xvpc_reach::flow_log::Seen {
+            eni_id,
+            direction: self.key.direction.as_str(),
+            action: self.key.action.as_str(),
+            protocol: self.key.protocol,
+            src: self.key.src,
+            dst: self.key.dst,
+            sport: self.key.sport,
+            dport: self.key.dport,
+            packets: self.packets,
+            bytes: self.bytes,
+            start: secs(self.start),
+            end: secs(self.end),
+        }
+    }
 }
 
 /// Turns successive readings of the routers' counters into flows.

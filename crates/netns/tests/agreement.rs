@@ -16,6 +16,10 @@
 //! address on ports 80 and 443, and interface endpoints' ENIs are probed
 //! like any other (they answer, never call).
 //!
+//! Every VPC has a flow log: the flows its routers count for the probes
+//! must be the records the engine says each interface writes, and every
+//! REJECT one the engine explains (`common::flow_logs`).
+//!
 //! `XVPC_AGREEMENT_SEED=<n>` replays one world; `XVPC_AGREEMENT_WORLDS`
 //! sets how many worlds (default 12, fixed seeds: four of each kind);
 //! `XVPC_AGREEMENT_RANDOM=1` draws new seeds. Root only (CI is root).
@@ -603,8 +607,11 @@ fn engine_and_real_packets_agree_on_random_worlds() {
     // Reachable IPv6 paths by the way they take.
     let mut v6_paths: std::collections::BTreeMap<&str, usize> = Default::default();
     let fixed = std::env::var_os("XVPC_AGREEMENT_RANDOM").is_none() && std::env::var_os("XVPC_AGREEMENT_SEED").is_none();
+    // Flow log records from the probes' packets that differ from the engine.
+    let (mut flows_counted, mut flow_failures) = (0, Vec::new());
     for seed in seeds {
-        let w = random_world(seed);
+        let mut w = random_world(seed);
+        common::flow_logs::log_every_vpc(&mut w);
         let enis: Vec<String> = w.state.network_interfaces.keys().cloned().collect();
         let mut pairs = Vec::new();
         let has_v6 = |id: &String| !w.state.network_interfaces[id].ipv6_addresses.is_empty();
@@ -627,6 +634,10 @@ fn engine_and_real_packets_agree_on_random_worlds() {
             }
         }
         let results = compare(&mut dp, &w.state, &pairs);
+        let queries: Vec<Query> = pairs.iter().map(|c| c.query(&w.state)).collect();
+        let (counted, diffs) = common::flow_logs::disagreements(&mut dp, &w.state, &queries);
+        flows_counted += counted;
+        flow_failures.extend(diffs.into_iter().map(|d| format!("seed {seed}: {d}")));
         total += results.len();
         // Probes to AWS services (gateway endpoints) and to interface
         // endpoints' ENIs, and how many of each are reachable.
@@ -703,5 +714,8 @@ fn engine_and_real_packets_agree_on_random_worlds() {
         assert!(interface_probes.1 > 0 && interface_probes.1 < interface_probes.0, "the fixed worlds should reach interface endpoints and be refused: {interface_probes:?}");
         assert!(by_list > 0, "the fixed worlds should route by customer-managed prefix lists");
     }
+    eprintln!("flow logs: {flows_counted} flows counted, {} differ from the engine", flow_failures.len());
+    assert!(flows_counted > 0, "every VPC has a flow log: the probes leave flows");
     assert!(failures.is_empty(), "engine and data plane disagree:\n{}", failures.join("\n"));
+    assert!(flow_failures.is_empty(), "flow log records from packets differ from the engine:\n{}", flow_failures[..flow_failures.len().min(30)].join("\n"));
 }

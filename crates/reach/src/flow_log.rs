@@ -85,7 +85,9 @@ pub fn observe(a: &Analysis) -> Vec<Observation> {
     let arrive = see(&dst_id, "ingress", false, &fwd[dst_start..dst]);
     let rejected = arrive.action == "REJECT";
     out.push(arrive);
-    if rejected {
+    // A request refused past the interfaces' rules (a NAT gateway takes no
+    // connection to itself) is never answered.
+    if rejected || a.blockers.iter().any(|b| b.direction == crate::Direction::Forward) {
         return out;
     }
     // The reply: the return path runs from the destination interface back.
@@ -239,12 +241,22 @@ pub fn blocker_of(state: &State, now_ms: i64, eni: &NetworkInterface, s: &Seen) 
         holders.sort_by_key(|e| e.vpc_id != eni.vpc_id);
         holders.first().map_or(Endpoint::Ip(ip), |e| Endpoint::NetworkInterface(e.id.clone()))
     };
-    let ask = |from: IpAddr, to: IpAddr, port: u16, reply: bool| -> Option<Blocker> {
+    let analyze = |from: IpAddr, to: IpAddr, port: u16| {
         let query = Query { source: end(from), destination: end(to), protocol: s.protocol, port, source_ip: Some(from), destination_ip: Some(to) };
-        let a = crate::analyze(state, now_ms, &query).ok()?;
-        observe(&a).into_iter().find(|o| o.eni == eni.id && o.direction == s.direction && o.reply == reply && o.action == "REJECT").and_then(|o| o.blocker)
+        crate::analyze(state, now_ms, &query).ok()
     };
-    ask(s.src, s.dst, s.dport, false).or_else(|| ask(s.dst, s.src, s.sport, true))
+    let at_eni = |a: &Analysis, reply: bool| {
+        observe(a).into_iter().find(|o| o.eni == eni.id && o.direction == s.direction && o.reply == reply && o.action == "REJECT").and_then(|o| o.blocker)
+    };
+    let request = analyze(s.src, s.dst, s.dport);
+    request
+        .as_ref()
+        .and_then(|a| at_eni(a, false))
+        .or_else(|| analyze(s.dst, s.src, s.sport).and_then(|a| at_eni(&a, true)))
+        // An interface between the ends (a NAT gateway's) is no
+        // observation point of the engine's: the request's first rule
+        // blocker, as `trace` lists it.
+        .or_else(|| request?.blockers.into_iter().find(|b| matches!(b.component.kind, Kind::SecurityGroup | Kind::NetworkAcl)))
 }
 
 /// The size of a connection's first packet: a TCP SYN with Linux's

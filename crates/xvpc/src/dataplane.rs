@@ -7,7 +7,6 @@ use std::time::Duration;
 use serde_json::json;
 use xvpc_api::App;
 use xvpc_netns::bandwidth::Bandwidth;
-use xvpc_netns::flow_log::Flow;
 use xvpc_netns::{Dataplane, Worker};
 use xvpc_wire::{HttpRequest, HttpResponse};
 
@@ -67,30 +66,10 @@ pub fn start(app: &Arc<App>, bandwidth: Option<Option<f64>>) -> anyhow::Result<A
     let a = Arc::downgrade(app);
     worker.on_flows(Arc::new(move |flows| {
         if let Some(app) = a.upgrade() {
-            xvpc_api::flow_log_records::record_packets(&app, flows.into_iter().map(|(eni, f)| seen(eni, f)).collect());
+            xvpc_api::flow_log_records::record_packets(&app, flows.into_iter().map(|(eni, f)| f.seen(eni)).collect());
         }
     }));
     Ok(worker)
-}
-
-/// A flow the data plane counted at an interface, as the engine's flow
-/// log records take it.
-fn seen(eni_id: String, f: Flow) -> xvpc_reach::flow_log::Seen {
-    let secs = |t: std::time::SystemTime| t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    xvpc_reach::flow_log::Seen {
-        eni_id,
-        direction: f.key.direction.as_str(),
-        action: f.key.action.as_str(),
-        protocol: f.key.protocol,
-        src: f.key.src,
-        dst: f.key.dst,
-        sport: f.key.sport,
-        dport: f.key.dport,
-        packets: f.packets,
-        bytes: f.bytes,
-        start: secs(f.start),
-        end: secs(f.end),
-    }
 }
 
 /// One TCP stream over a bare veth pair: what this host can carry.

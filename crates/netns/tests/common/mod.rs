@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod endpoints;
+pub mod flow_logs;
 pub mod paths;
 
 use xvpc_model::IpProtocol;
