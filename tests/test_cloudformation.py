@@ -158,3 +158,39 @@ def test_retain_keeps_a_resource_and_resources_are_listed(server):
     # The deleted stack is still found by its id.
     assert stack(cfn, sid)["StackStatus"] == "DELETE_COMPLETE"
     assert ("Vpc", "DELETE_SKIPPED", None) in events(cfn, sid)
+
+
+SG = """
+Parameters:
+  Peer: {Type: String, Default: 10.2.0.0/16}
+  Hostnames: {Type: String, Default: "false"}
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.70.0.0/16, EnableDnsHostnames: !Ref Hostnames}
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      VpcId: !Ref Vpc
+      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: !Ref Peer}]
+"""
+
+
+@pytest.mark.empty_accounts
+def test_properties_aws_changes_in_place_keep_the_resource(server):
+    cfn, ec2 = clients(server)
+    cfn.create_stack(StackName="web", TemplateBody=SG)
+    group = cfn.describe_stack_resource(StackName="web", LogicalResourceId="Web")["StackResourceDetail"]["PhysicalResourceId"]
+    vpc = cfn.describe_stack_resource(StackName="web", LogicalResourceId="Vpc")["StackResourceDetail"]["PhysicalResourceId"]
+    cs = cfn.create_change_set(StackName="web", ChangeSetName="peer", UsePreviousTemplate=True, Parameters=params(Peer="10.3.0.0/16", Hostnames="true"))
+    changes = sorted((c["ResourceChange"]["LogicalResourceId"], c["ResourceChange"]["Replacement"]) for c in cfn.describe_change_set(ChangeSetName=cs["Id"])["Changes"])
+    assert changes == [("Vpc", "False"), ("Web", "False")]
+    cfn.execute_change_set(ChangeSetName=cs["Id"])
+    assert stack(cfn, "web")["StackStatus"] == "UPDATE_COMPLETE"
+    g = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
+    assert [r["CidrIp"] for p in g["IpPermissions"] for r in p["IpRanges"]] == ["10.3.0.0/16"]
+    assert ec2.describe_vpc_attribute(VpcId=vpc, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"] is True
+    assert cfn.describe_stack_resource(StackName="web", LogicalResourceId="Web")["StackResourceDetail"]["PhysicalResourceId"] == group
+    cfn.delete_stack(StackName="web")
+    assert ec2.describe_vpcs()["Vpcs"] == []

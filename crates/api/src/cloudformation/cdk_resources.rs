@@ -8,7 +8,7 @@ use super::props::{Created, Kind, Props, Site};
 use crate::call::Call;
 use crate::errors::Result;
 
-pub(crate) const KINDS: &[Kind] = &[Kind { type_name: "AWS::CDK::Metadata", create: record, delete: forget }];
+pub(crate) const KINDS: &[Kind] = &[Kind { type_name: "AWS::CDK::Metadata", create: record, delete: forget, update: None }];
 
 fn record(_: &mut Call, _: &Props, site: &Site) -> Result<Created> {
     Ok(Created::new(format!("{}/{}", site.stack_id, xvpc_model::stack::uuid())))

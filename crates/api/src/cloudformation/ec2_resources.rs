@@ -7,23 +7,23 @@ use serde_json::Value;
 use xvpc_model::stack::StackResource;
 use xvpc_wire::shapes::ec2 as shape;
 
-use super::props::{invalid, Created, Kind, Props, Site};
+use super::props::{invalid, Created, Kind, Props, Site, Update};
 use crate::call::Call;
 use crate::ec2::{instance, internet_gateway, route_table, security_group, subnet, vpc};
 use crate::errors::Result;
 
 pub(crate) const KINDS: &[Kind] = &[
-    Kind { type_name: "AWS::EC2::VPC", create: create_vpc, delete: delete_vpc },
-    Kind { type_name: "AWS::EC2::Subnet", create: create_subnet, delete: delete_subnet },
-    Kind { type_name: "AWS::EC2::RouteTable", create: create_route_table, delete: delete_route_table },
-    Kind { type_name: "AWS::EC2::SubnetRouteTableAssociation", create: associate, delete: disassociate },
-    Kind { type_name: "AWS::EC2::Route", create: create_route, delete: delete_route },
-    Kind { type_name: "AWS::EC2::SecurityGroup", create: create_group, delete: delete_group },
-    Kind { type_name: "AWS::EC2::SecurityGroupIngress", create: create_ingress, delete: delete_ingress },
-    Kind { type_name: "AWS::EC2::SecurityGroupEgress", create: create_egress, delete: delete_egress },
-    Kind { type_name: "AWS::EC2::Instance", create: run_instance, delete: terminate_instance },
-    Kind { type_name: "AWS::EC2::InternetGateway", create: create_igw, delete: delete_igw },
-    Kind { type_name: "AWS::EC2::VPCGatewayAttachment", create: attach_gateway, delete: detach_gateway },
+    Kind { type_name: "AWS::EC2::VPC", create: create_vpc, delete: delete_vpc, update: Some(Update { properties: &["EnableDnsSupport", "EnableDnsHostnames"], run: update_vpc }) },
+    Kind { type_name: "AWS::EC2::Subnet", create: create_subnet, delete: delete_subnet, update: Some(Update { properties: &["MapPublicIpOnLaunch"], run: update_subnet }) },
+    Kind { type_name: "AWS::EC2::RouteTable", create: create_route_table, delete: delete_route_table, update: None },
+    Kind { type_name: "AWS::EC2::SubnetRouteTableAssociation", create: associate, delete: disassociate, update: None },
+    Kind { type_name: "AWS::EC2::Route", create: create_route, delete: delete_route, update: None },
+    Kind { type_name: "AWS::EC2::SecurityGroup", create: create_group, delete: delete_group, update: Some(Update { properties: &["SecurityGroupIngress", "SecurityGroupEgress"], run: update_group }) },
+    Kind { type_name: "AWS::EC2::SecurityGroupIngress", create: create_ingress, delete: delete_ingress, update: None },
+    Kind { type_name: "AWS::EC2::SecurityGroupEgress", create: create_egress, delete: delete_egress, update: None },
+    Kind { type_name: "AWS::EC2::Instance", create: run_instance, delete: terminate_instance, update: None },
+    Kind { type_name: "AWS::EC2::InternetGateway", create: create_igw, delete: delete_igw, update: None },
+    Kind { type_name: "AWS::EC2::VPCGatewayAttachment", create: attach_gateway, delete: detach_gateway, update: None },
 ];
 
 /// `TagSpecification.N` for one resource type (none when there are no tags).
@@ -48,13 +48,7 @@ fn create_vpc(call: &mut Call, p: &Props, site: &Site) -> Result<Created> {
     };
     let out = vpc::create_vpc(call, input)?;
     let id = out.vpc.and_then(|v| v.vpc_id).unwrap_or_default();
-    // One attribute per ModifyVpcAttribute call, as the API requires.
-    for (dns_support, dns_hostnames) in [(p.bool("EnableDnsSupport"), None), (None, p.bool("EnableDnsHostnames"))] {
-        if dns_support.is_some() || dns_hostnames.is_some() {
-            let m = shape::ModifyVpcAttributeRequest { vpc_id: id.clone(), enable_dns_support: flag(dns_support), enable_dns_hostnames: flag(dns_hostnames), ..Default::default() };
-            vpc::modify_vpc_attribute(call, m)?;
-        }
-    }
+    vpc_attributes(call, &id, p.bool("EnableDnsSupport"), p.bool("EnableDnsHostnames"))?;
     let s = call.state();
     let v = &s.vpcs[&id];
     let default_group = s.security_groups.scope(&call.ctx).find(|g| g.vpc_id == id && g.name == "default").map(|g| g.id.clone());
@@ -66,6 +60,28 @@ fn create_vpc(call: &mut Call, p: &Props, site: &Site) -> Result<Created> {
         .with("Ipv6CidrBlocks", v.ipv6_cidr_blocks.iter().map(|b| b.cidr.to_string()).collect::<Vec<_>>())
         .with("DefaultSecurityGroup", default_group.unwrap_or_default())
         .with("DefaultNetworkAcl", default_acl.unwrap_or_default()))
+}
+
+/// Sets the DNS attributes given (one per ModifyVpcAttribute call, as the
+/// API requires).
+fn vpc_attributes(call: &mut Call, id: &str, dns_support: Option<bool>, dns_hostnames: Option<bool>) -> Result<()> {
+    for (support, hostnames) in [(dns_support, None), (None, dns_hostnames)] {
+        if support.is_some() || hostnames.is_some() {
+            let m = shape::ModifyVpcAttributeRequest { vpc_id: id.into(), enable_dns_support: flag(support), enable_dns_hostnames: flag(hostnames), ..Default::default() };
+            vpc::modify_vpc_attribute(call, m)?;
+        }
+    }
+    Ok(())
+}
+
+/// An attribute the new template leaves out goes back to AWS's default.
+fn update_vpc(call: &mut Call, new: &Props, _old: &Props, r: &StackResource) -> Result<()> {
+    vpc_attributes(call, &r.physical_id, Some(new.bool("EnableDnsSupport").unwrap_or(true)), Some(new.bool("EnableDnsHostnames").unwrap_or(false)))
+}
+
+fn update_subnet(call: &mut Call, new: &Props, _old: &Props, r: &StackResource) -> Result<()> {
+    let map = new.bool("MapPublicIpOnLaunch").unwrap_or(false);
+    subnet::modify_subnet_attribute(call, shape::ModifySubnetAttributeRequest { subnet_id: r.physical_id.clone(), map_public_ip_on_launch: flag(Some(map)), ..Default::default() }).map(drop)
 }
 
 fn delete_vpc(call: &mut Call, r: &StackResource) -> Result<()> {
@@ -219,6 +235,37 @@ fn create_group(call: &mut Call, p: &Props, site: &Site) -> Result<Created> {
     }
     let vpc_id = call.state().security_groups.get(&id).map(|g| g.vpc_id.clone()).unwrap_or_default();
     Ok(Created::new(&id).with("GroupId", id.clone()).with("VpcId", vpc_id))
+}
+
+/// The rules a template gives a group, as the API's permissions (an empty
+/// `SecurityGroupEgress` means AWS's default allow-all rule).
+fn rules(p: &Props, egress: bool) -> Vec<shape::IpPermission> {
+    let key = if egress { "SecurityGroupEgress" } else { "SecurityGroupIngress" };
+    let v: Vec<_> = p.objects(key).into_iter().map(|r| permission(&p.of(r), egress)).collect();
+    if egress && v.is_empty() {
+        return vec![allow_all_egress()];
+    }
+    v
+}
+
+/// Rule changes in place: what only the old template had is revoked, what
+/// only the new one has is authorized.
+fn update_group(call: &mut Call, new: &Props, old: &Props, r: &StackResource) -> Result<()> {
+    let id = r.physical_id.clone();
+    for egress in [false, true] {
+        let (before, after) = (rules(old, egress), rules(new, egress));
+        let gone: Vec<_> = before.iter().filter(|x| !after.contains(x)).cloned().collect();
+        let added: Vec<_> = after.into_iter().filter(|x| !before.contains(x)).collect();
+        if !gone.is_empty() {
+            if egress {
+                security_group::revoke_egress(call, shape::RevokeSecurityGroupEgressRequest { group_id: id.clone(), ip_permissions: gone, ..Default::default() })?;
+            } else {
+                security_group::revoke_ingress(call, shape::RevokeSecurityGroupIngressRequest { group_id: Some(id.clone()), ip_permissions: gone, ..Default::default() })?;
+            }
+        }
+        authorize(call, &id, added, egress)?;
+    }
+    Ok(())
 }
 
 fn delete_group(call: &mut Call, r: &StackResource) -> Result<()> {

@@ -11,9 +11,9 @@ use crate::elbv2::{listener, load_balancer, target_group};
 use crate::errors::Result;
 
 pub(crate) const KINDS: &[Kind] = &[
-    Kind { type_name: "AWS::ElasticLoadBalancingV2::LoadBalancer", create: create_lb, delete: delete_lb },
-    Kind { type_name: "AWS::ElasticLoadBalancingV2::TargetGroup", create: create_tg, delete: delete_tg },
-    Kind { type_name: "AWS::ElasticLoadBalancingV2::Listener", create: create_listener, delete: delete_listener },
+    Kind { type_name: "AWS::ElasticLoadBalancingV2::LoadBalancer", create: create_lb, delete: delete_lb, update: None },
+    Kind { type_name: "AWS::ElasticLoadBalancingV2::TargetGroup", create: create_tg, delete: delete_tg, update: None },
+    Kind { type_name: "AWS::ElasticLoadBalancingV2::Listener", create: create_listener, delete: delete_listener, update: None },
 ];
 
 fn tags(site: &Site, p: &Props) -> Vec<shape::Tag> {

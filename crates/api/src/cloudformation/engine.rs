@@ -325,12 +325,14 @@ pub(crate) fn delete(call: &mut Call, stack: &mut Stack, retain: &[String]) -> R
     save(call, stack)
 }
 
-/// Whether a change to these properties is made in place: only the tags,
-/// which every taggable type changes without a new resource. Any other
-/// change replaces the resource (a create-only property in AWS's schema
-/// always does; xvpc replaces for the others too).
-fn in_place(keys: &[String]) -> bool {
-    keys.iter().all(|k| k == "Tags")
+/// Whether a change to these properties is made in place: tags always;
+/// other properties where AWS's schema does not make them create-only and
+/// xvpc's handler for the type changes them (`Kind::update`). Any other
+/// change replaces the resource.
+fn in_place(type_name: &str, keys: &[String]) -> bool {
+    let handled = kind(type_name).and_then(|k| k.update.as_ref()).map_or(&[][..], |u| u.properties);
+    keys.iter().all(|k| k == "Tags" || handled.contains(&k.as_str()))
+        && xvpc_template::schema::requires_replacement(type_name, keys.iter().filter(|k| *k != "Tags").map(String::as_str)) != Some(true)
 }
 
 /// What an update would do, for a change set: Add, Modify (with or without
@@ -357,7 +359,7 @@ pub(crate) fn plan(call: &Call, old: &[StackResource], template: &Template, para
                 Ok(p) if p == o.properties => {}
                 Ok(p) => {
                     let keys = xvpc_template::schema::changed_properties(&o.properties, &p);
-                    out.push(change("Modify", &o.physical_id, Some(if in_place(&keys) { "False" } else { "True" }), keys));
+                    out.push(change("Modify", &o.physical_id, Some(if in_place(&type_name, &keys) { "False" } else { "True" }), keys));
                 }
                 // It reads a resource that is itself changing.
                 Err(_) => out.push(change("Modify", &o.physical_id, Some("Conditional"), vec![])),
@@ -417,7 +419,11 @@ pub(crate) fn update(call: &mut Call, old: &Stack, stack: &mut Stack) -> Result<
                 let _ = delete_one(call, stack, &StackResource { retain: false, ..r });
             }
         }
+        // Changed in place: changed back (the last good state's properties).
         for r in &retagged {
+            if let Some(now_r) = stack.resource(&r.logical_id).cloned() {
+                let _ = change(call, r, &now_r);
+            }
             retag(call, r);
         }
         let events = std::mem::take(&mut stack.events);
@@ -446,6 +452,18 @@ fn retag(call: &mut Call, r: &StackResource) {
         t.retain(|k, _| k.starts_with("aws:"));
         t.extend(tags.clone());
     });
+}
+
+/// Changes a resource in place from `old`'s properties to `new`'s (the
+/// tags aside, which `retag` sets).
+fn change(call: &mut Call, new: &StackResource, old: &StackResource) -> Result<()> {
+    let keys = xvpc_template::schema::changed_properties(&old.properties, &new.properties);
+    if keys.iter().all(|k| k == "Tags") {
+        return Ok(());
+    }
+    let Some(update) = kind(&new.resource_type).and_then(|k| k.update.as_ref()) else { return Ok(()) };
+    let (n, o) = (Props { logical_id: &new.logical_id, value: &new.properties }, Props { logical_id: &old.logical_id, value: &old.properties });
+    (update.run)(call, &n, &o, old)
 }
 
 /// One resource of an update.
@@ -477,9 +495,14 @@ fn update_one(
     }
     let keys = xvpc_template::schema::changed_properties(&o.properties, &props);
     let at = (id, o.physical_id.as_str(), type_name.as_str());
-    if in_place(&keys) {
+    if in_place(&type_name, &keys) {
         stack.event(at, R::UpdateInProgress.as_str(), None, now);
         let new = StackResource { properties: props, status: R::UpdateComplete.as_str().into(), updated_ms: now, ..o.clone() };
+        if let Err(e) = change(call, &new, o) {
+            let why = reason(&e, &type_name, &call.request_id.clone());
+            stack.event(at, R::UpdateFailed.as_str(), Some(why.clone()), now);
+            return Err(why);
+        }
         retag(call, &new);
         retagged.push(o.clone());
         stack.event(at, R::UpdateComplete.as_str(), None, now);

@@ -11,7 +11,7 @@ use crate::call::Call;
 use crate::errors::Result;
 use crate::iam;
 
-pub(crate) const KINDS: &[Kind] = &[Kind { type_name: "AWS::IAM::Role", create: create_role, delete: delete_role }];
+pub(crate) const KINDS: &[Kind] = &[Kind { type_name: "AWS::IAM::Role", create: create_role, delete: delete_role, update: None }];
 
 fn create_role(call: &mut Call, p: &Props, site: &Site) -> Result<Created> {
     let name = p.str("RoleName").unwrap_or_else(|| site.generated_name(64));

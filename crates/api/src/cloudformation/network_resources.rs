@@ -16,17 +16,17 @@ use crate::errors::Result;
 use crate::identity::Caller;
 
 pub(crate) const KINDS: &[Kind] = &[
-    Kind { type_name: "AWS::EC2::VPCPeeringConnection", create: create_peering, delete: delete_peering },
-    Kind { type_name: "AWS::EC2::VPCEndpointService", create: create_service, delete: delete_service },
-    Kind { type_name: "AWS::EC2::VPCEndpointServicePermissions", create: allow_principals, delete: remove_principals },
-    Kind { type_name: "AWS::EC2::VPCEndpoint", create: create_endpoint, delete: delete_endpoint },
-    Kind { type_name: "AWS::EC2::TransitGateway", create: create_tgw, delete: delete_tgw },
-    Kind { type_name: "AWS::EC2::TransitGatewayAttachment", create: create_attachment, delete: delete_attachment },
-    Kind { type_name: "AWS::EC2::TransitGatewayVpcAttachment", create: create_attachment, delete: delete_attachment },
-    Kind { type_name: "AWS::EC2::TransitGatewayRouteTable", create: create_tgw_table, delete: delete_tgw_table },
-    Kind { type_name: "AWS::EC2::TransitGatewayRouteTableAssociation", create: associate_tgw, delete: disassociate_tgw },
-    Kind { type_name: "AWS::EC2::TransitGatewayRouteTablePropagation", create: propagate_tgw, delete: stop_propagating_tgw },
-    Kind { type_name: "AWS::EC2::TransitGatewayRoute", create: create_tgw_route, delete: delete_tgw_route },
+    Kind { type_name: "AWS::EC2::VPCPeeringConnection", create: create_peering, delete: delete_peering, update: None },
+    Kind { type_name: "AWS::EC2::VPCEndpointService", create: create_service, delete: delete_service, update: None },
+    Kind { type_name: "AWS::EC2::VPCEndpointServicePermissions", create: allow_principals, delete: remove_principals, update: None },
+    Kind { type_name: "AWS::EC2::VPCEndpoint", create: create_endpoint, delete: delete_endpoint, update: None },
+    Kind { type_name: "AWS::EC2::TransitGateway", create: create_tgw, delete: delete_tgw, update: None },
+    Kind { type_name: "AWS::EC2::TransitGatewayAttachment", create: create_attachment, delete: delete_attachment, update: None },
+    Kind { type_name: "AWS::EC2::TransitGatewayVpcAttachment", create: create_attachment, delete: delete_attachment, update: None },
+    Kind { type_name: "AWS::EC2::TransitGatewayRouteTable", create: create_tgw_table, delete: delete_tgw_table, update: None },
+    Kind { type_name: "AWS::EC2::TransitGatewayRouteTableAssociation", create: associate_tgw, delete: disassociate_tgw, update: None },
+    Kind { type_name: "AWS::EC2::TransitGatewayRouteTablePropagation", create: propagate_tgw, delete: stop_propagating_tgw, update: None },
+    Kind { type_name: "AWS::EC2::TransitGatewayRoute", create: create_tgw_route, delete: delete_tgw_route, update: None },
 ];
 
 /// Runs `f` as another account (and Region), as CloudFormation does with

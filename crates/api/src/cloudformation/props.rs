@@ -156,4 +156,13 @@ pub(crate) struct Kind {
     pub type_name: &'static str,
     pub create: fn(&mut Call, &Props, &Site) -> Result<Created>,
     pub delete: fn(&mut Call, &StackResource) -> Result<()>,
+    /// The properties a type changes in place beside its tags (none: any
+    /// other change replaces the resource).
+    pub update: Option<Update>,
+}
+
+/// An in-place change of some properties: `run(call, new, old, resource)`.
+pub(crate) struct Update {
+    pub properties: &'static [&'static str],
+    pub run: fn(&mut Call, &Props, &Props, &StackResource) -> Result<()>,
 }

@@ -8,7 +8,7 @@ use crate::call::Call;
 use crate::errors::Result;
 use crate::ram;
 
-pub(crate) const KINDS: &[Kind] = &[Kind { type_name: "AWS::RAM::ResourceShare", create: create_share, delete: delete_share }];
+pub(crate) const KINDS: &[Kind] = &[Kind { type_name: "AWS::RAM::ResourceShare", create: create_share, delete: delete_share, update: None }];
 
 fn create_share(call: &mut Call, p: &Props, site: &Site) -> Result<Created> {
     let input = shape::CreateResourceShareRequest {
