@@ -125,6 +125,21 @@ def test_creates_hold_quotas_and_never_repeat_an_id_or_address(replicas):
         assert sorted(e["PrivateIpAddress"] for e in seen) == sorted(ips)
 
 
+def test_a_client_moving_between_replicas_reads_its_own_writes(replicas):
+    """Each request goes to a random replica, as behind a load balancer:
+    the next request already sees the previous one's write (a replica
+    catches up before answering when the log moved)."""
+    a = clients(replicas, A)
+    for i in range(15):
+        vpc = random.choice(a).create_vpc(CidrBlock=f"10.{i % 4}.0.0/16")["Vpc"]["VpcId"]
+        subnet = random.choice(a).create_subnet(VpcId=vpc, CidrBlock=f"10.{i % 4}.1.0/24")["Subnet"]["SubnetId"]
+        random.choice(a).create_tags(Resources=[subnet], Tags=[{"Key": "Name", "Value": f"s{i}"}])
+        (seen,) = random.choice(a).describe_subnets(SubnetIds=[subnet])["Subnets"]
+        assert seen["Tags"] == [{"Key": "Name", "Value": f"s{i}"}]
+        random.choice(a).delete_subnet(SubnetId=subnet)
+        random.choice(a).delete_vpc(VpcId=vpc)
+
+
 def test_racing_accepts_of_one_peering_let_exactly_one_succeed(replicas):
     a, b = clients(replicas, A), clients(replicas, B)
     va = a[0].create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]

@@ -201,6 +201,10 @@ impl App {
     /// Handles one HTTP request end to end.
     pub fn handle(&self, req: HttpRequest) -> HttpResponse {
         let request_id = new_request_id();
+        // Health reports the lag as the follower left it.
+        if req.path != "/_xvpc/health" {
+            self.sync_before_request();
+        }
         if let Some(resp) = ops::handle(self, &req, &request_id) {
             return resp;
         }

@@ -7,7 +7,11 @@
 //! (two replicas never both accept one peering connection). A follower
 //! thread applies the others' commands as they are announced (PostgreSQL
 //! LISTEN/NOTIFY), and polls every [`POLL`] in case an announcement was
-//! missed; own writes are visible at once.
+//! missed; own writes are visible at once. Besides, before each request a
+//! replica of a shared store asks for the log's head (one query) and
+//! catches up if it is behind, so a client whose requests go to different
+//! replicas still reads what it wrote; with the database unreachable it
+//! answers from memory.
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -76,6 +80,23 @@ impl App {
             self.notify(&w.state);
         }
         Ok(changed)
+    }
+
+    /// Catches up before a request if the shared log moved (see the
+    /// module doc). Errors are ignored: the request is answered from
+    /// memory, and a write is refused by the store anyway.
+    pub(crate) fn sync_before_request(&self) {
+        let mut w = self.world();
+        if !w.store.shared() {
+            return;
+        }
+        if let Ok(head) = w.store.head() {
+            if head != w.seq {
+                let _ = self.catch_up_locked(&mut w);
+            } else {
+                w.synced_at = Instant::now();
+            }
+        }
     }
 
     /// Logs that the server settings changed, so other replicas re-read

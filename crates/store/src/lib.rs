@@ -119,6 +119,10 @@ pub trait Store: Send {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Number of entries after the latest snapshot.
     fn log_len(&mut self) -> Result<u64>;
+    /// Whether other processes may append to this log (replicas).
+    fn shared(&self) -> bool {
+        false
+    }
     /// A way to wait for other replicas' appends, if others can exist.
     fn watcher(&self) -> Option<Box<dyn Watcher>> {
         None

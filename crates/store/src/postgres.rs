@@ -364,6 +364,10 @@ impl Store for PgStore {
         self.run(|c| async move { Ok(c.query_one("SELECT count(*) FROM xvpc_events", &[]).await.map_err(classify)?.get::<_, i64>(0) as u64) })
     }
 
+    fn shared(&self) -> bool {
+        true
+    }
+
     fn watcher(&self) -> Option<Box<dyn Watcher>> {
         Some(Box::new(PgWatcher::start(self.config.clone(), self.rt.clone())))
     }
