@@ -100,6 +100,10 @@ def test_a_failure_mid_stack_rolls_back_and_leaves_nothing(server):
     assert ("clash", "ROLLBACK_IN_PROGRESS", "The following resource(s) failed to create: [Clash]. Rollback requested by user.") in ev
     assert ev[-1][:2] == ("clash", "ROLLBACK_COMPLETE")
     assert ec2.describe_vpcs()["Vpcs"] == [] and ec2.describe_subnets()["Subnets"] == []
+    # A property the type does not have fails the resource with the schema's message.
+    cfn.create_stack(StackName="typo", TemplateBody="Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlok: 10.0.0.0/16}\n")
+    assert ("V", "CREATE_FAILED", "Encountered unsupported property CidrBlok") in events(cfn, "typo")
+    assert stack(cfn, "typo")["StackStatus"] == "ROLLBACK_COMPLETE"
     # An unsupported type fails its stack, naming the type.
     cfn.create_stack(StackName="odd", TemplateBody="Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", OnFailure="DO_NOTHING")
     assert stack(cfn, "odd")["StackStatus"] == "CREATE_FAILED"

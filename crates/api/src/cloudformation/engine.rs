@@ -152,7 +152,9 @@ fn create_one(call: &mut Call, stack: &mut Stack, bound: &Bound, logical_id: &st
         stack.event((logical_id, "", &type_name), failed.as_str(), Some(why.clone()), now);
         Err(why)
     };
-    let props = match props {
+    // Unknown, read-only or missing properties fail the resource with the
+    // schema's message, before anything is built.
+    let props = match props.and_then(|p| xvpc_template::schema::validate_properties(&type_name, logical_id, &p).map(|()| p)) {
         Ok(p) => p,
         Err(e) => return fail(stack, e.message),
     };
