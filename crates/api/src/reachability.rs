@@ -73,10 +73,10 @@ fn endpoint(state: &State, scope: &Scope, v: &Value, what: &str, refs: &mut serd
             Some(e @ (Endpoint::Instance(_) | Endpoint::NetworkInterface(_) | Endpoint::VpcEndpoint(_))) => Ok(e),
             Some(e @ Endpoint::LoadBalancer(_)) if m.physical_id.contains(":loadbalancer/") => Ok(e),
             _ => Err(format!(
-                "{what} {} is a {} ({}), not an instance, network interface, VPC endpoint or load balancer",
+                "{what} {} ({}, {}) is not an instance, network interface, VPC endpoint or load balancer",
                 m.reference(),
-                m.kind,
-                m.physical_id
+                m.physical_id,
+                m.kind
             )),
         };
     }

@@ -2,11 +2,13 @@
 //! `xvpc trace --from STACK/LogicalId`, `xvpc matrix --stack`, and the
 //! console's and `xvpc diagram`'s grouping by stack.
 //!
-//! A stack's resources are read from the `aws:cloudformation:*` tags AWS
-//! puts on every taggable resource a stack creates (the stack engine adds
-//! them as AWS does), so a resource keeps its stack wherever it is read.
-//! A reference is resolved in the caller's account and Region when they
-//! are known; otherwise the stack name must be unique across them.
+//! A stack's resources are its stored resource list (`model::stack`: every
+//! logical id with its physical id and type, tagged or not), and besides
+//! those, resources carrying the `aws:cloudformation:*` tags AWS puts on
+//! what a stack creates: a dump of a real account (`xvpc import`) holds
+//! the tags but not the stacks. A reference is resolved in the caller's
+//! account and Region when they are known; otherwise the stack name must
+//! be unique across them.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,8 +33,9 @@ pub struct Member {
     pub logical_id: String,
     /// The id `Ref` gives (an ARN for ELBv2 resources).
     pub physical_id: String,
-    /// What the resource is, in words (`instance`, `vpc`, ...).
-    pub kind: &'static str,
+    /// What the resource is: its CloudFormation type (`AWS::EC2::VPC`)
+    /// from a stack, else in words from the tags' table (`vpc`).
+    pub kind: String,
 }
 
 impl Member {
@@ -50,17 +53,35 @@ fn member(owner: &str, region: &str, id: &str, kind: &'static str, tags: &Tags) 
         stack_id: tags.get(STACK_ID_TAG).cloned().unwrap_or_default(),
         logical_id: tags.get(LOGICAL_ID_TAG)?.clone(),
         physical_id: id.to_string(),
-        kind,
+        kind: kind.to_string(),
     })
 }
 
 /// Every resource of every stack, sorted by (owner, region, stack, logical id).
 pub fn members(state: &State) -> Vec<Member> {
-    let mut out = Vec::new();
+    let mut out: Vec<Member> = state
+        .stacks
+        .values()
+        .filter(|s| s.live())
+        .flat_map(|s| {
+            // Built ones only: a resource that failed or is not created yet has no id.
+            s.resources.iter().filter(|r| !r.physical_id.is_empty()).map(move |r| Member {
+                owner: s.owner.clone(),
+                region: s.region.clone(),
+                stack_name: s.name.clone(),
+                stack_id: s.id.clone(),
+                logical_id: r.logical_id.clone(),
+                physical_id: r.physical_id.clone(),
+                kind: r.resource_type.clone(),
+            })
+        })
+        .collect();
+    let from_stacks: std::collections::BTreeSet<String> = out.iter().map(|m| m.physical_id.clone()).collect();
+    let mut tagged = Vec::new();
     macro_rules! collect {
         ($($field:ident => $kind:literal),* $(,)?) => {$(
             for r in state.$field.values() {
-                out.extend(member(&r.owner, &r.region, &r.id, $kind, &r.tags));
+                tagged.extend(member(&r.owner, &r.region, &r.id, $kind, &r.tags));
             }
         )*};
     }
@@ -75,14 +96,16 @@ pub fn members(state: &State) -> Vec<Member> {
     for p in state.peering_connections.values() {
         for (viewer, tags) in &p.tags {
             let (owner, region) = viewer.split_once('/').unwrap_or((viewer.as_str(), p.region.as_str()));
-            out.extend(member(owner, region, &p.id, "peering connection", tags));
+            tagged.extend(member(owner, region, &p.id, "peering connection", tags));
         }
     }
     for a in state.transit_gateway_attachments.values() {
         for (owner, tags) in &a.tags {
-            out.extend(member(owner, &a.region, &a.id, "transit gateway attachment", tags));
+            tagged.extend(member(owner, &a.region, &a.id, "transit gateway attachment", tags));
         }
     }
+    // What a stored stack lists is known already (its tags say the same).
+    out.extend(tagged.into_iter().filter(|m| !from_stacks.contains(&m.physical_id)));
     out.sort_by(|a, b| (&a.owner, &a.region, &a.stack_name, &a.logical_id).cmp(&(&b.owner, &b.region, &b.stack_name, &b.logical_id)));
     out
 }
@@ -199,11 +222,12 @@ mod tests {
     fn world() -> State {
         let mut s = crate::populated::world().state;
         let mut ch = crate::state::Changes::new();
-        let mut vpcs = s.vpcs.values().cloned();
-        let mut a = vpcs.next().unwrap();
+        // Both A's (ids are random, so pick by owner).
+        let mine = |owner: &str, region: &str| owner == crate::populated::A && region == "us-east-1";
+        let mut a = s.vpcs.values().find(|v| mine(&v.owner, &v.region)).unwrap().clone();
         a.tags = tags("net", "Vpc");
         ch.put(a);
-        let mut i = s.instances.values().next().unwrap().clone();
+        let mut i = s.instances.values().find(|i| mine(&i.owner, &i.region)).unwrap().clone();
         i.tags = tags("net", "Web");
         ch.put(i);
         s.apply_all(ch);
@@ -223,9 +247,9 @@ mod tests {
     #[test]
     fn resolves_through_the_tags_in_scope_and_names_what_is_missing() {
         let s = world();
-        let inst = s.instances.values().next().unwrap();
+        let inst = s.instances.values().find(|i| i.tags.contains_key(LOGICAL_ID_TAG)).unwrap();
         let m = resolve(&s, "net", "Web", &Scope::default()).unwrap();
-        assert_eq!((m.physical_id.as_str(), m.kind), (inst.id.as_str(), "instance"));
+        assert_eq!((m.physical_id.as_str(), m.kind.as_str()), (inst.id.as_str(), "instance"));
         assert_eq!(m.reference(), "net/Web");
         let e = resolve(&s, "net", "Nope", &Scope::default()).unwrap_err();
         assert!(e.to_string().starts_with("Resource Nope does not exist for stack net (its resources: "), "{e}");
@@ -241,7 +265,7 @@ mod tests {
     #[test]
     fn the_same_name_in_two_accounts_needs_a_scope() {
         let mut s = world();
-        let mut other = s.instances.values().next().unwrap().clone();
+        let mut other = s.instances.values().find(|i| i.tags.contains_key(LOGICAL_ID_TAG)).unwrap().clone();
         other.id = "i-0other".into();
         other.owner = "999999999999".into();
         let mut ch = crate::state::Changes::new();
@@ -251,5 +275,38 @@ mod tests {
         assert!(matches!(e, RefError::Ambiguous { .. }), "{e}");
         let mine = Scope { account: Some("999999999999".into()), region: None };
         assert_eq!(resolve(&s, "net", "Web", &mine).unwrap().physical_id, "i-0other");
+    }
+
+    fn stored(name: &str, status: &str, resources: serde_json::Value) -> crate::stack::Stack {
+        serde_json::from_value(serde_json::json!({
+            "id": format!("arn:aws:cloudformation:us-east-1:111111111111:stack/{name}/{status}"), "owner": "111111111111",
+            "region": "us-east-1", "name": name, "status": status, "template_body": "{}", "tags": {}, "created_ms": 1,
+            "resources": resources,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_stored_stack_lists_its_resources_with_their_types_tagged_or_not() {
+        let mut s = world();
+        let inst = s.instances.values().find(|i| i.tags.get(LOGICAL_ID_TAG).is_some()).unwrap().id.clone();
+        let res = |logical: &str, ty: &str, id: &str| serde_json::json!({"logical_id": logical, "resource_type": ty, "physical_id": id, "status": "CREATE_COMPLETE", "updated_ms": 1});
+        let live = stored("net", "CREATE_COMPLETE", serde_json::json!([
+            res("Web", "AWS::EC2::Instance", &inst), res("Route", "AWS::EC2::Route", "rtb-1|0.0.0.0/0"), res("Pending", "AWS::EC2::Subnet", ""),
+        ]));
+        let gone = stored("old", crate::stack::DELETE_COMPLETE, serde_json::json!([res("Web", "AWS::EC2::Instance", &inst)]));
+        let mut ch = crate::state::Changes::new();
+        ch.put(live);
+        ch.put(gone);
+        s.apply_all(ch);
+        let web = resolve(&s, "net", "Web", &Scope::default()).unwrap();
+        assert_eq!((web.physical_id.as_str(), web.kind.as_str()), (inst.as_str(), "AWS::EC2::Instance"));
+        // An untagged resource is known through the stack; the stack's
+        // resources and the tags' are one list, each logical id once.
+        assert_eq!(resolve(&s, "net", "Route", &Scope::default()).unwrap().kind, "AWS::EC2::Route");
+        let net: Vec<String> = members(&s).into_iter().filter(|m| m.stack_name == "net").map(|m| m.logical_id).collect();
+        assert_eq!(net.iter().filter(|l| *l == "Web").count(), 1);
+        assert!(!net.contains(&"Pending".to_string()), "not built: no id to name");
+        assert!(resolve(&s, "old", "Web", &Scope::default()).is_err(), "a deleted stack names nothing");
     }
 }

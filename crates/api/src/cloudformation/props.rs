@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use xvpc_model::stack::StackResource;
+use xvpc_model::stack_membership;
 use xvpc_model::tags::Tags;
 
 use crate::call::Call;
@@ -111,9 +112,9 @@ impl Site<'_> {
     /// The tags AWS adds to what a stack creates.
     pub fn aws_tags(&self) -> Tags {
         Tags::from([
-            ("aws:cloudformation:stack-name".to_string(), self.stack_name.to_string()),
-            ("aws:cloudformation:stack-id".to_string(), self.stack_id.to_string()),
-            ("aws:cloudformation:logical-id".to_string(), self.logical_id.to_string()),
+            (stack_membership::STACK_NAME_TAG.to_string(), self.stack_name.to_string()),
+            (stack_membership::STACK_ID_TAG.to_string(), self.stack_id.to_string()),
+            (stack_membership::LOGICAL_ID_TAG.to_string(), self.logical_id.to_string()),
         ])
     }
 
