@@ -21,11 +21,13 @@ const TYPED: &[(&str, QueryHandler)] = &[
     crate::typed!(ops::DeletePolicy, delete_policy),
     crate::typed!(ops::DeleteRole, delete_role),
     crate::typed!(ops::DeleteRolePolicy, delete_role_policy),
+    crate::typed!(ops::DeleteServiceLinkedRole, delete_service_linked_role),
     crate::typed!(ops::DetachRolePolicy, detach_role_policy),
     crate::typed!(ops::GetPolicy, get_policy),
     crate::typed!(ops::GetPolicyVersion, get_policy_version),
     crate::typed!(ops::GetRole, get_role),
     crate::typed!(ops::GetRolePolicy, get_role_policy),
+    crate::typed!(ops::GetServiceLinkedRoleDeletionStatus, get_service_linked_role_deletion_status),
     crate::typed!(ops::ListAttachedRolePolicies, list_attached_role_policies),
     crate::typed!(ops::ListInstanceProfilesForRole, list_instance_profiles_for_role),
     crate::typed!(ops::ListPolicyTags, list_policy_tags),
@@ -127,6 +129,23 @@ pub(crate) fn delete_role(call: &mut Call, input: shape::DeleteRoleRequest) -> R
     let ch = model::delete_role(call.state(), &global(call), &input.role_name)?;
     call.commit(ch)?;
     Ok(Empty)
+}
+
+fn delete_service_linked_role(call: &mut Call, input: shape::DeleteServiceLinkedRoleRequest) -> Result<shape::DeleteServiceLinkedRoleResponse> {
+    let (ch, deletion_task_id) = model::delete_service_linked_role(call.state(), &global(call), &input.role_name)?;
+    call.commit(ch)?;
+    Ok(shape::DeleteServiceLinkedRoleResponse { deletion_task_id })
+}
+
+/// Deletion tasks finish at once: a task id of AWS's form is `SUCCEEDED`.
+fn get_service_linked_role_deletion_status(
+    _call: &mut Call,
+    input: shape::GetServiceLinkedRoleDeletionStatusRequest,
+) -> Result<shape::GetServiceLinkedRoleDeletionStatusResponse> {
+    if !input.deletion_task_id.starts_with("task/aws-service-role/") {
+        return Err(xvpc_model::ModelError::ValidationError(format!("Invalid deletion task id {}", input.deletion_task_id)).into());
+    }
+    Ok(shape::GetServiceLinkedRoleDeletionStatusResponse { status: shape::DeletionTaskStatusType::Succeeded, reason: None })
 }
 
 fn list_role_policies(call: &mut Call, input: shape::ListRolePoliciesRequest) -> Result<shape::ListRolePoliciesResponse> {

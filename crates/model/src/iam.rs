@@ -204,6 +204,22 @@ pub fn delete_role_policy(state: &State, ctx: &Ctx, role_name: &str, policy_name
     Ok(ch)
 }
 
+/// DeleteServiceLinkedRole: a role under `/aws-service-role/` goes at once
+/// with its attachments (AWS runs a deletion task; xvpc's has always
+/// succeeded). Returns the task id AWS's form:
+/// `task/aws-service-role/<service principal>/<role name>/<uuid>`.
+pub fn delete_service_linked_role(state: &State, ctx: &Ctx, name: &str) -> Result<(Changes, String)> {
+    let r = role(state, ctx, name)?;
+    let Some(service) = r.path.strip_prefix("/aws-service-role/").map(|p| p.trim_end_matches('/')) else {
+        return Err(ModelError::ValidationError(format!("The role {name} is not a service-linked role.")));
+    };
+    let h = crate::ids::random_hex(32);
+    let task = format!("task/aws-service-role/{service}/{}/{}-{}-{}-{}-{}", r.name, &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]);
+    let mut ch = Changes::new();
+    ch.delete(ResourceKind::IamRole, &r.id);
+    Ok((ch, task))
+}
+
 /// CreatePolicy's input.
 #[derive(Debug, Clone, Default)]
 pub struct CreatePolicy {

@@ -35,6 +35,10 @@ pub const REGION: &str = "us-east-1";
 /// RAM's service principal: trusted access for it is RAM's sharing with
 /// AWS Organizations.
 pub const RAM_PRINCIPAL: &str = "ram.amazonaws.com";
+/// RAM's service-linked role, made by EnableSharingWithAwsOrganization.
+pub const RAM_SERVICE_ROLE: &str = "AWSServiceRoleForResourceAccessManager";
+/// The managed policy attached to it.
+pub const RAM_SERVICE_POLICY: &str = "arn:aws:iam::aws:policy/aws-service-role/AWSResourceAccessManagerServiceRolePolicy";
 /// The role AWS creates in an account made by CreateAccount.
 pub const ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
 /// The managed policy attached to that role.
@@ -422,6 +426,23 @@ pub fn enable_ram_sharing(state: &State, ctx: &Ctx) -> Result<Changes> {
     org.ram_sharing = true;
     let mut ch = Changes::new();
     ch.put(org);
+    // RAM's service-linked role, which AWS creates in the management
+    // account (Terraform reads it back).
+    let role = crate::iam::CreateRole {
+        name: RAM_SERVICE_ROLE.into(),
+        path: Some("/aws-service-role/ram.amazonaws.com/".into()),
+        assume_role_policy: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ram.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#.into(),
+        ..Default::default()
+    };
+    let in_global = Ctx::new(&ctx.account, REGION, ctx.now);
+    if let Ok((role_ch, _)) = crate::iam::create_role(state, &in_global, role) {
+        for e in role_ch.events {
+            if let crate::Event::Put(crate::state::Resource::IamRole(mut r)) = e {
+                r.attached.push(RAM_SERVICE_POLICY.into());
+                ch.put(r);
+            }
+        }
+    }
     Ok(ch)
 }
 

@@ -218,6 +218,125 @@ impl rt::FromQuery for DeleteRoleRequest {
     }
 }
 
+/// botocore shape `DeleteServiceLinkedRoleRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteServiceLinkedRoleRequest {
+    pub role_name: String,
+}
+
+impl rt::FromQuery for DeleteServiceLinkedRoleRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            role_name: r.req(key, "RoleName")?,
+        }))
+    }
+}
+
+/// botocore shape `DeleteServiceLinkedRoleResponse`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteServiceLinkedRoleResponse {
+    pub deletion_task_id: String,
+}
+
+impl rt::ToXml for DeleteServiceLinkedRoleResponse {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DeleteServiceLinkedRoleResponse {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.deletion_task_id, w, "DeletionTaskId");
+    }
+}
+
+/// botocore shape `DeletionTaskFailureReasonType`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeletionTaskFailureReasonType {
+    pub reason: Option<String>,
+    pub role_usage_list: Vec<RoleUsageType>,
+}
+
+impl rt::ToXml for DeletionTaskFailureReasonType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DeletionTaskFailureReasonType {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.reason, w, "Reason");
+        rt::xml_list(w, "RoleUsageList", "member", &self.role_usage_list);
+    }
+}
+
+/// botocore enum `DeletionTaskStatusType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum DeletionTaskStatusType {
+    #[default]
+    Succeeded,
+    InProgress,
+    Failed,
+    NotStarted,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl DeletionTaskStatusType {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "SUCCEEDED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Failed => "FAILED",
+            Self::NotStarted => "NOT_STARTED",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for DeletionTaskStatusType {
+    const VALUES: &'static [&'static str] = &[
+        "SUCCEEDED",
+        "IN_PROGRESS",
+        "FAILED",
+        "NOT_STARTED",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "SUCCEEDED" => Self::Succeeded,
+            "IN_PROGRESS" => Self::InProgress,
+            "FAILED" => Self::Failed,
+            "NOT_STARTED" => Self::NotStarted,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for DeletionTaskStatusType {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::ToXml for DeletionTaskStatusType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
+    }
+}
+
 /// botocore shape `DetachRolePolicyRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DetachRolePolicyRequest {
@@ -390,6 +509,45 @@ impl rt::ToXml for GetRoleResponse {
 impl rt::XmlMembers for GetRoleResponse {
     fn xml_members(&self, w: &mut rt::XmlWriter) {
         rt::ToXml::to_xml(&self.role, w, "Role");
+    }
+}
+
+/// botocore shape `GetServiceLinkedRoleDeletionStatusRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetServiceLinkedRoleDeletionStatusRequest {
+    pub deletion_task_id: String,
+}
+
+impl rt::FromQuery for GetServiceLinkedRoleDeletionStatusRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            deletion_task_id: r.req(key, "DeletionTaskId")?,
+        }))
+    }
+}
+
+/// botocore shape `GetServiceLinkedRoleDeletionStatusResponse`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetServiceLinkedRoleDeletionStatusResponse {
+    pub status: DeletionTaskStatusType,
+    pub reason: Option<DeletionTaskFailureReasonType>,
+}
+
+impl rt::ToXml for GetServiceLinkedRoleDeletionStatusResponse {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for GetServiceLinkedRoleDeletionStatusResponse {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.status, w, "Status");
+        rt::ToXml::to_xml(&self.reason, w, "Reason");
     }
 }
 
@@ -941,6 +1099,28 @@ impl rt::XmlMembers for RoleLastUsed {
     }
 }
 
+/// botocore shape `RoleUsageType`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleUsageType {
+    pub region: Option<String>,
+    pub resources: Vec<String>,
+}
+
+impl rt::ToXml for RoleUsageType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for RoleUsageType {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.region, w, "Region");
+        rt::xml_list(w, "Resources", "member", &self.resources);
+    }
+}
+
 /// botocore shape `Tag`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tag {
@@ -1121,6 +1301,17 @@ pub mod ops {
         type Output = rt::Empty;
     }
 
+    /// The `DeleteServiceLinkedRole` operation.
+    pub struct DeleteServiceLinkedRole;
+
+    impl rt::Operation for DeleteServiceLinkedRole {
+        const NAME: &'static str = "DeleteServiceLinkedRole";
+        const PROTOCOL: rt::Protocol = rt::Protocol::AwsQuery;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteServiceLinkedRoleRequest;
+        type Output = super::DeleteServiceLinkedRoleResponse;
+    }
+
     /// The `DetachRolePolicy` operation.
     pub struct DetachRolePolicy;
 
@@ -1174,6 +1365,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::GetRolePolicyRequest;
         type Output = super::GetRolePolicyResponse;
+    }
+
+    /// The `GetServiceLinkedRoleDeletionStatus` operation.
+    pub struct GetServiceLinkedRoleDeletionStatus;
+
+    impl rt::Operation for GetServiceLinkedRoleDeletionStatus {
+        const NAME: &'static str = "GetServiceLinkedRoleDeletionStatus";
+        const PROTOCOL: rt::Protocol = rt::Protocol::AwsQuery;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::GetServiceLinkedRoleDeletionStatusRequest;
+        type Output = super::GetServiceLinkedRoleDeletionStatusResponse;
     }
 
     /// The `ListAttachedRolePolicies` operation.
@@ -1317,11 +1519,13 @@ pub const OPERATIONS: &[&str] = &[
     "DeletePolicy",
     "DeleteRole",
     "DeleteRolePolicy",
+    "DeleteServiceLinkedRole",
     "DetachRolePolicy",
     "GetPolicy",
     "GetPolicyVersion",
     "GetRole",
     "GetRolePolicy",
+    "GetServiceLinkedRoleDeletionStatus",
     "ListAttachedRolePolicies",
     "ListInstanceProfilesForRole",
     "ListPolicyTags",
