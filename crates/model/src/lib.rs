@@ -21,6 +21,7 @@ pub mod access_key;
 pub mod aws_enum;
 pub mod cidr;
 pub mod default_vpc;
+pub mod derived;
 pub mod dhcp_options;
 pub mod elastic_ip;
 pub mod error;

@@ -44,6 +44,9 @@ macro_rules! resources {
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         pub struct State {
             $(#[serde(default)] $(#[$attr])* pub $field: crate::table::Table<$ty>,)*
+            /// Facts derived from the rows ([`crate::derived`]); never stored.
+            #[serde(skip)]
+            pub cache: crate::derived::Cache,
         }
 
         impl State {

@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -27,11 +28,29 @@ pub struct Table<T> {
     /// owner -> region -> ids, in id order. Nested rather than keyed by a
     /// pair so that a lookup borrows the caller's strings.
     scopes: HashMap<String, HashMap<String, BTreeSet<String>>>,
+    /// Changed by every write (a process-wide counter, so no two versions
+    /// of any table share one): what caches derived from the rows
+    /// ([`crate::derived`]) compare to know they are still valid.
+    stamp: u64,
 }
+
+/// The last stamp handed out; 0 is the stamp of a table never written.
+static STAMPS: AtomicU64 = AtomicU64::new(0);
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
-        Table { rows: BTreeMap::new(), scopes: HashMap::new() }
+        Table { rows: BTreeMap::new(), scopes: HashMap::new(), stamp: 0 }
+    }
+}
+
+impl<T> Table<T> {
+    /// This version of the rows: equal stamps, equal rows.
+    pub fn stamp(&self) -> u64 {
+        self.stamp
+    }
+
+    fn touch(&mut self) {
+        self.stamp = STAMPS.fetch_add(1, Ordering::Relaxed) + 1;
     }
 }
 
@@ -54,6 +73,7 @@ impl<T> Deref for Table<T> {
 impl<T: Owned> Table<T> {
     /// Writes a row (create or replace), returning the row it replaced.
     pub fn insert(&mut self, id: String, row: T) -> Option<T> {
+        self.touch();
         let old = self.rows.remove(&id);
         if let Some(o) = &old {
             self.unindex(o.owner(), o.region(), &id);
@@ -65,6 +85,7 @@ impl<T: Owned> Table<T> {
 
     /// Removes a row.
     pub fn remove(&mut self, id: &str) -> Option<T> {
+        self.touch();
         let old = self.rows.remove(id)?;
         self.unindex(old.owner(), old.region(), id);
         Some(old)
@@ -72,12 +93,14 @@ impl<T: Owned> Table<T> {
 
     /// Removes every row.
     pub fn clear(&mut self) {
+        self.touch();
         self.rows.clear();
         self.scopes.clear();
     }
 
     /// Keeps only the rows `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut T) -> bool) {
+        self.touch();
         let gone: Vec<String> = self.rows.iter_mut().filter_map(|(id, row)| (!keep(id, row)).then(|| id.clone())).collect();
         for id in gone {
             self.remove(&id);
@@ -87,11 +110,13 @@ impl<T: Owned> Table<T> {
     /// A row to edit in place. The edit must not change its owner or
     /// region (no AWS resource ever moves), or the index would be stale.
     pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        self.touch();
         self.rows.get_mut(id)
     }
 
     /// Every row, to edit in place; the same rule as [`Table::get_mut`].
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.touch();
         self.rows.values_mut()
     }
 
@@ -191,6 +216,28 @@ mod tests {
         t.remove("x");
         assert_eq!(t.owned_by("222222222222", "us-east-1").count(), 0);
         assert!(t.scopes.is_empty(), "empty scopes are dropped");
+    }
+
+    #[test]
+    fn every_write_changes_the_stamp() {
+        let mut t: Table<Row> = Table::default();
+        let mut seen = vec![t.stamp()];
+        let mut fresh = |t: &Table<Row>| {
+            assert!(!seen.contains(&t.stamp()));
+            seen.push(t.stamp());
+        };
+        t.insert("x".into(), row("x", "1", "r"));
+        fresh(&t);
+        let _ = t.get_mut("x");
+        fresh(&t);
+        t.values_mut().for_each(|r| r.region = "r".into());
+        fresh(&t);
+        t.retain(|_, _| true);
+        fresh(&t);
+        t.remove("x");
+        fresh(&t);
+        let copy = t.clone();
+        assert_eq!(copy.stamp(), t.stamp(), "a copy holds the same rows");
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
         }
     }
     if let Endpoint::Ip(ip) = &q.source {
-        if crate::internet_gateway::is_internet(*ip) && !topo.state.network_interfaces.values().any(|e| e.holds(*ip)) {
+        if crate::internet_gateway::is_internet(*ip) && topo.enis_holding(*ip).next().is_none() {
             return crate::internet_gateway::from_internet(topo, q, *ip);
         }
     }
@@ -49,7 +49,7 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
         }
         Endpoint::NetworkInterface(id) => (topo.eni(id).ok_or_else(|| QueryError::UnknownSource(id.clone()))?, None),
         Endpoint::Ip(ip) => {
-            let mut hits = topo.state.network_interfaces.values().filter(|e| e.holds(*ip));
+            let mut hits = topo.enis_holding(*ip);
             match (hits.next(), hits.next()) {
                 (Some(e), None) => (e, None),
                 (None, _) => return Err(QueryError::UnknownSource(ip.to_string())),
@@ -79,7 +79,7 @@ pub fn analyze_in(topo: &Topology, q: &Query) -> Result<Analysis, QueryError> {
         }
         // An IPv6 address belongs to one interface at most (Amazon-provided
         // blocks are unique): it names that interface.
-        Endpoint::Ip(ip @ IpAddr::V6(_)) => (topo.state.network_interfaces.values().find(|e| e.holds(*ip)), *ip),
+        Endpoint::Ip(ip @ IpAddr::V6(_)) => (topo.enis_holding(*ip).next(), *ip),
         Endpoint::Ip(ip) => (None, *ip),
         // Interface endpoints and load balancers are reached over IPv4 here.
         Endpoint::VpcEndpoint(_) | Endpoint::LoadBalancer(_) if v6 => {
@@ -222,7 +222,7 @@ pub fn eni_path(topo: &Topology, src: &NetworkInterface, src_ip: IpAddr, dst: Ta
     let dst_eni = dst.eni.or_else(|| landed.and_then(|v| topo.eni_by_ip(&v.id, dst.ip)));
     let dst_subnet: Option<&Subnet> = match dst_eni {
         Some(e) => topo.subnet(&e.subnet_id),
-        None => landed.and_then(|v| topo.state.subnets.values().find(|s| s.vpc_id == v.id && s.contains_ip(dst.ip))),
+        None => landed.and_then(|v| topo.subnets_of(&v.id).find(|s| s.vpc_id == v.id && s.contains_ip(dst.ip))),
     };
     let same_subnet = dst_subnet.is_some_and(|d| d.id == src.subnet_id);
 

@@ -34,7 +34,7 @@ pub fn check(topo: &Topology, seg: &mut Segment, eni: &NetworkInterface, gateway
     let Some(vpc) = topo.vpc(&eni.vpc_id) else { return };
     let e = bpa::effect(topo.state, vpc, &eni.subnet_id);
     // A NAT gateway only lets connections out: `block-ingress` allows it.
-    let nat = xvpc_model::nat_gateway::of_interface(topo.state, &eni.id).is_some();
+    let nat = topo.nat_gateway_of(&eni.id).is_some();
     let blocked = match crossing {
         Crossing::IgwEgress if nat => e.blocks_outbound_only(),
         Crossing::IgwEgress => e.blocks_igw_egress(),

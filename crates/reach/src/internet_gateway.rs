@@ -77,16 +77,13 @@ pub fn is_internet(ip: IpAddr) -> bool {
 
 /// The gateway attached to a VPC.
 pub fn attached<'a>(topo: &Topology<'a>, vpc_id: &str) -> Option<&'a InternetGateway> {
-    topo.state.internet_gateways.values().find(|g| g.attached_vpc.as_deref() == Some(vpc_id))
+    topo.internet_gateway_of(vpc_id)
 }
 
 /// The ENI whose public address is `ip`: its public IPv4 address, or any of
 /// its IPv6 addresses (all public).
 pub fn eni_by_public_ip<'a>(topo: &Topology<'a>, ip: IpAddr) -> Option<&'a NetworkInterface> {
-    match ip {
-        IpAddr::V4(a) => topo.state.network_interfaces.values().find(|e| e.public_ip == Some(a)),
-        IpAddr::V6(a) => topo.state.network_interfaces.values().find(|e| e.ipv6_addresses.contains(&a)),
-    }
+    topo.eni_by_public_ip(ip)
 }
 
 pub fn component(g: &InternetGateway) -> Component {
@@ -118,7 +115,7 @@ fn internet_hop(ip: IpAddr, dir: Direction) -> Hop {
 /// detached gateways, else create one (to attach on the next run).
 fn gateway_fix(topo: &Topology, vpc: &Vpc) -> Fix {
     let region = &vpc.region;
-    let spare = topo.state.internet_gateways.values().find(|g| g.owner == vpc.owner && g.region == vpc.region && g.attached_vpc.is_none());
+    let spare = topo.state.internet_gateways.owned_by(&vpc.owner, &vpc.region).find(|g| g.owner == vpc.owner && g.region == vpc.region && g.attached_vpc.is_none());
     let command = match spare {
         Some(g) => format!("aws ec2 attach-internet-gateway --internet-gateway-id {} --vpc-id {} --region {region}", g.id, vpc.id),
         None => format!("aws ec2 create-internet-gateway --region {region}"),
@@ -131,7 +128,7 @@ fn gateway_fix(topo: &Topology, vpc: &Vpc) -> Fix {
 /// run). An instance's automatic address cannot be added after launch.
 fn elastic_ip_fix(topo: &Topology, eni: &NetworkInterface) -> Fix {
     let region = &eni.region;
-    let free = topo.state.addresses.values().find(|a| a.owner == eni.owner && &a.region == region && a.association.is_none());
+    let free = topo.state.addresses.owned_by(&eni.owner, region).find(|a| a.owner == eni.owner && &a.region == region && a.association.is_none());
     let command = match free {
         Some(a) => format!("aws ec2 associate-address --allocation-id {} --network-interface-id {} --region {region}", a.id, eni.id),
         None => format!("aws ec2 allocate-address --domain vpc --region {region}"),

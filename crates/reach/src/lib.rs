@@ -67,6 +67,7 @@ pub mod explanation;
 pub mod fix;
 pub mod flow_log;
 pub mod gateway_endpoint;
+pub mod index;
 pub mod internet_gateway;
 pub mod matrix;
 pub mod nat_gateway;

@@ -41,13 +41,67 @@ pub struct ClassMatrix {
     pub classes: Vec<Class>,
     /// The class of each ENI given.
     pub class_of: HashMap<String, usize>,
-    pub reachable: Vec<Vec<bool>>,
+    pub reachable: Vec<Row>,
 }
 
 impl ClassMatrix {
     /// Whether ENI `a` reaches ENI `b`.
     pub fn get(&self, a: &str, b: &str) -> Option<bool> {
-        Some(self.reachable[*self.class_of.get(a)?][*self.class_of.get(b)?])
+        Some(self.reachable[*self.class_of.get(a)?].get(*self.class_of.get(b)?))
+    }
+}
+
+/// One row of the matrix: the classes one class reaches. Kept sparse: an
+/// organisation of 40,000 classes has 1.6 billion pairs, almost all
+/// unreachable (a dense row of booleans took 2 GB there). `row[j]` reads
+/// like the dense row did; it serialises as the dense list.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    len: usize,
+    /// Reached classes, ascending.
+    to: Vec<u32>,
+}
+
+impl Row {
+    /// Whether this class reaches class `j`.
+    pub fn get(&self, j: usize) -> bool {
+        u32::try_from(j).is_ok_and(|j| self.to.binary_search(&j).is_ok())
+    }
+
+    /// The number of classes (reached or not).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The classes reached, ascending.
+    pub fn reached(&self) -> impl Iterator<Item = usize> + '_ {
+        self.to.iter().map(|&j| j as usize)
+    }
+
+    /// Every column, as the dense row.
+    pub fn iter(&self) -> impl Iterator<Item = &'static bool> + '_ {
+        (0..self.len).map(|j| if self.get(j) { &true } else { &false })
+    }
+}
+
+impl std::ops::Index<usize> for Row {
+    type Output = bool;
+    fn index(&self, j: usize) -> &bool {
+        if self.get(j) {
+            &true
+        } else {
+            &false
+        }
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
     }
 }
 
@@ -124,17 +178,25 @@ pub fn matrix(state: &State, now: i64, enis: &[String], proto: u8, port: u16) ->
         by_vpc.entry(r.vpc_id.as_str()).or_default().push(i);
     }
     let mut candidates: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut reachable = vec![vec![false; reps.len()]; reps.len()];
+    let n = reps.len();
+    let mut reachable: Vec<Row> = Vec::with_capacity(n);
     for (i, s) in reps.iter().enumerate() {
         let vpcs = candidates.entry(s.subnet_id.as_str()).or_insert_with(|| match (topo.subnet(&s.subnet_id), fast.routes.get(s.subnet_id.as_str())) {
             (Some(sub), Some(routes)) => routing::candidate_vpcs(&topo, sub, routes),
             _ => Vec::new(),
         });
+        let mut to = Vec::new();
         for v in vpcs.iter() {
             for &j in by_vpc.get(v).map(Vec::as_slice).unwrap_or(&[]) {
-                reachable[i][j] = fast.reachable(s, reps[j], proto, port);
+                if fast.reachable(s, reps[j], proto, port) {
+                    to.push(j as u32);
+                }
             }
         }
+        to.sort_unstable();
+        to.dedup();
+        reachable.push(Row { len: n, to });
+        debug_assert_eq!(reachable.len(), i + 1);
     }
     ClassMatrix { classes, class_of, reachable }
 }
@@ -180,7 +242,7 @@ impl<'a> Fast<'a> {
         if !running(s) || !running(d) {
             return false;
         }
-        if xvpc_model::nat_gateway::of_interface(t.state, &d.id).is_some() {
+        if t.nat_gateway_of(&d.id).is_some() {
             return false; // a NAT gateway accepts no connection
         }
         // Through a NAT gateway the source address changes on the way:

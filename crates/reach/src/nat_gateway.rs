@@ -43,7 +43,7 @@ fn hop(g: &NatGateway, dir: Direction, verdict: Verdict, text: String) -> Hop {
 /// internet gateway.
 fn public_gateway<'a>(topo: &Topology<'a>, vpc: &Vpc, not: &str) -> Option<&'a NatGateway> {
     let igw = crate::internet_gateway::attached(topo, &vpc.id)?;
-    topo.state.nat_gateways.values().find(|g| {
+    topo.nat_gateways_of(&vpc.id).find(|g| {
         g.vpc_id == vpc.id && g.id != not && g.connectivity == Connectivity::Public && g.is_available(topo.now) && {
             let sub = topo.subnet(&g.subnet_id);
             let routes = sub.and_then(|s| topo.route_table(s)).map(|t| t.effective_routes(Some(vpc))).unwrap_or_default();
@@ -58,12 +58,12 @@ fn public_gateway<'a>(topo: &Topology<'a>, vpc: &Vpc, not: &str) -> Option<&'a N
 fn create_fix(topo: &Topology, vpc: &Vpc) -> Fix {
     let region = &vpc.region;
     let igw = crate::internet_gateway::attached(topo, &vpc.id);
-    let subnets: Vec<_> = topo.state.subnets.values().filter(|s| s.vpc_id == vpc.id && s.cidr.is_some()).collect();
+    let subnets: Vec<_> = topo.subnets_of(&vpc.id).filter(|s| s.vpc_id == vpc.id && s.cidr.is_some()).collect();
     let public = subnets.iter().find(|s| {
         let routes = topo.route_table(s).map(|t| t.effective_routes(Some(vpc))).unwrap_or_default();
         igw.is_some_and(|g| longest_match(&routes, std::net::Ipv4Addr::new(203, 0, 113, 10)).is_some_and(|r| r.target == RouteTarget::Gateway(g.id.clone())))
     });
-    let eip = topo.state.addresses.values().find(|a| a.owner == vpc.owner && &a.region == region && a.association.is_none());
+    let eip = topo.state.addresses.owned_by(&vpc.owner, region).find(|a| a.owner == vpc.owner && &a.region == region && a.association.is_none());
     let command = match (igw, public.or(subnets.first()), eip) {
         (None, _, _) => format!("aws ec2 create-internet-gateway --region {region}"),
         (_, _, None) => format!("aws ec2 allocate-address --domain vpc --region {region}"),
@@ -165,7 +165,7 @@ pub fn beyond(topo: &Topology, seg: &mut Segment, src: &NetworkInterface, src_ip
 
 /// The NAT gateway whose interface is `eni`, if it is one.
 pub fn of_interface<'a>(topo: &Topology<'a>, eni: &NetworkInterface) -> Option<&'a NatGateway> {
-    xvpc_model::nat_gateway::of_interface(topo.state, &eni.id)
+    topo.nat_gateway_of(&eni.id)
 }
 
 /// To a NAT gateway's address (its Elastic IP from the internet, or its

@@ -22,14 +22,14 @@ pub fn component(p: &VpcPeeringConnection) -> Component {
 
 /// The active connection joining two VPCs, if any.
 pub fn active_between<'a>(topo: &Topology<'a>, a: &str, b: &str) -> Option<&'a VpcPeeringConnection> {
-    topo.state.peering_connections.values().find(|p| p.joins(a, b) && p.status(topo.now) == Status::Active)
+    topo.peerings_between(a, b).find(|p| p.joins(a, b) && p.status(topo.now) == Status::Active)
 }
 
 /// A connection joining two VPCs that is active or waiting for acceptance
 /// (the one a route should use), if any.
 pub fn live_between<'a>(topo: &Topology<'a>, a: &str, b: &str) -> Option<&'a VpcPeeringConnection> {
     active_between(topo, a, b)
-        .or_else(|| topo.state.peering_connections.values().find(|p| p.joins(a, b) && p.status(topo.now) == Status::PendingAcceptance))
+        .or_else(|| topo.peerings_between(a, b).find(|p| p.joins(a, b) && p.status(topo.now) == Status::PendingAcceptance))
 }
 
 /// The VPC on the other side of `p` from `vpc`.

@@ -88,7 +88,7 @@ fn suggest_route(topo: &Topology, table: &RouteTable, from: &Vpc, dst: IpAddr, d
         return Some(fix::route(table, &cidr, &pcx, false));
     }
     // Both VPCs attached to one transit gateway: route to it.
-    let shared = topo.state.transit_gateway_attachments.values().find(|a| {
+    let shared = topo.attachments_of_vpc(&from.id).find(|a| {
         a.vpc_id == from.id && a.state == xvpc_model::transit_gateway::AttachmentState::Available && crate::transit_gateway::attached_vpcs(topo, &a.transit_gateway_id).contains(&dst_vpc.id.as_str())
     });
     if let Some(a) = shared {

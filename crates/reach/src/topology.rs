@@ -1,8 +1,15 @@
-//! Lookups the analysis needs many times, built once per snapshot: which
-//! route table and ACL govern each subnet, which ENI holds an address.
+//! Lookups the analysis needs many times: which route table and ACL govern
+//! each subnet, which ENI holds an address, which VPC holds a block, which
+//! connection joins two VPCs; answered from [`crate::index`].
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
 use std::net::IpAddr;
+use std::sync::Arc;
+
+use xvpc_model::internet_gateway::InternetGateway;
+use xvpc_model::nat_gateway::NatGateway;
+use xvpc_model::peering::VpcPeeringConnection;
+use xvpc_model::transit_gateway::TgwAttachment;
 
 use xvpc_model::network_acl::NetworkAcl;
 use xvpc_model::network_interface::NetworkInterface;
@@ -12,70 +19,46 @@ use xvpc_model::vpc::Vpc;
 use xvpc_model::State;
 
 use crate::component::{Component, Kind};
+use crate::index;
 
-/// Which route table and ACL govern each subnet.
-#[derive(Default)]
-struct SubnetIndex<'a> {
-    subnet_table: HashMap<&'a str, &'a RouteTable>,
-    main_table: HashMap<&'a str, &'a RouteTable>,
-    subnet_acl: HashMap<&'a str, &'a NetworkAcl>,
-    default_acl: HashMap<&'a str, &'a NetworkAcl>,
-}
-
-/// Lookups before the subnet index is worth building: a single trace asks
-/// a handful, which a scan answers faster than building maps over every
-/// table of a large organisation; a matrix asks millions.
-const SCANS_BEFORE_INDEX: u32 = 32;
-
-/// A read-only index over one snapshot.
+/// A read-only view of one snapshot, with the indexes of
+/// [`crate::index`] fetched once per view.
 pub struct Topology<'a> {
     pub state: &'a State,
     /// Milliseconds since the epoch: derived states (expiry) depend on it.
     pub now: i64,
-    lookups: std::cell::Cell<u32>,
-    index: std::cell::OnceCell<SubnetIndex<'a>>,
-    /// ENIs by (VPC, address): addresses are unique within a VPC only.
-    /// Built on first use (only address destinations need it).
-    by_ip: std::cell::OnceCell<HashMap<(&'a str, IpAddr), &'a NetworkInterface>>,
+    governing: OnceCell<Arc<index::Governing>>,
+    addresses: OnceCell<Arc<index::Addresses>>,
+    blocks: OnceCell<Arc<index::VpcBlocks>>,
+    links: OnceCell<Arc<index::Links>>,
+    attached: OnceCell<Arc<index::Attached>>,
+    attachments: OnceCell<Arc<index::Attachments>>,
 }
 
 impl<'a> Topology<'a> {
     pub fn new(state: &'a State, now: i64) -> Topology<'a> {
-        Topology { state, now, lookups: std::cell::Cell::new(0), index: std::cell::OnceCell::new(), by_ip: std::cell::OnceCell::new() }
+        Topology {
+            state,
+            now,
+            governing: OnceCell::new(),
+            addresses: OnceCell::new(),
+            blocks: OnceCell::new(),
+            links: OnceCell::new(),
+            attached: OnceCell::new(),
+            attachments: OnceCell::new(),
+        }
     }
 
-    /// The subnet index, once enough lookups justify it.
-    fn index(&self) -> Option<&SubnetIndex<'a>> {
-        if let Some(i) = self.index.get() {
-            return Some(i);
-        }
-        let n = self.lookups.get() + 1;
-        self.lookups.set(n);
-        if n <= SCANS_BEFORE_INDEX {
-            return None;
-        }
-        Some(self.index.get_or_init(|| {
-            let mut x = SubnetIndex::default();
-            for t in self.state.route_tables.values() {
-                if t.main {
-                    x.main_table.insert(t.vpc_id.as_str(), t);
-                }
-                for a in &t.associations {
-                    if let Some(s) = &a.subnet_id {
-                        x.subnet_table.insert(s.as_str(), t);
-                    }
-                }
-            }
-            for acl in self.state.network_acls.values() {
-                if acl.is_default {
-                    x.default_acl.insert(acl.vpc_id.as_str(), acl);
-                }
-                for a in &acl.associations {
-                    x.subnet_acl.insert(a.subnet_id.as_str(), acl);
-                }
-            }
-            x
-        }))
+    fn governing(&self) -> &index::Governing {
+        self.governing.get_or_init(|| index::Governing::of(self.state))
+    }
+
+    fn addresses(&self) -> &index::Addresses {
+        self.addresses.get_or_init(|| index::Addresses::of(self.state))
+    }
+
+    fn attached(&self) -> &index::Attached {
+        self.attached.get_or_init(|| index::Attached::of(self.state))
     }
 
     pub fn vpc(&self, id: &str) -> Option<&'a Vpc> {
@@ -92,40 +75,81 @@ impl<'a> Topology<'a> {
 
     /// The route table of a subnet: its explicit association, else main.
     pub fn route_table(&self, subnet: &Subnet) -> Option<&'a RouteTable> {
-        match self.index() {
-            Some(x) => x.subnet_table.get(subnet.id.as_str()).or_else(|| x.main_table.get(subnet.vpc_id.as_str())).copied(),
-            None => xvpc_model::route_table::table_for_subnet(self.state, &subnet.id, &subnet.vpc_id),
-        }
+        let x = self.governing();
+        let id = x.subnet_table.get(&subnet.id).or_else(|| x.main_table.get(&subnet.vpc_id))?;
+        self.state.route_tables.get(id)
     }
 
     /// The ACL of a subnet: its association, else the VPC's default ACL.
     pub fn network_acl(&self, subnet: &Subnet) -> Option<&'a NetworkAcl> {
-        match self.index() {
-            Some(x) => x.subnet_acl.get(subnet.id.as_str()).or_else(|| x.default_acl.get(subnet.vpc_id.as_str())).copied(),
-            None => {
-                let acls = || self.state.network_acls.values();
-                acls().find(|a| a.associations.iter().any(|x| x.subnet_id == subnet.id)).or_else(|| acls().find(|a| a.is_default && a.vpc_id == subnet.vpc_id))
-            }
-        }
+        let x = self.governing();
+        let id = x.subnet_acl.get(&subnet.id).or_else(|| x.default_acl.get(&subnet.vpc_id))?;
+        self.state.network_acls.get(id)
     }
 
     /// The ENI holding `ip` (either family) in `vpc`.
     pub fn eni_by_ip(&self, vpc: &str, ip: IpAddr) -> Option<&'a NetworkInterface> {
-        let map = self.by_ip.get_or_init(|| {
-            let mut m = HashMap::new();
-            for e in self.state.network_interfaces.values() {
-                for ip in e.all_addresses() {
-                    m.insert((e.vpc_id.as_str(), ip), e);
-                }
-            }
-            m
-        });
-        map.get(&(vpc, ip)).copied()
+        let id = self.addresses().in_vpc.get(&(vpc.to_string(), ip))?;
+        self.eni(id)
     }
 
-    /// The VPCs with a block containing `ip`.
+    /// Every ENI holding `ip`, in any VPC, in id order.
+    pub fn enis_holding(&self, ip: IpAddr) -> impl Iterator<Item = &'a NetworkInterface> + '_ {
+        self.addresses().holders.get(&ip).into_iter().flatten().filter_map(|id| self.eni(id))
+    }
+
+    /// The ENI whose public address is `ip`: its public IPv4 address, or
+    /// any of its IPv6 addresses (all public).
+    pub fn eni_by_public_ip(&self, ip: IpAddr) -> Option<&'a NetworkInterface> {
+        let x = self.addresses();
+        let id = if ip.is_ipv4() { x.public_v4.get(&ip) } else { x.public_v6.get(&ip) }?;
+        self.eni(id)
+    }
+
+    /// The VPCs with a block containing `ip`, in id order.
     pub fn vpcs_containing(&self, ip: IpAddr) -> impl Iterator<Item = &'a Vpc> + '_ {
-        self.state.vpcs.values().filter(move |v| v.contains_ip(ip))
+        let blocks = self.blocks.get_or_init(|| index::VpcBlocks::of(self.state));
+        blocks.containing(ip).into_iter().filter_map(|id| self.vpc(id)).filter(move |v| v.contains_ip(ip))
+    }
+
+    /// The connections joining two VPCs, in id order.
+    pub fn peerings_between(&self, a: &str, b: &str) -> impl Iterator<Item = &'a VpcPeeringConnection> + '_ {
+        let links = self.links.get_or_init(|| index::Links::of(self.state));
+        links.peerings.get(&index::pair(a, b)).into_iter().flatten().filter_map(|id| self.state.peering_connections.get(id))
+    }
+
+    /// The internet gateway attached to a VPC.
+    pub fn internet_gateway_of(&self, vpc: &str) -> Option<&'a InternetGateway> {
+        self.attached().internet_gateway.get(vpc).and_then(|id| self.state.internet_gateways.get(id))
+    }
+
+    /// The subnets of a VPC, in id order.
+    pub fn subnets_of(&self, vpc: &str) -> impl Iterator<Item = &'a Subnet> + '_ {
+        self.attached().subnets.get(vpc).into_iter().flatten().filter_map(|id| self.subnet(id))
+    }
+
+    /// The NAT gateways of a VPC, in id order.
+    pub fn nat_gateways_of(&self, vpc: &str) -> impl Iterator<Item = &'a NatGateway> + '_ {
+        self.attached().nat_gateways.get(vpc).into_iter().flatten().filter_map(|id| self.state.nat_gateways.get(id))
+    }
+
+    fn attachments(&self) -> &index::Attachments {
+        self.attachments.get_or_init(|| index::Attachments::of(self.state))
+    }
+
+    /// The transit gateway attachments of a VPC, in id order.
+    pub fn attachments_of_vpc(&self, vpc: &str) -> impl Iterator<Item = &'a TgwAttachment> + '_ {
+        self.attachments().by_vpc.get(vpc).into_iter().flatten().filter_map(|id| self.state.transit_gateway_attachments.get(id))
+    }
+
+    /// The attachments to a transit gateway, in id order.
+    pub fn attachments_of_tgw(&self, tgw: &str) -> impl Iterator<Item = &'a TgwAttachment> + '_ {
+        self.attachments().by_tgw.get(tgw).into_iter().flatten().filter_map(|id| self.state.transit_gateway_attachments.get(id))
+    }
+
+    /// The NAT gateway whose interface is `eni`.
+    pub fn nat_gateway_of(&self, eni: &str) -> Option<&'a NatGateway> {
+        self.attached().nat_gateway.get(eni).and_then(|id| self.state.nat_gateways.get(id))
     }
 
     pub fn eni_component(&self, e: &NetworkInterface) -> Component {

@@ -42,9 +42,7 @@ fn hop(component: Component, dir: Direction, verdict: Verdict, detail: Detail) -
 
 /// The attachment of `vpc` to `tgw` that is not gone, if any.
 pub fn attachment<'a>(topo: &Topology<'a>, vpc: &str, tgw: &str) -> Option<&'a TgwAttachment> {
-    topo.state
-        .transit_gateway_attachments
-        .values()
+    topo.attachments_of_vpc(vpc)
         .filter(|a| a.vpc_id == vpc && a.transit_gateway_id == tgw)
         .min_by_key(|a| match a.state {
             AttachmentState::Available => 0,
@@ -60,7 +58,7 @@ fn zones(topo: &Topology, a: &TgwAttachment) -> Vec<String> {
 
 /// Every VPC an available attachment joins to `tgw` (for the matrix).
 pub fn attached_vpcs<'a>(topo: &Topology<'a>, tgw: &str) -> Vec<&'a str> {
-    topo.state.transit_gateway_attachments.values().filter(|a| a.transit_gateway_id == tgw && a.state == AttachmentState::Available).map(|a| a.vpc_id.as_str()).collect()
+    topo.attachments_of_tgw(tgw).filter(|a| a.transit_gateway_id == tgw && a.state == AttachmentState::Available).map(|a| a.vpc_id.as_str()).collect()
 }
 
 /// A packet for `dst` sent from `subnet` of `vpc` into `tgw`.
@@ -179,9 +177,9 @@ fn ipv6_support(c: &mut Crossing, att: &TgwAttachment, dir: Direction) {
 /// is attached to: accept the RAM share invitation, or attach the VPC.
 pub fn next_step(topo: &Topology, from: &Vpc, dst_vpc: &Vpc) -> Option<crate::Fix> {
     let st = topo.state;
-    for a in st.transit_gateway_attachments.values().filter(|a| a.vpc_id == dst_vpc.id && a.state == AttachmentState::Available) {
+    for a in topo.attachments_of_vpc(&dst_vpc.id).filter(|a| a.vpc_id == dst_vpc.id && a.state == AttachmentState::Available) {
         let Some(t) = st.transit_gateways.get(&a.transit_gateway_id).filter(|t| !t.is_deleted() && t.region == from.region) else { continue };
-        let subnet = st.subnets.values().filter(|s| s.vpc_id == from.id).map(|s| s.id.as_str()).min().unwrap_or("<subnet-id>");
+        let subnet = topo.subnets_of(&from.id).filter(|s| s.vpc_id == from.id).map(|s| s.id.as_str()).min().unwrap_or("<subnet-id>");
         if let Some(own) = attachment(topo, &from.id, &t.id).filter(|x| x.state == AttachmentState::PendingAcceptance) {
             return Some(fix::accept_tgw_attachment(&t.owner, &t.region, &own.id));
         }
