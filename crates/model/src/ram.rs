@@ -403,6 +403,11 @@ pub fn associate(state: &State, ctx: &Ctx, arn: &str, resources: &[String], prin
 fn associate_into(state: &State, ctx: &Ctx, mut share: ResourceShare, resources: &[String], principals: &[String]) -> Result<(Changes, Vec<Association>)> {
     let mut ch = Changes::new();
     let mut touched = Vec::new();
+    // Principals are checked before resources (an unknown organization is
+    // named even when a resource is wrong too, as moto's tests expect).
+    for p in principals {
+        check_principal(state, ctx, &share.id, share.allow_external_principals, p)?;
+    }
     for r in resources {
         check_resource(state, ctx, r)?;
         let a = upsert(&mut share.resources, r, AssociationStatus::Associated, false, ctx.now);
