@@ -198,3 +198,46 @@ def test_properties_aws_changes_in_place_keep_the_resource(server):
     assert cfn.describe_stack_resource(StackName="web", LogicalResourceId="Web")["StackResourceDetail"]["PhysicalResourceId"] == group
     cfn.delete_stack(StackName="web")
     assert ec2.describe_vpcs()["Vpcs"] == []
+
+
+PUBLIC_PRIVATE = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.80.0.0/16}}
+  Extra: {Type: AWS::EC2::VPCCidrBlock, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.81.0.0/16}}
+  Igw: {Type: AWS::EC2::InternetGateway}
+  Attach: {Type: AWS::EC2::VPCGatewayAttachment, Properties: {VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw}}
+  Eigw: {Type: AWS::EC2::EgressOnlyInternetGateway, Properties: {VpcId: !Ref Vpc}}
+  Public: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.80.0.0/24, MapPublicIpOnLaunch: true}}
+  Private: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.80.1.0/24}}
+  PublicRt: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}
+  Out: {Type: AWS::EC2::Route, DependsOn: Attach, Properties: {RouteTableId: !Ref PublicRt, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw}}
+  PublicAssoc: {Type: AWS::EC2::SubnetRouteTableAssociation, Properties: {SubnetId: !Ref Public, RouteTableId: !Ref PublicRt}}
+  Eip: {Type: AWS::EC2::EIP, DependsOn: Attach, Properties: {Domain: vpc}}
+  Nat: {Type: AWS::EC2::NatGateway, Properties: {SubnetId: !Ref Public, AllocationId: !GetAtt Eip.AllocationId}}
+  PrivateRt: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}
+  ViaNat: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref PrivateRt, DestinationCidrBlock: 0.0.0.0/0, NatGatewayId: !Ref Nat}}
+  PrivateAssoc: {Type: AWS::EC2::SubnetRouteTableAssociation, Properties: {SubnetId: !Ref Private, RouteTableId: !Ref PrivateRt}}
+  Acl: {Type: AWS::EC2::NetworkAcl, Properties: {VpcId: !Ref Vpc}}
+  In: {Type: AWS::EC2::NetworkAclEntry, Properties: {NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: 6, RuleAction: allow, CidrBlock: 0.0.0.0/0, PortRange: {From: 443, To: 443}}}
+  AclAssoc: {Type: AWS::EC2::SubnetNetworkAclAssociation, Properties: {SubnetId: !Ref Private, NetworkAclId: !Ref Acl}}
+Outputs:
+  Ip: {Value: !Ref Eip}
+  Nat: {Value: !Ref Nat}
+"""
+
+
+@pytest.mark.empty_accounts
+def test_gateways_addresses_and_acls(server):
+    cfn, ec2 = clients(server)
+    cfn.create_stack(StackName="pp", TemplateBody=PUBLIC_PRIVATE)
+    s = stack(cfn, "pp")
+    assert s["StackStatus"] == "CREATE_COMPLETE", events(cfn, "pp")
+    out = outputs(cfn, "pp")
+    nat = ec2.describe_nat_gateways(NatGatewayIds=[out["Nat"]])["NatGateways"][0]
+    assert nat["NatGatewayAddresses"][0]["PublicIp"] == out["Ip"]
+    acl = cfn.describe_stack_resource(StackName="pp", LogicalResourceId="Acl")["StackResourceDetail"]["PhysicalResourceId"]
+    a = ec2.describe_network_acls(NetworkAclIds=[acl])["NetworkAcls"][0]
+    assert len(a["Associations"]) == 1 and any(e["RuleNumber"] == 100 and e["PortRange"] == {"From": 443, "To": 443} for e in a["Entries"])
+    cfn.delete_stack(StackName="pp")
+    assert stack(cfn, s["StackId"])["StackStatus"] == "DELETE_COMPLETE", events(cfn, s["StackId"])
+    assert ec2.describe_vpcs()["Vpcs"] == [] and ec2.describe_addresses()["Addresses"] == []

@@ -22,6 +22,7 @@ fn kinds() -> impl Iterator<Item = &'static Kind> {
     super::ec2_resources::KINDS
         .iter()
         .chain(super::network_resources::KINDS)
+        .chain(super::gateway_resources::KINDS)
         .chain(super::elbv2_resources::KINDS)
         .chain(super::iam_resources::KINDS)
         .chain(super::ram_resources::KINDS)

@@ -10,6 +10,7 @@ mod change_set;
 mod ec2_resources;
 mod elbv2_resources;
 mod engine;
+mod gateway_resources;
 mod iam_resources;
 mod network_resources;
 mod props;

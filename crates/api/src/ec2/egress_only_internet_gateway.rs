@@ -24,7 +24,7 @@ pub fn eigw_shape(g: &EgressOnlyInternetGateway) -> shape::EgressOnlyInternetGat
     }
 }
 
-fn create_egress_only_internet_gateway(
+pub(crate) fn create_egress_only_internet_gateway(
     call: &mut Call,
     input: shape::CreateEgressOnlyInternetGatewayRequest,
 ) -> Result<shape::CreateEgressOnlyInternetGatewayResult> {
@@ -35,7 +35,7 @@ fn create_egress_only_internet_gateway(
     Ok(shape::CreateEgressOnlyInternetGatewayResult { client_token: input.client_token, egress_only_internet_gateway: Some(g) })
 }
 
-fn delete_egress_only_internet_gateway(
+pub(crate) fn delete_egress_only_internet_gateway(
     call: &mut Call,
     input: shape::DeleteEgressOnlyInternetGatewayRequest,
 ) -> Result<shape::DeleteEgressOnlyInternetGatewayResult> {

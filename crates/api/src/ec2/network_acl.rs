@@ -55,14 +55,14 @@ pub fn acl_shape(a: &NetworkAcl) -> shape::NetworkAcl {
     }
 }
 
-fn create_network_acl(call: &mut Call, input: shape::CreateNetworkAclRequest) -> Result<shape::CreateNetworkAclResult> {
+pub(crate) fn create_network_acl(call: &mut Call, input: shape::CreateNetworkAclRequest) -> Result<shape::CreateNetworkAclResult> {
     let tags = tags_from_specs(&input.tag_specifications, "network-acl")?;
     let (ch, id) = network_acl::create(call.state(), &call.ctx, &input.vpc_id, tags)?;
     call.commit(ch)?;
     Ok(shape::CreateNetworkAclResult { network_acl: Some(acl_shape(&call.state().network_acls[&id])), client_token: input.client_token })
 }
 
-fn delete_network_acl(call: &mut Call, input: shape::DeleteNetworkAclRequest) -> Result<ReturnTrue> {
+pub(crate) fn delete_network_acl(call: &mut Call, input: shape::DeleteNetworkAclRequest) -> Result<ReturnTrue> {
     let ch = network_acl::delete(call.state(), &call.ctx, &input.network_acl_id)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
@@ -96,7 +96,7 @@ macro_rules! entry {
     };
 }
 
-fn create_network_acl_entry(call: &mut Call, input: shape::CreateNetworkAclEntryRequest) -> Result<ReturnTrue> {
+pub(crate) fn create_network_acl_entry(call: &mut Call, input: shape::CreateNetworkAclEntryRequest) -> Result<ReturnTrue> {
     let ch = network_acl::create_entry(call.state(), &call.ctx, &input.network_acl_id, &entry!(input))?;
     call.commit(ch)?;
     Ok(ReturnTrue)
@@ -108,13 +108,13 @@ fn replace_network_acl_entry(call: &mut Call, input: shape::ReplaceNetworkAclEnt
     Ok(ReturnTrue)
 }
 
-fn delete_network_acl_entry(call: &mut Call, input: shape::DeleteNetworkAclEntryRequest) -> Result<ReturnTrue> {
+pub(crate) fn delete_network_acl_entry(call: &mut Call, input: shape::DeleteNetworkAclEntryRequest) -> Result<ReturnTrue> {
     let ch = network_acl::delete_entry(call.state(), &call.ctx, &input.network_acl_id, i64::from(input.rule_number), input.egress)?;
     call.commit(ch)?;
     Ok(ReturnTrue)
 }
 
-fn replace_network_acl_association(
+pub(crate) fn replace_network_acl_association(
     call: &mut Call,
     input: shape::ReplaceNetworkAclAssociationRequest,
 ) -> Result<shape::ReplaceNetworkAclAssociationResult> {
