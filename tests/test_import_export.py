@@ -220,6 +220,13 @@ def test_import_into_a_server_is_ordinary_state(servers, tmp_path):
         TargetGroupArn="arn:aws:elasticloadbalancing:us-east-1:222222222222:targetgroup/web-b/0b00000000000002")["TargetHealthDescriptions"][0]["Target"]["Id"] == SVC_B1
     v = trace("--endpoint", srv.url, "--from", SVC_B1, "--to", WEB_A)
     assert v["reachable"]
+    # Network Insights and the diagram see it as any other state.
+    path = eb.create_network_insights_path(Source=SVC_B1, Destination=WEB_A, Protocol="tcp", DestinationPort=80)["NetworkInsightsPath"]
+    analysis = eb.start_network_insights_analysis(NetworkInsightsPathId=path["NetworkInsightsPathId"])["NetworkInsightsAnalysis"]
+    done = eb.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[analysis["NetworkInsightsAnalysisId"]])["NetworkInsightsAnalyses"][0]
+    assert done["NetworkPathFound"] is True, done
+    dot = xvpc("diagram", "--format", "dot", "--endpoint", srv.url).stdout
+    assert "pcx-0ab00000000000001" in dot and "tgw-0a000000000000001" in dot
     # --strict refuses the same dump (it holds a Connect attachment), changing nothing.
     dst = servers()
     p = xvpc("import", FIXTURE, "--endpoint", dst.url, "--strict", check=False)

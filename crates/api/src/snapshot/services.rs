@@ -87,8 +87,9 @@ fn prefix_lists<'a>(found: &mut Found, o: &Options, get: &Get<'a>) -> Result<(),
         let out: shape::DescribeManagedPrefixListsResult = p.decode()?;
         for (i, l) in out.prefix_lists.iter().enumerate() {
             let at = format!("PrefixLists.{i}");
-            // AWS's own lists exist in every Region: xvpc computes them.
-            if l.owner_id.as_deref() == Some(xvpc_model::prefix_list::AWS_OWNER) {
+            // AWS's own lists exist in every Region: xvpc computes them
+            // (describe-prefix-lists, under the same key, names no owner).
+            if l.owner_id.as_deref().is_none_or(|o| o == xvpc_model::prefix_list::AWS_OWNER) {
                 continue;
             }
             let id = need(p, &at, &l.prefix_list_id, "PrefixListId")?.clone();
