@@ -8,8 +8,10 @@ import os
 import subprocess
 
 import boto3
+import pytest
 
 from conftest import A, B, REGION, binary
+from test_netns_scenarios import netns_server, srv, xexec  # noqa: F401 (fixtures)
 
 AMI = "ami-0453ec754f44f9a4a"  # xvpc's Amazon Linux 2023 image
 
@@ -110,3 +112,21 @@ def test_trace_matrix_compare_and_diagram_by_stack_reference(server):
     # The diagram frames the stack's VPC in each account.
     svg = xvpc(server, "diagram", "--group-by", "stack").stdout
     assert svg.count('<g class="stack" data-stack="net">') == 2 and "stack net/Web" in svg
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the netns data plane needs root (CI runs as root)")
+def test_exec_runs_in_the_instance_a_stack_reference_names(srv):
+    ids = deploy(srv, A, "net")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    run = lambda target, *extra: subprocess.run([binary(), "exec", "--endpoint", srv.url, *extra, target, "--", "ip", "-4", "-o", "addr"],
+                                                capture_output=True, text=True, timeout=60, env=env)
+    web_ip = boto3.client("ec2", endpoint_url=srv.url, region_name=REGION, aws_access_key_id=A, aws_secret_access_key="test") \
+        .describe_instances(InstanceIds=[ids["Web"]])["Reservations"][0]["Instances"][0]["PrivateIpAddress"]
+    p = run("net/Web", "--account", A)
+    assert p.returncode == 0 and web_ip in p.stdout, p.stderr
+    # No caller: the name is unique, so it resolves too.
+    assert web_ip in run("net/Web").stdout
+    p = run("net/Web", "--account", B)
+    assert p.returncode != 0 and f"Stack with id net does not exist in account {B}" in p.stderr
+    p = run("net/Vpc", "--account", A)
+    assert p.returncode != 0 and "no instance or network interface vpc-" in p.stderr

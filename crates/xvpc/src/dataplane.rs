@@ -103,7 +103,7 @@ fn json(status: u16, v: serde_json::Value) -> HttpResponse {
 
 /// `GET /_xvpc/netns` (prefix, instances, last reconciliation, emulated
 /// bandwidth limits) and
-/// `GET /_xvpc/netns/<instance-id | eni-id>` (its namespace; for an
+/// `GET /_xvpc/netns/<instance-id | eni-id | STACK/LogicalId>[?account=&region=]` (its namespace; for an
 /// instance also the environment its processes get, see
 /// `xvpc_netns::instance_environment`). Both wait
 /// until pending changes are realized, so a caller that just launched an
@@ -118,6 +118,29 @@ fn ops(app: &App, worker: &Worker, req: &HttpRequest) -> Option<HttpResponse> {
     let ns = |id: &str| xvpc_netns::names::ns(prefix, id);
     let id = rest.trim_start_matches('/');
     let state = app.snapshot();
+    // `STACK/LogicalId` (xvpc exec net/Web), in the caller's account and
+    // Region when the query gives them.
+    let resolved;
+    let id = match xvpc_model::stack_membership::parse_reference(id) {
+        Some((stack, logical)) => {
+            let mut scope = xvpc_model::stack_membership::Scope::default();
+            for kv in req.query.split('&') {
+                match kv.split_once('=') {
+                    Some(("account", a)) if !a.is_empty() => scope.account = Some(a.to_string()),
+                    Some(("region", r)) if !r.is_empty() => scope.region = Some(r.to_string()),
+                    _ => {}
+                }
+            }
+            match xvpc_model::stack_membership::resolve(&state, stack, logical, &scope) {
+                Ok(m) => {
+                    resolved = m.physical_id;
+                    resolved.as_str()
+                }
+                Err(e) => return Some(json(404, json!({ "error": e.to_string() }))),
+            }
+        }
+        None => id,
+    };
     if id.is_empty() {
         let instances: serde_json::Map<String, serde_json::Value> = state
             .instances

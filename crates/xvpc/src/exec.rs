@@ -17,16 +17,21 @@ pub struct ExecArgs {
     /// The server (default: XVPC_ENDPOINT, AWS_ENDPOINT_URL, or http://127.0.0.1:4566).
     #[arg(long)]
     pub endpoint: Option<String>,
-    /// An instance id (`i-...`), or an ENI id (`eni-...`).
+    /// An instance id (`i-...`), an ENI id (`eni-...`), or STACK/LogicalId
+    /// (an instance or ENI a CloudFormation stack made).
     pub target: String,
     /// The command and its arguments (after `--`).
     #[arg(last = true, required = true)]
     pub command: Vec<String>,
+    #[command(flatten)]
+    pub scope: crate::client::CallerScope,
 }
 
 pub fn run(args: ExecArgs) -> anyhow::Result<()> {
     let endpoint = crate::client::endpoint(args.endpoint.as_deref());
-    let (status, v) = crate::client::request(&endpoint, "GET", &format!("/_xvpc/netns/{}", args.target), None)?;
+    let (account, region) = args.scope.json();
+    let query = format!("?account={}&region={}", account.unwrap_or_default(), region.unwrap_or_default());
+    let (status, v) = crate::client::request(&endpoint, "GET", &format!("/_xvpc/netns/{}{query}", args.target), None)?;
     let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
     match status {
         200 => {}
