@@ -241,3 +241,21 @@ def test_gateways_addresses_and_acls(server):
     cfn.delete_stack(StackName="pp")
     assert stack(cfn, s["StackId"])["StackStatus"] == "DELETE_COMPLETE", events(cfn, s["StackId"])
     assert ec2.describe_vpcs()["Vpcs"] == [] and ec2.describe_addresses()["Addresses"] == []
+
+
+def test_a_stack_survives_a_restart():
+    from conftest import Server
+    s = Server(["--no-default-vpc"]).start()
+    try:
+        cfn, ec2 = clients(s)
+        cfn.create_stack(StackName="net", TemplateBody=VPC)
+        before = stack(cfn, "net")
+        s.restart()
+        cfn, ec2 = clients(s)
+        after = stack(cfn, "net")
+        assert (after["StackId"], after["StackStatus"], after["Outputs"]) == (before["StackId"], "CREATE_COMPLETE", before["Outputs"])
+        assert len(cfn.describe_stack_events(StackName="net")["StackEvents"]) == len(events(cfn, before["StackId"]))
+        cfn.delete_stack(StackName="net")
+        assert ec2.describe_vpcs()["Vpcs"] == []
+    finally:
+        s.cleanup()
