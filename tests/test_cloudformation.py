@@ -84,6 +84,11 @@ def test_errors_are_aws(server):
     assert cfn.list_exports()["Exports"][0]["Name"] == "net-vpc"
     cfn.delete_stack(StackName="net")
     cfn.delete_stack(StackName="net")  # gone already: no error, as in AWS
+    cfn.create_stack(StackName="kept", TemplateBody=VPC.replace("10.40.", "10.41."), EnableTerminationProtection=True)
+    with pytest.raises(ClientError) as e:
+        cfn.delete_stack(StackName="kept")
+    assert err(e) == ("ValidationError", 400, "Stack [kept] cannot be deleted while TerminationProtection is enabled")
+    assert stack(cfn, "kept")["EnableTerminationProtection"] is True
 
 
 @pytest.mark.empty_accounts
@@ -100,6 +105,11 @@ def test_a_failure_mid_stack_rolls_back_and_leaves_nothing(server):
     assert ("clash", "ROLLBACK_IN_PROGRESS", "The following resource(s) failed to create: [Clash]. Rollback requested by user.") in ev
     assert ev[-1][:2] == ("clash", "ROLLBACK_COMPLETE")
     assert ec2.describe_vpcs()["Vpcs"] == [] and ec2.describe_subnets()["Subnets"] == []
+    # OnFailure=DELETE: rolled back, then deleted (found by id only).
+    sid = cfn.create_stack(StackName="gone", TemplateBody=t, OnFailure="DELETE")["StackId"]
+    assert stack(cfn, sid)["StackStatus"] == "DELETE_COMPLETE"
+    with pytest.raises(ClientError):
+        cfn.describe_stacks(StackName="gone")
     # A property the type does not have fails the resource with the schema's message.
     cfn.create_stack(StackName="typo", TemplateBody="Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlok: 10.0.0.0/16}\n")
     assert ("V", "CREATE_FAILED", "Encountered unsupported property CidrBlok") in events(cfn, "typo")
