@@ -215,3 +215,16 @@ def test_a_shared_server_accepts_only_registered_keys(shared):
     for where, text in seen.items():
         for secret in [STORED_SECRET, FILE_SECRET, temp[1], temp[2]]:
             assert secret not in text, f"a secret shows in {where}"
+
+
+def test_dumps_go_in_and_out_only_from_the_servers_own_host(shared, tmp_path):
+    # Every account's state at once: tenants of a shared server get 403.
+    assert get(f"{shared.url}/_xvpc/export")[0] == 403
+    req = urllib.request.Request(f"{shared.url}/_xvpc/import", data=b'{"files": []}', method="POST", headers={"content-type": "application/json"})
+    try:
+        status = urllib.request.urlopen(req, timeout=10).status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    assert status == 403
+    out = xvpc_in_ns("export", str(tmp_path / "out"), "--endpoint", shared.url)
+    assert out.returncode == 0, out.stderr

@@ -242,6 +242,11 @@ async fn handle(State(app): State<Arc<App>>, ConnectInfo(conn): ConnectInfo<Conn
             return into_response(resp);
         }
     }
+    // Every account's state in or out at once: like the keys, only for the
+    // server's own host (a shared server's clients are tenants, not operators).
+    if matches!(wire_req.path.as_str(), "/_xvpc/import" | "/_xvpc/export") && !local {
+        return plain(StatusCode::FORBIDDEN, "dumps are imported and exported only from the server's own host");
+    }
     into_response(app.handle(wire_req))
 }
 
