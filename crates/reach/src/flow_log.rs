@@ -134,10 +134,13 @@ pub fn records(state: &State, a: &Analysis, now_s: i64, sport: u16) -> Vec<FlowR
     };
     let ports = xvpc_model::IpProtocol::from_number(a.query.protocol).has_ports();
     let (sport, dport) = if ports { (sport, a.query.port) } else { (0, 0) };
+    let translated = translated_source(state, a);
+    let source_eni = a.forward.iter().find(|h| h.component.kind == Kind::NetworkInterface).map(|h| h.component.id.clone());
     let mut out = Vec::new();
     for o in observe(a) {
         let Some(eni) = state.network_interfaces.get(&o.eni) else { continue };
-        let (s, d, sp, dp): (IpAddr, IpAddr, u16, u16) = if o.reply { (dst_ip, src_ip, dport, sport) } else { (src_ip, dst_ip, sport, dport) };
+        let client = if Some(&o.eni) == source_eni.as_ref() { src_ip } else { translated.unwrap_or(src_ip) };
+        let (s, d, sp, dp): (IpAddr, IpAddr, u16, u16) = if o.reply { (dst_ip, client, dport, sport) } else { (client, dst_ip, sport, dport) };
         let seen = Seen {
             eni_id: o.eni.clone(),
             direction: o.direction,
@@ -158,6 +161,17 @@ pub fn records(state: &State, a: &Analysis, now_s: i64, sport: u16) -> Vec<FlowR
         }
     }
     out
+}
+
+/// The source address the destination sees when the request crosses a
+/// NAT gateway: the gateway's own.
+pub fn translated_source(state: &State, a: &Analysis) -> Option<IpAddr> {
+    a.forward
+        .iter()
+        .find_map(|h| state.nat_gateways.get(&h.component.id))
+        .and_then(|n| n.network_interface_id.as_ref())
+        .and_then(|e| state.network_interfaces.get(e))
+        .map(|e| IpAddr::V4(e.private_ip))
 }
 
 /// A flow as the data plane saw it at one interface.
@@ -356,5 +370,43 @@ mod tests {
         assert_eq!(blocker.map(|b| b.component.id), Some(acl));
         // Without a flow log covering the interface, nothing is recorded.
         assert!(packet_records(&b.state, 0, vec![refused(&we, "egress", "10.0.1.10", "10.0.2.10", 80, 40000)]).is_empty());
+    }
+
+    #[test]
+    fn past_a_private_nat_gateway_the_destination_records_the_gateway_address() {
+        let mut b = Builder::new();
+        let va = b.vpc(A, R, "10.0.0.0/16");
+        let nat_subnet = b.subnet(&va, "10.0.1.0/24", "us-east-1a");
+        let app_subnet = b.subnet(&va, "10.0.2.0/24", "us-east-1a");
+        let db_subnet = b.subnet(&va, "10.0.3.0/24", "us-east-1a");
+        let nat = b.nat_gateway(&nat_subnet, "10.0.1.5", None);
+        let app_table = b.table_for(&app_subnet);
+        b.route(&app_table, "10.0.3.0/24", &nat);
+        let g = b.group(&va);
+        b.allow(&g, false, IpProtocol::All, None, "0.0.0.0/0");
+        b.allow(&g, true, IpProtocol::All, None, "0.0.0.0/0");
+        let app = b.instance(&app_subnet, "10.0.2.10", &[&g]);
+        let db = b.instance(&db_subnet, "10.0.3.10", &[&g]);
+        let ctx = xvpc_model::Ctx::new(A, R, 0);
+        let input = flow_log::CreateFlowLogs {
+            resource_type: "VPC".into(),
+            resource_ids: vec![va.clone()],
+            traffic_type: Some("ALL".into()),
+            destination_type: Some("s3".into()),
+            destination: Some("file:///nonexistent".into()),
+            ..Default::default()
+        };
+        let (ch, _) = flow_log::create(&b.state, &ctx, input).unwrap();
+        ch.events.into_iter().for_each(|e| b.state.apply(e));
+        let a = tcp(&b, &app, &db, 80);
+        let ids: Vec<&str> = a.forward.iter().map(|h| h.component.id.as_str()).collect();
+        if !a.reachable || !ids.contains(&nat.as_str()) {
+            panic!("the path goes through the gateway: {ids:?} {:?}", a.blockers);
+        }
+        let db_eni = b.state.instances[&db].primary_eni.clone();
+        let app_eni = b.state.instances[&app].primary_eni.clone();
+        let at = |eni: &str, dir: &str| records(&b.state, &a, 0, 40000).into_iter().find(|r| r.record.interface_id == eni && r.record.flow_direction == dir && r.record.dstport == 80).map(|r| r.record.srcaddr.to_string());
+        assert_eq!(at(&app_eni, "egress").as_deref(), Some("10.0.2.10"));
+        assert_eq!(at(&db_eni, "ingress").as_deref(), Some("10.0.1.5"));
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use xvpc_model::flow_log::{create, CreateFlowLogs};
 use xvpc_model::{Ctx, State};
 use xvpc_netns::Dataplane;
-use xvpc_reach::flow_log::{blocker_of, observe};
+use xvpc_reach::flow_log::{blocker_of, observe, translated_source};
 use xvpc_reach::{analyze, Kind, Query};
 
 use super::World;
@@ -66,13 +66,7 @@ pub fn disagreements(dp: &mut Dataplane, state: &State, queries: &[Query]) -> (u
         // and is not counted (the engine has the source ACCEPT it).
         let firewalled = a.reachable || seen_by_engine.iter().any(|o| o.action == "REJECT");
         // Past a NAT gateway the request comes from the gateway's address.
-        let translated = a
-            .forward
-            .iter()
-            .find_map(|h| state.nat_gateways.get(&h.component.id))
-            .and_then(|n| n.network_interface_id.as_ref())
-            .and_then(|e| state.network_interfaces.get(e))
-            .map(|e| std::net::IpAddr::V4(e.private_ip));
+        let translated = translated_source(state, &a);
         let source_eni = a.forward.first().map(|h| h.component.id.clone());
         for o in seen_by_engine.iter().filter(|o| ported.contains(&o.eni) && (firewalled || o.action == "REJECT")) {
             // What the observing interface sees as the client's address.
