@@ -101,6 +101,8 @@ def test_trace_matrix_compare_and_diagram_by_stack_reference(server):
     m = json.loads(p.stdout)
     assert sorted(i["stack_ref"] for i in m["instances"]) == ["net/Client", "net/Web"]
     assert sorted(i["id"] for i in m["instances"]) == sorted(ids.values())
+    # The console's matrix labels them the same way (the instances have no Name tag).
+    assert sorted(e["label"] for e in m["endpoints"]) == sorted([f"net/Client ({ids['Client']})", f"net/Web ({ids['Web']})"])
     p = xvpc(server, "matrix", "--stack", "net", account=A)
     assert f"net/Web ({ids['Web']})" in p.stdout
 
@@ -112,6 +114,21 @@ def test_trace_matrix_compare_and_diagram_by_stack_reference(server):
     # The diagram frames the stack's VPC in each account.
     svg = xvpc(server, "diagram", "--group-by", "stack").stdout
     assert svg.count('<g class="stack" data-stack="net">') == 2 and "stack net/Web" in svg
+
+
+def test_a_dump_of_a_stacks_resources_traces_by_reference(server, tmp_path):
+    """A dump of a real account (xvpc export's layout) holds no stacks, only
+    the aws:cloudformation:* tags AWS put on what they made: trace
+    --snapshot resolves STACK/LogicalId through those."""
+    ids = deploy(server, A, "net")
+    assert xvpc(server, "export", str(tmp_path / "dump")).returncode == 0
+    p = subprocess.run([binary(), "trace", "--snapshot", str(tmp_path / "dump"), "--from", "net/Client", "--to", "net/Web", "--json",
+                        "--account", A], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["references"] == {"net/Client": ids["Client"], "net/Web": ids["Web"]}
+    p = subprocess.run([binary(), "trace", "--snapshot", str(tmp_path / "dump"), "--from", "net/Client", "--to", "net/Web", "--port", "22"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1, p.stderr
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the netns data plane needs root (CI runs as root)")

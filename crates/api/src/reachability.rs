@@ -234,7 +234,11 @@ pub fn matrix(app: &App, body: &[u8]) -> (u16, Value) {
     let reachable: Vec<Vec<bool>> = enis.iter().map(|a| enis.iter().map(|b| m.get(a, b).unwrap_or(false)).collect()).collect();
     let endpoints: Vec<Value> = instances
         .iter()
-        .map(|i| json!({ "id": i.id, "label": i.tags.get("Name").map(|n| format!("{n} ({})", i.id)).unwrap_or_else(|| i.id.clone()) }))
+        .map(|i| {
+            // The Name tag, else the stack's logical id (stacks seldom name instances).
+            let name = i.tags.get("Name").cloned().or_else(|| stack_of(&i.id).map(|m| m.reference()));
+            json!({ "id": i.id, "label": name.map(|n| format!("{n} ({})", i.id)).unwrap_or_else(|| i.id.clone()) })
+        })
         .collect();
     (200, json!({ "protocol": proto, "port": port, "instances": rows, "classes": m.classes.len(), "reachable": reachable, "endpoints": endpoints, "rows": reachable }))
 }

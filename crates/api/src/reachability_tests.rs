@@ -75,6 +75,7 @@ fn matrix_and_compare_read_stack_references() {
     assert_eq!(s, 200, "{m}");
     let refs: Vec<&str> = m["instances"].as_array().unwrap().iter().map(|i| i["stack_ref"].as_str().unwrap()).collect();
     assert_eq!(refs, ["net/Web"], "only the stack's instances");
+    assert!(m["endpoints"][0]["label"].as_str().unwrap().ends_with(&format!("({web})")));
     let (s, e) = super::matrix(&app, json!({"stack": "other"}).to_string().as_bytes());
     assert_eq!((s, e["error"].as_str().unwrap()), (404, "Stack with id other does not exist"));
     let (s1, a) = super::compare(&app, json!({"from": "net/Web", "to": "net/Web"}).to_string().as_bytes());
