@@ -6,10 +6,13 @@ does not allow external principals refuses them; OU moves and leaving the
 organization give and take access at once, and the reachability engine
 follows."""
 
+import json
+import subprocess
+
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import A, B, C, error_code
+from conftest import A, B, C, binary, error_code
 
 
 def raises(code, f, *a, **kw):
@@ -137,3 +140,39 @@ def test_moto_style_org_and_ou_principals(org, ram, ec2):
     tgw = ec2(A).create_transit_gateway()["TransitGateway"]["TransitGatewayArn"]
     for p in (o["Arn"], ou_arn):
         assert ram(A).create_resource_share(name="test", principals=[p], resourceArns=[tgw])["resourceShare"]["name"] == "test"
+
+
+def test_matrix_trace_and_diagram_know_the_organization(org, ec2, server):
+    """`xvpc matrix --organization` / `--ou`, a blocker's fix naming the
+    account's OU, and the diagram's lanes labelled by OU."""
+    o, root = organization(org, B)
+    prod = org(A).create_organizational_unit(ParentId=root, Name="prod")["OrganizationalUnit"]
+    org(A).move_account(AccountId=B, SourceParentId=root, DestinationParentId=prod["Id"])
+    ami = "ami-1e749f67"
+    inst = {}
+    for acct in (A, B, C):
+        inst[acct] = ec2(acct).run_instances(ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]
+    # A second instance of B behind a group that admits nothing.
+    c = ec2(B)
+    vpc = inst[B]["VpcId"]
+    closed = c.create_security_group(GroupName="closed", Description="nothing in", VpcId=vpc)["GroupId"]
+    shut = c.run_instances(ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1, SecurityGroupIds=[closed],
+                           SubnetId=inst[B]["SubnetId"])["Instances"][0]
+
+    def matrix(*args):
+        p = subprocess.run([binary(), "matrix", "--endpoint", server.url, "--json", *args], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+    owners = lambda m: sorted({i["owner"] for i in m["instances"]})  # noqa: E731
+    assert owners(matrix()) == [A, B, C]
+    assert owners(matrix("--organization")) == [A, B]
+    assert owners(matrix("--organization", o["Id"])) == [A, B]
+    assert owners(matrix("--ou", prod["Id"])) == [B]
+    rows = {i["owner"]: i["ou"] for i in matrix("--organization")["instances"]}
+    assert rows[B] == f"OU prod ({prod['Id']}) of {o['Id']}" and rows[A] == f"root of {o['Id']}"
+    # The blocker is B's security group: the fix is B's to run, in OU prod.
+    t = server.post("/_xvpc/trace", {"source": inst[B]["InstanceId"], "destination": shut["InstanceId"], "protocol": "tcp", "port": 80})
+    fixes = [b["fix"] for b in t["blockers"] if b.get("fix")]
+    assert fixes and all(f["account"] == B and f["ou"] == f"OU prod ({prod['Id']}) of {o['Id']}" for f in fixes)
+    p = subprocess.run([binary(), "diagram", "--endpoint", server.url, "--format", "svg"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and f"OU prod ({prod['Id']}) of {o['Id']}" in p.stdout

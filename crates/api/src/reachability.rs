@@ -102,6 +102,20 @@ fn ip(s: Option<&str>) -> Result<Option<std::net::IpAddr>, String> {
     s.map(|x| x.parse().map_err(|_| format!("{x:?} is not an IP address"))).transpose()
 }
 
+/// Names, next to each fix's account, where that account sits in its
+/// organization (`"ou"`), so a blocker that needs another account's action
+/// says which OU to ask.
+fn place_fixes(state: &State, v: &mut Value) {
+    for b in v.get_mut("blockers").and_then(Value::as_array_mut).into_iter().flatten() {
+        if let Some(f) = b.get_mut("fix").and_then(Value::as_object_mut) {
+            let place = f.get("account").and_then(Value::as_str).and_then(|a| xvpc_model::organizational_unit::place(state, a));
+            if let Some(p) = place {
+                f.insert("ou".into(), json!(p));
+            }
+        }
+    }
+}
+
 /// `POST /_xvpc/trace`: (status, body).
 pub fn trace(app: &App, body: &[u8]) -> (u16, Value) {
     let req: TraceRequest = match serde_json::from_slice(body) {
@@ -136,6 +150,7 @@ pub fn trace(app: &App, body: &[u8]) -> (u16, Value) {
             if let (Some(o), false) = (v.as_object_mut(), refs.is_empty()) {
                 o.insert("references".into(), Value::Object(refs));
             }
+            place_fixes(state, &mut v);
             (200, v)
         }
         Err(e) => (404, json!({ "error": e.to_string() })),
@@ -159,6 +174,38 @@ struct MatrixRequest {
     account: Option<String>,
     #[serde(default)]
     region: Option<String>,
+    /// Only the instances of an organization's accounts: its id, or empty
+    /// for the organization of `account` (else the only one there is).
+    #[serde(default)]
+    organization: Option<String>,
+    /// Only the instances of accounts in this OU or below it.
+    #[serde(default)]
+    ou: Option<String>,
+}
+
+/// The accounts a matrix keeps: those of one organization, or of one OU
+/// and the OUs below it; `None` keeps every account.
+fn accounts_kept(state: &State, req: &MatrixRequest) -> Result<Option<std::collections::BTreeSet<String>>, String> {
+    use xvpc_model::organization as org;
+    if let Some(ou) = req.ou.as_deref() {
+        let unit = state.organizational_units.get(ou).ok_or_else(|| format!("no organizational unit {ou}"))?;
+        let kept = state.org_members.values().filter(|m| xvpc_model::organizational_unit::account_under(state, &m.id, &unit.id)).map(|m| m.id.clone()).collect();
+        return Ok(Some(kept));
+    }
+    let Some(id) = req.organization.as_deref() else { return Ok(None) };
+    let o = if !id.is_empty() {
+        state.organizations.get(id).ok_or_else(|| format!("no organization {id}"))?
+    } else if let Some(a) = req.account.as_deref().filter(|a| !a.is_empty()) {
+        org::of_account(state, a).ok_or_else(|| format!("account {a} is in no organization"))?
+    } else {
+        let mut all = state.organizations.values();
+        match (all.next(), all.next()) {
+            (Some(o), None) => o,
+            (None, _) => return Err("there is no organization".into()),
+            _ => return Err("there are several organizations: name one (--organization o-…) or an account (--account)".into()),
+        }
+    };
+    Ok(Some(org::members(state, o).map(|m| m.id.clone()).collect()))
 }
 
 /// `GET /_xvpc/matrix?protocol=tcp&port=80&tag=K=V`: [`matrix`] with
@@ -173,7 +220,7 @@ pub fn matrix_get(app: &App, query: &str) -> (u16, Value) {
                 }
                 Err(_) => return (400, json!({ "error": format!("bad port {v}") })),
             },
-            "protocol" | "tag" | "stack" | "account" | "region" => {
+            "protocol" | "tag" | "stack" | "account" | "region" | "organization" | "ou" => {
                 req.insert(k, json!(v));
             }
             _ => {}
@@ -205,10 +252,15 @@ pub fn matrix(app: &App, body: &[u8]) -> (u16, Value) {
             return (404, json!({ "error": stack_membership::RefError::NoStack { stack: name.into(), scope: scope.describe() }.to_string() }));
         }
     }
+    let kept = match accounts_kept(&state, &req) {
+        Ok(k) => k,
+        Err(e) => return (404, json!({ "error": e })),
+    };
     let instances: Vec<&xvpc_model::instance::Instance> = state
         .instances
         .values()
         .filter(|i| i.state != xvpc_model::instance::InstanceState::Terminated)
+        .filter(|i| kept.as_ref().is_none_or(|k| k.contains(&i.owner)))
         .filter(|i| match &tag {
             Some((k, v)) => i.tags.get(k).is_some_and(|x| v.is_empty() || x == v),
             None => true,
@@ -228,6 +280,7 @@ pub fn matrix(app: &App, body: &[u8]) -> (u16, Value) {
                 "vpc": i.vpc_id, "ip": i.private_ip.to_string(), "state": i.state.name(),
                 "class": m.class_of.get(&i.primary_eni),
                 "stack_ref": stack_of(&i.id).map(|m| m.reference()),
+                "ou": xvpc_model::organizational_unit::place(&state, &i.owner),
             })
         })
         .collect();

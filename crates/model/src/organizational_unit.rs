@@ -93,6 +93,16 @@ pub fn ancestors<'a>(state: &'a State, mut id: &'a str) -> Vec<&'a Organizationa
     out
 }
 
+/// Where an account sits in its organization, for people: `OU prod
+/// (ou-…) of o-…`, `root of o-…`; `None` outside any organization.
+pub fn place(state: &State, account: &str) -> Option<String> {
+    let m = state.org_members.get(account)?;
+    Some(match state.organizational_units.get(&m.parent_id) {
+        Some(u) => format!("OU {} ({}) of {}", u.name, u.id, m.organization_id),
+        None => format!("root of {}", m.organization_id),
+    })
+}
+
 /// Whether `account` sits in OU `ou_id` or anywhere below it.
 pub fn account_under(state: &State, account: &str, ou_id: &str) -> bool {
     state.org_members.get(account).is_some_and(|m| ancestors(state, &m.parent_id).iter().any(|u| u.id == ou_id))

@@ -21,6 +21,13 @@ pub struct MatrixArgs {
     /// STACK/LogicalId).
     #[arg(long)]
     pub stack: Option<String>,
+    /// Only the instances of an organization's accounts: `--organization`
+    /// alone for the organization of --account (or the only one), or its id.
+    #[arg(long, num_args = 0..=1, default_missing_value = "")]
+    pub organization: Option<String>,
+    /// Only the instances of accounts in this OU (`ou-…`) or below it.
+    #[arg(long)]
+    pub ou: Option<String>,
     /// The xvpc server (default: $XVPC_ENDPOINT, $AWS_ENDPOINT_URL, http://127.0.0.1:4566).
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -36,7 +43,8 @@ pub struct MatrixArgs {
 
 pub fn run(args: MatrixArgs) -> anyhow::Result<i32> {
     let (account, region) = args.scope.json();
-    let body = json!({ "protocol": args.protocol, "port": args.port, "tag": args.tag, "stack": args.stack, "account": account, "region": region });
+    let body = json!({ "protocol": args.protocol, "port": args.port, "tag": args.tag, "stack": args.stack, "account": account, "region": region,
+                       "organization": args.organization, "ou": args.ou });
     let (status, v) = crate::snapshot::ask(args.snapshot.as_deref(), args.endpoint.as_deref(), "POST", "/_xvpc/matrix", &body)?;
     if status != 200 {
         eprintln!("xvpc matrix: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));
@@ -54,9 +62,16 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<i32> {
 pub fn render(v: &Value, p: &Paint) -> String {
     let inst = v["instances"].as_array().cloned().unwrap_or_default();
     // The Name tag, else the stack's logical id, else the bare id.
-    let label = |i: &Value| match i["name"].as_str().or(i["stack_ref"].as_str()) {
-        Some(n) => format!("{n} ({})", i["id"].as_str().unwrap_or("")),
-        None => i["id"].as_str().unwrap_or("").to_string(),
+    let label = |i: &Value| {
+        let base = match i["name"].as_str().or(i["stack_ref"].as_str()) {
+            Some(n) => format!("{n} ({})", i["id"].as_str().unwrap_or("")),
+            None => i["id"].as_str().unwrap_or("").to_string(),
+        };
+        // In an organization, the account's place: rows read by OU.
+        match i["ou"].as_str() {
+            Some(ou) => format!("{base} [{} {ou}]", i["owner"].as_str().unwrap_or("")),
+            None => base,
+        }
     };
     let mut out = format!("{} instances, {} equivalence classes, {}/{}\n\n", inst.len(), v["classes"], v["protocol"], v["port"]);
     let width = inst.iter().map(|i| label(i).len()).max().unwrap_or(0);

@@ -180,7 +180,8 @@ pub fn render(v: &Value, p: &Paint) -> String {
                 s(b, "explanation")
             );
             if let Some(f) = b.get("fix").filter(|f| !f.is_null()) {
-                out += &format!("     fix, as account {}:\n       {}\n", p.bold(s(f, "account")), p.yellow(s(f, "command")));
+                let ou = if s(f, "ou").is_empty() { String::new() } else { format!(" ({})", s(f, "ou")) };
+                out += &format!("     fix, as account {}{ou}:\n       {}\n", p.bold(s(f, "account")), p.yellow(s(f, "command")));
             }
         }
     }

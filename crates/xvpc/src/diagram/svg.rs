@@ -161,6 +161,9 @@ pub fn render(topo: &Topology, layout: &Layout) -> String {
         rect(&mut out, lane, 0);
         text(&mut out, PAD, lane.y + 24, "lane-label", "account");
         text(&mut out, PAD, lane.y + 42, "lane-label", &acct.id);
+        if let Some(ou) = &acct.ou {
+            text(&mut out, PAD, lane.y + 58, "muted", ou);
+        }
         for region in &acct.regions {
             let Some(rr) = layout.get(&format!("region:{}:{}", acct.id, region.name)) else { continue };
             let _ = writeln!(out, r#"<g class="region" data-id="{}">"#, esc(&format!("{}:{}", acct.id, region.name)));

@@ -21,6 +21,9 @@ pub struct Topology {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     pub id: String,
+    /// Where the account sits in its organization (`OU prod (ou-…) of
+    /// o-…`), when it is in one: lanes of one OU are drawn together.
+    pub ou: Option<String>,
     /// By region name.
     pub regions: Vec<Region>,
 }
@@ -229,8 +232,12 @@ impl Topology {
                     v.nodes.sort_by(|a, b| (a.kind, &a.label, &a.id).cmp(&(b.kind, &b.label, &b.id)));
                 }
             }
-            topo.accounts.push(Account { id, regions });
+            let ou = xvpc_model::organizational_unit::place(state, &id);
+            topo.accounts.push(Account { id, ou, regions });
         }
+        // Accounts outside any organization first, then by organization
+        // and OU, so one OU's lanes stand together.
+        topo.accounts.sort_by(|a, b| (&a.ou, &a.id).cmp(&(&b.ou, &b.id)));
         topo.edges.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
         topo
     }
