@@ -37,13 +37,13 @@ pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
     let body = json!({ "from": args.from, "to": args.to, "port": args.port, "gb_per_month": args.gb_per_month, "account": account, "region": region });
     let (status, v) = client::request(&client::endpoint(args.endpoint.as_deref()), "POST", "/_xvpc/compare", Some(&body))?;
     if status != 200 {
-        eprintln!("xvpc compare: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));
+        errln!("xvpc compare: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));
         return Ok(2);
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        print!("{}", render(&v, &Paint::stdout()));
+        out!("{}", render(&v, &Paint::stdout()));
     }
     Ok(0)
 }

@@ -78,17 +78,17 @@ fn print(action: &Action, out: &Value) {
     };
     match action {
         Action::List => {
-            println!("ACCESS_KEY_ID\tACCOUNT\tSTATUS");
+            outln!("ACCESS_KEY_ID\tACCOUNT\tSTATUS");
             for k in out["keys"].as_array().into_iter().flatten() {
-                println!("{}", row(k));
+                outln!("{}", row(k));
             }
         }
         Action::Add { .. } => {
-            println!("AWS_ACCESS_KEY_ID={}", out["access_key_id"].as_str().unwrap_or(""));
-            println!("AWS_SECRET_ACCESS_KEY={}", out["secret"].as_str().unwrap_or(""));
-            println!("# acts as account {}; the secret is not shown again", out["account"].as_str().unwrap_or(""));
+            outln!("AWS_ACCESS_KEY_ID={}", out["access_key_id"].as_str().unwrap_or(""));
+            outln!("AWS_SECRET_ACCESS_KEY={}", out["secret"].as_str().unwrap_or(""));
+            outln!("# acts as account {}; the secret is not shown again", out["account"].as_str().unwrap_or(""));
         }
-        Action::Revoke { .. } => println!("{}", row(out)),
+        Action::Revoke { .. } => outln!("{}", row(out)),
     }
 }
 

@@ -51,7 +51,7 @@ pub fn start(app: &Arc<App>, bandwidth: Option<Option<f64>>) -> anyhow::Result<A
             None => Bandwidth::for_host(host_ceiling(dp.prefix())?),
         };
         // Shown at start (the default log level hides info).
-        println!("data plane: {}", bw.describe());
+        crate::out::stdout_lossy(&format!("data plane: {}\n", bw.describe()));
         tracing::info!("data plane: {}", bw.describe());
         dp.set_bandwidth(Some(bw));
     }

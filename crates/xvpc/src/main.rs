@@ -1,5 +1,7 @@
 //! The `xvpc` binary: the server and the operator's command-line tools.
 
+#[macro_use]
+mod out;
 mod client;
 mod console;
 mod credentials;
@@ -57,7 +59,7 @@ fn exit(r: anyhow::Result<i32>) -> anyhow::Result<()> {
     match r {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("xvpc: {e:#}");
+            errln!("xvpc: {e:#}");
             std::process::exit(2)
         }
     }
@@ -102,10 +104,7 @@ fn diagram_cmd(args: DiagramArgs) -> anyhow::Result<()> {
     let out = diagram::render(&state, now, args.format, args.group_by);
     match &args.output {
         Some(path) => std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?,
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(out.as_bytes())?;
-        }
+        None => out::stdout(&out),
     }
     Ok(())
 }

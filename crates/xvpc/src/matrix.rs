@@ -47,13 +47,13 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<i32> {
                        "organization": args.organization, "ou": args.ou });
     let (status, v) = crate::snapshot::ask(args.snapshot.as_deref(), args.endpoint.as_deref(), "POST", "/_xvpc/matrix", &body)?;
     if status != 200 {
-        eprintln!("xvpc matrix: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));
+        errln!("xvpc matrix: {}", v.get("error").and_then(Value::as_str).unwrap_or("failed"));
         return Ok(2);
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        print!("{}", render(&v, &Paint::stdout()));
+        out!("{}", render(&v, &Paint::stdout()));
     }
     Ok(0)
 }

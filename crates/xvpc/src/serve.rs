@@ -177,23 +177,21 @@ fn without_password(spec: &str) -> String {
 }
 
 fn print_banner(addr: SocketAddr, state: &str, registered_keys_only: bool) {
+    use std::fmt::Write as _;
     let url = format!("http://{addr}");
-    println!("xvpc {} listening on {url}", env!("CARGO_PKG_VERSION"));
-    println!("state: {state}");
-    println!("services: ec2 elasticloadbalancing ram sts   health: {url}/_xvpc/health");
-    println!();
+    let mut b = format!("xvpc {} listening on {url}\n", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(b, "state: {state}");
+    let _ = writeln!(b, "services: ec2 elasticloadbalancing ram sts   health: {url}/_xvpc/health\n");
     if registered_keys_only {
-        println!("Only registered access keys are accepted (`xvpc credentials list` on this host).");
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
-        return;
+        b.push_str("Only registered access keys are accepted (`xvpc credentials list` on this host).\n");
+    } else {
+        b.push_str("Two accounts, one endpoint: the access key id is the account id.\n");
+        for acct in ["111111111111", "222222222222"] {
+            let _ = writeln!(b, "  AWS_ACCESS_KEY_ID={acct} AWS_SECRET_ACCESS_KEY=test aws --endpoint-url {url} --region us-east-1 ec2 describe-vpcs");
+        }
     }
-    println!("Two accounts, one endpoint: the access key id is the account id.");
-    for acct in ["111111111111", "222222222222"] {
-        println!("  AWS_ACCESS_KEY_ID={acct} AWS_SECRET_ACCESS_KEY=test aws --endpoint-url {url} --region us-east-1 ec2 describe-vpcs");
-    }
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
+    // A server whose output nobody reads keeps serving.
+    crate::out::stdout_lossy(&b);
 }
 
 async fn shutdown() {

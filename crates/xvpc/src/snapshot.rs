@@ -4,7 +4,7 @@
 //! directory; and the in-memory world `trace --snapshot`/`matrix --snapshot`
 //! answer from.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -92,7 +92,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<i32> {
         text.push('\n');
         std::fs::write(&target, text).with_context(|| format!("writing {}", target.display()))?;
     }
-    eprintln!("xvpc export: wrote {} file(s) under {}", files.len(), args.dir.display());
+    errln!("xvpc export: wrote {} file(s) under {}", files.len(), args.dir.display());
     Ok(0)
 }
 
@@ -112,14 +112,13 @@ impl Progress {
         if self.on && (done % 16 == 0 || done == self.total) {
             let width = 30;
             let filled = if self.total == 0 { width } else { done * width / self.total };
-            eprint!("\r{} [{}{}] {done}/{} files", self.label, "#".repeat(filled), " ".repeat(width - filled), self.total);
-            let _ = std::io::stderr().flush();
+            err!("\r{} [{}{}] {done}/{} files", self.label, "#".repeat(filled), " ".repeat(width - filled), self.total);
         }
     }
 
     fn finish(&self) {
         if self.on {
-            eprintln!();
+            errln!();
         }
     }
 }
@@ -200,7 +199,7 @@ fn import_body(files: &[RawFile], args: &ImportArgs) -> String {
 }
 
 /// Prints the summary: per account and Region, per kind, imported/skipped
-/// (a closed standard output, as under `| head`, is not an error).
+/// (a closed standard output, as under `| head`, ends quietly).
 fn print_summary(v: &Value) {
     use std::fmt::Write as _;
     let rows = v.get("summary").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -209,7 +208,7 @@ fn print_summary(v: &Value) {
         let t = |k: &str| r.get(k).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default();
         let _ = writeln!(out, "{:<14} {:<16} {:<36} {:>8} {:>8}", t("account"), t("region"), t("kind"), t("imported"), t("skipped"));
     }
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    crate::out::stdout(&out);
 }
 
 pub fn import(args: ImportArgs) -> anyhow::Result<i32> {
@@ -225,14 +224,14 @@ pub fn import(args: ImportArgs) -> anyhow::Result<i32> {
         }
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
     } else if v.get("summary").is_some() {
         print_summary(&v);
     }
     match status {
         200 => Ok(0),
         409 => {
-            eprintln!("xvpc import: {}", v.get("error").and_then(Value::as_str).unwrap_or("refused"));
+            errln!("xvpc import: {}", v.get("error").and_then(Value::as_str).unwrap_or("refused"));
             Ok(1)
         }
         _ => bail!("{}", v.get("error").and_then(Value::as_str).unwrap_or("import failed")),

@@ -66,17 +66,17 @@ pub fn run(args: TraceArgs) -> anyhow::Result<i32> {
     if status != 200 {
         let msg = v.get("error").and_then(Value::as_str).unwrap_or("trace failed");
         if args.json {
-            println!("{v}");
+            outln!("{v}");
         } else {
-            eprintln!("xvpc trace: {msg}");
+            errln!("xvpc trace: {msg}");
         }
         return Ok(2);
     }
     let reachable = v.get("reachable").and_then(Value::as_bool).unwrap_or(false);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        print!("{}", render(&v, &Paint::stdout()));
+        out!("{}", render(&v, &Paint::stdout()));
     }
     Ok(if reachable { 0 } else { 1 })
 }
