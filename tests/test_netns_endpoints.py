@@ -9,7 +9,8 @@
   `elasticloadbalancing` interface endpoints with private DNS, the real AWS CLI inside the instance
   calls `ec2.us-east-1.amazonaws.com` over HTTPS (the run's CA through
   AWS_CA_BUNDLE, its account's key: `xvpc exec` sets the instance's
-  environment) and gets its own account's answer. With the endpoint's
+  environment) and gets its own account's answer, but not the operator
+  endpoints (`/_xvpc/credentials`, `/_xvpc/reset`: 403). With the endpoint's
   group closed, or without the endpoint, it does not connect, and
   `xvpc trace` says the same. Root only (CI runs as root)."""
 import json
@@ -91,6 +92,13 @@ def test_the_aws_cli_in_an_instance_calls_xvpc_through_an_interface_endpoint(srv
     assert [(v["VpcId"], v["OwnerId"]) for v in vpcs] == [(vpc, A)]
     r = aws(srv, i, "sts", "get-caller-identity")
     assert r.returncode == 0 and json.loads(r.stdout)["Account"] == A, (r.stdout, r.stderr)
+    # The operator endpoints are the host's, not a guest's: the forwarded
+    # connection comes from this host, yet keys, reset and state answer 403.
+    for method, path in [("GET", "/_xvpc/credentials"), ("POST", "/_xvpc/reset"), ("GET", "/_xvpc/state"), ("GET", "/console")]:
+        r = xexec(srv, i, "sh", "-c", f'curl -s -m 5 -o /dev/null -w %{{http_code}} -X {method} --cacert "$AWS_CA_BUNDLE" '
+                                      f'https://ec2.us-east-1.amazonaws.com{path}')
+        assert r.stdout == "403", (path, r.returncode, r.stdout, r.stderr)
+    assert [v["VpcId"] for v in c.describe_vpcs(VpcIds=[vpc])["Vpcs"]] == [vpc], "no reset happened"
     r = aws(srv, i, "elbv2", "describe-load-balancers")
     assert r.returncode == 0 and json.loads(r.stdout)["LoadBalancers"] == [], (r.stdout, r.stderr)
     assert trace(srv, i, "--to", eps[0], port=443)["reachable"]

@@ -3,7 +3,8 @@
 A server on an address other hosts could reach refuses to start open; with
 --verify-signatures and credentials it accepts only registered keys, a
 revoked key is refused, and no secret or session token shows in its logs,
-GET /_xvpc/state or the console.
+GET /_xvpc/state or the console. The operator endpoints but health, and
+the console, answer only the server's own host.
 
 The server listens on a non-loopback address only inside a network
 namespace made here, joined to this host by a veth pair: no packet can
@@ -114,6 +115,24 @@ def get(url):
         return e.code, e.read().decode()
 
 
+def request(url, method="GET", body=None):
+    req = urllib.request.Request(url, data=body, method=method, headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def on_host(server, path, method="GET", body=None):
+    """A request from the server's own host (inside its namespace): (status, body)."""
+    data = ["--data-binary", body] if body is not None else []
+    p = subprocess.run(["ip", "netns", "exec", NS, "curl", "-s", "-m", "10", "-X", method, *data, "-w", "\n%{http_code}",
+                        server.url + path], capture_output=True, text=True, timeout=30)
+    out, _, status = p.stdout.rpartition("\n")
+    return int(status), out
+
+
 def xvpc_in_ns(*args, stdin=None):
     return subprocess.run(["ip", "netns", "exec", NS, binary(), *args], input=stdin, capture_output=True, text=True,
                           timeout=30)
@@ -194,8 +213,7 @@ def test_a_shared_server_accepts_only_registered_keys(shared):
     assert rev.returncode == 0 and "Revoked" in rev.stdout, rev.stderr
     assert refused(lambda: client(s, "ec2", STORED_KEY, STORED_SECRET).describe_vpcs()) == ("AuthFailure", 401)
     assert refused(lambda: client(s, "sts", STORED_KEY, STORED_SECRET).get_caller_identity()) == ("InvalidClientTokenId", 403)
-    with urllib.request.urlopen(urllib.request.Request(f"{s.url}/_xvpc/reset", data=b"{}", method="POST")) as r:
-        assert r.status == 200
+    assert on_host(s, "/_xvpc/reset", "POST", "{}")[0] == 200
     s.stop()
     s.start()
     assert refused(lambda: client(s, "sts", STORED_KEY, STORED_SECRET).get_caller_identity()) == ("InvalidClientTokenId", 403)
@@ -207,7 +225,7 @@ def test_a_shared_server_accepts_only_registered_keys(shared):
     client(s, "ec2", FILE_KEY, FILE_SECRET).create_vpc(CidrBlock="10.2.0.0/16")
     seen = {"logs": s.logs()}
     for path in ["/_xvpc/state", "/_xvpc/health", "/console", "/console/console.js", "/console/diagram.svg"]:
-        status, body = get(s.url + path)
+        status, body = on_host(s, path)
         assert status == 200, (path, body)
         seen[path] = body
     assert "vpc-" in seen["/_xvpc/state"], "the state endpoint still shows the world"
@@ -228,3 +246,34 @@ def test_dumps_go_in_and_out_only_from_the_servers_own_host(shared, tmp_path):
     assert status == 403
     out = xvpc_in_ns("export", str(tmp_path / "out"), "--endpoint", shared.url)
     assert out.returncode == 0, out.stderr
+
+
+# Every operator endpoint but health, and the console: they change the
+# server or show every account's state.
+HOST_ONLY = [("GET", "/_xvpc/credentials"), ("POST", "/_xvpc/credentials"), ("POST", "/_xvpc/credentials/revoke"),
+             ("POST", "/_xvpc/reset"), ("POST", "/moto-api/reset"), ("GET", "/_xvpc/clock"), ("POST", "/_xvpc/clock"),
+             ("GET", "/_xvpc/version"), ("GET", "/_xvpc/state"), ("POST", "/_xvpc/trace"), ("POST", "/_xvpc/compare"),
+             ("GET", "/_xvpc/flow-logs"), ("GET", "/_xvpc/matrix?protocol=tcp&port=22"), ("POST", "/_xvpc/matrix"),
+             ("GET", "/_xvpc/export"), ("POST", "/_xvpc/import"), ("GET", "/_xvpc/no-such-endpoint"),
+             ("GET", "/console"), ("GET", "/console/diagram.svg"), ("GET", "/console/console.js")]
+
+
+def test_operator_endpoints_and_the_console_answer_only_the_servers_own_host(shared):
+    s = shared
+    vpc = client(s, "ec2", FILE_KEY, FILE_SECRET).create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+    before = json.loads(on_host(s, "/_xvpc/clock")[1])["offset_seconds"]
+    for method, path in HOST_ONLY:
+        body = json.dumps({"advance_seconds": 86400}).encode() if method == "POST" else None
+        status, text = request(s.url + path, method, body)
+        assert status == 403 and "own host" in text, (method, path, status, text)
+    assert request(s.url + "/_xvpc/health")[0] == 200
+    # Nothing moved: the world and the clock are as they were.
+    assert [v["VpcId"] for v in client(s, "ec2", FILE_KEY, FILE_SECRET).describe_vpcs(VpcIds=[vpc])["Vpcs"]] == [vpc]
+    assert json.loads(on_host(s, "/_xvpc/clock")[1])["offset_seconds"] == before
+    # From the host they all answer (the console's read views and live redraw included).
+    for path in ["/_xvpc/version", "/_xvpc/state", "/_xvpc/matrix?protocol=tcp&port=22", "/console", "/console/diagram.svg"]:
+        status, text = on_host(s, path)
+        assert status == 200, (path, status, text)
+    assert vpc in on_host(s, "/console/diagram.svg")[1]
+    status, text = on_host(s, "/_xvpc/clock", "POST", '{"advance_seconds": 60}')
+    assert status == 200 and json.loads(text)["offset_seconds"] == before + 60, text

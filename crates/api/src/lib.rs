@@ -202,7 +202,7 @@ impl App {
     pub fn handle(&self, req: HttpRequest) -> HttpResponse {
         let request_id = new_request_id();
         // Health reports the lag as the follower left it.
-        if req.path != "/_xvpc/health" {
+        if req.path != ops::HEALTH {
             self.sync_before_request();
         }
         if let Some(resp) = ops::handle(self, &req, &request_id) {

@@ -1,5 +1,7 @@
 //! Operational endpoints under `/_xvpc/` (and moto's reset), outside AWS's
-//! protocols: health, reset, and moving the emulated clock.
+//! protocols: health, reset, moving the emulated clock, the state and the
+//! reachability engine for operator tools. All but health are for the
+//! server's own host only ([`host_only`]).
 
 use serde_json::json;
 use xvpc_wire::{HttpRequest, HttpResponse};
@@ -21,10 +23,26 @@ fn store_error(e: &xvpc_store::StoreError) -> HttpResponse {
     json(status, json!({ "error": e.to_string() }))
 }
 
+/// The one operational endpoint anyone who reaches the server may call:
+/// it shows no account's state and changes nothing.
+pub const HEALTH: &str = "/_xvpc/health";
+
+/// True for a path [`handle`] answers (an operator endpoint, not an AWS API).
+pub fn is_operational(path: &str) -> bool {
+    path.starts_with("/_xvpc/") || path.starts_with("/moto-api/")
+}
+
+/// True for an operator endpoint that changes the server's state or shows
+/// every account's (all but [`HEALTH`]): the binary answers it only to
+/// the server's own host.
+pub fn host_only(path: &str) -> bool {
+    is_operational(path) && path != HEALTH
+}
+
 /// Answers an operational request, or `None` for an AWS API request.
 pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpResponse> {
     let path = req.path.as_str();
-    if !(path.starts_with("/_xvpc/") || path.starts_with("/moto-api/")) {
+    if !is_operational(path) {
         return None;
     }
     for ext in app.ops_extensions() {
@@ -35,7 +53,7 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
     Some(match (req.method.as_str(), path) {
         // `replication`: this replica's applied sequence number, the log's
         // head and the lag between them (in logged commands).
-        ("GET", "/_xvpc/health") => json(200, json!({
+        ("GET", HEALTH) => json(200, json!({
             "status": "running",
             "version": env!("CARGO_PKG_VERSION"),
             "services": SERVICES,

@@ -23,8 +23,11 @@
 //! Listening sockets are opened inside their namespace by a short-lived
 //! thread (a socket keeps the namespace it was made in, see
 //! [`crate::resolver`]); the connections to xvpc are made from this
-//! process's own namespace, to the loopback address, so nothing listens or
-//! leaves on the host. A socket also keeps its namespace alive: listeners
+//! process's own namespace, to a loopback listener xvpc opens for them
+//! alone, so nothing listens or leaves on the host. That listener is how
+//! xvpc tells a guest's request from its own host's (which may call the
+//! operator endpoints): by the socket it arrived on, not by anything the
+//! guest writes, so no request content can pass for the host. A socket also keeps its namespace alive: listeners
 //! are closed when their namespace goes or is rebuilt (its inode changes).
 
 use std::collections::BTreeMap;

@@ -222,8 +222,9 @@ impl Worker {
         &self.run_dir
     }
 
-    /// Tells interface endpoints to AWS APIs where xvpc listens (an
-    /// unspecified address is reached at the loopback address).
+    /// Tells interface endpoints to AWS APIs where xvpc listens for them
+    /// (its listener for guests; an unspecified address is reached at the
+    /// loopback address).
     pub fn set_api_address(&self, mut addr: std::net::SocketAddr) {
         if addr.ip().is_unspecified() {
             addr.set_ip(if addr.is_ipv4() { std::net::Ipv4Addr::LOCALHOST.into() } else { std::net::Ipv6Addr::LOCALHOST.into() });

@@ -11,10 +11,15 @@ const INDEX: &str = include_str!("../console/index.html");
 const SCRIPT: &str = include_str!("../console/console.js");
 const STYLE: &str = include_str!("../console/console.css");
 
+/// True for a path under `/console`.
+pub fn is_console(path: &str) -> bool {
+    path == "/console" || path.starts_with("/console/")
+}
+
 /// Answers a request under `/console`, or `None` for any other path.
 /// `diagram.svg?group=stack` groups the map by CloudFormation stack.
 pub fn handle(app: &App, method: &str, path: &str, query: Option<&str>) -> Option<HttpResponse> {
-    if path != "/console" && !path.starts_with("/console/") {
+    if !is_console(path) {
         return None;
     }
     if method != "GET" && method != "HEAD" {

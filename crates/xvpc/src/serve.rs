@@ -138,9 +138,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
         let addr = listener.local_addr()?;
-        // Interface endpoints to AWS APIs forward to this listener.
+        // Interface endpoints to AWS APIs forward guests' requests to a
+        // listener of their own: what arrives there is never the host's.
         if let Some(w) = &dataplane {
-            w.set_api_address(addr);
+            let guests = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await.context("binding the endpoints' listener")?;
+            w.set_api_address(guests.local_addr()?);
+            let router = axum::Router::new().fallback(handle_forwarded).with_state(app.clone());
+            // Ends with the runtime, when the main listener has shut down.
+            tokio::spawn(async move { axum::serve(guests, router).await });
         }
         print_banner(addr, &where_, app.config.registered_keys_only);
         let router = axum::Router::new().fallback(handle).with_state(app);
@@ -211,10 +216,32 @@ async fn shutdown() {
 
 /// Every request goes to the application; it decides by path and signature.
 async fn handle(State(app): State<Arc<App>>, ConnectInfo(conn): ConnectInfo<Conn>, req: Request) -> Response {
+    respond(&app, conn.is_local(), req).await
+}
+
+/// A request a guest made through an interface endpoint (the forwarder in
+/// `xvpc_netns::aws_service_host` connects from this host, but for a guest).
+async fn handle_forwarded(State(app): State<Arc<App>>, req: Request) -> Response {
+    respond(&app, false, req).await
+}
+
+/// Paths answered only to the server's own host: every operator endpoint
+/// but health (they change or show every account's state, or its keys)
+/// and the console (it draws every account's resources). An operator
+/// elsewhere reaches them through an SSH tunnel.
+fn host_only(path: &str) -> bool {
+    xvpc_api::ops::host_only(path) || crate::console::is_console(path)
+}
+
+/// Answers `req`; `host` is true when it came from the server's own host.
+async fn respond(app: &App, host: bool, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let local = conn.is_local();
+    // The same path the console and the operator endpoints dispatch on.
+    if !host && host_only(parts.uri.path()) {
+        return plain(StatusCode::FORBIDDEN, "operator endpoints and the console answer only the server's own host");
+    }
     // The console is read-only and served before the AWS APIs see anything.
-    if let Some(resp) = crate::console::handle(&app, parts.method.as_str(), parts.uri.path(), parts.uri.query()) {
+    if let Some(resp) = crate::console::handle(app, parts.method.as_str(), parts.uri.path(), parts.uri.query()) {
         return into_response(resp);
     }
     let body = match to_bytes(body, 64 * 1024 * 1024).await {
@@ -233,17 +260,9 @@ async fn handle(State(app): State<Arc<App>>, ConnectInfo(conn): ConnectInfo<Conn
         body,
     };
     if wire_req.path.starts_with(CREDENTIALS_PATH) {
-        if !local {
-            return plain(StatusCode::FORBIDDEN, "credentials are managed only from the server's own host");
-        }
-        if let Some(resp) = xvpc_api::access_keys::admin(&app, &wire_req) {
+        if let Some(resp) = xvpc_api::access_keys::admin(app, &wire_req) {
             return into_response(resp);
         }
-    }
-    // Every account's state in or out at once: like the keys, only for the
-    // server's own host (a shared server's clients are tenants, not operators).
-    if matches!(wire_req.path.as_str(), "/_xvpc/import" | "/_xvpc/export") && !local {
-        return plain(StatusCode::FORBIDDEN, "dumps are imported and exported only from the server's own host");
     }
     into_response(app.handle(wire_req))
 }
