@@ -11,6 +11,12 @@
 //! client, requests pre-formatted with a well-formed SigV4 Authorization
 //! header (the signature is not verified by either server in this mode).
 //! It reports its own CPU time so one can see it is not the bottleneck.
+//!
+//! With `--postgres URL` the same workload also runs against one and two
+//! replicas on that PostgreSQL database, and the cross-replica visibility
+//! delay is measured ([`replicas`]).
+
+mod replicas;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -26,10 +32,12 @@ struct Args {
     iterations: usize,
     /// Keep xvpc's state here instead of a temporary directory.
     data_dir: Option<String>,
+    /// Also measure replicas on this PostgreSQL database (wiped first).
+    postgres: Option<String>,
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { xvpc: "target/release/xvpc".into(), moto: Some("moto_server".into()), clients: 8, iterations: 100, data_dir: None };
+    let mut a = Args { xvpc: "target/release/xvpc".into(), moto: Some("moto_server".into()), clients: 8, iterations: 100, data_dir: None, postgres: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut val = || it.next().unwrap_or_else(|| die(&format!("{flag} needs a value")));
@@ -38,10 +46,11 @@ fn parse_args() -> Args {
             "--moto" => a.moto = Some(val()),
             "--no-moto" => a.moto = None,
             "--data-dir" => a.data_dir = Some(val()),
+            "--postgres" => a.postgres = Some(val()),
             "--clients" => a.clients = val().parse().unwrap_or_else(|_| die("--clients N")),
             "--iterations" => a.iterations = val().parse().unwrap_or_else(|_| die("--iterations N")),
             _ => die(&format!(
-                "unknown flag {flag}\nusage: xvpc-bench [--xvpc PATH] [--moto CMD | --no-moto] [--clients N] [--iterations N] [--data-dir DIR]"
+                "unknown flag {flag}\nusage: xvpc-bench [--xvpc PATH] [--moto CMD | --no-moto] [--clients N] [--iterations N] [--data-dir DIR] [--postgres URL]"
             )),
         }
     }
@@ -62,6 +71,13 @@ struct Conn {
 impl Conn {
     fn new(addr: SocketAddr) -> Conn {
         Conn { addr, reader: None }
+    }
+
+    /// POSTs an operator request (`/_xvpc/reset`); returns the status.
+    fn post(&mut self, path: &str) -> std::io::Result<u16> {
+        let mut s = TcpStream::connect(self.addr)?;
+        s.write_all(format!("POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", self.addr).as_bytes())?;
+        Ok(read_response(&mut BufReader::new(s))?.0)
     }
 
     /// Sends one EC2 query as `account`; returns (status, body).
@@ -229,27 +245,32 @@ fn cpu_seconds(pid: &str) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-fn measure(name: &str, server: &Server, addr: SocketAddr, clients: usize, iterations: usize) -> Report {
-    let server_pid = server.0.id().to_string();
+/// Runs the workload; client `c` talks to `servers[c % servers.len()]`.
+fn measure(name: &str, servers: &[(Server, SocketAddr)], clients: usize, iterations: usize) -> Report {
+    let pids: Vec<String> = servers.iter().map(|s| s.0 .0.id().to_string()).collect();
+    let server_cpu_total = || pids.iter().map(|p| cpu_seconds(p)).sum::<f64>();
     // Warm up the connection path once (not counted).
-    let _ = Conn::new(addr).ec2("699999999999", &format!("Action=DescribeVpcs&{V}"));
+    for (_, addr) in servers {
+        let _ = Conn::new(*addr).ec2("699999999999", &format!("Action=DescribeVpcs&{V}"));
+    }
     let barrier = Arc::new(Barrier::new(clients + 1));
     let handles: Vec<_> = (0..clients)
         .map(|c| {
             let b = barrier.clone();
+            let addr = servers[c % servers.len()].1;
             std::thread::spawn(move || {
                 b.wait();
                 run_client(addr, c, iterations)
             })
         })
         .collect();
-    let (cpu0, server0) = (cpu_seconds("self"), cpu_seconds(&server_pid));
+    let (cpu0, server0) = (cpu_seconds("self"), server_cpu_total());
     barrier.wait();
     let t0 = Instant::now();
     let outcomes: Vec<Outcome> = handles.into_iter().map(|h| h.join().expect("client thread")).collect();
     let seconds = t0.elapsed().as_secs_f64();
     let cpu = cpu_seconds("self") - cpu0;
-    let server_cpu = cpu_seconds(&server_pid) - server0;
+    let server_cpu = server_cpu_total() - server0;
     let all: Vec<(&'static str, u64)> = outcomes.iter().flat_map(|o| o.latencies.iter().copied()).collect();
     let mut lat: Vec<u64> = all.iter().map(|(_, l)| *l).collect();
     lat.sort_unstable();
@@ -283,10 +304,12 @@ impl Drop for Server {
     }
 }
 
-fn start_xvpc(bin: &str, data_dir: &std::path::Path) -> (Server, SocketAddr) {
+/// Starts `xvpc serve` with `extra` flags (`--store ...`).
+fn start_xvpc(bin: &str, data_dir: &std::path::Path, extra: &[&str]) -> (Server, SocketAddr) {
     let mut child = Command::new(bin)
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -363,24 +386,25 @@ fn main() {
         let _ = std::fs::remove_dir_all(&data_dir);
     }
     let xvpc = {
-        let (server, addr) = start_xvpc(&args.xvpc, &data_dir);
-        measure("xvpc", &server, addr, args.clients, args.iterations)
+        let server = start_xvpc(&args.xvpc, &data_dir, &[]);
+        measure("xvpc", &[server], args.clients, args.iterations)
     };
     if temporary {
         let _ = std::fs::remove_dir_all(&data_dir);
     }
     print(&xvpc);
     let moto = args.moto.as_deref().map(|cmd| {
-        let (server, addr) = start_moto(cmd);
-        measure("moto", &server, addr, args.clients, args.iterations)
+        let server = start_moto(cmd);
+        measure("moto", &[server], args.clients, args.iterations)
     });
     if let Some(m) = &moto {
         print(m);
         println!("ratio: xvpc/moto throughput = {:.1}x", xvpc.rps() / m.rps());
     }
+    let replicated = args.postgres.as_deref().map(|url| replicas::run(&args, url, &data_dir));
     // moto's own failures under concurrency (HTTP 500s) are reported but
     // do not fail the run; any xvpc error does.
-    if !xvpc.errors.is_empty() {
+    if !xvpc.errors.is_empty() || replicated.is_some_and(|ok| !ok) {
         std::process::exit(1);
     }
 }
