@@ -80,6 +80,7 @@ fn not_found(kind: IdKind, id: &str) -> (&'static str, String) {
         }
         IdKind::VpnGateway => ("InvalidVpnGatewayID.NotFound", format!("The vpnGateway ID '{id}' does not exist")),
         IdKind::CustomerGateway => ("InvalidCustomerGatewayID.NotFound", format!("The customerGateway ID '{id}' does not exist")),
+        IdKind::KeyPair => ("InvalidKeyPair.NotFound", format!("The key pair '{id}' does not exist")),
     }
 }
 
@@ -129,7 +130,8 @@ fn malformed(kind: IdKind) -> Option<&'static str> {
         | IdKind::LoadBalancerSubnet
         | IdKind::VpcBlockPublicAccessExclusion
         | IdKind::VpnGateway
-        | IdKind::CustomerGateway => return None,
+        | IdKind::CustomerGateway
+        | IdKind::KeyPair => return None,
     })
 }
 
@@ -317,6 +319,8 @@ pub fn to_api(e: &ModelError) -> ApiError {
         M::VpcIdNotSpecified(_) => c("VPCIdNotSpecified"),
         M::InvalidVpcRange(_) | M::RestrictedVpcRange(_) => c("InvalidVpc.Range"),
         M::VpnGatewayAttachmentNotFound(_) => c("InvalidVpnGatewayAttachment.NotFound"),
+        M::KeyPairDuplicate(_) => c("InvalidKeyPair.Duplicate"),
+        M::InvalidKeyFormat(_) => c("InvalidKey.Format"),
         M::DefaultVpcAlreadyExists => c("DefaultVpcAlreadyExists"),
         M::DefaultVpcDoesNotExist => c("DefaultVpcDoesNotExist"),
         M::DefaultSubnetAlreadyExists(_) => c("DefaultSubnetAlreadyExistsInAvailabilityZone"),

@@ -74,6 +74,7 @@ fn every_id_kind_has_its_documented_not_found_and_malformed_codes() {
         VpcBlockPublicAccessExclusion => ("InvalidVpcBlockPublicAccessExclusionId.NotFound", None),
         VpnGateway => ("InvalidVpnGatewayID.NotFound", None),
         CustomerGateway => ("InvalidCustomerGatewayID.NotFound", None),
+        KeyPair => ("InvalidKeyPair.NotFound", None),
     );
     for (kind, (not_found, malformed)) in kinds {
         check(&ModelError::NotFound(kind, "x-1".into()), not_found);
@@ -166,6 +167,8 @@ fn every_variant_has_its_documented_code() {
         InvalidVpcRange(s()) => "InvalidVpc.Range",
         RestrictedVpcRange(s()) => "InvalidVpc.Range",
         VpnGatewayAttachmentNotFound(s()) => "InvalidVpnGatewayAttachment.NotFound",
+        KeyPairDuplicate(s()) => "InvalidKeyPair.Duplicate",
+        InvalidKeyFormat(s()) => "InvalidKey.Format",
         InvalidSubnetRange(s()) => "InvalidSubnet.Range",
         InvalidSubnetConflict(s()) => "InvalidSubnet.Conflict",
         DependencyViolation(s()) => "DependencyViolation",

@@ -56,6 +56,7 @@ pub enum IdKind {
     VpcBlockPublicAccessExclusion,
     VpnGateway,
     CustomerGateway,
+    KeyPair,
 }
 
 impl IdKind {
@@ -94,6 +95,7 @@ impl IdKind {
             IdKind::ElasticIpAllocation => "eipalloc",
             IdKind::VpcBlockPublicAccessExclusion => "vpcbpa-exclude",
             IdKind::VpnGateway => "vgw",
+            IdKind::KeyPair => "key",
             IdKind::CustomerGateway => "cgw",
             IdKind::Gateway
             | IdKind::Association
@@ -274,6 +276,12 @@ pub enum ModelError {
     /// `VPCIdNotSpecified`: no VPC given and no default VPC.
     #[error("{0}")]
     VpcIdNotSpecified(String),
+    /// `InvalidKeyPair.Duplicate`.
+    #[error("{0}")]
+    KeyPairDuplicate(String),
+    /// `InvalidKey.Format`: an imported key that is not an OpenSSH public key.
+    #[error("{0}")]
+    InvalidKeyFormat(String),
     /// `InvalidVpnGatewayAttachment.NotFound`: the gateway is not attached
     /// to that VPC.
     #[error("{0}")]

@@ -59,6 +59,12 @@ fn vpn_gateways() {
 }
 
 #[test]
+fn key_pairs() {
+    let w = world();
+    w.check(&crate::key_pair::FILTERS, &w.state.key_pairs.scope(&w.ctx).collect::<Vec<_>>());
+}
+
+#[test]
 fn customer_gateways() {
     let w = world();
     w.check(&crate::customer_gateway::FILTERS, &w.state.customer_gateways.scope(&w.ctx).collect::<Vec<_>>());

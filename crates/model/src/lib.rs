@@ -44,6 +44,7 @@ pub mod flow_log;
 pub mod handshake;
 pub mod iam;
 pub mod iam_trust;
+pub mod key_pair;
 pub mod stack;
 pub mod log_group;
 pub mod image;

@@ -335,6 +335,8 @@ pub fn world() -> World {
     b.change(|s, c| crate::vpn_gateway::set_propagation(s, c, &vgw, &rt, true));
     let cgw = crate::customer_gateway::CreateCustomerGateway { ip_address: Some("198.51.100.7".into()), device_name: Some("edge".into()), tags: tags("cgw"), ..Default::default() };
     b.run(|s, c| crate::customer_gateway::create(s, c, cgw));
+    // A key pair.
+    b.run(|s, c| crate::key_pair::create(s, c, "ops", None, tags("key")));
 
     World { state: b.s, ctx: a }
 }

@@ -136,6 +136,8 @@ resources! {
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     Handshake(crate::handshake::Handshake) => handshakes,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
+    KeyPair(crate::key_pair::KeyPair) => key_pairs,
+    #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     Stack(crate::stack::Stack) => stacks,
     #[serde(skip_serializing_if = "crate::table::Table::is_empty")]
     ChangeSet(crate::stack::ChangeSet) => change_sets,

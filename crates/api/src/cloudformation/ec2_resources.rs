@@ -9,7 +9,7 @@ use xvpc_wire::shapes::ec2 as shape;
 
 use super::props::{invalid, Created, Kind, Props, Site, Update};
 use crate::call::Call;
-use crate::ec2::{instance, internet_gateway, route_table, security_group, subnet, vpc};
+use crate::ec2::{instance, internet_gateway, key_pair, route_table, security_group, subnet, vpc};
 use crate::errors::Result;
 
 pub(crate) const KINDS: &[Kind] = &[
@@ -22,6 +22,7 @@ pub(crate) const KINDS: &[Kind] = &[
     Kind { type_name: "AWS::EC2::SecurityGroupIngress", create: create_ingress, delete: delete_ingress, update: None },
     Kind { type_name: "AWS::EC2::SecurityGroupEgress", create: create_egress, delete: delete_egress, update: None },
     Kind { type_name: "AWS::EC2::Instance", create: run_instance, delete: terminate_instance, update: None },
+    Kind { type_name: "AWS::EC2::KeyPair", create: create_key, delete: delete_key, update: None },
     Kind { type_name: "AWS::EC2::InternetGateway", create: create_igw, delete: delete_igw, update: None },
     Kind { type_name: "AWS::EC2::VPCGatewayAttachment", create: attach_gateway, delete: detach_gateway, update: None },
 ];
@@ -334,6 +335,30 @@ fn run_instance(call: &mut Call, p: &Props, site: &Site) -> Result<Created> {
 
 fn terminate_instance(call: &mut Call, r: &StackResource) -> Result<()> {
     instance::terminate_instances(call, shape::TerminateInstancesRequest { instance_ids: vec![r.physical_id.clone()], ..Default::default() }).map(drop)
+}
+
+/// `Ref` gives the key's name; a template with `PublicKeyMaterial`
+/// imports it, else a new key is made.
+fn create_key(call: &mut Call, p: &Props, site: &Site) -> Result<Created> {
+    let name = p.req("KeyName")?;
+    let tags = tag_specs("key-pair", site.user_tags(p));
+    let (id, fingerprint) = match p.str("PublicKeyMaterial") {
+        Some(material) => {
+            let out = key_pair::import_key_pair(call, shape::ImportKeyPairRequest { key_name: name.clone(), public_key_material: material, tag_specifications: tags, ..Default::default() })?;
+            (out.key_pair_id, out.key_fingerprint)
+        }
+        None => {
+            let key_type = p.str("KeyType").map(|t| shape::KeyType::from(t.as_str()));
+            let out = key_pair::create_key_pair(call, shape::CreateKeyPairRequest { key_name: name.clone(), key_type, tag_specifications: tags, ..Default::default() })?;
+            (out.key_pair_id, out.key_fingerprint)
+        }
+    };
+    let id = id.unwrap_or_default();
+    Ok(Created { tag_id: Some(id.clone()), ..Created::new(&name).with("KeyPairId", id).with("KeyFingerprint", fingerprint.unwrap_or_default()) })
+}
+
+fn delete_key(call: &mut Call, r: &StackResource) -> Result<()> {
+    key_pair::delete_key_pair(call, shape::DeleteKeyPairRequest { key_name: Some(r.physical_id.clone()), ..Default::default() }).map(drop)
 }
 
 fn create_igw(call: &mut Call, p: &Props, site: &Site) -> Result<Created> {

@@ -167,7 +167,7 @@ fn create_one(call: &mut Call, stack: &mut Stack, bound: &Bound, logical_id: &st
     let request_id = call.request_id.clone();
     match (kind.create)(call, &Props { logical_id, value: &props }, &site) {
         Ok(c) => {
-            tag_aws(call, &c.physical_id, &site);
+            tag_aws(call, c.tag_id.as_deref().unwrap_or(&c.physical_id), &site);
             stack.event((logical_id, &c.physical_id, &type_name), in_progress.as_str(), Some("Resource creation Initiated".into()), now);
             let done = if update { R::UpdateComplete } else { R::CreateComplete };
             stack.event((logical_id, &c.physical_id, &type_name), done.as_str(), None, now);

@@ -139,11 +139,14 @@ impl Site<'_> {
 pub(crate) struct Created {
     pub physical_id: String,
     pub attributes: BTreeMap<String, Value>,
+    /// The id the resource's tags are kept under, when `Ref` gives another
+    /// (a key pair's name).
+    pub tag_id: Option<String>,
 }
 
 impl Created {
     pub fn new(physical_id: impl Into<String>) -> Self {
-        Created { physical_id: physical_id.into(), attributes: BTreeMap::new() }
+        Created { physical_id: physical_id.into(), attributes: BTreeMap::new(), tag_id: None }
     }
 
     pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {

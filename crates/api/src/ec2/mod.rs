@@ -15,6 +15,7 @@ pub(crate) mod image;
 pub(crate) mod instance;
 pub(crate) mod instance_type;
 pub(crate) mod internet_gateway;
+pub(crate) mod key_pair;
 pub(crate) mod managed_prefix_list;
 pub(crate) mod nat_gateway;
 pub(crate) mod network_insights;
@@ -51,6 +52,7 @@ pub fn actions() -> &'static ActionTable {
     // Every EC2 family is typed: no untyped table is left.
     TABLE.get_or_init(|| ActionTable::new(&[
         vpc::TYPED,
+        key_pair::TYPED,
         block_public_access::TYPED,
         vpn_gateway::TYPED,
         image::TYPED,

@@ -3564,6 +3564,31 @@ impl rt::XmlMembers for CreateInternetGatewayResult {
     }
 }
 
+/// botocore shape `CreateKeyPairRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateKeyPairRequest {
+    pub key_name: String,
+    pub key_type: Option<KeyType>,
+    pub tag_specifications: Vec<TagSpecification>,
+    pub key_format: Option<KeyFormat>,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for CreateKeyPairRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            key_name: r.req(key, "KeyName")?,
+            key_type: r.opt(key, "KeyType")?,
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+            key_format: r.opt(key, "KeyFormat")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
 /// botocore shape `CreateManagedPrefixListRequest`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateManagedPrefixListRequest {
@@ -5005,6 +5030,49 @@ impl rt::FromQuery for DeleteInternetGatewayRequest {
             dry_run: r.opt(key, "DryRun")?,
             internet_gateway_id: r.req(key, "InternetGatewayId")?,
         }))
+    }
+}
+
+/// botocore shape `DeleteKeyPairRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteKeyPairRequest {
+    pub key_name: Option<String>,
+    pub key_pair_id: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+impl rt::FromQuery for DeleteKeyPairRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            key_name: r.opt(key, "KeyName")?,
+            key_pair_id: r.opt(key, "KeyPairId")?,
+            dry_run: r.opt(key, "DryRun")?,
+        }))
+    }
+}
+
+/// botocore shape `DeleteKeyPairResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteKeyPairResult {
+    pub return_: Option<bool>,
+    pub key_pair_id: Option<String>,
+}
+
+impl rt::ToXml for DeleteKeyPairResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DeleteKeyPairResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.return_, w, "return");
+        rt::ToXml::to_xml(&self.key_pair_id, w, "keyPairId");
     }
 }
 
@@ -6469,6 +6537,51 @@ impl rt::ToJson for DescribeInternetGatewaysResult {
         rt::json_put_all(&mut o, "InternetGateways", &self.internet_gateways);
         rt::json_put(&mut o, "NextToken", &self.next_token);
         rt::Value::Object(o)
+    }
+}
+
+/// botocore shape `DescribeKeyPairsRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeKeyPairsRequest {
+    pub key_names: Vec<String>,
+    pub key_pair_ids: Vec<String>,
+    pub include_public_key: Option<bool>,
+    pub dry_run: Option<bool>,
+    pub filters: Vec<Filter>,
+}
+
+impl rt::FromQuery for DescribeKeyPairsRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            key_names: r.list(key, "KeyName", None)?,
+            key_pair_ids: r.list(key, "KeyPairId", None)?,
+            include_public_key: r.opt(key, "IncludePublicKey")?,
+            dry_run: r.opt(key, "DryRun")?,
+            filters: r.list(key, "Filter", None)?,
+        }))
+    }
+}
+
+/// botocore shape `DescribeKeyPairsResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeKeyPairsResult {
+    pub key_pairs: Vec<KeyPairInfo>,
+}
+
+impl rt::ToXml for DescribeKeyPairsResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for DescribeKeyPairsResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::xml_list(w, "keySet", "item", &self.key_pairs);
     }
 }
 
@@ -11981,6 +12094,55 @@ impl rt::ToXml for ImdsSupportValues {
     }
 }
 
+/// botocore shape `ImportKeyPairRequest`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportKeyPairRequest {
+    pub tag_specifications: Vec<TagSpecification>,
+    pub dry_run: Option<bool>,
+    pub key_name: String,
+    pub public_key_material: String,
+}
+
+impl rt::FromQuery for ImportKeyPairRequest {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        if !r.has_under(key) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            tag_specifications: r.list(key, "TagSpecification", None)?,
+            dry_run: r.opt(key, "DryRun")?,
+            key_name: r.req(key, "KeyName")?,
+            public_key_material: r.req(key, "PublicKeyMaterial")?,
+        }))
+    }
+}
+
+/// botocore shape `ImportKeyPairResult`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportKeyPairResult {
+    pub key_fingerprint: Option<String>,
+    pub key_name: Option<String>,
+    pub key_pair_id: Option<String>,
+    pub tags: Vec<Tag>,
+}
+
+impl rt::ToXml for ImportKeyPairResult {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for ImportKeyPairResult {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.key_fingerprint, w, "keyFingerprint");
+        rt::ToXml::to_xml(&self.key_name, w, "keyName");
+        rt::ToXml::to_xml(&self.key_pair_id, w, "keyPairId");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+    }
+}
+
 /// botocore shape `InferenceAcceleratorInfo`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InferenceAcceleratorInfo {
@@ -16791,6 +16953,176 @@ impl rt::FromJson for Ipv6SupportValue {
 impl rt::ToJson for Ipv6SupportValue {
     fn to_json(&self) -> rt::Value {
         rt::Value::String(self.as_str().to_string())
+    }
+}
+
+/// botocore enum `KeyFormat`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum KeyFormat {
+    #[default]
+    Pem,
+    Ppk,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl KeyFormat {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pem => "pem",
+            Self::Ppk => "ppk",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for KeyFormat {
+    const VALUES: &'static [&'static str] = &[
+        "pem",
+        "ppk",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pem" => Self::Pem,
+            "ppk" => Self::Ppk,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for KeyFormat {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for KeyFormat {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+/// botocore shape `KeyPair`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyPair {
+    pub key_pair_id: Option<String>,
+    pub tags: Vec<Tag>,
+    pub key_name: Option<String>,
+    pub key_fingerprint: Option<String>,
+    pub key_material: Option<String>,
+}
+
+impl rt::ToXml for KeyPair {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for KeyPair {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.key_pair_id, w, "keyPairId");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+        rt::ToXml::to_xml(&self.key_name, w, "keyName");
+        rt::ToXml::to_xml(&self.key_fingerprint, w, "keyFingerprint");
+        rt::ToXml::to_xml(&self.key_material, w, "keyMaterial");
+    }
+}
+
+/// botocore shape `KeyPairInfo`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyPairInfo {
+    pub key_pair_id: Option<String>,
+    pub key_type: Option<KeyType>,
+    pub tags: Vec<Tag>,
+    pub public_key: Option<String>,
+    pub create_time: Option<rt::Timestamp>,
+    pub key_name: Option<String>,
+    pub key_fingerprint: Option<String>,
+}
+
+impl rt::ToXml for KeyPairInfo {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.open(name);
+        rt::XmlMembers::xml_members(self, w);
+        w.close(name);
+    }
+}
+
+impl rt::XmlMembers for KeyPairInfo {
+    fn xml_members(&self, w: &mut rt::XmlWriter) {
+        rt::ToXml::to_xml(&self.key_pair_id, w, "keyPairId");
+        rt::ToXml::to_xml(&self.key_type, w, "keyType");
+        rt::xml_list(w, "tagSet", "item", &self.tags);
+        rt::ToXml::to_xml(&self.public_key, w, "publicKey");
+        rt::ToXml::to_xml(&self.create_time, w, "createTime");
+        rt::ToXml::to_xml(&self.key_name, w, "keyName");
+        rt::ToXml::to_xml(&self.key_fingerprint, w, "keyFingerprint");
+    }
+}
+
+/// botocore enum `KeyType`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    #[default]
+    Rsa,
+    Ed25519,
+    /// A value the model does not list (outputs only: inputs refuse it).
+    Unlisted(String),
+}
+
+impl KeyType {
+    /// The value as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "rsa",
+            Self::Ed25519 => "ed25519",
+            Self::Unlisted(s) => s,
+        }
+    }
+}
+
+impl rt::EnumShape for KeyType {
+    const VALUES: &'static [&'static str] = &[
+        "rsa",
+        "ed25519",
+    ];
+
+    fn as_str(&self) -> &str {
+        self.as_str()
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "rsa" => Self::Rsa,
+            "ed25519" => Self::Ed25519,
+            _ => return None,
+        })
+    }
+}
+
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        <Self as rt::EnumShape>::parse(s).unwrap_or_else(|| Self::Unlisted(s.to_string()))
+    }
+}
+
+impl rt::FromQuery for KeyType {
+    fn from_query(r: &mut rt::QueryReader, key: &str) -> Result<Option<Self>, rt::DecodeError> {
+        r.enum_value(key)
+    }
+}
+
+impl rt::ToXml for KeyType {
+    fn to_xml(&self, w: &mut rt::XmlWriter, name: &str) {
+        w.leaf(name, self.as_str());
     }
 }
 
@@ -30543,6 +30875,17 @@ pub mod ops {
         type Output = super::CreateInternetGatewayResult;
     }
 
+    /// The `CreateKeyPair` operation.
+    pub struct CreateKeyPair;
+
+    impl rt::Operation for CreateKeyPair {
+        const NAME: &'static str = "CreateKeyPair";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::CreateKeyPairRequest;
+        type Output = super::KeyPair;
+    }
+
     /// The `CreateManagedPrefixList` operation.
     pub struct CreateManagedPrefixList;
 
@@ -30827,6 +31170,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DeleteInternetGatewayRequest;
         type Output = rt::ReturnTrue;
+    }
+
+    /// The `DeleteKeyPair` operation.
+    pub struct DeleteKeyPair;
+
+    impl rt::Operation for DeleteKeyPair {
+        const NAME: &'static str = "DeleteKeyPair";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DeleteKeyPairRequest;
+        type Output = super::DeleteKeyPairResult;
     }
 
     /// The `DeleteManagedPrefixList` operation.
@@ -31234,6 +31588,17 @@ pub mod ops {
         const HTTP: (&'static str, &'static str) = ("POST", "/");
         type Input = super::DescribeInternetGatewaysRequest;
         type Output = super::DescribeInternetGatewaysResult;
+    }
+
+    /// The `DescribeKeyPairs` operation.
+    pub struct DescribeKeyPairs;
+
+    impl rt::Operation for DescribeKeyPairs {
+        const NAME: &'static str = "DescribeKeyPairs";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::DescribeKeyPairsRequest;
+        type Output = super::DescribeKeyPairsResult;
     }
 
     /// The `DescribeManagedPrefixLists` operation.
@@ -31753,6 +32118,17 @@ pub mod ops {
         type Output = super::GetTransitGatewayRouteTablePropagationsResult;
     }
 
+    /// The `ImportKeyPair` operation.
+    pub struct ImportKeyPair;
+
+    impl rt::Operation for ImportKeyPair {
+        const NAME: &'static str = "ImportKeyPair";
+        const PROTOCOL: rt::Protocol = rt::Protocol::Ec2Query;
+        const HTTP: (&'static str, &'static str) = ("POST", "/");
+        type Input = super::ImportKeyPairRequest;
+        type Output = super::ImportKeyPairResult;
+    }
+
     /// The `ModifyInstanceAttribute` operation.
     pub struct ModifyInstanceAttribute;
 
@@ -32164,6 +32540,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateEgressOnlyInternetGateway",
     "CreateFlowLogs",
     "CreateInternetGateway",
+    "CreateKeyPair",
     "CreateManagedPrefixList",
     "CreateNatGateway",
     "CreateNetworkAcl",
@@ -32190,6 +32567,7 @@ pub const OPERATIONS: &[&str] = &[
     "DeleteEgressOnlyInternetGateway",
     "DeleteFlowLogs",
     "DeleteInternetGateway",
+    "DeleteKeyPair",
     "DeleteManagedPrefixList",
     "DeleteNatGateway",
     "DeleteNetworkAcl",
@@ -32227,6 +32605,7 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeInstanceTypes",
     "DescribeInstances",
     "DescribeInternetGateways",
+    "DescribeKeyPairs",
     "DescribeManagedPrefixLists",
     "DescribeNatGateways",
     "DescribeNetworkAcls",
@@ -32274,6 +32653,7 @@ pub const OPERATIONS: &[&str] = &[
     "GetManagedPrefixListEntries",
     "GetTransitGatewayRouteTableAssociations",
     "GetTransitGatewayRouteTablePropagations",
+    "ImportKeyPair",
     "ModifyInstanceAttribute",
     "ModifyManagedPrefixList",
     "ModifyNetworkInterfaceAttribute",
