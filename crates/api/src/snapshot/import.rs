@@ -242,6 +242,7 @@ impl Found {
 pub fn plan(state: &State, files: &[DumpFile], opts: &Options) -> Result<(Changes, Summary), ImportError> {
     let mut parts: BTreeMap<&'static str, Vec<Part>> = BTreeMap::new();
     let mut found = Found::default();
+    let mut skipped = Vec::new();
     for f in files {
         let Value::Object(o) = &f.json else {
             return Err(ImportError { file: f.path.clone(), path: String::new(), message: "not a JSON object (describe output is one)".into() });
@@ -258,12 +259,15 @@ pub fn plan(state: &State, files: &[DumpFile], opts: &Options) -> Result<(Change
                         message: format!("top-level key {keys:?} is not the output of a describe call xvpc reads"),
                     });
                 };
-                let n = o[*k].as_array().map_or(0, Vec::len);
-                let account = f.account.clone().or_else(|| opts.account.clone()).unwrap_or_else(|| "?".into());
-                let region = f.region.clone().or_else(|| opts.region.clone()).unwrap_or_else(|| "?".into());
-                found.summary.add(&account, &region, kind, 0, n);
+                skipped.push((f, *kind, o[*k].as_array().map_or(0, Vec::len)));
             }
         }
+    }
+    let opts = &Options { account: opts.account.clone().or_else(|| dump_account(&parts)), ..opts.clone() };
+    for (f, kind, n) in skipped {
+        let account = f.account.clone().or_else(|| opts.account.clone()).unwrap_or_else(|| "?".into());
+        let region = f.region.clone().or_else(|| opts.region.clone()).unwrap_or_else(|| "?".into());
+        found.summary.add(&account, &region, kind, 0, n);
     }
     let get = |k: &str| parts.get(k).map(Vec::as_slice).unwrap_or(&[]);
     vpc_core::read(&mut found, opts, &get)?;
@@ -285,6 +289,32 @@ pub fn plan(state: &State, files: &[DumpFile], opts: &Options) -> Result<(Change
         ch.put(xvpc_model::default_vpc::AccountRegion { id, owner: account, region, dhcp_options_id, imported: true });
     }
     Ok((ch, found.summary))
+}
+
+/// The one account a dump without accounts in its layout belongs to
+/// (Batfish's single-account `aws_configs/<region>/`, or a plain CLI tree),
+/// read from what only an account's own describe calls list: its
+/// instances' reservations and its security groups. Several accounts (or
+/// none) name none: the items without an owner then need `--account`.
+fn dump_account(parts: &BTreeMap<&'static str, Vec<Part>>) -> Option<String> {
+    use xvpc_wire::shapes::ec2 as shape;
+    let own = |k: &str| parts.get(k).into_iter().flatten().filter(|p| p.file.account.is_none());
+    let mut accounts = BTreeSet::new();
+    for p in own("Reservations") {
+        if let Ok(out) = p.decode::<shape::DescribeInstancesResult>() {
+            accounts.extend(out.reservations.into_iter().filter_map(|r| r.owner_id));
+        }
+    }
+    for p in own("SecurityGroups") {
+        if let Ok(out) = p.decode::<shape::DescribeSecurityGroupsResult>() {
+            accounts.extend(out.security_groups.into_iter().filter_map(|g| g.owner_id));
+        }
+    }
+    let mut it = accounts.into_iter();
+    match (it.next(), it.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
 }
 
 fn owner_region(r: &Resource) -> Option<(String, String)> {
