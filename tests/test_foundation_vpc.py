@@ -86,4 +86,8 @@ def test_dry_run(ec2):
 def test_health_names_status_version_and_every_service(server):
     h = server.get("/_xvpc/health")
     assert h["status"] == "running" and h["version"]
-    assert sorted(h["services"]) == ["ec2", "elasticache", "elasticloadbalancing", "iam", "logs", "ram", "rds", "redshift", "sts"]
+    # Every service a client may call, by its SigV4 scope name.
+    assert sorted(h["services"]) == [
+        "cloudformation", "ec2", "elasticache", "elasticloadbalancing", "iam", "logs",
+        "organizations", "ram", "rds", "redshift", "ssm", "sts",
+    ]

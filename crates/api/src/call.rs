@@ -132,22 +132,9 @@ pub enum Service {
 }
 
 impl Service {
+    /// The service a SigV4 credential scope names.
     pub fn from_scope(name: &str) -> Option<Service> {
-        Some(match name {
-            "ec2" => Service::Ec2,
-            "elasticloadbalancing" => Service::Elbv2,
-            "sts" => Service::Sts,
-            "ram" => Service::Ram,
-            "iam" => Service::Iam,
-            "logs" => Service::Logs,
-            "ssm" => Service::Ssm,
-            "organizations" => Service::Organizations,
-            "rds" => Service::Rds,
-            "elasticache" => Service::ElastiCache,
-            "redshift" => Service::Redshift,
-            "cloudformation" => Service::CloudFormation,
-            _ => return None,
-        })
+        SERVICES.iter().find(|(scope, _)| *scope == name).map(|(_, s)| *s)
     }
 
     /// The service an unsigned ec2Query/awsQuery request names by its
@@ -180,6 +167,23 @@ impl Service {
         }
     }
 }
+
+/// Every service xvpc routes, by the name its SigV4 credential scope
+/// carries: the one list routing and `GET /_xvpc/health` read.
+pub const SERVICES: &[(&str, Service)] = &[
+    ("ec2", Service::Ec2),
+    ("elasticloadbalancing", Service::Elbv2),
+    ("sts", Service::Sts),
+    ("ram", Service::Ram),
+    ("iam", Service::Iam),
+    ("logs", Service::Logs),
+    ("ssm", Service::Ssm),
+    ("organizations", Service::Organizations),
+    ("rds", Service::Rds),
+    ("elasticache", Service::ElastiCache),
+    ("redshift", Service::Redshift),
+    ("cloudformation", Service::CloudFormation),
+];
 
 /// A request being handled.
 pub struct Call<'a> {

@@ -8,10 +8,6 @@ use xvpc_wire::{HttpRequest, HttpResponse};
 
 use crate::App;
 
-/// The services listed by the health endpoint (RDS, ElastiCache and
-/// Redshift for their subnet groups only).
-pub const SERVICES: &[&str] = &["ec2", "elasticloadbalancing", "ram", "sts", "rds", "elasticache", "redshift", "iam", "logs", "organizations"];
-
 fn json(status: u16, v: serde_json::Value) -> HttpResponse {
     HttpResponse::new(status, "application/json", v.to_string())
 }
@@ -56,7 +52,7 @@ pub fn handle(app: &App, req: &HttpRequest, _request_id: &str) -> Option<HttpRes
         ("GET", HEALTH) => json(200, json!({
             "status": "running",
             "version": env!("CARGO_PKG_VERSION"),
-            "services": SERVICES,
+            "services": crate::call::SERVICES.iter().map(|(scope, _)| *scope).collect::<Vec<_>>(),
             "replication": app.replication(),
         })),
         // Cluster-wide: the reset is a new entry in the log every replica follows.
