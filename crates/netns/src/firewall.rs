@@ -229,9 +229,11 @@ pub fn render(state: &State, vpc: &Vpc, enis: &BTreeMap<String, Eni>, alloc: &mu
             let sid = names::chain_id(sub);
             let here = mine.iter().filter(|(_, m)| state.subnets.get(&m.subnet_id).is_some_and(|s| &s.availability_zone_id == zone)).map(|(e, _)| format!("\"{}\"", e.port));
             let _ = writeln!(out, "  set tgwz_{dev}_{sid} {{ type ifname;{} }}", elements(here));
-            // A refusal towards the gateway is past the sender: an ACCEPT
-            // egress there, as the engine has it. One from the gateway is not
-            // logged: engine and packets may disagree on which ACL refuses.
+            // The attachment subnet stands between the two ends: a refusal
+            // towards the gateway is past the sender (an ACCEPT egress at its
+            // port, nothing at the gateway's link), one from the gateway never
+            // reaches the receiver (nothing logged), as the engine's records
+            // have it.
             nacl_chain(&mut out, &format!("tgw_in_{dev}_{sid}"), "", acl, false, flow_log::DROP_IN);
             nacl_chain(&mut out, &format!("tgw_out_{dev}_{sid}"), &format!("oifname @ports_{sid} return"), acl, true, "drop");
             let _ = writeln!(tgw_acls, "    oifname \"{dev}\" iifname @tgwz_{dev}_{sid} jump tgw_in_{dev}_{sid}");

@@ -55,8 +55,16 @@ pub fn observe(a: &Analysis) -> Vec<Observation> {
     };
     let src_id = fwd[src].component.id.clone();
     let dst = fwd.iter().rposition(|h| h.component.kind == Kind::NetworkInterface).filter(|&d| d > src);
-    let is_rule = |h: &Hop| matches!(h.component.kind, Kind::SecurityGroup | Kind::NetworkAcl);
-    let src_end = src + 1 + fwd[src + 1..].iter().take_while(|h| is_rule(h)).count();
+    // An interface's own rules: its security groups and its subnet's ACL.
+    // Another subnet's ACL next to them (a transit gateway attachment
+    // subnet's, a NAT gateway's) stands between the interfaces: a packet it
+    // refuses never reaches the interface beyond it.
+    let owns = |eni: &Hop, h: &Hop| match h.component.kind {
+        Kind::SecurityGroup => true,
+        Kind::NetworkAcl => h.subnet.is_some() && h.subnet == eni.subnet,
+        _ => false,
+    };
+    let src_end = src + 1 + fwd[src + 1..].iter().take_while(|h| owns(&fwd[src], h)).count();
     let see = |eni: &str, direction, reply, hops: &[Hop]| {
         let blocked = hops.iter().find(|h| h.verdict == Verdict::Block);
         Observation {
@@ -74,7 +82,7 @@ pub fn observe(a: &Analysis) -> Vec<Observation> {
         return out;
     };
     let dst_id = fwd[dst].component.id.clone();
-    let dst_start = dst - fwd[src_end..dst].iter().rev().take_while(|h| is_rule(h)).count();
+    let dst_start = dst - fwd[src_end..dst].iter().rev().take_while(|h| owns(&fwd[dst], h)).count();
     let dest_stopped = match &a.query.destination {
         Endpoint::Instance(id) => stopped(id),
         _ => false,
@@ -101,11 +109,11 @@ pub fn observe(a: &Analysis) -> Vec<Observation> {
     if r1 <= r0 {
         return out;
     }
-    let out_end = r0 + 1 + ret[r0 + 1..r1].iter().take_while(|h| is_rule(h)).count();
+    let out_end = r0 + 1 + ret[r0 + 1..r1].iter().take_while(|h| owns(&ret[r0], h)).count();
     let leave = see(&dst_id, "egress", true, &ret[r0 + 1..out_end]);
     let rejected = leave.action == "REJECT";
     out.push(leave);
-    let in_start = r1 - ret[out_end..r1].iter().rev().take_while(|h| is_rule(h)).count();
+    let in_start = r1 - ret[out_end..r1].iter().rev().take_while(|h| owns(&ret[r1], h)).count();
     if rejected || ret[out_end..in_start].iter().any(|h| h.verdict == Verdict::Block) {
         return out;
     }

@@ -163,3 +163,67 @@ fn a_destination_in_the_attachment_subnet_skips_its_acl() {
     assert!(a.blockers.iter().all(|b| b.component.id == acl));
     assert!(a.forward.iter().all(|h| h.component.id != acl));
 }
+
+/// What each interface records of the analysed flow (flow logs):
+/// (interface, direction, reply, action).
+fn records(a: &crate::Analysis) -> Vec<(String, &'static str, bool, &'static str)> {
+    crate::flow_log::observe(a).into_iter().map(|o| (o.eni, o.direction, o.reply, o.action)).collect()
+}
+
+fn eni(w: &World, instance: &str) -> String {
+    w.b.state.instances[instance].primary_eni.clone()
+}
+
+// An attachment subnet's ACL stands between the two instances: what it
+// refuses has left its sender (an ACCEPT there) and never reaches the
+// other end, which records nothing, on the way in to the gateway
+// (the sending side's inbound rules) as on the way out of it (the
+// receiving side's outbound rules).
+#[test]
+fn a_refusal_by_an_attachment_subnet_is_recorded_by_neither_end() {
+    let mut w = world();
+    let acl = acl_allowing_all(&mut w.b, &w.att_b);
+    w.b.acl_entry(&acl, 50, false, IpProtocol::Tcp, false, "10.2.1.0/24", Some((80, 80)));
+    let a = tcp(&w.b, &w.client, &w.web, 80);
+    assert_eq!(records(&a), vec![(eni(&w, &w.client), "egress", false, "ACCEPT")]);
+    let mut w = world();
+    let acl = acl_allowing_all(&mut w.b, &w.att_a);
+    w.b.acl_entry(&acl, 50, true, IpProtocol::All, false, "10.1.1.10/32", None);
+    let a = tcp(&w.b, &w.client, &w.web, 80);
+    assert_eq!(records(&a), vec![(eni(&w, &w.client), "egress", false, "ACCEPT")]);
+    // The reply likewise: it leaves the web server and never reaches the client.
+    let mut w = world();
+    let acl = acl_allowing_all(&mut w.b, &w.att_a);
+    w.b.acl_entry(&acl, 50, false, IpProtocol::Tcp, false, "10.1.1.10/32", None);
+    let a = tcp(&w.b, &w.client, &w.web, 80);
+    let (c, s) = (eni(&w, &w.client), eni(&w, &w.web));
+    assert_eq!(records(&a), vec![(c.clone(), "egress", false, "ACCEPT"), (s.clone(), "ingress", false, "ACCEPT"), (s, "egress", true, "ACCEPT")]);
+}
+
+// The receiving instance's own subnet ACL is still its own record: a
+// REJECT ingress there, past an open attachment subnet.
+#[test]
+fn the_receivers_own_acl_past_the_gateway_is_its_reject() {
+    let mut w = world();
+    acl_allowing_all(&mut w.b, &w.att_a);
+    let web_subnet = w.b.state.instances[&w.web].subnet_id.clone();
+    let acl = w.b.acl_for(&web_subnet);
+    let a = tcp(&w.b, &w.client, &w.web, 80);
+    assert_eq!((a.blockers[0].component.id.as_str(), a.blockers[0].direction), (acl.as_str(), Direction::Forward));
+    let (c, s) = (eni(&w, &w.client), eni(&w, &w.web));
+    assert_eq!(records(&a), vec![(c, "egress", false, "ACCEPT"), (s, "ingress", false, "REJECT")]);
+}
+
+// Same subnet: the reply from the gateway skips the client's (attachment)
+// subnet's ACL, and the client records it as accepted.
+#[test]
+fn in_the_attachment_subnet_the_reply_is_an_accept_at_the_client() {
+    let mut w = world();
+    let client = client_in_attachment_subnet(&mut w);
+    let acl = w.b.acl_for(&w.att_b);
+    w.b.acl_entry(&acl, 100, false, IpProtocol::All, true, "10.2.0.0/16", None);
+    w.b.acl_entry(&acl, 100, true, IpProtocol::All, true, "0.0.0.0/0", None);
+    let a = tcp(&w.b, &client, &w.web, 80);
+    let (c, s) = (eni(&w, &client), eni(&w, &w.web));
+    assert_eq!(records(&a), vec![(c.clone(), "egress", false, "ACCEPT"), (s.clone(), "ingress", false, "ACCEPT"), (s, "egress", true, "ACCEPT"), (c, "ingress", true, "ACCEPT")]);
+}

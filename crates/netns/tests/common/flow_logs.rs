@@ -45,21 +45,8 @@ pub fn disagreements(dp: &mut Dataplane, state: &State, queries: &[Query]) -> (u
         }
     }
     let ported: BTreeSet<String> = dp.desired(state).enis.into_keys().collect();
-    // The ACLs of transit gateway attachment subnets: engine and data plane
-    // agree on the verdicts they give, not always on which ACL refuses
-    // first (left out).
-    let attachment_acls: BTreeSet<&str> = state
-        .transit_gateway_attachments
-        .values()
-        .flat_map(|t| t.subnet_ids.iter())
-        .filter_map(|s| state.network_acls.values().find(|a| a.associations.iter().any(|x| &x.subnet_id == s)))
-        .map(|a| a.id.as_str())
-        .collect();
     for q in queries {
         let Ok(a) = analyze(state, 0, q) else { continue };
-        if a.blockers.iter().any(|b| attachment_acls.contains(b.component.id.as_str())) {
-            continue;
-        }
         let (Some(s), Some(d)) = (a.source_ip, a.destination_ip) else { continue };
         let seen_by_engine = observe(&a);
         // A packet the routers drop for want of a route reaches no firewall
