@@ -19,6 +19,8 @@ use crate::state::{Changes, Ctx, ResourceKind, State};
 use crate::subnet::{self, Subnet};
 use crate::tags::Tags;
 
+pub use crate::elbv2::{check_arn, check_attribute, check_name, edit_tags, tags_of};
+
 /// A new NLB reports `provisioning` for this long, then `active`.
 pub const PROVISIONING_MS: i64 = 2_000;
 /// AWS's default quota of load balancers per region per account.
@@ -159,22 +161,6 @@ pub struct CreateLoadBalancer {
     pub security_groups: Vec<String>,
     pub ip_address_type: Option<String>,
     pub tags: Vec<(String, String)>,
-}
-
-/// AWS's load balancer / target group name rule: 1–32 alphanumerics or
-/// hyphens, not starting or ending with a hyphen.
-pub fn check_name(name: &str, what: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 32
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-');
-    if !ok {
-        return Err(ModelError::ValidationError(format!(
-            "{what} name '{name}' must have a maximum of 32 characters, contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen"
-        )));
-    }
-    Ok(())
 }
 
 /// Resolves the subnets of a load balancer: all in one VPC, at most one per
@@ -415,28 +401,6 @@ pub fn modify_attributes(state: &State, ctx: &Ctx, arn: &str, attrs: &[(String, 
     Ok(ch)
 }
 
-/// Checks one attribute key/value against a table of known keys.
-pub fn check_attribute(known: &[(&str, &str)], booleans: &[&str], key: &str, value: &str, what: &str) -> Result<()> {
-    if !known.iter().any(|(k, _)| *k == key) {
-        return Err(ModelError::ValidationError(format!("Attribute key '{key}' is not recognized for this {what}")));
-    }
-    if booleans.contains(&key) && value != "true" && value != "false" {
-        return Err(ModelError::ValidationError(format!("Attribute '{key}' must be 'true' or 'false', not '{value}'")));
-    }
-    Ok(())
-}
-
-/// Checks that `arn` is an ELBv2 ARN of the given resource type, as AWS's
-/// ValidationError does for malformed ARNs.
-pub fn check_arn(arn: &str, resource: &str) -> Result<()> {
-    let ok = arn.starts_with("arn:aws:elasticloadbalancing:")
-        && arn.splitn(6, ':').nth(5).is_some_and(|r| r.starts_with(&format!("{resource}/")));
-    if !ok {
-        return Err(ModelError::ValidationError(format!("'{arn}' is not a valid {resource} ARN")));
-    }
-    Ok(())
-}
-
 /// The zones (by zone id) in which the NLB has a node.
 pub fn zone_ids(lb: &LoadBalancer) -> Vec<String> {
     lb.zones.iter().map(|z| z.zone_id.clone()).collect()
@@ -446,46 +410,6 @@ pub fn zone_ids(lb: &LoadBalancer) -> Vec<String> {
 /// services show AZ names as the viewer sees them).
 pub fn zone_name_for(account: &str, region_name: &str, zone_id: &str) -> Option<String> {
     region::zone_by_id(account, region_name, zone_id).map(|z| z.name)
-}
-
-/// Edits the tags of any ELBv2 resource (load balancer, target group,
-/// listener) of the caller, by ARN.
-pub fn edit_tags(state: &State, ctx: &Ctx, arn: &str, f: impl Fn(&mut Tags) -> Result<()>) -> Result<Changes> {
-    let mut ch = Changes::new();
-    let wrap = |e: ModelError| match e {
-        ModelError::LimitExceeded(Limit::Tags, m) => ModelError::LimitExceeded(Limit::LoadBalancerTags, m),
-        ModelError::InvalidParameterValue(m) => ModelError::ValidationError(m),
-        e => e,
-    };
-    if arn.contains(":loadbalancer/") && !arn.contains(":listener/") {
-        let mut x = find(state, ctx, arn)?.clone();
-        f(&mut x.tags).map_err(wrap)?;
-        ch.put(x);
-    } else if arn.contains(":targetgroup/") {
-        let mut x = crate::target_group::find(state, ctx, arn)?.clone();
-        f(&mut x.tags).map_err(wrap)?;
-        ch.put(x);
-    } else if arn.contains(":listener/") {
-        let mut x = crate::listener::find(state, ctx, arn)?.clone();
-        f(&mut x.tags).map_err(wrap)?;
-        ch.put(x);
-    } else {
-        return Err(ModelError::ValidationError(format!("'{arn}' is not a valid resource ARN")));
-    }
-    Ok(ch)
-}
-
-/// The tags of an ELBv2 resource of the caller, by ARN.
-pub fn tags_of<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a Tags> {
-    if arn.contains(":listener/") {
-        Ok(&crate::listener::find(state, ctx, arn)?.tags)
-    } else if arn.contains(":loadbalancer/") {
-        Ok(&find(state, ctx, arn)?.tags)
-    } else if arn.contains(":targetgroup/") {
-        Ok(&crate::target_group::find(state, ctx, arn)?.tags)
-    } else {
-        Err(ModelError::ValidationError(format!("'{arn}' is not a valid resource ARN")))
-    }
 }
 
 #[cfg(test)]
