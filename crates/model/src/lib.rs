@@ -84,6 +84,7 @@ pub mod vpn_gateway;
 pub mod vpc_ipv6;
 
 pub mod elbv2;
+pub mod endpoint_dns;
 pub mod endpoint_service;
 pub mod listener;
 pub mod load_balancer;
