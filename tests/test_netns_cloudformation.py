@@ -2,7 +2,8 @@
 (scenarios/cloudformation/vpc-instance.yaml, whose user data serves HTTP)
 and the peering stacks (B's role, A's PeerRoleArn connection and route, B's
 route) on a `--dataplane netns` server; B's instance fetches A's page with
-curl once the stacks are complete. Root only (CI runs as root)."""
+curl once the stacks are complete; each instance serves its own page (its
+/srv is its own, not the host's). Root only (CI runs as root)."""
 import os
 
 import pytest
@@ -25,23 +26,35 @@ def serving(server, instance, text):
     return False
 
 
+def host_page():
+    try:
+        with open("/srv/www/index.html") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
 def test_peering_stacks_carry_real_packets():
+    before = host_page()
     s = Server(["--dataplane", "netns"]).start()
     try:
         a = create(s, A, "a-vpc", "vpc-instance.yaml", Name="side-a", VpcCidr="10.1.0.0/16", Subnet1Cidr="10.1.1.0/24",
                    Subnet2Cidr="10.1.2.0/24", PeerCidr="10.2.0.0/16", AmiId=AMI)
         b = create(s, B, "b-vpc", "vpc-instance.yaml", Name="side-b", VpcCidr="10.2.0.0/16", Subnet1Cidr="10.2.1.0/24",
                    Subnet2Cidr="10.2.2.0/24", PeerCidr="10.1.0.0/16", AmiId=AMI)
-        # The instances share the host's file system: both user data scripts
-        # write /srv/www/index.html, so A serves whichever side wrote last.
-        assert serving(s, a["InstanceId"], "hello from side-"), "A's user data serves its page"
+        # Both user data scripts write /srv/www/index.html; each instance
+        # has its own /srv, so each serves its own page and the host's is untouched.
+        assert serving(s, a["InstanceId"], "hello from side-a"), "A's user data serves its page"
+        assert serving(s, b["InstanceId"], "hello from side-b"), "B's user data serves its page"
+        assert xexec(s, b["InstanceId"], "cat", "/srv/www/index.html").stdout == "hello from side-b\n", "xvpc exec sees B's files"
+        assert host_page() == before, "the host's /srv is not the instances'"
         assert curl(s, b["InstanceId"], a["InstancePrivateIp"]).returncode != 0, "no peering yet"
         role = create(s, B, "b-role", "peering-accepter-role.yaml", RequesterAccountId=A)["RoleArn"]
         pcx = create(s, A, "a-peering", "peering-requester.yaml", VpcId=a["VpcId"], RouteTableId=a["RouteTableId"], PeerVpcId=b["VpcId"],
                      PeerAccountId=B, PeerRoleArn=role, PeerCidr="10.2.0.0/16")["PeeringConnectionId"]
         create(s, B, "b-routes", "peering-accepter-routes.yaml", RouteTableId=b["RouteTableId"], PeeringConnectionId=pcx, PeerCidr="10.1.0.0/16")
         r = curl(s, b["InstanceId"], a["InstancePrivateIp"])
-        assert r.returncode == 0 and r.stdout.startswith("hello from side-"), (r.returncode, r.stdout, r.stderr)
+        assert r.returncode == 0 and r.stdout.startswith("hello from side-a"), (r.returncode, r.stdout, r.stderr)
     finally:
         s.post("/_xvpc/reset")
         s.cleanup()

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::system;
 use crate::topology::Guest;
@@ -70,8 +70,7 @@ impl Guests {
             return Ok(());
         }
         let script = script.to_string_lossy().into_owned();
-        let mut cmd = Command::new("ip");
-        cmd.args(["netns", "exec", &g.ns]);
+        let mut cmd = crate::guest_files::command(&g.ns, &home);
         // A script with `#!` runs with its interpreter, anything else with sh.
         if !data.starts_with(b"#!") {
             cmd.arg("/bin/sh");

@@ -28,6 +28,7 @@ pub mod dns_message;
 pub mod firewall;
 pub mod flow_log;
 pub mod gateway_endpoint;
+pub mod guest_files;
 pub mod instance_environment;
 pub mod internet_gateway;
 pub mod names;

@@ -156,7 +156,7 @@ fn ops(app: &App, worker: &Worker, req: &HttpRequest) -> Option<HttpResponse> {
         let body = json!({
             "instance_id": i.id, "eni_id": i.primary_eni, "namespace": ns(&i.primary_eni),
             "state": i.state.name(), "private_ip": i.private_ip.to_string(), "settled": settled,
-            "environment": environment,
+            "environment": environment, "home": worker.run_dir().join(&i.id),
         });
         return Some(json(if i.state.is_running() { 200 } else { 409 }, body));
     }

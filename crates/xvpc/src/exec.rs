@@ -42,8 +42,17 @@ pub fn run(args: ExecArgs) -> anyhow::Result<()> {
         _ => bail!("{}: {}", args.target, if field("error").is_empty() { v.to_string() } else { field("error") }),
     }
     let ns = field("namespace");
-    let mut cmd = std::process::Command::new("ip");
-    cmd.args(["netns", "exec", &ns]).args(&args.command);
+    // An instance's command sees its own /srv and /var/www (those its user
+    // data wrote); an ENI's sees the host's.
+    let mut cmd = match v.get("home").and_then(|h| h.as_str()) {
+        Some(home) => xvpc_netns::guest_files::command(&ns, std::path::Path::new(home)),
+        None => {
+            let mut c = std::process::Command::new("ip");
+            c.args(["netns", "exec", &ns]);
+            c
+        }
+    };
+    cmd.args(&args.command);
     // An instance's processes get its credentials and none of the host's
     // AWS settings (an ENI id gets the caller's environment as it is).
     if let Some(env) = v.get("environment").and_then(|e| e.as_object()) {
