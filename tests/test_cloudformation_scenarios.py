@@ -13,7 +13,6 @@ from conftest import A, B, REGION
 from test_reach import trace
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios", "cloudformation")
-AMI = "ami-0453ec754f44f9a4a"  # xvpc's Amazon Linux 2023 image
 
 
 def body(name):
@@ -75,9 +74,9 @@ def zone_id(server, account, instance):
 
 def sides(server):
     a = create(server, A, "xvpc-a-vpc", "vpc-instance.yaml", Name="side-a", VpcCidr="10.1.0.0/16", Subnet1Cidr="10.1.1.0/24",
-               Subnet2Cidr="10.1.2.0/24", PeerCidr="10.2.0.0/16", AmiId=AMI)
+               Subnet2Cidr="10.1.2.0/24", PeerCidr="10.2.0.0/16")
     b = create(server, B, "xvpc-b-vpc", "vpc-instance.yaml", Name="side-b", VpcCidr="10.2.0.0/16", Subnet1Cidr="10.2.1.0/24",
-               Subnet2Cidr="10.2.2.0/24", PeerCidr="10.1.0.0/16", AmiId=AMI)
+               Subnet2Cidr="10.2.2.0/24", PeerCidr="10.1.0.0/16")
     return a, b
 
 

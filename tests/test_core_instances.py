@@ -75,7 +75,7 @@ def test_run_errors_change_nothing(ec2):
     c = ec2(A)
     vpc, sub = setup(c)
     raises("VPCIdNotSpecified", c.run_instances, ImageId=AMI, MinCount=1, MaxCount=1)
-    raises("InvalidAMIID.NotFound", c.run_instances, ImageId="ami-0123456789abcdef0", MinCount=1, MaxCount=1, SubnetId=sub)
+    raises("InvalidAMIID.NotFound", c.run_instances, ImageId="ami-0fedcba9876543210", MinCount=1, MaxCount=1, SubnetId=sub)
     raises("InvalidAMIID.Malformed", c.run_instances, ImageId="ami-xyz", MinCount=1, MaxCount=1, SubnetId=sub)
     raises("InvalidParameterValue", c.run_instances, ImageId=AMI, InstanceType="x9.huge", MinCount=1, MaxCount=1, SubnetId=sub)
     raises("InvalidSubnetID.NotFound", c.run_instances, ImageId=AMI, MinCount=1, MaxCount=1, SubnetId="subnet-0123456789abcdef0")
@@ -162,7 +162,7 @@ def test_images_types_prefix_lists(ec2, aws):
     assert c.describe_images(Filters=[{"Name": "owner-alias", "Values": ["amazon"]}, {"Name": "architecture", "Values": ["arm64"]}])["Images"][0]["Architecture"] == "arm64"
     assert c.describe_images(ImageIds=["ami-12c6146b"])["Images"][0]["ImageId"] == "ami-12c6146b"
     assert c.describe_images(Owners=["self"])["Images"] == []
-    raises("InvalidAMIID.NotFound", c.describe_images, ImageIds=["ami-0123456789abcdef0"])
+    raises("InvalidAMIID.NotFound", c.describe_images, ImageIds=["ami-0fedcba9876543210"])
     raises("InvalidAMIID.Malformed", c.describe_images, ImageIds=["banana"])
     t = c.describe_instance_types(InstanceTypes=["t3.micro", "m5.large"])["InstanceTypes"]
     assert {x["InstanceType"]: x["BurstablePerformanceSupported"] for x in t} == {"t3.micro": True, "m5.large": False}

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from conftest import A, B, Server
-from test_cloudformation_scenarios import AMI, create
+from test_cloudformation_scenarios import create
 from test_netns_scenarios import curl, xexec
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the netns data plane needs root (CI runs as root)")
@@ -39,9 +39,9 @@ def test_peering_stacks_carry_real_packets():
     s = Server(["--dataplane", "netns"]).start()
     try:
         a = create(s, A, "a-vpc", "vpc-instance.yaml", Name="side-a", VpcCidr="10.1.0.0/16", Subnet1Cidr="10.1.1.0/24",
-                   Subnet2Cidr="10.1.2.0/24", PeerCidr="10.2.0.0/16", AmiId=AMI)
+                   Subnet2Cidr="10.1.2.0/24", PeerCidr="10.2.0.0/16")
         b = create(s, B, "b-vpc", "vpc-instance.yaml", Name="side-b", VpcCidr="10.2.0.0/16", Subnet1Cidr="10.2.1.0/24",
-                   Subnet2Cidr="10.2.2.0/24", PeerCidr="10.1.0.0/16", AmiId=AMI)
+                   Subnet2Cidr="10.2.2.0/24", PeerCidr="10.1.0.0/16")
         # Both user data scripts write /srv/www/index.html; each instance
         # has its own /srv, so each serves its own page and the host's is untouched.
         assert serving(s, a["InstanceId"], "hello from side-a"), "A's user data serves its page"

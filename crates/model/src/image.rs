@@ -1,6 +1,7 @@
 //! A small built-in catalogue of public AMIs: Amazon Linux 2023 and Ubuntu
 //! 22.04/24.04 as `data "aws_ami"` lookups find them, plus the ids moto
-//! users (and the shared scenarios) pass to RunInstances.
+//! users (and the shared scenarios, CLI, Terraform and CloudFormation) pass
+//! to RunInstances.
 
 use crate::error::{IdKind, ModelError, Result};
 use crate::filter::{one, opt, Field, FilterTable};
@@ -31,6 +32,10 @@ pub const IMAGES: &[Image] = &[
     Image { id: "ami-005fc0f236362e99f", name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20241109", description: "Canonical, Ubuntu, 22.04 LTS, amd64 jammy image build on 2024-11-09", owner_id: CANONICAL, owner_alias: None, creation_date: "2024-11-09T07:21:41.000Z", architecture: "x86_64", root_device_name: "/dev/sda1", platform_details: "Linux/UNIX" },
     Image { id: "ami-0a0e5d9c7acc336f1", name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20241002", description: "Canonical, Ubuntu, 22.04 LTS, amd64 jammy image build on 2024-10-02", owner_id: CANONICAL, owner_alias: None, creation_date: "2024-10-02T09:12:03.000Z", architecture: "x86_64", root_device_name: "/dev/sda1", platform_details: "Linux/UNIX" },
     Image { id: "ami-0866a3c8686eaeeba", name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241109", description: "Canonical, Ubuntu, 24.04, amd64 noble image", owner_id: CANONICAL, owner_alias: None, creation_date: "2024-11-09T07:26:50.000Z", architecture: "x86_64", root_device_name: "/dev/sda1", platform_details: "Linux/UNIX" },
+    // The placeholder id AWS's documentation examples use, and the default
+    // AmiId of the shared CloudFormation scenarios (scenarios/cloudformation),
+    // which deploy with no parameter for it.
+    Image { id: "ami-0123456789abcdef0", name: "documentation-example-x86_64", description: "The image id of AWS documentation examples (Linux x86_64 HVM)", owner_id: AMAZON, owner_alias: Some("amazon"), creation_date: "2024-01-01T00:00:00.000Z", architecture: "x86_64", root_device_name: "/dev/xvda", platform_details: "Linux/UNIX" },
     // The ids moto documents as its default images; scenarios use them.
     Image { id: "ami-1e749f67", name: "amzn-ami-hvm-2018.03.0.20180811-x86_64-gp2", description: "Amazon Linux AMI 2018.03.0.20180811 x86_64 HVM GP2", owner_id: AMAZON, owner_alias: Some("amazon"), creation_date: "2018-08-11T00:00:00.000Z", architecture: "x86_64", root_device_name: "/dev/xvda", platform_details: "Linux/UNIX" },
     Image { id: "ami-12c6146b", name: "amzn-ami-hvm-2018.03.0.20180508-x86_64-gp2", description: "Amazon Linux AMI 2018.03.0.20180508 x86_64 HVM GP2", owner_id: AMAZON, owner_alias: Some("amazon"), creation_date: "2018-05-08T00:00:00.000Z", architecture: "x86_64", root_device_name: "/dev/xvda", platform_details: "Linux/UNIX" },
