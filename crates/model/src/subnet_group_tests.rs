@@ -12,14 +12,14 @@ fn ctx() -> Ctx {
 /// in 1a and 1b. Returns (state, [a1, a1bis, b1], the second VPC's 1a).
 fn setup() -> (State, Vec<String>, String) {
     let mut s = State::default();
-    let mut vpc = |s: &mut State, cidr: &str| {
+    let vpc = |s: &mut State, cidr: &str| {
         let (ch, v) = create_vpc(s, &ctx(), CreateVpc { cidr: cidr.into(), ..Default::default() }).unwrap();
         s.apply_all(ch);
         v
     };
     let v1 = vpc(&mut s, "10.0.0.0/16");
     let v2 = vpc(&mut s, "10.1.0.0/16");
-    let mut subnet = |s: &mut State, v: &str, cidr: &str, az: &str| {
+    let subnet = |s: &mut State, v: &str, cidr: &str, az: &str| {
         let input = CreateSubnet { vpc_id: v.into(), cidr: cidr.into(), availability_zone: Some(az.into()), ..Default::default() };
         let (ch, id) = create_subnet(s, &ctx(), input).unwrap();
         s.apply_all(ch);
