@@ -64,6 +64,7 @@ pub mod prefix_list;
 pub mod public_ip;
 pub mod public_parameter;
 pub mod ram;
+pub mod ram_invitation;
 pub mod route;
 pub mod route_table;
 pub mod security_group;

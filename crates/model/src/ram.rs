@@ -25,6 +25,7 @@ use crate::ids::random_hex;
 use crate::state::{Changes, Ctx, State};
 use crate::tags::Tags;
 
+pub use crate::ram_invitation::{answer_invitation, received_invitations, Invitation, InvitationStatus};
 
 /// How long a deleted share stays listed with status `DELETED`.
 pub const DELETED_VISIBLE_MS: i64 = 60 * 60 * 1000;
@@ -39,7 +40,7 @@ pub const PREFIX_LIST_RESOURCE_TYPE: &str = "ec2:PrefixList";
 /// Every resource type xvpc shares.
 pub const RESOURCE_TYPES: &[&str] = &[TGW_RESOURCE_TYPE, PREFIX_LIST_RESOURCE_TYPE];
 
-fn err(fault: RamFault, msg: impl Into<String>) -> ModelError {
+pub(crate) fn err(fault: RamFault, msg: impl Into<String>) -> ModelError {
     ModelError::Ram(fault, msg.into())
 }
 
@@ -148,39 +149,6 @@ impl ResourceShare {
         v
     }
 }
-
-/// An invitation's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum InvitationStatus {
-    Pending,
-    Accepted,
-    Rejected,
-}
-
-impl InvitationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InvitationStatus::Pending => "PENDING",
-            InvitationStatus::Accepted => "ACCEPTED",
-            InvitationStatus::Rejected => "REJECTED",
-        }
-    }
-}
-
-/// An invitation to one external account to join one share. Its id is its
-/// ARN; `owner` is the sender. One per (share, receiver): re-inviting a
-/// principal reuses it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Invitation {
-    pub id: String,
-    pub owner: String,
-    pub region: String,
-    pub share_arn: String,
-    pub receiver: String,
-    pub status: InvitationStatus,
-    pub created_at: i64,
-}
-crate::impl_owned!(Invitation);
 
 /// A random UUID (version 4 form), as RAM uses in its ARNs.
 fn uuid() -> String {
@@ -569,47 +537,6 @@ pub fn edit_tags(state: &State, ctx: &Ctx, arn: &str, add: &Tags, remove_keys: &
     Ok(ch)
 }
 
-/// The caller's invitation (as receiver), by ARN.
-fn own_invitation<'a>(state: &'a State, ctx: &Ctx, arn: &str) -> Result<&'a Invitation> {
-    if !arn.starts_with("arn:aws:ram:") || !arn.contains(":resource-share-invitation/") {
-        return Err(err(RamFault::MalformedArn, format!("The specified invitation ARN {arn} is not valid. Verify the ARN and try again.")));
-    }
-    state
-        .invitations
-        .get(arn)
-        .filter(|i| i.receiver == ctx.account && i.region == ctx.region)
-        .ok_or_else(|| err(RamFault::InvitationArnNotFound, format!("ResourceShareInvitationArn {arn} could not be found.")))
-}
-
-/// Accepts (`accept`) or rejects an invitation. Accepting makes the
-/// principal association ASSOCIATED: from then on the receiver sees and may
-/// use the share's resources. Rejecting fails the association.
-pub fn answer_invitation(state: &State, ctx: &Ctx, arn: &str, accept: bool) -> Result<(Changes, Invitation)> {
-    let inv = own_invitation(state, ctx, arn)?;
-    match inv.status {
-        InvitationStatus::Accepted => return Err(err(RamFault::InvitationAlreadyAccepted, format!("The invitation {arn} has already been accepted."))),
-        InvitationStatus::Rejected => return Err(err(RamFault::InvitationAlreadyRejected, format!("The invitation {arn} has already been rejected."))),
-        InvitationStatus::Pending => {}
-    }
-    let mut share = state
-        .resource_shares
-        .get(&inv.share_arn)
-        .filter(|s| s.status == ShareStatus::Active)
-        .cloned()
-        .ok_or_else(|| err(RamFault::InvitationArnNotFound, format!("ResourceShareInvitationArn {arn} could not be found.")))?;
-    for p in share.principals.iter_mut().filter(|p| p.entity == ctx.account && p.status.is_live()) {
-        p.status = if accept { AssociationStatus::Associated } else { AssociationStatus::Failed };
-        p.message = (!accept).then(|| "The invitation was rejected by the principal.".to_string());
-        p.updated_at = ctx.now;
-    }
-    let mut inv = inv.clone();
-    inv.status = if accept { InvitationStatus::Accepted } else { InvitationStatus::Rejected };
-    let mut ch = Changes::new();
-    ch.put(share);
-    ch.put(inv.clone());
-    Ok((ch, inv))
-}
-
 /// Whether `account` may see and use the resource `arn` through a share
 /// that reaches it (an active share, the resource associated, a principal
 /// associated that is or contains the account).
@@ -651,11 +578,6 @@ pub fn visible_shares<'a>(state: &'a State, ctx: &Ctx, owner: ResourceOwner) -> 
         .collect()
 }
 
-/// Invitations the caller received (GetResourceShareInvitations).
-pub fn received_invitations<'a>(state: &'a State, ctx: &Ctx) -> Vec<&'a Invitation> {
-    state.invitations.values().filter(|i| i.receiver == ctx.account && i.region == ctx.region).collect()
-}
-
 /// Called when a shared resource disappears (a deleted transit gateway):
 /// its associations become DISASSOCIATED, as RAM does.
 pub fn resource_deleted(state: &State, arn: &str, now: i64, ch: &mut Changes) {
@@ -672,101 +594,5 @@ pub fn resource_deleted(state: &State, arn: &str, now: i64, ch: &mut Changes) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::transit_gateway::{create_transit_gateway, CreateTransitGateway};
-
-    const A: &str = "111111111111";
-    const B: &str = "222222222222";
-
-    fn ctx(acct: &str) -> Ctx {
-        Ctx::new(acct, "us-east-1", 1_000)
-    }
-
-    fn apply(s: &mut State, ch: Changes) {
-        ch.events.into_iter().for_each(|e| s.apply(e));
-    }
-
-    fn setup() -> (State, String, String) {
-        let mut s = State::default();
-        let (ch, tgw) = create_transit_gateway(&s, &ctx(A), CreateTransitGateway::default()).unwrap();
-        apply(&mut s, ch);
-        let tgw_arn = s.transit_gateways[&tgw].arn();
-        let (ch, share) = create_share(&s, &ctx(A), CreateShare { name: "x".into(), allow_external_principals: true, ..Default::default() }).unwrap();
-        apply(&mut s, ch);
-        (s, share, tgw_arn)
-    }
-
-    #[test]
-    fn invitation_lifecycle_controls_visibility() {
-        let (mut s, share, tgw_arn) = setup();
-        let (ch, _) = associate(&s, &ctx(A), &share, &[tgw_arn.clone()], &[B.into()]).unwrap();
-        apply(&mut s, ch);
-        assert_eq!(s.resource_shares[&share].principals[0].status, AssociationStatus::Associating);
-        assert!(!is_shared_with(&s, &tgw_arn, B), "not before acceptance");
-        assert!(visible_shares(&s, &ctx(B), ResourceOwner::OtherAccounts).is_empty());
-        let inv = received_invitations(&s, &ctx(B))[0].id.clone();
-        // Only the receiver can answer.
-        assert!(matches!(answer_invitation(&s, &ctx(A), &inv, true), Err(ModelError::Ram(RamFault::InvitationArnNotFound, _))));
-        let (ch, i) = answer_invitation(&s, &ctx(B), &inv, true).unwrap();
-        apply(&mut s, ch);
-        assert_eq!(i.status, InvitationStatus::Accepted);
-        assert!(is_shared_with(&s, &tgw_arn, B));
-        assert!(matches!(answer_invitation(&s, &ctx(B), &inv, true), Err(ModelError::Ram(RamFault::InvitationAlreadyAccepted, _))));
-        // Removing the principal takes the share away.
-        let (ch, _) = disassociate(&s, &ctx(A), &share, &[], &[B.into()]).unwrap();
-        apply(&mut s, ch);
-        assert!(!is_shared_with(&s, &tgw_arn, B));
-    }
-
-    #[test]
-    fn rejecting_and_deleting() {
-        let (mut s, share, tgw_arn) = setup();
-        let (ch, _) = associate(&s, &ctx(A), &share, &[tgw_arn.clone()], &[B.into()]).unwrap();
-        apply(&mut s, ch);
-        let inv = received_invitations(&s, &ctx(B))[0].id.clone();
-        let (ch, _) = answer_invitation(&s, &ctx(B), &inv, false).unwrap();
-        apply(&mut s, ch);
-        assert!(!is_shared_with(&s, &tgw_arn, B));
-        assert!(matches!(answer_invitation(&s, &ctx(B), &inv, true), Err(ModelError::Ram(RamFault::InvitationAlreadyRejected, _))));
-        let ch = delete_share(&s, &ctx(A), &share).unwrap();
-        apply(&mut s, ch);
-        assert_eq!(s.resource_shares[&share].status, ShareStatus::Deleted);
-        assert!(matches!(associate(&s, &ctx(A), &share, &[tgw_arn], &[]), Err(ModelError::Ram(RamFault::InvalidStateTransition, _))));
-    }
-
-    #[test]
-    fn resources_and_principals_are_checked() {
-        let (mut s, share, tgw_arn) = setup();
-        let bad = |r: &str| associate(&s, &ctx(A), &share, &[r.to_string()], &[]).unwrap_err();
-        assert!(matches!(bad("not-an-arn"), ModelError::Ram(RamFault::MalformedArn, _)));
-        assert!(matches!(bad("arn:aws:ec2:us-east-1:111111111111:transit-gateway/tgw-00000000000000000"), ModelError::Ram(RamFault::UnknownResource, _)));
-        assert!(matches!(bad("arn:aws:ec2:us-east-1:111111111111:subnet/subnet-00000000000000000"), ModelError::Ram(RamFault::InvalidParameter, _)));
-        assert!(matches!(bad("arn:aws:s3:::bucket"), ModelError::Ram(RamFault::InvalidParameter, _)));
-        // Another account cannot share A's TGW.
-        let (ch, other) = create_share(&s, &ctx(B), CreateShare { name: "b".into(), allow_external_principals: true, ..Default::default() }).unwrap();
-        apply(&mut s, ch);
-        assert!(matches!(associate(&s, &ctx(B), &other, &[tgw_arn], &[]), Err(ModelError::Ram(RamFault::UnknownResource, _))));
-        // allowExternalPrincipals=false refuses an external account.
-        let (ch, closed) = create_share(&s, &ctx(A), CreateShare { name: "c".into(), ..Default::default() }).unwrap();
-        apply(&mut s, ch);
-        assert!(matches!(associate(&s, &ctx(A), &closed, &[], &[B.into()]), Err(ModelError::Ram(RamFault::OperationNotPermitted, _))));
-        assert!(matches!(associate(&s, &ctx(A), &share, &[], &["12".into()]), Err(ModelError::Ram(RamFault::InvalidParameter, _))));
-        // B cannot change A's share.
-        assert!(matches!(associate(&s, &ctx(B), &share, &[], &[A.into()]), Err(ModelError::Ram(RamFault::UnknownResource, _))));
-    }
-
-    #[test]
-    fn principal_can_leave() {
-        let (mut s, share, tgw_arn) = setup();
-        let (ch, _) = associate(&s, &ctx(A), &share, &[tgw_arn.clone()], &[B.into()]).unwrap();
-        apply(&mut s, ch);
-        let inv = received_invitations(&s, &ctx(B))[0].id.clone();
-        let (ch, _) = answer_invitation(&s, &ctx(B), &inv, true).unwrap();
-        apply(&mut s, ch);
-        assert!(matches!(disassociate(&s, &ctx(B), &share, &[tgw_arn.clone()], &[]), Err(ModelError::Ram(RamFault::OperationNotPermitted, _))));
-        let (ch, _) = disassociate(&s, &ctx(B), &share, &[], &[B.into()]).unwrap();
-        apply(&mut s, ch);
-        assert!(!is_shared_with(&s, &tgw_arn, B));
-    }
-}
+#[path = "ram_tests.rs"]
+mod tests;
