@@ -47,10 +47,6 @@ pub struct Caller {
     pub user_id: String,
 }
 
-fn is_account(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// Masks the secret, so that no log line shows it.
 impl std::fmt::Debug for Caller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -68,7 +64,7 @@ impl Identity {
                 continue;
             }
             let f: Vec<&str> = line.split_whitespace().collect();
-            if f.len() != 3 || !is_account(f[2]) {
+            if f.len() != 3 || !xvpc_model::ids::is_account_id(f[2]) {
                 return Err(format!("line {}: expected ACCESS_KEY_ID SECRET ACCOUNT_ID (12 digits)", n + 1));
             }
             self.keys.insert(f[0].to_string(), (f[2].to_string(), f[1].to_string()));
@@ -86,7 +82,7 @@ impl Identity {
         if let Some((account, secret)) = self.keys.get(access_key) {
             return root(account, secret);
         }
-        if is_account(access_key) {
+        if xvpc_model::ids::is_account_id(access_key) {
             return root(access_key, &self.default_secret);
         }
         if let Some(account) = temporary_key_account(access_key) {
@@ -161,7 +157,7 @@ pub fn temporary_key(account: &str) -> String {
 /// The account encoded in a temporary key id, if it is one.
 pub fn temporary_key_account(key: &str) -> Option<&str> {
     let rest = key.strip_prefix("ASIA")?;
-    (rest.len() == 16 && is_account(&rest[..12])).then(|| &rest[..12])
+    (rest.len() == 16 && xvpc_model::ids::is_account_id(&rest[..12])).then(|| &rest[..12])
 }
 
 /// Secrets of temporary keys are derived from the key id, so any server

@@ -73,10 +73,6 @@ impl std::fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
-fn is_account(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// A fresh key id of AWS's form: `AKIA` + 16 upper-case characters.
 pub fn new_key_id() -> String {
     format!("AKIA{}", crate::ids::random_hex(16).to_uppercase())
@@ -101,7 +97,7 @@ pub fn add(state: &State, id: &str, secret: &str, account: &str, now: i64) -> Re
     if secret.is_empty() || secret.len() > 128 || !secret.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(KeyError::Invalid("a secret must be 1 to 128 printable characters without spaces".into()));
     }
-    if !is_account(account) {
+    if !crate::ids::is_account_id(account) {
         return Err(KeyError::Invalid(format!("account must be 12 digits, got {account:?}")));
     }
     if state.access_keys.get(id).is_some() {

@@ -288,7 +288,7 @@ pub fn delete_services(state: &State, ctx: &Ctx, ids: &[String]) -> (Changes, Ve
 
 /// Checks an allowed principal: `*` or an IAM ARN.
 fn check_principal(p: &str) -> Result<()> {
-    let ok = p == "*" || p.strip_prefix("arn:aws:iam::").is_some_and(|r| r.split(':').next().is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())));
+    let ok = p == "*" || p.strip_prefix("arn:aws:iam::").is_some_and(|r| r.split(':').next().is_some_and(crate::ids::is_account_id));
     if !ok {
         return Err(ModelError::InvalidPrincipal(p.to_string()));
     }

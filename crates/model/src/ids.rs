@@ -12,6 +12,11 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", random_hex(17))
 }
 
+/// Whether `s` has the form of an AWS account id: 12 decimal digits.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `n` random lowercase hex digits.
 pub fn random_hex(n: usize) -> String {
     let mut rng = rand::thread_rng();

@@ -338,7 +338,7 @@ pub fn account_request<'a>(state: &'a State, ctx: &Ctx, id: &str) -> Result<&'a 
 
 /// Checks the form of an account id (12 digits): `InvalidInputException`.
 pub fn check_account_id(id: &str) -> Result<()> {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+    if crate::ids::is_account_id(id) {
         Ok(())
     } else {
         Err(err(OrgFault::InvalidInput, "You provided a value that does not match the required pattern."))

@@ -156,10 +156,6 @@ fn uuid() -> String {
     format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
 
-fn is_account(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The RAM resource type of a resource ARN xvpc can share.
 pub fn resource_type(arn: &str) -> Option<&'static str> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
@@ -283,7 +279,7 @@ fn check_principal(state: &State, ctx: &Ctx, share_arn: &str, allow_external: bo
         }
         return Ok(false);
     }
-    if !is_account(p) {
+    if !crate::ids::is_account_id(p) {
         return Err(err(RamFault::InvalidParameter, format!("Principal ID {p} is malformed. Verify the ID and try again.")));
     }
     if p == ctx.account {

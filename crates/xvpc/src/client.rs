@@ -69,7 +69,7 @@ impl CallerScope {
         let account = self
             .account
             .clone()
-            .or_else(|| env("AWS_ACCESS_KEY_ID").filter(|k| k.len() == 12 && k.bytes().all(|b| b.is_ascii_digit())));
+            .or_else(|| env("AWS_ACCESS_KEY_ID").filter(|k| xvpc_model::ids::is_account_id(k)));
         let region = self.region.clone().or_else(|| env("AWS_REGION")).or_else(|| env("AWS_DEFAULT_REGION"));
         (account, region)
     }

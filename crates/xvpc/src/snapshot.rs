@@ -157,7 +157,7 @@ pub fn read_raw(dir: &Path) -> anyhow::Result<Vec<RawFile>> {
         let rel = p.strip_prefix(dir).unwrap_or(p);
         let parts: Vec<String> = rel.iter().map(|c| c.to_string_lossy().into_owned()).collect();
         let dirs = &parts[..parts.len().saturating_sub(1)];
-        let account = dirs.iter().rev().find(|c| c.len() == 12 && c.bytes().all(|b| b.is_ascii_digit())).cloned();
+        let account = dirs.iter().rev().find(|c| xvpc_model::ids::is_account_id(c)).cloned();
         let region = dirs.iter().rev().find(|c| xvpc_model::region::region(c).is_some()).cloned();
         let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
         // Checked here so a truncated file is named with its line and column.
